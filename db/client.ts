@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema/index.js';
+
+export { schema };
+export type Schema = typeof schema;
+/** The drizzle database, whichever driver is behind it. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle; it has the same query API as Db. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** The raw postgres.js client (postgres mode only), for hot paths that want prepared statements. */
+  sql?: postgres.Sql;
+  /** The PGlite instance (embedded mode only). */
+  pglite?: PGlite;
+  /** Runs `select 1`; rejects when the database does not answer. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A postgres:// URL; when absent, PGlite is used. */
+  url?: string;
+  /** PGlite data directory; `memory://` for an in-memory database. */
+  dataDir?: string;
+  /** An existing PGlite instance to wrap (tests clone one migrated instance). */
+  pglite?: PGlite;
+  poolMax?: number;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms); }),
+  ]);
+}
+
+/** Opens PostgreSQL (postgres.js) when a URL is given, else an embedded PGlite database. */
+export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
+  if (opts.url) {
+    const sql = postgres(opts.url, {
+      max: opts.poolMax ?? 10,
+      onnotice: () => {},
+      // A dead server must surface as an error quickly, never as a hung request.
+      connect_timeout: 5,
+      idle_timeout: 30,
+    });
+    const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+    return {
+      db, kind: 'postgres', sql,
+      ping: async (ms = 2000) => { await withTimeout(sql`select 1`.execute(), ms, 'database ping'); },
+      close: () => sql.end({ timeout: 5 }),
+    };
+  }
+  let pglite = opts.pglite;
+  if (!pglite) {
+    const dir = opts.dataDir ?? 'memory://';
+    if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+    pglite = await PGlite.create(dir);
+  }
+  const lite = pglite;
+  const db = drizzlePglite(lite, { schema }) as unknown as Db;
+  return {
+    db, kind: 'pglite', pglite: lite,
+    ping: async (ms = 2000) => { await withTimeout(lite.query('select 1'), ms, 'database ping'); },
+    close: async () => { if (!lite.closed) await lite.close(); },
+  };
+}

@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import postgres from 'postgres';
+import { schema, type DatabaseHandle, type Db } from './client.js';
+import { seedReferenceData } from './seed.js';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+// Arbitrary constant: serialises migrations when an API and a worker start together.
+const MIGRATION_LOCK = 7_413_001;
+
+/** Applies the SQL migrations and loads the reference data, on either database kind. */
+export async function migrateAndSeed(handle: DatabaseHandle, url?: string): Promise<void> {
+  if (handle.kind === 'pglite') {
+    await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER });
+    await seedReferenceData(handle.db);
+    return;
+  }
+  if (!url) throw new Error('migrateAndSeed: a PostgreSQL handle needs its URL');
+  // Migrations run on their own single connection so the advisory lock and DDL share a session.
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    try {
+      const db = drizzlePostgres(sql, { schema });
+      await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      await seedReferenceData(db as unknown as Db);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const { openDatabase } = await import('./client.js');
+  const url = process.env.DATABASE_URL || undefined;
+  const handle = await openDatabase({ url, dataDir: process.env.DATA_DIR ?? './data' });
+  await migrateAndSeed(handle, url);
+  console.log(`migrated and seeded (${handle.kind})`);
+  await handle.close();
+}

@@ -1,0 +1,250 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+import { entities, memberStates } from './reference.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const textArray = (name: string) => text(name).array().notNull().default(sql`'{}'::text[]`);
+
+/** Donor states, international organisations, Task Force entities and others that offer assistance. */
+export const providers = pgTable('providers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  entityCode: text('entity_code').references(() => entities.code),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** API keys: only a SHA-256 hash of the key is stored. */
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  keyHash: text('key_hash').notNull(),
+  prefix: text('prefix').notNull(),
+  role: text('role').notNull(),
+  label: text('label').notNull(),
+  memberState: text('member_state').references(() => memberStates.iso3),
+  providerId: uuid('provider_id').references(() => providers.id),
+  entityCode: text('entity_code').references(() => entities.code),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  revokedAt: ts('revoked_at'),
+  lastUsedAt: ts('last_used_at'),
+}, (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash)]);
+
+/** What providers offer. Money is integer minor units with an ISO 4217 currency. */
+export const offerings = pgTable('offerings', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  providerId: uuid('provider_id').notNull().references(() => providers.id),
+  title: text('title').notNull(),
+  description: text('description').notNull(),
+  language: text('language').notNull(),
+  languages: textArray('languages'),
+  modalities: textArray('modalities'),
+  eligibilityRegions: textArray('eligibility_regions'),
+  eligibilityCountries: textArray('eligibility_countries'),
+  thematicAreas: textArray('thematic_areas'),
+  thematicAreasInferred: boolean('thematic_areas_inferred').notNull().default(false),
+  availableFrom: ts('available_from'),
+  availableUntil: ts('available_until'),
+  capacity: integer('capacity'),
+  budgetAmount: bigint('budget_amount', { mode: 'number' }),
+  budgetCurrency: text('budget_currency'),
+  status: text('status').notNull().default('open'),
+  source: text('source').notNull().default('api'),
+  externalRef: text('external_ref'),
+  lastConfirmedAt: ts('last_confirmed_at').notNull().defaultNow(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  index('offerings_provider_idx').on(t.providerId),
+  uniqueIndex('offerings_provider_external_uq').on(t.providerId, t.externalRef),
+]);
+
+/** Requests filed by member states. Never deleted: withdrawal is a status. */
+export const requests = pgTable('requests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  memberState: text('member_state').notNull().references(() => memberStates.iso3),
+  title: text('title').notNull(),
+  description: text('description').notNull(),
+  language: text('language').notNull(),
+  languageDetected: boolean('language_detected').notNull().default(false),
+  thematicAreas: textArray('thematic_areas'),
+  classifiedAreas: jsonb('classified_areas').$type<{ code: string; score: number }[]>(),
+  modalities: textArray('modalities'),
+  urgency: text('urgency').notNull().default('normal'),
+  confidentiality: text('confidentiality').notNull().default('task_force'),
+  consentToShare: boolean('consent_to_share').notNull().default(true),
+  status: text('status').notNull().default('submitted'),
+  submittedAt: ts('submitted_at').notNull().defaultNow(),
+  matchedAt: ts('matched_at'),
+  routedEntity: text('routed_entity').references(() => entities.code),
+  routingReason: text('routing_reason'),
+  routedAt: ts('routed_at'),
+  /** When the routed entity last acted (acknowledged, forwarded); overdue escalation looks at it. */
+  entityActedAt: ts('entity_acted_at'),
+  feedback: jsonb('feedback').$type<{ outcome: string; comment?: string; at: string }>(),
+  createdByKey: uuid('created_by_key'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  index('requests_state_idx').on(t.memberState, t.status),
+  index('requests_routed_idx').on(t.routedEntity, t.status),
+]);
+
+/** Every status change of a request, with who and when. */
+export const requestTransitions = pgTable('request_transitions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  requestId: uuid('request_id').notNull().references(() => requests.id),
+  fromStatus: text('from_status'),
+  toStatus: text('to_status').notNull(),
+  actor: text('actor').notNull(),
+  note: text('note'),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [index('request_transitions_request_idx').on(t.requestId)]);
+
+/** Needs identified by CTED (e.g. from assessment visits), per member state. */
+export const needs = pgTable('needs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  memberState: text('member_state').notNull().references(() => memberStates.iso3),
+  description: text('description').notNull(),
+  priority: text('priority').notNull(),
+  thematicAreas: textArray('thematic_areas'),
+  identifiedAt: date('identified_at', { mode: 'string' }),
+  source: text('source'),
+  externalKey: text('external_key'),
+  status: text('status').notNull().default('open'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  index('needs_state_idx').on(t.memberState),
+  uniqueIndex('needs_external_key_uq').on(t.externalKey),
+]);
+
+/** Proposed and decided matches between a request and an offering. */
+export const matches = pgTable('matches', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  requestId: uuid('request_id').notNull().references(() => requests.id),
+  offeringId: uuid('offering_id').notNull().references(() => offerings.id),
+  providerId: uuid('provider_id').notNull().references(() => providers.id),
+  entityCode: text('entity_code').references(() => entities.code),
+  rank: integer('rank').notNull(),
+  score: real('score').notNull(),
+  explanation: jsonb('explanation').$type<Record<string, unknown>>().notNull(),
+  status: text('status').notNull().default('proposed'),
+  decidedAt: ts('decided_at'),
+  decidedBy: text('decided_by'),
+  decisionNote: text('decision_note'),
+  responseReason: text('response_reason'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('matches_request_offering_uq').on(t.requestId, t.offeringId),
+  index('matches_status_idx').on(t.status, t.createdAt),
+]);
+
+export const requestNeedLinks = pgTable('request_need_links', {
+  requestId: uuid('request_id').notNull().references(() => requests.id),
+  needId: uuid('need_id').notNull().references(() => needs.id),
+  score: real('score').notNull(),
+}, (t) => [primaryKey({ columns: [t.requestId, t.needId] })]);
+
+export const requestDuplicates = pgTable('request_duplicates', {
+  requestId: uuid('request_id').notNull().references(() => requests.id),
+  otherRequestId: uuid('other_request_id').notNull().references(() => requests.id),
+  similarity: real('similarity').notNull(),
+}, (t) => [primaryKey({ columns: [t.requestId, t.otherRequestId] })]);
+
+/** Each routing of a request to an entity, by the engine or by a person. */
+export const routingDecisions = pgTable('routing_decisions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  requestId: uuid('request_id').notNull().references(() => requests.id),
+  entityCode: text('entity_code').notNull().references(() => entities.code),
+  areaCode: text('area_code'),
+  reason: text('reason').notNull(),
+  actor: text('actor').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [index('routing_decisions_request_idx').on(t.requestId)]);
+
+/** CTED's decisions on proposed matches. */
+export const reviewDecisions = pgTable('review_decisions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  matchId: uuid('match_id').notNull().references(() => matches.id),
+  decision: text('decision').notNull(),
+  entityCode: text('entity_code'),
+  note: text('note'),
+  actor: text('actor').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Idempotency keys of request submissions, scoped to the submitting member state. */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  scope: text('scope').notNull(),
+  key: text('key').notNull(),
+  bodyHash: text('body_hash').notNull(),
+  requestId: uuid('request_id').notNull().references(() => requests.id),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.scope, t.key] })]);
+
+/** Transactional outbox: written with the change it announces, relayed to the queue afterwards. */
+export const outbox = pgTable('outbox', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  topic: text('topic').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  requestId: text('request_id'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  publishedAt: ts('published_at'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+}, (t) => [index('outbox_unpublished_idx').on(t.createdAt).where(sql`published_at is null`)]);
+
+/** Who did what to which record, with a before/after summary. */
+export const auditEvents = pgTable('audit_events', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  actorKeyId: uuid('actor_key_id'),
+  actorRole: text('actor_role').notNull(),
+  action: text('action').notNull(),
+  targetType: text('target_type').notNull(),
+  targetId: text('target_id'),
+  summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [index('audit_events_target_idx').on(t.targetType, t.targetId)]);
+
+/** Jobs that exhausted their retries, for admins to inspect and replay. */
+export const deadLetters = pgTable('dead_letters', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  queue: text('queue').notNull(),
+  jobName: text('job_name').notNull(),
+  jobId: text('job_id'),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  error: text('error').notNull(),
+  attempts: integer('attempts').notNull(),
+  failedAt: ts('failed_at').notNull().defaultNow(),
+  replayedAt: ts('replayed_at'),
+});
+
+/** Signed-webhook subscribers, registered per entity or per provider. */
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  entityCode: text('entity_code').references(() => entities.code),
+  providerId: uuid('provider_id').references(() => providers.id),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  events: textArray('events'),
+  active: boolean('active').notNull().default(true),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** One event for one subscriber: its attempts, last answer and final state. */
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  subscriptionId: uuid('subscription_id').notNull().references(() => webhookSubscriptions.id),
+  eventId: uuid('event_id').notNull(),
+  topic: text('topic').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  status: text('status').notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  deliveredAt: ts('delivered_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('webhook_deliveries_sub_event_uq').on(t.subscriptionId, t.eventId)]);

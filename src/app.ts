@@ -1,0 +1,74 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { DatabaseHandle } from '../db/client.js';
+import type { Config } from './config.js';
+import { adminRoutes } from './modules/admin/admin.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { needRoutes } from './modules/needs/needs.routes.js';
+import { offeringRoutes } from './modules/offerings/offerings.routes.js';
+import { referenceRoutes } from './modules/reference/reference.routes.js';
+import { requestRoutes } from './modules/requests/requests.routes.js';
+import { reviewRoutes } from './modules/review/review.routes.js';
+import { operationsRoutes } from './modules/operations/operations.routes.js';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
+import authPlugin from './plugins/auth.plugin.js';
+import errorHandler from './plugins/error-handler.plugin.js';
+import security from './plugins/security.plugin.js';
+import swagger from './plugins/swagger.plugin.js';
+import type { QueueDriver } from './queue/queue.driver.js';
+import { createServices, type Services } from './services.js';
+
+/** What the app is built from; tests pass their own. */
+export interface AppDeps {
+  config: Config;
+  db: DatabaseHandle;
+  queue: QueueDriver;
+  /** Redis for the shared rate-limit store (BullMQ mode). */
+  redis?: Redis;
+  services?: Services;
+  logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { deps: AppDeps }
+}
+
+/** Builds the HTTP app: external plugins, then OneDoor's plugins, then the feature modules. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'] },
+    bodyLimit: 256 * 1024,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : crypto.randomUUID()),
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+
+  // Bulk imports arrive as CSV or XML text.
+  app.addContentTypeParser(['text/csv', 'application/xml', 'text/xml', 'application/iati+xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  const services = deps.services ?? createServices({ db: deps.db.db, queue: deps.queue, config: deps.config });
+  app.decorate('deps', deps);
+  app.decorate('services', services);
+
+  // 1. external and cross-cutting plugins
+  await app.register(errorHandler);
+  await app.register(security, { perMinute: deps.config.RATE_LIMIT_PER_MINUTE, redis: deps.redis });
+  await app.register(swagger);
+  await app.register(authPlugin, { keys: services.admin.keyLookup, adminKey: deps.config.ADMIN_API_KEY });
+
+  // 2. feature modules
+  await app.register(healthRoutes);
+  await app.register(operationsRoutes);
+  await app.register(referenceRoutes);
+  await app.register(adminRoutes);
+  await app.register(requestRoutes);
+  await app.register(offeringRoutes);
+  await app.register(needRoutes);
+  await app.register(reviewRoutes);
+  await app.register(webhookRoutes);
+  return app;
+}

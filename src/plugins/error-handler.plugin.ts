@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type ErrorDetail } from '../errors.js';
+
+const body = (code: string, message: string, details: ErrorDetail[] = []) => ({ error: { code, message, details } });
+
+function isDbUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
+  if (!e) return false;
+  const codes = ['ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03', 'EPIPE', 'ETIMEDOUT'];
+  if (e.code && codes.includes(e.code)) return true;
+  if (e.message && /database ping timed out|connect ECONNREFUSED|Connection terminated|write CONNECTION_CLOSED/i.test(e.message)) return true;
+  return e.cause ? isDbUnavailable(e.cause) : false;
+}
+
+/** Renders every 4xx/5xx in the contract's error shape; 5xx messages are never leaked. */
+export default fp(async function errorHandler(app: FastifyInstance) {
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send(body('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`));
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.code(err.statusCode).send(body(err.code, err.message, err.details));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = (err as { validationContext?: string }).validationContext ?? 'body';
+      const details = err.validation.map((v) => {
+        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        const params = v.params as { issue?: { code?: string; keys?: string[] } } | undefined;
+        const keys = params?.issue?.code === 'unrecognized_keys' ? params.issue.keys ?? [] : [];
+        if (keys.length) return keys.map((k) => ({ path: [where === 'body' ? '' : where, path, k].filter(Boolean).join('.'), message: 'unknown field' }));
+        return [{ path: [where === 'body' ? '' : where, path].filter(Boolean).join('.') || where, message: v.message ?? 'invalid' }];
+      }).flat();
+      return reply.code(400).send(body('validation_failed', `The ${where} is not valid.`, details));
+    }
+    if (isResponseSerializationError(err)) {
+      req.log.error({ err }, 'response did not match its schema');
+      return reply.code(500).send(body('internal_error', 'Something went wrong on our side.'));
+    }
+    const fe = err as FastifyError;
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send(body('payload_too_large', 'The body is larger than 256 KiB.'));
+    }
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send(body('unsupported_media_type', `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here.`));
+    }
+    if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+      return reply.code(400).send(body('validation_failed', 'The body is not valid JSON.', [{ path: 'body', message: err.message }]));
+    }
+    if (fe.statusCode === 429) {
+      return reply.code(429).send(body('rate_limited', err.message || 'Too many requests.'));
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(fe.statusCode).send(body(String(fe.code ?? 'bad_request').toLowerCase(), err.message));
+    }
+    if (isDbUnavailable(err)) {
+      req.log.warn({ err: err.message }, 'database unavailable');
+      return reply.code(503).header('retry-after', '5').send(body('service_unavailable', 'The database is not reachable; try again shortly.'));
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send(body('internal_error', 'Something went wrong on our side.'));
+  });
+}, { name: 'error-handler' });

@@ -1,0 +1,113 @@
+import { UnrecoverableError } from 'bullmq';
+import { RETRY, type JobHandlers, type JobName } from './jobs.js';
+import type { ConsumeOptions, QueueDriver } from './queue.driver.js';
+
+interface PendingJob { name: JobName; data: unknown; jobId: string; attempt: number }
+
+/**
+ * Runs the same job handlers as the BullMQ workers inside the API process, for the
+ * embedded default. Jobs live in memory: the outbox, not this queue, is what keeps them safe.
+ */
+export class InProcessQueueDriver implements QueueDriver {
+  readonly kind = 'in-process' as const;
+  private readonly ready: PendingJob[] = [];
+  private readonly known = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private running = 0;
+  private handlers: JobHandlers = {};
+  private opts?: ConsumeOptions;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  async enqueue(name: JobName, data: unknown, opts: { jobId: string; delayMs?: number }): Promise<void> {
+    if (this.closed) throw new Error('queue closed');
+    if (this.known.has(opts.jobId)) return;
+    this.known.add(opts.jobId);
+    const job = { name, data, jobId: opts.jobId, attempt: 0 };
+    if (opts.delayMs) this.later(job, opts.delayMs);
+    else { this.ready.push(job); this.pump(); }
+  }
+
+  async consume(handlers: JobHandlers, opts: ConsumeOptions): Promise<void> {
+    this.handlers = handlers;
+    this.opts = opts;
+    this.pump();
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('queue closed');
+  }
+
+  async depth(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const j of this.ready) out[j.name] = (out[j.name] ?? 0) + 1;
+    return out;
+  }
+
+  /** Resolves when no job is waiting or running (tests and graceful shutdown). */
+  async idle(): Promise<void> {
+    if (this.running === 0 && this.ready.length === 0 && this.timers.size === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.ready.length = 0;
+    if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private later(job: PendingJob, ms: number) {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (this.closed) return;
+      this.ready.push(job);
+      this.pump();
+    }, ms);
+    t.unref?.();
+    this.timers.add(t);
+  }
+
+  private pump() {
+    if (!this.opts) return;
+    while (!this.closed && this.running < this.opts.concurrency && this.ready.length > 0) {
+      const job = this.ready.shift()!;
+      this.running++;
+      void this.run(job).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.ready.length === 0 && this.timers.size === 0) {
+          const waiters = this.idleWaiters.splice(0);
+          for (const w of waiters) w();
+        }
+      });
+    }
+  }
+
+  private async run(job: PendingJob): Promise<void> {
+    const opts = this.opts!;
+    const handler = this.handlers[job.name] as ((d: unknown, c: unknown) => Promise<void>) | undefined;
+    if (!handler) return;
+    job.attempt++;
+    const log = opts.log;
+    try {
+      await handler(job.data, { jobId: job.jobId, attempt: job.attempt, log });
+      // A finished job may be enqueued again later (e.g. a request re-matched by a new offering).
+      this.known.delete(job.jobId);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const final = err instanceof UnrecoverableError || job.attempt >= RETRY.attempts;
+      log.warn({ job: job.name, jobId: job.jobId, attempt: job.attempt, err: message }, final ? 'job failed for good' : 'job failed, will retry');
+      if (final || this.closed) {
+        this.known.delete(job.jobId);
+        await opts.onDeadLetter({
+          queue: job.name, jobName: job.name, jobId: job.jobId,
+          payload: job.data as Record<string, unknown>, error: message, attempts: job.attempt,
+        }).catch((e) => log.error({ err: String(e) }, 'could not store dead letter'));
+      } else {
+        this.later(job, RETRY.backoffMs * 2 ** (job.attempt - 1));
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+
+/** Every job OneDoor runs, with its payload schema: the one map producers and workers share. */
+export const JobPayloads = {
+  'match-request': z.object({ requestId: z.uuid(), reason: z.string().optional() }),
+  'reverse-match': z.object({ kind: z.enum(['offering', 'need']), id: z.uuid() }),
+  'fanout-webhooks': z.object({ eventId: z.uuid() }),
+  'deliver-webhook': z.object({ deliveryId: z.uuid() }),
+  'escalate-overdue': z.object({ at: z.string().optional() }),
+} as const;
+
+export type JobName = keyof typeof JobPayloads;
+export type JobData<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
+export const JOB_NAMES = Object.keys(JobPayloads) as JobName[];
+
+/** Retry policy shared by both drivers: exponential backoff, then the dead-letter table. */
+export const RETRY = { attempts: 5, backoffMs: 500 } as const;
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+export type JobHandler<N extends JobName> = (data: JobData<N>, ctx: JobContext) => Promise<void>;
+export type JobHandlers = { [N in JobName]?: JobHandler<N> };
+
+/** Validates a job payload; a malformed one fails at once without retries. */
+export function parseJob<N extends JobName>(name: N, data: unknown): JobData<N> {
+  const parsed = JobPayloads[name].safeParse(data);
+  if (!parsed.success) throw new UnrecoverableError(`bad ${name} payload: ${parsed.error.message}`);
+  return parsed.data as JobData<N>;
+}
+
+/** Job ids may not contain ':' in BullMQ; a fixed id per event makes replays harmless. */
+export function jobIdFor(name: JobName, key: string): string {
+  return `${name}-${key}`.replace(/:/g, '_');
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { buildApp } from './app.js';
+import { ConfigError, describeMode, loadConfig, type Config } from './config.js';
+import { openRuntime, startConsumers } from './runtime.js';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`OneDoor cannot start.\n${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const log = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+let adminKey = config.ADMIN_API_KEY;
+if (!adminKey) {
+  adminKey = `od_admin_${randomBytes(24).toString('base64url')}`;
+  config = Object.freeze({ ...config, ADMIN_API_KEY: adminKey });
+  // Printed once, on purpose: without ADMIN_API_KEY this is the only way in.
+  console.log(`\nNo ADMIN_API_KEY set: this run's admin key is\n\n  ${adminKey}\n\nSet ADMIN_API_KEY to keep one across restarts.\n`);
+}
+
+const mode = describeMode(config);
+log.info({ mode }, `starting OneDoor: database ${mode.db}${mode.db === 'pglite' ? ` (${config.DATA_DIR})` : ''}, queue ${mode.queue}`);
+
+const rt = await openRuntime(config, log);
+// Embedded mode has no separate worker: the API process consumes its own jobs.
+if (rt.queue.kind === 'in-process' && config.EMBEDDED_WORKER) await startConsumers(rt, log);
+const app = await buildApp({ config, db: rt.db, queue: rt.queue, redis: rt.redis, services: rt.services, logger: log });
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  log.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
+  const force = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 20_000);
+  force.unref();
+  try {
+    await app.close();
+    await rt.close();
+  } finally {
+    clearTimeout(force);
+    process.exit(0);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ host: config.HOST, port: config.PORT });

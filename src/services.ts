@@ -1,0 +1,39 @@
+import type { Db } from '../db/client.js';
+import type { Config } from './config.js';
+import type { QueueDriver } from './queue/queue.driver.js';
+import { createAdminService } from './modules/admin/admin.service.js';
+import { createDeadLettersService } from './modules/events/dead-letters.service.js';
+import { createMatchingService } from './modules/matching/matching.service.js';
+import { createNeedsService } from './modules/needs/needs.service.js';
+import { createOfferingsService } from './modules/offerings/offerings.service.js';
+import { createReferenceService } from './modules/reference/reference.service.js';
+import { createRequestsService } from './modules/requests/requests.service.js';
+import { createReviewService } from './modules/review/review.service.js';
+import { createMetrics } from './modules/operations/metrics.js';
+import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
+
+/** Every service, built once per process from the database, queue and config. */
+export function createServices(deps: { db: Db; queue: QueueDriver; config: Config }) {
+  const { db, queue, config } = deps;
+  const reference = createReferenceService({ db });
+  const metrics = createMetrics();
+  const matching = createMatchingService({ db, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
+  const areas = { inferAreas: matching.inferAreas };
+  return {
+    metrics,
+    reference,
+    matching,
+    admin: createAdminService({ db, reference }),
+    offerings: createOfferingsService({ db, reference, areas }),
+    requests: createRequestsService({ db, reference }),
+    needs: createNeedsService({ db, reference, areas }),
+    review: createReviewService({ db, reference, config }),
+    deadLetters: createDeadLettersService({ db, queue }),
+    webhooks: createWebhooksService({ db, queue, reference, config }),
+  };
+}
+export type Services = ReturnType<typeof createServices>;
+
+declare module 'fastify' {
+  interface FastifyInstance { services: Services }
+}

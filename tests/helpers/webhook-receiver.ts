@@ -1,0 +1,40 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received { headers: Record<string, string | string[] | undefined>; body: string; json: any }
+
+/** A local HTTP receiver for webhooks; `failFirst` answers 500 that many times first. */
+export async function startReceiver(opts: { failFirst?: number } = {}): Promise<{ url: string; received: Received[]; attempts: number; close(): Promise<void> }> {
+  let failures = opts.failFirst ?? 0;
+  const state = { received: [] as Received[], attempts: 0 };
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      state.attempts++;
+      if (failures > 0) { failures--; res.statusCode = 500; res.end('not now'); return; }
+      state.received.push({ headers: req.headers, body, json: JSON.parse(body) });
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    get received() { return state.received; },
+    get attempts() { return state.attempts; },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Polls until `check` is true (bounded). */
+export async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000, what = 'condition'): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

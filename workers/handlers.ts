@@ -1,0 +1,17 @@
+import type { JobHandlers } from '../src/queue/jobs.js';
+import type { Services } from '../src/services.js';
+import { escalateOverdue } from './processors/escalate-overdue.processor.js';
+import { matchRequest } from './processors/match-request.processor.js';
+import { reverseMatch } from './processors/reverse-match.processor.js';
+import { deliverWebhook, fanoutWebhooks } from './processors/webhooks.processor.js';
+
+/** Job name → processor: the same map runs in BullMQ workers and in the in-process queue. */
+export function createJobHandlers(services: Services): JobHandlers {
+  return {
+    'match-request': matchRequest(services),
+    'reverse-match': reverseMatch(services),
+    'escalate-overdue': escalateOverdue(services),
+    'fanout-webhooks': fanoutWebhooks(services),
+    'deliver-webhook': deliverWebhook(services),
+  };
+}
