@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { DatabaseHandle } from '../db/client.js';
 import type { Config } from './config.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
+import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
+import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { needRoutes } from './modules/needs/needs.routes.js';
 import { offeringRoutes } from './modules/offerings/offerings.routes.js';
@@ -17,6 +19,7 @@ import errorHandler from './plugins/error-handler.plugin.js';
 import security from './plugins/security.plugin.js';
 import swagger from './plugins/swagger.plugin.js';
 import type { QueueDriver } from './queue/queue.driver.js';
+import { webPlugin } from './web/web.plugin.js';
 import { createServices, type Services } from './services.js';
 
 /** What the app is built from; tests pass their own. */
@@ -70,5 +73,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(needRoutes);
   await app.register(reviewRoutes);
   await app.register(webhookRoutes);
+  await app.register(directoryRoutes);
+  await app.register(analyticsRoutes);
+
+  // 3. the web interface, over the same services
+  await app.register(webPlugin);
   return app;
 }

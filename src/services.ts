@@ -2,6 +2,8 @@ import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createAdminService } from './modules/admin/admin.service.js';
+import { createAnalyticsService } from './modules/analytics/analytics.service.js';
+import { createDirectoryService } from './modules/directory/directory.service.js';
 import { createDeadLettersService } from './modules/events/dead-letters.service.js';
 import { createMatchingService } from './modules/matching/matching.service.js';
 import { createNeedsService } from './modules/needs/needs.service.js';
@@ -30,6 +32,8 @@ export function createServices(deps: { db: Db; queue: QueueDriver; config: Confi
     review: createReviewService({ db, reference, config }),
     deadLetters: createDeadLettersService({ db, queue }),
     webhooks: createWebhooksService({ db, queue, reference, config }),
+    directory: createDirectoryService({ db, reference }),
+    analytics: createAnalyticsService({ db, reference }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -28,10 +28,11 @@ export default fp(async function errorHandler(app: FastifyInstance) {
       const where = (err as { validationContext?: string }).validationContext ?? 'body';
       const details = err.validation.map((v) => {
         const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-        const params = v.params as { issue?: { code?: string; keys?: string[] } } | undefined;
-        const keys = params?.issue?.code === 'unrecognized_keys' ? params.issue.keys ?? [] : [];
-        if (keys.length) return keys.map((k) => ({ path: [where === 'body' ? '' : where, path, k].filter(Boolean).join('.'), message: 'unknown field' }));
-        return [{ path: [where === 'body' ? '' : where, path].filter(Boolean).join('.') || where, message: v.message ?? 'invalid' }];
+        const prefix = where === 'body' ? '' : where;
+        const join = (...parts: string[]) => parts.filter(Boolean).join('.');
+        const keys = v.keyword === 'unrecognized_keys' ? ((v.params as { keys?: string[] })?.keys ?? []) : [];
+        if (keys.length) return keys.map((k) => ({ path: join(prefix, path, k), message: 'unknown field' }));
+        return [{ path: join(prefix, path) || where, message: v.message ?? 'invalid' }];
       }).flat();
       return reply.code(400).send(body('validation_failed', `The ${where} is not valid.`, details));
     }

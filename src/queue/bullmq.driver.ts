@@ -11,7 +11,7 @@ export class BullMqQueueDriver implements QueueDriver {
   private readonly queues = new Map<JobName, Queue>();
   private readonly workers: Worker[] = [];
 
-  constructor(private readonly url: string, private readonly prefix: string) {
+  constructor(private readonly url: string, private readonly prefix: string, private readonly lockMs = 30_000) {
     // Producers fail fast when Redis is away (the outbox keeps the event); workers wait for it.
     this.producer = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
     this.producer.on('error', () => { /* reported through ping() and failed enqueues */ });
@@ -53,7 +53,7 @@ export class BullMqQueueDriver implements QueueDriver {
       if (!handler) continue;
       const worker = new Worker(name, async (job: Job) => {
         await handler(job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, log: opts.log });
-      }, { connection: this.consumerConn, prefix: this.prefix, concurrency: opts.concurrency });
+      }, { connection: this.consumerConn, prefix: this.prefix, concurrency: opts.concurrency, lockDuration: this.lockMs, stalledInterval: this.lockMs });
       worker.on('failed', (job, err) => {
         if (!job) return;
         const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';

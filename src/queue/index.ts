@@ -8,6 +8,6 @@ export type { QueueDriver, DeadLetter } from './queue.driver.js';
 export { InProcessQueueDriver, BullMqQueueDriver };
 
 /** BullMQ when REDIS_URL is set, else the in-process driver. */
-export function createQueueDriver(config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>): QueueDriver {
-  return config.REDIS_URL ? new BullMqQueueDriver(config.REDIS_URL, config.QUEUE_PREFIX) : new InProcessQueueDriver();
+export function createQueueDriver(config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'JOB_LOCK_MS'>): QueueDriver {
+  return config.REDIS_URL ? new BullMqQueueDriver(config.REDIS_URL, config.QUEUE_PREFIX, config.JOB_LOCK_MS) : new InProcessQueueDriver();
 }

@@ -51,7 +51,7 @@ export default async function setup({ provide }: { provide: (k: string, v: unkno
       });
     }
     // Databases left by crashed runs (names carry their creation time; only old ones go).
-    const stale = await admin`select datname from pg_database where datname like 'onedoor_t_%'`;
+    const stale = await admin`select datname from pg_database where datname like 'onedoor\\_t\\_%'`;
     const hourAgo = Math.floor(Date.now() / 1000) - 3600;
     for (const { datname } of stale) {
       const born = Number(/^onedoor_t_(\d+)_/.exec(datname)?.[1] ?? 0);

@@ -69,12 +69,16 @@ export async function freshPglite(): Promise<PGlite> {
 }
 
 /** Builds the real app over real PostgreSQL (default) or PGlite, with the in-process queue or BullMQ. */
-export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: 'in-process' | 'bullmq'; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: 'in-process' | 'bullmq'; env?: Record<string, string>; reuseDatabase?: boolean } = {}): Promise<TestApp> {
   const dbKind = opts.db ?? 'postgres';
   let drop = async () => {};
   let url: string | undefined;
   let db: DatabaseHandle;
-  if (dbKind === 'postgres') {
+  if (dbKind === 'postgres' && opts.reuseDatabase && opts.env?.DATABASE_URL) {
+    // Another app's database, reached another way (e.g. through a TCP proxy).
+    url = opts.env.DATABASE_URL;
+    db = await openDatabase({ url, poolMax: 5 });
+  } else if (dbKind === 'postgres') {
     const fresh = await freshPostgres();
     url = fresh.url; drop = fresh.drop;
     db = await openDatabase({ url, poolMax: 5 });

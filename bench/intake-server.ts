@@ -1,0 +1,28 @@
+// A server for the intake benchmark, run as a child process so the load generator does not share its event loop.
+//   tsx bench/intake-server.ts baseline|onedoor <port> <database url> <redis url>
+import Fastify from 'fastify';
+import postgres from 'postgres';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openRuntime } from '../src/runtime.js';
+
+const [mode, port, dbUrl, redisUrl] = process.argv.slice(2);
+const quiet = { info() {}, warn() {}, error() {} };
+
+if (mode === 'baseline') {
+  const sql = postgres(dbUrl, { max: 10, onnotice: () => {} });
+  await sql`create table if not exists bench_baseline (id uuid primary key default gen_random_uuid(), title text not null, description text not null, created_at timestamptz not null default now())`;
+  const app = Fastify({ logger: false });
+  app.post('/v1/requests', async (req, reply) => {
+    const b = req.body as { title: string; description: string };
+    const [row] = await sql`insert into bench_baseline (title, description) values (${b.title}, ${b.description}) returning id`;
+    return reply.code(202).send({ id: row.id, status: 'submitted' });
+  });
+  await app.listen({ port: Number(port), host: '127.0.0.1' });
+} else {
+  const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL: redisUrl, ADMIN_API_KEY: 'bench-admin-key-0123456789abcdef', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', QUEUE_PREFIX: 'odbench' });
+  const rt = await openRuntime(config, quiet);
+  const app = await buildApp({ config, db: rt.db, queue: rt.queue, redis: rt.redis, services: rt.services, logger: false });
+  await app.listen({ port: Number(port), host: '127.0.0.1' });
+}
+process.send?.('ready');

@@ -1,0 +1,95 @@
+import type { ConceptTagger, ConceptTags } from './concepts.tagger.js';
+import { analyze } from './text.normalize.js';
+import type { AreaScore, Lang } from './types.js';
+
+/** Everything the engine derives from one text: tokens, concept tags, area scores, fine concepts. */
+export interface TextProfile {
+  lang: Lang;
+  /** Analysed tokens of title and description, in order. */
+  tokens: string[];
+  /** Raw concept strengths (area and fine concepts). */
+  tags: ConceptTags;
+  /** Inferred area scores in [0, 1], best first (explicit areas not included). */
+  inferred: AreaScore[];
+  /** Fine concept strengths, saturating in (0, 1). */
+  fine: Map<string, number>;
+  /** Raw area evidence before normalisation (for combining with other evidence). */
+  areaRaw: Map<string, number>;
+}
+
+// A title states the topic; the description elaborates and digresses.
+const TITLE_FACTOR = 2;
+// Finer concepts are evidence for their area too, but they are narrower terms
+// than the area's own vocabulary, so they count a little less.
+const FINE_TO_AREA = 0.8;
+// Fine concept strength saturates: one clear mention ≈ .5, a topic that the
+// title and description both dwell on → ≈ 1.
+const FINE_SATURATION = 1.5;
+// Areas scoring under this fraction of the best inferred area are noise.
+const RELATIVE_CUTOFF = 0.3;
+const MAX_INFERRED = 4;
+// Raw strength at which confidence reaches ~63%; one clear term is ~1.
+const CONFIDENCE_SCALE = 1.5;
+
+/** Analyses and tags a title + description written in `lang`. */
+export function profileText(tagger: ConceptTagger, title: string, description: string, lang: Lang): TextProfile {
+  const titleTokens = analyze(title, lang);
+  const descTokens = analyze(description, lang);
+  const tags: ConceptTags = new Map();
+  tagger.tag(title, lang, tags, TITLE_FACTOR, titleTokens);
+  tagger.tag(description, lang, tags, 1, descTokens);
+  tagger.softTag(titleTokens, lang, tags, TITLE_FACTOR);
+  tagger.softTag(descTokens, lang, tags, 1);
+  const areaRaw = new Map<string, number>();
+  const fine = new Map<string, number>();
+  for (const [code, strength] of tags) {
+    if (code.startsWith('~')) {
+      areaRaw.set(code.slice(1), (areaRaw.get(code.slice(1)) ?? 0) + strength);
+      continue;
+    }
+    const def = tagger.concepts.get(code);
+    if (!def) continue;
+    if (code.startsWith('area:')) {
+      areaRaw.set(def.area!, (areaRaw.get(def.area!) ?? 0) + strength);
+    } else {
+      fine.set(code, round4(1 - Math.exp(-strength / FINE_SATURATION)));
+      if (def.area) areaRaw.set(def.area, (areaRaw.get(def.area) ?? 0) + FINE_TO_AREA * strength);
+    }
+  }
+  return { lang, tokens: [...titleTokens, ...descTokens], tags, inferred: inferAreas(areaRaw), fine, areaRaw };
+}
+
+/** Turns raw area strengths into scores in [0, 1]: relative to the best area, scaled by overall confidence. */
+export function inferAreas(raw: ReadonlyMap<string, number>): AreaScore[] {
+  let max = 0;
+  for (const v of raw.values()) max = Math.max(max, v);
+  if (max <= 0) return [];
+  const confidence = 1 - Math.exp(-max / CONFIDENCE_SCALE);
+  return [...raw.entries()]
+    .filter(([, v]) => v >= RELATIVE_CUTOFF * max)
+    .map(([code, v]) => ({ code, score: round4((v / max) * confidence) }))
+    .sort((a, b) => b.score - a.score || a.code.localeCompare(b.code))
+    .slice(0, MAX_INFERRED);
+}
+
+// Explicit areas chosen by the requester outrank anything inferred; inferred
+// ones are kept (scaled down) because they help when the explicit choice is
+// too narrow.
+const INFERRED_UNDER_EXPLICIT = 0.5;
+
+/** Combines explicit area codes (dominant, in the given order) with inferred scores. */
+export function combineAreas(explicit: readonly string[], inferred: readonly AreaScore[], known?: ReadonlySet<string>): AreaScore[] {
+  const valid = explicit.filter((c, i) => explicit.indexOf(c) === i && (!known || known.has(c)));
+  if (valid.length === 0) return [...inferred];
+  const out: AreaScore[] = valid.map((code, i) => ({ code, score: round4(1 - 0.05 * i) }));
+  for (const a of inferred) {
+    if (valid.includes(a.code)) continue;
+    out.push({ code: a.code, score: round4(a.score * INFERRED_UNDER_EXPLICIT) });
+  }
+  return out.sort((a, b) => b.score - a.score || valid.indexOf(a.code) - valid.indexOf(b.code) || a.code.localeCompare(b.code));
+}
+
+/** Rounds to four decimals so scores print and compare stably. */
+export function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}

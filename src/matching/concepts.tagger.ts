@@ -1,0 +1,248 @@
+import { analyze, normalizeForSubstring } from './text.normalize.js';
+import type { Lang, ThematicAreaRef } from './types.js';
+import { LANGS } from './types.js';
+
+/** A language-independent concept with its surface terms per language. */
+export interface ConceptDef {
+  /** `area:<code>` for thematic areas, `c:<name>` for finer concepts. */
+  code: string;
+  /** The thematic area the concept belongs to (null when cross-cutting). */
+  area: string | null;
+  terms: Partial<Record<Lang, string[]>>;
+}
+
+interface TokenTerm {
+  tokens: string[];
+  concept: string;
+  weight: number;
+}
+
+interface SubstringTerm {
+  needle: string;
+  concept: string;
+  weight: number;
+}
+
+/** Concept strengths found in one text. */
+export type ConceptTags = Map<string, number>;
+
+// Repeating a term many times is not proportionally more evidence.
+const MAX_COUNT_PER_TERM = 3;
+// Multi-word terms found out of order or loosely: weight and window slack.
+const UNORDERED_FACTOR = 0.6;
+const UNORDERED_SLACK = 2;
+// Single-token evidence is a fraction of a phrase match, and only for words
+// that belong to few areas.
+const SOFT_WEIGHT = 0.3;
+const SOFT_MAX_AREAS = 3;
+const ACRONYM = /^(?=(?:.*\p{Lu}){2})[\p{Lu}\p{N}][\p{Lu}\p{N}/&.-]+$/u;
+
+const termWeight = (tokenCount: number, acronym: boolean): number =>
+  (1 + 0.5 * Math.min(tokenCount - 1, 3)) * (acronym ? 1.5 : 1);
+
+function matchesAt(tokens: readonly string[], i: number, term: readonly string[]): boolean {
+  if (i + term.length > tokens.length) return false;
+  for (let k = 1; k < term.length; k++) if (tokens[i + k] !== term[k]) return false;
+  return true;
+}
+
+/** All of the term's tokens within a small window around position i (any order). */
+function matchesNear(tokens: readonly string[], i: number, term: readonly string[]): boolean {
+  const span = term.length + UNORDERED_SLACK;
+  const from = Math.max(0, i - span);
+  const to = Math.min(tokens.length, i + span + 1);
+  for (let k = 1; k < term.length; k++) {
+    let found = false;
+    for (let j = from; j < to; j++) {
+      if (j !== i && tokens[j] === term[k]) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+/** Builds the concept definitions for the thematic areas (one `area:<code>` concept each, all six languages). */
+export function areaConcepts(areas: readonly ThematicAreaRef[]): ConceptDef[] {
+  return areas.map((a) => ({
+    code: `area:${a.code}`,
+    area: a.code,
+    // The area's own name is a term too; it is the most precise phrase there is.
+    terms: Object.fromEntries(LANGS.map((l) => [l, [a.names[l], ...(a.terms[l] ?? [])].filter(Boolean)])),
+  }));
+}
+
+/**
+ * Multilingual concept tagger. Terms are normalised with the same pipeline as
+ * texts (so stems meet stems), matched as token sequences for alphabetic
+ * languages and as substrings for Chinese. A term shared by several concepts
+ * is split between them, so generic words ("security") do not decide alone.
+ */
+export class ConceptTagger {
+  readonly concepts: ReadonlyMap<string, ConceptDef>;
+  private readonly tokenTerms = new Map<Lang, Map<string, TokenTerm[]>>();
+  private readonly zhTerms: SubstringTerm[] = [];
+  /** Single-token evidence: token → area → weight, per language (see softTag). */
+  private readonly soft = new Map<Lang, Map<string, Map<string, number>>>();
+  /** Chinese terms by first character, so tagging is one pass over the text. */
+  private readonly zhByFirst = new Map<string, SubstringTerm[]>();
+
+  constructor(defs: readonly ConceptDef[]) {
+    this.concepts = new Map(defs.map((d) => [d.code, d]));
+    const tokenKeys = new Map<string, Set<string>>();
+    const pending: { lang: Lang; key: string; tokens: string[]; concept: string; acronym: boolean }[] = [];
+    const zhPending: { needle: string; concept: string; acronym: boolean }[] = [];
+    const zhKeys = new Map<string, Set<string>>();
+    const addToken = (lang: Lang, term: string, concept: string, acronym: boolean): void => {
+      const tokens = analyze(term, lang);
+      if (tokens.length === 0) return;
+      const key = `${lang}|${tokens.join(' ')}`;
+      if (!tokenKeys.has(key)) tokenKeys.set(key, new Set());
+      const seen = tokenKeys.get(key)!;
+      if (seen.has(concept)) return;
+      seen.add(concept);
+      pending.push({ lang, key, tokens, concept, acronym });
+    };
+    const addZh = (term: string, concept: string, acronym: boolean): void => {
+      const needle = normalizeForSubstring(term);
+      // One Han character is too ambiguous; short Latin acronyms inside
+      // Chinese are matched as needles too, but need three characters.
+      const min = /\p{Script=Han}/u.test(needle) ? 2 : 3;
+      if ([...needle].length < min) return;
+      if (!zhKeys.has(needle)) zhKeys.set(needle, new Set());
+      const seen = zhKeys.get(needle)!;
+      if (seen.has(concept)) return;
+      seen.add(concept);
+      zhPending.push({ needle, concept, acronym });
+    };
+    // Sorted for determinism regardless of input order.
+    const sorted = [...defs].sort((a, b) => a.code.localeCompare(b.code));
+    for (const def of sorted) {
+      for (const lang of LANGS) {
+        for (const term of def.terms[lang] ?? []) {
+          const acronym = ACRONYM.test(term.trim());
+          if (acronym) {
+            // Acronyms (FATF, ISPS, ФАТФ) appear verbatim in texts of any language.
+            for (const l of LANGS) {
+              if (l === 'zh') addZh(term, def.code, true);
+              else addToken(l, term, def.code, true);
+            }
+          } else if (lang === 'zh') {
+            addZh(term, def.code, false);
+          } else {
+            addToken(lang, term, def.code, false);
+          }
+        }
+      }
+    }
+    this.buildSoftIndex(sorted);
+    for (const p of pending) {
+      const sharedBy = tokenKeys.get(p.key)!.size;
+      const weight = termWeight(p.tokens.length, p.acronym) / sharedBy;
+      if (!this.tokenTerms.has(p.lang)) this.tokenTerms.set(p.lang, new Map());
+      const byFirst = this.tokenTerms.get(p.lang)!;
+      const first = p.tokens[0]!;
+      if (!byFirst.has(first)) byFirst.set(first, []);
+      byFirst.get(first)!.push({ tokens: p.tokens, concept: p.concept, weight });
+    }
+    for (const p of zhPending) {
+      const sharedBy = zhKeys.get(p.needle)!.size;
+      const len = [...p.needle].length;
+      const base = len >= 4 ? 1.5 : len === 3 ? 1.25 : 1;
+      const term = { needle: p.needle, concept: p.concept, weight: (base * (p.acronym ? 1.5 : 1)) / sharedBy };
+      this.zhTerms.push(term);
+      const first = p.needle[0]!;
+      if (!this.zhByFirst.has(first)) this.zhByFirst.set(first, []);
+      this.zhByFirst.get(first)!.push(term);
+    }
+  }
+
+  // Descriptive texts often name no term of their area verbatim ("the unit
+  // that receives these reports") yet use its words. Each word of an area's
+  // terms is weak evidence for that area, split between the areas sharing it;
+  // words shared by many areas are ignored.
+  private buildSoftIndex(defs: readonly ConceptDef[]): void {
+    for (const lang of LANGS) {
+      const areasByToken = new Map<string, Set<string>>();
+      for (const def of defs) {
+        if (!def.area) continue;
+        for (const term of def.terms[lang] ?? []) {
+          for (const t of analyze(term, lang)) {
+            if ([...t].length < (lang === 'zh' ? 2 : 3) || /^\p{N}+$/u.test(t)) continue;
+            if (!areasByToken.has(t)) areasByToken.set(t, new Set());
+            areasByToken.get(t)!.add(def.area);
+          }
+        }
+      }
+      const index = new Map<string, Map<string, number>>();
+      for (const [t, areas] of areasByToken) {
+        if (areas.size > SOFT_MAX_AREAS) continue;
+        index.set(t, new Map([...areas].sort().map((a) => [a, SOFT_WEIGHT / areas.size])));
+      }
+      this.soft.set(lang, index);
+    }
+  }
+
+  /** Adds single-token area evidence (keys `~<area>`) for analysed tokens of language `lang`. */
+  softTag(tokens: readonly string[], lang: Lang, into: ConceptTags = new Map(), factor = 1): ConceptTags {
+    const index = this.soft.get(lang);
+    if (!index) return into;
+    for (const t of new Set(tokens)) {
+      const areas = index.get(t);
+      if (!areas) continue;
+      for (const [area, w] of areas) into.set(`~${area}`, (into.get(`~${area}`) ?? 0) + w * factor);
+    }
+    return into;
+  }
+
+  /** Tags already-analysed tokens of language `lang` (not Chinese) with concept strengths. */
+  tagTokens(tokens: readonly string[], lang: Lang, into: ConceptTags = new Map(), factor = 1): ConceptTags {
+    const byFirst = this.tokenTerms.get(lang);
+    if (!byFirst) return into;
+    const counts = new Map<TokenTerm, number>();
+    for (let i = 0; i < tokens.length; i++) {
+      const cands = byFirst.get(tokens[i]!);
+      if (!cands) continue;
+      for (const term of cands) {
+        const n = term.tokens.length;
+        let w = 0;
+        if (matchesAt(tokens, i, term.tokens)) w = term.weight;
+        // The same words in another order or with a word or two between
+        // ("relocate witnesses" for "witness relocation") still count, less.
+        else if (n > 1 && matchesNear(tokens, i, term.tokens)) w = term.weight * UNORDERED_FACTOR;
+        if (w === 0) continue;
+        const c = counts.get(term) ?? 0;
+        if (c >= MAX_COUNT_PER_TERM) continue;
+        counts.set(term, c + 1);
+        into.set(term.concept, (into.get(term.concept) ?? 0) + w * factor);
+      }
+    }
+    return into;
+  }
+
+  /** Tags a Chinese text by substring search of the normalised Chinese terms (overlapping occurrences of different terms all count). */
+  tagChinese(text: string, into: ConceptTags = new Map(), factor = 1): ConceptTags {
+    const hay = normalizeForSubstring(text);
+    const counts = new Map<SubstringTerm, number>();
+    for (let i = 0; i < hay.length; i++) {
+      const cands = this.zhByFirst.get(hay[i]!);
+      if (!cands) continue;
+      for (const term of cands) {
+        if (!hay.startsWith(term.needle, i)) continue;
+        const c = counts.get(term) ?? 0;
+        if (c >= MAX_COUNT_PER_TERM) continue;
+        counts.set(term, c + 1);
+        into.set(term.concept, (into.get(term.concept) ?? 0) + term.weight * factor);
+      }
+    }
+    return into;
+  }
+
+  /** Tags a text written in `lang`; `tokens` may be passed when already analysed. */
+  tag(text: string, lang: Lang, into: ConceptTags = new Map(), factor = 1, tokens?: readonly string[]): ConceptTags {
+    if (lang === 'zh') return this.tagChinese(text, into, factor);
+    return this.tagTokens(tokens ?? analyze(text, lang), lang, into, factor);
+  }
+}

@@ -1,0 +1,351 @@
+import MiniSearch from 'minisearch';
+import { combineAreas, profileText, type TextProfile } from './classify.js';
+import type { ConceptTagger } from './concepts.tagger.js';
+import { stateRegionCodes } from './filters.js';
+import { analyze } from './text.normalize.js';
+import type { AreaScore, MatchableOffering, StateGeo } from './types.js';
+import { MATCHING_LIMITS } from './weights.js';
+
+/** An offering with everything derived from its text, as held by the index. */
+export interface IndexedOffering {
+  /** Internal dense number; reused after removal. */
+  slot: number;
+  offering: MatchableOffering;
+  profile: TextProfile;
+  /** Explicit areas (score 1) or inferred ones. */
+  areas: AreaScore[];
+  areaWeight: Map<string, number>;
+  areasInferred: boolean;
+  /** Availability data in a form that is cheap to test per request. */
+  gate: OfferingGate;
+}
+
+interface OfferingGate {
+  open: boolean;
+  fromMs: number;
+  untilMs: number;
+  confirmedMs: number;
+  worldwide: boolean;
+  /** ISO3 and M49 codes the offering is open to. */
+  keys: ReadonlySet<string>;
+}
+
+/** A per-request hard-filter predicate (eligibility and availability). */
+export interface GateCheck {
+  (doc: IndexedOffering): boolean;
+  /** Availability alone, for documents already known to be eligible. */
+  available(doc: IndexedOffering): boolean;
+  /** Eligibility keys of the state: '*', ISO3, M49 codes. */
+  keys: readonly string[];
+}
+
+interface SearchDoc {
+  id: number;
+  title: string;
+  body: string;
+  concepts: string;
+}
+
+export interface TextHit {
+  /** Raw BM25 score. */
+  score: number;
+  /** Number of distinct query terms the offering matched. */
+  matched: number;
+}
+
+export interface TextQuery {
+  tokens: string[];
+  conceptTokens: string[];
+}
+
+// Field boosts: a title is a summary, concept tokens are the language bridge.
+const FIELD_BOOST = { title: 2, body: 1, concepts: 1.5 };
+// Fine concepts (c:...) discriminate more than whole areas.
+const CONCEPT_TERM_BOOST = { fine: 2, area: 1 };
+// On big catalogues, query terms present in most documents cost postings
+// traversals but carry almost no IDF; they are dropped from the query.
+const COMMON_TERM_RATIO = 0.2;
+const COMMON_TERM_MIN_DOCS = 2_000;
+// Upper bound on the postings a text query may traverse (see searchText).
+const POSTINGS_BUDGET = 2_500;
+// Inferred offering areas under this score are not trusted for postings.
+const MIN_POSTING_AREA_SCORE = 0.2;
+
+const WORLDWIDE = '*';
+const NO_KEYS: ReadonlySet<string> = new Set();
+const DAY_MS = 86_400_000;
+
+const splitSpace = (s: string): string[] => (s.length === 0 ? [] : s.split(' '));
+
+/** Concept tokens for areas and fine concepts: `area:<code>` and the fine `c:<name>` codes. */
+export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<string, number>, minArea = MIN_POSTING_AREA_SCORE): string[] {
+  const out: string[] = [];
+  for (const a of areas) if (a.score >= minArea) out.push(`area:${a.code}`);
+  for (const code of [...fine.keys()].sort()) out.push(code);
+  return out;
+}
+
+/**
+ * In-memory offering index: BM25 (MiniSearch) over analysed tokens and concept
+ * tokens, plus inverted postings per (area, eligibility key) so a request only
+ * ever visits offerings of its areas that its state may receive. Offerings can
+ * be added, replaced and removed at run time; removal is exact (no tombstones),
+ * so scores never depend on the order of edits.
+ */
+export class OfferingIndex {
+  private readonly slots: (IndexedOffering | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private readonly byId = new Map<string, IndexedOffering>();
+  private readonly searchDocs: (SearchDoc | undefined)[] = [];
+  /** area code → eligibility key ('*', ISO3 or M49) → slots. */
+  private readonly postings = new Map<string, Map<string, Set<number>>>();
+  private readonly docFreq = new Map<string, number>();
+  private readonly mini: MiniSearch<SearchDoc>;
+  // Per-request "seen" marks without allocating a Set: a slot is seen when
+  // its mark equals the current epoch.
+  private marks = new Uint32Array(1024);
+  private epoch = 0;
+
+  constructor(
+    private readonly tagger: ConceptTagger,
+    private readonly knownAreas: ReadonlySet<string>,
+  ) {
+    this.mini = new MiniSearch<SearchDoc>({
+      fields: ['title', 'body', 'concepts'],
+      idField: 'id',
+      // Documents arrive pre-analysed (stems, Chinese words, concept tokens),
+      // space-separated; MiniSearch's own tokenizer would find nothing in Chinese.
+      tokenize: splitSpace,
+      processTerm: (t) => t,
+      autoVacuum: false,
+      searchOptions: { prefix: false, fuzzy: false, combineWith: 'OR', boost: FIELD_BOOST },
+    });
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  get(id: string): IndexedOffering | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Analyses the offering (without indexing it): areas explicit or inferred, fine concepts, gate data. */
+  analyse(offering: MatchableOffering, slot = -1): IndexedOffering {
+    const profile = profileText(this.tagger, offering.title, offering.description, offering.language);
+    const explicit = offering.thematicAreas.filter((c) => this.knownAreas.has(c));
+    const areas = explicit.length > 0 ? combineAreas(explicit, profile.inferred, this.knownAreas) : profile.inferred;
+    // For an offering, every explicit area is a full commitment (no rank decay).
+    const areaWeight = new Map<string, number>();
+    for (const a of areas) areaWeight.set(a.code, explicit.includes(a.code) ? 1 : a.score);
+    const { regions, countries } = offering.eligibility;
+    const gate: OfferingGate = {
+      open: offering.status === 'open' && (offering.capacity === null || offering.capacity > 0),
+      fromMs: offering.availableFrom?.getTime() ?? -Infinity,
+      untilMs: offering.availableUntil?.getTime() ?? Infinity,
+      confirmedMs: offering.lastConfirmedAt.getTime(),
+      worldwide: regions.length === 0 && countries.length === 0,
+      keys: regions.length + countries.length === 0 ? NO_KEYS : new Set([...regions, ...countries]),
+    };
+    return { slot, offering, profile, areas, areaWeight, areasInferred: explicit.length === 0, gate };
+  }
+
+  /** Adds an offering; throws when the id is already indexed (use replace). */
+  add(offering: MatchableOffering): IndexedOffering {
+    if (this.byId.has(offering.id)) throw new Error(`offering ${offering.id} is already indexed`);
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slots.length;
+    const indexed = this.analyse(offering, slot);
+    const titleTokens = analyze(offering.title, offering.language);
+    const bodyTokens = indexed.profile.tokens.slice(titleTokens.length);
+    const concepts = conceptTokens(
+      [...indexed.areaWeight.entries()].map(([code, score]) => ({ code, score })),
+      indexed.profile.fine,
+    );
+    const doc: SearchDoc = { id: slot, title: titleTokens.join(' '), body: bodyTokens.join(' '), concepts: concepts.join(' ') };
+    this.mini.add(doc);
+    // The tokens now live in the search document; keeping a second copy per
+    // offering would dominate memory on large catalogues.
+    indexed.profile = { ...indexed.profile, tokens: [] };
+    this.searchDocs[slot] = doc;
+    this.slots[slot] = indexed;
+    this.byId.set(offering.id, indexed);
+    for (const t of new Set([...titleTokens, ...bodyTokens, ...concepts])) this.docFreq.set(t, (this.docFreq.get(t) ?? 0) + 1);
+    for (const area of this.postedAreas(indexed)) {
+      let byKey = this.postings.get(area);
+      if (!byKey) this.postings.set(area, (byKey = new Map()));
+      for (const key of this.bucketKeys(indexed)) {
+        let set = byKey.get(key);
+        if (!set) byKey.set(key, (set = new Set()));
+        set.add(slot);
+      }
+    }
+    if (slot >= this.marks.length) {
+      const grown = new Uint32Array(Math.max(slot + 1, this.marks.length * 2));
+      grown.set(this.marks);
+      this.marks = grown;
+    }
+    return indexed;
+  }
+
+  /** Removes an offering; returns false when it was not indexed. */
+  remove(id: string): boolean {
+    const indexed = this.byId.get(id);
+    if (!indexed) return false;
+    const slot = indexed.slot;
+    const doc = this.searchDocs[slot]!;
+    // remove() with the exact indexed fields, rather than discard(), keeps the
+    // BM25 statistics exact immediately (discard leaves stale postings that are
+    // cleaned lazily, making scores depend on search history).
+    this.mini.remove(doc);
+    for (const t of new Set([...splitSpace(doc.title), ...splitSpace(doc.body), ...splitSpace(doc.concepts)])) {
+      const n = (this.docFreq.get(t) ?? 1) - 1;
+      if (n <= 0) this.docFreq.delete(t);
+      else this.docFreq.set(t, n);
+    }
+    for (const area of this.postedAreas(indexed)) {
+      const byKey = this.postings.get(area);
+      if (!byKey) continue;
+      for (const key of this.bucketKeys(indexed)) {
+        const set = byKey.get(key);
+        if (!set) continue;
+        set.delete(slot);
+        if (set.size === 0) byKey.delete(key);
+      }
+      if (byKey.size === 0) this.postings.delete(area);
+    }
+    this.searchDocs[slot] = undefined;
+    this.slots[slot] = undefined;
+    this.freeSlots.push(slot);
+    this.byId.delete(id);
+    return true;
+  }
+
+  /** Replaces (or adds) an offering with its new version. */
+  replace(offering: MatchableOffering): IndexedOffering {
+    this.remove(offering.id);
+    return this.add(offering);
+  }
+
+  private postedAreas(doc: IndexedOffering): string[] {
+    return [...doc.areaWeight.entries()].filter(([, w]) => w >= MIN_POSTING_AREA_SCORE).map(([code]) => code);
+  }
+
+  private bucketKeys(doc: IndexedOffering): string[] {
+    return doc.gate.worldwide ? [WORLDWIDE] : [...doc.gate.keys];
+  }
+
+  /** Hard-filter predicate for one state at `now`: eligible (country, any M49 level, or worldwide) and available (open, in window, confirmed recently, capacity left). */
+  gateFor(state: StateGeo, now: Date, staleAfterDays: number = MATCHING_LIMITS.staleAfterDays): GateCheck {
+    const keys = [state.iso3, ...stateRegionCodes(state)].filter((k) => k.length > 0);
+    const t = now.getTime();
+    const staleBefore = t - staleAfterDays * DAY_MS;
+    const available = (doc: IndexedOffering): boolean => {
+      const g = doc.gate;
+      return g.open && g.fromMs <= t && g.untilMs >= t && g.confirmedMs >= staleBefore;
+    };
+    const check = ((doc: IndexedOffering): boolean => {
+      if (!available(doc)) return false;
+      const g = doc.gate;
+      if (g.worldwide) return true;
+      for (const k of keys) if (g.keys.has(k)) return true;
+      return false;
+    }) as GateCheck;
+    check.available = available;
+    check.keys = [WORLDWIDE, ...keys];
+    return check;
+  }
+
+  /** Offerings posted under any of `areas` that pass the gate, visiting only the state's eligibility buckets; `visit` is called once per offering. */
+  forEachThematicCandidate(areas: readonly string[], gate: GateCheck, visit: (doc: IndexedOffering) => void): void {
+    const epoch = this.nextEpoch();
+    for (const code of areas) {
+      const byKey = this.postings.get(code);
+      if (!byKey) continue;
+      for (const key of gate.keys) {
+        const set = byKey.get(key);
+        if (!set) continue;
+        for (const slot of set) {
+          if (this.marks[slot] === epoch) continue;
+          this.marks[slot] = epoch;
+          const doc = this.slots[slot]!;
+          if (gate.available(doc)) visit(doc);
+        }
+      }
+    }
+  }
+
+  /** Ids of thematic candidates (convenience over forEachThematicCandidate). */
+  thematicCandidates(areas: readonly string[], gate: GateCheck): Set<string> {
+    const out = new Set<string>();
+    this.forEachThematicCandidate(areas, gate, (doc) => out.add(doc.offering.id));
+    return out;
+  }
+
+  private nextEpoch(): number {
+    this.epoch = (this.epoch + 1) >>> 0;
+    if (this.epoch === 0) {
+      this.marks.fill(0);
+      this.epoch = 1;
+    }
+    return this.epoch;
+  }
+
+  /**
+   * Sparse BM25 search (exact terms, OR) over offerings passing `gate`,
+   * returning at most `limit` hits, best first. The query keeps its most
+   * selective terms until their postings add up to a budget: on a large
+   * catalogue the work per request stays bounded, and the terms dropped are the
+   * common ones that carry little IDF anyway.
+   */
+  searchText(query: TextQuery, limit: number, gate?: GateCheck): Map<string, TextHit> {
+    const n = this.byId.size;
+    const ranked = [...new Set([...query.tokens, ...query.conceptTokens])]
+      .map((t) => ({ t, df: this.docFreq.get(t) ?? 0 }))
+      .filter((x) => x.df > 0 && (n < COMMON_TERM_MIN_DOCS || x.df / n <= COMMON_TERM_RATIO))
+      .sort((a, b) => a.df - b.df || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+    const terms: string[] = [];
+    let postings = 0;
+    for (const x of ranked) {
+      if (terms.length > 0 && postings + x.df > POSTINGS_BUDGET) break;
+      terms.push(x.t);
+      postings += x.df;
+    }
+    const out = new Map<string, TextHit>();
+    if (terms.length === 0) return out;
+    const verdicts = new Map<number, number>();
+    const results = this.mini.search(terms.join(' '), {
+      // A zero document boost makes MiniSearch skip the posting before it
+      // allocates a result: filtered-out offerings cost almost nothing.
+      boostDocument: gate
+        ? (slot: number) => {
+            let v = verdicts.get(slot);
+            if (v === undefined) {
+              v = gate(this.slots[slot]!) ? 1 : 0;
+              verdicts.set(slot, v);
+            }
+            return v;
+          }
+        : undefined,
+      boostTerm: (term) => (term.startsWith('c:') ? CONCEPT_TERM_BOOST.fine : term.startsWith('area:') ? CONCEPT_TERM_BOOST.area : 1),
+    });
+    const hits = results.map((r) => ({ id: this.slots[r.id as number]!.offering.id, score: r.score, matched: r.terms.length }));
+    // MiniSearch orders by score only; ids break ties so output is stable.
+    hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const h of hits.slice(0, limit)) out.set(h.id, { score: h.score, matched: h.matched });
+    return out;
+  }
+
+  /** Smoothed inverse document frequency of a term over the catalogue (unknown terms weigh most). */
+  idf(term: string): number {
+    return Math.log(1 + (this.byId.size + 1) / ((this.docFreq.get(term) ?? 0) + 1));
+  }
+
+  /** All indexed offerings (insertion order of ids). */
+  all(): IterableIterator<IndexedOffering> {
+    return this.byId.values();
+  }
+}

@@ -1,0 +1,182 @@
+import { round4 } from './classify.js';
+import type { IndexedOffering } from './offering.index.js';
+import type { AreaScore, Lang, MatchableRequest, MatchExplanation, Modality, StateGeo } from './types.js';
+import { SCORING_WEIGHTS, TOPICAL_GATE, type ScoreComponent } from './weights.js';
+
+/** What scoring needs to know about the request, computed once per request. */
+export interface RequestContext {
+  lang: Lang;
+  state: StateGeo;
+  areas: AreaScore[];
+  fine: ReadonlyMap<string, number>;
+  modalities: readonly Modality[];
+  urgency: MatchableRequest['urgency'];
+  /** Linked needs of the same state: their areas and priority value (high 1, medium .6, low .3). */
+  needs: { areas: ReadonlySet<string>; value: number }[];
+}
+
+export const PRIORITY_VALUE = { high: 1, medium: 0.6, low: 0.3 } as const;
+
+// Not being delivered in the request's language is a real cost (interpreters,
+// translated materials) but not a disqualification.
+const OTHER_LANGUAGE_FIT = 0.3;
+// Neutral value when one side gives no information.
+const NEUTRAL = 0.5;
+
+/** Thematic overlap: the best shared area, weighted on both sides by its score. */
+export function thematicComponent(requestAreas: readonly AreaScore[], offeringAreas: ReadonlyMap<string, number>): { value: number; shared: string[] } {
+  let best = 0;
+  const shared: string[] = [];
+  for (const a of requestAreas) {
+    const w = offeringAreas.get(a.code);
+    if (w === undefined) continue;
+    shared.push(a.code);
+    best = Math.max(best, a.score * w);
+  }
+  return { value: Math.min(1, best), shared };
+}
+
+/** Allocation-free thematic value (hot path over every candidate). */
+function thematicValue(requestAreas: readonly AreaScore[], offeringAreas: ReadonlyMap<string, number>): number {
+  let best = 0;
+  for (let i = 0; i < requestAreas.length; i++) {
+    const a = requestAreas[i]!;
+    const w = offeringAreas.get(a.code);
+    if (w !== undefined && a.score * w > best) best = a.score * w;
+  }
+  return Math.min(1, best);
+}
+
+/** Allocation-free fine-concept value (hot path); same formula as conceptComponent. */
+function conceptValue(request: ReadonlyMap<string, number>, offering: ReadonlyMap<string, number>): number {
+  if (request.size === 0) return NEUTRAL;
+  if (offering.size === 0) return 0;
+  let reqTotal = 0;
+  let covered = 0;
+  for (const [c, w] of request) {
+    reqTotal += w;
+    const o = offering.get(c);
+    if (o !== undefined) covered += Math.min(w, o);
+  }
+  let offTotal = 0;
+  let offShared = 0;
+  for (const [c, w] of offering) {
+    offTotal += w;
+    if (request.has(c)) offShared += w;
+  }
+  return 0.8 * (reqTotal > 0 ? covered / reqTotal : 0) + 0.2 * (offTotal > 0 ? offShared / offTotal : 0);
+}
+
+/** Fine-concept overlap: how much of the request's fine concepts the offering covers (mostly) and how focused it is. */
+export function conceptComponent(request: ReadonlyMap<string, number>, offering: ReadonlyMap<string, number>): { value: number; shared: string[] } {
+  if (request.size === 0) return { value: NEUTRAL, shared: [] };
+  let reqTotal = 0;
+  let covered = 0;
+  const shared: string[] = [];
+  for (const [c, w] of request) {
+    reqTotal += w;
+    const o = offering.get(c);
+    if (o !== undefined) {
+      covered += Math.min(w, o);
+      shared.push(c);
+    }
+  }
+  let offTotal = 0;
+  let offShared = 0;
+  for (const [c, w] of offering) {
+    offTotal += w;
+    if (request.has(c)) offShared += w;
+  }
+  const coverage = reqTotal > 0 ? covered / reqTotal : 0;
+  const precision = offTotal > 0 ? offShared / offTotal : 0;
+  return { value: 0.8 * coverage + 0.2 * precision, shared };
+}
+
+/** Language fit: 1 when the offering is delivered in the request's language, lower otherwise. */
+export function languageComponent(requestLang: Lang, offeringLangs: readonly Lang[]): number {
+  return offeringLangs.includes(requestLang) ? 1 : OTHER_LANGUAGE_FIT;
+}
+
+/** Modality overlap: share of requested modalities the offering provides; 0.5 when either side names none. */
+export function modalityComponent(requested: readonly Modality[], offered: readonly Modality[]): number {
+  if (requested.length === 0 || offered.length === 0) return NEUTRAL;
+  const set = new Set(offered);
+  return requested.filter((m) => set.has(m)).length / requested.length;
+}
+
+/** Urgency: a high-urgency request favours offerings available now with room left; otherwise neutral. */
+export function urgencyComponent(urgency: MatchableRequest['urgency'], availableNow: boolean, capacity: number | null): number {
+  if (urgency !== 'high') return NEUTRAL;
+  if (!availableNow) return 0;
+  return capacity === null || capacity > 0 ? 1 : NEUTRAL;
+}
+
+/** Need support: the highest priority value among the request's linked needs that fall in one of the offering's areas. */
+export function needComponent(needs: RequestContext['needs'], offeringAreas: ReadonlyMap<string, number>): number {
+  let best = 0;
+  for (const n of needs) {
+    for (const a of n.areas) {
+      if (offeringAreas.has(a)) {
+        best = Math.max(best, n.value);
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+/** Final score in [0, 1]: weighted mean of the components times the topical gate (see SCORING_WEIGHTS). */
+export function combine(components: Record<ScoreComponent, number>): number {
+  let sum = 0;
+  let wsum = 0;
+  for (const key of Object.keys(SCORING_WEIGHTS) as ScoreComponent[]) {
+    sum += SCORING_WEIGHTS[key] * components[key];
+    wsum += SCORING_WEIGHTS[key];
+  }
+  const gate = Math.max(components.thematic, TOPICAL_GATE.textOnly * components.text);
+  return wsum > 0 ? (gate * sum) / wsum : 0;
+}
+
+/** Regional specificity for a state: 1 country listed, .85 intermediate region, .75 sub-region, .65 region, .5 worldwide. */
+export function regionalComponent(eligibility: { regions: readonly string[]; countries: readonly string[] }, state: StateGeo): number {
+  if (eligibility.countries.includes(state.iso3)) return 1;
+  if (state.intermediateRegion && eligibility.regions.includes(state.intermediateRegion)) return 0.85;
+  if (eligibility.regions.includes(state.subRegion)) return 0.75;
+  if (eligibility.regions.includes(state.region)) return 0.65;
+  return 0.5;
+}
+
+/** Score components of one (eligible, available) offering; `text` is the normalised BM25 value in [0, 1]. */
+export function scoreComponents(ctx: RequestContext, doc: IndexedOffering, text: number): Record<ScoreComponent, number> {
+  const o = doc.offering;
+  return {
+    thematic: thematicValue(ctx.areas, doc.areaWeight),
+    concept: conceptValue(ctx.fine, doc.profile.fine),
+    text: Math.max(0, Math.min(1, text)),
+    need: needComponent(ctx.needs, doc.areaWeight),
+    language: languageComponent(ctx.lang, o.languages),
+    regional: regionalComponent(o.eligibility, ctx.state),
+    modality: modalityComponent(ctx.modalities, o.modalities),
+    urgency: urgencyComponent(ctx.urgency, true, o.capacity),
+  };
+}
+
+/** The explanation stored with a proposed match: components, weights, shared concepts, language fit, notes. */
+export function explainMatch(ctx: RequestContext, doc: IndexedOffering, components: Record<ScoreComponent, number>): MatchExplanation {
+  const o = doc.offering;
+  const rounded = Object.fromEntries(Object.entries(components).map(([k, v]) => [k, round4(v)])) as Record<ScoreComponent, number>;
+  const notes: string[] = [];
+  if (components.language < 1) notes.push(`not delivered in ${ctx.lang}; offered in ${o.languages.join(', ') || 'unspecified languages'}`);
+  if (doc.areasInferred && doc.areas.length > 0) notes.push('offering areas inferred from its text');
+  if (o.language !== ctx.lang) notes.push(`offering text is in ${o.language}; matched through shared concepts`);
+  return {
+    components: rounded,
+    weights: { ...SCORING_WEIGHTS },
+    concepts: [
+      ...thematicComponent(ctx.areas, doc.areaWeight).shared.map((a) => `area:${a}`),
+      ...conceptComponent(ctx.fine, doc.profile.fine).shared,
+    ].sort(),
+    language: { request: ctx.lang, offering: [...o.languages], fit: components.language },
+    notes,
+  };
+}

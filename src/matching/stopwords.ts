@@ -1,0 +1,39 @@
+import type { Lang } from './types.js';
+
+// Small, hand-kept lists: function words plus the boilerplate of assistance
+// requests ("request", "support", "assistance") that every document shares and
+// that would otherwise dominate short-text similarity. Latin entries are
+// accent-folded because stop words are checked after folding; Arabic entries
+// are in normalised form (see normalizeArabic).
+const RAW: Record<Lang, string> = {
+  en: `a an the and or of for to in on at by with from into as is are was were be been being this that these those
+    it its our we us their they them his her which who whom what when where how all any some such not no nor than
+    then so also can could may might will would shall should must has have had do does did about over under between
+    within across per via other more most very including include includes e.g i.e etc
+    request requests requesting assistance support supporting provide provides providing help seek seeks seeking
+    please`,
+  fr: `a au aux avec ce ces cet cette dans de des du d elle en et est etre il ils je l la le les leur leurs lui ma mais
+    me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une
+    vos votre vous c s n j y afin ainsi aupres dont entre sont ete sera leurs comme plus tres tout tous toute toutes
+    demande demandons sollicite sollicitons appui soutien aide assistance`,
+  es: `a al con de del el en es la las lo los para por que se su sus un una unos unas y o u e como mas pero sus le les
+    nos nuestro nuestra nuestros nuestras este esta estos estas ese esa sobre entre sin tambien muy ser son fue han ha
+    hemos solicita solicitamos solicitud apoyo ayuda asistencia`,
+  ru: `и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня
+    еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж вам ведь там
+    потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтобы без будто чего раз тоже
+    себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее
+    сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про
+    всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им
+    более всегда конечно всю между наш наша наши нашей нашего просим просит просьба помощь поддержка содействие
+    оказание`,
+  ar: `في من على الى عن مع هذا هذه ذلك تلك التي الذي الذين و او ثم ان انه لا لم لن ما كما قد كل بين عند حتى بعد قبل
+    اي هو هي هم نحن كان كانت يكون تكون لدى لدينا به بها له لها فيه فيها منه منها عليه اليه ايضا غير نطلب يطلب طلب
+    طلبات مساعده دعم تقديم`,
+  zh: `的 了 和 与 及 或 在 对 为 是 把 被 从 向 以 于 之 其 这 那 这些 那些 我们 我国 本国 他们 一个 进行 有关 方面 等 并 也
+    请求 申请 希望 提供 支持 协助 援助 帮助`,
+};
+
+export const STOPWORDS: Record<Lang, ReadonlySet<string>> = Object.fromEntries(
+  (Object.keys(RAW) as Lang[]).map((lang) => [lang, new Set(RAW[lang].split(/\s+/).filter(Boolean))]),
+) as unknown as Record<Lang, ReadonlySet<string>>;

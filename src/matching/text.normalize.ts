@@ -1,0 +1,176 @@
+import { stemmer as stemEn } from '@orama/stemmers/english';
+import { stemmer as stemEs } from '@orama/stemmers/spanish';
+import { stemmer as stemFr } from '@orama/stemmers/french';
+import { stemmer as stemRu } from '@orama/stemmers/russian';
+import { STOPWORDS } from './stopwords.js';
+import type { Lang } from './types.js';
+
+const STEMMERS: Partial<Record<Lang, (word: string) => string>> = {
+  en: stemEn,
+  fr: stemFr,
+  es: stemEs,
+  ru: stemRu,
+};
+
+// Stemming dominates analysis time on large catalogues and the vocabulary is
+// small, so stems are memoised per language (bounded to keep memory flat).
+const STEM_CACHE_LIMIT = 50_000;
+const stemCache = new Map<string, string>();
+
+const HAN_RUN = /(\p{Script=Han}+)/u;
+const HAN_CHAR = /\p{Script=Han}/u;
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const ARABIC_CHAR = /\p{Script=Arabic}/u;
+const CYRILLIC_CHAR = /\p{Script=Cyrillic}/u;
+
+/** Unicode NFKC plus lower-casing: the first step for every language. */
+export function normalizeBase(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+/** Removes diacritics from Latin letters only (é→e, ñ→n); Cyrillic й and Arabic are left alone. */
+export function foldAccents(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC');
+}
+
+// Tashkeel (harakat, tanwin, shadda, sukun), Quranic marks, superscript alef.
+const ARABIC_DIACRITICS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]/g;
+const TATWEEL = /\u0640/g;
+
+/** Arabic orthographic normalisation: alef variants → ا, ى → ي, ة → ه, hamza carriers, no tashkeel or tatweel. */
+export function normalizeArabic(text: string): string {
+  return text
+    .replace(ARABIC_DIACRITICS, '')
+    .replace(TATWEEL, '')
+    .replace(/[أإآٱ]/g, 'ا')
+    .replace(/ى/g, 'ي')
+    .replace(/ة/g, 'ه')
+    .replace(/ؤ/g, 'و')
+    .replace(/ئ/g, 'ي');
+}
+
+// Longest first, so وال wins over و. Stripping only when ≥3 letters remain keeps
+// short roots (e.g. ولد) intact.
+const ARABIC_PREFIXES = ['وال', 'بال', 'كال', 'فال', 'لل', 'ال', 'و'];
+const ARABIC_SUFFIXES = ['ات', 'ون', 'ين', 'يه', 'ها', 'ان', 'ه', 'ي'];
+const MIN_ARABIC_STEM = 3;
+
+// The stop list is written in plain spelling; compare in normalised form.
+const AR_STOPWORDS: ReadonlySet<string> = new Set([...STOPWORDS.ar].map((w) => normalizeArabic(w)));
+
+/** Strips one Arabic proclitic (ال, وال, بال, كال, فال, لل, و) when the rest keeps at least three letters. */
+export function stripArabicPrefix(token: string): string {
+  for (const p of ARABIC_PREFIXES) {
+    if (token.startsWith(p) && token.length - p.length >= MIN_ARABIC_STEM) return token.slice(p.length);
+  }
+  return token;
+}
+
+/** Light Arabic suffix stripping (plural, feminine, nisba, pronoun endings; at most two), keeping at least three letters. */
+export function stripArabicSuffix(token: string): string {
+  let out = token;
+  // Two passes so that e.g. ارهابيين → ارهابي → ارهاب and ماليه → مال
+  // land on the same stem as their base noun.
+  for (let pass = 0; pass < 2; pass++) {
+    const s = ARABIC_SUFFIXES.find((x) => out.endsWith(x) && out.length - x.length >= MIN_ARABIC_STEM);
+    if (s === undefined) break;
+    out = out.slice(0, -s.length);
+  }
+  return out;
+}
+
+/** Full Arabic token pipeline: normalised form, without proclitic and light suffix. */
+export function stemArabic(token: string): string {
+  return stripArabicSuffix(stripArabicPrefix(normalizeArabic(token)));
+}
+
+function stemLatinOrCyrillic(token: string, lang: 'en' | 'fr' | 'es' | 'ru'): string {
+  const key = lang + token;
+  const cached = stemCache.get(key);
+  if (cached !== undefined) return cached;
+  // The French and Spanish Snowball stemmers expect accented input (é, ñ are
+  // part of their suffix rules), so folding comes after stemming.
+  const stemmed = foldAccents(STEMMERS[lang]!(token));
+  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+  stemCache.set(key, stemmed);
+  return stemmed;
+}
+
+/** Which pipeline a single non-Han token goes through when it appears inside a text of language `lang`. */
+function tokenPipeline(token: string, lang: Lang): Lang {
+  if (ARABIC_CHAR.test(token)) return 'ar';
+  if (CYRILLIC_CHAR.test(token)) return 'ru';
+  // Latin words inside Arabic, Russian or Chinese text are nearly always
+  // English acronyms or loan terms (FATF, ISPS, API/PNR).
+  return lang === 'fr' || lang === 'es' || lang === 'en' ? lang : 'en';
+}
+
+/** Normalises and stems one non-Han word as language `lang`; returns null for stop words and noise. */
+export function processWord(raw: string, lang: Lang): string | null {
+  const pipeline = tokenPipeline(raw, lang);
+  if (pipeline === 'ar') {
+    const norm = normalizeArabic(raw);
+    if (norm.length < 2 || AR_STOPWORDS.has(norm)) return null;
+    const stem = stripArabicSuffix(stripArabicPrefix(norm));
+    return stem.length >= 2 ? stem : null;
+  }
+  let word = raw;
+  if (pipeline === 'ru') word = word.replace(/ё/g, 'е');
+  const folded = pipeline === 'ru' ? word : foldAccents(word);
+  if (STOPWORDS[pipeline].has(folded)) return null;
+  if (/^\p{N}+$/u.test(word)) return word.length >= 2 ? word : null;
+  if (folded.length < 2) return null;
+  return stemLatinOrCyrillic(word, pipeline as 'en' | 'fr' | 'es' | 'ru');
+}
+
+const zhSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/** Chinese tokens for one run of Han characters: segmenter words (minus stop words) plus character bigrams. */
+export function tokenizeHanRun(run: string): string[] {
+  const out: string[] = [];
+  const words = new Set<string>();
+  for (const seg of zhSegmenter.segment(run)) {
+    if (!seg.isWordLike) continue;
+    if (STOPWORDS.zh.has(seg.segment)) continue;
+    out.push(seg.segment);
+    words.add(seg.segment);
+  }
+  // Bigrams make matching robust to segmentation differences between a short
+  // query and a long document; a bigram equal to a word is not repeated.
+  const chars = [...run];
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const a = chars[i]!;
+    const b = chars[i + 1]!;
+    if (STOPWORDS.zh.has(a) || STOPWORDS.zh.has(b)) continue;
+    const bigram = a + b;
+    if (!words.has(bigram)) out.push(bigram);
+  }
+  return out;
+}
+
+/** Analyses a text as language `lang` into an ordered list of normalised tokens (stems, Chinese words and bigrams). */
+export function analyze(text: string, lang: Lang): string[] {
+  const base = normalizeBase(text);
+  const out: string[] = [];
+  const parts = base.split(HAN_RUN);
+  for (const part of parts) {
+    if (part.length === 0) continue;
+    if (HAN_CHAR.test(part)) {
+      for (const t of tokenizeHanRun(part)) out.push(t);
+      continue;
+    }
+    for (const m of part.matchAll(WORD)) {
+      const t = processWord(m[0], lang);
+      if (t !== null) out.push(t);
+    }
+  }
+  return out;
+}
+
+/** Normalised text for substring matching of Chinese terms: NFKC, lower case, no whitespace or punctuation. */
+export function normalizeForSubstring(text: string): string {
+  return normalizeBase(text).replace(/[^\p{L}\p{N}]+/gu, '');
+}

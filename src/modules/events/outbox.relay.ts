@@ -1,0 +1,99 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import { outbox } from '../../../db/schema/index.js';
+import { jobIdFor, type JobData, type JobName } from '../../queue/jobs.js';
+import type { QueueDriver } from '../../queue/queue.driver.js';
+
+type OutboxRow = typeof outbox.$inferSelect;
+export interface JobOrder { name: JobName; data: JobData<JobName>; key: string }
+/** Maps an outbox event to the jobs it starts (none for events only kept for the record). */
+export type EventRouter = (event: OutboxRow) => JobOrder[];
+
+/** The core mapping: intake events start matching. Later modules (webhooks) add their own. */
+export const coreEventRouter: EventRouter = (e) => {
+  const p = e.payload as Record<string, string>;
+  switch (e.topic) {
+    case 'request.submitted': return [{ name: 'match-request', data: { requestId: p.requestId }, key: e.id }];
+    case 'offering.changed': return [{ name: 'reverse-match', data: { kind: 'offering', id: p.offeringId }, key: e.id }];
+    case 'need.changed': return [{ name: 'reverse-match', data: { kind: 'need', id: p.needId }, key: e.id }];
+    default: return [];
+  }
+};
+
+export interface RelayLog { warn(obj: object, msg?: string): void; debug?(obj: object, msg?: string): void }
+
+/**
+ * Moves committed outbox events to the queue. Each job gets a fixed id derived from the event,
+ * so a relay that crashes between enqueue and marking replays harmlessly. When the queue is
+ * down the events simply wait in the table: nothing a state filed is lost.
+ */
+export function createOutboxRelay(deps: { db: Db; queue: QueueDriver; routers: EventRouter[]; log: RelayLog; pollMs: number; batch?: number }) {
+  const batch = deps.batch ?? 200;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let stopped = true;
+  let again = false;
+
+  async function tickOnce(): Promise<number> {
+    return deps.db.transaction(async (tx) => {
+      const rows = await tx.select().from(outbox).where(isNull(outbox.publishedAt))
+        .orderBy(asc(outbox.createdAt)).limit(batch).for('update', { skipLocked: true });
+      let done = 0;
+      for (const row of rows) {
+        try {
+          for (const r of deps.routers) {
+            for (const job of r(row)) await deps.queue.enqueue(job.name, job.data, { jobId: jobIdFor(job.name, job.key) });
+          }
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          await tx.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: message.slice(0, 500) }).where(eq(outbox.id, row.id));
+          deps.log.warn({ event: row.id, topic: row.topic, err: message }, 'outbox relay could not enqueue; will retry');
+          break;
+        }
+        await tx.update(outbox).set({ publishedAt: new Date() }).where(and(eq(outbox.id, row.id), isNull(outbox.publishedAt)));
+        done++;
+      }
+      return done;
+    });
+  }
+
+  /** Relays what is waiting now; resolves with how many events went out. */
+  async function tick(): Promise<number> {
+    if (running) { again = true; return running; }
+    running = (async () => {
+      let total = 0;
+      try {
+        for (;;) {
+          again = false;
+          const n = await tickOnce();
+          total += n;
+          if (n < batch && !again) break;
+        }
+      } catch (err) {
+        deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox relay tick failed');
+      }
+      return total;
+    })().finally(() => { running = undefined; });
+    return running;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(async () => { await tick(); schedule(); }, deps.pollMs);
+    timer.unref?.();
+  }
+
+  return {
+    tick,
+    /** Asks for a relay pass soon (after a commit), without waiting for the next poll. */
+    nudge() { if (!stopped) setImmediate(() => { void tick(); }); },
+    start() { if (!stopped) return; stopped = false; schedule(); },
+    async stop() { stopped = true; clearTimeout(timer); await running; },
+    /** Events not yet relayed (for /health and metrics). */
+    async backlog(): Promise<number> {
+      const [r] = await deps.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.publishedAt));
+      return r.n;
+    },
+  };
+}
+export type OutboxRelay = ReturnType<typeof createOutboxRelay>;

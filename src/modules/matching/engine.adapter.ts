@@ -1,0 +1,33 @@
+import {
+  createMatcher, type Lang, type MatchableOffering, type MatchableRequest, type MatchOptions, type MatchResult, type StateGeo, type ThematicAreaRef,
+} from '../../matching/index.js';
+
+/** The few engine operations the database side needs. */
+export interface Engine {
+  upsertOffering(o: MatchableOffering): void;
+  matchRequest(r: MatchableRequest, opts: MatchOptions): MatchResult;
+  /** Area codes of a text, best first (offerings and needs that came without any). */
+  inferAreas(text: string, lang: Lang): string[];
+}
+
+/** Minimum classification score for an inferred area to be stored on an offering or need. */
+const INFER_MIN_SCORE = 0.25;
+const INFER_MAX_AREAS = 3;
+
+/** Builds the engine over the taxonomy and the member states' geography. */
+export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engine {
+  const m = createMatcher({ areas, states });
+  return {
+    upsertOffering(o) {
+      if (m.index.has(o.id)) m.replaceOffering(o);
+      else m.addOffering(o);
+    },
+    matchRequest: (r, opts) => m.matchRequest(r, opts),
+    inferAreas(text, lang) {
+      const scored = m.classifyText(text, lang);
+      const best = scored[0]?.score ?? 0;
+      // Keep the clear winners only: the best, and others close to it.
+      return scored.filter((a) => a.score >= INFER_MIN_SCORE * best && a.score > 0).slice(0, INFER_MAX_AREAS).map((a) => a.code);
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { and, asc, eq, gt, inArray, lte, ne, or } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import {
+  matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests, routingDecisions,
+} from '../../../db/schema/index.js';
+import type { Config } from '../../config.js';
+import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality } from '../../matching/types.js';
+import { recordChange, SYSTEM } from '../events/events.repository.js';
+import type { ReferenceService } from '../reference/reference.service.js';
+import { transition } from '../requests/request-lifecycle.js';
+import { createEngine, type Engine } from './engine.adapter.js';
+
+/** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
+const REMATCHABLE = ['in_review'];
+const ACTOR = 'system:matcher';
+
+/**
+ * Runs the matching engine against the database: keeps the in-memory offering index current
+ * (incremental sync on updated_at), matches and routes requests in one transaction, idempotently.
+ */
+export function createMatchingService(deps: { db: Db; reference: ReferenceService; config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE'>; onMatched?: (topScore: number | null) => void }) {
+  const { db } = deps;
+  let engine: Promise<Engine> | undefined;
+  let watermark = new Date(0);
+  let syncing: Promise<void> | undefined;
+
+  function getEngine(): Promise<Engine> {
+    engine ??= deps.reference.get().then((ref) => createEngine(
+      ref.areas.map((a) => ({ code: a.code, pillar: a.pillar, names: a.names as Record<Lang, string>, entities: a.entities, terms: a.terms as Record<Lang, string[]>, dacCodes: a.dacCodes })),
+      ref.states.map((s) => ({ iso3: s.iso3, region: s.m49Region, subRegion: s.m49SubRegion, intermediateRegion: s.m49IntermediateRegion })),
+    )).catch((err) => { engine = undefined; throw err; });
+    return engine;
+  }
+
+  /** Brings the index up to date with offerings changed since the last sync (any process may have changed them). */
+  async function syncIndex(): Promise<void> {
+    syncing ??= (async () => {
+      const e = await getEngine();
+      const rows = await db.select({ o: offerings, entity: providers.entityCode }).from(offerings)
+        .innerJoin(providers, eq(providers.id, offerings.providerId))
+        .where(gt(offerings.updatedAt, watermark)).orderBy(asc(offerings.updatedAt));
+      for (const { o, entity } of rows) {
+        e.upsertOffering({
+          id: o.id, providerId: o.providerId, providerEntity: entity, title: o.title, description: o.description,
+          language: o.language as Lang, languages: o.languages as Lang[], modalities: o.modalities as Modality[],
+          thematicAreas: o.thematicAreas, eligibility: { regions: o.eligibilityRegions, countries: o.eligibilityCountries },
+          availableFrom: o.availableFrom, availableUntil: o.availableUntil, lastConfirmedAt: o.lastConfirmedAt,
+          status: o.status as 'open' | 'closed', capacity: o.capacity,
+        } satisfies MatchableOffering);
+        if (o.updatedAt > watermark) watermark = o.updatedAt;
+      }
+    })().finally(() => { syncing = undefined; });
+    return syncing;
+  }
+
+  async function compute(req: typeof requests.$inferSelect, now: Date): Promise<MatchResult> {
+    await syncIndex();
+    const e = await getEngine();
+    const [stateNeeds, openReqs] = await Promise.all([
+      db.select().from(needs).where(and(eq(needs.memberState, req.memberState), eq(needs.status, 'open'))),
+      db.select().from(requests).where(and(
+        eq(requests.memberState, req.memberState), ne(requests.id, req.id),
+        inArray(requests.status, ['submitted', 'matched', 'in_review', 'routed', 'accepted', 'in_delivery']),
+        lte(requests.submittedAt, req.submittedAt),
+      )).limit(200),
+    ]);
+    const input: MatchableRequest = {
+      id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
+      thematicAreas: req.thematicAreas, modalities: req.modalities as Modality[], urgency: req.urgency as MatchableRequest['urgency'],
+      submittedAt: req.submittedAt,
+    };
+    return e.matchRequest(input, {
+      now,
+      needs: stateNeeds.map((n) => ({ id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas })),
+      openRequests: openReqs.map((r) => ({ id: r.id, memberState: r.memberState, title: r.title, description: r.description, language: r.language as Lang, thematicAreas: r.thematicAreas })),
+    });
+  }
+
+  /**
+   * Classifies, scores, links needs, flags duplicates and routes one request, writing it all in one
+   * transaction. Safe to run again: a request already past `submitted` is only refreshed when in review.
+   */
+  async function matchAndRoute(requestId: string, opts: { rematch?: boolean } = {}): Promise<'matched' | 'refreshed' | 'skipped'> {
+    const [pre] = await db.select().from(requests).where(eq(requests.id, requestId));
+    if (!pre) return 'skipped';
+    if (pre.status !== 'submitted' && !(opts.rematch && REMATCHABLE.includes(pre.status))) return 'skipped';
+    const now = new Date();
+    const result = await compute(pre, now);
+    const routingEntity = result.routing.entity;
+
+    const outcome = await db.transaction(async (tx) => {
+      // Lock the row; whoever comes second sees the new status and stops.
+      const [req] = await tx.select().from(requests).where(eq(requests.id, requestId)).for('update');
+      if (!req || (req.status !== 'submitted' && !(opts.rematch && REMATCHABLE.includes(req.status)))) return 'skipped';
+      const first = req.status === 'submitted';
+
+      // Proposals not yet decided are replaced; decided ones are history and stay.
+      await tx.update(matches).set({ status: 'superseded', updatedAt: now }).where(and(eq(matches.requestId, req.id), eq(matches.status, 'proposed')));
+      for (const m of result.matches) {
+        await tx.insert(matches).values({
+          requestId: req.id, offeringId: m.offeringId, providerId: m.providerId, entityCode: routingEntity,
+          rank: m.rank, score: m.score, explanation: m.explanation as unknown as Record<string, unknown>, status: 'proposed',
+        }).onConflictDoUpdate({
+          target: [matches.requestId, matches.offeringId],
+          set: { rank: m.rank, score: m.score, explanation: m.explanation as unknown as Record<string, unknown>, status: 'proposed', entityCode: routingEntity, updatedAt: now },
+          where: or(eq(matches.status, 'superseded'), eq(matches.status, 'proposed')),
+        });
+      }
+      await tx.delete(requestNeedLinks).where(eq(requestNeedLinks.requestId, req.id));
+      if (result.linkedNeeds.length) await tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score })));
+      await tx.delete(requestDuplicates).where(eq(requestDuplicates.requestId, req.id));
+      if (result.possibleDuplicates.length) await tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity })));
+
+      const classifiedAreas = result.thematicAreas;
+      if (!first) {
+        await tx.update(requests).set({ classifiedAreas, updatedAt: now }).where(eq(requests.id, req.id));
+        await recordChange(tx, SYSTEM, { action: 'request.rematch', targetType: 'request', targetId: req.id, summary: { matches: result.matches.length } });
+        return 'refreshed';
+      }
+      await transition(tx, req, 'matched', ACTOR, undefined, {
+        classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason,
+        language: result.language,
+      });
+      await recordChange(tx, SYSTEM, {
+        action: 'request.match', targetType: 'request', targetId: req.id,
+        summary: { matches: result.matches.length, top: result.matches[0]?.score ?? null, routing: result.routing },
+        event: { topic: 'request.matched', payload: { requestId: req.id } },
+      });
+      const top = result.matches[0];
+      const autoRoute = routingEntity && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
+      if (autoRoute) {
+        // Confident enough (or nothing to review): straight to the responsible entity.
+        if (top) {
+          await tx.update(matches).set({ status: 'approved', decidedAt: now, decidedBy: ACTOR, decisionNote: 'auto-approved above the confidence threshold' })
+            .where(and(eq(matches.requestId, req.id), eq(matches.offeringId, top.offeringId)));
+        }
+        await transition(tx, req, 'routed', ACTOR, top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity', { routedAt: now });
+        await tx.insert(routingDecisions).values({ requestId: req.id, entityCode: routingEntity, areaCode: result.routing.area, reason: result.routing.reason, actor: ACTOR });
+        await recordChange(tx, SYSTEM, {
+          action: 'request.route', targetType: 'request', targetId: req.id, summary: { entity: routingEntity, reason: result.routing.reason },
+          event: { topic: 'request.routed', payload: { requestId: req.id, entity: routingEntity } },
+        });
+      } else {
+        await transition(tx, req, 'in_review', ACTOR, 'waiting for CTED review');
+      }
+      return 'matched' as const;
+    });
+    if (outcome === 'matched') deps.onMatched?.(result.matches[0]?.score ?? null);
+    return outcome;
+  }
+
+  /** After an offering or need changes, refreshes the open requests it may affect. */
+  async function reverseMatch(kind: 'offering' | 'need', id: string): Promise<number> {
+    if (kind === 'offering') {
+      await syncIndex();
+      const [o] = await db.select().from(offerings).where(eq(offerings.id, id));
+      if (!o) return 0;
+      const candidates = await db.select({ id: requests.id, areas: requests.classifiedAreas, explicit: requests.thematicAreas })
+        .from(requests).where(inArray(requests.status, REMATCHABLE)).limit(5000);
+      const touched = candidates.filter((r) => {
+        const codes = r.explicit.length ? r.explicit : (r.areas ?? []).map((a) => a.code);
+        return codes.some((c) => o.thematicAreas.includes(c));
+      });
+      for (const r of touched) await matchAndRoute(r.id, { rematch: true });
+      return touched.length;
+    }
+    const [n] = await db.select().from(needs).where(eq(needs.id, id));
+    if (!n) return 0;
+    const candidates = await db.select({ id: requests.id }).from(requests).where(and(eq(requests.memberState, n.memberState), inArray(requests.status, REMATCHABLE)));
+    for (const r of candidates) await matchAndRoute(r.id, { rematch: true });
+    return candidates.length;
+  }
+
+  return {
+    matchAndRoute,
+    reverseMatch,
+    syncIndex,
+    /** Thematic areas of a text, for offerings and needs that came without any. */
+    async inferAreas(text: string, lang: Lang): Promise<string[]> {
+      return (await getEngine()).inferAreas(text, lang);
+    },
+    /** The engine itself (tests, benchmarks and the directory search use it). */
+    engine: getEngine,
+  };
+}
+export type MatchingService = ReturnType<typeof createMatchingService>;

@@ -1,0 +1,108 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Db } from '../../../db/client.js';
+import { needs } from '../../../db/schema/index.js';
+import { badRequest, forbidden, type ErrorDetail } from '../../errors.js';
+import { detectLanguage } from '../../matching/language.detect.js';
+import type { Principal } from '../../plugins/auth.plugin.js';
+import { recordChange } from '../events/events.repository.js';
+import type { AreaInference } from '../offerings/offerings.service.js';
+import type { ReferenceService } from '../reference/reference.service.js';
+import type { CreateNeedBody, NeedView } from './needs.schemas.js';
+
+type NeedRow = typeof needs.$inferSelect;
+export interface NeedInput extends CreateNeedBody { externalKey?: string }
+
+const toView = (n: NeedRow): z.infer<typeof NeedView> => ({
+  id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low',
+  thematicAreas: n.thematicAreas, identifiedAt: n.identifiedAt, source: n.source, status: n.status,
+  createdAt: n.createdAt.toISOString(), updatedAt: n.updatedAt.toISOString(),
+});
+
+/** CTED's identified needs: one by one or its whole matrix as CSV. */
+export function createNeedsService(deps: { db: Db; reference: ReferenceService; areas: AreaInference }) {
+  const { db } = deps;
+
+  async function problemsOf(input: NeedInput, prefix = ''): Promise<ErrorDetail[]> {
+    const ref = await deps.reference.get();
+    const out: ErrorDetail[] = [];
+    if (!ref.stateByIso3.has(input.memberState)) out.push({ path: `${prefix}memberState`, message: `"${input.memberState}" is not a UN member state` });
+    if (input.thematicArea && !ref.areaByCode.has(input.thematicArea)) out.push({ path: `${prefix}thematicArea`, message: `unknown thematic area "${input.thematicArea}"` });
+    return out;
+  }
+
+  async function areasOf(input: NeedInput): Promise<string[]> {
+    if (input.thematicArea) return [input.thematicArea];
+    return deps.areas.inferAreas(input.description, detectLanguage(input.description));
+  }
+
+  return {
+    async create(p: Principal, body: CreateNeedBody) {
+      const problems = await problemsOf(body);
+      if (problems.length) throw badRequest('The need is not valid.', problems);
+      const thematicAreas = await areasOf(body);
+      const row = await db.transaction(async (tx) => {
+        const [r] = await tx.insert(needs).values({
+          memberState: body.memberState, description: body.description, priority: body.priority, thematicAreas,
+          identifiedAt: body.identifiedAt ?? null, source: body.source ?? null,
+        }).returning();
+        await recordChange(tx, p, { action: 'need.create', targetType: 'need', targetId: r.id, summary: { memberState: r.memberState, priority: r.priority }, event: { topic: 'need.changed', payload: { needId: r.id } } });
+        return r;
+      });
+      return toView(row);
+    },
+
+    /** Imports CTED's matrix; rows are keyed by externalKey so a re-import updates instead of duplicating. */
+    async importMany(p: Principal, rows: { row: number; value: NeedInput }[], rowErrors: ErrorDetail[]) {
+      const problems = [...rowErrors];
+      for (const r of rows) problems.push(...await problemsOf(r.value, `rows.${r.row}.`));
+      const inputs = rows.map((r) => r.value);
+      if (problems.length) throw badRequest(`${problems.length} problem(s) found; nothing was imported.`, problems.slice(0, 500));
+      if (inputs.length === 0) throw badRequest('Nothing to import.', [{ path: 'rows', message: 'no rows' }]);
+      const prepared: { input: NeedInput; thematicAreas: string[] }[] = [];
+      for (const input of inputs) prepared.push({ input, thematicAreas: await areasOf(input) });
+      return db.transaction(async (tx) => {
+        const keys = prepared.map((x) => x.input.externalKey).filter((k): k is string => !!k);
+        const existing = keys.length ? await tx.select().from(needs).where(inArray(needs.externalKey, keys)) : [];
+        const byKey = new Map(existing.map((n) => [n.externalKey!, n]));
+        let created = 0; let updated = 0; let unchanged = 0;
+        const ids: string[] = [];
+        for (const { input, thematicAreas } of prepared) {
+          const values = {
+            memberState: input.memberState, description: input.description, priority: input.priority, thematicAreas,
+            identifiedAt: input.identifiedAt ?? null, source: input.source ?? null, externalKey: input.externalKey ?? null,
+          };
+          const known = input.externalKey ? byKey.get(input.externalKey) : undefined;
+          if (known) {
+            const same = known.memberState === values.memberState && known.description === values.description && known.priority === values.priority
+              && known.identifiedAt === values.identifiedAt && known.source === values.source && known.thematicAreas.join() === thematicAreas.join();
+            ids.push(known.id);
+            if (same) { unchanged++; continue; }
+            await tx.update(needs).set({ ...values, updatedAt: new Date() }).where(eq(needs.id, known.id));
+            await recordChange(tx, p, { action: 'need.update', targetType: 'need', targetId: known.id, summary: { source: 'csv' }, event: { topic: 'need.changed', payload: { needId: known.id } } });
+            updated++;
+          } else {
+            const [r] = await tx.insert(needs).values(values).returning({ id: needs.id });
+            if (input.externalKey) byKey.set(input.externalKey, { ...values, id: r.id } as NeedRow);
+            await recordChange(tx, p, { action: 'need.create', targetType: 'need', targetId: r.id, summary: { source: 'csv' }, event: { topic: 'need.changed', payload: { needId: r.id } } });
+            ids.push(r.id); created++;
+          }
+        }
+        return { created, updated, unchanged, ids };
+      });
+    },
+
+    /** CTED and admins see all needs; a member state only its own. */
+    async list(p: Principal, q: { memberState?: string; thematicArea?: string; priority?: string; limit: number; offset: number }) {
+      const conds = [];
+      if (p.role === 'member_state') conds.push(eq(needs.memberState, p.memberState ?? ''));
+      else if (p.role !== 'cted' && p.role !== 'admin' && p.role !== 'entity') throw forbidden();
+      if (q.memberState && p.role !== 'member_state') conds.push(eq(needs.memberState, q.memberState));
+      if (q.priority) conds.push(eq(needs.priority, q.priority));
+      const rows = await db.select().from(needs).where(conds.length ? and(...conds) : undefined).orderBy(asc(needs.memberState), asc(needs.createdAt)).limit(q.limit + 1).offset(q.offset);
+      const filtered = q.thematicArea ? rows.filter((r) => r.thematicAreas.includes(q.thematicArea!)) : rows;
+      return { items: filtered.slice(0, q.limit).map(toView), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
+    },
+  };
+}
+export type NeedsService = ReturnType<typeof createNeedsService>;

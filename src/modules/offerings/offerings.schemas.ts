@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { AreaCode, Description, Iso3, Lang, M49, Modality, Title, Uuid } from '../common.schemas.js';
+
+export const Budget = z.strictObject({
+  amount: z.number().int('amount is in integer minor units (e.g. cents)').min(0).max(1e14),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+});
+export const Eligibility = z.strictObject({
+  regions: z.array(M49).max(50).optional(),
+  countries: z.array(Iso3).max(193).optional(),
+});
+
+const offeringFields = {
+  title: Title,
+  description: Description,
+  modalities: z.array(Modality).max(8).optional(),
+  eligibility: Eligibility.optional(),
+  languages: z.array(Lang).min(1).max(6),
+  availableFrom: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  availableUntil: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  capacity: z.number().int().min(1).max(100_000).optional(),
+  budget: Budget.optional(),
+  thematicAreas: z.array(AreaCode).max(10).optional(),
+};
+
+export const CreateOfferingBody = z.strictObject({
+  ...offeringFields,
+  /** Admins create offerings on behalf of a provider. */
+  providerId: Uuid.optional(),
+}).meta({ id: 'CreateOffering' });
+export type CreateOfferingBody = z.infer<typeof CreateOfferingBody>;
+
+export const UpdateOfferingBody = z.strictObject({
+  title: offeringFields.title.optional(),
+  description: offeringFields.description.optional(),
+  modalities: offeringFields.modalities,
+  eligibility: offeringFields.eligibility,
+  languages: offeringFields.languages.optional(),
+  availableFrom: offeringFields.availableFrom.nullable(),
+  availableUntil: offeringFields.availableUntil.nullable(),
+  capacity: offeringFields.capacity.nullable(),
+  budget: offeringFields.budget.nullable(),
+  thematicAreas: offeringFields.thematicAreas,
+}).meta({ id: 'UpdateOffering' });
+export type UpdateOfferingBody = z.infer<typeof UpdateOfferingBody>;
+
+export const OfferingView = z.object({
+  id: Uuid, providerId: Uuid, title: z.string(), description: z.string(), language: Lang,
+  modalities: z.array(z.string()), eligibility: z.object({ regions: z.array(z.string()), countries: z.array(z.string()) }),
+  languages: z.array(z.string()), availableFrom: z.string().nullable(), availableUntil: z.string().nullable(),
+  capacity: z.number().nullable(), budget: z.object({ amount: z.number(), currency: z.string() }).nullable(),
+  thematicAreas: z.array(z.string()), thematicAreasInferred: z.boolean(), status: z.enum(['open', 'closed']),
+  lastConfirmedAt: z.string(), proposable: z.boolean(), source: z.string(), externalRef: z.string().nullable(),
+  createdAt: z.string(), updatedAt: z.string(),
+}).meta({ id: 'Offering' });
+export type OfferingView = z.infer<typeof OfferingView>;
+
+export const BulkResult = z.object({
+  created: z.number().int(), updated: z.number().int(), ids: z.array(Uuid),
+});
+export const ListOfferingsQuery = z.strictObject({
+  providerId: Uuid.optional(),
+  status: z.enum(['open', 'closed']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});

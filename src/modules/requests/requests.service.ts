@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import {
+  idempotencyKeys, matches, requestDuplicates, requestNeedLinks, requests,
+} from '../../../db/schema/index.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import type { Principal } from '../../plugins/auth.plugin.js';
+import { detectLanguage } from '../../matching/language.detect.js';
+import { uniq } from '../common.schemas.js';
+import { actorLabel, recordChange } from '../events/events.repository.js';
+import type { ReferenceService } from '../reference/reference.service.js';
+import { OPEN_STATUSES, transition } from './request-lifecycle.js';
+import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
+import type { CreateRequestBody, RequestView } from './requests.schemas.js';
+
+type RequestRow = typeof requests.$inferSelect;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function canonicalHash(body: unknown): string {
+  const canon = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canon);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]));
+    return v;
+  };
+  return createHash('sha256').update(JSON.stringify(canon(body))).digest('hex');
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
+/** Requests filed by member states: intake, visibility, lifecycle and the state's feedback. */
+export function createRequestsService(deps: { db: Db; reference: ReferenceService }) {
+  const { db } = deps;
+
+  async function validateAreas(codes: string[] | undefined) {
+    if (!codes?.length) return;
+    const ref = await deps.reference.get();
+    const bad = codes.map((c, i) => ({ c, i })).filter(({ c }) => !ref.areaByCode.has(c));
+    if (bad.length) throw badRequest('Unknown thematic area.', bad.map(({ c, i }) => ({ path: `thematicAreas.${i}`, message: `unknown thematic area "${c}" (see /v1/reference/thematic-areas)` })));
+  }
+
+  async function providerHasMatch(providerId: string | null, requestId: string): Promise<boolean> {
+    if (!providerId) return false;
+    const rows = await db.select({ id: matches.id }).from(matches).where(and(
+      eq(matches.requestId, requestId), eq(matches.providerId, providerId), inArray(matches.status, [...PROVIDER_VISIBLE_MATCH]),
+    )).limit(1);
+    return rows.length > 0;
+  }
+
+  /** Loads a request the principal may see; 404 otherwise, never revealing that it exists. */
+  async function loadVisible(p: Principal, id: string): Promise<RequestRow> {
+    const [row] = await db.select().from(requests).where(eq(requests.id, id));
+    if (!row) throw notFound('Request');
+    const hasMatch = p.role === 'provider' ? await providerHasMatch(p.providerId, id) : false;
+    if (!canViewRequest(p, row, hasMatch)) throw notFound('Request');
+    return row;
+  }
+
+  async function toView(p: Principal, row: RequestRow): Promise<RequestView> {
+    const matchFilter = p.role === 'provider'
+      ? and(eq(matches.requestId, row.id), eq(matches.providerId, p.providerId ?? ''), inArray(matches.status, [...PROVIDER_VISIBLE_MATCH]))
+      : and(eq(matches.requestId, row.id), ne(matches.status, 'superseded'));
+    const [ms, links, dups] = await Promise.all([
+      db.select().from(matches).where(matchFilter).orderBy(asc(matches.rank)),
+      p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestNeedLinks).where(eq(requestNeedLinks.requestId, row.id)).orderBy(desc(requestNeedLinks.score)),
+      p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestDuplicates).where(eq(requestDuplicates.requestId, row.id)).orderBy(desc(requestDuplicates.similarity)),
+    ]);
+    const areas = row.thematicAreas.length ? row.thematicAreas : (row.classifiedAreas ?? []).map((a) => a.code);
+    return {
+      id: row.id, memberState: row.memberState, title: row.title, description: row.description,
+      language: row.language as RequestView['language'], status: row.status as RequestView['status'],
+      thematicAreas: areas, modalities: row.modalities as RequestView['modalities'],
+      urgency: row.urgency as RequestView['urgency'], confidentiality: row.confidentiality as RequestView['confidentiality'],
+      consentToShare: row.consentToShare,
+      submittedAt: row.submittedAt.toISOString(), matchedAt: iso(row.matchedAt),
+      routing: row.routedEntity ? { entity: row.routedEntity, reason: row.routingReason ?? 'unknown' } : null,
+      matches: ms.map((m) => ({
+        id: m.id, offeringId: m.offeringId, providerId: m.providerId, rank: m.rank, score: m.score,
+        explanation: m.explanation, status: m.status, entity: m.entityCode,
+      })),
+      linkedNeeds: links.map((l) => ({ needId: l.needId, score: l.score })),
+      possibleDuplicates: dups.map((d) => ({ requestId: d.otherRequestId, similarity: d.similarity })),
+      feedback: row.feedback ?? null,
+    };
+  }
+
+  return {
+    /** Files a request; with an Idempotency-Key the same body returns the same request. */
+    async submit(p: Principal, body: CreateRequestBody, idempotencyKey?: string): Promise<{ id: string; status: string; replayed: boolean }> {
+      if (p.role !== 'member_state' || !p.memberState) throw forbidden('Only a member state key can file requests.');
+      await validateAreas(body.thematicAreas);
+      if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+        throw badRequest('Invalid Idempotency-Key header.', [{ path: 'headers.idempotency-key', message: '1-200 visible ASCII characters' }]);
+      }
+      const bodyHash = canonicalHash(body);
+      const scope = p.memberState;
+      const replay = async () => {
+        const [k] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, idempotencyKey!)));
+        if (!k) return null;
+        if (k.bodyHash !== bodyHash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was used with a different body.');
+        const [r] = await db.select({ id: requests.id, status: requests.status }).from(requests).where(eq(requests.id, k.requestId));
+        return { id: r.id, status: r.status, replayed: true };
+      };
+      if (idempotencyKey) {
+        const earlier = await replay();
+        if (earlier) return earlier;
+      }
+      const text = `${body.title}\n${body.description}`;
+      const language = body.language ?? detectLanguage(text);
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx.insert(requests).values({
+            memberState: p.memberState!, title: body.title, description: body.description, language,
+            languageDetected: !body.language, thematicAreas: uniq(body.thematicAreas ?? []), modalities: uniq(body.modalities ?? []),
+            urgency: body.urgency ?? 'normal', confidentiality: body.confidentiality ?? 'task_force',
+            consentToShare: body.consentToShare ?? true, status: 'submitted', createdByKey: p.keyId,
+          }).returning({ id: requests.id, status: requests.status, submittedAt: requests.submittedAt });
+          if (idempotencyKey) await tx.insert(idempotencyKeys).values({ scope, key: idempotencyKey, bodyHash, requestId: row.id });
+          await tx.execute(sql`insert into request_transitions (request_id, from_status, to_status, actor) values (${row.id}, null, 'submitted', ${actorLabel(p)})`);
+          await recordChange(tx, p, {
+            action: 'request.submit', targetType: 'request', targetId: row.id,
+            summary: { after: { status: 'submitted', language, confidentiality: body.confidentiality ?? 'task_force' } },
+            event: { topic: 'request.submitted', payload: { requestId: row.id } },
+          });
+          return { id: row.id, status: row.status, replayed: false };
+        });
+      } catch (err) {
+        // Two submissions with the same key raced: the loser answers like a replay.
+        if (idempotencyKey && isUniqueViolation(err)) {
+          const earlier = await replay();
+          if (earlier) return earlier;
+        }
+        throw err;
+      }
+    },
+
+    /** The request as the principal may see it. */
+    async view(p: Principal, id: string): Promise<RequestView> {
+      return toView(p, await loadVisible(p, id));
+    },
+
+    /** Lists requests: a state its own; CTED and admins all; an entity those routed to it. */
+    async list(p: Principal, q: { status?: string; memberState?: string; limit: number; offset: number }) {
+      const conds = [];
+      if (p.role === 'member_state') conds.push(eq(requests.memberState, p.memberState ?? ''));
+      else if (p.role === 'entity') conds.push(eq(requests.routedEntity, p.entity ?? ''));
+      else if (p.role !== 'cted' && p.role !== 'admin') throw forbidden();
+      if (q.memberState && p.role !== 'member_state') conds.push(eq(requests.memberState, q.memberState));
+      if (q.status) conds.push(eq(requests.status, q.status));
+      const rows = await db.select().from(requests).where(conds.length ? and(...conds) : undefined)
+        .orderBy(desc(requests.submittedAt), desc(requests.id)).limit(q.limit + 1).offset(q.offset);
+      return {
+        items: rows.slice(0, q.limit).map((r) => ({
+          id: r.id, memberState: r.memberState, title: r.title, language: r.language as RequestView['language'],
+          status: r.status as RequestView['status'], thematicAreas: r.thematicAreas.length ? r.thematicAreas : (r.classifiedAreas ?? []).map((a) => a.code),
+          urgency: r.urgency as RequestView['urgency'], confidentiality: r.confidentiality as RequestView['confidentiality'],
+          submittedAt: r.submittedAt.toISOString(), matchedAt: iso(r.matchedAt), routedEntity: r.routedEntity,
+        })),
+        nextOffset: rows.length > q.limit ? q.offset + q.limit : null,
+      };
+    },
+
+    /** The owning state withdraws its request; the record is kept. */
+    async withdraw(p: Principal, id: string, reason?: string) {
+      const row = await loadVisible(p, id);
+      if (p.role !== 'member_state') throw forbidden('Only the requesting state can withdraw a request.');
+      await db.transaction(async (tx) => {
+        await transition(tx, row, 'withdrawn', actorLabel(p), reason);
+        await tx.update(matches).set({ status: 'withdrawn', updatedAt: new Date() })
+          .where(and(eq(matches.requestId, id), inArray(matches.status, ['proposed', 'approved', 'forwarded'])));
+        await recordChange(tx, p, {
+          action: 'request.withdraw', targetType: 'request', targetId: id, summary: { reason: reason ?? null },
+          event: { topic: 'request.withdrawn', payload: { requestId: id } },
+        });
+      });
+      return { id, status: 'withdrawn' as const };
+    },
+
+    /** The owning state gives or withdraws consent to share the request with providers. */
+    async setConsent(p: Principal, id: string, consent: boolean) {
+      const row = await loadVisible(p, id);
+      if (p.role !== 'member_state') throw forbidden('Only the requesting state can change its consent.');
+      await db.transaction(async (tx) => {
+        await tx.update(requests).set({ consentToShare: consent, updatedAt: new Date() }).where(eq(requests.id, id));
+        await recordChange(tx, p, {
+          action: 'request.consent', targetType: 'request', targetId: id,
+          summary: { before: { consentToShare: row.consentToShare }, after: { consentToShare: consent } },
+        });
+      });
+      return { id, consentToShare: consent };
+    },
+
+    /** The owning state closes a delivered request with its feedback (met / partly met / not met). */
+    async complete(p: Principal, id: string, fb: { outcome: string; comment?: string }) {
+      const row = await loadVisible(p, id);
+      if (p.role !== 'member_state') throw forbidden('Only the requesting state gives feedback.');
+      const feedback = { outcome: fb.outcome, comment: fb.comment, at: new Date().toISOString() };
+      await db.transaction(async (tx) => {
+        await transition(tx, row, 'completed', actorLabel(p), fb.comment, { feedback });
+        await recordChange(tx, p, {
+          action: 'request.complete', targetType: 'request', targetId: id, summary: { feedback },
+          event: { topic: 'request.completed', payload: { requestId: id, outcome: fb.outcome } },
+        });
+      });
+      return { id, status: 'completed' as const, feedback };
+    },
+
+    loadVisible,
+    OPEN_STATUSES,
+  };
+}
+export type RequestsService = ReturnType<typeof createRequestsService>;
+export { AppError };

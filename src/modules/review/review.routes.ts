@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses, IdParams, Uuid } from '../common.schemas.js';
+import {
+  BulkDecisionBody, CodeParams, DecisionBody, DecisionResult, EntityActionBody, EntityQueueItem, InboxItem, ResponseBody, ReviewItem, ReviewQueueQuery,
+} from './review.schemas.js';
+
+/** CTED reviews proposals; entities act on what is routed to them; providers answer. */
+export const reviewRoutes: FastifyPluginAsyncZod = async (app) => {
+  const cted = app.requireRole('cted', 'admin');
+
+  app.get('/v1/review/queue', {
+    schema: { tags: ['review'], summary: 'Pending proposed matches, oldest first (CTED)', querystring: ReviewQueueQuery, response: { 200: z.object({ items: z.array(ReviewItem) }), ...errorResponses } },
+    preHandler: cted,
+  }, async (req) => ({ items: await app.services.review.reviewQueue(req.query) }));
+
+  app.post('/v1/matches/:id/decision', {
+    schema: { tags: ['review'], summary: 'Approve, reject (with a reason) or reassign (with a note) a proposed match', params: IdParams, body: DecisionBody, response: { 200: DecisionResult, ...errorResponses } },
+    preHandler: cted,
+  }, async (req) => app.services.review.decide(req.principal!, req.params.id, req.body));
+
+  app.post('/v1/matches/decisions', {
+    schema: {
+      tags: ['review'], summary: 'The same decision on many proposed matches',
+      body: BulkDecisionBody,
+      response: { 200: z.object({ results: z.array(z.object({ id: Uuid, ok: z.boolean(), error: z.string().optional(), result: DecisionResult.optional() })) }), ...errorResponses },
+    },
+    preHandler: cted,
+  }, async (req) => {
+    const { matchIds, ...d } = req.body;
+    return { results: await app.services.review.decideMany(req.principal!, matchIds, d) };
+  });
+
+  app.get('/v1/entities/:code/queue', {
+    schema: { tags: ['review'], summary: 'Requests routed to a Task Force entity', params: CodeParams, response: { 200: z.object({ items: z.array(EntityQueueItem) }), ...errorResponses } },
+    preHandler: app.requireRole('entity', 'cted', 'admin'),
+  }, async (req) => ({ items: await app.services.review.entityQueue(req.principal!, req.params.code) }));
+
+  app.post('/v1/requests/:id/entity-action', {
+    schema: { tags: ['review'], summary: 'The routed entity acknowledges, forwards a match to its provider, or hands the request back to CTED', params: IdParams, body: EntityActionBody, response: { 200: z.object({ requestId: Uuid, status: z.string() }), ...errorResponses } },
+    preHandler: app.requireRole('entity', 'cted', 'admin'),
+  }, async (req) => app.services.review.entityAction(req.principal!, req.params.id, req.body));
+
+  app.get('/v1/inbox', {
+    schema: { tags: ['review'], summary: 'Matches that reached this provider', response: { 200: z.object({ items: z.array(InboxItem) }), ...errorResponses } },
+    preHandler: app.requireRole('provider'),
+  }, async (req) => ({ items: await app.services.review.providerInbox(req.principal!) }));
+
+  app.post('/v1/matches/:id/response', {
+    schema: { tags: ['review'], summary: 'The provider accepts or declines (with a reason code) a match', params: IdParams, body: ResponseBody, response: { 200: z.object({ matchId: Uuid, status: z.string(), requestId: Uuid, requestStatus: z.string() }), ...errorResponses } },
+    preHandler: app.requireRole('provider', 'admin'),
+  }, async (req) => app.services.review.respond(req.principal!, req.params.id, req.body));
+
+  app.post('/v1/requests/:id/start-delivery', {
+    schema: { tags: ['review'], summary: 'Delivery has started (accepting provider, routed entity, CTED)', params: IdParams, response: { 200: z.object({ id: Uuid, status: z.string() }), ...errorResponses } },
+    preHandler: app.requireRole('provider', 'entity', 'cted', 'admin'),
+  }, async (req) => app.services.review.startDelivery(req.principal!, req.params.id));
+};

@@ -1,0 +1,227 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../../db/client.js';
+import { matches, memberStates, offerings, requests, reviewDecisions, routingDecisions } from '../../../db/schema/index.js';
+import type { Config } from '../../config.js';
+import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import type { Principal } from '../../plugins/auth.plugin.js';
+import { actorLabel, recordChange, SYSTEM } from '../events/events.repository.js';
+import type { ReferenceService } from '../reference/reference.service.js';
+import { transition } from '../requests/request-lifecycle.js';
+import { canViewRequest } from '../requests/request-visibility.js';
+
+type MatchRow = typeof matches.$inferSelect;
+type RequestRow = typeof requests.$inferSelect;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Matching proposes, people decide: CTED's review queue, entity queues and provider inboxes. */
+export function createReviewService(deps: { db: Db; reference: ReferenceService; config: Pick<Config, 'ENTITY_DUE_DAYS'> }) {
+  const { db } = deps;
+  const dueAt = (r: Pick<RequestRow, 'routedAt'>) => (r.routedAt ? new Date(r.routedAt.getTime() + deps.config.ENTITY_DUE_DAYS * DAY) : null);
+
+  async function lockMatch(tx: Tx, id: string): Promise<{ m: MatchRow; r: RequestRow }> {
+    const [m] = await tx.select().from(matches).where(eq(matches.id, id)).for('update');
+    if (!m) throw notFound('Match');
+    const [r] = await tx.select().from(requests).where(eq(requests.id, m.requestId)).for('update');
+    return { m, r };
+  }
+
+  async function routeTo(tx: Tx, p: Principal, r: RequestRow, entity: string, reason: string, note?: string) {
+    const now = new Date();
+    await transition(tx, r, 'routed', actorLabel(p), note, { routedEntity: entity, routingReason: reason, routedAt: now, entityActedAt: null });
+    await tx.insert(routingDecisions).values({ requestId: r.id, entityCode: entity, reason, actor: actorLabel(p) });
+    await recordChange(tx, p, {
+      action: 'request.route', targetType: 'request', targetId: r.id, summary: { entity, reason },
+      event: { topic: 'request.routed', payload: { requestId: r.id, entity } },
+    });
+  }
+
+  /** One CTED decision on one proposed match. */
+  async function decideIn(tx: Tx, p: Principal, id: string, d: { decision: 'approve' | 'reject' | 'reassign'; entity?: string; note?: string }) {
+    const { m, r } = await lockMatch(tx, id);
+    if (m.status !== 'proposed') throw conflict('already_decided', `This match is ${m.status}, not waiting for review.`);
+    if (d.decision === 'reassign') {
+      const ref = await deps.reference.get();
+      if (!d.entity || !ref.entityCodes.has(d.entity)) throw badRequest('Unknown entity.', [{ path: 'entity', message: 'not a Task Force entity code' }]);
+    }
+    const now = new Date();
+    const status = d.decision === 'reject' ? 'rejected' : 'approved';
+    const entity = d.decision === 'reassign' ? d.entity! : m.entityCode;
+    await tx.update(matches).set({ status, entityCode: entity, decidedAt: now, decidedBy: actorLabel(p), decisionNote: d.note ?? null, updatedAt: now }).where(eq(matches.id, id));
+    await tx.insert(reviewDecisions).values({ matchId: id, decision: d.decision, entityCode: d.entity ?? null, note: d.note ?? null, actor: actorLabel(p) });
+    await recordChange(tx, p, {
+      action: `match.${d.decision}`, targetType: 'match', targetId: id, summary: { before: { status: m.status }, after: { status, entity }, note: d.note ?? null },
+      event: { topic: 'match.decided', payload: { matchId: id, requestId: r.id, decision: d.decision, entity } },
+    });
+    if (status === 'approved' && entity && (r.status === 'in_review' || (r.status === 'routed' && r.routedEntity !== entity))) {
+      await routeTo(tx, p, r, entity, d.decision === 'reassign' ? 'reassigned_by_cted' : 'approved_by_cted', d.note);
+    } else if (status === 'rejected' && r.status === 'in_review') {
+      const [left] = await tx.select({ n: sql<number>`count(*)::int` }).from(matches).where(and(eq(matches.requestId, r.id), inArray(matches.status, ['proposed', 'approved'])));
+      // Nothing left to approve: the responsible entity still owns the request, without an offering.
+      if (left.n === 0 && r.routedEntity) await routeTo(tx, p, r, r.routedEntity, 'no_accepted_offering', d.note);
+    }
+    return { id, status, requestId: r.id, requestStatus: r.status, entity };
+  }
+
+  return {
+    /** Pending proposals, oldest first, with filters. */
+    async reviewQueue(q: { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number; maxScore?: number; limit: number; offset: number }) {
+      const conds = [eq(matches.status, 'proposed'), eq(requests.status, 'in_review')];
+      if (q.entity) conds.push(eq(matches.entityCode, q.entity));
+      if (q.urgency) conds.push(eq(requests.urgency, q.urgency));
+      if (q.minScore !== undefined) conds.push(sql`${matches.score} >= ${q.minScore}`);
+      if (q.maxScore !== undefined) conds.push(sql`${matches.score} <= ${q.maxScore}`);
+      if (q.region) conds.push(or(eq(memberStates.region, q.region), eq(memberStates.subRegion, q.region), eq(memberStates.intermediateRegion, q.region))!);
+      if (q.thematicArea) conds.push(or(sql`${q.thematicArea} = any(${requests.thematicAreas})`, sql`${requests.classifiedAreas} @> ${JSON.stringify([{ code: q.thematicArea }])}::jsonb`)!);
+      const rows = await db.select({ m: matches, r: requests, title: offerings.title }).from(matches)
+        .innerJoin(requests, eq(requests.id, matches.requestId))
+        .innerJoin(memberStates, eq(memberStates.iso3, requests.memberState))
+        .innerJoin(offerings, eq(offerings.id, matches.offeringId))
+        .where(and(...conds)).orderBy(asc(matches.createdAt), asc(matches.rank)).limit(q.limit).offset(q.offset);
+      const now = Date.now();
+      return rows.map(({ m, r, title }) => ({
+        id: m.id, requestId: m.requestId, offeringId: m.offeringId, providerId: m.providerId, entity: m.entityCode, score: m.score, rank: m.rank,
+        createdAt: m.createdAt.toISOString(), ageHours: Math.round(((now - m.createdAt.getTime()) / HOUR) * 10) / 10,
+        memberState: r.memberState, title: r.title, urgency: r.urgency,
+        thematicAreas: r.thematicAreas.length ? r.thematicAreas : (r.classifiedAreas ?? []).map((a) => a.code),
+        offeringTitle: title, explanation: m.explanation,
+      }));
+    },
+
+    async decide(p: Principal, id: string, d: { decision: 'approve' | 'reject' | 'reassign'; entity?: string; note?: string }) {
+      return db.transaction((tx) => decideIn(tx, p, id, d));
+    },
+
+    /** Many decisions at once; each is its own transaction so one refusal does not undo the rest. */
+    async decideMany(p: Principal, ids: string[], d: { decision: 'approve' | 'reject' | 'reassign'; entity?: string; note?: string }) {
+      const results = [];
+      for (const id of ids) {
+        try {
+          results.push({ id, ok: true, result: await db.transaction((tx) => decideIn(tx, p, id, d)) });
+        } catch (err) {
+          results.push({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      return results;
+    },
+
+    /** What is routed to an entity, with proposals and a due date. */
+    async entityQueue(p: Principal, code: string, q: { status?: string } = {}) {
+      if (p.role === 'entity' && p.entity !== code) throw forbidden('An entity key sees only its own queue.');
+      const ref = await deps.reference.get();
+      if (!ref.entityCodes.has(code)) throw notFound('Entity');
+      const statuses = q.status ? [q.status] : ['routed', 'accepted', 'in_delivery'];
+      const rows = await db.select().from(requests).where(and(eq(requests.routedEntity, code), inArray(requests.status, statuses))).orderBy(asc(requests.routedAt)).limit(1000);
+      const ms = rows.length ? await db.select().from(matches).where(and(inArray(matches.requestId, rows.map((r) => r.id)), inArray(matches.status, ['approved', 'forwarded', 'accepted', 'declined']))).orderBy(asc(matches.rank)) : [];
+      const now = Date.now();
+      return rows.filter((r) => canViewRequest(p, r, false)).map((r) => {
+        const due = dueAt(r);
+        return {
+          requestId: r.id, memberState: r.memberState, title: r.title, status: r.status, routedAt: r.routedAt?.toISOString() ?? null,
+          dueAt: due?.toISOString() ?? null, overdue: r.status === 'routed' && !r.entityActedAt && !!due && due.getTime() < now,
+          confidentiality: r.confidentiality, urgency: r.urgency,
+          thematicAreas: r.thematicAreas.length ? r.thematicAreas : (r.classifiedAreas ?? []).map((a) => a.code),
+          matches: ms.filter((m) => m.requestId === r.id).map((m) => ({ id: m.id, offeringId: m.offeringId, providerId: m.providerId, score: m.score, status: m.status, explanation: m.explanation })),
+        };
+      });
+    },
+
+    /** The routed entity acknowledges, forwards a match to its provider, or hands the request back to CTED. */
+    async entityAction(p: Principal, requestId: string, a: { action: 'acknowledge' | 'forward' | 'hand_back'; matchId?: string; note?: string }) {
+      return db.transaction(async (tx) => {
+        const [r] = await tx.select().from(requests).where(eq(requests.id, requestId)).for('update');
+        if (!r || !canViewRequest(p, r, false)) throw notFound('Request');
+        if (p.role === 'entity' && r.routedEntity !== p.entity) throw forbidden('Only the entity the request is routed to can act on it.');
+        if (r.status !== 'routed') throw conflict('invalid_transition', `The request is ${r.status}, not routed.`);
+        const now = new Date();
+        if (a.action === 'hand_back') {
+          await transition(tx, r, 'in_review', actorLabel(p), a.note);
+          await tx.update(matches).set({ status: 'proposed', updatedAt: now }).where(and(eq(matches.requestId, r.id), eq(matches.status, 'approved')));
+          await recordChange(tx, p, { action: 'request.hand_back', targetType: 'request', targetId: r.id, summary: { note: a.note } });
+          return { requestId, status: r.status };
+        }
+        await tx.update(requests).set({ entityActedAt: now, updatedAt: now }).where(eq(requests.id, r.id));
+        if (a.action === 'forward') {
+          const [m] = await tx.select().from(matches).where(and(eq(matches.id, a.matchId!), eq(matches.requestId, r.id)));
+          if (!m) throw notFound('Match');
+          if (!r.consentToShare || r.confidentiality === 'restricted') throw conflict('no_consent', 'The state has not consented to share this request with providers (or it is restricted).');
+          if (!['approved', 'proposed'].includes(m.status)) throw conflict('invalid_transition', `This match is ${m.status}.`);
+          await tx.update(matches).set({ status: 'forwarded', updatedAt: now, decidedBy: m.decidedBy ?? actorLabel(p), decidedAt: m.decidedAt ?? now }).where(eq(matches.id, m.id));
+          await recordChange(tx, p, {
+            action: 'match.forward', targetType: 'match', targetId: m.id, summary: { note: a.note ?? null },
+            event: { topic: 'match.forwarded', payload: { matchId: m.id, requestId: r.id, providerId: m.providerId } },
+          });
+        } else {
+          await recordChange(tx, p, { action: 'request.acknowledge', targetType: 'request', targetId: r.id, summary: { note: a.note ?? null } });
+        }
+        return { requestId, status: r.status };
+      });
+    },
+
+    /** Matches forwarded to (or approved for) a provider, for it to accept or decline. */
+    async providerInbox(p: Principal) {
+      if (p.role !== 'provider') throw forbidden();
+      const rows = await db.select({ m: matches, r: requests }).from(matches).innerJoin(requests, eq(requests.id, matches.requestId))
+        .where(and(eq(matches.providerId, p.providerId!), inArray(matches.status, ['forwarded', 'approved', 'accepted']), eq(requests.consentToShare, true), sql`${requests.confidentiality} <> 'restricted'`))
+        .orderBy(desc(matches.updatedAt)).limit(500);
+      return rows.map(({ m, r }) => ({
+        matchId: m.id, requestId: r.id, offeringId: m.offeringId, status: m.status, score: m.score, memberState: r.memberState,
+        title: r.title, description: r.description, requestStatus: r.status, explanation: m.explanation, forwardedAt: m.updatedAt.toISOString(),
+      }));
+    },
+
+    /** The provider accepts (request → accepted) or declines with a reason code. */
+    async respond(p: Principal, matchId: string, body: { decision: 'accept' | 'decline'; reason?: string; note?: string }) {
+      return db.transaction(async (tx) => {
+        const { m, r } = await lockMatch(tx, matchId);
+        const visible = p.role === 'admin' || (p.role === 'provider' && m.providerId === p.providerId && r.consentToShare && r.confidentiality !== 'restricted');
+        if (!visible || !['approved', 'forwarded'].includes(m.status)) {
+          if (!visible || m.status === 'proposed' || m.status === 'superseded') throw notFound('Match');
+          throw conflict('already_answered', `This match is ${m.status}.`);
+        }
+        const now = new Date();
+        const status = body.decision === 'accept' ? 'accepted' : 'declined';
+        await tx.update(matches).set({ status, responseReason: body.reason ?? null, decisionNote: body.note ?? m.decisionNote, updatedAt: now }).where(eq(matches.id, m.id));
+        if (status === 'accepted' && r.status === 'routed') await transition(tx, r, 'accepted', actorLabel(p), body.note);
+        await recordChange(tx, p, {
+          action: `match.${status}`, targetType: 'match', targetId: m.id, summary: { reason: body.reason ?? null, note: body.note ?? null },
+          event: { topic: status === 'accepted' ? 'match.accepted' : 'match.declined', payload: { matchId: m.id, requestId: r.id, reason: body.reason ?? null } },
+        });
+        return { matchId: m.id, status, requestId: r.id, requestStatus: r.status };
+      });
+    },
+
+    /** The accepting provider (or the entity) starts delivery. */
+    async startDelivery(p: Principal, requestId: string) {
+      return db.transaction(async (tx) => {
+        const [r] = await tx.select().from(requests).where(eq(requests.id, requestId)).for('update');
+        if (!r) throw notFound('Request');
+        const [accepted] = await tx.select().from(matches).where(and(eq(matches.requestId, requestId), eq(matches.status, 'accepted')));
+        const allowed = p.role === 'admin' || p.role === 'cted' || (p.role === 'entity' && r.routedEntity === p.entity) || (p.role === 'provider' && accepted?.providerId === p.providerId);
+        if (!allowed) throw notFound('Request');
+        await transition(tx, r, 'in_delivery', actorLabel(p));
+        await recordChange(tx, p, { action: 'request.start_delivery', targetType: 'request', targetId: r.id, event: { topic: 'request.status_changed', payload: { requestId: r.id, status: 'in_delivery' } } });
+        return { id: r.id, status: r.status };
+      });
+    },
+
+    /** Routed requests nobody acted on within the due days go back to CTED's queue. */
+    async escalateOverdue(now = new Date()): Promise<number> {
+      const cutoff = new Date(now.getTime() - deps.config.ENTITY_DUE_DAYS * DAY);
+      const rows = await db.select({ id: requests.id }).from(requests).where(and(eq(requests.status, 'routed'), isNull(requests.entityActedAt), lt(requests.routedAt, cutoff)));
+      let n = 0;
+      for (const { id } of rows) {
+        await db.transaction(async (tx) => {
+          const [r] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
+          if (!r || r.status !== 'routed' || r.entityActedAt || !r.routedAt || r.routedAt >= cutoff) return;
+          await transition(tx, r, 'in_review', 'system:escalation', `no action by ${r.routedEntity} within ${deps.config.ENTITY_DUE_DAYS} days`);
+          await tx.update(matches).set({ status: 'proposed', updatedAt: now }).where(and(eq(matches.requestId, r.id), eq(matches.status, 'approved')));
+          await recordChange(tx, SYSTEM, { action: 'request.escalate', targetType: 'request', targetId: r.id, summary: { entity: r.routedEntity } });
+          n++;
+        });
+      }
+      return n;
+    },
+  };
+}
+export type ReviewService = ReturnType<typeof createReviewService>;

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Db } from '../../../db/client.js';
+import { matches, outbox, requests, webhookDeliveries, webhookSubscriptions } from '../../../db/schema/index.js';
+import type { Config } from '../../config.js';
+import { badRequest, forbidden, notFound } from '../../errors.js';
+import type { Principal } from '../../plugins/auth.plugin.js';
+import { jobIdFor, RETRY } from '../../queue/jobs.js';
+import type { QueueDriver } from '../../queue/queue.driver.js';
+import type { EventRouter } from '../events/outbox.relay.js';
+import { recordChange } from '../events/events.repository.js';
+import type { ReferenceService } from '../reference/reference.service.js';
+import { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.js';
+import { WEBHOOK_TOPICS, type CreateWebhookBody } from './webhooks.schemas.js';
+
+type Sub = typeof webhookSubscriptions.$inferSelect;
+type Delivery = typeof webhookDeliveries.$inferSelect;
+const TOPICS = new Set<string>(WEBHOOK_TOPICS);
+
+/** Outbox events that notify subscribers go through a fan-out job (which finds who should hear of them). */
+export const webhookEventRouter: EventRouter = (e) => (TOPICS.has(e.topic) ? [{ name: 'fanout-webhooks', data: { eventId: e.id }, key: e.id }] : []);
+
+function isPrivateHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal')) return true;
+  if (isIP(h) === 4) {
+    const [a, b] = h.split('.').map(Number);
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (isIP(h) === 6) return h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h === '::';
+  return false;
+}
+
+const view = (s: Sub) => ({
+  id: s.id, url: s.url, events: s.events, entity: s.entityCode, providerId: s.providerId, active: s.active, createdAt: s.createdAt.toISOString(),
+});
+const deliveryView = (d: Delivery) => ({
+  id: d.id, subscriptionId: d.subscriptionId, eventId: d.eventId, topic: d.topic, status: d.status as 'pending' | 'delivered' | 'dead',
+  attempts: d.attempts, lastStatusCode: d.lastStatusCode, lastError: d.lastError, deliveredAt: d.deliveredAt?.toISOString() ?? null, createdAt: d.createdAt.toISOString(),
+});
+
+/** Signed webhooks: subscriptions per entity or provider, fan-out, delivery with retries, a log and redelivery. */
+export function createWebhooksService(deps: { db: Db; queue: QueueDriver; reference: ReferenceService; config: Pick<Config, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS'>; fetch?: typeof fetch }) {
+  const { db } = deps;
+  const doFetch = deps.fetch ?? fetch;
+
+  function owner(p: Principal, body: { entity?: string; providerId?: string }) {
+    if (p.role === 'entity') {
+      if (body.entity && body.entity !== p.entity) throw forbidden('An entity key subscribes for its own entity.');
+      if (body.providerId) throw forbidden();
+      return { entityCode: p.entity, providerId: null };
+    }
+    if (p.role === 'provider') {
+      if (body.providerId && body.providerId !== p.providerId) throw forbidden('A provider key subscribes for its own provider.');
+      if (body.entity) throw forbidden();
+      return { entityCode: null, providerId: p.providerId };
+    }
+    if (p.role !== 'admin' && p.role !== 'cted') throw forbidden();
+    if (!!body.entity === !!body.providerId) throw badRequest('Say whom the subscription is for.', [{ path: 'entity', message: 'give exactly one of entity or providerId' }]);
+    return { entityCode: body.entity ?? null, providerId: body.providerId ?? null };
+  }
+
+  async function ownedSub(p: Principal, id: string): Promise<Sub> {
+    const [s] = await db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, id));
+    const mine = s && (p.role === 'admin' || p.role === 'cted' || (p.role === 'entity' && s.entityCode === p.entity) || (p.role === 'provider' && s.providerId === p.providerId));
+    if (!mine) throw notFound('Webhook');
+    return s;
+  }
+
+  /** Who should hear of an event: the routed entity, and providers of the matches concerned (with consent). */
+  async function audience(topic: string, payload: Record<string, unknown>) {
+    const requestId = payload.requestId as string | undefined;
+    const [req] = requestId ? await db.select().from(requests).where(eq(requests.id, requestId)) : [];
+    if (!req) return { entity: null as string | null, providers: [] as string[] };
+    const mayShare = req.consentToShare && req.confidentiality !== 'restricted';
+    let providers: string[] = [];
+    if (mayShare) {
+      if (topic === 'match.forwarded' || topic === 'match.decided') {
+        const [m] = await db.select().from(matches).where(eq(matches.id, payload.matchId as string));
+        if (m && (topic === 'match.forwarded' || m.status === 'approved')) providers = [m.providerId];
+      } else if (topic === 'request.completed') {
+        providers = (await db.select({ p: matches.providerId }).from(matches).where(and(eq(matches.requestId, req.id), eq(matches.status, 'accepted')))).map((r) => r.p);
+      }
+    }
+    const entity = topic === 'match.decided' ? (payload.entity as string | null) ?? req.routedEntity : req.routedEntity;
+    return { entity, providers };
+  }
+
+  return {
+    async subscribe(p: Principal, body: z.infer<typeof CreateWebhookBody>) {
+      const who = owner(p, body);
+      const url = new URL(body.url);
+      if (!deps.config.WEBHOOK_ALLOW_PRIVATE && isPrivateHost(url.hostname)) throw badRequest('Webhook URLs must be public.', [{ path: 'url', message: 'loopback and private addresses are not allowed' }]);
+      if (who.entityCode && !(await deps.reference.get()).entityCodes.has(who.entityCode)) throw badRequest('Unknown entity.', [{ path: 'entity', message: 'not a Task Force entity code' }]);
+      const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+      return db.transaction(async (tx) => {
+        const [s] = await tx.insert(webhookSubscriptions).values({ ...who, url: body.url, secret, events: body.events ?? [...WEBHOOK_TOPICS] }).returning();
+        await recordChange(tx, p, { action: 'webhook.subscribe', targetType: 'webhook', targetId: s.id, summary: { url: s.url, events: s.events } });
+        return { ...view(s), secret };
+      });
+    },
+
+    async list(p: Principal) {
+      const cond = p.role === 'entity' ? eq(webhookSubscriptions.entityCode, p.entity!) : p.role === 'provider' ? eq(webhookSubscriptions.providerId, p.providerId!) : undefined;
+      if (!cond && p.role !== 'admin' && p.role !== 'cted') throw forbidden();
+      return (await db.select().from(webhookSubscriptions).where(cond)).map(view);
+    },
+
+    async remove(p: Principal, id: string) {
+      await ownedSub(p, id);
+      await db.update(webhookSubscriptions).set({ active: false }).where(eq(webhookSubscriptions.id, id));
+    },
+
+    async deliveries(p: Principal, id: string) {
+      await ownedSub(p, id);
+      return (await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.subscriptionId, id)).orderBy(desc(webhookDeliveries.createdAt)).limit(500)).map(deliveryView);
+    },
+
+    /** Sends a delivery again (after a receiver was fixed), with a fresh job id. */
+    async redeliver(p: Principal, deliveryId: string) {
+      const [d] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId));
+      if (!d) throw notFound('Delivery');
+      await ownedSub(p, d.subscriptionId);
+      await db.update(webhookDeliveries).set({ status: 'pending', updatedAt: new Date() }).where(eq(webhookDeliveries.id, d.id));
+      await deps.queue.enqueue('deliver-webhook', { deliveryId: d.id }, { jobId: jobIdFor('deliver-webhook', `${d.id}-r${Date.now()}`) });
+      return deliveryView({ ...d, status: 'pending' });
+    },
+
+    /** Job: one delivery row per interested subscriber (idempotent), then a delivery job each. */
+    async fanout(eventId: string): Promise<number> {
+      const [e] = await db.select().from(outbox).where(eq(outbox.id, eventId));
+      if (!e) return 0;
+      const { entity, providers } = await audience(e.topic, e.payload);
+      const conds = [];
+      if (entity) conds.push(eq(webhookSubscriptions.entityCode, entity));
+      if (providers.length) conds.push(inArray(webhookSubscriptions.providerId, providers));
+      if (!conds.length) return 0;
+      const subs = (await db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.active, true)))
+        .filter((s) => ((s.entityCode && s.entityCode === entity) || (s.providerId && providers.includes(s.providerId))) && s.events.includes(e.topic));
+      for (const s of subs) {
+        const body = { id: e.id, type: e.topic, createdAt: e.createdAt.toISOString(), data: e.payload };
+        const [d] = await db.insert(webhookDeliveries).values({ subscriptionId: s.id, eventId: e.id, topic: e.topic, payload: body })
+          .onConflictDoNothing().returning({ id: webhookDeliveries.id });
+        const id = d?.id ?? (await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(and(eq(webhookDeliveries.subscriptionId, s.id), eq(webhookDeliveries.eventId, e.id))))[0].id;
+        await deps.queue.enqueue('deliver-webhook', { deliveryId: id }, { jobId: jobIdFor('deliver-webhook', id) });
+      }
+      return subs.length;
+    },
+
+    /** Job: POSTs one delivery, signed; throws on failure so the queue retries with backoff. */
+    async deliver(deliveryId: string, attempt: number): Promise<'delivered' | 'skipped'> {
+      const [d] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId));
+      if (!d || d.status === 'delivered') return 'skipped';
+      const [s] = await db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, d.subscriptionId));
+      if (!s?.active) return 'skipped';
+      const raw = JSON.stringify(d.payload);
+      const ts = Math.floor(Date.now() / 1000);
+      let status: number | null = null;
+      let error: string | null = null;
+      try {
+        const res = await doFetch(s.url, {
+          method: 'POST', body: raw, redirect: 'manual', signal: AbortSignal.timeout(deps.config.WEBHOOK_TIMEOUT_MS),
+          headers: {
+            'content-type': 'application/json', 'user-agent': 'OneDoor-Webhooks/1',
+            [SIGNATURE_HEADER]: signWebhook(s.secret, ts, raw), [TIMESTAMP_HEADER]: String(ts),
+            'onedoor-event': d.topic, 'onedoor-delivery': d.id,
+          },
+        });
+        status = res.status;
+        await res.body?.cancel().catch(() => {});
+        if (res.status < 200 || res.status >= 300) error = `receiver answered ${res.status}`;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+      }
+      const final = error !== null && attempt >= RETRY.attempts;
+      await db.update(webhookDeliveries).set({
+        attempts: d.attempts + 1, lastStatusCode: status, lastError: error, updatedAt: new Date(),
+        status: error === null ? 'delivered' : final ? 'dead' : 'pending', deliveredAt: error === null ? new Date() : null,
+      }).where(eq(webhookDeliveries.id, d.id));
+      if (error !== null) throw new Error(`webhook delivery ${d.id} failed: ${error}`);
+      return 'delivered';
+    },
+  };
+}
+export type WebhooksService = ReturnType<typeof createWebhooksService>;

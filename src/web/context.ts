@@ -1,0 +1,90 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal, Role } from '../plugins/auth.plugin.js';
+import type { ReferenceSnapshot } from '../modules/reference/reference.service.js';
+import type { SafeHtml } from './html.js';
+import type { I18n, MessageKey } from './i18n/index.js';
+
+/** What every page handler knows about the person in front of the browser. */
+export interface WebContext {
+  i: I18n;
+  principal: Principal | null;
+  /** The API key of the session (for relaying uploads to the API); null when signed out. */
+  apiKey: string | null;
+  /** The CSRF token to put in every POST form of this page. */
+  csrf: string;
+  /** The path and query of this page (for the language switcher's return address). */
+  path: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { web?: WebContext }
+}
+
+/** A page-level refusal: the error handler renders it as a page (or a redirect to sign-in). */
+export class WebError extends Error {
+  constructor(readonly statusCode: 401 | 403 | 404 | 409 | 413, readonly messageKey: MessageKey) {
+    super(messageKey);
+    this.name = 'WebError';
+  }
+}
+
+export const ctxOf = (req: FastifyRequest): WebContext => {
+  if (!req.web) throw new Error('web context missing (preHandler did not run)');
+  return req.web;
+};
+
+/** The signed-in principal with one of `roles` (any role when none given); otherwise sign-in or 403. */
+export function need(req: FastifyRequest, ...roles: Role[]): Principal {
+  const p = ctxOf(req).principal;
+  if (!p) throw new WebError(401, 'error.signInNeeded');
+  if (roles.length && !roles.includes(p.role)) throw new WebError(403, 'error.forbidden');
+  return p;
+}
+
+/** Sends a rendered page; pages of a signed-in user are never cached by shared caches. */
+export function sendPage(req: FastifyRequest, reply: FastifyReply, page: SafeHtml, status = 200): FastifyReply {
+  if (req.web?.principal) reply.header('cache-control', 'no-store');
+  return reply.code(status).type('text/html; charset=utf-8').send(page.value);
+}
+
+/** A local path to come back to: only same-origin absolute paths, never `//host` or schemes. */
+export function safeNext(v: unknown, fallback = '/'): string {
+  return typeof v === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(v) && v.length < 500 ? v : fallback;
+}
+
+/** The reference snapshot helpers pages use to name things in the user's language. */
+export function namer(ref: ReferenceSnapshot, i: I18n) {
+  return {
+    area: (code: string) => {
+      const a = ref.areaByCode.get(code);
+      return a ? (a.names[i.lang] || a.names.en || code) : code;
+    },
+    state: (iso3: string) => {
+      const s = ref.stateByIso3.get(iso3);
+      return s ? i.country(s.iso2, s.name) : iso3;
+    },
+    entity: (code: string | null | undefined) => {
+      if (!code) return '';
+      const e = ref.entities.find((x) => x.code === code);
+      return e ? `${e.code} — ${e.name}` : code;
+    },
+  };
+}
+export type Namer = ReturnType<typeof namer>;
+
+/** A form value as a list (checkbox groups arrive as a string or an array). */
+export function list(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return typeof v === 'string' && v !== '' ? [v] : [];
+}
+
+/** A form value as one trimmed string. */
+export function str(v: unknown): string {
+  if (Array.isArray(v)) return str(v[0]);
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** A comma/semicolon/space separated list of codes, upper- or as-is cased. */
+export function codes(v: unknown, upper = true): string[] {
+  return str(v).split(/[\s,;]+/).map((x) => (upper ? x.toUpperCase() : x)).filter(Boolean);
+}

@@ -1,0 +1,168 @@
+import type { Role } from '../plugins/auth.plugin.js';
+import type { WebContext } from './context.js';
+import { html, type SafeHtml } from './html.js';
+import { AUTONYMS, UI_LANGS, type MessageKey } from './i18n/index.js';
+
+interface NavItem { href: string; key: MessageKey; roles: Role[] | 'anyone' }
+
+const NAV: NavItem[] = [
+  { href: '/requests', key: 'nav.requests', roles: ['member_state', 'cted', 'admin', 'entity'] },
+  { href: '/requests/new', key: 'nav.newRequest', roles: ['member_state'] },
+  { href: '/offerings', key: 'nav.offerings', roles: ['provider'] },
+  { href: '/offerings/upload', key: 'nav.upload', roles: ['provider'] },
+  { href: '/inbox', key: 'nav.inbox', roles: ['provider'] },
+  { href: '/review', key: 'nav.review', roles: ['cted', 'admin'] },
+  { href: '/entity', key: 'nav.entity', roles: ['entity', 'cted', 'admin'] },
+  { href: '/needs', key: 'nav.needs', roles: ['cted', 'admin', 'entity'] },
+  { href: '/analytics', key: 'nav.analytics', roles: ['cted', 'admin', 'entity'] },
+  { href: '/directory', key: 'nav.directory', roles: 'anyone' },
+];
+
+/** The navigation entries a principal may use. */
+export function navFor(ctx: WebContext): NavItem[] {
+  const role = ctx.principal?.role;
+  return NAV.filter((n) => n.roles === 'anyone' || (role && n.roles.includes(role)));
+}
+
+/** Who is signed in, in a few words. */
+export function whoLabel(ctx: WebContext): string {
+  const p = ctx.principal;
+  if (!p) return '';
+  const bound = p.memberState ?? p.entity ?? '';
+  return `${ctx.i.t(`role.${p.role}` as MessageKey)}${bound ? ` ${bound}` : ''} (${p.label})`;
+}
+
+/** A hidden CSRF field for POST forms. */
+export const csrfField = (ctx: WebContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
+
+const langHref = (ctx: WebContext, l: string) => `/language/${l}?next=${encodeURIComponent(ctx.path)}`;
+
+/** The whole HTML document: skip link, header with navigation and language switcher, main, footer. */
+export function page(ctx: WebContext, opts: { title: string; body: SafeHtml; active?: string; scripts?: string[]; notice?: string | null; wide?: boolean }): SafeHtml {
+  const { i } = ctx;
+  const nav = navFor(ctx);
+  return html`<!doctype html>
+<html lang="${i.lang}" dir="${i.dir}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${opts.title} · ${i.t('app.name')}</title>
+<link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="data:,">
+${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
+</head>
+<body>
+<a class="skip" href="#main">${i.t('nav.skip')}</a>
+<header class="site">
+  <div class="bar">
+    <a class="brand" href="/"><span aria-hidden="true">▣</span> ${i.t('app.name')}</a>
+    <span class="tagline">${i.t('app.tagline')}</span>
+    <nav class="langs" aria-label="${i.t('nav.language')}">
+      <ul>${UI_LANGS.map((l) => html`<li><a href="${langHref(ctx, l)}" lang="${l}" hreflang="${l}"${l === i.lang ? html` aria-current="true"` : ''}>${AUTONYMS[l]}</a></li>`)}</ul>
+    </nav>
+  </div>
+  <div class="bar nav">
+    <nav aria-label="${i.t('nav.main')}">
+      <ul>
+        <li><a href="/"${opts.active === '/' ? html` aria-current="page"` : ''}>${i.t('nav.home')}</a></li>
+        ${nav.map((n) => html`<li><a href="${n.href}"${opts.active === n.href ? html` aria-current="page"` : ''}>${i.t(n.key)}</a></li>`)}
+      </ul>
+    </nav>
+    <div class="who">
+      ${ctx.principal
+        ? html`<span>${i.t('nav.signedInAs', { who: whoLabel(ctx) })}</span>
+          <form method="post" action="/sign-out" class="inline">${csrfField(ctx)}<button type="submit" class="link">${i.t('nav.signOut')}</button></form>`
+        : html`<a href="/sign-in" class="button small">${i.t('nav.signIn')}</a>`}
+    </div>
+  </div>
+</header>
+<main id="main" tabindex="-1"${opts.wide ? html` class="wide"` : ''}>
+${opts.notice ? html`<div class="notice" role="status">${opts.notice}</div>` : ''}
+${opts.body}
+</main>
+<footer class="site"><p>${i.t('app.name')} · ${i.t('app.tagline')} · <a href="/directory">${i.t('nav.directory')}</a></p></footer>
+</body>
+</html>`;
+}
+
+/** Field-level problems of a form, by field name, already in the user's language. */
+export type FieldErrors = Record<string, string>;
+
+interface FieldBase { name: string; label: string; hint?: string; errors?: FieldErrors; required?: boolean; optionalText?: string }
+
+const ids = (name: string) => ({ id: `f-${name}`, hint: `f-${name}-hint`, err: `f-${name}-error` });
+
+function described(f: FieldBase) {
+  const { hint, err } = ids(f.name);
+  const parts = [f.hint ? hint : '', f.errors?.[f.name] ? err : ''].filter(Boolean).join(' ');
+  return parts ? html` aria-describedby="${parts}"` : '';
+}
+
+function labelAndHelp(f: FieldBase, labelFor = true) {
+  const { id, hint, err } = ids(f.name);
+  return html`${labelFor ? html`<label for="${id}">${f.label}${f.optionalText ? html` <span class="opt">(${f.optionalText})</span>` : ''}</label>` : ''}
+    ${f.hint ? html`<p class="hint" id="${hint}">${f.hint}</p>` : ''}
+    ${f.errors?.[f.name] ? html`<p class="error" id="${err}"><span aria-hidden="true">⚠ </span>${f.errors[f.name]}</p>` : ''}`;
+}
+
+const invalid = (f: FieldBase) => (f.errors?.[f.name] ? html` aria-invalid="true"` : '');
+const req = (f: FieldBase) => (f.required ? html` required` : '');
+
+/** A labelled single-line input with its hint and error next to it. */
+export function textField(f: FieldBase & { value?: string; type?: string; attrs?: SafeHtml }): SafeHtml {
+  const { id } = ids(f.name);
+  return html`<div class="field${f.errors?.[f.name] ? ' has-error' : ''}">${labelAndHelp(f)}
+    <input id="${id}" name="${f.name}" type="${f.type ?? 'text'}" value="${f.value ?? ''}"${req(f)}${invalid(f)}${described(f)}${f.attrs ?? ''}></div>`;
+}
+
+/** A labelled multi-line input. */
+export function textArea(f: FieldBase & { value?: string; rows?: number; attrs?: SafeHtml }): SafeHtml {
+  const { id } = ids(f.name);
+  return html`<div class="field${f.errors?.[f.name] ? ' has-error' : ''}">${labelAndHelp(f)}
+    <textarea id="${id}" name="${f.name}" rows="${f.rows ?? 6}"${req(f)}${invalid(f)}${described(f)}${f.attrs ?? ''}>${f.value ?? ''}</textarea></div>`;
+}
+
+/** A labelled select. */
+export function selectField(f: FieldBase & { value?: string; options: { value: string; label: string }[]; attrs?: SafeHtml }): SafeHtml {
+  const { id } = ids(f.name);
+  return html`<div class="field${f.errors?.[f.name] ? ' has-error' : ''}">${labelAndHelp(f)}
+    <select id="${id}" name="${f.name}"${req(f)}${invalid(f)}${described(f)}${f.attrs ?? ''}>
+      ${f.options.map((o) => html`<option value="${o.value}"${o.value === f.value ? html` selected` : ''}>${o.label}</option>`)}
+    </select></div>`;
+}
+
+/** A fieldset of checkboxes (multiple) or radio buttons (single), with legend, hint and error. */
+export function choiceGroup(f: FieldBase & { type: 'checkbox' | 'radio'; options: { value: string; label: string; hint?: string }[]; selected: string[]; groups?: { legend: string; values: string[] }[]; columns?: boolean }): SafeHtml {
+  const { hint, err } = ids(f.name);
+  const describedBy = [f.hint ? hint : '', f.errors?.[f.name] ? err : ''].filter(Boolean).join(' ');
+  const one = (o: { value: string; label: string; hint?: string }, n: number) => {
+    const id = `f-${f.name}-${o.value}`.replace(/[^\w-]/g, '_');
+    return html`<div class="choice"><input type="${f.type}" id="${id}" name="${f.name}" value="${o.value}"${f.selected.includes(o.value) ? html` checked` : ''}${f.required && f.type === 'radio' && n === 0 ? html` required` : ''}>
+      <label for="${id}">${o.label}${o.hint ? html` <span class="hint">${o.hint}</span>` : ''}</label></div>`;
+  };
+  const byValue = new Map(f.options.map((o) => [o.value, o]));
+  const body = f.groups
+    ? f.groups.map((g) => html`<div class="choice-group"><p class="group-title">${g.legend}</p><div class="choices${f.columns ? ' cols' : ''}">${g.values.map((v, n) => (byValue.has(v) ? one(byValue.get(v)!, n) : ''))}</div></div>`)
+    : html`<div class="choices${f.columns ? ' cols' : ''}">${f.options.map(one)}</div>`;
+  return html`<fieldset class="field${f.errors?.[f.name] ? ' has-error' : ''}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
+    <legend>${f.label}${f.optionalText ? html` <span class="opt">(${f.optionalText})</span>` : ''}</legend>
+    ${labelAndHelp(f, false)}
+    ${body}
+  </fieldset>`;
+}
+
+/** The summary at the top of a form with problems, linking to each field. */
+export function errorSummary(ctx: WebContext, errors: FieldErrors, labels: Record<string, string>): SafeHtml {
+  const keys = Object.keys(errors);
+  if (!keys.length) return html``;
+  return html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary">
+    <p><strong>${ctx.i.t('form.errorsSummary')}</strong></p>
+    <ul>${keys.map((k) => html`<li><a href="#f-${k}">${labels[k] ?? k}: ${errors[k]}</a></li>`)}</ul>
+  </div>`;
+}
+
+/** A small horizontal bar for a value in [0, 1] (decorative; the number is always written next to it). */
+export const bar = (x: number) => html`<span class="bar-track" aria-hidden="true"><span class="bar-fill" style="width:${Math.round(Math.max(0, Math.min(1, x)) * 100)}%"></span></span>`;
+
+/** A status badge. */
+export const badge = (text: string, kind: string) => html`<span class="badge badge-${kind.replace(/[^\w-]/g, '')}">${text}</span>`;

@@ -1,0 +1,183 @@
+import type { FastifyInstance } from 'fastify';
+import { explanationView, matchBadge, statusBadge, UUID_RE } from '../components.js';
+import { ctxOf, list, namer, need, sendPage, str, WebError } from '../context.js';
+import { html } from '../html.js';
+import type { MessageKey } from '../i18n/index.js';
+import { badge, bar, csrfField, page, selectField, textArea, textField } from '../layout.js';
+import type { WebDeps } from '../web.plugin.js';
+
+interface ReviewFilters { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number }
+
+const FILTER_KEYS = ['region', 'thematicArea', 'entity', 'urgency', 'minScore'] as const;
+
+function filtersQuery(f: ReviewFilters): string {
+  const q = new URLSearchParams();
+  for (const k of FILTER_KEYS) if (f[k] !== undefined) q.set(k, String(f[k]));
+  return q.toString();
+}
+
+/** CTED's review queue (filters, bulk decisions) and the queues of Task Force entities. */
+export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
+  async function readFilters(raw: Record<string, unknown>): Promise<ReviewFilters> {
+    const ref = await app.services.reference.get();
+    const f: ReviewFilters = {};
+    const region = str(raw.region);
+    if (/^\d{3}$/.test(region)) f.region = region;
+    const area = str(raw.thematicArea);
+    if (ref.areaByCode.has(area)) f.thematicArea = area;
+    const entity = str(raw.entity);
+    if (ref.entityCodes.has(entity)) f.entity = entity;
+    const urgency = str(raw.urgency);
+    if (['low', 'normal', 'high'].includes(urgency)) f.urgency = urgency;
+    const min = Number(str(raw.minScore));
+    if (str(raw.minScore) !== '' && Number.isFinite(min) && min >= 0 && min <= 1) f.minScore = min;
+    return f;
+  }
+
+  app.get('/review', async (req, reply) => {
+    need(req, 'cted', 'admin');
+    const ctx = ctxOf(req);
+    const { i } = ctx;
+    const q = req.query as Record<string, unknown>;
+    const f = await readFilters(q);
+    const [ref, items] = await Promise.all([app.services.reference.get(), app.services.review.reviewQueue({ ...f, limit: 200, offset: 0 })]);
+    const names = namer(ref, i);
+    const providers = new Map((await app.services.admin.listProviders()).map((x) => [x.id, x.name]));
+    const errKey = typeof q.error === 'string' && ['review.noneSelected', 'review.noteRequired', 'review.entityRequired'].includes(q.error) ? q.error as MessageKey : null;
+    const notice = q.ok !== undefined ? i.t('review.done', { ok: Number(q.ok) || 0, failed: Number(q.failed) || 0 }) : null;
+    const entityOptions = ref.entities.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` }));
+    return sendPage(req, reply, page(ctx, {
+      title: i.t('review.title'), active: '/review', notice, wide: true, scripts: ['/static/review.js'],
+      body: html`<h1>${i.t('review.title')}</h1><p class="lead">${i.t('review.intro')}</p>
+        <form method="get" action="/review" class="card filters" aria-labelledby="h-filters">
+          <h2 id="h-filters" class="h3">${i.t('review.filters')}</h2>
+          <div class="row">
+            ${textField({ name: 'region', label: i.t('review.region'), value: f.region ?? '', attrs: html` inputmode="numeric" pattern="[0-9]{3}" size="4"` })}
+            ${selectField({ name: 'thematicArea', label: i.t('col.areas'), value: f.thematicArea ?? '', options: [{ value: '', label: i.t('review.any') }, ...ref.areas.map((a) => ({ value: a.code, label: names.area(a.code) }))] })}
+            ${selectField({ name: 'entity', label: i.t('col.entity'), value: f.entity ?? '', options: [{ value: '', label: i.t('review.any') }, ...entityOptions] })}
+            ${selectField({ name: 'urgency', label: i.t('col.urgency'), value: f.urgency ?? '', options: [{ value: '', label: i.t('review.any') }, ...(['high', 'normal', 'low'] as const).map((u) => ({ value: u, label: i.t(`urgency.${u}`) }))] })}
+            ${textField({ name: 'minScore', label: i.t('review.minScore'), value: f.minScore?.toString() ?? '', type: 'number', attrs: html` min="0" max="1" step="0.05"` })}
+          </div>
+          <button type="submit" class="secondary">${i.t('review.apply')}</button>
+        </form>
+        ${errKey ? html`<div class="error-summary" role="alert"><p>${i.t(errKey)}</p></div>` : ''}
+        ${items.length === 0 ? html`<p>${i.t('review.empty')}</p>` : html`
+        <form method="post" action="/review/decide" id="review-form">
+          ${csrfField(ctx)}
+          <input type="hidden" name="back" value="${filtersQuery(f)}">
+          <table class="data review">
+            <thead><tr>
+              <th scope="col"><span class="sr-only">${i.t('col.select')}</span><input type="checkbox" id="select-all" hidden aria-label="${i.t('review.selectAll')}"></th>
+              <th scope="col">${i.t('col.request')}</th><th scope="col">${i.t('col.offering')}</th><th scope="col">${i.t('col.entity')}</th>
+              <th scope="col">${i.t('col.score')}</th><th scope="col">${i.t('col.waiting')}</th><th scope="col">${i.t('col.actions')}</th>
+            </tr></thead>
+            <tbody>${items.map((m) => html`<tr>
+              <td><input type="checkbox" name="matchIds" value="${m.id}" id="sel-${m.id}" class="row-select" aria-label="${i.t('col.select')}: ${m.title} / ${m.offeringTitle}"></td>
+              <td><a href="/requests/${m.requestId}" dir="auto">${m.title}</a><br><span class="muted">${names.state(m.memberState)} · ${i.tx('urgency', m.urgency)}</span></td>
+              <td><span dir="auto">${m.offeringTitle}</span><br><span class="muted">${providers.get(m.providerId) ?? ''}</span>
+                <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation)}</details></td>
+              <td>${m.entity ?? '—'}</td>
+              <td class="num">${bar(m.score)} ${i.pct(m.score)}</td>
+              <td class="num">${i.t('review.hours', { h: i.num(m.ageHours) })}</td>
+              <td><button type="submit" name="approveOne" value="${m.id}" class="small">${i.t('review.approve')}<span class="sr-only">: ${m.title} / ${m.offeringTitle}</span></button></td>
+            </tr>`)}</tbody>
+          </table>
+          <fieldset class="card bulk">
+            <legend>${i.t('review.bulk')}</legend>
+            ${textArea({ name: 'note', label: i.t('review.note'), rows: 2 })}
+            ${selectField({ name: 'reassignTo', label: i.t('review.reassignTo'), options: [{ value: '', label: '—' }, ...entityOptions] })}
+            <div class="row">
+              <button type="submit" name="decision" value="approve">${i.t('review.approve')}</button>
+              <button type="submit" name="decision" value="reject" class="danger">${i.t('review.reject')}</button>
+              <button type="submit" name="decision" value="reassign" class="secondary">${i.t('review.reassign')}</button>
+            </div>
+          </fieldset>
+        </form>`}`,
+    }));
+  });
+
+  app.post('/review/decide', async (req, reply) => {
+    const p = need(req, 'cted', 'admin');
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const back = new URLSearchParams(filtersQuery(await readFilters(Object.fromEntries(new URLSearchParams(str(b.back))))));
+    const go = (extra: Record<string, string | number>) => {
+      for (const [k, v] of Object.entries(extra)) back.set(k, String(v));
+      return reply.redirect(`/review?${back.toString()}`, 303);
+    };
+    const one = str(b.approveOne);
+    if (one) {
+      if (!UUID_RE.test(one)) throw new WebError(404, 'error.notFound');
+      const r = await app.services.review.decideMany(p, [one], { decision: 'approve' });
+      return go({ ok: r.filter((x) => x.ok).length, failed: r.filter((x) => !x.ok).length });
+    }
+    const ids = list(b.matchIds).filter((x) => UUID_RE.test(x)).slice(0, 500);
+    const decision = str(b.decision);
+    const note = str(b.note).slice(0, 2000);
+    const entity = str(b.reassignTo);
+    if (!ids.length) return go({ error: 'review.noneSelected' });
+    if (decision !== 'approve' && decision !== 'reject' && decision !== 'reassign') throw new WebError(409, 'error.conflict');
+    if (decision !== 'approve' && !note) return go({ error: 'review.noteRequired' });
+    if (decision === 'reassign' && !entity) return go({ error: 'review.entityRequired' });
+    const r = await app.services.review.decideMany(p, ids, { decision, ...(note ? { note } : {}), ...(decision === 'reassign' ? { entity } : {}) });
+    return go({ ok: r.filter((x) => x.ok).length, failed: r.filter((x) => !x.ok).length });
+  });
+
+  app.get('/entity', async (req, reply) => {
+    const p = need(req, 'entity', 'cted', 'admin');
+    const ctx = ctxOf(req);
+    const { i } = ctx;
+    const ref = await app.services.reference.get();
+    const names = namer(ref, i);
+    const q = req.query as Record<string, unknown>;
+    const asked = str(q.code);
+    const code = p.role === 'entity' ? p.entity! : ref.entityCodes.has(asked) ? asked : 'UNODC';
+    const items = await app.services.review.entityQueue(p, code);
+    const offeringIds = [...new Set(items.flatMap((x) => x.matches.map((m) => m.offeringId)))];
+    const titles = new Map<string, string>();
+    await Promise.all(offeringIds.map(async (id) => {
+      try { titles.set(id, (await app.services.offerings.get(id)).title); } catch { /* gone */ }
+    }));
+    const providers = new Map((await app.services.admin.listProviders()).map((x) => [x.id, x.name]));
+    return sendPage(req, reply, page(ctx, {
+      title: i.t('entity.title', { code }), active: '/entity', wide: true, notice: q.done !== undefined ? i.t('entity.done') : null,
+      body: html`<h1>${i.t('entity.title', { code })}</h1>
+        ${p.role !== 'entity' ? html`<form method="get" action="/entity" class="card filters"><div class="row">
+          ${selectField({ name: 'code', label: i.t('entity.choose'), value: code, options: ref.entities.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` })) })}
+          <button type="submit" class="secondary">${i.t('entity.show')}</button></div></form>` : ''}
+        ${items.length === 0 ? html`<p>${i.t('entity.empty')}</p>` : items.map((r) => html`<article class="card" aria-labelledby="e-${r.requestId}">
+          <h2 id="e-${r.requestId}"><a href="/requests/${r.requestId}" dir="auto">${r.title}</a></h2>
+          <p class="muted">${names.state(r.memberState)} · ${statusBadge(ctx, r.status)} · ${i.tx('urgency', r.urgency)} · ${i.tx('conf', r.confidentiality)}
+            ${r.dueAt ? html` · ${i.t('col.due')}: ${i.date(r.dueAt)}` : ''} ${r.overdue ? badge(i.t('entity.overdue'), 'overdue') : ''}</p>
+          ${r.matches.length ? html`<ul class="plain">${r.matches.map((m) => html`<li>
+            <strong dir="auto">${titles.get(m.offeringId) ?? m.offeringId}</strong> (${providers.get(m.providerId) ?? ''}) · ${i.pct(m.score)} · ${matchBadge(ctx, m.status)}
+            ${r.status === 'routed' && ['approved', 'proposed'].includes(m.status) ? html`<form method="post" action="/entity/${r.requestId}/action" class="inline">${csrfField(ctx)}
+              <input type="hidden" name="action" value="forward"><input type="hidden" name="matchId" value="${m.id}"><input type="hidden" name="code" value="${code}">
+              <button type="submit" class="small">${i.t('entity.forward')}<span class="sr-only">: ${titles.get(m.offeringId) ?? ''}</span></button></form>` : ''}
+            <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation)}</details></li>`)}</ul>` : ''}
+          ${r.status === 'routed' ? html`<div class="row">
+            <form method="post" action="/entity/${r.requestId}/action">${csrfField(ctx)}<input type="hidden" name="action" value="acknowledge"><input type="hidden" name="code" value="${code}">
+              <button type="submit" class="secondary">${i.t('entity.acknowledge')}<span class="sr-only">: ${r.title}</span></button></form>
+            <form method="post" action="/entity/${r.requestId}/action">${csrfField(ctx)}<input type="hidden" name="action" value="hand_back"><input type="hidden" name="code" value="${code}">
+              ${textField({ name: `note-${r.requestId}`, label: i.t('entity.handBackNote'), required: true, attrs: html` maxlength="2000"` })}
+              <button type="submit" class="secondary">${i.t('entity.handBack')}<span class="sr-only">: ${r.title}</span></button></form>
+          </div>` : ''}
+        </article>`)}`,
+    }));
+  });
+
+  app.post('/entity/:id/action', async (req, reply) => {
+    const p = need(req, 'entity', 'cted', 'admin');
+    const { id } = req.params as { id: string };
+    if (!UUID_RE.test(id)) throw new WebError(404, 'error.notFound');
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const action = str(b.action);
+    const note = str(b[`note-${id}`]).slice(0, 2000);
+    const matchId = str(b.matchId);
+    if (action === 'forward' && UUID_RE.test(matchId)) await app.services.review.entityAction(p, id, { action, matchId });
+    else if (action === 'acknowledge') await app.services.review.entityAction(p, id, { action });
+    else if (action === 'hand_back' && note) await app.services.review.entityAction(p, id, { action, note });
+    else throw new WebError(409, 'error.conflict');
+    const code = str(b.code);
+    return reply.redirect(`/entity?done=1${/^[A-Z0-9-]{2,20}$/.test(code) ? `&code=${code}` : ''}`, 303);
+  });
+}

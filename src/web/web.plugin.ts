@@ -1,0 +1,129 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createReadStream } from 'node:fs';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import { sendPage, WebError, type WebContext } from './context.js';
+import { html } from './html.js';
+import { fromAcceptLanguage, i18n, isUiLang, type MessageKey, type UiLang } from './i18n/index.js';
+import { page } from './layout.js';
+import { analyticsPages } from './pages/analytics.pages.js';
+import { directoryPages } from './pages/directory.pages.js';
+import { homePages } from './pages/home.pages.js';
+import { needsPages } from './pages/needs.pages.js';
+import { offeringPages } from './pages/offerings.pages.js';
+import { requestPages } from './pages/requests.pages.js';
+import { reviewPages } from './pages/review.pages.js';
+import {
+  createSessionCrypto, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type SessionCrypto,
+} from './session.js';
+
+const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
+const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+const YEAR_S = 365 * 24 * 3600;
+
+export interface WebDeps { sessions: SessionCrypto }
+
+/** Cookie options shared by every cookie the web interface sets. */
+export const cookieOptions = (req: FastifyRequest, maxAge?: number) => ({
+  path: '/', httpOnly: true, sameSite: 'lax' as const, secure: req.protocol === 'https', ...(maxAge ? { maxAge } : {}),
+});
+
+function pickLang(req: FastifyRequest): { lang: UiLang; fromQuery: boolean } {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  if (isUiLang(q)) return { lang: q, fromQuery: true };
+  const c = req.cookies?.[LANG_COOKIE];
+  if (isUiLang(c)) return { lang: c, fromQuery: false };
+  return { lang: fromAcceptLanguage(req.headers['accept-language']) ?? 'en', fromQuery: false };
+}
+
+const wantsJson = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('application/json') && !String(req.headers.accept ?? '').includes('text/html');
+
+/**
+ * The web interface: server-rendered pages in the six UN languages over the same services as the API.
+ * Deliberately not wrapped in fastify-plugin: form bodies, cookies and the HTML error pages stay inside
+ * this context, so the /v1 API still refuses form posts (415) and answers errors in JSON.
+ */
+export async function webPlugin(app: FastifyInstance): Promise<void> {
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 1024 * 1024 });
+  await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', index: false, maxAge: 3600 * 1000, decorateReply: false });
+
+  const sessions = createSessionCrypto(app.deps?.config?.SESSION_SECRET);
+  const deps: WebDeps = { sessions };
+
+  // chart.js ships its browser build inside node_modules; only that one file is served.
+  app.get('/static/chart.umd.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(createReadStream(CHART_JS)));
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.url.startsWith('/static/')) return;
+    const { lang, fromQuery } = pickLang(req);
+    if (fromQuery) reply.setCookie(LANG_COOKIE, lang, cookieOptions(req, YEAR_S));
+
+    let principal = null;
+    let apiKey: string | null = null;
+    const sealed = req.cookies[SESSION_COOKIE];
+    if (sealed) {
+      apiKey = sessions.open(sealed);
+      if (apiKey) {
+        req.headers.authorization = `Bearer ${apiKey}`;
+        try { principal = await app.authenticate(req); } catch { principal = null; apiKey = null; }
+      }
+      if (!principal) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    }
+    let csrfBase = principal ? sealed : req.cookies[PRE_SESSION_COOKIE];
+    if (!csrfBase) {
+      csrfBase = newPreSession();
+      reply.setCookie(PRE_SESSION_COOKIE, csrfBase, cookieOptions(req));
+    }
+    const path = req.url.length < 400 ? req.url : req.url.split('?')[0];
+    req.web = { i: i18n(lang), principal, apiKey, csrf: sessions.csrfToken(csrfBase!), path } satisfies WebContext;
+
+    if (req.method === 'POST') {
+      const token = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
+      if (!sessions.checkCsrf(principal ? sealed : req.cookies[PRE_SESSION_COOKIE], typeof token === 'string' ? token : undefined)) {
+        req.log.warn({ url: req.url }, 'web form refused: CSRF token missing or wrong');
+        if (wantsJson(req)) return reply.code(403).send({ error: { code: 'csrf_failed', message: 'CSRF token missing or wrong.', details: [] } });
+        return sendPage(req, reply, page(req.web, { title: req.web.i.t('error.title'), body: html`<h1>${req.web.i.t('error.title')}</h1><p>${req.web.i.t('error.csrf')}</p>` }), 403);
+      }
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError | WebError | Error, req, reply) => {
+    const ctx: WebContext = req.web ?? { i: i18n(pickLang(req).lang), principal: null, apiKey: null, csrf: '', path: '/' };
+    let status = 500;
+    let key: MessageKey = 'error.server';
+    if (err instanceof WebError) { status = err.statusCode; key = err.messageKey; }
+    else if (err instanceof AppError) {
+      status = err.statusCode;
+      key = ({ 400: 'v.invalid', 401: 'error.signInNeeded', 403: 'error.forbidden', 404: 'error.notFound', 409: 'error.conflict', 413: 'error.tooLarge' } as Record<number, MessageKey>)[status] ?? 'error.server';
+    } else {
+      const fe = err as FastifyError;
+      if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') { status = 413; key = 'error.tooLarge'; }
+      else if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) { status = fe.statusCode; key = fe.statusCode === 404 ? 'error.notFound' : 'v.invalid'; }
+    }
+    if (status >= 500) req.log.error({ err }, 'web page failed');
+    if (status === 401 && req.method === 'GET' && !wantsJson(req)) return reply.redirect(`/sign-in?next=${encodeURIComponent(ctx.path)}`, 303);
+    if (wantsJson(req)) {
+      const details = err instanceof AppError ? err.details : [];
+      return reply.code(status).send({ error: { code: err instanceof AppError ? err.code : 'web_error', message: ctx.i.t(key), details } });
+    }
+    return sendPage(req, reply, page(ctx, {
+      title: ctx.i.t('error.title'),
+      body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t(key)}</p><p><a href="/">${ctx.i.t('error.back')}</a></p>`,
+    }), status);
+  });
+
+  homePages(app, deps);
+  requestPages(app, deps);
+  offeringPages(app, deps);
+  reviewPages(app, deps);
+  needsPages(app, deps);
+  analyticsPages(app, deps);
+  directoryPages(app, deps);
+}
+

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
+import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+
+/** Anything JSON can hold, plus shapes close to the real bodies, hostile strings and deep nesting. */
+const hostile = fc.constantFrom(
+  "'; drop table requests; --", '<script>alert(1)</script>', '\u0000', '\ud800', '𝕏'.repeat(50), 'a'.repeat(20_000),
+  '{{7*7}}', '${process.exit()}', '../../etc/passwd', 'SEN', 'UNODC', 'terrorist_financing', '2026-13-45', '-1', 'NaN',
+);
+const scalar = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), hostile);
+const deep = fc.integer({ min: 50, max: 400 }).map((n) => { let v: unknown = 'x'; for (let i = 0; i < n; i++) v = { v }; return v; });
+const anyJson = fc.oneof(fc.jsonValue({ maxDepth: 4 }), deep, fc.array(scalar, { maxLength: 20 }));
+function nearBody(base: Record<string, unknown>) {
+  const keys = [...Object.keys(base), 'language', 'thematicAreas', 'modalities', 'urgency', 'confidentiality', 'eligibility', 'budget', 'capacity', 'availableUntil', 'providerId', 'memberState', 'priority', 'decision', 'entity', 'note', 'extra'];
+  return fc.dictionary(fc.constantFrom(...keys), fc.oneof(scalar, fc.array(scalar, { maxLength: 5 }), fc.dictionary(fc.string({ maxLength: 10 }), scalar, { maxKeys: 3 }))).map((d) => ({ ...base, ...d }));
+}
+
+function assertShape(status: number, body: any, what: string) {
+  expect(status, `${what}: ${JSON.stringify(body).slice(0, 300)}`).toBeLessThan(500);
+  if (status >= 400) {
+    expect(body?.error, what).toBeDefined();
+    expect(typeof body.error.code, what).toBe('string');
+    expect(typeof body.error.message, what).toBe('string');
+    expect(Array.isArray(body.error.details), what).toBe(true);
+  }
+}
+
+describe('fuzzing every write endpoint', () => {
+  let t: TestApp;
+  let c: Cast;
+  let requestId: string;
+  let offeringId: string;
+  beforeAll(async () => {
+    t = await buildTestApp();
+    c = await castOf(t);
+    requestId = (await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, payload: fiuRequest })).body.id;
+    offeringId = (await t.call({ method: 'POST', url: '/v1/offerings', key: c.providerA, payload: fiuOffering })).body.id;
+  });
+  afterAll(async () => { await t?.close(); });
+
+  const endpoints = () => [
+    { method: 'POST', url: '/v1/requests', key: c.stateA, base: fiuRequest },
+    { method: 'POST', url: '/v1/offerings', key: c.providerA, base: fiuOffering },
+    { method: 'PATCH', url: `/v1/offerings/${offeringId}`, key: c.providerA, base: { title: 'New title here' } },
+    { method: 'POST', url: '/v1/offerings/bulk', key: c.providerA, base: { 0: fiuOffering } },
+    { method: 'POST', url: '/v1/needs', key: c.cted, base: { memberState: 'SEN', description: 'FIU needs support on STR analysis.', priority: 'high' } },
+    { method: 'POST', url: '/v1/api-keys', key: c.admin, base: { role: 'cted', label: 'fuzz' } },
+    { method: 'POST', url: '/v1/providers', key: c.admin, base: { name: 'Fuzz provider', kind: 'ngo' } },
+    { method: 'POST', url: `/v1/requests/${requestId}/withdraw`, key: c.stateB, base: {} },
+    { method: 'PUT', url: `/v1/requests/${requestId}/consent`, key: c.stateA, base: { consentToShare: true } },
+    { method: 'POST', url: `/v1/requests/${requestId}/feedback`, key: c.stateA, base: { outcome: 'met' } },
+    { method: 'POST', url: '/v1/matches/00000000-0000-4000-8000-000000000000/decision', key: c.cted, base: { decision: 'approve' } },
+    { method: 'POST', url: '/v1/matches/00000000-0000-4000-8000-000000000000/response', key: c.providerA, base: { decision: 'accept' } },
+    { method: 'POST', url: '/v1/webhooks', key: c.unodc, base: { url: 'https://example.org/hook' } },
+  ] as const;
+
+  it(`answers ${RUNS} random and malformed bodies per endpoint with no 5xx, always in the error shape`, async () => {
+    for (const ep of endpoints()) {
+      await fc.assert(fc.asyncProperty(fc.oneof(anyJson, nearBody(ep.base as Record<string, unknown>)), async (body) => {
+        const res = await t.call({ method: ep.method, url: ep.url, key: ep.key, payload: body as object });
+        assertShape(res.status, res.body, `${ep.method} ${ep.url}`);
+      }), { numRuns: RUNS });
+    }
+  }, 600_000);
+
+  it('answers raw byte garbage (invalid UTF-8, truncated JSON) with 400, never 5xx', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), async (bytes) => {
+      const res = await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, headers: { 'content-type': 'application/json' }, payload: Buffer.from(bytes) });
+      assertShape(res.status, res.body, 'raw bytes');
+    }), { numRuns: Math.min(RUNS, 300) });
+  }, 120_000);
+});
