@@ -20,6 +20,7 @@ import security from './plugins/security.plugin.js';
 import swagger from './plugins/swagger.plugin.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { webPlugin } from './web/web.plugin.js';
+import { enterRequestId } from './request-context.js';
 import { createServices, type Services } from './services.js';
 
 /** What the app is built from; tests pass their own. */
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', (req, _reply, done) => { enterRequestId(req.id); done(); });
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
 
   // Bulk imports arrive as CSV or XML text.

@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { coreEventRouter, createOutboxRelay, type OutboxRelay } from './modules/events/outbox.relay.js';
 import { createQueueDriver } from './queue/index.js';
 import { webhookEventRouter } from './modules/webhooks/webhooks.service.js';
-import { jobIdFor } from './queue/jobs.js';
+import { jobIdFor, type JobContext } from './queue/jobs.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createServices, type Services } from './services.js';
 
@@ -50,9 +50,13 @@ export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
 export async function startConsumers(rt: Runtime, log: Log): Promise<void> {
   const handlers = createJobHandlers(rt.services) as Record<string, (d: unknown, c: never) => Promise<void>>;
   // Every job is timed for /metrics, in whichever process runs it.
-  const timed = Object.fromEntries(Object.entries(handlers).map(([name, h]) => [name, async (d: unknown, c: never) => {
+  const timed = Object.fromEntries(Object.entries(handlers).map(([name, h]) => [name, async (d: unknown, c: JobContext) => {
     const end = rt.services.metrics.jobDuration.startTimer({ job: name });
-    try { await h(d, c); end({ outcome: 'ok' }); } catch (err) { end({ outcome: 'error' }); throw err; }
+    // Log lines of a job carry the id of the HTTP request that caused it.
+    const traceId = (d as { traceId?: string }).traceId;
+    const bound = (fn: (o: object, m?: string) => void) => (o: object, m?: string) => fn.call(c.log, { traceId, ...o }, m);
+    const ctx = traceId ? { ...c, log: { info: bound(c.log.info), warn: bound(c.log.warn), error: bound(c.log.error) } } : c;
+    try { await h(d, ctx as never); end({ outcome: 'ok' }); } catch (err) { end({ outcome: 'error' }); throw err; }
   }]));
   await rt.queue.consume(timed, {
     concurrency: rt.config.WORKER_CONCURRENCY,

@@ -57,6 +57,8 @@ export const offerings = pgTable('offerings', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
   index('offerings_provider_idx').on(t.providerId),
+  // Every matching worker and directory index catches up by updated_at.
+  index('offerings_updated_at_idx').on(t.updatedAt),
   uniqueIndex('offerings_provider_external_uq').on(t.providerId, t.externalRef),
 ]);
 

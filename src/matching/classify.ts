@@ -22,6 +22,7 @@ const TITLE_FACTOR = 2;
 // Finer concepts are evidence for their area too, but they are narrower terms
 // than the area's own vocabulary, so they count a little less.
 const FINE_TO_AREA = 0.8;
+const FINE_AREA_CAP = 5;
 // Fine concept strength saturates: one clear mention ≈ .5, a topic that the
 // title and description both dwell on → ≈ 1.
 const FINE_SATURATION = 1.5;
@@ -53,7 +54,10 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
       areaRaw.set(def.area!, (areaRaw.get(def.area!) ?? 0) + strength);
     } else {
       fine.set(code, round4(1 - Math.exp(-strength / FINE_SATURATION)));
-      if (def.area) areaRaw.set(def.area, (areaRaw.get(def.area) ?? 0) + FINE_TO_AREA * strength);
+      // One fine concept is one piece of evidence, however many ways the text
+      // says it: its contribution to the area is capped.
+      const toArea = (def.areaWeight ?? FINE_TO_AREA) * Math.min(strength, FINE_AREA_CAP);
+      if (def.area) areaRaw.set(def.area, (areaRaw.get(def.area) ?? 0) + toArea);
     }
   }
   return { lang, tokens: [...titleTokens, ...descTokens], tags, inferred: inferAreas(areaRaw), fine, areaRaw };

@@ -332,6 +332,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   {
     code: 'c:major_events',
     area: 'vulnerable_targets',
+    // Major events are often the setting of another topic (a radiological
+    // threat, a drone threat): weak evidence for the area itself.
+    areaWeight: 0.3,
     terms: {
       en: ['major events', 'major sporting events', 'sports tournaments', 'tournament', 'summits', 'mass gatherings', 'festivals', 'Olympic Games', 'fan zones', 'stadiums'],
       fr: ['grands événements', 'grandes manifestations sportives', 'tournois sportifs', 'tournoi', 'sommets', 'rassemblements de masse', 'festivals', 'Jeux olympiques', 'zones de supporters', 'stades'],

@@ -8,6 +8,8 @@ export interface ConceptDef {
   code: string;
   /** The thematic area the concept belongs to (null when cross-cutting). */
   area: string | null;
+  /** How much the concept counts as evidence for its area (default 0.8); low for context concepts. */
+  areaWeight?: number;
   terms: Partial<Record<Lang, string[]>>;
 }
 

@@ -25,6 +25,7 @@ import { MATCHING_LIMITS, type ScoreComponent } from './weights.js';
 // vote relative to one exact area term (≈1).
 const NEIGHBOURS = 5;
 const NEIGHBOUR_WEIGHT = 0.6;
+const NEIGHBOUR_BUDGET = 1_000;
 
 interface Ranked {
   doc: IndexedOffering;
@@ -137,11 +138,12 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // Area tokens are left out of the text query: area postings already supply
     // those candidates and the thematic component scores them.
     const query = { tokens: profile.tokens, conceptTokens: conceptTokens([], profile.fine) };
-    // Searched without the hard filters: neighbours vote on the topic whatever
-    // their eligibility; only eligible, available hits become candidates.
-    const allHits = index.searchText(query, MATCHING_LIMITS.textCandidates);
-    const hits = new Map([...allHits].filter(([id]) => gate(index.get(id)!)));
-    const areas = request.thematicAreas.some((c) => known.has(c)) ? termAreas : withNeighbourVotes(profile, allHits);
+    const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate);
+    // Neighbours vote on the topic whatever their eligibility, so they come
+    // from a second, unfiltered search on the query's most selective terms.
+    const areas = request.thematicAreas.some((c) => known.has(c))
+      ? termAreas
+      : withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
     const self = topic(request.id, request.memberState, lang, profile, areas);
 
     const needTopics = (options.needs ?? []).filter((n) => n.memberState === request.memberState).map(needTopic);

@@ -301,7 +301,7 @@ export class OfferingIndex {
    * catalogue the work per request stays bounded, and the terms dropped are the
    * common ones that carry little IDF anyway.
    */
-  searchText(query: TextQuery, limit: number, gate?: GateCheck): Map<string, TextHit> {
+  searchText(query: TextQuery, limit: number, gate?: GateCheck, budget: number = POSTINGS_BUDGET): Map<string, TextHit> {
     const n = this.byId.size;
     const ranked = [...new Set([...query.tokens, ...query.conceptTokens])]
       .map((t) => ({ t, df: this.docFreq.get(t) ?? 0 }))
@@ -310,7 +310,7 @@ export class OfferingIndex {
     const terms: string[] = [];
     let postings = 0;
     for (const x of ranked) {
-      if (terms.length > 0 && postings + x.df > POSTINGS_BUDGET) break;
+      if (terms.length > 0 && postings + x.df > budget) break;
       terms.push(x.t);
       postings += x.df;
     }

@@ -41,7 +41,7 @@ export const hashApiKey = (key: string) => createHash('sha256').update(key, 'utf
 const CACHE_MS = 5_000;
 const TOUCH_EVERY_MS = 60_000;
 
-/** Bearer-key authentication and role checks; `requireRole` is the preHandler routes use. */
+/** Bearer-key authentication and role checks; `requireRole` is the onRequest hook routes use, so auth comes before body validation. */
 export default fp(async function auth(app: FastifyInstance, opts: { keys: KeyLookup; adminKey?: string }) {
   const adminHash = opts.adminKey ? Buffer.from(hashApiKey(opts.adminKey), 'hex') : null;
   const cache = new Map<string, { p: Principal | null; until: number }>();

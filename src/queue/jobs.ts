@@ -2,12 +2,14 @@ import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 
 /** Every job OneDoor runs, with its payload schema: the one map producers and workers share. */
+/** The HTTP request id that caused the job, carried into its logs. */
+const traced = { traceId: z.string().max(100).optional() };
 export const JobPayloads = {
-  'match-request': z.object({ requestId: z.uuid(), reason: z.string().optional() }),
-  'reverse-match': z.object({ kind: z.enum(['offering', 'need']), id: z.uuid() }),
-  'fanout-webhooks': z.object({ eventId: z.uuid() }),
-  'deliver-webhook': z.object({ deliveryId: z.uuid() }),
-  'escalate-overdue': z.object({ at: z.string().optional() }),
+  'match-request': z.object({ requestId: z.uuid(), reason: z.string().optional(), ...traced }),
+  'reverse-match': z.object({ kind: z.enum(['offering', 'need']), id: z.uuid(), ...traced }),
+  'fanout-webhooks': z.object({ eventId: z.uuid(), ...traced }),
+  'deliver-webhook': z.object({ deliveryId: z.uuid(), ...traced }),
+  'escalate-overdue': z.object({ at: z.string().optional(), ...traced }),
 } as const;
 
 export type JobName = keyof typeof JobPayloads;

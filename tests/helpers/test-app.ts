@@ -69,7 +69,7 @@ export async function freshPglite(): Promise<PGlite> {
 }
 
 /** Builds the real app over real PostgreSQL (default) or PGlite, with the in-process queue or BullMQ. */
-export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: 'in-process' | 'bullmq'; env?: Record<string, string>; reuseDatabase?: boolean } = {}): Promise<TestApp> {
+export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: 'in-process' | 'bullmq'; env?: Record<string, string>; reuseDatabase?: boolean; logStream?: { write(line: string): void } } = {}): Promise<TestApp> {
   const dbKind = opts.db ?? 'postgres';
   let drop = async () => {};
   let url: string | undefined;
@@ -93,7 +93,10 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
   });
   const queue = opts.queue === 'bullmq' ? createQueueDriver(config) : new InProcessQueueDriver();
   const services = createServices({ db: db.db, queue, config });
-  const app = await buildApp({ config, db, queue, services, logger: false });
+  const logger = opts.logStream
+    ? { level: 'info', stream: opts.logStream, redact: ['req.headers.authorization', 'req.headers.cookie'] }
+    : false;
+  const app = await buildApp({ config, db, queue, services, logger });
   await app.ready();
   const rt: Runtime = { config, db, queue, services, close: async () => { await rt.relay?.stop(); await queue.close(); } };
   let workersStarted = false;

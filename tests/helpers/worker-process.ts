@@ -9,7 +9,7 @@ export function startWorkerProcess(env: Record<string, string>): Promise<ChildPr
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     }) as ChildProcess & { exited: Promise<number | null> };
     child.exited = new Promise((r) => child.once('exit', (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error('worker did not start within 30 s')), 30_000);
+    const timer = setTimeout(() => reject(new Error('worker did not start within 90 s')), 90_000);
     child.once('message', () => { clearTimeout(timer); resolve(child); });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited early with ${code}`)); });
   });

@@ -18,6 +18,15 @@ describe('intake: requests, offerings, needs, roles', () => {
       expect(view.body).toMatchObject({ id: res.body.id, memberState: 'SEN', status: 'submitted', language: 'en', matchedAt: null, routing: null, matches: [] });
       const outbox = await t.db.db.execute(`select topic from outbox where payload->>'requestId' = '${res.body.id}'`);
       expect(JSON.stringify(outbox)).toContain('request.submitted');
+      const audit = await t.db.db.execute(`select action, actor_role from audit_events where target_id = '${res.body.id}'`);
+      expect(JSON.stringify(audit)).toContain('request.submit');
+    });
+
+    it('carries the HTTP request id into the outbox event (and so into the job logs)', async () => {
+      const res = await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, headers: { 'x-request-id': 'trace-abc-123' }, payload: fiuRequest });
+      expect(res.headers['x-request-id']).toBe('trace-abc-123');
+      const rows = await t.db.db.execute(`select request_id from outbox where payload->>'requestId' = '${res.body.id}'`);
+      expect(JSON.stringify(rows)).toContain('trace-abc-123');
     });
 
     it('detects the language when omitted', async () => {

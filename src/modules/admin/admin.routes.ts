@@ -8,17 +8,17 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   const admin = app.requireRole('admin');
   app.post('/v1/api-keys', {
     schema: { tags: ['admin'], summary: 'Create an API key (shown once)', body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...errorResponses } },
-    preHandler: admin,
+    onRequest: admin,
   }, async (req, reply) => reply.code(201).send(await app.services.admin.createKey(req.principal!, req.body)));
 
   app.get('/v1/api-keys', {
     schema: { tags: ['admin'], summary: 'List API keys (never their secrets)', response: { 200: z.object({ items: z.array(ApiKeyItem) }), ...errorResponses } },
-    preHandler: admin,
+    onRequest: admin,
   }, async () => ({ items: await app.services.admin.listKeys() }));
 
   app.delete('/v1/api-keys/:id', {
     schema: { tags: ['admin'], summary: 'Revoke an API key', params: IdParams, response: { 204: z.null(), ...errorResponses } },
-    preHandler: admin,
+    onRequest: admin,
   }, async (req, reply) => {
     await app.services.admin.revokeKey(req.principal!, req.params.id);
     app.forgetKeyCache();
@@ -27,11 +27,11 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/v1/providers', {
     schema: { tags: ['admin'], summary: 'Register a provider', body: CreateProviderBody, response: { 201: ProviderItem, ...errorResponses } },
-    preHandler: admin,
+    onRequest: admin,
   }, async (req, reply) => reply.code(201).send(await app.services.admin.createProvider(req.principal!, req.body)));
 
   app.get('/v1/providers', {
     schema: { tags: ['admin'], summary: 'List providers', response: { 200: z.object({ items: z.array(ProviderItem) }), ...errorResponses } },
-    preHandler: app.requireRole('admin', 'cted', 'entity'),
+    onRequest: app.requireRole('admin', 'cted', 'entity'),
   }, async () => ({ items: await app.services.admin.listProviders() }));
 };

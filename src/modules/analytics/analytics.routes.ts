@@ -37,7 +37,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       description: `A need is matched when a request linked to it is routed, accepted, in delivery or completed; a cell is unmatched, partly or matched. ${WHO}`,
       querystring: AnalyticsFilter, response: { 200: NeedsMatrix, ...errorResponses },
     },
-    preHandler: allowed,
+    onRequest: allowed,
   }, async (req, reply) => {
     const data = await analytics().needsMatrix(req.principal!, req.query);
     return wantsCsv(req) ? sendCsv(reply, 'needs-matrix', csvExports.needsMatrix(data)) : data;
@@ -49,7 +49,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       description: `Age counts from identified_at, else from when the need was loaded. Buckets cover every unmatched need, not just the page; the CSV export has every row. Need descriptions are shown to CTED and admins only. ${WHO}`,
       querystring: UnmatchedNeedsQuery, response: { 200: UnmatchedNeeds, ...errorResponses },
     },
-    preHandler: allowed,
+    onRequest: allowed,
   }, async (req, reply) => {
     if (wantsCsv(req)) {
       const all = await analytics().unmatchedNeeds(req.principal!, { ...req.query, limit: Number.MAX_SAFE_INTEGER, offset: 0 });
@@ -64,7 +64,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       description: `An offering counts for a region when it is worldwide or open to at least one member state of it; ratio = supply / (open requests + open needs). ${WHO}`,
       querystring: SupplyDemandQuery, response: { 200: SupplyDemand, ...errorResponses },
     },
-    preHandler: allowed,
+    onRequest: allowed,
   }, async (req, reply) => {
     const data = await analytics().supplyDemand(req.principal!, req.query);
     return wantsCsv(req) ? sendCsv(reply, 'supply-demand', csvExports.supplyDemand(data)) : data;
@@ -76,7 +76,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       description: `Two providers overlap in a (member state, thematic area) cell when both have a proposable offering in that area naming the state or one of its M49 regions; worldwide offerings are left out. ${WHO}`,
       querystring: FormatQuery, response: { 200: Overlaps, ...errorResponses },
     },
-    preHandler: allowed,
+    onRequest: allowed,
   }, async (req, reply) => {
     const data = await analytics().overlaps(req.principal!);
     return wantsCsv(req) ? sendCsv(reply, 'overlaps', csvExports.overlaps(data)) : data;
@@ -88,7 +88,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       description: `From the request status history: the first time a request became routed, accepted and completed. Percentiles interpolate linearly between ranks. ${WHO}`,
       querystring: AnalyticsFilter, response: { 200: Timings, ...errorResponses },
     },
-    preHandler: allowed,
+    onRequest: allowed,
   }, async (req, reply) => {
     const data = await analytics().timings(req.principal!, req.query);
     return wantsCsv(req) ? sendCsv(reply, 'timings', csvExports.timings(data)) : data;
@@ -100,7 +100,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
       description: `From the requesting state's feedback; shares have four decimals. ${WHO}`,
       querystring: AnalyticsFilter, response: { 200: Outcomes, ...errorResponses },
     },
-    preHandler: allowed,
+    onRequest: allowed,
   }, async (req, reply) => {
     const data = await analytics().outcomes(req.principal!, req.query);
     return wantsCsv(req) ? sendCsv(reply, 'outcomes', csvExports.outcomes(data)) : data;

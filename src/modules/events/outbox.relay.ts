@@ -42,7 +42,10 @@ export function createOutboxRelay(deps: { db: Db; queue: QueueDriver; routers: E
       for (const row of rows) {
         try {
           for (const r of deps.routers) {
-            for (const job of r(row)) await deps.queue.enqueue(job.name, job.data, { jobId: jobIdFor(job.name, job.key) });
+            for (const job of r(row)) {
+              const data = row.requestId ? { ...job.data, traceId: row.requestId } : job.data;
+              await deps.queue.enqueue(job.name, data, { jobId: jobIdFor(job.name, job.key) });
+            }
           }
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);

@@ -75,11 +75,10 @@ export function currencyExponent(currency: string): number {
   return CURRENCY_EXPONENT[currency.toUpperCase()] ?? 2;
 }
 
-/**
- * Converts a decimal string in major units to integer minor units, exactly (no binary floats).
- * With `round`, extra decimals are rounded half-up; without it they make the value invalid.
- * Returns undefined for malformed or out-of-range input.
- */
+// Exact decimal arithmetic on the digits: 0.1 + 0.2 in binary floats would lose cents. With
+// `round`, extra decimals are rounded half-up (IATI values); without it they make the value
+// invalid (a person typed them). Malformed or beyond-2^53 input gives undefined.
+/** Decimal string in major units → integer minor units (e.g. "12500.50", 2 → 1250050), or undefined. */
 export function decimalToMinorUnits(value: string, exponent: number, round = false): number | undefined {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(value.trim());
   if (!m || (m[2] === '' && !m[3])) return undefined;
@@ -110,10 +109,8 @@ export function isoDate(s: string): string | undefined {
   return isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])) ? m[0] : undefined;
 }
 
-/**
- * An ISO 8601 date (kept as `YYYY-MM-DD`) or a timestamp with a zone (normalised to UTC `...Z`);
- * undefined otherwise. Zone-less timestamps are refused because their instant is ambiguous.
- */
+// Zone-less timestamps are refused: their instant depends on where they were typed.
+/** An ISO 8601 date (kept as `YYYY-MM-DD`) or a timestamp with a zone (normalised to UTC `...Z`), else undefined. */
 export function isoDateOrTimestamp(s: string): string | undefined {
   const t = s.trim();
   const day = isoDate(t);
@@ -126,12 +123,12 @@ export function isoDateOrTimestamp(s: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
-/**
- * The key that makes re-importing CTED's matrix an update: sha256 of
- * `${memberState}|${description}` with the description trimmed, NFC-normalised, spaces collapsed
- * and lower-cased; hex, first 32 characters. Editing the wording of a row that has no needId
- * therefore yields a new key, i.e. a new need (give rows a needId to edit them in place).
- */
+// This key is what makes re-importing CTED's matrix an update rather than a duplicate: sha256 of
+// `${memberState}|${description}` with the description trimmed, NFC-normalised, runs of white
+// space collapsed to one space and lower-cased; hex, first 32 characters. Consequence: editing
+// the wording of a row that has no needId yields a new key, i.e. a NEW need (the old one stays).
+// Rows that will be reworded should carry a needId.
+/** Stable key of a need without a needId: sha256(`ISO3|normalised description`), hex, 32 chars. */
 export function needExternalKey(memberState: string, description: string): string {
   // NFC so that the same text typed on different systems (composed vs decomposed accents) keys alike.
   const norm = description.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
@@ -363,10 +360,9 @@ const NEED_ALIASES: Readonly<Record<string, NeedColumn>> = {
 };
 const PRIORITIES: ReadonlySet<string> = new Set(['high', 'medium', 'low']);
 
-/**
- * Parses CTED's needs matrix CSV; each need's externalKey is its needId, else needExternalKey()
- * of member state and description, so importing the same file again updates rather than duplicates.
- */
+// externalKey is the row's needId, else needExternalKey(memberState, description), so importing
+// the same file again updates rather than duplicates.
+/** Parses CTED's needs matrix CSV (header row) into needs keyed for re-import. */
 export function parseNeedsCsv(text: string): ParseResult<NeedInput> {
   const table = readTable(text, NEED_ALIASES, ['memberState', 'description', 'priority']);
   const out: ParseResult<NeedInput> = { items: [], errors: table.errors };

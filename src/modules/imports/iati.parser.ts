@@ -277,7 +277,10 @@ function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?:
     if (vocabulary === '1') {
       if (DAC_REGION_UNRESTRICTED.has(code)) return;
       const m49 = DAC_REGION_TO_M49[code];
-      if (!m49) return void bad('eligibility.regions', `recipient-region code "${code}" is not an OECD DAC region code`);
+      if (!m49) {
+        bad('eligibility.regions', `recipient-region code "${code}" is not an OECD DAC region code`);
+        return;
+      }
       for (const r of m49) {
         if (opts.m49Regions.has(r)) regions.push(r);
         else bad('eligibility.regions', `OECD DAC region "${code}" maps to M49 "${r}", which holds no member state`);

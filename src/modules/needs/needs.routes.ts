@@ -10,12 +10,12 @@ import type { NeedInput } from './needs.service.js';
 export const needRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/v1/needs', {
     schema: { tags: ['needs'], summary: 'Record a need identified by CTED', body: CreateNeedBody, response: { 201: NeedView, ...errorResponses } },
-    preHandler: app.requireRole('cted', 'admin'),
+    onRequest: app.requireRole('cted', 'admin'),
   }, async (req, reply) => reply.code(201).send(await app.services.needs.create(req.principal!, req.body)));
 
   app.get('/v1/needs', {
     schema: { tags: ['needs'], summary: 'List needs (a member state sees its own)', querystring: ListNeedsQuery, response: { 200: z.object({ items: z.array(NeedView), nextOffset: z.number().nullable() }), ...errorResponses } },
-    preHandler: app.requireRole('cted', 'admin', 'member_state', 'entity'),
+    onRequest: app.requireRole('cted', 'admin', 'member_state', 'entity'),
   }, async (req) => app.services.needs.list(req.principal!, req.query));
 
   app.post('/v1/needs/import', {
@@ -25,7 +25,7 @@ export const needRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'Columns: memberState, description, priority, thematicArea (optional), identifiedAt (YYYY-MM-DD, optional), source (optional), needId (optional, the stable key of a row).',
       response: { 201: NeedsImportResult, ...errorResponses },
     },
-    preHandler: app.requireRole('cted', 'admin'),
+    onRequest: app.requireRole('cted', 'admin'),
   }, async (req, reply) => {
     if (typeof req.body !== 'string') throw badRequest('Send the matrix as text/csv.', [{ path: 'body', message: 'expected CSV text' }]);
     const parsed = parseNeedsCsv(req.body);

@@ -35,32 +35,32 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/v1/offerings', {
     schema: { tags: ['offerings'], summary: 'Register an offering', body: CreateOfferingBody, response: { 201: OfferingView, ...errorResponses } },
-    preHandler: owner,
+    onRequest: owner,
   }, async (req, reply) => reply.code(201).send(await app.services.offerings.create(req.principal!, req.body)));
 
   app.get('/v1/offerings', {
     schema: { tags: ['offerings'], summary: 'List offerings (a provider sees its own)', querystring: ListOfferingsQuery, response: { 200: z.object({ items: z.array(OfferingView), nextOffset: z.number().nullable() }), ...errorResponses } },
-    preHandler: app.requireRole('provider', 'admin', 'cted', 'entity'),
+    onRequest: app.requireRole('provider', 'admin', 'cted', 'entity'),
   }, async (req) => app.services.offerings.list(req.principal!, req.query));
 
   app.get('/v1/offerings/:id', {
     schema: { tags: ['offerings'], summary: 'One offering', params: IdParams, response: { 200: OfferingView, ...errorResponses } },
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
   }, async (req) => app.services.offerings.get(req.params.id));
 
   app.patch('/v1/offerings/:id', {
     schema: { tags: ['offerings'], summary: 'Change an offering (owner or admin); also confirms it is current', params: IdParams, body: UpdateOfferingBody, response: { 200: OfferingView, ...errorResponses } },
-    preHandler: owner,
+    onRequest: owner,
   }, async (req) => app.services.offerings.update(req.principal!, req.params.id, req.body));
 
   app.post('/v1/offerings/:id/close', {
     schema: { tags: ['offerings'], summary: 'Close an offering', params: IdParams, response: { 200: OfferingView, ...errorResponses } },
-    preHandler: owner,
+    onRequest: owner,
   }, async (req) => app.services.offerings.close(req.principal!, req.params.id));
 
   app.post('/v1/offerings/:id/confirm', {
     schema: { tags: ['offerings'], summary: 'Confirm an offering is still current (freshness)', params: IdParams, response: { 200: OfferingView, ...errorResponses } },
-    preHandler: owner,
+    onRequest: owner,
   }, async (req) => app.services.offerings.confirm(req.principal!, req.params.id));
 
   app.post('/v1/offerings/bulk', {
@@ -70,7 +70,7 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'JSON: an array of Offering bodies (each may carry `externalRef`). CSV columns: title, description, languages, modalities, regions, countries, availableFrom, availableUntil, capacity, budgetAmount, budgetCurrency, thematicAreas, externalRef (lists separated by `;`). Any invalid row rejects the whole upload, with one `details` entry per problem (`rows.N.field`).',
       querystring: ImportQuery, response: { 201: BulkResult, ...errorResponses },
     },
-    preHandler: owner,
+    onRequest: owner,
   }, async (req, reply) => {
     const providerId = await app.services.offerings.resolveProvider(req.principal!, req.query.providerId);
     const rowErrors: ErrorDetail[] = [];
@@ -96,7 +96,7 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'Send the file as `application/xml`. Activities map to offerings: title, description, recipient countries and regions, DAC sectors → thematic areas, activity dates and status, budget.',
       querystring: ImportQuery, response: { 201: BulkResult, ...errorResponses },
     },
-    preHandler: owner,
+    onRequest: owner,
   }, async (req, reply) => {
     const providerId = await app.services.offerings.resolveProvider(req.principal!, req.query.providerId);
     if (typeof req.body !== 'string') throw badRequest('Send the IATI file as application/xml.', [{ path: 'body', message: 'expected XML text' }]);

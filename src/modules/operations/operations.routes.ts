@@ -34,12 +34,12 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
   const admin = app.requireRole('admin');
   app.get('/v1/admin/dead-letters', {
     schema: { tags: ['admin'], summary: 'Jobs that failed after every retry', response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), queue: z.string(), jobName: z.string(), jobId: z.string().nullable(), payload: z.record(z.string(), z.unknown()), error: z.string(), attempts: z.number(), failedAt: z.string() })) }), ...errorResponses } },
-    preHandler: admin,
+    onRequest: admin,
   }, async () => ({ items: await app.services.deadLetters.list() }));
 
   app.post('/v1/admin/dead-letters/:id/replay', {
     schema: { tags: ['admin'], summary: 'Run a dead job again', params: IdParams, response: { 202: z.object({ id: z.uuid(), replayed: z.literal(true) }), ...errorResponses } },
-    preHandler: admin,
+    onRequest: admin,
   }, async (req, reply) => { await app.services.deadLetters.replay(req.params.id); return reply.code(202).send({ id: req.params.id, replayed: true as const }); });
 
   const queue = app.deps.queue as { allQueues?: () => import('bullmq').Queue[] };

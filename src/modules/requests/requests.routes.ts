@@ -14,7 +14,7 @@ export const requestRoutes: FastifyPluginAsyncZod = async (app) => {
       headers: z.object({ 'idempotency-key': z.string().optional() }).passthrough(),
       body: CreateRequestBody, response: { 202: Accepted, ...errorResponses },
     },
-    preHandler: app.requireRole('member_state'),
+    onRequest: app.requireRole('member_state'),
   }, async (req, reply) => {
     const key = req.headers['idempotency-key'];
     const created = await app.services.requests.submit(req.principal!, req.body, typeof key === 'string' ? key : undefined);
@@ -29,22 +29,22 @@ export const requestRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: ListRequestsQuery,
       response: { 200: z.object({ items: z.array(RequestSummary), nextOffset: z.number().nullable() }), ...errorResponses },
     },
-    preHandler: app.requireRole('member_state', 'entity', 'cted', 'admin'),
+    onRequest: app.requireRole('member_state', 'entity', 'cted', 'admin'),
   }, async (req) => app.services.requests.list(req.principal!, req.query));
 
   app.get('/v1/requests/:id', {
     schema: { tags: ['requests'], summary: 'A request with its matches, routing, linked needs and possible duplicates', params: IdParams, response: { 200: RequestView, ...errorResponses } },
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
   }, async (req) => app.services.requests.view(req.principal!, req.params.id));
 
   app.post('/v1/requests/:id/withdraw', {
     schema: { tags: ['requests'], summary: 'Withdraw a request (the requesting state)', params: IdParams, body: WithdrawBody, response: { 200: Accepted, ...errorResponses } },
-    preHandler: app.requireRole('member_state'),
+    onRequest: app.requireRole('member_state'),
   }, async (req) => app.services.requests.withdraw(req.principal!, req.params.id, req.body?.reason));
 
   app.put('/v1/requests/:id/consent', {
     schema: { tags: ['requests'], summary: 'Give or withdraw consent to share the request with providers', params: IdParams, body: ConsentBody, response: { 200: z.object({ id: z.uuid(), consentToShare: z.boolean() }), ...errorResponses } },
-    preHandler: app.requireRole('member_state'),
+    onRequest: app.requireRole('member_state'),
   }, async (req) => app.services.requests.setConsent(req.principal!, req.params.id, req.body.consentToShare));
 
   app.post('/v1/requests/:id/feedback', {
@@ -52,6 +52,6 @@ export const requestRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['requests'], summary: 'Complete a delivered request with the state\'s feedback', params: IdParams, body: FeedbackBody,
       response: { 200: z.object({ id: z.uuid(), status: z.literal('completed'), feedback: z.object({ outcome: z.string(), comment: z.string().optional(), at: z.string() }) }), ...errorResponses },
     },
-    preHandler: app.requireRole('member_state'),
+    onRequest: app.requireRole('member_state'),
   }, async (req) => app.services.requests.complete(req.principal!, req.params.id, req.body));
 };

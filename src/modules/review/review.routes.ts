@@ -11,12 +11,12 @@ export const reviewRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/v1/review/queue', {
     schema: { tags: ['review'], summary: 'Pending proposed matches, oldest first (CTED)', querystring: ReviewQueueQuery, response: { 200: z.object({ items: z.array(ReviewItem) }), ...errorResponses } },
-    preHandler: cted,
+    onRequest: cted,
   }, async (req) => ({ items: await app.services.review.reviewQueue(req.query) }));
 
   app.post('/v1/matches/:id/decision', {
     schema: { tags: ['review'], summary: 'Approve, reject (with a reason) or reassign (with a note) a proposed match', params: IdParams, body: DecisionBody, response: { 200: DecisionResult, ...errorResponses } },
-    preHandler: cted,
+    onRequest: cted,
   }, async (req) => app.services.review.decide(req.principal!, req.params.id, req.body));
 
   app.post('/v1/matches/decisions', {
@@ -25,7 +25,7 @@ export const reviewRoutes: FastifyPluginAsyncZod = async (app) => {
       body: BulkDecisionBody,
       response: { 200: z.object({ results: z.array(z.object({ id: Uuid, ok: z.boolean(), error: z.string().optional(), result: DecisionResult.optional() })) }), ...errorResponses },
     },
-    preHandler: cted,
+    onRequest: cted,
   }, async (req) => {
     const { matchIds, ...d } = req.body;
     return { results: await app.services.review.decideMany(req.principal!, matchIds, d) };
@@ -33,26 +33,26 @@ export const reviewRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/v1/entities/:code/queue', {
     schema: { tags: ['review'], summary: 'Requests routed to a Task Force entity', params: CodeParams, response: { 200: z.object({ items: z.array(EntityQueueItem) }), ...errorResponses } },
-    preHandler: app.requireRole('entity', 'cted', 'admin'),
+    onRequest: app.requireRole('entity', 'cted', 'admin'),
   }, async (req) => ({ items: await app.services.review.entityQueue(req.principal!, req.params.code) }));
 
   app.post('/v1/requests/:id/entity-action', {
     schema: { tags: ['review'], summary: 'The routed entity acknowledges, forwards a match to its provider, or hands the request back to CTED', params: IdParams, body: EntityActionBody, response: { 200: z.object({ requestId: Uuid, status: z.string() }), ...errorResponses } },
-    preHandler: app.requireRole('entity', 'cted', 'admin'),
+    onRequest: app.requireRole('entity', 'cted', 'admin'),
   }, async (req) => app.services.review.entityAction(req.principal!, req.params.id, req.body));
 
   app.get('/v1/inbox', {
     schema: { tags: ['review'], summary: 'Matches that reached this provider', response: { 200: z.object({ items: z.array(InboxItem) }), ...errorResponses } },
-    preHandler: app.requireRole('provider'),
+    onRequest: app.requireRole('provider'),
   }, async (req) => ({ items: await app.services.review.providerInbox(req.principal!) }));
 
   app.post('/v1/matches/:id/response', {
     schema: { tags: ['review'], summary: 'The provider accepts or declines (with a reason code) a match', params: IdParams, body: ResponseBody, response: { 200: z.object({ matchId: Uuid, status: z.string(), requestId: Uuid, requestStatus: z.string() }), ...errorResponses } },
-    preHandler: app.requireRole('provider', 'admin'),
+    onRequest: app.requireRole('provider', 'admin'),
   }, async (req) => app.services.review.respond(req.principal!, req.params.id, req.body));
 
   app.post('/v1/requests/:id/start-delivery', {
     schema: { tags: ['review'], summary: 'Delivery has started (accepting provider, routed entity, CTED)', params: IdParams, response: { 200: z.object({ id: Uuid, status: z.string() }), ...errorResponses } },
-    preHandler: app.requireRole('provider', 'entity', 'cted', 'admin'),
+    onRequest: app.requireRole('provider', 'entity', 'cted', 'admin'),
   }, async (req) => app.services.review.startDelivery(req.principal!, req.params.id));
 };

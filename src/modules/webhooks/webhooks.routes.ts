@@ -12,26 +12,26 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'Each delivery is a POST with `OneDoor-Timestamp` and `OneDoor-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`. Receivers should verify it in constant time and refuse timestamps older than 5 minutes.',
       body: CreateWebhookBody, response: { 201: CreatedWebhook, ...errorResponses },
     },
-    preHandler: who,
+    onRequest: who,
   }, async (req, reply) => reply.code(201).send(await app.services.webhooks.subscribe(req.principal!, req.body)));
 
   app.get('/v1/webhooks', {
     schema: { tags: ['webhooks'], summary: 'Own subscriptions', response: { 200: z.object({ items: z.array(WebhookView) }), ...errorResponses } },
-    preHandler: who,
+    onRequest: who,
   }, async (req) => ({ items: await app.services.webhooks.list(req.principal!) }));
 
   app.delete('/v1/webhooks/:id', {
     schema: { tags: ['webhooks'], summary: 'Stop a subscription', params: IdParams, response: { 204: z.null(), ...errorResponses } },
-    preHandler: who,
+    onRequest: who,
   }, async (req, reply) => { await app.services.webhooks.remove(req.principal!, req.params.id); return reply.code(204).send(null); });
 
   app.get('/v1/webhooks/:id/deliveries', {
     schema: { tags: ['webhooks'], summary: 'Delivery log of a subscription', params: IdParams, response: { 200: z.object({ items: z.array(DeliveryView) }), ...errorResponses } },
-    preHandler: who,
+    onRequest: who,
   }, async (req) => ({ items: await app.services.webhooks.deliveries(req.principal!, req.params.id) }));
 
   app.post('/v1/webhooks/deliveries/:id/redeliver', {
     schema: { tags: ['webhooks'], summary: 'Send a delivery again', params: IdParams, response: { 202: DeliveryView, ...errorResponses } },
-    preHandler: who,
+    onRequest: who,
   }, async (req, reply) => reply.code(202).send(await app.services.webhooks.redeliver(req.principal!, req.params.id)));
 };

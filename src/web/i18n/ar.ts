@@ -341,4 +341,6 @@ export const ar: Messages = {
   'an.hours': '{h} ساعة',
   'dir.country': 'البلد المؤهل',
   'dir.region': 'المنطقة (رمز M49)',
+  'explain.regional': 'التركيز الإقليمي: العرض مصمم لبلدك أو منطقتك.',
+  'needs.matchedLegend': '✓ لكل احتياج في الخلية طلب محال إلى كيان؛ ◐ لبعضها فقط.',
 };

@@ -339,6 +339,8 @@ export const en = {
   'an.hours': '{h} h',
   'dir.country': 'Eligible country',
   'dir.region': 'Region (M49 code)',
+  'explain.regional': 'Regional focus: the offering is designed for your country or region.',
+  'needs.matchedLegend': '✓ every need in the cell has a request routed to an entity; ◐ some have.',
 } as const;
 
 export type MessageKey = keyof typeof en;

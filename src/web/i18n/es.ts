@@ -341,4 +341,6 @@ export const es: Messages = {
   'an.hours': '{h} h',
   'dir.country': 'País elegible',
   'dir.region': 'Región (código M49)',
+  'explain.regional': 'Enfoque regional: la oferta está pensada para su país o su región.',
+  'needs.matchedLegend': '✓ cada necesidad de la celda tiene una solicitud remitida a una entidad; ◐ solo algunas.',
 };

@@ -341,4 +341,6 @@ export const fr: Messages = {
   'an.hours': '{h} h',
   'dir.country': 'Pays éligible',
   'dir.region': 'Région (code M49)',
+  'explain.regional': 'Ciblage régional : l’offre est conçue pour votre pays ou votre région.',
+  'needs.matchedLegend': '✓ chaque besoin de la case a une demande transmise à une entité ; ◐ certains seulement.',
 };

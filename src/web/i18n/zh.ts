@@ -341,4 +341,6 @@ export const zh: Messages = {
   'an.hours': '{h} 小时',
   'dir.country': '适用国家',
   'dir.region': '区域（M49 代码）',
+  'explain.regional': '区域针对性：该援助项目专为贵国或所在区域设计。',
+  'needs.matchedLegend': '✓ 该单元格的每项需求都有已转交实体的请求；◐ 仅部分需求有。',
 };

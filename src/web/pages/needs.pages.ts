@@ -106,7 +106,7 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
             })}<td class="num">${total}</td></tr>`;
           })}</tbody>
         </table></div>
-        <p class="legend" aria-hidden="true">${[1, 2, 3, 4, 5].map((n) => html`<span class="swatch heat${n}"></span>`)} ✓ ${i.tx('mstatus', 'approved')}</p>`}
+        <p class="legend"><span aria-hidden="true">${[1, 2, 3, 4, 5].map((n) => html`<span class="swatch heat${n}"></span>`)}</span> ${i.t('needs.matchedLegend')}</p>`}
         ${canImport ? importSection(ctx, ref, extra.csv ?? '', extra.preview ?? null, extra.serverProblems) : ''}`,
     });
   }

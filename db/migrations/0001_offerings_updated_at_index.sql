@@ -1,0 +1,1 @@
+CREATE INDEX "offerings_updated_at_idx" ON "offerings" USING btree ("updated_at");

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+
+/** Debian's Chromium; never a downloaded browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+/**
+ * The real app listening on a free port, with the workers running: PostgreSQL and the in-process queue
+ * (ONEDOOR_E2E_DB=pglite runs it over the embedded PGlite that `npm start` uses without DATABASE_URL).
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<{ t: TestApp; base: string }> {
+  const t = await buildTestApp({ db: process.env.ONEDOOR_E2E_DB === 'pglite' ? 'pglite' : 'postgres', env });
+  if (!t.app.hasRoute({ method: 'GET', url: '/sign-in' })) {
+    await t.close();
+    throw new Error('The web interface is not registered: src/app.ts must `await app.register(webPlugin)` after the API routes.');
+  }
+  await t.startWorkers();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = t.app.server.address() as AddressInfo;
+  return { t, base: `http://127.0.0.1:${port}` };
+}
+
+/** Screenshots go to docs/screenshots when ONEDOOR_SCREENSHOTS=1 (run by hand; see docs/screenshots/README.md). */
+export const SCREENSHOTS = process.env.ONEDOOR_SCREENSHOTS === '1';
+const SHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+export async function shot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Signs in through the form with an API key. */
+export async function signIn(page: Page, base: string, key: string): Promise<void> {
+  await page.goto(`${base}/sign-in`);
+  await page.locator('#f-key').fill(key);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.locator('form[action="/sign-in"] button[type=submit]').click()]);
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { combineAreas, profileText } from '../../../src/matching/classify.js';
+import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
+import { areaConcepts, ConceptTagger } from '../../../src/matching/concepts.tagger.js';
+import { AREAS } from './areas.fixture.js';
+
+const tagger = new ConceptTagger([...areaConcepts(AREAS), ...FINE_CONCEPTS]);
+const top = (title: string, lang: Parameters<typeof profileText>[3]) => profileText(tagger, title, '', lang).inferred[0]?.code;
+
+describe('concept tagging across languages', () => {
+  it('tags the same area in all six languages', () => {
+    expect(top('Training on terrorist financing investigations', 'en')).toBe('terrorist_financing');
+    expect(top('Formation aux enquêtes sur le financement du terrorisme', 'fr')).toBe('terrorist_financing');
+    expect(top('Capacitación sobre financiación del terrorismo', 'es')).toBe('terrorist_financing');
+    expect(top('Обучение по вопросам финансирования терроризма', 'ru')).toBe('terrorist_financing');
+    expect(top('تدريب على مكافحة تمويل الإرهاب', 'ar')).toBe('terrorist_financing');
+    expect(top('打击恐怖主义融资调查培训', 'zh')).toBe('terrorist_financing');
+  });
+
+  it('matches multi-word phrases as token sequences, not bags of words', () => {
+    // "security" and "aviation" apart do not make the phrase "aviation security".
+    const apart = profileText(tagger, 'Security of data; aviation museum', '', 'en').tags.get('area:aviation_security') ?? 0;
+    const phrase = profileText(tagger, 'Aviation security', '', 'en').tags.get('area:aviation_security') ?? 0;
+    expect(phrase).toBeGreaterThan(apart);
+  });
+
+  it('matches Arabic terms after normalisation and prefix stripping', () => {
+    // Different proclitic (بـ) and diacritics than the term "تمويل الإرهاب".
+    const tags = profileText(tagger, 'تَمْويل بالإرهاب', '', 'ar').tags;
+    expect(tags.get('area:terrorist_financing')).toBeGreaterThan(0);
+  });
+
+  it('matches Chinese terms as substrings', () => {
+    const tags = profileText(tagger, '我国需要加强港口设施保安', '', 'zh').tags;
+    expect(tags.get('c:port_security')).toBeGreaterThan(0);
+  });
+
+  it('tags acronyms in any language', () => {
+    const p = profileText(tagger, 'Обучение по применению кодекса ISPS', '', 'ru');
+    expect(p.tags.get('c:port_security')).toBeGreaterThan(0);
+    expect(p.inferred[0]?.code).toBe('maritime_security');
+  });
+
+  it('tags fine concepts across languages with one code', () => {
+    const en = profileText(tagger, 'Financial intelligence unit analysts', '', 'en').fine;
+    const zh = profileText(tagger, '金融情报中心分析人员', '', 'zh').fine;
+    const ar = profileText(tagger, 'محللو وحدة الاستخبارات المالية', '', 'ar').fine;
+    expect(en.has('c:fiu') && zh.has('c:fiu') && ar.has('c:fiu')).toBe(true);
+  });
+
+  it('counts a phrase in another word order, with less weight than the exact phrase', () => {
+    const exact = profileText(tagger, 'Civil aviation', '', 'en').tags.get('area:aviation_security') ?? 0;
+    const swapped = profileText(tagger, 'Aviation that is civil', '', 'en').tags.get('area:aviation_security') ?? 0;
+    expect(swapped).toBeGreaterThan(0);
+    expect(swapped).toBeLessThan(exact);
+  });
+
+  it('uses single words of an area’s terms as weak evidence', () => {
+    // No full term of any area, but "passports" and "border" words belong to one area.
+    const p = profileText(tagger, 'Checking passports', 'Officers at the border need to check passports.', 'en');
+    expect(p.inferred[0]?.code).toBe('travel_documents_border');
+    expect(p.tags.get('~travel_documents_border')).toBeGreaterThan(0);
+  });
+
+  it('finds nothing in unrelated text', () => {
+    expect(profileText(tagger, 'Weather forecast for the weekend', 'Sunny with light winds.', 'en').inferred).toEqual([]);
+  });
+});
+
+describe('classification', () => {
+  it('lets explicit areas dominate inferred ones', () => {
+    const p = profileText(tagger, 'Aviation security training', '', 'en');
+    const areas = combineAreas(['legal_framework'], p.inferred);
+    expect(areas[0]!.code).toBe('legal_framework');
+    expect(areas[0]!.score).toBe(1);
+    const inferred = areas.find((a) => a.code === 'aviation_security');
+    expect(inferred!.score).toBeLessThanOrEqual(0.5);
+  });
+
+  it('ignores unknown explicit codes', () => {
+    const areas = combineAreas(['no_such_area'], [], new Set(AREAS.map((a) => a.code)));
+    expect(areas).toEqual([]);
+  });
+
+  it('scores a clear single-topic text high and keeps scores in [0, 1]', () => {
+    const p = profileText(tagger, 'Maritime security and ISPS Code', 'Port facility security officers and ports.', 'en');
+    expect(p.inferred[0]!.code).toBe('maritime_security');
+    for (const a of p.inferred) {
+      expect(a.score).toBeGreaterThan(0);
+      expect(a.score).toBeLessThanOrEqual(1);
+    }
+  });
+});
