@@ -32,6 +32,8 @@ export interface AppDeps {
   redis?: Redis;
   services?: Services;
   logger?: FastifyServerOptions['logger'];
+  /** An existing pino logger (the server's), shared with the jobs. */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
 }
 
 declare module 'fastify' {
@@ -41,7 +43,9 @@ declare module 'fastify' {
 /** Builds the HTTP app: external plugins, then OneDoor's plugins, then the feature modules. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'] },
+    ...(deps.loggerInstance
+      ? { loggerInstance: deps.loggerInstance }
+      : { logger: deps.logger ?? { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'] } }),
     bodyLimit: 256 * 1024,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : crypto.randomUUID()),
     requestIdHeader: false,

@@ -30,7 +30,7 @@ log.info({ mode }, `starting OneDoor: database ${mode.db}${mode.db === 'pglite' 
 const rt = await openRuntime(config, log);
 // Embedded mode has no separate worker: the API process consumes its own jobs.
 if (rt.queue.kind === 'in-process' && config.EMBEDDED_WORKER) await startConsumers(rt, log);
-const app = await buildApp({ config, db: rt.db, queue: rt.queue, redis: rt.redis, services: rt.services, logger: log });
+const app = await buildApp({ config, db: rt.db, queue: rt.queue, redis: rt.redis, services: rt.services, loggerInstance: log });
 
 let closing = false;
 async function shutdown(signal: string) {

@@ -23,6 +23,8 @@ interface SubstringTerm {
   needle: string;
   concept: string;
   weight: number;
+  /** Segmenter words of the needle, for the out-of-order match (≥ 2 words, else empty). */
+  words: string[];
 }
 
 /** Concept strengths found in one text. */
@@ -41,6 +43,15 @@ const ACRONYM = /^(?=(?:.*\p{Lu}){2})[\p{Lu}\p{N}][\p{Lu}\p{N}/&.-]+$/u;
 
 const termWeight = (tokenCount: number, acronym: boolean): number =>
   (1 + 0.5 * Math.min(tokenCount - 1, 3)) * (acronym ? 1.5 : 1);
+
+const zhWordSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/** Word segments of a normalised Chinese string (no bigrams, no stop-word removal). */
+function chineseWords(text: string): string[] {
+  const out: string[] = [];
+  for (const seg of zhWordSegmenter.segment(text)) if (seg.isWordLike) out.push(seg.segment);
+  return out;
+}
 
 function matchesAt(tokens: readonly string[], i: number, term: readonly string[]): boolean {
   if (i + term.length > tokens.length) return false;
@@ -90,6 +101,8 @@ export class ConceptTagger {
   private readonly soft = new Map<Lang, Map<string, Map<string, number>>>();
   /** Chinese terms by first character, so tagging is one pass over the text. */
   private readonly zhByFirst = new Map<string, SubstringTerm[]>();
+  /** Multi-word Chinese terms by their first segmenter word (out-of-order matching). */
+  private readonly zhByFirstWord = new Map<string, SubstringTerm[]>();
 
   constructor(defs: readonly ConceptDef[]) {
     this.concepts = new Map(defs.map((d) => [d.code, d]));
@@ -153,8 +166,14 @@ export class ConceptTagger {
       const sharedBy = zhKeys.get(p.needle)!.size;
       const len = [...p.needle].length;
       const base = len >= 4 ? 1.5 : len === 3 ? 1.25 : 1;
-      const term = { needle: p.needle, concept: p.concept, weight: (base * (p.acronym ? 1.5 : 1)) / sharedBy };
+      const words = chineseWords(p.needle);
+      const term = { needle: p.needle, concept: p.concept, weight: (base * (p.acronym ? 1.5 : 1)) / sharedBy, words: words.length > 1 ? words : [] };
       this.zhTerms.push(term);
+      if (term.words.length > 1) {
+        const first = term.words[0]!;
+        if (!this.zhByFirstWord.has(first)) this.zhByFirstWord.set(first, []);
+        this.zhByFirstWord.get(first)!.push(term);
+      }
       const first = p.needle[0]!;
       if (!this.zhByFirst.has(first)) this.zhByFirst.set(first, []);
       this.zhByFirst.get(first)!.push(term);
@@ -237,6 +256,18 @@ export class ConceptTagger {
         if (c >= MAX_COUNT_PER_TERM) continue;
         counts.set(term, c + 1);
         into.set(term.concept, (into.get(term.concept) ?? 0) + term.weight * factor);
+      }
+    }
+    // As for other languages, a multi-word term whose words appear close
+    // together in another order ("社区重返" for "重返社区") counts, less.
+    const words = chineseWords(hay);
+    for (let i = 0; i < words.length; i++) {
+      const cands = this.zhByFirstWord.get(words[i]!);
+      if (!cands) continue;
+      for (const term of cands) {
+        if (counts.has(term) || !matchesNear(words, i, term.words)) continue;
+        counts.set(term, 1);
+        into.set(term.concept, (into.get(term.concept) ?? 0) + term.weight * UNORDERED_FACTOR * factor);
       }
     }
     return into;

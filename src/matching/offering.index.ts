@@ -73,6 +73,8 @@ const MIN_POSTING_AREA_SCORE = 0.2;
 
 const WORLDWIDE = '*';
 const NO_KEYS: ReadonlySet<string> = new Set();
+// Shared empty map for profile fields not needed once an offering is indexed.
+const EMPTY_MAP = new Map<string, number>();
 const DAY_MS = 86_400_000;
 
 const splitSpace = (s: string): string[] => (s.length === 0 ? [] : s.split(' '));
@@ -167,9 +169,10 @@ export class OfferingIndex {
     );
     const doc: SearchDoc = { id: slot, title: titleTokens.join(' '), body: bodyTokens.join(' '), concepts: concepts.join(' ') };
     this.mini.add(doc);
-    // The tokens now live in the search document; keeping a second copy per
-    // offering would dominate memory on large catalogues.
-    indexed.profile = { ...indexed.profile, tokens: [] };
+    // The tokens now live in the search document, and raw tags served only to
+    // derive areas and fine concepts; keeping them per offering would dominate
+    // memory on large catalogues.
+    indexed.profile = { ...indexed.profile, tokens: [], tags: EMPTY_MAP, areaRaw: EMPTY_MAP };
     this.searchDocs[slot] = doc;
     this.slots[slot] = indexed;
     this.byId.set(offering.id, indexed);

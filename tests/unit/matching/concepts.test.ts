@@ -55,6 +55,13 @@ describe('concept tagging across languages', () => {
     expect(swapped).toBeLessThan(exact);
   });
 
+  it('matches Chinese multi-word terms out of order, with less weight', () => {
+    const exact = profileText(tagger, '家属重返社区', '', 'zh').tags.get('c:rehabilitation') ?? 0;
+    const swapped = profileText(tagger, '家属的社区重返', '', 'zh').tags.get('c:rehabilitation') ?? 0;
+    expect(swapped).toBeGreaterThan(0);
+    expect(swapped).toBeLessThan(exact);
+  });
+
   it('uses single words of an area’s terms as weak evidence', () => {
     // No full term of any area, but "passports" and "border" words belong to one area.
     const p = profileText(tagger, 'Checking passports', 'Officers at the border need to check passports.', 'en');
