@@ -54,6 +54,7 @@ export interface Generator {
   request(i: number): MatchableRequest;
 }
 
+/** Seeded generator of synthetic offerings and requests built from the areas' terms (all six languages) plus filler words. */
 export function generator(areas: ThematicAreaRef[], states: StateGeo[], seed: number): Generator {
   const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

@@ -124,4 +124,32 @@ describe('review queues, entity queues, provider inbox', () => {
     expect((await view(fresh)).status).toBe('routed');
     expect(await t.services.review.escalateOverdue()).toBe(0);
   });
+
+  it('assigns waiting requests within offering capacities, protecting the worst-served request (better than greedy)', async () => {
+    // Clear the queue of earlier tests so the case is exactly the one below.
+    await t.db.db.execute(`update matches set status = 'superseded' where status = 'proposed'`);
+    const A = (await t.call({ method: 'POST', url: '/v1/offerings', key: c.unodcProvider, payload: { ...fiuOffering, title: 'FIU course A (one seat)', capacity: 1 } })).body.id;
+    const B = (await t.call({ method: 'POST', url: '/v1/offerings', key: c.unodcProvider, payload: { ...fiuOffering, title: 'FIU course B (one seat)', capacity: 1 } })).body.id;
+    await t.drain();
+    const r1 = await file(c.stateA);
+    const r2 = await file(c.stateB);
+    // Only r1 and r2, each with A and B, wait in review (reverse matching also re-proposed A and B to older requests).
+    await t.db.db.execute(`update matches set status = 'superseded' where status = 'proposed' and not (request_id in ('${r1}', '${r2}') and offering_id in ('${A}', '${B}'))`);
+    // Hand-set scores: greedy takes r1→A (0.9) and leaves r2 with B (0.1): total 1.0, worst 0.1.
+    // The fair plan gives r1→B (0.8) and r2→A (0.85): total 1.65, worst 0.8.
+    const set = async (r: string, o: string, score: number) => t.db.db.execute(`update matches set score = ${score} where request_id = '${r}' and offering_id = '${o}'`);
+    await set(r1, A, 0.9); await set(r1, B, 0.8); await set(r2, A, 0.85); await set(r2, B, 0.1);
+    const plan = await t.call({ method: 'POST', url: '/v1/review/assignments', key: c.cted, payload: {} });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    expect(plan.body).toMatchObject({ served: 2, totalScore: 1.65, minScore: 0.8, applied: 0, greedy: { served: 2, totalScore: 1, minScore: 0.1 } });
+    const pairs = Object.fromEntries(plan.body.assignments.map((a: { requestId: string; offeringId: string }) => [a.requestId, a.offeringId]));
+    expect(pairs).toEqual({ [r1]: B, [r2]: A });
+    const applied = await t.call({ method: 'POST', url: '/v1/review/assignments', key: c.cted, payload: { apply: true } });
+    expect(applied.body.applied).toBe(2);
+    expect((await view(r1)).status).toBe('routed');
+    // Both seats are now taken: nothing more can be assigned to A or B.
+    const r3 = await file(c.stateA);
+    await t.db.db.execute(`update matches set status = 'superseded' where status = 'proposed' and not (request_id = '${r3}' and offering_id in ('${A}', '${B}'))`);
+    expect((await t.call({ method: 'POST', url: '/v1/review/assignments', key: c.cted, payload: {} })).body).toMatchObject({ served: 0, unassigned: [r3] });
+  });
 });

@@ -41,6 +41,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /v1/needs': ['cted', 'admin', 'member_state', 'entity'],
   'POST /v1/needs/import': ['cted', 'admin'],
   'GET /v1/review/queue': ['cted', 'admin'],
+  'POST /v1/review/assignments': ['cted', 'admin'],
   'POST /v1/matches/{id}/decision': ['cted', 'admin'],
   'POST /v1/matches/decisions': ['cted', 'admin'],
   'GET /v1/entities/{code}/queue': ['entity', 'cted', 'admin'],

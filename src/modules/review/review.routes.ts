@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, IdParams, Uuid } from '../common.schemas.js';
 import {
-  BulkDecisionBody, CodeParams, DecisionBody, DecisionResult, EntityActionBody, EntityQueueItem, InboxItem, ResponseBody, ReviewItem, ReviewQueueQuery,
+  AssignmentBody, AssignmentPlan, BulkDecisionBody, CodeParams, DecisionBody, DecisionResult, EntityActionBody, EntityQueueItem, InboxItem, ResponseBody, ReviewItem, ReviewQueueQuery,
 } from './review.schemas.js';
 
 /** CTED reviews proposals; entities act on what is routed to them; providers answer. */
@@ -30,6 +30,15 @@ export const reviewRoutes: FastifyPluginAsyncZod = async (app) => {
     const { matchIds, ...d } = req.body;
     return { results: await app.services.review.decideMany(req.principal!, matchIds, d) };
   });
+
+  app.post('/v1/review/assignments', {
+    schema: {
+      tags: ['review'], summary: 'Capacity-aware assignment of the requests waiting in review (plan, or apply as approvals)',
+      description: 'Each request gets at most one offering and no offering more than its remaining capacity; the plan serves as many requests as possible, then maximises the lowest score any served request gets, then the total (min-cost flow). The greedy figures are returned beside it.',
+      body: AssignmentBody, response: { 200: AssignmentPlan, ...errorResponses },
+    },
+    onRequest: cted,
+  }, async (req) => app.services.review.planAssignments(req.principal!, req.body));
 
   app.get('/v1/entities/:code/queue', {
     schema: { tags: ['review'], summary: 'Requests routed to a Task Force entity', params: CodeParams, response: { 200: z.object({ items: z.array(EntityQueueItem) }), ...errorResponses } },

@@ -58,3 +58,13 @@ export const InboxItem = z.object({
   description: z.string(), requestStatus: z.string(), explanation: z.record(z.string(), z.unknown()), forwardedAt: z.string().nullable(),
 });
 export const CodeParams = z.object({ code: EntityCode });
+
+export const AssignmentBody = z.strictObject({
+  apply: z.boolean().default(false),
+  limit: z.number().int().min(1).max(20_000).default(5000),
+});
+export const AssignmentPlan = z.object({
+  assignments: z.array(z.object({ requestId: Uuid, offeringId: Uuid, matchId: Uuid, score: z.number() })),
+  unassigned: z.array(Uuid), served: z.number().int(), totalScore: z.number(), minScore: z.number(), applied: z.number().int(),
+  greedy: z.object({ served: z.number().int(), totalScore: z.number(), minScore: z.number() }),
+});

@@ -7,6 +7,7 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { actorLabel, recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { transition } from '../requests/request-lifecycle.js';
+import { assignBatch, assignGreedy } from '../../matching/index.js';
 import { canViewRequest } from '../requests/request-visibility.js';
 
 type MatchRow = typeof matches.$inferSelect;
@@ -203,6 +204,47 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         await recordChange(tx, p, { action: 'request.start_delivery', targetType: 'request', targetId: r.id, event: { topic: 'request.status_changed', payload: { requestId: r.id, status: 'in_delivery' } } });
         return { id: r.id, status: r.status };
       });
+    },
+
+    /**
+     * Capacity-aware assignment over everything waiting in review: each request gets at most one
+     * offering, no offering beyond its remaining capacity, the worst-served request as well served as
+     * possible, then the most total fit (src/matching/batch.assign.ts). With `apply`, the chosen
+     * proposals are approved as CTED decisions. Greedy's figures come alongside for comparison.
+     */
+    async planAssignments(p: Principal, opts: { apply: boolean; limit: number }) {
+      const pending = await db.select({ m: matches, capacity: offerings.capacity }).from(matches)
+        .innerJoin(requests, eq(requests.id, matches.requestId)).innerJoin(offerings, eq(offerings.id, matches.offeringId))
+        .where(and(eq(matches.status, 'proposed'), eq(requests.status, 'in_review'))).orderBy(asc(matches.createdAt)).limit(opts.limit);
+      const offeringIds = [...new Set(pending.map((x) => x.m.offeringId))];
+      // Capacity already taken by approved, forwarded or accepted matches.
+      const load = offeringIds.length ? await db.select({ id: matches.offeringId, n: sql<number>`count(*)::int` }).from(matches)
+        .where(and(inArray(matches.offeringId, offeringIds), inArray(matches.status, ['approved', 'forwarded', 'accepted']))).groupBy(matches.offeringId) : [];
+      const used = new Map(load.map((l) => [l.id, l.n]));
+      const capacities = new Map<string, number>();
+      for (const x of pending) capacities.set(x.m.offeringId, x.capacity === null ? Number.MAX_SAFE_INTEGER : Math.max(0, x.capacity - (used.get(x.m.offeringId) ?? 0)));
+      const byRequest = new Map<string, { offeringId: string; score: number }[]>();
+      const matchOf = new Map<string, string>();
+      for (const { m } of pending) {
+        byRequest.set(m.requestId, [...(byRequest.get(m.requestId) ?? []), { offeringId: m.offeringId, score: m.score }]);
+        matchOf.set(`${m.requestId}|${m.offeringId}`, m.id);
+      }
+      const input = [...byRequest].map(([requestId, candidates]) => ({ requestId, candidates }));
+      const plan = assignBatch(input, capacities);
+      const greedy = assignGreedy(input, capacities);
+      const assignments = plan.assignments.map((a) => ({ ...a, matchId: matchOf.get(`${a.requestId}|${a.offeringId}`)! }));
+      let applied = 0;
+      if (opts.apply) {
+        for (const a of assignments) {
+          await db.transaction((tx) => decideIn(tx, p, a.matchId, { decision: 'approve', note: 'capacity-aware batch assignment' }));
+          applied++;
+        }
+      }
+      const round = (x: number) => Math.round(x * 10_000) / 10_000;
+      return {
+        assignments, unassigned: plan.unassigned, served: assignments.length, totalScore: round(plan.totalScore), minScore: round(plan.minScore), applied,
+        greedy: { served: greedy.assignments.length, totalScore: round(greedy.totalScore), minScore: round(greedy.minScore) },
+      };
     },
 
     /** Routed requests nobody acted on within the due days go back to CTED's queue. */
