@@ -26,3 +26,5 @@ if (mode === 'baseline') {
   await app.listen({ port: Number(port), host: '127.0.0.1' });
 }
 process.send?.('ready');
+process.on('SIGINT', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));

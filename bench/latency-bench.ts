@@ -36,7 +36,10 @@ export async function runLatencyBench(opts: { dbUrl: string; redisUrl: string; r
     const pkey = (await post('/v1/api-keys', ADMIN, { role: 'provider', label: 'bench', providerId: prov.id })).key;
     const items = Array.from({ length: opts.offerings ?? 200 }, (_, i) => ({ title: `${TOPICS[i % 4][0]} (${i})`, description: TOPICS[i % 4][1], languages: ['en'] }));
     for (let i = 0; i < items.length; i += 500) await post('/v1/offerings/bulk', pkey, items.slice(i, i + 500));
-    const skey = (await post('/v1/api-keys', ADMIN, { role: 'member_state', label: 'bench', memberState: 'KEN' })).key;
+    // Requests come from many states, as they would: duplicate detection looks at a state's own open requests.
+    const STATES = ['KEN', 'SEN', 'MLI', 'NER', 'NGA', 'GHA', 'ETH', 'UGA', 'TZA', 'SOM', 'KAZ', 'KGZ', 'TJK', 'UZB', 'PAK', 'BGD', 'IDN', 'PHL', 'MYS', 'THA', 'PER', 'COL', 'MEX', 'GTM', 'HND', 'JOR', 'IRQ', 'LBN', 'EGY', 'TUN', 'MAR', 'DZA', 'LBY', 'YEM', 'FJI', 'PNG', 'UKR', 'MDA', 'ARM', 'GEO'];
+    const skeys: string[] = [];
+    for (const st of STATES) skeys.push((await post('/v1/api-keys', ADMIN, { role: 'member_state', label: 'bench', memberState: st })).key);
     await new Promise((r) => setTimeout(r, 2000)); // let reverse matching of the catalogue settle
 
     const ids: string[] = [];
@@ -48,7 +51,7 @@ export async function runLatencyBench(opts: { dbUrl: string; redisUrl: string; r
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const [title, description] = TOPICS[i % 4];
-      inflight.push(post('/v1/requests', skey, { title, description: `${description} (${i})`, language: 'en' }).then((r) => { ids.push(r.id); }));
+      inflight.push(post('/v1/requests', skeys[i % skeys.length], { title, description: `${description} (${i})`, language: 'en' }).then((r) => { ids.push(r.id); }));
     }
     await Promise.all(inflight);
     const deadline = Date.now() + 60_000;

@@ -13,6 +13,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction handle; it has the same query API as Db. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
+/** A prepared-statement runner over the same database. */
+export type Query = DatabaseHandle['query'];
 
 export interface DatabaseHandle {
   db: Db;
@@ -21,6 +23,8 @@ export interface DatabaseHandle {
   sql?: postgres.Sql;
   /** The PGlite instance (embedded mode only). */
   pglite?: PGlite;
+  /** One SQL statement with $n parameters, prepared once per connection (hot paths). */
+  query<T = Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]>;
   /** Runs `select 1`; rejects when the database does not answer. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +61,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
     const db = drizzlePostgres(sql, { schema }) as unknown as Db;
     return {
       db, kind: 'postgres', sql,
+      query: async <T>(text: string, params: unknown[]) => (await sql.unsafe(text, params as never[], { prepare: true })) as unknown as T[],
       ping: async (ms = 2000) => { await withTimeout(sql`select 1`.execute(), ms, 'database ping'); },
       close: () => sql.end({ timeout: 5 }),
     };
@@ -71,6 +76,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   const db = drizzlePglite(lite, { schema }) as unknown as Db;
   return {
     db, kind: 'pglite', pglite: lite,
+    query: async <T>(text: string, params: unknown[]) => (await lite.query<T>(text, params)).rows,
     ping: async (ms = 2000) => { await withTimeout(lite.query('select 1'), ms, 'database ping'); },
     close: async () => { if (!lite.closed) await lite.close(); },
   };

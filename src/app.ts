@@ -59,7 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Bulk imports arrive as CSV or XML text.
   app.addContentTypeParser(['text/csv', 'application/xml', 'text/xml', 'application/iati+xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  const services = deps.services ?? createServices({ db: deps.db.db, queue: deps.queue, config: deps.config });
+  const services = deps.services ?? createServices({ db: deps.db.db, query: deps.db.query, queue: deps.queue, config: deps.config });
   app.decorate('deps', deps);
   app.decorate('services', services);
 

@@ -33,7 +33,7 @@ export const ConfigSchema = z.object({
   AUTO_ROUTE_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.85),
   ENTITY_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** BullMQ job lock; a job whose worker died is retried after about this long. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   EMBEDDED_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),

@@ -28,7 +28,7 @@ export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
   await migrateAndSeed(db, config.DATABASE_URL);
   const queue = createQueueDriver(config);
-  const services = createServices({ db: db.db, queue, config });
+  const services = createServices({ db: db.db, query: db.query, queue, config });
   let redis: Redis | undefined;
   if (config.REDIS_URL) {
     redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db, Query } from '../db/client.js';
 import type { Config } from './config.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createAdminService } from './modules/admin/admin.service.js';
@@ -15,7 +15,7 @@ import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
 /** Every service, built once per process from the database, queue and config. */
-export function createServices(deps: { db: Db; queue: QueueDriver; config: Config }) {
+export function createServices(deps: { db: Db; query: Query; queue: QueueDriver; config: Config }) {
   const { db, queue, config } = deps;
   const reference = createReferenceService({ db });
   const metrics = createMetrics();
@@ -27,7 +27,7 @@ export function createServices(deps: { db: Db; queue: QueueDriver; config: Confi
     matching,
     admin: createAdminService({ db, reference }),
     offerings: createOfferingsService({ db, reference, areas }),
-    requests: createRequestsService({ db, reference }),
+    requests: createRequestsService({ db, query: deps.query, reference }),
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),
     deadLetters: createDeadLettersService({ db, queue }),

@@ -59,7 +59,7 @@ export interface Matcher {
   readonly tagger: ConceptTagger;
   /** Detected or given language of a request. */
   languageOf(request: Pick<MatchableRequest, 'title' | 'description' | 'language'>): Lang;
-  /** Thematic areas of a request, best first (explicit ones dominate). */
+  /** Thematic areas of a request, best first (explicit ones dominate); the same areas matchRequest uses. */
   classify(request: Pick<MatchableRequest, 'title' | 'description' | 'language' | 'thematicAreas'>): AreaScore[];
   /** Areas of a free text (e.g. a CTED need without an explicit area). */
   classifyText(text: string, language?: Lang | null): AreaScore[];
@@ -129,6 +129,13 @@ export function createMatcher(config: MatcherConfig): Matcher {
     return inferAreas(raw);
   };
 
+  // Explicit areas stand as given; otherwise terms plus neighbour votes.
+  const classifyProfile = (explicit: readonly string[], profile: TextProfile, termAreas: AreaScore[]): AreaScore[] => {
+    if (explicit.some((c) => known.has(c))) return termAreas;
+    const query = { tokens: profile.tokens, conceptTokens: conceptTokens([], profile.fine) };
+    return withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
+  };
+
   const matchRequest = (request: MatchableRequest, options: MatchOptions): MatchResult => {
     const now = options.now;
     const topN = options.topN ?? MATCHING_LIMITS.defaultTopN;
@@ -141,9 +148,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate);
     // Neighbours vote on the topic whatever their eligibility, so they come
     // from a second, unfiltered search on the query's most selective terms.
-    const areas = request.thematicAreas.some((c) => known.has(c))
-      ? termAreas
-      : withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
+    const areas = classifyProfile(request.thematicAreas, profile, termAreas);
     const self = topic(request.id, request.memberState, lang, profile, areas);
 
     const needTopics = (options.needs ?? []).filter((n) => n.memberState === request.memberState).map(needTopic);
@@ -221,7 +226,10 @@ export function createMatcher(config: MatcherConfig): Matcher {
     index,
     tagger,
     languageOf: (r) => languageOf(r),
-    classify: (r) => requestProfile(r).areas,
+    classify: (r) => {
+      const p = requestProfile(r);
+      return classifyProfile(r.thematicAreas, p.profile, p.areas);
+    },
     classifyText: (text, language) => {
       const lang = language ?? detectLanguage(text);
       return profileText(tagger, '', text, lang).inferred;

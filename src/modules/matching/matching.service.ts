@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import {
   matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests, routingDecisions,
@@ -21,7 +21,10 @@ const ACTOR = 'system:matcher';
 export function createMatchingService(deps: { db: Db; reference: ReferenceService; config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE'>; onMatched?: (topScore: number | null) => void }) {
   const { db } = deps;
   let engine: Promise<Engine> | undefined;
-  let watermark = new Date(0);
+  // Watermark and versions as PostgreSQL's own text (microseconds): a JS Date would round them down
+  // and make every sync re-index the newest offerings again.
+  let watermark = '-infinity';
+  const indexed = new Map<string, string>();
   let syncing: Promise<void> | undefined;
 
   function getEngine(): Promise<Engine> {
@@ -32,14 +35,21 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     return engine;
   }
 
-  /** Brings the index up to date with offerings changed since the last sync (any process may have changed them). */
+  /**
+   * Brings the index up to date with offerings changed since the last sync (any process may have
+   * changed them). It also re-reads the last few seconds, because updated_at is a transaction's
+   * start time and a transaction that started earlier can commit later; versions already indexed
+   * are skipped.
+   */
   async function syncIndex(): Promise<void> {
     syncing ??= (async () => {
       const e = await getEngine();
-      const rows = await db.select({ o: offerings, entity: providers.entityCode }).from(offerings)
+      const recent = sql`${offerings.updatedAt} > now() - interval '5 seconds'`;
+      const rows = await db.select({ o: offerings, entity: providers.entityCode, version: sql<string>`${offerings.updatedAt}::text` }).from(offerings)
         .innerJoin(providers, eq(providers.id, offerings.providerId))
-        .where(gt(offerings.updatedAt, watermark)).orderBy(asc(offerings.updatedAt));
-      for (const { o, entity } of rows) {
+        .where(or(gt(offerings.updatedAt, sql`${watermark}::timestamptz`), recent)).orderBy(asc(offerings.updatedAt));
+      for (const { o, entity, version } of rows) {
+        if (indexed.get(o.id) === version) continue;
         e.upsertOffering({
           id: o.id, providerId: o.providerId, providerEntity: entity, title: o.title, description: o.description,
           language: o.language as Lang, languages: o.languages as Lang[], modalities: o.modalities as Modality[],
@@ -47,8 +57,9 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
           availableFrom: o.availableFrom, availableUntil: o.availableUntil, lastConfirmedAt: o.lastConfirmedAt,
           status: o.status as 'open' | 'closed', capacity: o.capacity,
         } satisfies MatchableOffering);
-        if (o.updatedAt > watermark) watermark = o.updatedAt;
+        indexed.set(o.id, version);
       }
+      if (rows.length && rows[rows.length - 1].version > watermark) watermark = rows[rows.length - 1].version;
     })().finally(() => { syncing = undefined; });
     return syncing;
   }
@@ -94,21 +105,25 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       if (!req || (req.status !== 'submitted' && !(opts.rematch && REMATCHABLE.includes(req.status)))) return 'skipped';
       const first = req.status === 'submitted';
 
-      // Proposals not yet decided are replaced; decided ones are history and stay.
-      await tx.update(matches).set({ status: 'superseded', updatedAt: now }).where(and(eq(matches.requestId, req.id), eq(matches.status, 'proposed')));
-      for (const m of result.matches) {
-        await tx.insert(matches).values({
+      // Proposals not yet decided are replaced; decided ones are history and stay. A first match has none.
+      if (!first) await tx.update(matches).set({ status: 'superseded', updatedAt: now }).where(and(eq(matches.requestId, req.id), eq(matches.status, 'proposed')));
+      if (result.matches.length) {
+        // One statement for all proposals; decided ones (approved, rejected, ...) are left as they are.
+        await tx.insert(matches).values(result.matches.map((m) => ({
           requestId: req.id, offeringId: m.offeringId, providerId: m.providerId, entityCode: routingEntity,
           rank: m.rank, score: m.score, explanation: m.explanation as unknown as Record<string, unknown>, status: 'proposed',
-        }).onConflictDoUpdate({
+        }))).onConflictDoUpdate({
           target: [matches.requestId, matches.offeringId],
-          set: { rank: m.rank, score: m.score, explanation: m.explanation as unknown as Record<string, unknown>, status: 'proposed', entityCode: routingEntity, updatedAt: now },
-          where: or(eq(matches.status, 'superseded'), eq(matches.status, 'proposed')),
+          set: {
+            rank: sql`excluded.rank`, score: sql`excluded.score`, explanation: sql`excluded.explanation`,
+            status: sql`excluded.status`, entityCode: sql`excluded.entity_code`, updatedAt: now,
+          },
+          setWhere: or(eq(matches.status, 'superseded'), eq(matches.status, 'proposed')),
         });
       }
-      await tx.delete(requestNeedLinks).where(eq(requestNeedLinks.requestId, req.id));
+      if (!first) await tx.delete(requestNeedLinks).where(eq(requestNeedLinks.requestId, req.id));
       if (result.linkedNeeds.length) await tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score })));
-      await tx.delete(requestDuplicates).where(eq(requestDuplicates.requestId, req.id));
+      if (!first) await tx.delete(requestDuplicates).where(eq(requestDuplicates.requestId, req.id));
       if (result.possibleDuplicates.length) await tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity })));
 
       const classifiedAreas = result.thematicAreas;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import type { Db, Query } from '../../../db/client.js';
 import {
   idempotencyKeys, matches, requestDuplicates, requestNeedLinks, requests,
 } from '../../../db/schema/index.js';
@@ -9,6 +9,7 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import { uniq } from '../common.schemas.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
+import { currentRequestId } from '../../request-context.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { OPEN_STATUSES, transition } from './request-lifecycle.js';
 import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
@@ -32,8 +33,36 @@ function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
+/**
+ * The hot path of the door: one prepared statement (one round trip, one implicit transaction) writes
+ * the request, its first transition, the audit record, the outbox event and the idempotency key —
+ * the same rows recordChange() writes elsewhere. Measured in docs/benchmarks.md.
+ */
+const SUBMIT_SQL = `
+  with r as (
+    insert into requests (member_state, title, description, language, language_detected, thematic_areas, modalities,
+                          urgency, confidentiality, consent_to_share, status, created_by_key)
+    values ($1, $2, $3, $4, $5,
+            (select coalesce(array_agg(x), '{}'::text[]) from jsonb_array_elements_text($6::jsonb) as x),
+            (select coalesce(array_agg(x), '{}'::text[]) from jsonb_array_elements_text($7::jsonb) as x),
+            $8, $9, $10, 'submitted', $11::uuid)
+    returning id, status
+  ), t as (
+    insert into request_transitions (request_id, from_status, to_status, actor) select id, null, 'submitted', $12 from r
+  ), a as (
+    insert into audit_events (actor_key_id, actor_role, action, target_type, target_id, summary)
+    select $11::uuid, $13, 'request.submit', 'request', id::text, $14::jsonb from r
+  ), o as (
+    insert into outbox (topic, payload, request_id)
+    select 'request.submitted', jsonb_build_object('requestId', id), $15::text from r
+  ), k as (
+    insert into idempotency_keys (scope, key, body_hash, request_id)
+    select $16, $17::text, $18, id from r where $17::text is not null
+  )
+  select id::text as id, status from r`;
+
 /** Requests filed by member states: intake, visibility, lifecycle and the state's feedback. */
-export function createRequestsService(deps: { db: Db; reference: ReferenceService }) {
+export function createRequestsService(deps: { db: Db; query: Query; reference: ReferenceService }) {
   const { db } = deps;
 
   async function validateAreas(codes: string[] | undefined) {
@@ -111,23 +140,16 @@ export function createRequestsService(deps: { db: Db; reference: ReferenceServic
       }
       const text = `${body.title}\n${body.description}`;
       const language = body.language ?? detectLanguage(text);
+      const confidentiality = body.confidentiality ?? 'task_force';
       try {
-        return await db.transaction(async (tx) => {
-          const [row] = await tx.insert(requests).values({
-            memberState: p.memberState!, title: body.title, description: body.description, language,
-            languageDetected: !body.language, thematicAreas: uniq(body.thematicAreas ?? []), modalities: uniq(body.modalities ?? []),
-            urgency: body.urgency ?? 'normal', confidentiality: body.confidentiality ?? 'task_force',
-            consentToShare: body.consentToShare ?? true, status: 'submitted', createdByKey: p.keyId,
-          }).returning({ id: requests.id, status: requests.status, submittedAt: requests.submittedAt });
-          if (idempotencyKey) await tx.insert(idempotencyKeys).values({ scope, key: idempotencyKey, bodyHash, requestId: row.id });
-          await tx.execute(sql`insert into request_transitions (request_id, from_status, to_status, actor) values (${row.id}, null, 'submitted', ${actorLabel(p)})`);
-          await recordChange(tx, p, {
-            action: 'request.submit', targetType: 'request', targetId: row.id,
-            summary: { after: { status: 'submitted', language, confidentiality: body.confidentiality ?? 'task_force' } },
-            event: { topic: 'request.submitted', payload: { requestId: row.id } },
-          });
-          return { id: row.id, status: row.status, replayed: false };
-        });
+        const rows = await deps.query<{ id: string; status: string }>(SUBMIT_SQL, [
+          p.memberState, body.title, body.description, language, !body.language,
+          JSON.stringify(uniq(body.thematicAreas ?? [])), JSON.stringify(uniq(body.modalities ?? [])),
+          body.urgency ?? 'normal', confidentiality, body.consentToShare ?? true, p.keyId, actorLabel(p), p.role,
+          JSON.stringify({ after: { status: 'submitted', language, confidentiality } }), currentRequestId() ?? null,
+          scope, idempotencyKey ?? null, bodyHash,
+        ]);
+        return { id: rows[0].id, status: rows[0].status, replayed: false };
       } catch (err) {
         // Two submissions with the same key raced: the loser answers like a replay.
         if (idempotencyKey && isUniqueViolation(err)) {

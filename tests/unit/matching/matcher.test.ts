@@ -115,6 +115,12 @@ describe('matchRequest', () => {
     expect(r.routing.entity).toBe('IMO');
   });
 
+  it('classify returns the areas matchRequest works with', () => {
+    const m = build();
+    const req = request({ title: 'Port facility officers', description: 'Drills for the officers in charge of security at our port facilities.' });
+    expect(m.classify(req)).toEqual(m.matchRequest(req, { now: NOW }).thematicAreas);
+  });
+
   it('is deterministic: same input, same output, regardless of insertion order', () => {
     const a = build();
     const b = createMatcher({ areas: AREAS, states: STATES });
