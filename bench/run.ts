@@ -31,7 +31,7 @@ const table = (rows: Record<string, unknown>[]) => {
 };
 
 const out: string[] = [];
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${execSync('psql --version').toString().trim().split(' ').pop()}, Redis ${execSync('redis-server --version').toString().split(' ')[2]?.replace('v=', '')}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${execSync('psql --version').toString().trim().split(' ')[2]}, Redis ${execSync('redis-server --version').toString().split(' ')[2]?.replace('v=', '')}`;
 out.push('# Benchmarks', '', `Command: \`npm run bench\` (or \`npm run bench -- matching intake latency\`). Date: ${new Date().toISOString()}. Machine: ${machine}.`, '',
   'This machine is noisy (2 shared cores), so every figure stands beside a baseline measured in the same run.', '');
 
