@@ -48,6 +48,8 @@ export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
 
 /** Starts the consumers: job handlers, the outbox relay and the periodic escalation check. */
 export async function startConsumers(rt: Runtime, log: Log): Promise<void> {
+  // Build the offering index before taking jobs, so the first request does not pay for it.
+  await rt.services.matching.syncIndex().catch((err) => log.warn({ err: String(err) }, 'could not pre-load the offering index'));
   const handlers = createJobHandlers(rt.services) as Record<string, (d: unknown, c: never) => Promise<void>>;
   // Every job is timed for /metrics, in whichever process runs it.
   const timed = Object.fromEntries(Object.entries(handlers).map(([name, h]) => [name, async (d: unknown, c: JobContext) => {

@@ -1,13 +1,12 @@
 import { and, asc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import {
-  matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests, routingDecisions,
+  auditEvents, matches, needs, offerings, outbox, providers, requestDuplicates, requestNeedLinks, requests, requestTransitions, routingDecisions,
 } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality } from '../../matching/types.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { transition } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
 
 /** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
@@ -107,11 +106,17 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
 
       // Proposals not yet decided are replaced; decided ones are history and stay. A first match has none.
       if (!first) await tx.update(matches).set({ status: 'superseded', updatedAt: now }).where(and(eq(matches.requestId, req.id), eq(matches.status, 'proposed')));
+      const top = result.matches[0];
+      // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
+      const autoRoute = first && !!routingEntity && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
       if (result.matches.length) {
         // One statement for all proposals; decided ones (approved, rejected, ...) are left as they are.
         await tx.insert(matches).values(result.matches.map((m) => ({
           requestId: req.id, offeringId: m.offeringId, providerId: m.providerId, entityCode: routingEntity,
-          rank: m.rank, score: m.score, explanation: m.explanation as unknown as Record<string, unknown>, status: 'proposed',
+          rank: m.rank, score: m.score, explanation: m.explanation as unknown as Record<string, unknown>,
+          ...(autoRoute && m === top
+            ? { status: 'approved', decidedAt: now, decidedBy: ACTOR, decisionNote: 'auto-approved above the confidence threshold' }
+            : { status: 'proposed' }),
         }))).onConflictDoUpdate({
           target: [matches.requestId, matches.offeringId],
           set: {
@@ -132,31 +137,29 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         await recordChange(tx, SYSTEM, { action: 'request.rematch', targetType: 'request', targetId: req.id, summary: { matches: result.matches.length } });
         return 'refreshed';
       }
-      await transition(tx, req, 'matched', ACTOR, undefined, {
-        classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason,
-        language: result.language,
-      });
-      await recordChange(tx, SYSTEM, {
-        action: 'request.match', targetType: 'request', targetId: req.id,
-        summary: { matches: result.matches.length, top: result.matches[0]?.score ?? null, routing: result.routing },
-        event: { topic: 'request.matched', payload: { requestId: req.id } },
-      });
-      const top = result.matches[0];
-      const autoRoute = routingEntity && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
+      // submitted → matched → routed | in_review, written as one update and one insert per table
+      // (a job is mostly database round trips; see docs/benchmarks.md).
+      const final = autoRoute ? 'routed' : 'in_review';
+      await tx.update(requests).set({
+        status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason,
+        language: result.language, routedAt: autoRoute ? now : null, updatedAt: now,
+      }).where(and(eq(requests.id, req.id), eq(requests.status, 'submitted')));
+      await tx.insert(requestTransitions).values([
+        { requestId: req.id, fromStatus: 'submitted', toStatus: 'matched', actor: ACTOR, at: now },
+        { requestId: req.id, fromStatus: 'matched', toStatus: final, actor: ACTOR, at: new Date(now.getTime() + 1),
+          note: !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
+      ]);
+      const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing };
+      await tx.insert(auditEvents).values([
+        { actorRole: SYSTEM.role, action: 'request.match', targetType: 'request', targetId: req.id, summary: matchSummary },
+        ...(autoRoute ? [{ actorRole: SYSTEM.role, action: 'request.route', targetType: 'request', targetId: req.id, summary: { entity: routingEntity, reason: result.routing.reason } }] : []),
+      ]);
+      await tx.insert(outbox).values([
+        { topic: 'request.matched', payload: { requestId: req.id } },
+        ...(autoRoute ? [{ topic: 'request.routed', payload: { requestId: req.id, entity: routingEntity } }] : []),
+      ]);
       if (autoRoute) {
-        // Confident enough (or nothing to review): straight to the responsible entity.
-        if (top) {
-          await tx.update(matches).set({ status: 'approved', decidedAt: now, decidedBy: ACTOR, decisionNote: 'auto-approved above the confidence threshold' })
-            .where(and(eq(matches.requestId, req.id), eq(matches.offeringId, top.offeringId)));
-        }
-        await transition(tx, req, 'routed', ACTOR, top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity', { routedAt: now });
-        await tx.insert(routingDecisions).values({ requestId: req.id, entityCode: routingEntity, areaCode: result.routing.area, reason: result.routing.reason, actor: ACTOR });
-        await recordChange(tx, SYSTEM, {
-          action: 'request.route', targetType: 'request', targetId: req.id, summary: { entity: routingEntity, reason: result.routing.reason },
-          event: { topic: 'request.routed', payload: { requestId: req.id, entity: routingEntity } },
-        });
-      } else {
-        await transition(tx, req, 'in_review', ACTOR, 'waiting for CTED review');
+        await tx.insert(routingDecisions).values({ requestId: req.id, entityCode: routingEntity!, areaCode: result.routing.area, reason: result.routing.reason, actor: ACTOR });
       }
       return 'matched' as const;
     });

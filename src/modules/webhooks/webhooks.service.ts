@@ -79,7 +79,8 @@ export function createWebhooksService(deps: { db: Db; queue: QueueDriver; refere
     if (mayShare) {
       if (topic === 'match.forwarded' || topic === 'match.decided') {
         const [m] = await db.select().from(matches).where(eq(matches.id, payload.matchId as string));
-        if (m && (topic === 'match.forwarded' || m.status === 'approved')) providers = [m.providerId];
+        // Judged by the event, not by the match's status now (it may have moved on since).
+        if (m && (topic === 'match.forwarded' || payload.decision === 'approve' || payload.decision === 'reassign')) providers = [m.providerId];
       } else if (topic === 'request.completed') {
         providers = (await db.select({ p: matches.providerId }).from(matches).where(and(eq(matches.requestId, req.id), eq(matches.status, 'accepted')))).map((r) => r.p);
       }
