@@ -35,13 +35,19 @@ export async function runIntakeBench(opts: { dbUrl: string; redisUrl: string; se
     rows.push({ target: 'bare Fastify + one INSERT', ...(await load('http://127.0.0.1:3901/v1/requests', {}, seconds, connections)) });
   } finally { base.kill('SIGTERM'); }
   const od = await start('onedoor', 3902, opts.dbUrl, opts.redisUrl);
+  let same: ChildProcess | undefined;
   try {
     const res = await fetch('http://127.0.0.1:3902/v1/api-keys', { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'member_state', label: 'bench', memberState: 'SEN' }) });
     const { key } = await res.json() as { key: string };
     const auth = { authorization: `Bearer ${key}` };
     await load('http://127.0.0.1:3902/v1/requests', auth, 2, connections);
     rows.push({ target: 'OneDoor POST /v1/requests (PostgreSQL + outbox)', ...(await load('http://127.0.0.1:3902/v1/requests', auth, seconds, connections)) });
-  } finally { od.kill('SIGTERM'); }
+    od.kill('SIGTERM');
+    // The schema exists now (OneDoor migrated it): measure the same writes without the app around them.
+    same = await start('same-writes', 3904, opts.dbUrl, opts.redisUrl);
+    await load('http://127.0.0.1:3904/v1/requests', {}, 2, connections);
+    rows.push({ target: 'bare Fastify + the same four inserts in one statement', ...(await load('http://127.0.0.1:3904/v1/requests', {}, seconds, connections)) });
+  } finally { od.kill('SIGTERM'); same?.kill('SIGTERM'); }
   const sql = postgres(opts.dbUrl, { max: 1, onnotice: () => {} });
   await sql`drop table if exists bench_baseline`.catch(() => {});
   await sql.end();

@@ -19,6 +19,21 @@ if (mode === 'baseline') {
     return reply.code(202).send({ id: row.id, status: 'submitted' });
   });
   await app.listen({ port: Number(port), host: '127.0.0.1' });
+} else if (mode === 'same-writes') {
+  // A bare Fastify route doing the same durable writes as OneDoor's intake (request, transition,
+  // audit, outbox in one statement), without auth, validation or rate limiting: the floor the
+  // database sets for this work on this machine.
+  const sql = postgres(dbUrl, { max: 10, onnotice: () => {} });
+  const app = Fastify({ logger: false });
+  app.post('/v1/requests', async (req, reply) => {
+    const b = req.body as { title: string; description: string };
+    const [row] = await sql`with r as (insert into requests (member_state, title, description, language) values ('SEN', ${b.title}, ${b.description}, 'en') returning id),
+      t as (insert into request_transitions (request_id, to_status, actor) select id, 'submitted', 'bench' from r),
+      a as (insert into audit_events (actor_role, action, target_type, target_id) select 'member_state', 'request.submit', 'request', id::text from r),
+      o as (insert into outbox (topic, payload) select 'request.submitted', jsonb_build_object('requestId', id) from r) select id from r`;
+    return reply.code(202).send({ id: row.id, status: 'submitted' });
+  });
+  await app.listen({ port: Number(port), host: '127.0.0.1' });
 } else {
   const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL: redisUrl, ADMIN_API_KEY: 'bench-admin-key-0123456789abcdef', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', QUEUE_PREFIX: 'odbench' });
   const rt = await openRuntime(config, quiet);

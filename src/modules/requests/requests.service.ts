@@ -38,13 +38,12 @@ function isUniqueViolation(err: unknown): boolean {
  * the request, its first transition, the audit record, the outbox event and the idempotency key —
  * the same rows recordChange() writes elsewhere. Measured in docs/benchmarks.md.
  */
-const SUBMIT_SQL = `
+const submitSql = (idempotent: boolean) => `
   with r as (
     insert into requests (member_state, title, description, language, language_detected, thematic_areas, modalities,
                           urgency, confidentiality, consent_to_share, status, created_by_key)
     values ($1, $2, $3, $4, $5,
-            (select coalesce(array_agg(x), '{}'::text[]) from jsonb_array_elements_text($6::jsonb) as x),
-            (select coalesce(array_agg(x), '{}'::text[]) from jsonb_array_elements_text($7::jsonb) as x),
+            $6::text[], $7::text[],
             $8, $9, $10, 'submitted', $11::uuid)
     returning id, status
   ), t as (
@@ -55,11 +54,13 @@ const SUBMIT_SQL = `
   ), o as (
     insert into outbox (topic, payload, request_id)
     select 'request.submitted', jsonb_build_object('requestId', id), $15::text from r
-  ), k as (
-    insert into idempotency_keys (scope, key, body_hash, request_id)
-    select $16, $17::text, $18, id from r where $17::text is not null
-  )
+  )${idempotent ? `, k as (
+    insert into idempotency_keys (scope, key, body_hash, request_id) select $16, $17, $18, id from r
+  )` : ''}
   select id::text as id, status from r`;
+
+const SUBMIT_PLAIN = submitSql(false);
+const SUBMIT_IDEMPOTENT = submitSql(true);
 
 /** Requests filed by member states: intake, visibility, lifecycle and the state's feedback. */
 export function createRequestsService(deps: { db: Db; query: Query; reference: ReferenceService }) {
@@ -142,12 +143,12 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       const language = body.language ?? detectLanguage(text);
       const confidentiality = body.confidentiality ?? 'task_force';
       try {
-        const rows = await deps.query<{ id: string; status: string }>(SUBMIT_SQL, [
+        const rows = await deps.query<{ id: string; status: string }>(idempotencyKey ? SUBMIT_IDEMPOTENT : SUBMIT_PLAIN, [
           p.memberState, body.title, body.description, language, !body.language,
-          JSON.stringify(uniq(body.thematicAreas ?? [])), JSON.stringify(uniq(body.modalities ?? [])),
+          uniq(body.thematicAreas ?? []), uniq(body.modalities ?? []),
           body.urgency ?? 'normal', confidentiality, body.consentToShare ?? true, p.keyId, actorLabel(p), p.role,
           JSON.stringify({ after: { status: 'submitted', language, confidentiality } }), currentRequestId() ?? null,
-          scope, idempotencyKey ?? null, bodyHash,
+          ...(idempotencyKey ? [scope, idempotencyKey, bodyHash] : []),
         ]);
         return { id: rows[0].id, status: rows[0].status, replayed: false };
       } catch (err) {
