@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db, Query } from '../../../db/client.js';
 import {
   idempotencyKeys, matches, requestDuplicates, requestNeedLinks, requests,
