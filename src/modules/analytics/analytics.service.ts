@@ -8,6 +8,7 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { regionScope, servesRegion } from '../directory/directory.service.js';
 import { isProposable } from '../offerings/offerings.service.js';
 import type { ReferenceService, ReferenceSnapshot } from '../reference/reference.service.js';
+import { requestAreas } from '../requests/request-areas.js';
 import { OPEN_STATUSES } from '../requests/request-lifecycle.js';
 import type {
   AnalyticsFilter, DurationStats, NeedsMatrix, Outcomes, Overlaps, SupplyDemand, SupplyDemandQuery, Timings, UnmatchedNeeds, UnmatchedNeedsQuery,
@@ -58,8 +59,6 @@ function durationStats(hours: number[]): DurationStats {
 }
 
 /** A request's thematic areas as its view shows them: explicit ones, else the classified ones. */
-const requestAreas = (r: { thematicAreas: string[]; classifiedAreas: { code: string }[] | null }) =>
-  (r.thematicAreas.length ? r.thematicAreas : (r.classifiedAreas ?? []).map((a) => a.code));
 
 const stateCodes = (s: ReferenceSnapshot['states'][number]) => [s.m49Region, s.m49SubRegion, s.m49IntermediateRegion].filter((x): x is string => !!x);
 

@@ -7,6 +7,7 @@ import type { Config } from '../../config.js';
 import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality } from '../../matching/types.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
+import { OPEN_STATUSES } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
 
 /** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
@@ -70,7 +71,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       db.select().from(needs).where(and(eq(needs.memberState, req.memberState), eq(needs.status, 'open'))),
       db.select().from(requests).where(and(
         eq(requests.memberState, req.memberState), ne(requests.id, req.id),
-        inArray(requests.status, ['submitted', 'matched', 'in_review', 'routed', 'accepted', 'in_delivery']),
+        inArray(requests.status, [...OPEN_STATUSES]),
         lte(requests.submittedAt, req.submittedAt),
       )).limit(200),
     ]);

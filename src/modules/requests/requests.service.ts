@@ -4,14 +4,15 @@ import type { Db, Query } from '../../../db/client.js';
 import {
   idempotencyKeys, matches, requestDuplicates, requestNeedLinks, requests,
 } from '../../../db/schema/index.js';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import { uniq } from '../common.schemas.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
 import { currentRequestId } from '../../request-context.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { OPEN_STATUSES, transition } from './request-lifecycle.js';
+import { requestAreas } from './request-areas.js';
+import { transition } from './request-lifecycle.js';
 import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
 import type { CreateRequestBody, RequestView } from './requests.schemas.js';
 
@@ -99,11 +100,10 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestNeedLinks).where(eq(requestNeedLinks.requestId, row.id)).orderBy(desc(requestNeedLinks.score)),
       p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestDuplicates).where(eq(requestDuplicates.requestId, row.id)).orderBy(desc(requestDuplicates.similarity)),
     ]);
-    const areas = row.thematicAreas.length ? row.thematicAreas : (row.classifiedAreas ?? []).map((a) => a.code);
     return {
       id: row.id, memberState: row.memberState, title: row.title, description: row.description,
       language: row.language as RequestView['language'], status: row.status as RequestView['status'],
-      thematicAreas: areas, modalities: row.modalities as RequestView['modalities'],
+      thematicAreas: requestAreas(row), modalities: row.modalities as RequestView['modalities'],
       urgency: row.urgency as RequestView['urgency'], confidentiality: row.confidentiality as RequestView['confidentiality'],
       consentToShare: row.consentToShare,
       submittedAt: row.submittedAt.toISOString(), matchedAt: iso(row.matchedAt),
@@ -179,7 +179,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       return {
         items: rows.slice(0, q.limit).map((r) => ({
           id: r.id, memberState: r.memberState, title: r.title, language: r.language as RequestView['language'],
-          status: r.status as RequestView['status'], thematicAreas: r.thematicAreas.length ? r.thematicAreas : (r.classifiedAreas ?? []).map((a) => a.code),
+          status: r.status as RequestView['status'], thematicAreas: requestAreas(r),
           urgency: r.urgency as RequestView['urgency'], confidentiality: r.confidentiality as RequestView['confidentiality'],
           submittedAt: r.submittedAt.toISOString(), matchedAt: iso(r.matchedAt), routedEntity: r.routedEntity,
         })),
@@ -233,8 +233,6 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
     },
 
     loadVisible,
-    OPEN_STATUSES,
   };
 }
 export type RequestsService = ReturnType<typeof createRequestsService>;
-export { AppError };

@@ -6,6 +6,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { actorLabel, recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
+import { requestAreas } from '../requests/request-areas.js';
 import { transition } from '../requests/request-lifecycle.js';
 import { assignBatch, assignGreedy } from '../../matching/index.js';
 import { canViewRequest } from '../requests/request-visibility.js';
@@ -84,7 +85,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         id: m.id, requestId: m.requestId, offeringId: m.offeringId, providerId: m.providerId, entity: m.entityCode, score: m.score, rank: m.rank,
         createdAt: m.createdAt.toISOString(), ageHours: Math.round(((now - m.createdAt.getTime()) / HOUR) * 10) / 10,
         memberState: r.memberState, title: r.title, urgency: r.urgency,
-        thematicAreas: r.thematicAreas.length ? r.thematicAreas : (r.classifiedAreas ?? []).map((a) => a.code),
+        thematicAreas: requestAreas(r),
         offeringTitle: title, explanation: m.explanation,
       }));
     },
@@ -121,7 +122,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
           requestId: r.id, memberState: r.memberState, title: r.title, status: r.status, routedAt: r.routedAt?.toISOString() ?? null,
           dueAt: due?.toISOString() ?? null, overdue: r.status === 'routed' && !r.entityActedAt && !!due && due.getTime() < now,
           confidentiality: r.confidentiality, urgency: r.urgency,
-          thematicAreas: r.thematicAreas.length ? r.thematicAreas : (r.classifiedAreas ?? []).map((a) => a.code),
+          thematicAreas: requestAreas(r),
           matches: ms.filter((m) => m.requestId === r.id).map((m) => ({ id: m.id, offeringId: m.offeringId, providerId: m.providerId, score: m.score, status: m.status, explanation: m.explanation })),
         };
       });
