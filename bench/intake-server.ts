@@ -41,5 +41,21 @@ if (mode === 'baseline') {
   await app.listen({ port: Number(port), host: '127.0.0.1' });
 }
 process.send?.('ready');
+
+// A CPU profile of the load phase only (not start-up): `kill -USR2 <pid>` starts it, a second
+// USR2 writes it to BENCH_CPU_PROFILE (open it in Chrome DevTools or speedscope).
+if (process.env.BENCH_CPU_PROFILE) {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  let on = false;
+  process.on('SIGUSR2', async () => {
+    if (!on) { await session.post('Profiler.enable'); await session.post('Profiler.start'); on = true; return; }
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
+    on = false;
+  });
+}
 process.on('SIGINT', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));

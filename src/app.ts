@@ -20,7 +20,6 @@ import security from './plugins/security.plugin.js';
 import swagger from './plugins/swagger.plugin.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { webPlugin } from './web/web.plugin.js';
-import { enterRequestId } from './request-context.js';
 import { createServices, type Services } from './services.js';
 
 /** What the app is built from; tests pass their own. */
@@ -53,8 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onRequest', (req, _reply, done) => { enterRequestId(req.id); done(); });
-  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+  app.addHook('onRequest', (req, reply, done) => { reply.header('x-request-id', req.id); done(); });
 
   // Bulk imports arrive as CSV or XML text.
   app.addContentTypeParser(['text/csv', 'application/xml', 'text/xml', 'application/iati+xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));

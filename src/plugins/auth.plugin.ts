@@ -14,6 +14,8 @@ export interface Principal {
   providerId: string | null;
   entity: string | null;
   label: string;
+  /** The HTTP request id of the call acting (set per request), carried into the outbox events it writes and the jobs they start. */
+  requestId?: string;
 }
 
 export interface KeyLookup {
@@ -55,7 +57,7 @@ export default fp(async function auth(app: FastifyInstance, opts: { keys: KeyLoo
     const hash = hashApiKey(match[1]);
     const hashBuf = Buffer.from(hash, 'hex');
     if (adminHash && timingSafeEqual(hashBuf, adminHash)) {
-      req.principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'ADMIN_API_KEY' };
+      req.principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'ADMIN_API_KEY', requestId: req.id };
       return req.principal;
     }
     const now = Date.now();
@@ -70,8 +72,8 @@ export default fp(async function auth(app: FastifyInstance, opts: { keys: KeyLoo
       touched.set(entry.p.keyId, now);
       opts.keys.touch(entry.p.keyId).catch((err) => req.log.warn({ err: String(err) }, 'could not record key use'));
     }
-    req.principal = entry.p;
-    return entry.p;
+    req.principal = { ...entry.p, requestId: req.id };
+    return req.principal;
   }
 
   app.decorateRequest('principal', undefined);

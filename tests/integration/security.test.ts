@@ -13,6 +13,8 @@ describe('security', () => {
   afterAll(async () => { await t?.close(); });
 
   it('holds the per-key rate limit under a burst, in the error shape, without touching other keys', async () => {
+    // Windows are aligned on the clock minute: keep the burst inside one.
+    if (Date.now() % 60_000 > 57_000) await new Promise((r) => setTimeout(r, 60_000 - (Date.now() % 60_000) + 100));
     const burst = await Promise.all(Array.from({ length: 60 }, () => t.call({ method: 'GET', url: '/v1/requests', key: c.stateA })));
     const limited = burst.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(15);
@@ -32,11 +34,34 @@ describe('security', () => {
     for (const secret of [created.body.key, ADMIN_KEY, c.stateB, 'od_wrong_key_that_should_not_be_logged_123', hook.body.secret]) expect(text).not.toContain(secret);
   });
 
-  it('sends security headers', async () => {
-    const res = await t.call({ method: 'GET', url: '/health' });
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(String(res.headers['content-security-policy'])).toContain("default-src 'self'");
-    expect(res.headers['x-frame-options']).toBeDefined();
+  it('sends the OWASP REST headers on API responses and the browser set on pages', async () => {
+    for (const res of [await t.call({ method: 'GET', url: '/health' }), await t.call({ method: 'GET', url: '/v1/requests', key: c.stateB }), await t.call({ method: 'GET', url: '/v1/requests' })]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+      expect(res.headers['x-request-id']).toBeTruthy();
+    }
+    const page = await t.call({ method: 'GET', url: '/' });
+    expect(page.status).toBe(200);
+    expect(String(page.headers['content-security-policy'])).toContain("default-src 'self'");
+    expect(String(page.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(page.headers['x-powered-by']).toBeUndefined();
+    // Reference data is public and cacheable: a route may still set its own cache policy.
+    expect((await t.call({ method: 'GET', url: '/v1/reference/thematic-areas' })).headers['cache-control']).toBe('public, max-age=3600');
+  });
+
+  it('tells a client its rate-limit budget on every limited response, and exempts health', async () => {
+    const res = await t.call({ method: 'GET', url: '/v1/requests', key: c.stateB });
+    expect(Number(res.headers['x-ratelimit-limit'])).toBe(40);
+    expect(Number(res.headers['x-ratelimit-remaining'])).toBeLessThan(40);
+    expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
+    const health = await t.call({ method: 'GET', url: '/health' });
+    expect(health.headers['x-ratelimit-limit']).toBeUndefined();
   });
 
   it('stores hostile text as text and answers it as JSON, never as HTML', async () => {

@@ -1,7 +1,6 @@
 import { auditEvents, outbox } from '../../../db/schema/index.js';
 import type { DbOrTx } from '../../../db/client.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
-import { currentRequestId } from '../../request-context.js';
 
 export type Topic =
   | 'request.submitted' | 'request.withdrawn' | 'request.matched' | 'request.routed' | 'request.status_changed'
@@ -22,5 +21,5 @@ export async function recordChange(tx: DbOrTx, p: Principal, change: {
     actorKeyId: p.keyId, actorRole: p.role, action: change.action, targetType: change.targetType,
     targetId: change.targetId, summary: change.summary ?? {},
   });
-  if (change.event) await tx.insert(outbox).values({ topic: change.event.topic, payload: change.event.payload, requestId: currentRequestId() ?? null });
+  if (change.event) await tx.insert(outbox).values({ topic: change.event.topic, payload: change.event.payload, requestId: p.requestId ?? null });
 }

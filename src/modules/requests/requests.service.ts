@@ -9,7 +9,6 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import { uniq } from '../common.schemas.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
-import { currentRequestId } from '../../request-context.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from './request-areas.js';
 import { transition } from './request-lifecycle.js';
@@ -126,7 +125,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
         throw badRequest('Invalid Idempotency-Key header.', [{ path: 'headers.idempotency-key', message: '1-200 visible ASCII characters' }]);
       }
-      const bodyHash = canonicalHash(body);
+      const bodyHash = idempotencyKey ? canonicalHash(body) : '';
       const scope = p.memberState;
       const replay = async () => {
         const [k] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, idempotencyKey!)));
@@ -147,7 +146,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
           p.memberState, body.title, body.description, language, !body.language,
           uniq(body.thematicAreas ?? []), uniq(body.modalities ?? []),
           body.urgency ?? 'normal', confidentiality, body.consentToShare ?? true, p.keyId, actorLabel(p), p.role,
-          JSON.stringify({ after: { status: 'submitted', language, confidentiality } }), currentRequestId() ?? null,
+          JSON.stringify({ after: { status: 'submitted', language, confidentiality } }), p.requestId ?? null,
           ...(idempotencyKey ? [scope, idempotencyKey, bodyHash] : []),
         ]);
         return { id: rows[0].id, status: rows[0].status, replayed: false };

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimiter, type RateDecision } from '../../src/plugins/rate-limiter.js';
+import { TEST_REDIS_URL } from '../helpers/services.js';
+
+const settle = (d: RateDecision | Promise<RateDecision>) => Promise.resolve(d);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A clock that stays in the middle of one window unless a test moves it. */
+function clock(start = 30_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => { t += ms; } };
+}
+
+describe('RateLimiter', () => {
+  let redis: Redis;
+  const limiters: RateLimiter[] = [];
+  const make = (o: Partial<ConstructorParameters<typeof RateLimiter>[0]>) => {
+    const l = new RateLimiter({ max: 100, windowMs: 60_000, prefix: `rl-test-${randomUUID()}:`, flushMs: 20, ...o });
+    limiters.push(l);
+    return l;
+  };
+  beforeAll(async () => {
+    // As the API's client: no offline queue, so a Redis outage fails fast instead of queueing.
+    redis = new Redis(TEST_REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    await new Promise((resolve) => redis.once('ready', resolve));
+  });
+  afterAll(async () => {
+    await Promise.all(limiters.map((l) => l.close()));
+    redis.disconnect();
+  });
+
+  it('without Redis: allows exactly max per window, counts down, and starts again in the next window', async () => {
+    const c = clock();
+    const l = make({ max: 5, now: c.now });
+    const got = [];
+    for (let i = 0; i < 7; i++) got.push(await settle(l.hit('key:a')));
+    expect(got.map((d) => d.allowed)).toEqual([true, true, true, true, true, false, false]);
+    expect(got.map((d) => d.remaining)).toEqual([4, 3, 2, 1, 0, 0, 0]);
+    expect(got[0].resetMs).toBe(30_000);
+    expect((await settle(l.hit('key:b'))).allowed).toBe(true); // another key has its own budget
+    c.advance(30_000);
+    expect(await settle(l.hit('key:a'))).toMatchObject({ allowed: true, remaining: 4, resetMs: 60_000 });
+  });
+
+  it('two processes sharing Redis allow max in all, whoever takes the hits', async () => {
+    const prefix = `rl-test-${randomUUID()}:`;
+    const a = make({ redis, prefix });
+    const b = make({ redis, prefix });
+    let allowed = 0;
+    for (let i = 0; i < 60; i++) if ((await settle(a.hit('key:x'))).allowed) allowed++;
+    await a.flush();
+    for (let i = 0; i < 80; i++) if ((await settle(b.hit('key:x'))).allowed) allowed++;
+    await b.flush();
+    await sleep(70); // A's view of the shared count is older than 3 × flushMs: it asks Redis again
+    for (let i = 0; i < 20; i++) if ((await settle(a.hit('key:x'))).allowed) allowed++;
+    expect(allowed).toBe(100);
+  });
+
+  it('across processes the overshoot is bounded by the hits others took while a view was fresh', async () => {
+    const prefix = `rl-test-${randomUUID()}:`;
+    const a = make({ redis, prefix, flushMs: 1_000 });
+    const b = make({ redis, prefix, flushMs: 1_000 });
+    let allowed = 0;
+    for (let i = 0; i < 60; i++) if ((await settle(a.hit('key:u'))).allowed) allowed++;
+    await a.flush();
+    for (let i = 0; i < 80; i++) if ((await settle(b.hit('key:u'))).allowed) allowed++;
+    // A last heard from Redis just now (count 60); B has taken 40 since. A's next hits are local
+    // until its own count reaches localShare (80), then each asks Redis and is refused.
+    for (let i = 0; i < 40; i++) if ((await settle(a.hit('key:u'))).allowed) allowed++;
+    expect(allowed).toBe(120);
+  });
+
+  it('interleaved bursts from two processes stay within the limit', async () => {
+    const prefix = `rl-test-${randomUUID()}:`;
+    const a = make({ redis, prefix, max: 50 });
+    const b = make({ redis, prefix, max: 50 });
+    const all = await Promise.all(Array.from({ length: 200 }, (_, i) => settle((i % 2 ? a : b).hit('key:y'))));
+    expect(all.filter((d) => d.allowed).length).toBe(50);
+  });
+
+  it('far below the limit a busy key costs one Redis call per flush, not one per hit', async () => {
+    const prefix = `rl-test-${randomUUID()}:`;
+    const l = make({ redis, prefix, max: 1_000_000 });
+    await settle(l.hit('key:z')); // the first hit asks Redis
+    let sync = 0;
+    for (let i = 0; i < 500; i++) if (!(l.hit('key:z') instanceof Promise)) sync++;
+    expect(sync).toBe(500);
+    await l.flush();
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys).toHaveLength(1);
+    expect(Number(await redis.get(keys[0]))).toBe(501);
+    // Only a digest of the key (an API key is a secret) reaches Redis.
+    expect(keys[0]).not.toContain('key:z');
+    expect(await redis.pttl(keys[0])).toBeGreaterThan(0);
+  });
+
+  it('keeps limiting per process when Redis is unreachable, and says so', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+    const errors: unknown[] = [];
+    const l = make({ redis: dead, max: 10, onError: (e) => errors.push(e) });
+    const got = await Promise.all(Array.from({ length: 15 }, () => settle(l.hit('key:w'))));
+    expect(got.filter((d) => d.allowed)).toHaveLength(10);
+    expect(errors.length).toBeGreaterThan(0);
+    dead.disconnect();
+  });
+
+  it('adds local hits to the shared counter on its timer', async () => {
+    const prefix = `rl-test-${randomUUID()}:`;
+    const l = make({ redis, prefix, max: 1_000 });
+    await settle(l.hit('key:v'));
+    for (let i = 0; i < 9; i++) await settle(l.hit('key:v'));
+    await sleep(60); // the timer flushes
+    const keys = await redis.keys(`${prefix}*`);
+    expect(Number(await redis.get(keys[0]))).toBe(10);
+  });
+});
