@@ -6,6 +6,12 @@ import { TEST_REDIS_URL } from '../helpers/services.js';
 
 const settle = (d: RateDecision | Promise<RateDecision>) => Promise.resolve(d);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Hits `key` n times, one after another; how many were allowed. */
+async function take(l: RateLimiter, key: string, n: number): Promise<number> {
+  let allowed = 0;
+  for (let i = 0; i < n; i++) if ((await settle(l.hit(key))).allowed) allowed++;
+  return allowed;
+}
 
 /** A clock that stays in the middle of one window unless a test moves it. */
 function clock(start = 30_000) {
@@ -49,12 +55,12 @@ describe('RateLimiter', () => {
     const a = make({ redis, prefix });
     const b = make({ redis, prefix });
     let allowed = 0;
-    for (let i = 0; i < 60; i++) if ((await settle(a.hit('key:x'))).allowed) allowed++;
+    allowed += await take(a, 'key:x', 60);
     await a.flush();
-    for (let i = 0; i < 80; i++) if ((await settle(b.hit('key:x'))).allowed) allowed++;
+    allowed += await take(b, 'key:x', 80);
     await b.flush();
     await sleep(70); // A's view of the shared count is older than 3 × flushMs: it asks Redis again
-    for (let i = 0; i < 20; i++) if ((await settle(a.hit('key:x'))).allowed) allowed++;
+    allowed += await take(a, 'key:x', 20);
     expect(allowed).toBe(100);
   });
 
@@ -63,12 +69,12 @@ describe('RateLimiter', () => {
     const a = make({ redis, prefix, flushMs: 1_000 });
     const b = make({ redis, prefix, flushMs: 1_000 });
     let allowed = 0;
-    for (let i = 0; i < 60; i++) if ((await settle(a.hit('key:u'))).allowed) allowed++;
+    allowed += await take(a, 'key:u', 60);
     await a.flush();
-    for (let i = 0; i < 80; i++) if ((await settle(b.hit('key:u'))).allowed) allowed++;
+    allowed += await take(b, 'key:u', 80);
     // A last heard from Redis just now (count 60); B has taken 40 since. A's next hits are local
     // until its own count reaches localShare (80), then each asks Redis and is refused.
-    for (let i = 0; i < 40; i++) if ((await settle(a.hit('key:u'))).allowed) allowed++;
+    allowed += await take(a, 'key:u', 40);
     expect(allowed).toBe(120);
   });
 
