@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { DatabaseHandle } from '../db/client.js';
 import type { Config } from './config.js';
@@ -16,6 +16,7 @@ import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.plugin.js';
 import errorHandler from './plugins/error-handler.plugin.js';
+import { responseSerializer } from './plugins/response-serializer.js';
 import security from './plugins/security.plugin.js';
 import swagger from './plugins/swagger.plugin.js';
 import type { QueueDriver } from './queue/queue.driver.js';
@@ -51,15 +52,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onRequest', (req, reply, done) => { reply.header('x-request-id', req.id); done(); });
-
+  app.setSerializerCompiler(responseSerializer);
   // Bulk imports arrive as CSV or XML text.
   app.addContentTypeParser(['text/csv', 'application/xml', 'text/xml', 'application/iati+xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const services = deps.services ?? createServices({ db: deps.db.db, query: deps.db.query, queue: deps.queue, config: deps.config });
   app.decorate('deps', deps);
   app.decorate('services', services);
+
+  app.addHook('onRequest', (req, reply, done) => { reply.header('x-request-id', req.id); done(); });
+  // Every route's latency for /metrics (here, not in a module, so no plugin scope hides it).
+  app.addHook('onResponse', (req, reply, done) => {
+    services.metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
 
   // 1. external and cross-cutting plugins
   await app.register(errorHandler);

@@ -57,5 +57,15 @@ for (const mode of [{ db: 'postgres', queue: 'bullmq' }, { db: 'pglite', queue: 
       expect(unauth.status).toBe(401);
       expect(unauth.body.error.code).toBe('unauthorized');
     });
+
+    it('times every route for /metrics, feature modules included', async () => {
+      await t.call({ method: 'GET', url: '/v1/reference/entities' });
+      await t.call({ method: 'GET', url: '/v1/requests', key: 'not-a-real-key-at-all-0000' });
+      const res = await t.call({ method: 'GET', url: '/metrics' });
+      expect(res.status).toBe(200);
+      const text = String(res.body);
+      expect(text).toMatch(/onedoor_http_request_duration_seconds_count\{method="GET",route="\/v1\/reference\/entities",status="200"\} [1-9]/);
+      expect(text).toMatch(/onedoor_http_request_duration_seconds_count\{method="GET",route="\/v1\/requests",status="401"\} [1-9]/);
+    });
   });
 }

@@ -22,11 +22,6 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   });
 
-  app.addHook('onResponse', (req, reply, done) => {
-    metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    done();
-  });
-
   app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();

@@ -73,6 +73,15 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
     if (bad.length) throw badRequest('Unknown thematic area.', bad.map(({ c, i }) => ({ path: `thematicAreas.${i}`, message: `unknown thematic area "${c}" (see /v1/reference/thematic-areas)` })));
   }
 
+  /** The request an earlier submission with this Idempotency-Key created, if any (409 when its body differs). */
+  async function replay(scope: string, key: string, bodyHash: string): Promise<{ id: string; status: string; replayed: true } | null> {
+    const [k] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+    if (!k) return null;
+    if (k.bodyHash !== bodyHash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was used with a different body.');
+    const [r] = await db.select({ id: requests.id, status: requests.status }).from(requests).where(eq(requests.id, k.requestId));
+    return { id: r.id, status: r.status, replayed: true };
+  }
+
   async function providerHasMatch(providerId: string | null, requestId: string): Promise<boolean> {
     if (!providerId) return false;
     const rows = await db.select({ id: matches.id }).from(matches).where(and(
@@ -127,33 +136,27 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       }
       const bodyHash = idempotencyKey ? canonicalHash(body) : '';
       const scope = p.memberState;
-      const replay = async () => {
-        const [k] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, idempotencyKey!)));
-        if (!k) return null;
-        if (k.bodyHash !== bodyHash) throw conflict('idempotency_key_reused', 'This Idempotency-Key was used with a different body.');
-        const [r] = await db.select({ id: requests.id, status: requests.status }).from(requests).where(eq(requests.id, k.requestId));
-        return { id: r.id, status: r.status, replayed: true };
-      };
       if (idempotencyKey) {
-        const earlier = await replay();
+        const earlier = await replay(scope, idempotencyKey, bodyHash);
         if (earlier) return earlier;
       }
       const text = `${body.title}\n${body.description}`;
       const language = body.language ?? detectLanguage(text);
       const confidentiality = body.confidentiality ?? 'task_force';
       try {
-        const rows = await deps.query<{ id: string; status: string }>(idempotencyKey ? SUBMIT_IDEMPOTENT : SUBMIT_PLAIN, [
+        const params: unknown[] = [
           p.memberState, body.title, body.description, language, !body.language,
           uniq(body.thematicAreas ?? []), uniq(body.modalities ?? []),
           body.urgency ?? 'normal', confidentiality, body.consentToShare ?? true, p.keyId, actorLabel(p), p.role,
           JSON.stringify({ after: { status: 'submitted', language, confidentiality } }), p.requestId ?? null,
-          ...(idempotencyKey ? [scope, idempotencyKey, bodyHash] : []),
-        ]);
+        ];
+        if (idempotencyKey) params.push(scope, idempotencyKey, bodyHash);
+        const rows = await deps.query<{ id: string; status: string }>(idempotencyKey ? SUBMIT_IDEMPOTENT : SUBMIT_PLAIN, params);
         return { id: rows[0].id, status: rows[0].status, replayed: false };
       } catch (err) {
         // Two submissions with the same key raced: the loser answers like a replay.
         if (idempotencyKey && isUniqueViolation(err)) {
-          const earlier = await replay();
+          const earlier = await replay(scope, idempotencyKey, bodyHash);
           if (earlier) return earlier;
         }
         throw err;

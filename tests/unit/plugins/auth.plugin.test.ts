@@ -1,0 +1,59 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import authPlugin, { hashApiKey, type KeyLookup, type Principal } from '../../../src/plugins/auth.plugin.js';
+import errorHandler from '../../../src/plugins/error-handler.plugin.js';
+
+const ADMIN_KEY = 'admin-key-0123456789abcdef-0123';
+const STATE_KEY = 'od_state_key_0123456789abcdef0123456789';
+
+async function app() {
+  const lookups: string[] = [];
+  const keys: KeyLookup = {
+    async findActiveByHash(hash) {
+      lookups.push(hash);
+      await new Promise((r) => setTimeout(r, 20));
+      return hash === hashApiKey(STATE_KEY) ? { keyId: 'k1', role: 'member_state', memberState: 'SEN', providerId: null, entity: null, label: 'Senegal' } : null;
+    },
+    async touch() {},
+  };
+  const a = Fastify({ logger: false });
+  await a.register(errorHandler);
+  await a.register(authPlugin, { keys, adminKey: ADMIN_KEY });
+  a.get('/state', { onRequest: a.requireRole('member_state') }, async (req) => req.principal as Principal);
+  a.get('/admin', { onRequest: a.requireRole('admin') }, async (req) => req.principal as Principal);
+  return { a, lookups };
+}
+const get = (a: Awaited<ReturnType<typeof app>>['a'], url: string, key?: string) =>
+  a.inject({ url, headers: key ? { authorization: `Bearer ${key}`, 'x-request-id': 'r-1' } : {} });
+
+describe('auth plugin', () => {
+  it('looks a key up once when many requests arrive together, then serves it from the cache', async () => {
+    const { a, lookups } = await app();
+    const all = await Promise.all(Array.from({ length: 20 }, () => get(a, '/state', STATE_KEY)));
+    expect(all.every((r) => r.statusCode === 200)).toBe(true);
+    expect(lookups).toHaveLength(1);
+    expect((await get(a, '/state', STATE_KEY)).statusCode).toBe(200);
+    expect(lookups).toHaveLength(1);
+  });
+
+  it('gives each request its own principal, carrying that request id', async () => {
+    const { a } = await app();
+    const r1 = (await a.inject({ url: '/state', headers: { authorization: `Bearer ${STATE_KEY}` } })).json();
+    const r2 = (await a.inject({ url: '/state', headers: { authorization: `Bearer ${STATE_KEY}` } })).json();
+    expect(r1).toMatchObject({ keyId: 'k1', role: 'member_state', memberState: 'SEN' });
+    expect(r1.requestId).toBeTruthy();
+    expect(r1.requestId).not.toBe(r2.requestId);
+  });
+
+  it('answers 401 for a missing or unknown key and 403 for the wrong role, also from the cache', async () => {
+    const { a, lookups } = await app();
+    expect((await get(a, '/state')).statusCode).toBe(401);
+    expect((await get(a, '/state', 'od_unknown_key_000000000000000000')).statusCode).toBe(401);
+    expect((await get(a, '/state', 'od_unknown_key_000000000000000000')).statusCode).toBe(401);
+    expect(lookups).toHaveLength(1);
+    expect((await get(a, '/admin', STATE_KEY)).json().error.code).toBe('forbidden');
+    expect((await get(a, '/admin', STATE_KEY)).statusCode).toBe(403);
+    expect((await get(a, '/admin', ADMIN_KEY)).json()).toMatchObject({ role: 'admin', label: 'ADMIN_API_KEY' });
+    expect((await get(a, '/state', ADMIN_KEY)).statusCode).toBe(403);
+  });
+});
