@@ -7,10 +7,12 @@ import { loadConfig } from '../src/config.js';
 import { openRuntime } from '../src/runtime.js';
 
 const [mode, port, dbUrl, redisUrl] = process.argv.slice(2);
+// The same pool size for all three servers (BENCH_POOL, default 10, as DATABASE_POOL_MAX).
+const POOL = Number(process.env.BENCH_POOL ?? 10);
 const quiet = { info() {}, warn() {}, error() {} };
 
 if (mode === 'baseline') {
-  const sql = postgres(dbUrl, { max: 10, onnotice: () => {} });
+  const sql = postgres(dbUrl, { max: POOL, onnotice: () => {} });
   await sql`create table if not exists bench_baseline (id uuid primary key default gen_random_uuid(), title text not null, description text not null, created_at timestamptz not null default now())`;
   const app = Fastify({ logger: false });
   app.post('/v1/requests', async (req, reply) => {
@@ -23,7 +25,7 @@ if (mode === 'baseline') {
   // A bare Fastify route doing the same durable writes as OneDoor's intake (request, transition,
   // audit, outbox in one statement), without auth, validation or rate limiting: the floor the
   // database sets for this work on this machine.
-  const sql = postgres(dbUrl, { max: 10, onnotice: () => {} });
+  const sql = postgres(dbUrl, { max: POOL, onnotice: () => {} });
   const app = Fastify({ logger: false });
   app.post('/v1/requests', async (req, reply) => {
     const b = req.body as { title: string; description: string };
@@ -35,7 +37,7 @@ if (mode === 'baseline') {
   });
   await app.listen({ port: Number(port), host: '127.0.0.1' });
 } else {
-  const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL: redisUrl, ADMIN_API_KEY: 'bench-admin-key-0123456789abcdef', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', QUEUE_PREFIX: 'odbench', DATABASE_POOL_MAX: process.env.BENCH_POOL ?? '10' });
+  const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL: redisUrl, ADMIN_API_KEY: 'bench-admin-key-0123456789abcdef', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', QUEUE_PREFIX: 'odbench', DATABASE_POOL_MAX: String(POOL) });
   const rt = await openRuntime(config, quiet);
   const app = await buildApp({ config, db: rt.db, queue: rt.queue, redis: rt.redis, services: rt.services, logger: false });
   await app.listen({ port: Number(port), host: '127.0.0.1' });

@@ -17,8 +17,16 @@ export const Uuid = z.uuid();
 export const IdParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 /** ISO 8601 timestamp in, Date out. */
 export const Timestamp = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((v) => new Date(v));
-export const Title = z.string().trim().min(3).max(300);
-export const Description = z.string().trim().min(10).max(20_000);
+/**
+ * Free text as PostgreSQL can store it: a NUL character is refused (text cannot hold it), a lone
+ * UTF-16 surrogate (not a character) becomes U+FFFD, as any UTF-8 encoder would make it.
+ */
+const FreeText = z.string()
+  .overwrite((s) => (s as string & { toWellFormed(): string }).toWellFormed())
+  .refine((s) => !s.includes('\u0000'), 'must not contain the NUL character')
+  .trim();
+export const Title = FreeText.min(3).max(300);
+export const Description = FreeText.min(10).max(20_000);
 
 export const ErrorBody = z.object({
   error: z.object({

@@ -62,6 +62,32 @@ describe('intake: requests, offerings, needs, roles', () => {
       expect(all.every((r) => r.status === 202)).toBe(true);
     });
 
+    it('keeps every request of a burst, each with its own transition, audit record and outbox event', async () => {
+      const all = await Promise.all(Array.from({ length: 40 }, (_, i) => t.call({ method: 'POST', url: '/v1/requests', key: i % 2 ? c.stateA : c.stateB, payload: { ...fiuRequest, title: `Burst request ${i}` } })));
+      expect(all.every((r) => r.status === 202)).toBe(true);
+      const ids = all.map((r) => r.body.id as string);
+      expect(new Set(ids).size).toBe(40);
+      const list = ids.map((id) => `'${id}'`).join(',');
+      const count = async (q: string) => Number(((await t.db.db.execute(q)) as unknown as Array<{ n: number }>)[0].n);
+      expect(await count(`select count(*)::int as n from request_transitions where request_id in (${list}) and to_status = 'submitted'`)).toBe(40);
+      expect(await count(`select count(*)::int as n from audit_events where action = 'request.submit' and target_id in (${list})`)).toBe(40);
+      expect(await count(`select count(*)::int as n from outbox where topic = 'request.submitted' and payload->>'requestId' in (${list})`)).toBe(40);
+      // Each answer names the request its own body created.
+      const rows = (await t.db.db.execute(`select id::text, title, member_state from requests where id in (${list})`)) as unknown as Array<{ id: string; title: string; member_state: string }>;
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      ids.forEach((id, i) => expect(byId.get(id)).toMatchObject({ title: `Burst request ${i}`, member_state: i % 2 ? 'SEN' : 'KEN' }));
+    });
+
+    it('refuses the NUL character in free text with a 400, and stores a lone surrogate as U+FFFD', async () => {
+      const nul = await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, payload: { ...fiuRequest, title: 'Financial\u0000intelligence' } });
+      expect(nul.status).toBe(400);
+      expect(nul.body.error.details).toEqual([{ path: 'title', message: 'must not contain the NUL character' }]);
+      const lone = await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, payload: { ...fiuRequest, title: 'Financial \ud800 intelligence' } });
+      expect(lone.status).toBe(202);
+      const view = await t.call({ method: 'GET', url: `/v1/requests/${lone.body.id}`, key: c.stateA });
+      expect(view.body.title).toBe('Financial \ufffd intelligence');
+    });
+
     it('lists every bad field in details and rejects unknown fields', async () => {
       const res = await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, payload: { title: 'x', description: 'short', language: 'de', urgency: 'urgent', extra: 1 } });
       expect(res.status).toBe(400);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db, Query } from '../../../db/client.js';
 import {
@@ -14,6 +14,7 @@ import { requestAreas } from './request-areas.js';
 import { transition } from './request-lifecycle.js';
 import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
 import type { CreateRequestBody, RequestView } from './requests.schemas.js';
+import { createWriteBatcher } from './write-batcher.js';
 
 type RequestRow = typeof requests.$inferSelect;
 
@@ -33,38 +34,49 @@ function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
+/** One new request as the intake statement takes it (a row of its JSON input). */
+interface NewRequest {
+  id: string; member_state: string; title: string; description: string; language: string; language_detected: boolean;
+  thematic_areas: string[]; modalities: string[]; urgency: string; confidentiality: string; consent_to_share: boolean;
+  created_by_key: string | null; actor: string; actor_role: string; summary: Record<string, unknown>; trace_id: string | null;
+  idem_scope: string | null; idem_key: string | null; body_hash: string | null;
+}
+
 /**
- * The hot path of the door: one prepared statement (one round trip, one implicit transaction) writes
- * the request, its first transition, the audit record, the outbox event and the idempotency key —
- * the same rows recordChange() writes elsewhere. Measured in docs/benchmarks.md.
+ * The hot path of the door: one statement (one round trip, one implicit transaction) writes, for
+ * every request of a batch, the request, its first transition, the audit record, the outbox event
+ * and the idempotency key — the same rows recordChange() writes elsewhere. Requests filed at the
+ * same moment share it (see write-batcher.ts). Measured in docs/benchmarks.md.
  */
-const submitSql = (idempotent: boolean) => `
-  with r as (
-    insert into requests (member_state, title, description, language, language_detected, thematic_areas, modalities,
+const SUBMIT = `
+  with x as (
+    select * from jsonb_to_recordset($1::jsonb) as x(
+      id uuid, member_state text, title text, description text, language text, language_detected boolean,
+      thematic_areas text[], modalities text[], urgency text, confidentiality text, consent_to_share boolean,
+      created_by_key uuid, actor text, actor_role text, summary jsonb, trace_id text,
+      idem_scope text, idem_key text, body_hash text)
+  ), r as (
+    insert into requests (id, member_state, title, description, language, language_detected, thematic_areas, modalities,
                           urgency, confidentiality, consent_to_share, status, created_by_key)
-    values ($1, $2, $3, $4, $5,
-            $6::text[], $7::text[],
-            $8, $9, $10, 'submitted', $11::uuid)
-    returning id, status
+    select id, member_state, title, description, language, language_detected, thematic_areas, modalities,
+           urgency, confidentiality, consent_to_share, 'submitted', created_by_key from x
+    returning id
   ), t as (
-    insert into request_transitions (request_id, from_status, to_status, actor) select id, null, 'submitted', $12 from r
+    insert into request_transitions (request_id, from_status, to_status, actor) select id, null, 'submitted', actor from x
   ), a as (
     insert into audit_events (actor_key_id, actor_role, action, target_type, target_id, summary)
-    select $11::uuid, $13, 'request.submit', 'request', id::text, $14::jsonb from r
+    select created_by_key, actor_role, 'request.submit', 'request', id::text, summary from x
   ), o as (
-    insert into outbox (topic, payload, request_id)
-    select 'request.submitted', jsonb_build_object('requestId', id), $15::text from r
-  )${idempotent ? `, k as (
-    insert into idempotency_keys (scope, key, body_hash, request_id) select $16, $17, $18, id from r
-  )` : ''}
-  select id::text as id, status from r`;
-
-const SUBMIT_PLAIN = submitSql(false);
-const SUBMIT_IDEMPOTENT = submitSql(true);
+    insert into outbox (topic, payload, request_id) select 'request.submitted', jsonb_build_object('requestId', id), trace_id from x
+  ), k as (
+    insert into idempotency_keys (scope, key, body_hash, request_id) select idem_scope, idem_key, body_hash, id from x where idem_key is not null
+  )
+  select count(*)::int as n from r`.replace(/\s+/g, ' ').trim(); // postgres.js keys prepared statements by the text, hashed on every call
 
 /** Requests filed by member states: intake, visibility, lifecycle and the state's feedback. */
 export function createRequestsService(deps: { db: Db; query: Query; reference: ReferenceService }) {
   const { db } = deps;
+  const intake = createWriteBatcher<NewRequest>(async (rows) => { await deps.query(SUBMIT, [JSON.stringify(rows)]); });
 
   async function validateAreas(codes: string[] | undefined) {
     if (!codes?.length) return;
@@ -140,19 +152,19 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
         const earlier = await replay(scope, idempotencyKey, bodyHash);
         if (earlier) return earlier;
       }
-      const text = `${body.title}\n${body.description}`;
-      const language = body.language ?? detectLanguage(text);
+      const language = body.language ?? detectLanguage(`${body.title}\n${body.description}`);
       const confidentiality = body.confidentiality ?? 'task_force';
+      const id = randomUUID();
       try {
-        const params: unknown[] = [
-          p.memberState, body.title, body.description, language, !body.language,
-          uniq(body.thematicAreas ?? []), uniq(body.modalities ?? []),
-          body.urgency ?? 'normal', confidentiality, body.consentToShare ?? true, p.keyId, actorLabel(p), p.role,
-          JSON.stringify({ after: { status: 'submitted', language, confidentiality } }), p.requestId ?? null,
-        ];
-        if (idempotencyKey) params.push(scope, idempotencyKey, bodyHash);
-        const rows = await deps.query<{ id: string; status: string }>(idempotencyKey ? SUBMIT_IDEMPOTENT : SUBMIT_PLAIN, params);
-        return { id: rows[0].id, status: rows[0].status, replayed: false };
+        await intake.write({
+          id, member_state: p.memberState, title: body.title, description: body.description, language, language_detected: !body.language,
+          thematic_areas: uniq(body.thematicAreas ?? []), modalities: uniq(body.modalities ?? []),
+          urgency: body.urgency ?? 'normal', confidentiality, consent_to_share: body.consentToShare ?? true,
+          created_by_key: p.keyId, actor: actorLabel(p), actor_role: p.role,
+          summary: { after: { status: 'submitted', language, confidentiality } }, trace_id: p.requestId ?? null,
+          idem_scope: idempotencyKey ? scope : null, idem_key: idempotencyKey ?? null, body_hash: idempotencyKey ? bodyHash : null,
+        });
+        return { id, status: 'submitted', replayed: false };
       } catch (err) {
         // Two submissions with the same key raced: the loser answers like a replay.
         if (idempotencyKey && isUniqueViolation(err)) {

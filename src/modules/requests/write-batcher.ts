@@ -1,0 +1,60 @@
+/**
+ * Writes that arrive together are committed together: one statement, one transaction, one WAL
+ * flush for a batch instead of one each ("natural batching": no timer, no added wait). An item goes
+ * out at once when fewer than `maxInFlight` batches are running; otherwise it waits for the next
+ * batch, which takes everything that queued meanwhile (up to `maxBatch`). So a lone request is
+ * written alone and immediately, and under load batches grow with the queue.
+ *
+ * Each caller's promise settles only after its batch has committed (or failed). A batch that fails
+ * on its data (SQLSTATE class 22 or 23: one bad row, a duplicate key) is retried one item at a time,
+ * so one item's problem never fails the others; any other error (the database is down) fails the
+ * whole batch at once.
+ */
+export interface WriteBatcher<T> {
+  write(item: T): Promise<void>;
+}
+
+export function createWriteBatcher<T>(commit: (items: T[]) => Promise<void>, opts: { maxInFlight?: number; maxBatch?: number } = {}): WriteBatcher<T> {
+  const maxInFlight = opts.maxInFlight ?? 4;
+  const maxBatch = opts.maxBatch ?? 100;
+  const queue: Array<{ item: T; resolve: () => void; reject: (err: unknown) => void }> = [];
+  let inFlight = 0;
+
+  function pump(): void {
+    while (inFlight < maxInFlight && queue.length) {
+      const batch = queue.splice(0, maxBatch);
+      inFlight++;
+      run(batch).finally(() => { inFlight--; pump(); });
+    }
+  }
+
+  async function run(batch: typeof queue): Promise<void> {
+    try {
+      await commit(batch.map((b) => b.item));
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      if (batch.length === 1 || !isDataError(err)) {
+        for (const b of batch) b.reject(err);
+        return;
+      }
+      for (const b of batch) {
+        try { await commit([b.item]); b.resolve(); } catch (e) { b.reject(e); }
+      }
+    }
+  }
+
+  return {
+    write(item: T): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        pump();
+      });
+    },
+  };
+}
+
+function isDataError(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : '';
+  return /^(22|23)[0-9A-Z]{3}$/.test(code);
+}
