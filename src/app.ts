@@ -20,7 +20,7 @@ import { responseSerializer } from './plugins/response-serializer.js';
 import security from './plugins/security.plugin.js';
 import swagger from './plugins/swagger.plugin.js';
 import type { QueueDriver } from './queue/queue.driver.js';
-import { webPlugin } from './web/web.plugin.js';
+import { notFoundPage, webPlugin } from './web/web.plugin.js';
 import { createServices, type Services } from './services.js';
 
 /** What the app is built from; tests pass their own. */
@@ -68,7 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // 1. external and cross-cutting plugins
-  await app.register(errorHandler);
+  await app.register(errorHandler, { htmlNotFound: notFoundPage });
   await app.register(security, { perMinute: deps.config.RATE_LIMIT_PER_MINUTE, redis: deps.redis });
   await app.register(swagger);
   await app.register(authPlugin, { keys: services.admin.keyLookup, adminKey: deps.config.ADMIN_API_KEY });

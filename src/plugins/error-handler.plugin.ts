@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorDetail } from '../errors.js';
@@ -15,8 +15,12 @@ function isDbUnavailable(err: unknown): boolean {
 }
 
 /** Renders every 4xx/5xx in the contract's error shape; 5xx messages are never leaked. */
-export default fp(async function errorHandler(app: FastifyInstance) {
+export default fp(async function errorHandler(app: FastifyInstance, opts: { htmlNotFound?: (req: FastifyRequest, reply: FastifyReply) => unknown }) {
   app.setNotFoundHandler((req, reply) => {
+    // A browser asking for a page that does not exist gets the web interface's 404 page; API clients get the error shape.
+    if (opts.htmlNotFound && req.method === 'GET' && String(req.headers.accept ?? '').includes('text/html') && !/^\/(v1|health|metrics|docs)(\/|$|\?)/.test(req.url)) {
+      return opts.htmlNotFound(req, reply);
+    }
     reply.code(404).send(body('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`));
   });
 

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { sendPage, WebError, type WebContext } from './context.js';
 import { html } from './html.js';
@@ -36,12 +36,23 @@ export const cookieOptions = (req: FastifyRequest, maxAge?: number) => ({
 function pickLang(req: FastifyRequest): { lang: UiLang; fromQuery: boolean } {
   const q = (req.query as Record<string, unknown> | undefined)?.lang;
   if (isUiLang(q)) return { lang: q, fromQuery: true };
-  const c = req.cookies?.[LANG_COOKIE];
+  // Outside this plugin's scope (the 404 page) cookies are not parsed: read the language cookie from the header.
+  const c = req.cookies ? req.cookies[LANG_COOKIE] : new RegExp(`(?:^|;\\s*)${LANG_COOKIE}=([a-z]{2})`).exec(String(req.headers.cookie ?? ''))?.[1];
   if (isUiLang(c)) return { lang: c, fromQuery: false };
   return { lang: fromAcceptLanguage(req.headers['accept-language']) ?? 'en', fromQuery: false };
 }
 
 const wantsJson = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('application/json') && !String(req.headers.accept ?? '').includes('text/html');
+
+/** The page a browser gets for a path that is neither a page nor an API route (the API's own 404 stays JSON). */
+export function notFoundPage(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const i = i18n(pickLang(req).lang);
+  const ctx: WebContext = { i, principal: null, apiKey: null, csrf: '', path: '/' };
+  return sendPage(req, reply, page(ctx, {
+    title: i.t('error.title'),
+    body: html`<h1>${i.t('error.title')}</h1><p>${i.t('error.notFound')}</p><p><a href="/">${i.t('error.back')}</a></p>`,
+  }), 404);
+}
 
 /**
  * The web interface: server-rendered pages in the six UN languages over the same services as the API.

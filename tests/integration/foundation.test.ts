@@ -58,6 +58,21 @@ for (const mode of [{ db: 'postgres', queue: 'bullmq' }, { db: 'pglite', queue: 
       expect(unauth.body.error.code).toBe('unauthorized');
     });
 
+    it('gives a browser an HTML 404 page in its language, and API clients the error shape', async () => {
+      const page = await t.call({ method: 'GET', url: '/no-such-page', headers: { accept: 'text/html,application/xhtml+xml', cookie: 'od_lang=fr' } });
+      expect(page.status).toBe(404);
+      expect(String(page.headers['content-type'])).toContain('text/html');
+      expect(String(page.body)).toContain('<html lang="fr"');
+      expect(String(page.body)).toContain('Cette page ou cet élément n’existe pas');
+      const ar = await t.call({ method: 'GET', url: '/no-such-page', headers: { accept: 'text/html', 'accept-language': 'ar' } });
+      expect(String(ar.body)).toContain('dir="rtl"');
+      for (const url of ['/v1/nothing-here', '/no-such-page']) {
+        const api = await t.call({ method: 'GET', url, headers: url.startsWith('/v1') ? { accept: 'text/html' } : {} });
+        expect(api.status).toBe(404);
+        expect(api.body.error.code).toBe('not_found');
+      }
+    });
+
     it('times every route for /metrics, feature modules included', async () => {
       await t.call({ method: 'GET', url: '/v1/reference/entities' });
       await t.call({ method: 'GET', url: '/v1/requests', key: 'not-a-real-key-at-all-0000' });

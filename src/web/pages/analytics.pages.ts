@@ -28,7 +28,7 @@ export function analyticsPages(app: FastifyInstance, _deps: WebDeps): void {
         ],
       },
       byRegion: {
-        labels: regions.map((r) => r.name ?? r.region),
+        labels: regions.map((r) => names.region(r.region, r.name)),
         series: [
           { label: i.t('an.needs'), data: regions.map((r) => r.openNeeds) },
           { label: i.t('an.requests'), data: regions.map((r) => r.openRequests) },
@@ -58,7 +58,7 @@ export function analyticsPages(app: FastifyInstance, _deps: WebDeps): void {
           <div class="chart"><canvas id="chart-region" role="img" aria-label="${i.t('an.byRegion')}"></canvas></div>
           <details><summary>${i.t('an.table')}</summary>
             <table class="data"><thead><tr><th scope="col">${i.t('review.region')}</th><th scope="col">${i.t('an.needs')}</th><th scope="col">${i.t('an.requests')}</th><th scope="col">${i.t('an.offerings')}</th><th scope="col">${i.t('an.gap')}</th></tr></thead>
-            <tbody>${regions.map((r) => html`<tr><th scope="row">${r.name ?? r.region} <span class="muted">${r.region}</span></th><td class="num">${r.openNeeds}</td><td class="num">${r.openRequests}</td><td class="num">${r.supply}</td><td class="num${gap(r) > 0 ? ' gap' : ''}">${gap(r)}</td></tr>`)}</tbody></table>
+            <tbody>${regions.map((r) => html`<tr><th scope="row">${names.region(r.region, r.name)} <span class="muted">${r.region}</span></th><td class="num">${r.openNeeds}</td><td class="num">${r.openRequests}</td><td class="num">${r.supply}</td><td class="num${gap(r) > 0 ? ' gap' : ''}">${gap(r)}</td></tr>`)}</tbody></table>
           </details>
         </section>
         <section class="card" aria-labelledby="h-time">

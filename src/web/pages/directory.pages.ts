@@ -54,7 +54,7 @@ export function directoryPages(app: FastifyInstance, _deps: WebDeps): void {
             ${o.thematicAreas.length ? html`<dt>${i.t('col.areas')}</dt><dd>${areaList(names, o.thematicAreas)}</dd>` : ''}
             ${o.modalities.length ? html`<dt>${i.t('dir.modality')}</dt><dd>${o.modalities.map((m) => i.tx('mod', m)).join(', ')}</dd>` : ''}
             <dt>${i.t('col.languages')}</dt><dd>${o.languages.map((l) => i.language(l)).join(', ')}</dd>
-            <dt>${i.t('dir.eligible', { where: '' }).replace(/[:：]\s*$/, '')}</dt><dd>${o.eligibility.worldwide ? i.t('dir.worldwide') : [...o.eligibility.regions, ...o.eligibility.countries.map((c) => names.state(c))].join(', ')}</dd>
+            <dt>${i.t('dir.eligible', { where: '' }).replace(/[:：]\s*$/, '')}</dt><dd>${o.eligibility.worldwide ? i.t('dir.worldwide') : [...o.eligibility.regions.map((r) => names.region(r)), ...o.eligibility.countries.map((c) => names.state(c))].join(', ')}</dd>
             ${o.availableFrom || o.availableUntil ? html`<dt>${i.t('off.field.from')}</dt><dd>${i.date(o.availableFrom) || '…'} – ${i.date(o.availableUntil) || '…'}</dd>` : ''}
           </dl></li>`)}</ol>`}
         <nav class="pager" aria-label="pagination">
