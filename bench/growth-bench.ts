@@ -7,7 +7,7 @@ import type { Lang, StateGeo, ThematicAreaRef } from '../src/matching/types.js';
 import { generator } from './matching-bench.js';
 
 export interface GrowthRow { offerings: number; oursMedianMs: number; oursP95Ms: number; naiveMedianMs: number; naiveP95Ms: number }
-export interface OpenRequestsRow { openRequests: number; medianMs: number; p95Ms: number }
+export interface OpenRequestsRow { openRequests: number; firstJobMs: number; medianMs: number; p95Ms: number }
 
 const q = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 100) / 100; };
 
@@ -59,7 +59,8 @@ export function runOpenRequestsBench(counts = [0, 10, 100, 1000], catalogue = 10
       matcher.matchRequest({ ...r, memberState: 'KEN' }, { now, openRequests: open });
       times.push(performance.now() - t);
     }
-    return { openRequests: n, medianMs: q(times, 0.5), p95Ms: q(times, 0.95) };
+    // The first job analyses the open requests' text; later jobs reuse it (as a worker does, job after job).
+    return { openRequests: n, firstJobMs: times[0], medianMs: q(times, 0.5), p95Ms: q(times, 0.95) };
   });
 }
 

@@ -92,6 +92,20 @@ export function createMatcher(config: MatcherConfig): Matcher {
     return { lang, profile, areas: combineAreas(r.thematicAreas, profile.inferred, known) };
   };
 
+  // The text analysis of a state's other open requests and of its needs depends only on their text
+  // (not on the index), and the same ones come back job after job for duplicate detection and need
+  // linking: keep it, keyed by id and checked against the text, so a changed text is analysed again.
+  const analysed = new Map<string, { text: string; result: ReturnType<typeof requestProfile> }>();
+  const memo = (id: string, text: string, compute: () => ReturnType<typeof requestProfile>) => {
+    const hit = analysed.get(id);
+    if (hit && hit.text === text) return hit.result;
+    const result = compute();
+    analysed.delete(id);
+    analysed.set(id, { text, result });
+    if (analysed.size > 20_000) analysed.delete(analysed.keys().next().value!);
+    return result;
+  };
+
   const topic = (id: string, memberState: string, lang: Lang, profile: TextProfile, areas: AreaScore[]): TopicProfile => ({
     id,
     memberState,
@@ -102,13 +116,16 @@ export function createMatcher(config: MatcherConfig): Matcher {
   });
 
   const needTopic = (n: MatchableNeed): TopicProfile => {
-    const lang = detectLanguage(n.description);
-    const profile = profileText(tagger, '', n.description, lang);
-    return topic(n.id, n.memberState, lang, profile, combineAreas(n.thematicAreas, profile.inferred, known));
+    const p = memo(`need:${n.id}`, `${n.thematicAreas.join(',')}\u0000${n.description}`, () => {
+      const lang = detectLanguage(n.description);
+      const profile = profileText(tagger, '', n.description, lang);
+      return { lang, profile, areas: combineAreas(n.thematicAreas, profile.inferred, known) };
+    });
+    return topic(n.id, n.memberState, p.lang, p.profile, p.areas);
   };
 
   const openTopic = (o: OpenRequestRef): TopicProfile => {
-    const p = requestProfile(o);
+    const p = memo(`request:${o.id}`, `${o.language ?? ''}\u0000${o.thematicAreas.join(',')}\u0000${o.title}\u0000${o.description}`, () => requestProfile(o));
     return topic(o.id, o.memberState, p.lang, p.profile, p.areas);
   };
 

@@ -222,4 +222,15 @@ describe('needs and duplicates', () => {
     expect(fiu.possibleDuplicates.map((d) => d.requestId)).not.toContain('r-npo');
     expect(fiu.possibleDuplicates.map((d) => d.requestId)).not.toContain('r-ken');
   });
+
+  it('analyses an open request again when its text changes (the analysis is kept per id and text)', () => {
+    const m = build();
+    const fiu = request({ title: 'FIU analysts: terrorist financing training', description: 'We need training for financial intelligence unit analysts handling suspicious transaction reports.' });
+    expect(m.matchRequest(fiu, { now: NOW, openRequests: open }).possibleDuplicates.map((d) => d.requestId)).toEqual(['r-old']);
+    // The same id, now about ports: no longer a duplicate of an FIU request...
+    const edited = open.map((o) => (o.id === 'r-old' ? { ...o, title: 'ISPS Code drills', description: 'Port facility security officers need drills.' } : o));
+    expect(m.matchRequest(fiu, { now: NOW, openRequests: edited }).possibleDuplicates.map((d) => d.requestId)).toEqual([]);
+    // ...and back again.
+    expect(m.matchRequest(fiu, { now: NOW, openRequests: open }).possibleDuplicates.map((d) => d.requestId)).toEqual(['r-old']);
+  });
 });
