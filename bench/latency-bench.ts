@@ -13,7 +13,9 @@ const TOPICS = [
 
 function child(script: string, args: string[], env: Record<string, string>): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const c = fork(script, args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // BENCH_CPU_PROF_DIR=<dir> writes a CPU profile of each child (the API and the worker) when it exits.
+    const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+    const c = fork(script, args, { execArgv: ['--import', 'tsx', ...prof], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const t = setTimeout(() => resolve(c), 8000);
     c.once('message', () => { clearTimeout(t); resolve(c); });
     c.once('exit', (code) => { clearTimeout(t); reject(new Error(`${script} exited with ${code}`)); });
