@@ -65,6 +65,6 @@ if (want('matching')) {
   const open = runOpenRequestsBench();
   out.push('## How cost grows with a state\'s open requests', '', 'Duplicate detection compares a new request with the same state\'s open requests; 10,000 offerings. The text analysis of each open request is kept by the engine (keyed by id, checked against the text), so the first job pays it and later jobs reuse it, as in a worker that sees the same open requests job after job.', '', table(open as unknown as Record<string, unknown>[]), '');
 }
-writeFileSync(only.length ? `docs/benchmarks-${only.join('-')}.md` : 'docs/benchmarks.md', `${out.join('\n')}\n`);
+writeFileSync(only.length ? `docs/benchmarks-${only.join('-')}.md` /* a partial run: not committed (.gitignore) */ : 'docs/benchmarks.md', `${out.join('\n')}\n`);
 console.log(out.join('\n'));
 process.exit(0);
