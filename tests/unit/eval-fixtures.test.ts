@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isEligible, unavailableReason } from '../../src/matching/filters.js';
+import type { StateGeo } from '../../src/matching/types.js';
+import { CreateOfferingBody } from '../../src/modules/offerings/offerings.schemas.js';
+import { CreateRequestBody } from '../../src/modules/requests/requests.schemas.js';
+
+// The labelled sets behind `npm run eval` follow conventions (tests/fixtures/eval/README.md) that
+// can be checked without the engine: bodies the API accepts, labels that point at real things, and
+// expected offerings that are in the main area, available at "now" and eligible for the state.
+const read = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../fixtures/eval/${f}`, import.meta.url), 'utf8')) as T;
+const ref = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../../db/reference/${f}`, import.meta.url), 'utf8')) as T;
+
+interface Offering { key: string; provider: string; lastConfirmedDaysAgo?: number; closed?: boolean; expectedAreas: string[]; body: Record<string, unknown> & { eligibility?: { regions?: string[]; countries?: string[] }; availableFrom?: string; availableUntil?: string } }
+interface Request { key: string; memberState: string; body: Record<string, unknown>; expected: { area: string; entity: string; offerings: string[]; duplicateOf?: string } }
+
+const NOW = new Date('2026-11-29T00:00:00Z');
+const offerings = read<Offering[]>('offerings.json');
+const providers = read<Array<{ key: string; entity?: string | null }>>('providers.json');
+const areas = ref<Array<{ code: string; entities: string[] }>>('thematic-areas.json');
+const states = new Map(ref<Array<{ iso3: string; region: string; subRegion: string; intermediateRegion: string | null }>>('member-states.json')
+  .map((s) => [s.iso3, { iso3: s.iso3, region: s.region, subRegion: s.subRegion, intermediateRegion: s.intermediateRegion } satisfies StateGeo]));
+const byKey = new Map(offerings.map((o) => [o.key, o]));
+const providerEntity = new Map(providers.map((p) => [p.key, p.entity ?? null]));
+const areaEntities = new Map(areas.map((a) => [a.code, a.entities]));
+
+const proposable = (o: Offering, state: StateGeo) => isEligible({ eligibility: { regions: o.body.eligibility?.regions ?? [], countries: o.body.eligibility?.countries ?? [] } }, state)
+  && unavailableReason({
+    status: o.closed ? 'closed' : 'open',
+    availableFrom: o.body.availableFrom ? new Date(o.body.availableFrom) : null,
+    availableUntil: o.body.availableUntil ? new Date(o.body.availableUntil) : null,
+    lastConfirmedAt: new Date(NOW.getTime() - (o.lastConfirmedDaysAgo ?? 30) * 86_400_000),
+  }, NOW) === null;
+
+describe('eval fixtures', () => {
+  it('offerings are valid create bodies with a known provider and main area', () => {
+    for (const o of offerings) {
+      expect(CreateOfferingBody.safeParse(o.body).success, o.key).toBe(true);
+      expect(providerEntity.has(o.provider), o.key).toBe(true);
+      expect(areaEntities.has(o.expectedAreas[0]), o.key).toBe(true);
+    }
+  });
+
+  for (const file of ['requests.json', 'holdout-requests.json']) {
+    describe(file, () => {
+      const requests = read<Request[]>(file);
+      it('has unique keys, valid bodies and known states, areas and entities', () => {
+        expect(new Set(requests.map((r) => r.key)).size).toBe(requests.length);
+        for (const r of requests) {
+          expect(CreateRequestBody.safeParse(r.body).success, r.key).toBe(true);
+          expect(states.has(r.memberState), r.key).toBe(true);
+          expect(areaEntities.get(r.expected.area), r.key).toContain(r.expected.entity);
+        }
+      });
+
+      it('expects exactly the proposable offerings of the main area, and routes by the rule', () => {
+        for (const r of requests) {
+          const state = states.get(r.memberState)!;
+          const inArea = offerings.filter((o) => o.expectedAreas[0] === r.expected.area && proposable(o, state)).map((o) => o.key);
+          expect([...r.expected.offerings].sort(), r.key).toEqual(inArea.sort());
+          // The area's first entity, unless the top expected offering comes from another entity of the area.
+          const topEntity = r.expected.offerings[0] ? providerEntity.get(byKey.get(r.expected.offerings[0])!.provider) : null;
+          const listed = areaEntities.get(r.expected.area)!;
+          expect(r.expected.entity, r.key).toBe(topEntity && listed.includes(topEntity) ? topEntity : listed[0]);
+        }
+      });
+    });
+  }
+});
