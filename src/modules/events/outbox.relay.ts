@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { outbox } from '../../../db/schema/index.js';
 import { jobIdFor, type JobData, type JobName } from '../../queue/jobs.js';
@@ -38,7 +38,7 @@ export function createOutboxRelay(deps: { db: Db; queue: QueueDriver; routers: E
     return deps.db.transaction(async (tx) => {
       const rows = await tx.select().from(outbox).where(isNull(outbox.publishedAt))
         .orderBy(asc(outbox.createdAt)).limit(batch).for('update', { skipLocked: true });
-      let done = 0;
+      const published: string[] = [];
       for (const row of rows) {
         try {
           for (const r of deps.routers) {
@@ -53,10 +53,11 @@ export function createOutboxRelay(deps: { db: Db; queue: QueueDriver; routers: E
           deps.log.warn({ event: row.id, topic: row.topic, err: message }, 'outbox relay could not enqueue; will retry');
           break;
         }
-        await tx.update(outbox).set({ publishedAt: new Date() }).where(and(eq(outbox.id, row.id), isNull(outbox.publishedAt)));
-        done++;
+        published.push(row.id);
       }
-      return done;
+      // One update for the batch (same transaction, so no different from marking each row as it goes).
+      if (published.length) await tx.update(outbox).set({ publishedAt: new Date() }).where(and(inArray(outbox.id, published), isNull(outbox.publishedAt)));
+      return published.length;
     });
   }
 
