@@ -20,3 +20,18 @@ export const forbidden = (message = 'This key is not allowed to do that.') => ne
 export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const unavailable = (message: string) => new AppError(503, 'service_unavailable', message);
+
+/** PostgreSQL's error code (SQLSTATE) on a driver error or its cause, else ''. */
+export function sqlState(err: unknown): string {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : '';
+  return /^[0-9A-Z]{5}$/.test(code) ? code : '';
+}
+
+/**
+ * Text PostgreSQL cannot store (a NUL character: 22021, or its escape in JSON: 22P05) is the
+ * caller's input, answered 400 wherever it slipped past a schema.
+ */
+export const unstorableText = (err: unknown) => (['22021', '22P05'].includes(sqlState(err))
+  ? badRequest('The text contains a character that cannot be stored (NUL).', [{ path: 'body', message: 'must not contain the NUL character' }])
+  : null);

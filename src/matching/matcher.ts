@@ -95,14 +95,21 @@ export function createMatcher(config: MatcherConfig): Matcher {
   // The text analysis of a state's other open requests and of its needs depends only on their text
   // (not on the index), and the same ones come back job after job for duplicate detection and need
   // linking: keep it, keyed by id and checked against the text, so a changed text is analysed again.
+  // Bounded by the text it holds (about 8 M characters), oldest out first.
   const analysed = new Map<string, { text: string; result: ReturnType<typeof requestProfile> }>();
+  let heldChars = 0;
   const memo = (id: string, text: string, compute: () => ReturnType<typeof requestProfile>) => {
     const hit = analysed.get(id);
     if (hit && hit.text === text) return hit.result;
     const result = compute();
-    analysed.delete(id);
+    if (hit) { analysed.delete(id); heldChars -= hit.text.length; }
     analysed.set(id, { text, result });
-    if (analysed.size > 20_000) analysed.delete(analysed.keys().next().value!);
+    heldChars += text.length;
+    for (const [oldest, entry] of analysed) {
+      if (heldChars <= 8_000_000 || oldest === id) break;
+      analysed.delete(oldest);
+      heldChars -= entry.text.length;
+    }
     return result;
   };
 

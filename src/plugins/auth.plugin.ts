@@ -40,6 +40,25 @@ export function generateApiKey(): { key: string; hash: string; prefix: string } 
 
 export const hashApiKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 
+const DIGEST = Symbol('keyDigest');
+type WithDigest = FastifyRequest & { [DIGEST]?: { header: string; digest: string | null } };
+
+/**
+ * The SHA-256 of the request's bearer key (null without a well-formed one), computed once per
+ * request and shared by the rate limit and auth, so that neither keeps raw keys in memory.
+ * Recomputed if the header changes (the web interface sets it from the session cookie).
+ */
+export function keyDigest(req: FastifyRequest): string | null {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const memo = (req as WithDigest)[DIGEST];
+  if (memo && memo.header === header) return memo.digest;
+  const match = /^Bearer\s+(\S{16,512})$/i.exec(header);
+  const digest = match ? hashApiKey(match[1]) : null;
+  (req as WithDigest)[DIGEST] = { header, digest };
+  return digest;
+}
+
 const CACHE_MS = 5_000;
 const ADMIN: Principal = Object.freeze({ keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'ADMIN_API_KEY' });
 const TOUCH_EVERY_MS = 60_000;
@@ -47,23 +66,24 @@ const TOUCH_EVERY_MS = 60_000;
 /** Bearer-key authentication and role checks; `requireRole` is the onRequest hook routes use, so auth comes before body validation. */
 export default fp(async function auth(app: FastifyInstance, opts: { keys: KeyLookup; adminKey?: string }) {
   const adminHash = opts.adminKey ? Buffer.from(hashApiKey(opts.adminKey), 'hex') : null;
+  // Both keyed by the key's digest: no raw key is kept.
   const cache = new Map<string, { p: Principal | null; until: number }>();
   /** Lookups in flight, so a key whose cache entry just expired is looked up once, not by every concurrent request. */
   const inFlight = new Map<string, Promise<Principal | null>>();
   const touched = new Map<string, number>();
+  /** Bumped by forgetKeyCache, so a lookup that started before a revocation does not refill the cache. */
+  let generation = 0;
 
   /** The principal a key stands for: the admin key (compared in constant time) or a stored, unrevoked key. */
-  async function lookup(key: string): Promise<Principal | null> {
-    const hash = hashApiKey(key);
-    if (adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) return ADMIN;
-    return opts.keys.findActiveByHash(hash);
+  async function lookup(digest: string): Promise<Principal | null> {
+    if (adminHash && timingSafeEqual(Buffer.from(digest, 'hex'), adminHash)) return ADMIN;
+    return opts.keys.findActiveByHash(digest);
   }
 
-  const bearer = (req: FastifyRequest) => {
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S{16,512})$/i.exec(header) : null;
-    if (!match) throw unauthorized();
-    return match[1];
+  const digestOf = (req: FastifyRequest) => {
+    const digest = keyDigest(req);
+    if (!digest) throw unauthorized();
+    return digest;
   };
 
   /** Sets req.principal from a cache entry; throws 401 for an unknown or revoked key. */
@@ -82,22 +102,24 @@ export default fp(async function auth(app: FastifyInstance, opts: { keys: KeyLoo
   function authenticateCached(req: FastifyRequest): Principal | undefined {
     if (req.principal) return req.principal;
     const now = Date.now();
-    // Cached by the key itself (in this process's memory only), so a repeat caller costs no hash.
-    const entry = cache.get(bearer(req));
+    const entry = cache.get(digestOf(req));
     return entry && entry.until >= now ? accept(req, entry.p, now) : undefined;
   }
 
   async function authenticate(req: FastifyRequest): Promise<Principal> {
     const cached = authenticateCached(req);
     if (cached) return cached;
-    const key = bearer(req);
+    const key = digestOf(req);
     let pending = inFlight.get(key);
     if (!pending) {
+      const started = generation;
       pending = lookup(key).then((p) => {
-        cache.set(key, { p, until: Date.now() + CACHE_MS });
-        if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
+        if (started === generation) {
+          cache.set(key, { p, until: Date.now() + CACHE_MS });
+          if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
+        }
         return p;
-      }).finally(() => inFlight.delete(key));
+      }).finally(() => { if (inFlight.get(key) === pending) inFlight.delete(key); });
       inFlight.set(key, pending);
     }
     return accept(req, await pending, Date.now());
@@ -116,7 +138,7 @@ export default fp(async function auth(app: FastifyInstance, opts: { keys: KeyLoo
     };
   });
   /** Forgets cached lookups (after a revocation in this process). */
-  app.decorate('forgetKeyCache', () => cache.clear());
+  app.decorate('forgetKeyCache', () => { generation++; cache.clear(); inFlight.clear(); });
 }, { name: 'auth' });
 
 declare module 'fastify' {

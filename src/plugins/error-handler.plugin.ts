@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, type ErrorDetail } from '../errors.js';
+import { AppError, unstorableText, type ErrorDetail } from '../errors.js';
+import { isApiPath } from './security.plugin.js';
 
 const body = (code: string, message: string, details: ErrorDetail[] = []) => ({ error: { code, message, details } });
 
@@ -18,13 +19,14 @@ function isDbUnavailable(err: unknown): boolean {
 export default fp(async function errorHandler(app: FastifyInstance, opts: { htmlNotFound?: (req: FastifyRequest, reply: FastifyReply) => unknown }) {
   app.setNotFoundHandler((req, reply) => {
     // A browser asking for a page that does not exist gets the web interface's 404 page; API clients get the error shape.
-    if (opts.htmlNotFound && req.method === 'GET' && String(req.headers.accept ?? '').includes('text/html') && !/^\/(v1|health|metrics|docs)(\/|$|\?)/.test(req.url)) {
+    if (opts.htmlNotFound && req.method === 'GET' && String(req.headers.accept ?? '').includes('text/html') && !isApiPath(req.url)) {
       return opts.htmlNotFound(req, reply);
     }
     reply.code(404).send(body('not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`));
   });
 
-  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError | AppError | Error, req, reply) => {
+    const err = unstorableText(thrown) ?? thrown;
     if (err instanceof AppError) {
       return reply.code(err.statusCode).send(body(err.code, err.message, err.details));
     }
@@ -53,9 +55,6 @@ export default fp(async function errorHandler(app: FastifyInstance, opts: { html
     }
     if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
       return reply.code(400).send(body('validation_failed', 'The body is not valid JSON.', [{ path: 'body', message: err.message }]));
-    }
-    if (fe.statusCode === 429) {
-      return reply.code(429).send(body('rate_limited', err.message || 'Too many requests.'));
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send(body(String(fe.code ?? 'bad_request').toLowerCase(), err.message));

@@ -51,9 +51,11 @@ interface Entry {
  * `flushMs`, and each batch brings back the total the other processes added. Any other hit (the
  * first after a quiet spell, or one near the limit) goes to Redis and is decided on the shared
  * total, as a per-request Redis limiter would. So a busy key costs one Redis call per `flushMs`
- * instead of one per request; the limit is exact within a process, and across processes it can be
- * exceeded only by hits taken on a view at most a few `flushMs` old while still below
- * `localShare`. When Redis fails, each process keeps limiting on its own counts.
+ * instead of one per request. The limit is exact within a process; across processes it can be
+ * exceeded by the hits the others took, unseen, while deciding locally: at most what each other
+ * process takes in a few `flushMs`, and never more than `localShare` of the limit per process
+ * ((N − 1) × localShare × max in the worst case of N processes all bursting at once from a stale
+ * view). When Redis fails, each process keeps limiting on its own counts.
  */
 export class RateLimiter {
   private readonly entries = new Map<string, Entry>();
@@ -117,7 +119,8 @@ export class RateLimiter {
       return this.decide(total, resetMs);
     } catch (err) {
       this.onError(err);
-      e.pending += add;
+      // A call that timed out may still have been applied: count it once, not again.
+      if (!(err instanceof RedisTimeout)) e.pending += add;
       return this.decide(Math.max(e.local, e.shared + e.pending), resetMs);
     }
   }
@@ -127,14 +130,17 @@ export class RateLimiter {
   }
 
   private async incr(redisKey: string, by: number, window: number): Promise<number> {
+    const res = await this.bounded(this.redis!.multi().incrby(redisKey, by).pexpireat(redisKey, (window + 1) * this.windowMs + 1_000).exec());
+    const [err, total] = res![0];
+    if (err) throw err;
+    return Number(total);
+  }
+
+  /** A Redis call that gives up after timeoutMs (the command itself is not cancelled: it may still apply). */
+  private async bounded<T>(call: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('rate-limit Redis call timed out')), this.timeoutMs); });
-    try {
-      const res = await Promise.race([this.redis!.multi().incrby(redisKey, by).pexpireat(redisKey, (window + 1) * this.windowMs + 1_000).exec(), timeout]);
-      const [err, total] = res![0];
-      if (err) throw err;
-      return Number(total);
-    } finally { clearTimeout(timer); }
+    const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new RedisTimeout()), this.timeoutMs); });
+    try { return await Promise.race([call, timeout]); } finally { clearTimeout(timer); }
   }
 
   private schedule(): void {
@@ -155,23 +161,25 @@ export class RateLimiter {
     const batch: Array<[Entry, number]> = [];
     for (const [key, e] of this.entries) {
       if (e.window < window) { this.entries.delete(key); continue; }
-      if (e.pending > 0) batch.push([e, e.pending]);
+      // Taken out now, as exact() does, so a near-limit hit meanwhile does not send them again.
+      if (e.pending > 0) { batch.push([e, e.pending]); e.pending = 0; }
     }
     if (!batch.length || !this.redis) return;
     const pipe = this.redis.pipeline();
     for (const [e, n] of batch) pipe.incrby(e.redisKey, n).pexpireat(e.redisKey, (e.window + 1) * this.windowMs + 1_000);
     try {
-      const res = await pipe.exec();
+      const res = await this.bounded(pipe.exec());
       batch.forEach(([e, n], i) => {
         const [err, total] = res![i * 2];
-        if (err) { this.onError(err); return; }
-        e.pending -= n;
+        if (err) { this.onError(err); e.pending += n; return; }
         e.shared = Math.max(e.shared, Number(total));
         e.syncedAt = this.now();
       });
     } catch (err) {
-      // Redis is down: the hits stay pending (and counted locally) until a later flush gets through.
       this.onError(err);
+      if (err instanceof RedisTimeout) return; // may have been applied: not sent twice
+      // Redis is down: the hits stay pending (and counted locally) until a later flush gets through.
+      for (const [e, n] of batch) e.pending += n;
       this.schedule();
     }
   }
@@ -181,6 +189,10 @@ export class RateLimiter {
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
     await this.flush().catch(() => {});
   }
+}
+
+class RedisTimeout extends Error {
+  constructor() { super('rate-limit Redis call timed out'); }
 }
 
 /** The key as stored in Redis: API keys are secrets, so only a digest leaves the process. */

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
+import { keyDigest } from './auth.plugin.js';
 import { RateLimiter, type RateDecision } from './rate-limiter.js';
 
 /** Headers for HTML pages and /docs: helmet's browser set, with our CSP. Computed once; they do not vary per request. */
@@ -30,7 +31,8 @@ export const API_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'referrer-policy': 'no-referrer',
 });
 
-const isApi = (url: string) => url.startsWith('/v1/') || url === '/v1' || url.startsWith('/health') || url === '/metrics';
+/** The JSON API's paths (everything else is a page, the docs or a static file). One definition for headers and 404s. */
+export const isApiPath = (url: string) => /^\/(v1|health|metrics)(\/|\?|$)/.test(url);
 
 /**
  * Security headers and a per-key rate limit (shared through Redis when there is one).
@@ -38,14 +40,23 @@ const isApi = (url: string) => url.startsWith('/v1/') || url === '/v1' || url.st
  * no promise and, far below the limit, no Redis round trip (see RateLimiter).
  */
 export default fp(async function security(app: FastifyInstance, opts: { perMinute: number; redis?: Redis }) {
+  // While Redis is away every near-limit hit fails over: say so once in a while, not per request.
+  let lastWarn = 0;
+  let failures = 0;
   const limiter = new RateLimiter({
     max: opts.perMinute, windowMs: 60_000, redis: opts.redis, prefix: 'onedoor-rl:',
-    onError: (err) => app.log.warn({ err: String(err) }, 'rate limit: Redis unavailable, limiting per process'),
+    onError: (err) => {
+      failures++;
+      if (Date.now() - lastWarn < 10_000) return;
+      app.log.warn({ err: String(err), failures }, 'rate limit: Redis unavailable, limiting per process');
+      lastWarn = Date.now();
+      failures = 0;
+    },
   });
   app.addHook('onClose', async () => { await limiter.close(); });
 
   app.addHook('onRequest', (req, reply, done) => {
-    reply.headers(isApi(req.url) ? API_HEADERS : PAGE_HEADERS);
+    reply.headers(isApiPath(req.url) ? API_HEADERS : PAGE_HEADERS);
     if (req.routeOptions.config?.rateLimit === false) return done();
     const decision = limiter.hit(rateKey(req));
     if (!(decision instanceof Promise)) return answer(reply, decision, done);
@@ -62,10 +73,10 @@ function answer(reply: FastifyReply, d: RateDecision, done: (err?: Error) => voi
   });
 }
 
-/** One budget per API key (by its bearer token, which never leaves the process), else per address. */
+/** One budget per API key (by its digest), else per address. */
 function rateKey(req: FastifyRequest): string {
-  const auth = req.headers.authorization;
-  return typeof auth === 'string' && auth.length > 10 && auth.length < 600 ? `key:${auth}` : `ip:${req.ip}`;
+  const digest = keyDigest(req);
+  return digest ? `key:${digest}` : `ip:${req.ip}`;
 }
 
 /** Runs helmet once against a stub response and keeps the headers it sets. */

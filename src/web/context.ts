@@ -59,7 +59,7 @@ export function namer(ref: ReferenceSnapshot, i: I18n) {
       const a = ref.areaByCode.get(code);
       return a ? (a.names[i.lang] || a.names.en || code) : code;
     },
-    /** An M49 region, sub-region or intermediate region by its UN name in the page's language (CLDR has all of them). */
+    /** An M49 region, sub-region or intermediate region by CLDR's name for it in the page's language (CLDR names all of them; some differ slightly from the UN's). */
     region: (m49: string, fallback?: string | null) => i.country(m49, fallback || m49),
     state: (iso3: string) => {
       const s = ref.stateByIso3.get(iso3);

@@ -6,7 +6,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { AppError, unstorableText } from '../errors.js';
 import { sendPage, WebError, type WebContext } from './context.js';
 import { html } from './html.js';
 import { fromAcceptLanguage, i18n, isUiLang, type MessageKey, type UiLang } from './i18n/index.js';
@@ -33,11 +33,13 @@ export const cookieOptions = (req: FastifyRequest, maxAge?: number) => ({
   path: '/', httpOnly: true, sameSite: 'lax' as const, secure: req.protocol === 'https', ...(maxAge ? { maxAge } : {}),
 });
 
+const LANG_COOKIE_RE = new RegExp(`(?:^|;\\s*)${LANG_COOKIE}=([a-z]{2})(?:;|$)`);
+
 function pickLang(req: FastifyRequest): { lang: UiLang; fromQuery: boolean } {
   const q = (req.query as Record<string, unknown> | undefined)?.lang;
   if (isUiLang(q)) return { lang: q, fromQuery: true };
   // Outside this plugin's scope (the 404 page) cookies are not parsed: read the language cookie from the header.
-  const c = req.cookies ? req.cookies[LANG_COOKIE] : new RegExp(`(?:^|;\\s*)${LANG_COOKIE}=([a-z]{2})`).exec(String(req.headers.cookie ?? ''))?.[1];
+  const c = req.cookies ? req.cookies[LANG_COOKIE] : LANG_COOKIE_RE.exec(String(req.headers.cookie ?? ''))?.[1];
   if (isUiLang(c)) return { lang: c, fromQuery: false };
   return { lang: fromAcceptLanguage(req.headers['accept-language']) ?? 'en', fromQuery: false };
 }
@@ -104,7 +106,8 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.setErrorHandler((err: FastifyError | AppError | WebError | Error, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError | AppError | WebError | Error, req, reply) => {
+    const err = unstorableText(thrown) ?? thrown;
     const ctx: WebContext = req.web ?? { i: i18n(pickLang(req).lang), principal: null, apiKey: null, csrf: '', path: '/' };
     let status = 500;
     let key: MessageKey = 'error.server';

@@ -250,6 +250,12 @@ describe('intake: requests, offerings, needs, roles', () => {
   });
 
   describe('needs', () => {
+    it('answers 400, not 500, for text the database cannot store in a field without its own check', async () => {
+      const res = await t.call({ method: 'POST', url: '/v1/needs', key: c.cted, payload: { memberState: 'SEN', description: 'Strengthen the FIU\u0000 reporting by banks is weak.', priority: 'high' } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'body', message: 'must not contain the NUL character' }] });
+    });
+
     it('CTED records a need (201 with inferred areas); states and providers cannot', async () => {
       const res = await t.call({ method: 'POST', url: '/v1/needs', key: c.cted, payload: { memberState: 'SEN', description: 'Strengthen the FIU: suspicious transaction reporting by banks is weak.', priority: 'high' } });
       expect(res.status).toBe(201);

@@ -102,6 +102,19 @@ describe('RateLimiter', () => {
     expect(await redis.pttl(keys[0])).toBeGreaterThan(0);
   });
 
+  it('counts each hit once in Redis when a flush and a near-limit hit overlap', async () => {
+    const prefix = `rl-test-${randomUUID()}:`;
+    const l = make({ redis, prefix, max: 10, localShare: 0.5, flushMs: 1_000 });
+    await settle(l.hit('key:t')); // asks Redis (no fresh view yet): 1
+    for (let i = 0; i < 3; i++) await settle(l.hit('key:t')); // local: pending 3
+    const flushing = l.flush(); // takes the 3 out
+    await settle(l.hit('key:t')); // local (5th ≤ localShare of 10)
+    await settle(l.hit('key:t')); // near the limit: sends its own hit and the 5th, not the 3 in flight
+    await flushing;
+    const keys = await redis.keys(`${prefix}*`);
+    expect(Number(await redis.get(keys[0]))).toBe(6);
+  });
+
   it('keeps limiting per process when Redis is unreachable, and says so', async () => {
     const dead = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
     const errors: unknown[] = [];

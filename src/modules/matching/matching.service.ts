@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import {
   auditEvents, matches, needs, offerings, outbox, providers, requestDuplicates, requestNeedLinks, requests, requestTransitions, routingDecisions,
@@ -40,9 +40,11 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       id: requests.id, memberState: requests.memberState, title: requests.title, description: requests.description,
       language: requests.language, thematicAreas: requests.thematicAreas,
     }).from(requests).where(and(
-      eq(requests.memberState, sql.placeholder('state')), ne(requests.id, sql.placeholder('id')),
+      eq(requests.memberState, sql.placeholder('state')),
       inArray(requests.status, [...OPEN_STATUSES]),
-      lte(requests.submittedAt, sql`${sql.placeholder('submittedAt')}::timestamptz`),
+      // Filed before this one (compared in the database, to the microsecond); at the same instant the
+      // smaller id counts as first, so of two requests one may flag the other, never both.
+      sql`(${requests.submittedAt}, ${requests.id}) < (select r.submitted_at, r.id from requests r where r.id = ${sql.placeholder('id')}::uuid)`,
     )).limit(200).prepare('match_open_requests'),
   };
 
@@ -85,7 +87,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     const [, stateNeeds, openReqs] = await Promise.all([
       syncIndex(),
       q.stateNeeds.execute({ state: req.memberState }),
-      q.openRequests.execute({ state: req.memberState, id: req.id, submittedAt: req.submittedAt.toISOString() }),
+      q.openRequests.execute({ state: req.memberState, id: req.id }),
     ]);
     const e = await getEngine();
     const input: MatchableRequest = {

@@ -4,7 +4,7 @@ import type { Db, Query } from '../../../db/client.js';
 import {
   idempotencyKeys, matches, requestDuplicates, requestNeedLinks, requests,
 } from '../../../db/schema/index.js';
-import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
+import { badRequest, conflict, forbidden, notFound, sqlState } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import { uniq } from '../common.schemas.js';
@@ -29,10 +29,7 @@ function canonicalHash(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(canon(body))).digest('hex');
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
-}
+const isUniqueViolation = (err: unknown) => sqlState(err) === '23505';
 
 /** One new request as the intake statement takes it (a row of its JSON input). */
 interface NewRequest {
@@ -46,7 +43,8 @@ interface NewRequest {
  * The hot path of the door: one statement (one round trip, one implicit transaction) writes, for
  * every request of a batch, the request, its first transition, the audit record, the outbox event
  * and the idempotency key — the same rows recordChange() writes elsewhere. Requests filed at the
- * same moment share it (see write-batcher.ts). Measured in docs/benchmarks.md.
+ * same moment share it (see write-batcher.ts), each with its own submitted_at (clock_timestamp(),
+ * per row; now() would be the transaction's), so they keep their order. Measured in docs/benchmarks.md.
  */
 const SUBMIT = `
   with x as (
@@ -57,9 +55,10 @@ const SUBMIT = `
       idem_scope text, idem_key text, body_hash text)
   ), r as (
     insert into requests (id, member_state, title, description, language, language_detected, thematic_areas, modalities,
-                          urgency, confidentiality, consent_to_share, status, created_by_key)
+                          urgency, confidentiality, consent_to_share, status, created_by_key, submitted_at)
     select id, member_state, title, description, language, language_detected, thematic_areas, modalities,
-           urgency, confidentiality, consent_to_share, 'submitted', created_by_key from x
+           urgency, confidentiality, consent_to_share, 'submitted', created_by_key, clock_timestamp()
+    from x
     returning id
   ), t as (
     insert into request_transitions (request_id, from_status, to_status, actor) select id, null, 'submitted', actor from x
@@ -76,7 +75,11 @@ const SUBMIT = `
 /** Requests filed by member states: intake, visibility, lifecycle and the state's feedback. */
 export function createRequestsService(deps: { db: Db; query: Query; reference: ReferenceService }) {
   const { db } = deps;
-  const intake = createWriteBatcher<NewRequest>(async (rows) => { await deps.query(SUBMIT, [JSON.stringify(rows)]); });
+  const intake = createWriteBatcher<NewRequest>(async (rows) => {
+    // Idempotency keys in one order in every batch, so two batches never wait on each other's keys (deadlock).
+    if (rows.some((r) => r.idem_key)) rows = [...rows].sort((a, b) => `${a.idem_scope}\u0000${a.idem_key}`.localeCompare(`${b.idem_scope}\u0000${b.idem_key}`));
+    await deps.query(SUBMIT, [JSON.stringify(rows)]);
+  });
 
   async function validateAreas(codes: string[] | undefined) {
     if (!codes?.length) return;

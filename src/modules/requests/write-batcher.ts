@@ -1,3 +1,5 @@
+import { sqlState } from '../../errors.js';
+
 /**
  * Writes that arrive together are committed together: one statement, one transaction, one WAL
  * flush for a batch instead of one each ("natural batching": no timer, no added wait). An item goes
@@ -6,10 +8,11 @@
  * written alone and immediately, and under load batches grow with the queue.
  *
  * Each caller's promise settles only after its batch has committed (or failed). A batch that fails
- * on its data (SQLSTATE class 22 or 23: one bad row, a duplicate key) is retried one item at a time,
- * so one item's problem never fails the others; any other error (the database is down) fails the
- * whole batch at once.
+ * on one item (SQLSTATE class 22 or 23: bad data, a duplicate key; class 40: a deadlock with another
+ * batch) is retried one item at a time, so one item's problem never fails the others; any other
+ * error (the database is down) fails the whole batch at once.
  */
+
 export interface WriteBatcher<T> {
   write(item: T): Promise<void>;
 }
@@ -33,7 +36,7 @@ export function createWriteBatcher<T>(commit: (items: T[]) => Promise<void>, opt
       await commit(batch.map((b) => b.item));
       for (const b of batch) b.resolve();
     } catch (err) {
-      if (batch.length === 1 || !isDataError(err)) {
+      if (batch.length === 1 || !isItemError(err)) {
         for (const b of batch) b.reject(err);
         return;
       }
@@ -53,8 +56,5 @@ export function createWriteBatcher<T>(commit: (items: T[]) => Promise<void>, opt
   };
 }
 
-function isDataError(err: unknown): boolean {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : '';
-  return /^(22|23)[0-9A-Z]{3}$/.test(code);
-}
+/** One item's data (class 22, 23) or a conflict with another writer (class 40: deadlock, serialization). */
+const isItemError = (err: unknown) => /^(22|23|40)/.test(sqlState(err));

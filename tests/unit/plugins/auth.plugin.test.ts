@@ -36,6 +36,16 @@ describe('auth plugin', () => {
     expect(lookups).toHaveLength(1);
   });
 
+  it('does not let a lookup that started before a revocation refill the cache', async () => {
+    const { a, lookups } = await app();
+    const racing = get(a, '/state', STATE_KEY); // lookup in flight (20 ms)
+    await new Promise((r) => setTimeout(r, 5));
+    a.forgetKeyCache();
+    expect((await racing).statusCode).toBe(200); // it raced the revocation and may finish
+    await get(a, '/state', STATE_KEY);
+    expect(lookups).toHaveLength(2); // ...but the next request asks the store again
+  });
+
   it('gives each request its own principal, carrying that request id', async () => {
     const { a } = await app();
     const r1 = (await a.inject({ url: '/state', headers: { authorization: `Bearer ${STATE_KEY}` } })).json();
