@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { hashApiKey } from './auth.plugin.js';
 
 /** What one hit on a key was answered. */
 export interface RateDecision {
@@ -195,5 +195,5 @@ class RedisTimeout extends Error {
   constructor() { super('rate-limit Redis call timed out'); }
 }
 
-/** The key as stored in Redis: API keys are secrets, so only a digest leaves the process. */
-const digest = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
+/** The key as stored in Redis: a digest, whatever the caller passes (an address, a key's hash). */
+const digest = (key: string) => hashApiKey(key).slice(0, 32);
