@@ -149,10 +149,10 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
         throw badRequest('Invalid Idempotency-Key header.', [{ path: 'headers.idempotency-key', message: '1-200 visible ASCII characters' }]);
       }
-      const bodyHash = idempotencyKey ? canonicalHash(body) : '';
+      const bodyHash = idempotencyKey ? canonicalHash(body) : null;
       const scope = p.memberState;
       if (idempotencyKey) {
-        const earlier = await replay(scope, idempotencyKey, bodyHash);
+        const earlier = await replay(scope, idempotencyKey, bodyHash!);
         if (earlier) return earlier;
       }
       const language = body.language ?? detectLanguage(`${body.title}\n${body.description}`);
@@ -165,13 +165,13 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
           urgency: body.urgency ?? 'normal', confidentiality, consent_to_share: body.consentToShare ?? true,
           created_by_key: p.keyId, actor: actorLabel(p), actor_role: p.role,
           summary: { after: { status: 'submitted', language, confidentiality } }, trace_id: p.requestId ?? null,
-          idem_scope: idempotencyKey ? scope : null, idem_key: idempotencyKey ?? null, body_hash: idempotencyKey ? bodyHash : null,
+          idem_scope: idempotencyKey ? scope : null, idem_key: idempotencyKey ?? null, body_hash: bodyHash,
         });
         return { id, status: 'submitted', replayed: false };
       } catch (err) {
         // Two submissions with the same key raced: the loser answers like a replay.
         if (idempotencyKey && isUniqueViolation(err)) {
-          const earlier = await replay(scope, idempotencyKey, bodyHash);
+          const earlier = await replay(scope, idempotencyKey, bodyHash!);
           if (earlier) return earlier;
         }
         throw err;
