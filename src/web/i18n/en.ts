@@ -343,5 +343,6 @@ export const en = {
   'needs.matchedLegend': '✓ every need in the cell has a request routed to an entity; ◐ some have.',
 } as const;
 
-export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+/** The keys of the core catalogue (features add theirs: features.ts). */
+export type CoreKey = keyof typeof en;
+export type Messages = Record<CoreKey, string>;

@@ -1,18 +1,22 @@
 import { ar } from './ar.js';
-import { en, type MessageKey, type Messages } from './en.js';
+import { en, type CoreKey, type Messages } from './en.js';
 import { es } from './es.js';
 import { fr } from './fr.js';
 import { ru } from './ru.js';
 import { zh } from './zh.js';
+import { FEATURES, type FeatureKey } from './features.js';
 
 export const UI_LANGS = ['en', 'fr', 'es', 'ru', 'ar', 'zh'] as const;
 export type UiLang = (typeof UI_LANGS)[number];
-export type { MessageKey };
+/** Every interface text key: the core catalogue's and the features'. */
+export type MessageKey = CoreKey | FeatureKey;
 
 /** Each language's own name, for the language switcher (shown in that language whatever the page language). */
 export const AUTONYMS: Record<UiLang, string> = { en: 'English', fr: 'Français', es: 'Español', ru: 'Русский', ar: 'العربية', zh: '中文' };
 
-const CATALOGUES: Record<UiLang, Messages> = { en, fr, es, ru, ar, zh };
+const CORE: Record<UiLang, Messages> = { en, fr, es, ru, ar, zh };
+/** Each language's whole catalogue: the core text, then every feature's. */
+const CATALOGUES = Object.fromEntries(UI_LANGS.map((l) => [l, Object.assign({}, CORE[l], ...FEATURES.map((f: Record<UiLang, Record<string, string>>) => f[l]))])) as Record<UiLang, Record<MessageKey, string>>;
 
 export const isUiLang = (v: unknown): v is UiLang => typeof v === 'string' && (UI_LANGS as readonly string[]).includes(v);
 
@@ -57,7 +61,7 @@ export function i18n(lang: UiLang): I18n {
   const numFmt = new Intl.NumberFormat(lang);
   const regions = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
   const languages = new Intl.DisplayNames([lang], { type: 'language', fallback: 'none' });
-  const t = (key: MessageKey, vars?: Vars) => interpolate(messages[key] ?? en[key] ?? key, vars);
+  const t = (key: MessageKey, vars?: Vars) => interpolate(messages[key] ?? CATALOGUES.en[key] ?? key, vars);
   const made: I18n = {
     lang,
     dir: lang === 'ar' ? 'rtl' : 'ltr',
