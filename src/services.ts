@@ -19,14 +19,15 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const { db, queue, config } = deps;
   const reference = createReferenceService({ db });
   const metrics = createMetrics();
-  const matching = createMatchingService({ db, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
+  const matching = createMatchingService({ db, query: deps.query, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
   const areas = { inferAreas: matching.inferAreas };
+  const analyser = { analyseOffering: matching.analyseOffering };
   return {
     metrics,
     reference,
     matching,
     admin: createAdminService({ db, reference }),
-    offerings: createOfferingsService({ db, reference, areas }),
+    offerings: createOfferingsService({ db, reference, analyser }),
     requests: createRequestsService({ db, query: deps.query, reference }),
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),

@@ -13,3 +13,6 @@ export { linkNeeds, findDuplicates } from './relations.js';
 export { assignBatch, assignGreedy, type PendingRequest, type BatchResult } from './batch.assign.js';
 export { createMatcher, type Matcher, type MatcherConfig } from './matcher.js';
 export { SCORING_WEIGHTS, MATCHING_LIMITS } from './weights.js';
+export * from './analysis.js';
+export { scoreOffering, placeInList, contextOf, type ReverseScore, type ListedMatch, type ListChange } from './reverse.js';
+export type { PreAnalysed } from './offering.index.js';

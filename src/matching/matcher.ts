@@ -2,7 +2,8 @@ import { combineAreas, inferAreas, profileText, round4, type TextProfile } from 
 import { FINE_CONCEPTS } from './concepts.lexicon.js';
 import { areaConcepts, ConceptTagger, type ConceptDef } from './concepts.tagger.js';
 import { detectLanguage } from './language.detect.js';
-import { conceptTokens, OfferingIndex, type IndexedOffering, type TextHit } from './offering.index.js';
+import { analyseOfferingText, toPairs, type OfferingAnalysis, type RequestAnalysis } from './analysis.js';
+import { conceptTokens, OfferingIndex, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
 import { routeRequest } from './routing.js';
 import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, type RequestContext } from './scoring.js';
@@ -63,8 +64,11 @@ export interface Matcher {
   classify(request: Pick<MatchableRequest, 'title' | 'description' | 'language' | 'thematicAreas'>): AreaScore[];
   /** Areas of a free text (e.g. a CTED need without an explicit area). */
   classifyText(text: string, language?: Lang | null): AreaScore[];
-  addOffering(offering: MatchableOffering): void;
-  replaceOffering(offering: MatchableOffering): void;
+  /** Indexes an offering; `pre` is a stored analysis of its text (analyseOffering), so it is not analysed again. */
+  addOffering(offering: MatchableOffering, pre?: PreAnalysed): void;
+  replaceOffering(offering: MatchableOffering, pre?: PreAnalysed): void;
+  /** The analysis of an offering's text that addOffering would make, as storable data. */
+  analyseOffering(offering: Pick<MatchableOffering, 'title' | 'description' | 'language'>): OfferingAnalysis;
   removeOffering(id: string): boolean;
   /** Scores, ranks and routes one request against the indexed offerings. */
   matchRequest(request: MatchableRequest, options: MatchOptions): MatchResult;
@@ -132,6 +136,10 @@ export function createMatcher(config: MatcherConfig): Matcher {
   };
 
   const openTopic = (o: OpenRequestRef): TopicProfile => {
+    // A request matched before brings its stored analysis: nothing to analyse or weigh again.
+    if (o.stored) {
+      return { id: o.id, memberState: o.memberState, lang: o.stored.lang, areas: o.stored.termAreas.map(([code, score]) => ({ code, score })), fine: new Map(o.stored.fine), vector: new Map(o.stored.vector) };
+    }
     const p = memo(`request:${o.id}`, `${o.language ?? ''}\u0000${o.thematicAreas.join(',')}\u0000${o.title}\u0000${o.description}`, () => requestProfile(o));
     return topic(o.id, o.memberState, p.lang, p.profile, p.areas);
   };
@@ -169,7 +177,8 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // Area tokens are left out of the text query: area postings already supply
     // those candidates and the thematic component scores them.
     const query = { tokens: profile.tokens, conceptTokens: conceptTokens([], profile.fine) };
-    const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate);
+    const used = { terms: [] as string[] };
+    const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate, undefined, used);
     // Neighbours vote on the topic whatever their eligibility, so they come
     // from a second, unfiltered search on the query's most selective terms.
     const areas = classifyProfile(request.thematicAreas, profile, termAreas);
@@ -230,7 +239,17 @@ export function createMatcher(config: MatcherConfig): Matcher {
       taxonomy,
     );
     const openTopics = (options.openRequests ?? []).filter((o) => o.memberState === request.memberState && o.id !== request.id).map(openTopic);
+    let cutRaw = 0;
+    if (hits.size >= MATCHING_LIMITS.textCandidates) for (const hit of hits.values()) cutRaw = hit.score;
+    // What a changed offering needs to be scored against this request later (src/matching/reverse.ts).
+    const analysis: RequestAnalysis = {
+      lang, areas: toPairs(areas), termAreas: toPairs(termAreas), fine: [...profile.fine],
+      query: { terms: used.terms, n: queryTerms, top: topRaw, cut: cutRaw },
+      needs: ctx.needs.map((n) => ({ areas: [...n.areas], value: n.value })),
+      vector: [...self.vector],
+    };
     return {
+      analysis,
       language: lang,
       thematicAreas: areas.map((a) => ({ code: a.code, score: round4(a.score) })),
       matches: top.map((s, i) => ({
@@ -258,12 +277,13 @@ export function createMatcher(config: MatcherConfig): Matcher {
       const lang = language ?? detectLanguage(text);
       return profileText(tagger, '', text, lang).inferred;
     },
-    addOffering: (o) => {
-      index.add(o);
+    addOffering: (o, pre) => {
+      index.add(o, pre);
     },
-    replaceOffering: (o) => {
-      index.replace(o);
+    replaceOffering: (o, pre) => {
+      index.replace(o, pre);
     },
+    analyseOffering: (o) => analyseOfferingText(tagger, o),
     removeOffering: (id) => index.remove(id),
     matchRequest,
   };

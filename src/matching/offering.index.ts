@@ -53,6 +53,13 @@ export interface TextHit {
   matched: number;
 }
 
+/** A stored analysis of an offering's text (src/matching/analysis.ts) in the form the index takes. */
+export interface PreAnalysed {
+  profile: TextProfile;
+  /** How many of profile.tokens are the title's. */
+  titleLength: number;
+}
+
 export interface TextQuery {
   tokens: string[];
   conceptTokens: string[];
@@ -60,6 +67,9 @@ export interface TextQuery {
 
 // Field boosts: a title is a summary, concept tokens are the language bridge.
 const FIELD_BOOST = { title: 2, body: 1, concepts: 1.5 };
+const FIELD_WEIGHTS = [FIELD_BOOST.title, FIELD_BOOST.body, FIELD_BOOST.concepts];
+// MiniSearch's default BM25+ parameters (scoreDoc repeats its formula).
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 // Fine concepts (c:...) discriminate more than whole areas.
 const CONCEPT_TERM_BOOST = { fine: 2, area: 1 };
 // On big catalogues, query terms present in most documents cost postings
@@ -102,6 +112,9 @@ export class OfferingIndex {
   /** area code → eligibility key ('*', ISO3 or M49) → slots. */
   private readonly postings = new Map<string, Map<string, Set<number>>>();
   private readonly docFreq = new Map<string, number>();
+  /** Per field (title, body, concepts): documents holding a term, and the sum of the documents' distinct terms. */
+  private readonly fieldDf = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  private readonly fieldLengthSum = [0, 0, 0];
   private readonly mini: MiniSearch<SearchDoc>;
   // Per-request "seen" marks without allocating a Set: a slot is seen when
   // its mark equals the current epoch.
@@ -136,9 +149,9 @@ export class OfferingIndex {
     return this.byId.get(id);
   }
 
-  /** Analyses the offering (without indexing it): areas explicit or inferred, fine concepts, gate data. */
-  analyse(offering: MatchableOffering, slot = -1): IndexedOffering {
-    const profile = profileText(this.tagger, offering.title, offering.description, offering.language);
+  /** Analyses the offering (without indexing it): areas explicit or inferred, fine concepts, gate data; `pre` is a stored analysis of its text. */
+  analyse(offering: MatchableOffering, slot = -1, pre?: PreAnalysed): IndexedOffering {
+    const profile = pre?.profile ?? profileText(this.tagger, offering.title, offering.description, offering.language);
     const explicit = offering.thematicAreas.filter((c) => this.knownAreas.has(c));
     const areas = explicit.length > 0 ? combineAreas(explicit, profile.inferred, this.knownAreas) : profile.inferred;
     // For an offering, every explicit area is a full commitment (no rank decay).
@@ -156,12 +169,12 @@ export class OfferingIndex {
     return { slot, offering, profile, areas, areaWeight, areasInferred: explicit.length === 0, gate };
   }
 
-  /** Adds an offering; throws when the id is already indexed (use replace). */
-  add(offering: MatchableOffering): IndexedOffering {
+  /** Adds an offering; throws when the id is already indexed (use replace). `pre`: its stored text analysis, so the text is not analysed again. */
+  add(offering: MatchableOffering, pre?: PreAnalysed): IndexedOffering {
     if (this.byId.has(offering.id)) throw new Error(`offering ${offering.id} is already indexed`);
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slots.length;
-    const indexed = this.analyse(offering, slot);
-    const titleTokens = analyze(offering.title, offering.language);
+    const indexed = this.analyse(offering, slot, pre);
+    const titleTokens = pre ? indexed.profile.tokens.slice(0, pre.titleLength) : analyze(offering.title, offering.language);
     const bodyTokens = indexed.profile.tokens.slice(titleTokens.length);
     const concepts = conceptTokens(
       [...indexed.areaWeight.entries()].map(([code, score]) => ({ code, score })),
@@ -169,6 +182,7 @@ export class OfferingIndex {
     );
     const doc: SearchDoc = { id: slot, title: titleTokens.join(' '), body: bodyTokens.join(' '), concepts: concepts.join(' ') };
     this.mini.add(doc);
+    this.countFields(doc, 1);
     // The tokens now live in the search document, and raw tags served only to
     // derive areas and fine concepts; keeping them per offering would dominate
     // memory on large catalogues.
@@ -204,6 +218,7 @@ export class OfferingIndex {
     // BM25 statistics exact immediately (discard leaves stale postings that are
     // cleaned lazily, making scores depend on search history).
     this.mini.remove(doc);
+    this.countFields(doc, -1);
     for (const t of new Set([...splitSpace(doc.title), ...splitSpace(doc.body), ...splitSpace(doc.concepts)])) {
       const n = (this.docFreq.get(t) ?? 1) - 1;
       if (n <= 0) this.docFreq.delete(t);
@@ -228,9 +243,58 @@ export class OfferingIndex {
   }
 
   /** Replaces (or adds) an offering with its new version. */
-  replace(offering: MatchableOffering): IndexedOffering {
+  replace(offering: MatchableOffering, pre?: PreAnalysed): IndexedOffering {
     this.remove(offering.id);
-    return this.add(offering);
+    return this.add(offering, pre);
+  }
+
+  // The statistics MiniSearch's BM25 uses, kept here too so one document can be scored alone (scoreDoc).
+  private countFields(doc: SearchDoc, sign: 1 | -1): void {
+    [doc.title, doc.body, doc.concepts].forEach((field, f) => {
+      const terms = new Set(splitSpace(field));
+      this.fieldLengthSum[f]! += sign * terms.size;
+      const df = this.fieldDf[f]!;
+      for (const t of terms) {
+        const n = (df.get(t) ?? 0) + sign;
+        if (n <= 0) df.delete(t);
+        else df.set(t, n);
+      }
+    });
+  }
+
+  /**
+   * The raw BM25 score `searchText` would give one indexed offering for `terms` (the same formula,
+   * boosts and statistics as MiniSearch's), and how many of the terms it matched: scoring a changed
+   * offering against a request costs one pass over the offering's own terms, not a search.
+   */
+  scoreDoc(id: string, terms: readonly string[]): TextHit {
+    const indexed = this.byId.get(id);
+    if (!indexed) return { score: 0, matched: 0 };
+    const doc = this.searchDocs[indexed.slot]!;
+    const n = this.byId.size;
+    const { k, b, d } = BM25;
+    let score = 0;
+    let matched = 0;
+    const fields = [doc.title, doc.body, doc.concepts].map((f) => {
+      const tf = new Map<string, number>();
+      for (const t of splitSpace(f)) tf.set(t, (tf.get(t) ?? 0) + 1);
+      return tf;
+    });
+    for (const term of new Set(terms)) {
+      let hit = false;
+      const termBoost = term.startsWith('c:') ? CONCEPT_TERM_BOOST.fine : term.startsWith('area:') ? CONCEPT_TERM_BOOST.area : 1;
+      fields.forEach((tf, f) => {
+        const freq = tf.get(term);
+        if (!freq) return;
+        hit = true;
+        const df = this.fieldDf[f]!.get(term) ?? 1;
+        const avg = this.fieldLengthSum[f]! / Math.max(1, n);
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        score += termBoost * FIELD_WEIGHTS[f]! * idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * tf.size) / (avg || 1))));
+      });
+      if (hit) matched++;
+    }
+    return { score, matched };
   }
 
   private postedAreas(doc: IndexedOffering): string[] {
@@ -304,7 +368,7 @@ export class OfferingIndex {
    * catalogue the work per request stays bounded, and the terms dropped are the
    * common ones that carry little IDF anyway.
    */
-  searchText(query: TextQuery, limit: number, gate?: GateCheck, budget: number = POSTINGS_BUDGET): Map<string, TextHit> {
+  searchText(query: TextQuery, limit: number, gate?: GateCheck, budget: number = POSTINGS_BUDGET, used?: { terms: string[] }): Map<string, TextHit> {
     const n = this.byId.size;
     const ranked = [...new Set([...query.tokens, ...query.conceptTokens])]
       .map((t) => ({ t, df: this.docFreq.get(t) ?? 0 }))
@@ -317,6 +381,7 @@ export class OfferingIndex {
       terms.push(x.t);
       postings += x.df;
     }
+    if (used) used.terms = terms;
     const out = new Map<string, TextHit>();
     if (terms.length === 0) return out;
     const verdicts = new Map<number, number>();
