@@ -26,3 +26,10 @@ FROM (
     min(at) FILTER (WHERE to_status = 'completed') AS completed
   FROM request_transitions WHERE to_status IN ('routed', 'accepted', 'completed') GROUP BY request_id
 ) f WHERE f.request_id = r.id;
+--> statement-breakpoint
+-- Requests matched before their analysis was stored: their candidate areas from what matching classified
+-- (areas above the thematic minimum, 0.15), so a changed offering finds them; their first re-match stores the rest.
+UPDATE requests SET match_areas = coalesce(
+  (SELECT array_agg(e->>'code') FROM jsonb_array_elements(classified_areas) e WHERE (e->>'score')::real >= 0.15),
+  thematic_areas)
+WHERE status IN ('in_review', 'routed') AND match_areas IS NULL;

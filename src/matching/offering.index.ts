@@ -294,7 +294,8 @@ export class OfferingIndex {
       });
       if (hit) matched++;
     }
-    return { score, matched };
+    // MiniSearch multiplies a document's sum by the number of query terms it matched.
+    return { score: score * (matched || 1), matched };
   }
 
   private postedAreas(doc: IndexedOffering): string[] {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { AreaCode, DECLINE_REASONS, EntityCode, Iso3, M49, Uuid } from '../common.schemas.js';
+import { CursorParam } from '../keyset-cursor.js';
+
+const NextCursor = z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.');
 
 export const ReviewQueueQuery = z.strictObject({
   region: M49.optional(),
@@ -9,7 +12,8 @@ export const ReviewQueueQuery = z.strictObject({
   minScore: z.coerce.number().min(0).max(1).optional(),
   maxScore: z.coerce.number().min(0).max(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Prefer `cursor`: offsets rescan the skipped rows.'),
+  cursor: CursorParam,
 });
 export const ReviewItem = z.object({
   id: Uuid, requestId: Uuid, offeringId: Uuid, providerId: Uuid, entity: EntityCode.nullable(), score: z.number(), rank: z.number(),
@@ -58,6 +62,18 @@ export const InboxItem = z.object({
   description: z.string(), requestStatus: z.string(), explanation: z.record(z.string(), z.unknown()), forwardedAt: z.string().nullable(),
 });
 export const CodeParams = z.object({ code: EntityCode });
+export const EntityQueueQuery = z.strictObject({
+  status: z.enum(['routed', 'accepted', 'in_delivery']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: CursorParam,
+});
+export const InboxQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: CursorParam,
+});
+export const ReviewPage = z.object({ items: z.array(ReviewItem), nextCursor: NextCursor });
+export const EntityQueuePage = z.object({ items: z.array(EntityQueueItem), nextCursor: NextCursor });
+export const InboxPage = z.object({ items: z.array(InboxItem), nextCursor: NextCursor });
 
 export const AssignmentBody = z.strictObject({
   apply: z.boolean().default(false),

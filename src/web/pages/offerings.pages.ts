@@ -3,7 +3,7 @@ import { DECLINE_REASONS, LANGS, MODALITIES } from '../../modules/common.schemas
 import { CreateOfferingBody, UpdateOfferingBody, type OfferingView } from '../../modules/offerings/offerings.schemas.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
 import { ResponseBody } from '../../modules/review/review.schemas.js';
-import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE } from '../components.js';
+import { areaList, cursorOf, cursorPager, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE } from '../components.js';
 import { codes, ctxOf, list, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
 import { appErrors, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
@@ -271,7 +271,8 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     const p = need(req, 'provider');
     const ctx = ctxOf(req);
     const { i } = ctx;
-    const [ref, items] = await Promise.all([app.services.reference.get(), app.services.review.providerInbox(p)]);
+    const cursor = cursorOf(req.query);
+    const [ref, { items, nextCursor }] = await Promise.all([app.services.reference.get(), app.services.review.providerInbox(p, { cursor })]);
     const names = namer(ref, i);
     const titles = new Map<string, string>();
     await Promise.all([...new Set(items.map((x) => x.offeringId))].map(async (id) => {
@@ -295,7 +296,8 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
               ${textField({ name: `note-${m.matchId}`, label: i.t('inbox.note'), optionalText: i.t('form.optional') })}
               <button type="submit" class="secondary">${i.t('inbox.decline')}<span class="sr-only">: ${m.title}</span></button></form>
           </div>` : ''}
-        </article>`)}`,
+        </article>`)}
+        ${cursorPager(ctx, '/inbox', cursor, nextCursor)}`,
     }));
   });
 
