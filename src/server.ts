@@ -28,8 +28,6 @@ const mode = describeMode(config);
 log.info({ mode }, `starting OneDoor: database ${mode.db}${mode.db === 'pglite' ? ` (${config.DATA_DIR})` : ''}, queue ${mode.queue}`);
 
 const rt = await openRuntime(config, log);
-// Embedded mode has no separate worker: the API process consumes its own jobs.
-if (rt.queue.kind === 'in-process' && config.EMBEDDED_WORKER) await startConsumers(rt, log);
 const app = await buildApp({ config, db: rt.db, queue: rt.queue, redis: rt.redis, services: rt.services, loggerInstance: log });
 
 let closing = false;
@@ -51,3 +49,6 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 await app.listen({ host: config.HOST, port: config.PORT });
+// Embedded mode has no separate worker: the API process consumes its own jobs. It starts once the API
+// listens, so building the offering index (page by page, yielding) never keeps anyone from filing.
+if (rt.queue.kind === 'in-process' && config.EMBEDDED_WORKER) await startConsumers(rt, log);

@@ -98,7 +98,7 @@ export function createDirectoryService(deps: { db: Db; reference: ReferenceServi
     if (problems.length) throw badRequest('The query is not valid.', problems);
   }
 
-  /** The page's SQL: filters, then (with a query) the GIN match and the rank, ordered, limited, with the total. */
+  /** The page's SQL: filters, then (with a query) the GIN match and the rank, ordered, limited, with the total (not run yet). */
   async function pageQuery(q: DirectoryQuery, now: Date) {
     const ref = await deps.reference.get();
     checkFilters(q, ref);
@@ -119,7 +119,7 @@ export function createDirectoryService(deps: { db: Db; reference: ReferenceServi
       conds.push(sql`${offerings.searchVector} @@ ${groups.map((g) => g.tsquery).join(' | ')}::tsquery`);
       score = sql.join(groups.map((g) => sql`${g.boost}::real * ts_rank(${SEARCH_WEIGHTS}::real[], ${offerings.searchVector}, ${g.tsquery}::tsquery)`), sql` + `);
     }
-    return db.select({
+    const query = db.select({
       o: {
         id: offerings.id, title: offerings.title, description: offerings.description, language: offerings.language,
         thematicAreas: offerings.thematicAreas, modalities: offerings.modalities, languages: offerings.languages,
@@ -134,17 +134,20 @@ export function createDirectoryService(deps: { db: Db; reference: ReferenceServi
       .where(conds.length ? and(...conds) : undefined)
       .orderBy(...(groups ? [sql`score desc`] : []), desc(offerings.lastConfirmedAt), asc(offerings.id))
       .limit(q.limit).offset(q.offset);
+    // Wrapped: a bare query builder would run as soon as this async function's promise settles.
+    return { query };
   }
 
   return {
     /** Searches the directory; without `q` lists the matching offerings, most recently confirmed first. */
     async search(q: DirectoryQuery, now = new Date()): Promise<DirectoryPage> {
-      const rows = await pageQuery(q, now);
+      const built = await pageQuery(q, now);
+      const rows = built ? await built.query : null;
       let total = rows?.[0]?.total ?? 0;
       // A page past the end has no row to carry the total: count it alone.
       if (rows && rows.length === 0 && q.offset > 0) {
-        const all = await pageQuery({ ...q, limit: 1, offset: 0 }, now);
-        total = all?.[0]?.total ?? 0;
+        const again = await pageQuery({ ...q, limit: 1, offset: 0 }, now);
+        total = again ? (await again.query)[0]?.total ?? 0 : 0;
       }
       return {
         items: (rows ?? []).map((r) => toDirectoryOffering(r.o as OfferingRow, r.p, now, r.score === null ? null : Number(r.score))),

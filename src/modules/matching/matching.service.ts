@@ -33,7 +33,7 @@ export function analysisHash(r: { language: string; thematicAreas: readonly stri
 const HASH_SQL = sql`md5(concat_ws(chr(31), ${requests.language}, array_to_string(${requests.thematicAreas}, ','), ${requests.title}, ${requests.description}))`;
 
 /** Lets other work run: the embedded default serves HTTP on the same thread as its jobs. */
-const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type RequestRow = typeof requests.$inferSelect;
 type Current = { id: string; offeringId: string; status: string; rank: number; score: number };
@@ -69,8 +69,11 @@ export function createMatchingService(deps: {
   db: Db; query?: Query; reference: ReferenceService;
   config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE'> & Partial<Pick<Config, 'REMATCH_PAGE_SIZE'>>;
   onMatched?: (topScore: number | null) => void;
+  /** Called between chunks of long work: lets HTTP requests run (the embedded default paces jobs here, src/job-pacer.ts). */
+  pace?: () => Promise<void>;
 }) {
   const { db } = deps;
+  const yieldNow = deps.pace ?? nextTurn;
   const pageSize = deps.config.REMATCH_PAGE_SIZE ?? 1000;
   let engine: Promise<Engine> | undefined;
   let states: Map<string, StateGeo> | undefined;
