@@ -72,7 +72,7 @@ export async function loadHistory(url: string, plan: LoadPlan, log: (m: string) 
   const rnd = mulberry32(seed * 7919);
   const insert = async (table: string, columns: string, types: string, rows: object[]) => {
     for (let i = 0; i < rows.length; i += BATCH) {
-      await sql.unsafe(`insert into ${table} (${columns}) select ${columns} from jsonb_to_recordset($1::jsonb) as x(${types})`, [JSON.stringify(rows.slice(i, i + BATCH))] as never[]);
+      await sql.unsafe(`insert into ${table} (${columns}) select ${columns} from jsonb_to_recordset($1::jsonb) as x(${types})`, [rows.slice(i, i + BATCH)] as never[]);
     }
   };
 
@@ -119,7 +119,7 @@ export async function loadHistory(url: string, plan: LoadPlan, log: (m: string) 
         thematic_areas_inferred, available_until, status, source, last_confirmed_at, analysis, analysis_version, search_vector::tsvector
       from jsonb_to_recordset($1::jsonb) as x(id uuid, provider_id uuid, title text, description text, language text, languages text[], modalities text[],
         eligibility_regions text[], eligibility_countries text[], thematic_areas text[], thematic_areas_inferred boolean, available_until timestamptz,
-        status text, source text, last_confirmed_at timestamptz, analysis jsonb, analysis_version text, search_vector text)`, [JSON.stringify(rows)] as never[]);
+        status text, source text, last_confirmed_at timestamptz, analysis jsonb, analysis_version text, search_vector text)`, [rows] as never[]);
   }
 
   // Requests: skewed demand (a few states file most), a mature status mix; first times kept as the trigger would.
@@ -146,6 +146,7 @@ export async function loadHistory(url: string, plan: LoadPlan, log: (m: string) 
       // The re-matchable ones first (half in review, half routed with no accepted offering), then the history.
       const status = i < rematchable ? (i % 2 === 0 ? 'in_review' : 'routed')
         : (['completed', 'completed', 'completed', 'completed', 'in_delivery', 'accepted', 'rejected', 'withdrawn', 'completed', 'completed'] as const)[i % 10]!;
+      const openHistory = status === 'in_delivery' || status === 'accepted';
       const submitted = now - (plan.requests - i) * 60_000 - Math.floor(rnd() * 3_600_000);
       const h = (x: number) => new Date(submitted + x * 3_600_000).toISOString();
       const routedAt = status === 'in_review' || status === 'rejected' ? null : h(1 + rnd() * 48);
@@ -171,6 +172,14 @@ export async function loadHistory(url: string, plan: LoadPlan, log: (m: string) 
       } else {
         const area = areas[i % areas.length]!.code;
         row.classified_areas = [{ code: area, score: 0.9 }];
+        if (openHistory) {
+          // Still open: later requests of its state compare with it. What its match would have stored for that
+          // (the duplicate topic); the rest of an analysis only serves re-matching, which it is past.
+          const t = engine.duplicateTopic(r);
+          row.analysis = { ...t, areas: t.termAreas, query: { terms: [], n: 0, top: 0, cut: 0 }, needs: [] };
+          row.analysis_version = engine.version;
+          row.analysis_hash = analysisHash({ language: r.language, thematicAreas: [], title: r.title, description: r.description });
+        }
         row.routed_entity = status === 'rejected' ? null : areas[i % areas.length]!.entities[0] ?? null;
         if (acceptedAt) {
           const o = indexed[Math.floor(rnd() * indexed.length)]!;

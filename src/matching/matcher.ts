@@ -100,9 +100,11 @@ export function createMatcher(config: MatcherConfig): Matcher {
   // (not on the index), and the same ones come back job after job for duplicate detection and need
   // linking: keep it, keyed by id and checked against the text, so a changed text is analysed again.
   // Bounded by the text it holds (about 8 M characters), oldest out first.
-  const analysed = new Map<string, { text: string; result: ReturnType<typeof requestProfile> }>();
+  // The TF-IDF vector is kept with it (computed once per text; the catalogue's weights drift little).
+  type Analysed = ReturnType<typeof requestProfile> & { topic?: TopicProfile };
+  const analysed = new Map<string, { text: string; result: Analysed }>();
   let heldChars = 0;
-  const memo = (id: string, text: string, compute: () => ReturnType<typeof requestProfile>) => {
+  const memo = (id: string, text: string, compute: () => Analysed): Analysed => {
     const hit = analysed.get(id);
     if (hit && hit.text === text) return hit.result;
     const result = compute();
@@ -126,22 +128,27 @@ export function createMatcher(config: MatcherConfig): Matcher {
     vector: tfidfVector(profile.tokens, (t) => index.idf(t)),
   });
 
+  // Stored analyses passed again (a caller's cache) are turned into maps once.
+  const fromStored = new WeakMap<object, TopicProfile>();
+
   const needTopic = (n: MatchableNeed): TopicProfile => {
     const p = memo(`need:${n.id}`, `${n.thematicAreas.join(',')}\u0000${n.description}`, () => {
       const lang = detectLanguage(n.description);
       const profile = profileText(tagger, '', n.description, lang);
       return { lang, profile, areas: combineAreas(n.thematicAreas, profile.inferred, known) };
     });
-    return topic(n.id, n.memberState, p.lang, p.profile, p.areas);
+    return (p.topic ??= topic(n.id, n.memberState, p.lang, p.profile, p.areas));
   };
 
   const openTopic = (o: OpenRequestRef): TopicProfile => {
     // A request matched before brings its stored analysis: nothing to analyse or weigh again.
     if (o.stored) {
-      return { id: o.id, memberState: o.memberState, lang: o.stored.lang, areas: o.stored.termAreas.map(([code, score]) => ({ code, score })), fine: new Map(o.stored.fine), vector: new Map(o.stored.vector) };
+      let t = fromStored.get(o.stored);
+      if (!t) fromStored.set(o.stored, (t = { id: o.id, memberState: o.memberState, lang: o.stored.lang, areas: o.stored.termAreas.map(([code, score]) => ({ code, score })), fine: new Map(o.stored.fine), vector: new Map(o.stored.vector) }));
+      return t;
     }
     const p = memo(`request:${o.id}`, `${o.language ?? ''}\u0000${o.thematicAreas.join(',')}\u0000${o.title}\u0000${o.description}`, () => requestProfile(o));
-    return topic(o.id, o.memberState, p.lang, p.profile, p.areas);
+    return (p.topic ??= topic(o.id, o.memberState, p.lang, p.profile, p.areas));
   };
 
   // A request that names none of its area's terms often shares wording with

@@ -1,7 +1,7 @@
-import MiniSearch from 'minisearch';
 import { combineAreas, profileText, type TextProfile } from './classify.js';
 import type { ConceptTagger } from './concepts.tagger.js';
 import { stateRegionCodes } from './filters.js';
+import { TermIndex } from './term.index.js';
 import { analyze } from './text.normalize.js';
 import type { AreaScore, MatchableOffering, StateGeo } from './types.js';
 import { MATCHING_LIMITS } from './weights.js';
@@ -68,8 +68,7 @@ export interface TextQuery {
 // Field boosts: a title is a summary, concept tokens are the language bridge.
 const FIELD_BOOST = { title: 2, body: 1, concepts: 1.5 };
 const FIELD_WEIGHTS = [FIELD_BOOST.title, FIELD_BOOST.body, FIELD_BOOST.concepts];
-// MiniSearch's default BM25+ parameters (scoreDoc repeats its formula).
-const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+const boostOf = (term: string): number => (term.startsWith('c:') ? CONCEPT_TERM_BOOST.fine : term.startsWith('area:') ? CONCEPT_TERM_BOOST.area : 1);
 // Fine concepts (c:...) discriminate more than whole areas.
 const CONCEPT_TERM_BOOST = { fine: 2, area: 1 };
 // On big catalogues, query terms present in most documents cost postings
@@ -98,7 +97,7 @@ export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<str
 }
 
 /**
- * In-memory offering index: BM25 (MiniSearch) over analysed tokens and concept
+ * In-memory offering index: BM25 (MiniSearch's, term.index.ts) over analysed tokens and concept
  * tokens, plus inverted postings per (area, eligibility key) so a request only
  * ever visits offerings of its areas that its state may receive. Offerings can
  * be added, replaced and removed at run time; removal is exact (no tombstones),
@@ -112,10 +111,8 @@ export class OfferingIndex {
   /** area code → eligibility key ('*', ISO3 or M49) → slots. */
   private readonly postings = new Map<string, Map<string, Set<number>>>();
   private readonly docFreq = new Map<string, number>();
-  /** Per field (title, body, concepts): documents holding a term, and the sum of the documents' distinct terms. */
-  private readonly fieldDf = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
-  private readonly fieldLengthSum = [0, 0, 0];
-  private readonly mini: MiniSearch<SearchDoc>;
+  /** BM25 over the fields title, body, concepts (MiniSearch's scoring, exact terms only: term.index.ts). */
+  private readonly terms = new TermIndex(3);
   // Per-request "seen" marks without allocating a Set: a slot is seen when
   // its mark equals the current epoch.
   private marks = new Uint32Array(1024);
@@ -124,18 +121,7 @@ export class OfferingIndex {
   constructor(
     private readonly tagger: ConceptTagger,
     private readonly knownAreas: ReadonlySet<string>,
-  ) {
-    this.mini = new MiniSearch<SearchDoc>({
-      fields: ['title', 'body', 'concepts'],
-      idField: 'id',
-      // Documents arrive pre-analysed (stems, Chinese words, concept tokens),
-      // space-separated; MiniSearch's own tokenizer would find nothing in Chinese.
-      tokenize: splitSpace,
-      processTerm: (t) => t,
-      autoVacuum: false,
-      searchOptions: { prefix: false, fuzzy: false, combineWith: 'OR', boost: FIELD_BOOST },
-    });
-  }
+  ) {}
 
   get size(): number {
     return this.byId.size;
@@ -181,8 +167,7 @@ export class OfferingIndex {
       indexed.profile.fine,
     );
     const doc: SearchDoc = { id: slot, title: titleTokens.join(' '), body: bodyTokens.join(' '), concepts: concepts.join(' ') };
-    this.mini.add(doc);
-    this.countFields(doc, 1);
+    this.terms.add(slot, [titleTokens, bodyTokens, concepts]);
     // The tokens now live in the search document, and raw tags served only to
     // derive areas and fine concepts; keeping them per offering would dominate
     // memory on large catalogues.
@@ -214,11 +199,8 @@ export class OfferingIndex {
     if (!indexed) return false;
     const slot = indexed.slot;
     const doc = this.searchDocs[slot]!;
-    // remove() with the exact indexed fields, rather than discard(), keeps the
-    // BM25 statistics exact immediately (discard leaves stale postings that are
-    // cleaned lazily, making scores depend on search history).
-    this.mini.remove(doc);
-    this.countFields(doc, -1);
+    // Removed with the exact indexed fields, so the BM25 statistics are exact at once.
+    this.terms.remove(slot, [splitSpace(doc.title), splitSpace(doc.body), splitSpace(doc.concepts)]);
     for (const t of new Set([...splitSpace(doc.title), ...splitSpace(doc.body), ...splitSpace(doc.concepts)])) {
       const n = (this.docFreq.get(t) ?? 1) - 1;
       if (n <= 0) this.docFreq.delete(t);
@@ -248,20 +230,6 @@ export class OfferingIndex {
     return this.add(offering, pre);
   }
 
-  // The statistics MiniSearch's BM25 uses, kept here too so one document can be scored alone (scoreDoc).
-  private countFields(doc: SearchDoc, sign: 1 | -1): void {
-    [doc.title, doc.body, doc.concepts].forEach((field, f) => {
-      const terms = new Set(splitSpace(field));
-      this.fieldLengthSum[f]! += sign * terms.size;
-      const df = this.fieldDf[f]!;
-      for (const t of terms) {
-        const n = (df.get(t) ?? 0) + sign;
-        if (n <= 0) df.delete(t);
-        else df.set(t, n);
-      }
-    });
-  }
-
   /**
    * The raw BM25 score `searchText` would give one indexed offering for `terms` (the same formula,
    * boosts and statistics as MiniSearch's), and how many of the terms it matched: scoring a changed
@@ -271,8 +239,6 @@ export class OfferingIndex {
     const indexed = this.byId.get(id);
     if (!indexed) return { score: 0, matched: 0 };
     const doc = this.searchDocs[indexed.slot]!;
-    const n = this.byId.size;
-    const { k, b, d } = BM25;
     let score = 0;
     let matched = 0;
     const fields = [doc.title, doc.body, doc.concepts].map((f) => {
@@ -281,20 +247,18 @@ export class OfferingIndex {
       return tf;
     });
     for (const term of new Set(terms)) {
+      let termScore = 0;
       let hit = false;
-      const termBoost = term.startsWith('c:') ? CONCEPT_TERM_BOOST.fine : term.startsWith('area:') ? CONCEPT_TERM_BOOST.area : 1;
+      const termBoost = boostOf(term);
       fields.forEach((tf, f) => {
         const freq = tf.get(term);
         if (!freq) return;
         hit = true;
-        const df = this.fieldDf[f]!.get(term) ?? 1;
-        const avg = this.fieldLengthSum[f]! / Math.max(1, n);
-        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        score += termBoost * FIELD_WEIGHTS[f]! * idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * tf.size) / (avg || 1))));
+        termScore += 1 * termBoost * FIELD_WEIGHTS[f]! * 1 * this.terms.bm25(freq, this.terms.df(term, f), this.terms.fieldLength(indexed.slot, f), this.terms.averageLength(f));
       });
-      if (hit) matched++;
+      if (hit) { score += termScore; matched++; }
     }
-    // MiniSearch multiplies a document's sum by the number of query terms it matched.
+    // The sum is multiplied by the number of query terms the document matched (as MiniSearch did).
     return { score: score * (matched || 1), matched };
   }
 
@@ -385,24 +349,9 @@ export class OfferingIndex {
     if (used) used.terms = terms;
     const out = new Map<string, TextHit>();
     if (terms.length === 0) return out;
-    const verdicts = new Map<number, number>();
-    const results = this.mini.search(terms.join(' '), {
-      // A zero document boost makes MiniSearch skip the posting before it
-      // allocates a result: filtered-out offerings cost almost nothing.
-      boostDocument: gate
-        ? (slot: number) => {
-            let v = verdicts.get(slot);
-            if (v === undefined) {
-              v = gate(this.slots[slot]!) ? 1 : 0;
-              verdicts.set(slot, v);
-            }
-            return v;
-          }
-        : undefined,
-      boostTerm: (term) => (term.startsWith('c:') ? CONCEPT_TERM_BOOST.fine : term.startsWith('area:') ? CONCEPT_TERM_BOOST.area : 1),
-    });
-    const hits = results.map((r) => ({ id: this.slots[r.id as number]!.offering.id, score: r.score, matched: r.terms.length }));
-    // MiniSearch orders by score only; ids break ties so output is stable.
+    const results = this.terms.search(terms, FIELD_WEIGHTS, boostOf, gate ? (slot) => gate(this.slots[slot]!) : undefined);
+    const hits = results.map((r) => ({ id: this.slots[r.slot]!.offering.id, score: r.score, matched: r.matched }));
+    // Ordered by score; ids break ties so output is stable.
     hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const h of hits.slice(0, limit)) out.set(h.id, { score: h.score, matched: h.matched });
     return out;

@@ -1,5 +1,6 @@
+import { tfidfVector } from '../../matching/similarity.js';
 import {
-  analyserVersion, createMatcher, profileOf, scoreOffering, type Lang, type MatchableOffering, type MatchableRequest, type MatchOptions,
+  analyserVersion, combineAreas, createMatcher, detectLanguage, profileOf, profileText, scoreOffering, toPairs, type Lang, type MatchableOffering, type MatchableRequest, type MatchOptions,
   type MatchResult, type OfferingAnalysis, type ReverseScore, type StateGeo, type StoredRequest, type ThematicAreaRef,
 } from '../../matching/index.js';
 
@@ -18,6 +19,8 @@ export interface Engine {
   offering(offeringId: string): MatchableOffering | undefined;
   /** Whether an offering is indexed, and its posted areas (those a candidate request must share). */
   postedAreas(offeringId: string): string[] | null;
+  /** What duplicate detection keeps of a request (the analysis a match stores, less what only scoring uses). */
+  duplicateTopic(r: Pick<MatchableRequest, 'title' | 'description' | 'language' | 'thematicAreas'>): Pick<import('../../matching/index.js').RequestAnalysis, 'lang' | 'termAreas' | 'fine' | 'vector'>;
   /** Area codes of a text, best first (offerings and needs that came without any). */
   inferAreas(text: string, lang: Lang): string[];
   /** The same choice from the areas of an offering's stored analysis (no second analysis of its text). */
@@ -39,6 +42,7 @@ const choose = (scored: { code: string; score: number }[]) => {
 /** Builds the engine over the taxonomy and the member states' geography. */
 export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engine {
   const m = createMatcher({ areas, states });
+  const known = new Set(areas.map((a) => a.code));
   const version = analyserVersion(areas, m.tagger);
   return {
     version,
@@ -55,6 +59,13 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
       const doc = m.index.get(id);
       if (!doc) return null;
       return [...doc.areaWeight].filter(([, w]) => w >= MIN_POSTING_AREA_SCORE).map(([code]) => code);
+    },
+    duplicateTopic(r) {
+      // The same steps as the matcher's analysis of an open request (language, terms, areas, TF-IDF vector).
+      const lang = r.language ?? detectLanguage(`${r.title}\n${r.description}`);
+      const profile = profileText(m.tagger, r.title, r.description, lang);
+      const termAreas = combineAreas(r.thematicAreas, profile.inferred, known);
+      return { lang, termAreas: toPairs(termAreas), fine: [...profile.fine], vector: [...tfidfVector(profile.tokens, (t) => m.index.idf(t))] };
     },
     inferAreas: (text, lang) => choose(m.classifyText(text, lang)),
     inferredAreasOf: (analysis) => choose(analysis.inferred.map(([code, score]) => ({ code, score }))),

@@ -88,13 +88,12 @@ export function createMatchingService(deps: {
   const q = {
     request: db.select().from(requests).where(eq(requests.id, sql.placeholder('id'))).prepare('match_request'),
     stateNeeds: db.select().from(needs).where(and(eq(needs.memberState, sql.placeholder('state')), eq(needs.status, 'open'))).prepare('match_state_needs'),
-    // The state's earlier open requests, the most recent first (a stable subset), each with its stored
-    // analysis when it is still that of its text (then its text is not sent).
+    // The state's earlier open requests, the most recent first (a stable subset): ids and whether their
+    // stored analysis is still that of their text (its version and the md5 of the text), not the texts.
     openRequests: db.select({
       id: requests.id, memberState: requests.memberState, language: requests.language, thematicAreas: requests.thematicAreas,
-      stored: sql<unknown>`case when ${requests.analysisVersion} = ${sql.placeholder('version')} and ${requests.analysisHash} = ${HASH_SQL} then ${requests.analysis} end`,
-      title: sql<string>`case when ${requests.analysisVersion} = ${sql.placeholder('version')} and ${requests.analysisHash} = ${HASH_SQL} then '' else ${requests.title} end`,
-      description: sql<string>`case when ${requests.analysisVersion} = ${sql.placeholder('version')} and ${requests.analysisHash} = ${HASH_SQL} then '' else ${requests.description} end`,
+      hash: requests.analysisHash,
+      fresh: sql<boolean>`coalesce(${requests.analysisVersion} = ${sql.placeholder('version')} and ${requests.analysisHash} = ${HASH_SQL}, false)`,
     }).from(requests).where(and(
       eq(requests.memberState, sql.placeholder('state')),
       inArray(requests.status, [...OPEN_STATUSES]),
@@ -135,7 +134,7 @@ export function createMatchingService(deps: {
       analysis: offerings.analysis, analysis_version: offerings.analysisVersion, version: sql<string>`${offerings.updatedAt}::text`,
     }).from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId))
       .where(afterId === null
-        ? sql`${offerings.updatedAt} > ${since}::timestamptz`
+        ? sql`${offerings.updatedAt} > least(${since}::timestamptz, now() - interval '5 seconds')`
         : sql`(${offerings.updatedAt}, ${offerings.id}) > (${since}::timestamptz, ${afterId}::uuid)`)
       .orderBy(asc(offerings.updatedAt), asc(offerings.id)).limit(SYNC_PAGE);
     return rows as SyncRow[];
@@ -163,12 +162,15 @@ export function createMatchingService(deps: {
    */
   async function syncIndex(): Promise<void> {
     syncing ??= (async () => {
+      // The engine (its tagger) is built while the first page is read; each next page is read while
+      // this one is indexed, so the database and the index work at the same time.
+      let next = changedPage(watermark, null);
       const e = await getEngine();
-      const [{ since }] = await db.execute(sql`select least(${watermark}::timestamptz, now() - interval '5 seconds')::text as since`)
-        .then((r) => (Array.isArray(r) ? r : (r as unknown as { rows: unknown[] }).rows) as { since: string }[]);
-      let cursor: { ts: string; id: string | null } = { ts: since, id: null };
       for (;;) {
-        const rows = await changedPage(cursor.ts, cursor.id);
+        const rows = await next;
+        const last = rows[rows.length - 1];
+        const more = rows.length === SYNC_PAGE;
+        if (more) next = changedPage(last!.version, last!.id);
         const made: { row: SyncRow; analysis: OfferingAnalysis }[] = [];
         for (const row of rows) {
           if (indexed.get(row.id) === row.version) continue;
@@ -185,16 +187,43 @@ export function createMatchingService(deps: {
           indexed.set(row.id, row.version);
         }
         await writeBack(e, made);
-        if (rows.length) {
-          const last = rows[rows.length - 1]!;
-          cursor = { ts: last.version, id: last.id };
-          if (last.version > watermark) watermark = last.version;
-        }
-        if (rows.length < SYNC_PAGE) break;
+        if (last && last.version > watermark) watermark = last.version;
+        if (!more) break;
         await yieldNow();
       }
     })().finally(() => { syncing = undefined; });
     return syncing;
+  }
+
+  // The stored analyses of open requests (duplicate detection compares a new request with them),
+  // kept by id and checked against the hash of their text, so a job reads ids, not analyses.
+  const openCache = new Map<string, { hash: string; stored: RequestAnalysis }>();
+  const OPEN_CACHE_MAX = 20_000;
+
+  /** The state's earlier open requests as the engine takes them: from the cache, the stored analysis, or (stale) the text. */
+  async function openRequestsOf(req: RequestRow, version: string) {
+    const rows = await q.openRequests.execute({ state: req.memberState, id: req.id, version });
+    const missing = rows.filter((r) => r.fresh && openCache.get(r.id)?.hash !== r.hash).map((r) => r.id);
+    const stale = rows.filter((r) => !r.fresh).map((r) => r.id);
+    const [analyses, texts] = await Promise.all([
+      missing.length ? db.select({ id: requests.id, analysis: requests.analysis, hash: requests.analysisHash }).from(requests).where(inArray(requests.id, missing)) : [],
+      stale.length ? db.select({ id: requests.id, title: requests.title, description: requests.description }).from(requests).where(inArray(requests.id, stale)) : [],
+    ]);
+    for (const a of analyses) {
+      if (!isRequestAnalysis(a.analysis) || !a.hash) continue;
+      openCache.delete(a.id);
+      openCache.set(a.id, { hash: a.hash, stored: a.analysis });
+      if (openCache.size > OPEN_CACHE_MAX) openCache.delete(openCache.keys().next().value!);
+    }
+    const text = new Map(texts.map((t) => [t.id, t]));
+    return rows.map((r) => {
+      const cached = r.fresh ? openCache.get(r.id) : undefined;
+      const t = text.get(r.id);
+      return {
+        id: r.id, memberState: r.memberState, title: t?.title ?? '', description: t?.description ?? '', language: r.language as Lang, thematicAreas: r.thematicAreas,
+        ...(cached && cached.hash === r.hash ? { stored: cached.stored } : {}),
+      };
+    });
   }
 
   async function compute(req: RequestRow, now: Date): Promise<MatchResult> {
@@ -203,7 +232,7 @@ export function createMatchingService(deps: {
     const [, stateNeeds, openReqs] = await Promise.all([
       syncIndex(),
       q.stateNeeds.execute({ state: req.memberState }),
-      q.openRequests.execute({ state: req.memberState, id: req.id, version: e.version }),
+      openRequestsOf(req, e.version),
     ]);
     const input: MatchableRequest = {
       id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
@@ -213,10 +242,7 @@ export function createMatchingService(deps: {
     return e.matchRequest(input, {
       now,
       needs: stateNeeds.map((n) => ({ id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas })),
-      openRequests: openReqs.map((r) => ({
-        id: r.id, memberState: r.memberState, title: r.title, description: r.description, language: r.language as Lang, thematicAreas: r.thematicAreas,
-        ...(isRequestAnalysis(r.stored) ? { stored: r.stored } : {}),
-      })),
+      openRequests: openReqs,
     });
   }
 
