@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, Query, Tx } from '../../../db/client.js';
 import {
-  auditEvents, matches, needs, offerings, outbox, providers, requestDuplicates, requestNeedLinks, requests, requestTransitions, routingDecisions,
+  matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests,
 } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import {
@@ -36,6 +36,57 @@ const HASH_SQL = sql`md5(concat_ws(chr(31), ${requests.language}, array_to_strin
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type RequestRow = typeof requests.$inferSelect;
+
+/**
+ * A first match written in one statement: submitted → matched → routed | in_review, the proposals (the top
+ * one approved when routed automatically), need links, possible duplicates, transitions, audit records,
+ * outbox events and the routing decision. Every insert depends on the guarded update of the request.
+ */
+const OPEN_FOR_DUPLICATES = OPEN_STATUSES.map((x) => `'${x}'`).join(', ');
+const MATCH_CONTEXT = `
+  select jsonb_build_object('id', r.id, 'member_state', r.member_state, 'title', r.title, 'description', r.description, 'language', r.language,
+      'status', r.status, 'thematic_areas', r.thematic_areas, 'modalities', r.modalities, 'urgency', r.urgency, 'submitted_at', r.submitted_at) as req,
+    (select coalesce(jsonb_agg(jsonb_build_object('id', n.id, 'member_state', n.member_state, 'description', n.description, 'priority', n.priority,
+      'thematic_areas', n.thematic_areas)), '[]'::jsonb) from needs n where n.member_state = r.member_state and n.status = 'open') as needs,
+    (select coalesce(jsonb_agg(o), '[]'::jsonb) from (
+      select x.id, x.language, x.thematic_areas, x.analysis_hash as hash,
+        coalesce(x.analysis_version = $2 and x.analysis_hash = md5(concat_ws(chr(31), x.language, array_to_string(x.thematic_areas, ','), x.title, x.description)), false) as fresh
+      from requests x
+      where x.member_state = r.member_state and x.status in (${OPEN_FOR_DUPLICATES})
+        -- filed before this one (to the microsecond; at the same instant the smaller id is first, so of two requests one may flag the other, never both)
+        and (x.submitted_at, x.id) < (r.submitted_at, r.id)
+      order by x.submitted_at desc, x.id desc limit ${OPEN_REQUESTS_COMPARED}) o) as open
+  from requests r where r.id = $1::uuid`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+
+const FIRST_MATCH = `
+  with r as (
+    update requests set status = $2, classified_areas = $3::jsonb, matched_at = $4::timestamptz, routed_entity = $5, routing_reason = $6,
+      language = $7, routed_at = $8::timestamptz, updated_at = $4::timestamptz, analysis = $9::jsonb, analysis_version = $10,
+      analysis_hash = $11, match_areas = $12::text[], proposal_floor = $13::real
+    where id = $1::uuid and status = 'submitted'
+    returning id
+  ), m as (
+    insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note)
+    select r.id, x.offering_id, x.provider_id, $5, x.rank, x.score, x.explanation, x.status, x.decided_at, x.decided_by, x.decision_note
+    from r, jsonb_to_recordset($14::jsonb) as x(offering_id uuid, provider_id uuid, rank integer, score real, explanation jsonb, status text,
+      decided_at timestamptz, decided_by text, decision_note text)
+    on conflict (request_id, offering_id) do nothing
+  ), l as (
+    insert into request_need_links (request_id, need_id, score) select r.id, x."needId", x.score from r, jsonb_to_recordset($15::jsonb) as x("needId" uuid, score real)
+  ), d as (
+    insert into request_duplicates (request_id, other_request_id, similarity) select r.id, x."requestId", x.similarity from r, jsonb_to_recordset($16::jsonb) as x("requestId" uuid, similarity real)
+  ), t as (
+    insert into request_transitions (request_id, from_status, to_status, actor, at, note)
+    select r.id, x.from_status, x.to_status, $22, x.at, x.note from r, jsonb_to_recordset($17::jsonb) as x(from_status text, to_status text, at timestamptz, note text)
+  ), a as (
+    insert into audit_events (actor_role, action, target_type, target_id, summary)
+    select $23, x.action, 'request', r.id::text, x.summary from r, jsonb_to_recordset($18::jsonb) as x(action text, summary jsonb)
+  ), o as (
+    insert into outbox (topic, payload) select x.topic, x.payload from r, jsonb_to_recordset($19::jsonb) as x(topic text, payload jsonb)
+  ), rd as (
+    insert into routing_decisions (request_id, entity_code, area_code, reason, actor) select r.id, $5, $20, $6, $22 from r where $21::boolean
+  )
+  select count(*)::int as n from r`.replace(/\s+/g, ' ').trim();
 type Current = { id: string; offeringId: string; status: string; rank: number; score: number };
 
 /** Changes to write for one request: proposals added or re-scored, re-ranked, superseded; its floor. */
@@ -66,7 +117,7 @@ const compact = (a: RequestAnalysis): RequestAnalysis => ({
  * may concern by scoring the change, not the world.
  */
 export function createMatchingService(deps: {
-  db: Db; query?: Query; reference: ReferenceService;
+  db: Db; query: Query; reference: ReferenceService;
   config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE'> & Partial<Pick<Config, 'REMATCH_PAGE_SIZE'>>;
   onMatched?: (topScore: number | null) => void;
   /** Called between chunks of long work: lets HTTP requests run (the embedded default paces jobs here, src/job-pacer.ts). */
@@ -74,6 +125,7 @@ export function createMatchingService(deps: {
 }) {
   const { db } = deps;
   const yieldNow = deps.pace ?? nextTurn;
+  const { query } = deps;
   const pageSize = deps.config.REMATCH_PAGE_SIZE ?? 1000;
   let engine: Promise<Engine> | undefined;
   let states: Map<string, StateGeo> | undefined;
@@ -82,26 +134,6 @@ export function createMatchingService(deps: {
   let watermark = '-infinity';
   const indexed = new Map<string, string>();
   let syncing: Promise<void> | undefined;
-
-  // The reads every job makes, built once (drizzle's query builder costs more per call than the
-  // queries themselves at this size) and run with placeholders.
-  const q = {
-    request: db.select().from(requests).where(eq(requests.id, sql.placeholder('id'))).prepare('match_request'),
-    stateNeeds: db.select().from(needs).where(and(eq(needs.memberState, sql.placeholder('state')), eq(needs.status, 'open'))).prepare('match_state_needs'),
-    // The state's earlier open requests, the most recent first (a stable subset): ids and whether their
-    // stored analysis is still that of their text (its version and the md5 of the text), not the texts.
-    openRequests: db.select({
-      id: requests.id, memberState: requests.memberState, language: requests.language, thematicAreas: requests.thematicAreas,
-      hash: requests.analysisHash,
-      fresh: sql<boolean>`coalesce(${requests.analysisVersion} = ${sql.placeholder('version')} and ${requests.analysisHash} = ${HASH_SQL}, false)`,
-    }).from(requests).where(and(
-      eq(requests.memberState, sql.placeholder('state')),
-      inArray(requests.status, [...OPEN_STATUSES]),
-      // Filed before this one (compared in the database, to the microsecond); at the same instant the
-      // smaller id counts as first, so of two requests one may flag the other, never both.
-      sql`(${requests.submittedAt}, ${requests.id}) < (select r.submitted_at, r.id from requests r where r.id = ${sql.placeholder('id')}::uuid)`,
-    )).orderBy(sql`${requests.submittedAt} desc`, sql`${requests.id} desc`).limit(OPEN_REQUESTS_COMPARED).prepare('match_open_requests'),
-  };
 
   function getEngine(): Promise<Engine> {
     engine ??= deps.reference.get().then((ref) => {
@@ -200,9 +232,28 @@ export function createMatchingService(deps: {
   const openCache = new Map<string, { hash: string; stored: RequestAnalysis }>();
   const OPEN_CACHE_MAX = 20_000;
 
+  type OpenRow = { id: string; language: string; thematic_areas: string[]; hash: string | null; fresh: boolean };
+  type NeedRow = { id: string; member_state: string; description: string; priority: string; thematic_areas: string[] };
+
+  /**
+   * What a match reads, in one statement: the request, its state's open needs, and the state's earlier
+   * open requests (the most recent first: a stable subset) as ids with the hash of their text — not
+   * their texts, whose stored analyses are kept here (openCache).
+   */
+  async function loadContext(requestId: string, version: string): Promise<{ req: RequestRow; needs: NeedRow[]; open: OpenRow[] } | null> {
+    const [row] = await query<{ req: Record<string, unknown> | null; needs: NeedRow[]; open: OpenRow[] }>(MATCH_CONTEXT, [requestId, version]);
+    if (!row?.req) return null;
+    const r = row.req;
+    const req = {
+      id: r.id, memberState: r.member_state, title: r.title, description: r.description, language: r.language, status: r.status,
+      thematicAreas: r.thematic_areas, modalities: r.modalities, urgency: r.urgency, submittedAt: new Date(r.submitted_at as string),
+    } as RequestRow;
+    const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+    return { req, needs: parse<NeedRow[]>(row.needs), open: parse<OpenRow[]>(row.open) };
+  }
+
   /** The state's earlier open requests as the engine takes them: from the cache, the stored analysis, or (stale) the text. */
-  async function openRequestsOf(req: RequestRow, version: string) {
-    const rows = await q.openRequests.execute({ state: req.memberState, id: req.id, version });
+  async function openRequestsOf(req: RequestRow, rows: OpenRow[]) {
     const missing = rows.filter((r) => r.fresh && openCache.get(r.id)?.hash !== r.hash).map((r) => r.id);
     const stale = rows.filter((r) => !r.fresh).map((r) => r.id);
     const [analyses, texts] = await Promise.all([
@@ -220,20 +271,16 @@ export function createMatchingService(deps: {
       const cached = r.fresh ? openCache.get(r.id) : undefined;
       const t = text.get(r.id);
       return {
-        id: r.id, memberState: r.memberState, title: t?.title ?? '', description: t?.description ?? '', language: r.language as Lang, thematicAreas: r.thematicAreas,
+        id: r.id, memberState: req.memberState, title: t?.title ?? '', description: t?.description ?? '', language: r.language as Lang, thematicAreas: r.thematic_areas,
         ...(cached && cached.hash === r.hash ? { stored: cached.stored } : {}),
       };
     });
   }
 
-  async function compute(req: RequestRow, now: Date): Promise<MatchResult> {
+  async function compute(ctx: { req: RequestRow; needs: NeedRow[]; open: OpenRow[] }, now: Date): Promise<MatchResult> {
     const e = await getEngine();
-    // Independent reads, sent together (postgres.js pipelines them on the pool).
-    const [, stateNeeds, openReqs] = await Promise.all([
-      syncIndex(),
-      q.stateNeeds.execute({ state: req.memberState }),
-      openRequestsOf(req, e.version),
-    ]);
+    const { req } = ctx;
+    const [, openReqs] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open)]);
     const input: MatchableRequest = {
       id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
       thematicAreas: req.thematicAreas, modalities: req.modalities as Modality[], urgency: req.urgency as MatchableRequest['urgency'],
@@ -241,7 +288,7 @@ export function createMatchingService(deps: {
     };
     return e.matchRequest(input, {
       now,
-      needs: stateNeeds.map((n) => ({ id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas })),
+      needs: ctx.needs.map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematic_areas })),
       openRequests: openReqs,
     });
   }
@@ -353,70 +400,52 @@ export function createMatchingService(deps: {
    * re-matchable (open, no accepted offering), and a refresh that changes nothing writes nothing.
    */
   async function matchAndRoute(requestId: string, opts: { rematch?: boolean } = {}): Promise<'matched' | 'refreshed' | 'unchanged' | 'busy' | 'skipped'> {
-    const [pre] = await q.request.execute({ id: requestId });
-    if (!pre) return 'skipped';
+    const e = await getEngine();
+    const ctx = await loadContext(requestId, e.version);
+    if (!ctx) return 'skipped';
+    const pre = ctx.req;
     if (pre.status !== 'submitted' && !(opts.rematch && (REMATCHABLE_STATUSES as readonly string[]).includes(pre.status))) return 'skipped';
     const now = new Date();
-    const e = await getEngine();
-    const result = await compute(pre, now);
+    const result = await compute(ctx, now);
     const routingEntity = result.routing.entity;
     const columns = analysisColumns(e, pre, result);
 
     if (pre.status !== 'submitted') return refresh(pre, result, columns, now);
 
-    const outcome = await db.transaction(async (tx) => {
-      // Lock the row; whoever comes second sees the new status and stops.
-      const [req] = await tx.select({ id: requests.id, status: requests.status }).from(requests).where(eq(requests.id, requestId)).for('update');
-      if (!req || req.status !== 'submitted') return 'skipped';
-
-      const top = result.matches[0];
-      // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
-      const autoRoute = !!routingEntity && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
-      // One statement for all proposals, its rows as one JSON parameter (drizzle's builder spent more
-      // time on ~150 bound values than PostgreSQL on the insert).
-      const matchRows = result.matches.map((m) => ({
-        request_id: req.id, offering_id: m.offeringId, provider_id: m.providerId, entity_code: routingEntity,
-        rank: m.rank, score: m.score, explanation: m.explanation,
-        ...(autoRoute && m === top
-          ? { status: 'approved', decided_at: now.toISOString(), decided_by: ACTOR, decision_note: 'auto-approved above the confidence threshold' }
-          : { status: 'proposed', decided_at: null, decided_by: null, decision_note: null }),
-      }));
-      const classifiedAreas = result.thematicAreas;
-      // submitted → matched → routed | in_review, written as one update and one insert per table, all
-      // sent at once: postgres.js pipelines them on the transaction's connection (one round trip, not
-      // eight). They touch different rows, so their order does not matter.
-      const final = autoRoute ? 'routed' : 'in_review';
-      const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing };
-      await Promise.all([
-        ...(matchRows.length ? [tx.execute(sql`
-          insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note)
-          select request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note
-          from jsonb_to_recordset(${JSON.stringify(matchRows)}::jsonb) as x(request_id uuid, offering_id uuid, provider_id uuid, entity_code text,
-            rank integer, score real, explanation jsonb, status text, decided_at timestamptz, decided_by text, decision_note text)
-          on conflict (request_id, offering_id) do nothing`)] : []),
-        ...(result.linkedNeeds.length ? [tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score })))] : []),
-        ...(result.possibleDuplicates.length ? [tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity })))] : []),
-        tx.update(requests).set({
-          status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason,
-          language: result.language, routedAt: autoRoute ? now : null, updatedAt: now, ...columns,
-        }).where(and(eq(requests.id, req.id), eq(requests.status, 'submitted'))),
-        tx.insert(requestTransitions).values([
-          { requestId: req.id, fromStatus: 'submitted', toStatus: 'matched', actor: ACTOR, at: now },
-          { requestId: req.id, fromStatus: 'matched', toStatus: final, actor: ACTOR, at: new Date(now.getTime() + 1),
-            note: !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
-        ]),
-        tx.insert(auditEvents).values([
-          { actorRole: SYSTEM.role, action: 'request.match', targetType: 'request', targetId: req.id, summary: matchSummary },
-          ...(autoRoute ? [{ actorRole: SYSTEM.role, action: 'request.route', targetType: 'request', targetId: req.id, summary: { entity: routingEntity, reason: result.routing.reason } }] : []),
-        ]),
-        tx.insert(outbox).values([
-          { topic: 'request.matched', payload: { requestId: req.id } },
-          ...(autoRoute ? [{ topic: 'request.routed', payload: { requestId: req.id, entity: routingEntity } }] : []),
-        ]),
-        ...(autoRoute ? [tx.insert(routingDecisions).values({ requestId: req.id, entityCode: routingEntity!, areaCode: result.routing.area, reason: result.routing.reason, actor: ACTOR })] : []),
-      ]);
-      return 'matched' as const;
-    });
+    const top = result.matches[0];
+    // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
+    const autoRoute = !!routingEntity && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
+    const at = now.toISOString();
+    const final = autoRoute ? 'routed' : 'in_review';
+    const matchRows = result.matches.map((m) => ({
+      offering_id: m.offeringId, provider_id: m.providerId, rank: m.rank, score: m.score, explanation: m.explanation,
+      ...(autoRoute && m === top
+        ? { status: 'approved', decided_at: at, decided_by: ACTOR, decision_note: 'auto-approved above the confidence threshold' }
+        : { status: 'proposed', decided_at: null, decided_by: null, decision_note: null }),
+    }));
+    const transitions = [
+      { from_status: 'submitted', to_status: 'matched', at, note: null },
+      { from_status: 'matched', to_status: final, at: new Date(now.getTime() + 1).toISOString(),
+        note: !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
+    ];
+    const audits = [
+      { action: 'request.match', summary: { matches: result.matches.length, top: top?.score ?? null, routing: result.routing } },
+      ...(autoRoute ? [{ action: 'request.route', summary: { entity: routingEntity, reason: result.routing.reason } }] : []),
+    ];
+    const events = [
+      { topic: 'request.matched', payload: { requestId: requestId } },
+      ...(autoRoute ? [{ topic: 'request.routed', payload: { requestId: requestId, entity: routingEntity } }] : []),
+    ];
+    // One statement (one round trip, one implicit transaction): the update of the request is both the
+    // guard and the lock — whoever comes second finds it no longer submitted, and every insert is
+    // conditional on that update having happened.
+    const rows = await query<{ n: number }>(FIRST_MATCH, [
+      requestId, final, JSON.stringify(result.thematicAreas), at, routingEntity, result.routing.reason, result.language, autoRoute ? at : null,
+      JSON.stringify(columns.analysis), columns.analysisVersion, columns.analysisHash, columns.matchAreas, columns.proposalFloor,
+      JSON.stringify(matchRows), JSON.stringify(result.linkedNeeds), JSON.stringify(result.possibleDuplicates), JSON.stringify(transitions),
+      JSON.stringify(audits), JSON.stringify(events), autoRoute ? result.routing.area : null, autoRoute, ACTOR, SYSTEM.role,
+    ]);
+    const outcome = Number(rows[0]?.n ?? 0) > 0 ? 'matched' as const : 'skipped' as const;
     if (outcome === 'matched') deps.onMatched?.(result.matches[0]?.score ?? null);
     return outcome;
   }
