@@ -126,30 +126,37 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   log('worker CPU per match…');
   const handle = await openDatabase({ url, poolMax: 4 });
   const services = createServices({ db: handle.db, query: handle.query, queue: new InProcessQueueDriver(), config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', AUTO_ROUTE_CONFIDENCE: '1' }) });
+  // 40 requests first, matched before anything is timed (both sides warm, as a worker is after its first jobs), then 120 timed.
+  const warm = loaded.freshRequests(40);
   const fresh = loaded.freshRequests(120);
+  const file = async (batch: typeof fresh) => {
+    await sql.unsafe(`insert into requests (id, member_state, title, description, language, modalities, urgency, status)
+      select id, member_state, title, description, language, modalities, urgency, 'submitted' from jsonb_to_recordset($1::jsonb) as x(id uuid, member_state text, title text, description text, language text, modalities text[], urgency text)`,
+    [JSON.stringify(batch.map((r) => ({ id: r.id, member_state: r.memberState, title: r.title, description: r.description, language: r.language ?? 'en', modalities: r.modalities, urgency: r.urgency })))] as never[]);
+    await sql.unsafe(`insert into outbox (topic, payload) select 'request.submitted', jsonb_build_object('requestId', id) from jsonb_to_recordset($1::jsonb) as x(id uuid)`, [JSON.stringify(batch.map((r) => ({ id: r.id })))] as never[]);
+    const t1 = performance.now();
+    for (;;) {
+      const [{ n }] = await sql`select count(*)::int as n from requests where id = any(${batch.map((r) => r.id)}) and matched_at is not null`;
+      if (n === batch.length || ms(t1) > 300_000) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await file(warm);
   const cpu0 = cpuMs(worker.pid!);
-  await sql.unsafe(`insert into requests (id, member_state, title, description, language, modalities, urgency, status)
-    select id, member_state, title, description, language, modalities, urgency, 'submitted' from jsonb_to_recordset($1::jsonb) as x(id uuid, member_state text, title text, description text, language text, modalities text[], urgency text)`,
-  [JSON.stringify(fresh.map((r) => ({ id: r.id, member_state: r.memberState, title: r.title, description: r.description, language: r.language ?? 'en', modalities: r.modalities, urgency: r.urgency })))] as never[]);
-  await sql.unsafe(`insert into outbox (topic, payload) select 'request.submitted', jsonb_build_object('requestId', id) from jsonb_to_recordset($1::jsonb) as x(id uuid)`, [JSON.stringify(fresh.map((r) => ({ id: r.id })))] as never[]);
-  const t1 = performance.now();
-  for (;;) {
-    const [{ n }] = await sql`select count(*)::int as n from requests where id = any(${fresh.map((r) => r.id)}) and matched_at is not null`;
-    if (n === fresh.length || ms(t1) > 300_000) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await file(fresh);
   const workerCpu = (cpuMs(worker.pid!) - cpu0) / fresh.length;
   const engine = await services.matching.engine();
   await services.matching.syncIndex();
   // The engine alone gets what the job gives it: the state's open needs and its earlier open requests (their stored analyses).
-  const inputs = await Promise.all(fresh.map(async (r) => ({
+  const toInputs = (batch: typeof fresh) => Promise.all(batch.map(async (r) => ({
     r: { ...r, language: r.language ?? 'en' },
     needs: (await sql`select id, member_state, description, priority, thematic_areas from needs where member_state = ${r.memberState} and status = 'open'`).map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority, thematicAreas: n.thematic_areas })),
     open: (await sql`select id, member_state, title, description, language, thematic_areas, analysis from requests where member_state = ${r.memberState}
         and status in ('submitted', 'matched', 'in_review', 'routed', 'accepted', 'in_delivery') and id <> ${r.id} order by submitted_at desc, id desc limit 200`)
       .map((o) => ({ id: o.id, memberState: o.member_state, title: o.title, description: o.description, language: o.language, thematicAreas: o.thematic_areas, ...(o.analysis?.vector ? { stored: o.analysis } : {}) })),
   })));
-  for (const x of inputs.slice(0, 10)) engine.matchRequest(x.r as never, { now: new Date(), needs: x.needs as never, openRequests: x.open as never });
+  for (const x of await toInputs(warm)) engine.matchRequest(x.r as never, { now: new Date(), needs: x.needs as never, openRequests: x.open as never });
+  const inputs = await toInputs(fresh);
   const c0 = process.cpuUsage();
   for (const x of inputs) engine.matchRequest(x.r as never, { now: new Date(), needs: x.needs as never, openRequests: x.open as never });
   const c1 = process.cpuUsage(c0);
