@@ -13,11 +13,14 @@ import type { Lang, StateGeo, ThematicAreaRef } from '../src/matching/types.js';
 const ADMIN = 'bench-admin-key-0123456789abcdef';
 const PORT = 3960;
 
-export interface EmbeddedRow { run: string; rps: number; p50: number; p99: number; non2xx: number; matchedDuring: number; backlogAtStart: number; process: string }
+export interface EmbeddedRow { run: string; rps: number; p50: number; p99: number; non2xx: number; matchedDuring: number; backlogAtStart: number; backlogLeft: number; process: string }
 
 function server(dataDir: string, worker: boolean): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
+    // BENCH_CPU_PROF_DIR=<dir> writes a CPU profile of the server with jobs when it exits.
+    const prof = worker && process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
     const c = fork('dist/src/server.js', [], {
+      execArgv: prof,
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', EMBEDDED_WORKER: String(worker), DATABASE_URL: '', REDIS_URL: '' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
@@ -75,22 +78,39 @@ export async function runEmbeddedBench(opts: { offerings?: number; seconds?: num
       await api('/v1/offerings/bulk', pkey, Array.from({ length: Math.min(500, n - i) }, (_, j) => { const o = gen.offering(i + j); return { title: o.title.slice(0, 290) || `Offering ${i + j}`, description: o.description, languages: o.languages, modalities: o.modalities }; }));
     }
     const idle = await load(skey);
-    rows.push({ run: 'filing, no job running (EMBEDDED_WORKER=false)', ...idle, matchedDuring: 0, backlogAtStart: 0, process: '' });
+    rows.push({ run: 'filing, no job running (EMBEDDED_WORKER=false)', ...idle, matchedDuring: 0, backlogAtStart: 0, backlogLeft: 0, process: '' });
     await stop(s);
 
     // The same data, now with jobs: the filings above wait in the outbox, unmatched, with the import's re-matching.
     s = await server(dir, true);
+    // Filing is measured once matching is under way (the index built, the backlog being worked through).
+    for (let i = 0; i < 600 && (await matchedCount(skey)) === 0; i++) await new Promise((r) => setTimeout(r, 500));
     const matchedBefore = await matchedCount(skey);
     const cpu0 = cpuMs(s.pid!);
     const busy = await load(skey);
     const cpu = cpuMs(s.pid!) - cpu0;
     const matchedAfter = await matchedCount(skey);
-    rows.push({ run: 'filing while the same process matches (EMBEDDED_WORKER=true)', ...busy, matchedDuring: matchedAfter - matchedBefore, backlogAtStart: Math.round(idle.rps * seconds), process: `CPU ${Math.round(cpu / 10 / seconds)}% of one core, RSS ${rssMb(s.pid!)} MB` });
+    const backlogLeft = await submittedCount(skey);
+    rows.push({ run: 'filing while the same process matches (EMBEDDED_WORKER=true)', ...busy, matchedDuring: matchedAfter - matchedBefore, backlogAtStart: Math.round(idle.rps * seconds), backlogLeft, process: `CPU ${Math.round(cpu / 10 / seconds)}% of one core, RSS ${rssMb(s.pid!)} MB` });
   } finally {
     if (s) await stop(s);
     rmSync(dir, { recursive: true, force: true });
   }
   return { rows, ratio: rows[1]!.rps / rows[0]!.rps };
+}
+
+/** Requests of the bench state still waiting to be matched (status submitted). */
+async function submittedCount(key: string): Promise<number> {
+  let n = 0;
+  let cursor: string | null = null;
+  for (let page = 0; page < 400; page++) {
+    const res = await fetch(`http://127.0.0.1:${PORT}/v1/requests?limit=200&status=submitted${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await res.json()) as { items: unknown[]; nextCursor: string | null };
+    n += body.items.length;
+    cursor = body.nextCursor;
+    if (!cursor) break;
+  }
+  return n;
 }
 
 /** Requests of the bench state that are matched (matchedAt set), counted from the state's own list, newest first. */
