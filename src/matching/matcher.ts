@@ -190,6 +190,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
         areas: new Set(needTopicById.get(l.needId)!.areas.map((a) => a.code)),
         value: PRIORITY_VALUE[needById.get(l.needId)!.priority],
       })),
+      nowMs: now.getTime(),
     };
 
     // Candidates: offerings of the request's areas that its state may receive

@@ -50,7 +50,9 @@ export const OfferingView = z.object({
   languages: z.array(z.string()), availableFrom: z.string().nullable(), availableUntil: z.string().nullable(),
   capacity: z.number().nullable(), budget: z.object({ amount: z.number(), currency: z.string() }).nullable(),
   thematicAreas: z.array(z.string()), thematicAreasInferred: z.boolean(), status: z.enum(['open', 'closed']),
-  lastConfirmedAt: z.string(), proposable: z.boolean(), source: z.string(), externalRef: z.string().nullable(),
+  lastConfirmedAt: z.string(), proposable: z.boolean(),
+  /** available, not_yet_open (proposed, marked with its start date), or why it is not proposed: closed, expired, full, stale. */
+  availability: z.enum(['available', 'not_yet_open', 'closed', 'expired', 'full', 'stale']), unconfirmedDays: z.number().int(), source: z.string(), externalRef: z.string().nullable(),
   createdAt: z.string(), updatedAt: z.string(),
 }).meta({ id: 'Offering' });
 export type OfferingView = z.infer<typeof OfferingView>;
