@@ -11,6 +11,7 @@ import { createOfferingsService } from './modules/offerings/offerings.service.js
 import { createReferenceService } from './modules/reference/reference.service.js';
 import { createRequestsService } from './modules/requests/requests.service.js';
 import { createReviewService } from './modules/review/review.service.js';
+import { createTriageService } from './modules/review/triage.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
@@ -30,6 +31,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     requests: createRequestsService({ db, query: deps.query, reference }),
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),
+    triage: createTriageService({ db, reference, config }),
     deadLetters: createDeadLettersService({ db, queue }),
     webhooks: createWebhooksService({ db, queue, reference, config }),
     directory: createDirectoryService({ db, reference }),

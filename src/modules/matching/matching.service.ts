@@ -7,11 +7,17 @@ import type { Config } from '../../config.js';
 import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality } from '../../matching/types.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { OPEN_STATUSES } from '../requests/request-lifecycle.js';
+import { requestAreas } from '../requests/request-areas.js';
+import { firstMatchMoves, OPEN_STATUSES, UNANSWERED_STATUSES } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
 
-/** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
-const REMATCHABLE = ['in_review'];
+/**
+ * Statuses in which a request's proposals may still be refreshed by a new or changed offering: every
+ * open request without an accepted offering (issue 12 item 1; /work/wt/scale owns the bounded, batched
+ * version). Includes routed requests, so one that met nothing, or that CTED marked unanswerable for now,
+ * gets the offering that arrives later.
+ */
+const REMATCHABLE: string[] = [...UNANSWERED_STATUSES];
 const ACTOR = 'system:matcher';
 
 /**
@@ -121,8 +127,9 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       const first = req.status === 'submitted';
 
       const top = result.matches[0];
-      // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
-      const autoRoute = first && !!routingEntity && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
+      // Confident enough (or nothing to review): straight to the responsible entity, the top proposal
+      // approved. Never for a likely duplicate of an earlier request: CTED decides that first (issue 12 item 8).
+      const autoRoute = first && !!routingEntity && result.possibleDuplicates.length === 0 && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
       // One statement for all proposals, its rows as one JSON parameter (drizzle's builder spent more
       // time on ~150 bound values than PostgreSQL on the insert); decided ones (approved, rejected, ...)
       // are left as they are.
@@ -142,7 +149,8 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
           status = excluded.status, entity_code = excluded.entity_code, updated_at = ${now.toISOString()}::timestamptz
         where matches.status in ('superseded', 'proposed')`);
       const insertLinks = () => tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score })));
-      const insertDuplicates = () => tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity })));
+      // A flag CTED already confirmed or dismissed stays as decided.
+      const insertDuplicates = () => tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity }))).onConflictDoNothing();
       const classifiedAreas = result.thematicAreas;
 
       if (!first) {
@@ -151,7 +159,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         if (result.matches.length) await insertMatches();
         await tx.delete(requestNeedLinks).where(eq(requestNeedLinks.requestId, req.id));
         if (result.linkedNeeds.length) await insertLinks();
-        await tx.delete(requestDuplicates).where(eq(requestDuplicates.requestId, req.id));
+        await tx.delete(requestDuplicates).where(and(eq(requestDuplicates.requestId, req.id), eq(requestDuplicates.status, 'open')));
         if (result.possibleDuplicates.length) await insertDuplicates();
         await tx.update(requests).set({ classifiedAreas, updatedAt: now }).where(eq(requests.id, req.id));
         await recordChange(tx, SYSTEM, { action: 'request.rematch', targetType: 'request', targetId: req.id, summary: { matches: result.matches.length } });
@@ -167,17 +175,20 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       // sent at once: postgres.js pipelines them on the transaction's connection (one round trip, not
       // eight). They touch different rows, so their order does not matter.
       const final = autoRoute ? 'routed' : 'in_review';
+      // Written by hand (one round trip), checked against TRANSITIONS here and in tests/unit/request-lifecycle.test.ts.
+      const [toMatched, toFinal] = firstMatchMoves(final);
       const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing };
       await Promise.all([
         ...writes,
         tx.update(requests).set({
           status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason,
           language: result.language, routedAt: autoRoute ? now : null, updatedAt: now,
-        }).where(and(eq(requests.id, req.id), eq(requests.status, 'submitted'))),
+        }).where(and(eq(requests.id, req.id), eq(requests.status, toMatched[0]))),
         tx.insert(requestTransitions).values([
-          { requestId: req.id, fromStatus: 'submitted', toStatus: 'matched', actor: ACTOR, at: now },
-          { requestId: req.id, fromStatus: 'matched', toStatus: final, actor: ACTOR, at: new Date(now.getTime() + 1),
-            note: !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
+          { requestId: req.id, fromStatus: toMatched[0], toStatus: toMatched[1], actor: ACTOR, actorRole: 'system', at: now },
+          { requestId: req.id, fromStatus: toFinal[0], toStatus: toFinal[1], actor: ACTOR, actorRole: 'system', at: new Date(now.getTime() + 1),
+            note: autoRoute ? (top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity')
+              : result.possibleDuplicates.length ? 'possible duplicate of an earlier request: waiting for CTED' : 'waiting for CTED review' },
         ]),
         tx.insert(auditEvents).values([
           { actorRole: SYSTEM.role, action: 'request.match', targetType: 'request', targetId: req.id, summary: matchSummary },
@@ -203,10 +214,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       if (!o) return 0;
       const candidates = await db.select({ id: requests.id, areas: requests.classifiedAreas, explicit: requests.thematicAreas })
         .from(requests).where(inArray(requests.status, REMATCHABLE)).limit(5000);
-      const touched = candidates.filter((r) => {
-        const codes = r.explicit.length ? r.explicit : (r.areas ?? []).map((a) => a.code);
-        return codes.some((c) => o.thematicAreas.includes(c));
-      });
+      const touched = candidates.filter((r) => requestAreas({ thematicAreas: r.explicit, classifiedAreas: r.areas }).some((c) => o.thematicAreas.includes(c)));
       for (const r of touched) await matchAndRoute(r.id, { rematch: true });
       return touched.length;
     }
