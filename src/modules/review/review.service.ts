@@ -73,7 +73,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
       if (q.thematicArea) conds.push(requestHasAreaSql(q.thematicArea));
       const rows = await db.select({
         m: matches, r: requests, title: offerings.title,
-        duplicates: sql<number>`(select count(*)::int from ${requestDuplicates} d where d.status = 'open' and (d.request_id = ${requests.id} or d.other_request_id = ${requests.id}))`,
+        duplicates: sql<number>`(select count(*)::int from ${requestDuplicates} d where d.status = 'open' and (d.request_id = "requests"."id" or d.other_request_id = "requests"."id"))`,
       }).from(matches)
         .innerJoin(requests, eq(requests.id, matches.requestId))
         .innerJoin(memberStates, eq(memberStates.iso3, requests.memberState))

@@ -22,6 +22,9 @@ const DAY = 86_400_000;
 export const LOW_CONFIDENCE = 0.4;
 
 const ms = (col: string) => sql.raw(`(extract(epoch from ${col}) * 1000)::float8`);
+// Written out in full: drizzle leaves the table name off a column in a single-table select, and inside
+// a subquery a bare "id" would be the subquery's own.
+const RID = sql.raw('"requests"."id"');
 
 /**
  * CTED's triage of requests (issue 12, "What to build"): every open request without an accepted
@@ -59,16 +62,16 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
       cted(p);
       const rows = await db.select({
         r: requests,
-        proposals: sql<number>`(select count(*)::int from ${matches} m where m.request_id = ${requests.id} and m.status = 'proposed')`,
-        live: sql<number>`(select count(*)::int from ${matches} m where m.request_id = ${requests.id} and m.status in ('proposed', 'approved', 'forwarded', 'accepted'))`,
-        declined: sql<number>`(select count(*)::int from ${matches} m where m.request_id = ${requests.id} and m.status = 'declined')`,
-        topScore: sql<number | null>`(select max(m.score)::float8 from ${matches} m where m.request_id = ${requests.id} and m.status = 'proposed' and m.origin = 'engine')`,
-        newestProposalMs: sql<number | null>`(select ${ms('max(m.updated_at)')} from ${matches} m where m.request_id = ${requests.id} and m.status = 'proposed')`,
-        lastFrom: sql<string | null>`(select t.from_status from request_transitions t where t.request_id = ${requests.id} order by t.at desc limit 1)`,
-        lastRole: sql<string | null>`(select t.actor_role from request_transitions t where t.request_id = ${requests.id} order by t.at desc limit 1)`,
-        lastNote: sql<string | null>`(select t.note from request_transitions t where t.request_id = ${requests.id} order by t.at desc limit 1)`,
-        sinceMs: sql<number>`(select ${ms('max(t.at)')} from request_transitions t where t.request_id = ${requests.id})`,
-        duplicates: sql<number>`(select count(*)::int from ${requestDuplicates} d where d.status = 'open' and (d.request_id = ${requests.id} or d.other_request_id = ${requests.id}))`,
+        proposals: sql<number>`(select count(*)::int from ${matches} m where m.request_id = ${RID} and m.status = 'proposed')`,
+        live: sql<number>`(select count(*)::int from ${matches} m where m.request_id = ${RID} and m.status in ('proposed', 'approved', 'forwarded', 'accepted'))`,
+        declined: sql<number>`(select count(*)::int from ${matches} m where m.request_id = ${RID} and m.status = 'declined')`,
+        topScore: sql<number | null>`(select max(m.score)::float8 from ${matches} m where m.request_id = ${RID} and m.status = 'proposed' and m.origin = 'engine')`,
+        newestProposalMs: sql<number | null>`(select ${ms('max(m.updated_at)')} from ${matches} m where m.request_id = ${RID} and m.status = 'proposed')`,
+        lastFrom: sql<string | null>`(select t.from_status from request_transitions t where t.request_id = ${RID} order by t.at desc limit 1)`,
+        lastRole: sql<string | null>`(select t.actor_role from request_transitions t where t.request_id = ${RID} order by t.at desc limit 1)`,
+        lastNote: sql<string | null>`(select t.note from request_transitions t where t.request_id = ${RID} order by t.at desc limit 1)`,
+        sinceMs: sql<number>`(select ${ms('max(t.at)')} from request_transitions t where t.request_id = ${RID})`,
+        duplicates: sql<number>`(select count(*)::int from ${requestDuplicates} d where d.status = 'open' and (d.request_id = ${RID} or d.other_request_id = ${RID}))`,
       }).from(requests).where(and(inArray(requests.status, [...UNANSWERED_STATUSES]), sql`${requests.matchedAt} is not null`)).limit(20_000);
 
       const waitMs = deps.config.REVIEW_DUE_DAYS * DAY;
