@@ -11,6 +11,7 @@ const NAV: NavItem[] = [
   { href: '/offerings', key: 'nav.offerings', roles: ['provider'] },
   { href: '/offerings/upload', key: 'nav.upload', roles: ['provider'] },
   { href: '/inbox', key: 'nav.inbox', roles: ['provider'] },
+  { href: '/triage', key: 'nav.triage', roles: ['cted', 'admin'] },
   { href: '/review', key: 'nav.review', roles: ['cted', 'admin'] },
   { href: '/entity', key: 'nav.entity', roles: ['entity', 'cted', 'admin'] },
   { href: '/needs', key: 'nav.needs', roles: ['cted', 'admin', 'entity'] },

@@ -14,6 +14,7 @@ import { page } from './layout.js';
 import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
 import { homePages } from './pages/home.pages.js';
+import { lifecyclePages } from './pages/lifecycle.pages.js';
 import { needsPages } from './pages/needs.pages.js';
 import { offeringPages } from './pages/offerings.pages.js';
 import { requestPages } from './pages/requests.pages.js';
@@ -136,6 +137,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   requestPages(app, deps);
   offeringPages(app, deps);
   reviewPages(app, deps);
+  lifecyclePages(app, deps);
   needsPages(app, deps);
   analyticsPages(app, deps);
   directoryPages(app, deps);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AreaCode, DECLINE_REASONS, EntityCode, Iso3, M49, Uuid } from '../common.schemas.js';
+import { NextStep } from '../requests/requests.schemas.js';
 
 export const ReviewQueueQuery = z.strictObject({
   region: M49.optional(),
@@ -45,6 +46,7 @@ export const EntityQueueItem = z.object({
     declineReason: z.string().nullable(), declineNote: z.string().nullable(),
   })),
   possibleDuplicate: z.boolean(),
+  nextStep: NextStep,
 });
 export const EntityActionBody = z.strictObject({
   action: z.enum(['acknowledge', 'forward', 'hand_back']),

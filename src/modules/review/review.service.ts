@@ -7,7 +7,7 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { actorLabel, recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas, requestHasAreaSql } from '../requests/request-areas.js';
-import { transition } from '../requests/request-lifecycle.js';
+import { nextStep, transition } from '../requests/request-lifecycle.js';
 import { lockRequest, routeAfterDecisions, type MatchRow, type RequestRow } from './request-routing.js';
 import { assignBatch, assignGreedy } from '../../matching/index.js';
 import { canViewRequest } from '../requests/request-visibility.js';
@@ -162,6 +162,10 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
             declineReason: m.status === 'declined' ? m.responseReason : null, declineNote: m.status === 'declined' ? m.responseNote : null,
           })),
           possibleDuplicate: dups.some((d) => d.a === r.id || d.b === r.id),
+          nextStep: nextStep({
+            status: r.status, routedEntity: r.routedEntity, parkedAt: r.parkedAt, duplicateOf: r.duplicateOf,
+            matchStatuses: ms.filter((m) => m.requestId === r.id).map((m) => m.status), openDuplicates: dups.filter((d) => d.a === r.id || d.b === r.id).length,
+          }),
         };
       });
     },
