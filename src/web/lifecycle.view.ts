@@ -4,6 +4,7 @@ import type { OfferingView } from '../modules/offerings/offerings.schemas.js';
 import type { ReferenceSnapshot } from '../modules/reference/reference.service.js';
 import type { RequestView } from '../modules/requests/requests.schemas.js';
 import { AppError } from '../errors.js';
+import { systemNote } from '../modules/requests/request-lifecycle.js';
 import type { Principal } from '../plugins/auth.plugin.js';
 import { statusBadge } from './components.js';
 import { safeNext, type Namer, type WebContext } from './context.js';
@@ -17,7 +18,9 @@ import { badge, csrfField, selectField, textArea, textField } from './layout.js'
  * themselves live in the services (request-lifecycle.ts: TRANSITIONS, nextStep); these only render.
  */
 
-const DONE_KEYS = ['decided', 'routed', 'parked', 'closed', 'attached', 'duplicate', 'delivery', 'consent'] as const;
+const DONE_KEYS = ['decided', 'routed', 'parked', 'closed', 'attached', 'duplicate', 'delivery', 'consent', 'entity', 'answered'] as const;
+// Notices that already exist in the core catalogue.
+const CORE_DONE: Partial<Record<(typeof DONE_KEYS)[number], MessageKey>> = { entity: 'entity.done', answered: 'inbox.done' };
 const PROBLEM_KEYS = ['noteRequired', 'nothing', 'conflict', 'notProposable', 'notEligible', 'entityRequired'] as const;
 type Done = (typeof DONE_KEYS)[number];
 type Problem = (typeof PROBLEM_KEYS)[number];
@@ -27,7 +30,7 @@ export function actionNotice(ctx: WebContext, q: Record<string, unknown>): { not
   const done = DONE_KEYS.find((k) => k === q.done);
   const problem = PROBLEM_KEYS.find((k) => k === q.problem);
   return {
-    notice: done ? ctx.i.t(`lc.done.${done}` as MessageKey) : null,
+    notice: done ? ctx.i.t(CORE_DONE[done] ?? `lc.done.${done}` as MessageKey) : null,
     problem: problem ? html`<div class="error-summary" role="alert" id="action-problem"><p>${ctx.i.t(`lc.problem.${problem}` as MessageKey)}</p></div>` : html``,
   };
 }
@@ -100,6 +103,13 @@ function whoOf(ctx: WebContext, names: Namer, providers: ReadonlyMap<string, str
   }
 }
 
+/** A history note in the reader's language when the system wrote it, else as its author wrote it. */
+function noteText(ctx: WebContext, names: Namer, h: RequestView['history'][number]): string {
+  const sys = h.actorRole === 'system' ? systemNote(h.note) : null;
+  if (!sys) return h.note ?? '';
+  return ctx.i.t(`lc.sys.${sys.code}` as MessageKey, { entity: sys.entity ? names.entity(sys.entity) : '', days: sys.days ?? 0 });
+}
+
 /** The request's history: each status change with when, who and their reason. */
 export function historyTable(ctx: WebContext, names: Namer, providers: ReadonlyMap<string, string>, history: RequestView['history']): SafeHtml {
   const { i } = ctx;
@@ -110,9 +120,9 @@ export function historyTable(ctx: WebContext, names: Namer, providers: ReadonlyM
       <thead><tr><th scope="col">${i.t('lc.history.when')}</th><th scope="col">${i.t('lc.history.change')}</th><th scope="col">${i.t('lc.history.who')}</th><th scope="col">${i.t('lc.history.note')}</th></tr></thead>
       <tbody>${history.map((h) => html`<tr data-to="${h.to}">
         <td>${i.date(h.at)}</td>
-        <td>${h.from ? html`${statusBadge(ctx, h.from)} → ` : html`${i.t('lc.history.filed')}: `}${statusBadge(ctx, h.to)}</td>
+        <td>${h.from ? html`${statusBadge(ctx, h.from)} → ` : ''}${statusBadge(ctx, h.to)}</td>
         <td>${whoOf(ctx, names, providers, h.actorRole, h.actorOrg)}</td>
-        <td dir="auto" class="note">${h.note ?? ''}</td></tr>`)}</tbody>
+        <td dir="auto" class="note">${noteText(ctx, names, h)}</td></tr>`)}</tbody>
     </table></section>`;
 }
 

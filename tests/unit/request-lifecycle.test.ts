@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REQUEST_STATUSES } from '../../src/modules/common.schemas.js';
 import {
-  assertMoves, canTransition, firstMatchMoves, INITIAL_STATUS, nextStep, TRANSITIONS, type RequestStatus,
+  assertMoves, canTransition, firstMatchMoves, INITIAL_STATUS, nextStep, overdueNote, SYSTEM_NOTES, systemNote, TRANSITIONS, type RequestStatus,
 } from '../../src/modules/requests/request-lifecycle.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,6 +78,15 @@ describe('legal status changes have one home (TRANSITIONS)', () => {
       for (const to of tos) expect(REQUEST_STATUSES).toContain(to);
     }
     for (const s of ['completed', 'rejected', 'withdrawn'] as RequestStatus[]) expect(TRANSITIONS[s]).toEqual([]);
+  });
+});
+
+describe('system notes', () => {
+  it('are recognised for translation, a person\'s note is not', () => {
+    expect(systemNote(SYSTEM_NOTES.review)).toEqual({ code: 'review' });
+    expect(systemNote(overdueNote('UNODC', 14))).toEqual({ code: 'overdue', entity: 'UNODC', days: 14 });
+    expect(systemNote('Our programme is full')).toBeNull();
+    expect(systemNote(null)).toBeNull();
   });
 });
 

@@ -8,7 +8,7 @@ import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality }
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from '../requests/request-areas.js';
-import { firstMatchMoves, OPEN_STATUSES, UNANSWERED_STATUSES } from '../requests/request-lifecycle.js';
+import { firstMatchMoves, OPEN_STATUSES, SYSTEM_NOTES, UNANSWERED_STATUSES } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
 
 /**
@@ -187,8 +187,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         tx.insert(requestTransitions).values([
           { requestId: req.id, fromStatus: toMatched[0], toStatus: toMatched[1], actor: ACTOR, actorRole: 'system', at: now },
           { requestId: req.id, fromStatus: toFinal[0], toStatus: toFinal[1], actor: ACTOR, actorRole: 'system', at: new Date(now.getTime() + 1),
-            note: autoRoute ? (top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity')
-              : result.possibleDuplicates.length ? 'possible duplicate of an earlier request: waiting for CTED' : 'waiting for CTED review' },
+            note: autoRoute ? (top ? SYSTEM_NOTES.autoRouted : SYSTEM_NOTES.noOffering) : result.possibleDuplicates.length ? SYSTEM_NOTES.duplicate : SYSTEM_NOTES.review },
         ]),
         tx.insert(auditEvents).values([
           { actorRole: SYSTEM.role, action: 'request.match', targetType: 'request', targetId: req.id, summary: matchSummary },

@@ -54,6 +54,25 @@ export function firstMatchMoves(final: 'in_review' | 'routed'): [RequestStatus, 
   return [[INITIAL_STATUS, 'matched'], ['matched', final]];
 }
 
+/** The notes the system itself writes on a status change (English in the record; the web translates them by code). */
+export const SYSTEM_NOTES = {
+  review: 'waiting for CTED review',
+  duplicate: 'possible duplicate of an earlier request: waiting for CTED',
+  autoRouted: 'auto-routed above the confidence threshold',
+  noOffering: 'no offering matched; routed to the responsible entity',
+} as const;
+/** The note of an overdue escalation. */
+export const overdueNote = (entity: string | null, days: number) => `no action by ${entity ?? 'the entity'} within ${days} days`;
+
+/** A system note's code and values, for translation; null for a person's note. */
+export function systemNote(note: string | null): { code: keyof typeof SYSTEM_NOTES | 'overdue'; entity?: string; days?: number } | null {
+  if (!note) return null;
+  const known = (Object.keys(SYSTEM_NOTES) as (keyof typeof SYSTEM_NOTES)[]).find((k) => SYSTEM_NOTES[k] === note);
+  if (known) return { code: known };
+  const m = /^no action by (\S+) within (\d+) days$/.exec(note);
+  return m ? { code: 'overdue', entity: m[1], days: Number(m[2]) } : null;
+}
+
 /** Who acted, as recorded with each status change and shown to the state: a role and an organisation, never a key. */
 export function actorOf(p: Principal): { actor: string; actorRole: string; actorOrg: string | null } {
   const system = !p.keyId && p.label.startsWith('system');

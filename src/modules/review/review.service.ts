@@ -7,7 +7,7 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { actorLabel, recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas, requestHasAreaSql } from '../requests/request-areas.js';
-import { nextStep, transition } from '../requests/request-lifecycle.js';
+import { nextStep, overdueNote, transition } from '../requests/request-lifecycle.js';
 import { lockRequest, routeAfterDecisions, type MatchRow, type RequestRow } from './request-routing.js';
 import { assignBatch, assignGreedy } from '../../matching/index.js';
 import { canViewRequest } from '../requests/request-visibility.js';
@@ -312,7 +312,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         await db.transaction(async (tx) => {
           const [r] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
           if (!r || r.status !== 'routed' || r.entityActedAt || !r.routedAt || r.routedAt >= cutoff) return;
-          await transition(tx, r, 'in_review', { ...SYSTEM, label: 'system:escalation' }, `no action by ${r.routedEntity} within ${deps.config.ENTITY_DUE_DAYS} days`);
+          await transition(tx, r, 'in_review', { ...SYSTEM, label: 'system:escalation' }, overdueNote(r.routedEntity, deps.config.ENTITY_DUE_DAYS));
           await tx.update(matches).set({ status: 'proposed', updatedAt: now }).where(and(eq(matches.requestId, r.id), eq(matches.status, 'approved')));
           await recordChange(tx, SYSTEM, { action: 'request.escalate', targetType: 'request', targetId: r.id, summary: { entity: r.routedEntity } });
           n++;

@@ -9,7 +9,7 @@ import { appErrors, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { badge, choiceGroup, csrfField, errorSummary, page, selectField, textArea, textField, type FieldErrors } from '../layout.js';
 import type { WebDeps } from '../web.plugin.js';
-import { actionNotice, availabilityBadge, backOf, startDeliveryForm } from '../lifecycle.view.js';
+import { act, actionNotice, availabilityBadge, backOf, startDeliveryForm } from '../lifecycle.view.js';
 import { areaChoices } from './requests.pages.js';
 
 interface OfferingFormValues {
@@ -314,8 +314,8 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
       ...(str(b[`note-${id}`]) ? { note: str(b[`note-${id}`]) } : {}),
     });
     if (!parsed.success) throw new WebError(409, 'error.conflict');
+    if (b.back !== undefined) return act(reply, backOf(b.back, '/inbox'), 'answered', () => app.services.review.respond(p, id, parsed.data));
     await app.services.review.respond(p, id, parsed.data);
-    if (b.back !== undefined) return reply.redirect(backOf(b.back, '/inbox'), 303);
     return reply.redirect('/inbox?done=1', 303);
   });
 }

@@ -5,7 +5,7 @@ import { html } from '../html.js';
 import type { MessageKey } from '../i18n/index.js';
 import { badge, bar, csrfField, page, selectField, textArea, textField } from '../layout.js';
 import type { WebDeps } from '../web.plugin.js';
-import { backOf, startDeliveryForm } from '../lifecycle.view.js';
+import { act, backOf, refuse, startDeliveryForm } from '../lifecycle.view.js';
 
 interface ReviewFilters { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number }
 
@@ -180,12 +180,18 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     const action = str(b.action);
     const note = str(b[`note-${id}`]).slice(0, 2000);
     const matchId = str(b.matchId);
+    if (b.back !== undefined) {
+      // From the request page: go back there, with what happened or why not.
+      const back = backOf(b.back, `/requests/${id}`);
+      if (action === 'hand_back' && !note) return refuse(reply, back, 'noteRequired');
+      if (!['forward', 'acknowledge', 'hand_back'].includes(action) || (action === 'forward' && !UUID_RE.test(matchId))) throw new WebError(409, 'error.conflict');
+      return act(reply, back, 'entity', () => app.services.review.entityAction(p, id, { action: action as 'forward' | 'acknowledge' | 'hand_back', ...(matchId ? { matchId } : {}), ...(note ? { note } : {}) }));
+    }
     if (action === 'forward' && UUID_RE.test(matchId)) await app.services.review.entityAction(p, id, { action, matchId });
     else if (action === 'acknowledge') await app.services.review.entityAction(p, id, { action });
     else if (action === 'hand_back' && note) await app.services.review.entityAction(p, id, { action, note });
     else throw new WebError(409, 'error.conflict');
     const code = str(b.code);
-    if (b.back !== undefined) return reply.redirect(backOf(b.back, `/requests/${id}`), 303);
     return reply.redirect(`/entity?done=1${/^[A-Z0-9-]{2,20}$/.test(code) ? `&code=${code}` : ''}`, 303);
   });
 }
