@@ -239,7 +239,7 @@ export function attachPanel(ctx: WebContext, ref: ReferenceSnapshot, r: { id: st
     <p class="hint">${i.t('lc.act.attachHint')}</p>
     <form method="get" action="${opts.searchAction}#attach-${id}" role="search" class="row attach-search">
       ${opts.searchHidden ?? ''}
-      ${textField({ name: 'q', label: i.t('lc.act.searchWords'), value: opts.q, type: 'search', attrs: html` id="q-${id}"` })}
+      ${textField({ name: 'q', id: `q-${id}`, label: i.t('lc.act.searchWords'), value: opts.q, type: 'search' })}
       <button type="submit" class="secondary">${i.t('lc.act.search')}</button>
     </form>
     ${opts.results === null ? '' : results.length === 0 ? html`<p class="muted attach-none">${i.t('lc.act.noResults')}</p>` : html`<form method="post" action="/requests/${id}/attach" class="attach-form">
@@ -247,8 +247,8 @@ export function attachPanel(ctx: WebContext, ref: ReferenceSnapshot, r: { id: st
       <fieldset class="field"><legend>${i.t('col.offering')}</legend><div class="choices">${results.map((o, n) => html`<div class="choice">
         <input type="radio" id="att-${id}-${o.id}" name="offeringId" value="${o.id}"${n === 0 ? html` checked` : ''}>
         <label for="att-${id}-${o.id}"><span dir="auto" lang="${o.language}">${o.title}</span> <span class="hint">${o.provider.name}${o.availableFrom && new Date(o.availableFrom) > new Date() ? ` · ${i.t('lc.match.startsAt', { date: i.date(o.availableFrom) })}` : ''}</span></label></div>`)}</div></fieldset>
-      ${selectField({ name: 'entity', label: i.t('lc.decide.entity'), value: r.routedEntity ?? '', options: [...(r.routedEntity ? [] : [{ value: '', label: '—' }]), ...entityOptions(ref)] })}
-      ${textArea({ name: 'note', label: i.t('lc.act.note'), optionalText: i.t('form.optional'), rows: 2 })}
+      ${selectField({ name: 'entity', id: `attach-entity-${id}`, label: i.t('lc.decide.entity'), value: r.routedEntity ?? '', options: [...(r.routedEntity ? [] : [{ value: '', label: '—' }]), ...entityOptions(ref)] })}
+      ${textArea({ name: 'note', id: `attach-note-${id}`, label: i.t('lc.act.note'), optionalText: i.t('form.optional'), rows: 2 })}
       <button type="submit">${i.t('lc.act.attachOne')}</button>
     </form>`}
   </div>`;

@@ -113,7 +113,7 @@ describe('a request\'s whole life in the browser, each role on its own pages and
     ({ t, base } = await startServer({ AUTO_ROUTE_CONFIDENCE: '1' }));
     c = await castOf(t);
     imo = await t.key({ role: 'entity', entity: 'IMO' });
-    for (const s of ['SEN', 'KEN', 'GHA', 'MLI', 'NGA']) states[s] = await t.key({ role: 'member_state', memberState: s });
+    for (const s of ['SEN', 'KEN', 'GHA', 'MLI', 'NGA', 'TCD', 'NER']) states[s] = await t.key({ role: 'member_state', memberState: s });
     for (const [key, body] of [[c.unodcProvider, UNODC_OFFERING], [c.providerA, NORWAY_OFFERING]] as const) {
       const res = await t.call({ method: 'POST', url: '/v1/offerings', key, payload: body });
       expect(res.status).toBe(201);
@@ -284,6 +284,51 @@ describe('a request\'s whole life in the browser, each role on its own pages and
     expect(await stepOf(state)).toBe('merged');
     expect(await state.locator('.badge').first().textContent()).toBe('Rejetée');
     expect(await state.locator(`#duplicates li.duplicate[data-other="${first}"]`).textContent()).toContain('Fusionnée avec la demande antérieure');
+  });
+
+  it('triage: CTED attaches an offering found through the directory search, routes to an entity of its choice, closes a request; the state withdraws consent', async () => {
+    const aviation = { title: 'Sûreté de l’aviation : contrôle des passagers et des bagages', description: 'Notre aéroport international doit améliorer l’inspection-filtrage des passagers et des bagages de soute et le programme national de sûreté de l’aviation civile.' };
+    const attachTo = await file('TCD', aviation);
+    const closing = await file('NER', aviation);
+    const cted = await as('cted');
+    await open(cted, '/triage?reason=no_proposal');
+    const item = cted.locator(`li.triage-item[data-request="${attachTo}"]`);
+    await item.locator('summary').click();
+    await item.locator(`#f-q-${attachTo}`).fill('FIU');
+    await submit(cted, item.locator('form.attach-search button'));
+    // The results open under that request, proposable offerings the state is eligible for.
+    const results = cted.locator(`li.triage-item[data-request="${attachTo}"] form.attach-form`);
+    expect(await results.locator('input[name=offeringId]').count()).toBeGreaterThanOrEqual(1);
+    await results.locator('label', { hasText: UNODC_OFFERING.title }).click();
+    await results.locator('select[name=entity]').selectOption('UNODC');
+    await submit(cted, results.locator('button[type=submit]'));
+    expect(await cted.locator('main > .notice').textContent()).toBe('أُضيف العرض واعتُمد.');
+    const state = await as('state:TCD');
+    await open(state, `/requests/${attachTo}`);
+    expect(await stepOf(state)).toBe('entity_forward');
+    expect(await state.locator('article.match[data-status=approved] .attached').count()).toBe(1);
+
+    // Route to an entity of CTED's choice, then close, from the request page.
+    await open(cted, `/requests/${closing}`);
+    await cted.locator(`select[name="entity-${closing}"]`).selectOption('ICAO');
+    await cted.locator(`input[name="route-note-${closing}"]`).fill('ICAO runs the aviation security programme');
+    await submit(cted, 'form.act-route button');
+    expect(await cted.locator('main > .notice').textContent()).toBe('أُحيل الطلب إلى الكيان.');
+    expect(await stepOf(cted)).toBe('entity_find');
+    expect(await cted.locator('#next-step').textContent()).toContain('ICAO');
+    // A reason is required: the browser will not send the form without one.
+    expect(await cted.locator(`input[name="close-reason-${closing}"]`).evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+    await cted.locator(`input[name="close-reason-${closing}"]`).fill('Couvert par le programme régional de l’OACI déjà en cours');
+    await submit(cted, 'form.act-close button');
+    const niger = await as('state:NER');
+    await open(niger, `/requests/${closing}`);
+    expect(await stepOf(niger)).toBe('closed');
+    expect(await niger.locator('#history tbody tr[data-to=rejected] td.note').textContent()).toContain('Couvert par le programme régional');
+
+    // The state stops sharing its open request with providers: nothing can be forwarded to them.
+    await open(state, `/requests/${attachTo}`);
+    await submit(state, '#consent button');
+    expect(await state.locator('#consent p').first().textContent()).toBe('Les prestataires ne peuvent pas consulter cette demande, et rien ne peut leur être transmis.');
   });
 
   it('decline: the provider declines with its reason, the state and the entity read it, CTED approves another offering, which is accepted', async () => {
