@@ -71,6 +71,15 @@ describe('a request\'s whole life in the browser, each role on its own pages and
     return id;
   }
 
+  /** CTED approves the proposal titled `title` on the request page (the others wait). */
+  async function approve(id: string, title: string): Promise<void> {
+    const cted = await as('cted');
+    await open(cted, `/requests/${id}`);
+    await cted.locator('#decide-form article.match', { hasText: title }).locator('input[value=approve]').check();
+    await submit(cted, '#decide-form > fieldset button[type=submit]');
+    expect(await cted.locator('main > .notice').textContent()).toBe('سُجّلت القرارات.');
+  }
+
   /** The routed entity forwards the approved offering titled `title` from the request page. */
   async function forward(entity: 'unodc' | 'imo', id: string, title: string): Promise<void> {
     const page = await as(entity);
@@ -171,9 +180,7 @@ describe('a request\'s whole life in the browser, each role on its own pages and
   it('hand-back: the entity hands the request back with its reason; CTED sees it in the triage and asks the entity again', async () => {
     const id = await file('KEN', { title: 'Former les analystes de notre cellule de renseignement financier', description: 'Notre cellule de renseignement financier a besoin d’une formation de ses analystes aux déclarations de soupçon et aux typologies du financement du terrorisme.' });
     const cted = await as('cted');
-    await open(cted, `/requests/${id}`);
-    await cted.locator('#decide-form article.match', { hasText: UNODC_OFFERING.title }).locator('input[value=approve]').check();
-    await submit(cted, '#decide-form > fieldset button[type=submit]');
+    await approve(id, UNODC_OFFERING.title);
 
     const entity = await as('unodc');
     await open(entity, `/requests/${id}`);
@@ -199,9 +206,7 @@ describe('a request\'s whole life in the browser, each role on its own pages and
     await open(entity, `/requests/${id}`);
     expect(await stepOf(entity)).toBe('cted_review');
     // Approved again by CTED, then forwarded, accepted, delivered, completed.
-    await open(cted, `/requests/${id}`);
-    await cted.locator('#decide-form article.match', { hasText: UNODC_OFFERING.title }).locator('input[value=approve]').check();
-    await submit(cted, '#decide-form > fieldset button[type=submit]');
+    await approve(id, UNODC_OFFERING.title);
     await forward('unodc', id, UNODC_OFFERING.title);
     await acceptAndStart('unodcProvider', id);
     await feedback('KEN', id);
@@ -243,9 +248,7 @@ describe('a request\'s whole life in the browser, each role on its own pages and
     // It is proposed to the waiting request, which comes back to the triage.
     await open(cted, '/triage');
     expect(await cted.locator(`li.triage-item[data-request="${id}"] li[data-reason=new_proposal]`).count()).toBe(1);
-    await open(cted, `/requests/${id}`);
-    await cted.locator('#decide-form article.match', { hasText: 'ISPS Code training' }).locator('input[value=approve]').check();
-    await submit(cted, '#decide-form > fieldset button[type=submit]');
+    await approve(id, 'ISPS Code training');
     await forward('imo', id, 'ISPS Code training');
     await acceptAndStart('unodcProvider', id);
     await feedback('GHA', id);
@@ -262,9 +265,7 @@ describe('a request\'s whole life in the browser, each role on its own pages and
     const cted = await as('cted');
     await open(cted, '/triage?reason=possible_duplicate');
     expect(await cted.locator(`li.triage-item[data-request="${second}"]`).count()).toBe(1);
-    await open(cted, `/requests/${first}`);
-    await cted.locator('#decide-form article.match', { hasText: UNODC_OFFERING.title }).locator('input[value=approve]').check();
-    await submit(cted, '#decide-form > fieldset button[type=submit]');
+    await approve(first, UNODC_OFFERING.title);
     const entity = await as('unodc');
     await open(entity, `/requests/${first}`);
     expect(await entity.locator(`#duplicates li.duplicate[data-other="${second}"]`).textContent()).toContain('Formation des analystes de la CRF sur');
@@ -333,10 +334,7 @@ describe('a request\'s whole life in the browser, each role on its own pages and
 
   it('decline: the provider declines with its reason, the state and the entity read it, CTED approves another offering, which is accepted', async () => {
     const id = await file('NGA', { title: 'Financement du terrorisme : former les analystes de la CRF', description: 'Notre cellule de renseignement financier demande une formation de ses analystes aux typologies du financement du terrorisme et aux déclarations de soupçon, puis un mentorat.' });
-    const cted = await as('cted');
-    await open(cted, `/requests/${id}`);
-    await cted.locator('#decide-form article.match', { hasText: UNODC_OFFERING.title }).locator('input[value=approve]').check();
-    await submit(cted, '#decide-form > fieldset button[type=submit]');
+    await approve(id, UNODC_OFFERING.title);
     await forward('unodc', id, UNODC_OFFERING.title);
 
     const provider = await as('unodcProvider');
@@ -357,9 +355,7 @@ describe('a request\'s whole life in the browser, each role on its own pages and
     expect(await entity.locator('article', { has: entity.locator(`a[href="/requests/${id}"]`) }).locator('.decline-reason').textContent()).toContain('2027 年的名额已满');
 
     // CTED approves the other offering; UNODC forwards it to Norway, which accepts (in Russian).
-    await open(cted, `/requests/${id}`);
-    await cted.locator('#decide-form article.match', { hasText: NORWAY_OFFERING.title }).locator('input[value=approve]').check();
-    await submit(cted, '#decide-form > fieldset button[type=submit]');
+    await approve(id, NORWAY_OFFERING.title);
     await forward('unodc', id, NORWAY_OFFERING.title);
     await acceptAndStart('norway', id);
     await feedback('NGA', id);

@@ -111,25 +111,18 @@ export function lifecyclePages(app: FastifyInstance, _deps: WebDeps): void {
     return act(reply, back, 'routed', () => app.services.triage.route(p, id, { entity, ...(text ? { note: text } : {}) }));
   });
 
-  app.post('/requests/:id/park', async (req, reply) => {
-    const p = need(req, 'cted', 'admin');
-    const id = idOf(req.params);
-    const b = bodyOf(req.body);
-    const back = backOf(b.back, `/requests/${id}`);
-    const reason = note(b, `park-reason-${id}`);
-    if (!reason) return refuse(reply, back, 'noteRequired');
-    return act(reply, back, 'parked', () => app.services.triage.park(p, id, reason));
-  });
-
-  app.post('/requests/:id/close', async (req, reply) => {
-    const p = need(req, 'cted', 'admin');
-    const id = idOf(req.params);
-    const b = bodyOf(req.body);
-    const back = backOf(b.back, `/requests/${id}`);
-    const reason = note(b, `close-reason-${id}`);
-    if (!reason) return refuse(reply, back, 'noteRequired');
-    return act(reply, back, 'closed', () => app.services.triage.close(p, id, reason));
-  });
+  // Mark unanswerable for now, or close: both need the reason the state will read.
+  for (const [action, field, done] of [['park', 'park-reason', 'parked'], ['close', 'close-reason', 'closed']] as const) {
+    app.post(`/requests/:id/${action}`, async (req, reply) => {
+      const p = need(req, 'cted', 'admin');
+      const id = idOf(req.params);
+      const b = bodyOf(req.body);
+      const back = backOf(b.back, `/requests/${id}`);
+      const reason = note(b, `${field}-${id}`);
+      if (!reason) return refuse(reply, back, 'noteRequired');
+      return act(reply, back, done, () => app.services.triage[action](p, id, reason));
+    });
+  }
 
   app.post('/requests/:id/attach', async (req, reply) => {
     const p = need(req, 'cted', 'admin');
