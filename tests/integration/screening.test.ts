@@ -135,11 +135,11 @@ for (const db of ['postgres', 'pglite'] as const) {
   });
 }
 
-describe('re-screening: after a list load and every night', () => {
+for (const mode of [{ db: 'postgres', queue: 'bullmq' }, { db: 'pglite', queue: 'in-process' }] as const) describe(`re-screening after a list load and every night (${mode.db}, ${mode.queue})`, () => {
   let t: TestApp;
   const s = () => t.services.screening;
   beforeAll(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp(mode);
     await t.startWorkers();
     await t.drain();
   });
