@@ -235,7 +235,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     area: 'wmd_nonproliferation',
     terms: {
       en: ['strategic trade controls', 'export controls', 'export control', 'dual-use goods', 'dual-use items', 'dual use'],
-      fr: ['contrôle des échanges stratégiques', "contrôles à l'exportation", "contrôle des exportations", 'biens à double usage', 'double usage'],
+      fr: ['contrôle des échanges stratégiques', "contrôles à l'exportation", 'contrôle des exportations', 'biens à double usage', 'double usage'],
       es: ['controles del comercio estratégico', 'controles de exportación', 'control de exportaciones', 'bienes de doble uso', 'doble uso'],
       ru: ['контроля стратегической торговли', 'экспортного контроля', 'экспортный контроль', 'товаров двойного назначения', 'двойного назначения'],
       ar: ['ضوابط التجارة الاستراتيجية', 'الرقابة على الصادرات', 'مراقبة الصادرات', 'السلع ذات الاستخدام المزدوج', 'الاستخدام المزدوج'],

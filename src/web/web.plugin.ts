@@ -142,4 +142,3 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   directoryPages(app, deps);
   screeningPages(app, deps);
 }
-
