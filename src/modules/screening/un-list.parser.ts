@@ -154,7 +154,14 @@ export function parseConsolidatedList(input: string): ParsedList {
     const message = `not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`;
     throw new ListFormatError(`The file is ${message}.`, [{ path: 'body', message }]);
   }
-  const doc = xml.parse(text) as XNode;
+  let doc: XNode;
+  try {
+    doc = xml.parse(text) as XNode;
+  } catch (err) {
+    // The validator lets a few malformed constructs through (an unclosed processing instruction) that the parser then rejects.
+    const message = `not readable XML: ${err instanceof Error ? err.message : String(err)}`;
+    throw new ListFormatError(`The file is ${message}.`, [{ path: 'body', message }]);
+  }
   const root = children(doc, 'CONSOLIDATED_LIST')[0];
   if (!root) {
     const found = Object.keys(doc).find((k) => !k.startsWith('#') && !k.startsWith('?'));

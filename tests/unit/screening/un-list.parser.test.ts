@@ -77,6 +77,10 @@ describe('Consolidated List parser refuses what is not the list, whole', () => {
   it('malformed XML, with line and column', () => {
     expect(refused('<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>').details[0].message).toMatch(/not well-formed XML.*line 1/);
   });
+  it('XML the validator passes but the parser cannot read (found by the fuzz test: a processing instruction left open)', () => {
+    const err = refused(`<?'; drop table requests; --xml version="1.0"?>\n<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME><REFERENCE_NUMBER>QDi.1</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>`);
+    expect(err.details[0].message).toMatch(/^not readable XML: /);
+  });
   it('another root element, an empty file, a list without entries', () => {
     expect(refused('<sdnList><sdnEntry/></sdnList>').message).toMatch(/root element is <sdnList>/);
     expect(refused('  ').message).toMatch(/empty/);
