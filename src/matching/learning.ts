@@ -30,6 +30,11 @@ export interface LearnedModel {
   version: string;
   /** Posterior acceptance rate per offering id, smoothed toward its provider's rate. */
   offeringPrior: Record<string, number>;
+  /**
+   * Posterior acceptance rate per `offering id@area`: CTED rejecting an offering for a request of
+   * another area says nothing about it on this one, so the area-specific rate comes first.
+   */
+  offeringAreaPrior: Record<string, number>;
   /** Posterior acceptance rate per provider id, smoothed toward 0.5. */
   providerPrior: Record<string, number>;
   /** Concept code, or `area:<code>` → the entity CTED keeps routing it to. */
@@ -70,6 +75,7 @@ export function fitModel(examples: readonly DecisionExample[], opts: { weights?:
   const sorted = [...examples].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : 0));
   const byProvider = new Map<string, { pos: number; n: number }>();
   const byOffering = new Map<string, { pos: number; n: number; provider: string | null }>();
+  const byOfferingArea = new Map<string, { pos: number; n: number; offering: string }>();
   const routing = new Map<string, Map<string, number>>();
   const decisions = new Map<string, number>();
   for (const e of sorted) {
@@ -78,6 +84,12 @@ export function fitModel(examples: readonly DecisionExample[], opts: { weights?:
       const o = byOffering.get(e.offeringId) ?? { pos: 0, n: 0, provider: e.providerId };
       o.pos += label; o.n++;
       byOffering.set(e.offeringId, o);
+      if (e.area) {
+        const k = `${e.offeringId}@${e.area}`;
+        const oa = byOfferingArea.get(k) ?? { pos: 0, n: 0, offering: e.offeringId };
+        oa.pos += label; oa.n++;
+        byOfferingArea.set(k, oa);
+      }
       if (e.providerId) {
         const p = byProvider.get(e.providerId) ?? { pos: 0, n: 0 };
         p.pos += label; p.n++;
@@ -100,12 +112,14 @@ export function fitModel(examples: readonly DecisionExample[], opts: { weights?:
     const base = o.provider ? providerPrior[o.provider] ?? 0.5 : 0.5;
     offeringPrior[id] = round4((o.pos + base * OFFERING_SMOOTHING) / (o.n + OFFERING_SMOOTHING));
   }
+  const offeringAreaPrior: Record<string, number> = {};
+  for (const [k, oa] of [...byOfferingArea].sort()) offeringAreaPrior[k] = round4((oa.pos + 0.5 * OFFERING_SMOOTHING) / (oa.n + OFFERING_SMOOTHING));
   const routingCorrections: Record<string, string> = {};
   for (const [key, counts] of [...routing].sort()) {
     const [entity, n] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
     if (n >= CORRECTION_MIN && n >= CORRECTION_SHARE * (decisions.get(key) ?? n)) routingCorrections[key] = entity;
   }
-  const params = { offeringPrior, providerPrior, routingCorrections, ...(opts.weights ? { weights: opts.weights } : {}), priorWeight: opts.priorWeight ?? DEFAULT_PRIOR_WEIGHT };
+  const params = { offeringPrior, offeringAreaPrior, providerPrior, routingCorrections, ...(opts.weights ? { weights: opts.weights } : {}), priorWeight: opts.priorWeight ?? DEFAULT_PRIOR_WEIGHT };
   return {
     ...params,
     version: modelVersion(params),
@@ -113,10 +127,14 @@ export function fitModel(examples: readonly DecisionExample[], opts: { weights?:
   };
 }
 
-/** The acceptance prior of an offering under a model: its own, else its provider's, else neutral 0.5. */
-export function acceptancePrior(model: LearnedModel | undefined, offeringId: string, providerId: string): number {
+/**
+ * The acceptance prior of an offering for a request on `area`: its rate on that area, else neutral.
+ * Its overall and its provider's rates only apply to provider answers (accept/decline), which say
+ * whether the provider delivers at all; they are kept for the apply screen and the audit record.
+ */
+export function acceptancePrior(model: LearnedModel | undefined, offeringId: string, _providerId: string, area?: string | null): number {
   if (!model) return 0.5;
-  return model.offeringPrior[offeringId] ?? model.providerPrior[providerId] ?? 0.5;
+  return (area ? model.offeringAreaPrior[`${offeringId}@${area}`] : undefined) ?? 0.5;
 }
 
 /** A score adjusted by the acceptance prior (unchanged at the neutral 0.5), kept in [0, 1]. */

@@ -237,7 +237,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
       const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
       if (!relevant) return;
       let score = combine(components, weights);
-      if (learned) score = withPrior(score, acceptancePrior(learned, doc.offering.id, doc.offering.providerId), priorWeight);
+      if (learned) score = withPrior(score, acceptancePrior(learned, doc.offering.id, doc.offering.providerId, areas[0]?.code), priorWeight);
       score = round4(score);
       if (score < MATCHING_LIMITS.minScore) return;
       insertTopN(top, { doc, score, components }, topN);
