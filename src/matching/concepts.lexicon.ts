@@ -796,11 +796,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     source: 'CWC',
     terms: {
       en: ['CWC', 'Chemical Weapons Convention', 'declarations of scheduled chemicals'],
-      fr: ['CIAC', 'Convention sur les armes chimiques', ],
-      es: ['CAQ', 'Convención sobre las Armas Químicas', ],
-      ru: ['КХО', 'Конвенции о химическом оружии', ],
-      ar: ['اتفاقية الأسلحة الكيميائية', ],
-      zh: ['化学武器公约', ],
+      fr: ['CIAC', 'Convention sur les armes chimiques' ],
+      es: ['CAQ', 'Convención sobre las Armas Químicas' ],
+      ru: ['КХО', 'Конвенции о химическом оружии' ],
+      ar: ['اتفاقية الأسلحة الكيميائية' ],
+      zh: ['化学武器公约' ],
     },
   },
   {
