@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { DirectoryOffering } from '../modules/directory/directory.schemas.js';
 import type { OfferingView } from '../modules/offerings/offerings.schemas.js';
 import type { ReferenceSnapshot } from '../modules/reference/reference.service.js';
@@ -107,7 +107,8 @@ function whoOf(ctx: WebContext, names: Namer, providers: ReadonlyMap<string, str
 function noteText(ctx: WebContext, names: Namer, h: RequestView['history'][number]): string {
   const sys = h.actorRole === 'system' ? systemNote(h.note) : null;
   if (!sys) return h.note ?? '';
-  return ctx.i.t(`lc.sys.${sys.code}` as MessageKey, { entity: sys.entity ? names.entity(sys.entity) : '', days: sys.days ?? 0 });
+  const reason = sys.reason ? ctx.i.tx('lc.reason', sys.reason) : '';
+  return ctx.i.t(`lc.sys.${sys.code}` as MessageKey, { entity: sys.entity ? names.entity(sys.entity) : '', days: sys.days ?? 0, reason });
 }
 
 /** The request's history: each status change with when, who and their reason. */

@@ -8,7 +8,7 @@ import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality }
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from '../requests/request-areas.js';
-import { firstMatchMoves, OPEN_STATUSES, SYSTEM_NOTES, UNANSWERED_STATUSES } from '../requests/request-lifecycle.js';
+import { firstMatchMoves, OPEN_STATUSES, SYSTEM_NOTES, triageNote, UNANSWERED_STATUSES } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
 
 /**
@@ -127,9 +127,11 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       const first = req.status === 'submitted';
 
       const top = result.matches[0];
-      // Confident enough (or nothing to review): straight to the responsible entity, the top proposal
-      // approved. Never for a likely duplicate of an earlier request: CTED decides that first (issue 12 item 8).
-      const autoRoute = first && !!routingEntity && result.possibleDuplicates.length === 0 && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
+      // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
+      // A request the engine sends to CTED triage (no area fits, areas tie, nothing eligible, low
+      // confidence) is never routed by the engine itself, nor is a likely duplicate of an earlier
+      // request: CTED decides that first (issue 12 item 8).
+      const autoRoute = first && !!routingEntity && !result.triage && result.possibleDuplicates.length === 0 && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
       // One statement for all proposals, its rows as one JSON parameter (drizzle's builder spent more
       // time on ~150 bound values than PostgreSQL on the insert); decided ones (approved, rejected, ...)
       // are left as they are.
@@ -177,7 +179,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       const final = autoRoute ? 'routed' : 'in_review';
       // Written by hand (one round trip), checked against TRANSITIONS here and in tests/unit/request-lifecycle.test.ts.
       const [toMatched, toFinal] = firstMatchMoves(final);
-      const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing };
+      const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing, confidence: result.confidence, triage: result.triage, parts: result.parts.length };
       await Promise.all([
         ...writes,
         tx.update(requests).set({
@@ -187,7 +189,8 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         tx.insert(requestTransitions).values([
           { requestId: req.id, fromStatus: toMatched[0], toStatus: toMatched[1], actor: ACTOR, actorRole: 'system', at: now },
           { requestId: req.id, fromStatus: toFinal[0], toStatus: toFinal[1], actor: ACTOR, actorRole: 'system', at: new Date(now.getTime() + 1),
-            note: autoRoute ? (top ? SYSTEM_NOTES.autoRouted : SYSTEM_NOTES.noOffering) : result.possibleDuplicates.length ? SYSTEM_NOTES.duplicate : SYSTEM_NOTES.review },
+            note: result.triage ? triageNote(result.triage.reason) : autoRoute ? (top ? SYSTEM_NOTES.autoRouted : SYSTEM_NOTES.noOffering)
+              : result.possibleDuplicates.length ? SYSTEM_NOTES.duplicate : SYSTEM_NOTES.review },
         ]),
         tx.insert(auditEvents).values([
           { actorRole: SYSTEM.role, action: 'request.match', targetType: 'request', targetId: req.id, summary: matchSummary },

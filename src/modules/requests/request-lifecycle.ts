@@ -61,14 +61,18 @@ export const SYSTEM_NOTES = {
   autoRouted: 'auto-routed above the confidence threshold',
   noOffering: 'no offering matched; routed to the responsible entity',
 } as const;
+/** The note of a first match the engine sent to CTED's triage (reason: no_area_fits, areas_tie, nothing_eligible, low_confidence). */
+export const triageNote = (reason: string) => `waiting for CTED triage: ${reason}`;
 /** The note of an overdue escalation. */
 export const overdueNote = (entity: string | null, days: number) => `no action by ${entity ?? 'the entity'} within ${days} days`;
 
 /** A system note's code and values, for translation; null for a person's note. */
-export function systemNote(note: string | null): { code: keyof typeof SYSTEM_NOTES | 'overdue'; entity?: string; days?: number } | null {
+export function systemNote(note: string | null): { code: keyof typeof SYSTEM_NOTES | 'overdue' | 'triage'; entity?: string; days?: number; reason?: string } | null {
   if (!note) return null;
   const known = (Object.keys(SYSTEM_NOTES) as (keyof typeof SYSTEM_NOTES)[]).find((k) => SYSTEM_NOTES[k] === note);
   if (known) return { code: known };
+  const t = /^waiting for CTED triage: (\w+)$/.exec(note);
+  if (t) return { code: 'triage', reason: t[1] };
   const m = /^no action by (\S+) within (\d+) days$/.exec(note);
   return m ? { code: 'overdue', entity: m[1], days: Number(m[2]) } : null;
 }

@@ -95,7 +95,14 @@ export const DecideRequestResult = z.object({
   results: z.array(z.object({ id: Uuid, status: z.string(), entity: EntityCode.nullable() })),
 });
 
-export const TRIAGE_REASONS = ['possible_duplicate', 'handed_back', 'not_acted', 'all_declined', 'no_proposal', 'low_confidence', 'new_proposal', 'waiting_too_long'] as const;
+/**
+ * Why a request is in CTED's triage. no_area_fits, areas_tie, nothing_eligible and low_confidence are
+ * the matching engine's own reasons for not routing it (src/matching/confidence.ts: triageDecision).
+ */
+export const TRIAGE_REASONS = [
+  'possible_duplicate', 'handed_back', 'not_acted', 'all_declined', 'no_proposal',
+  'no_area_fits', 'areas_tie', 'nothing_eligible', 'low_confidence', 'new_proposal', 'waiting_too_long',
+] as const;
 export const TriageQuery = z.strictObject({
   /** open: what needs CTED now; parked: the requests marked unanswerable for now. */
   view: z.enum(['open', 'parked']).default('open'),

@@ -8,18 +8,13 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from '../requests/request-areas.js';
-import { transition, UNANSWERED_STATUSES } from '../requests/request-lifecycle.js';
+import { systemNote, transition, UNANSWERED_STATUSES } from '../requests/request-lifecycle.js';
 import { assertUnanswered, lockRequest, routeTo, type RequestRow } from './request-routing.js';
-import type { TRIAGE_REASONS } from './review.schemas.js';
+import { TRIAGE_REASONS } from './review.schemas.js';
 
 type TriageReason = (typeof TRIAGE_REASONS)[number];
+const TRIAGE_REASONS_SET: ReadonlySet<string> = new Set(TRIAGE_REASONS);
 const DAY = 86_400_000;
-/**
- * A request whose best proposal scores below this waits for a closer look. A fixed line until the
- * matching branch's calibrated confidence (issue 15) replaces it; it sits well under
- * AUTO_ROUTE_CONFIDENCE (0.85), where most good matches of the eval sets score.
- */
-export const LOW_CONFIDENCE = 0.4;
 
 const ms = (col: string) => sql.raw(`(extract(epoch from ${col}) * 1000)::float8`);
 // Written out in full: drizzle leaves the table name off a column in a single-table select, and inside
@@ -29,7 +24,8 @@ const RID = sql.raw('"requests"."id"');
 /**
  * CTED's triage of requests (issue 12, "What to build"): every open request without an accepted
  * offering that needs a person — no proposal, handed back, not acted on in time, every offering
- * declined, low confidence, a possible duplicate, or waiting too long — with the reason and the age;
+ * declined, the engine's own triage (no area fits, areas tie, nothing eligible, low confidence), a
+ * possible duplicate, or waiting too long — with the reason and the age;
  * and what CTED can do about one: attach an offering, route to an entity (or ask the same one
  * again), mark it unanswerable for now, close it, confirm or dismiss a duplicate.
  */
@@ -70,6 +66,8 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
         lastFrom: sql<string | null>`(select t.from_status from request_transitions t where t.request_id = ${RID} order by t.at desc limit 1)`,
         lastRole: sql<string | null>`(select t.actor_role from request_transitions t where t.request_id = ${RID} order by t.at desc limit 1)`,
         lastNote: sql<string | null>`(select t.note from request_transitions t where t.request_id = ${RID} order by t.at desc limit 1)`,
+        // The engine's reason for sending the request to CTED (the first match's note; see triageNote).
+        matchNote: sql<string | null>`(select t.note from request_transitions t where t.request_id = ${RID} and t.from_status = 'matched' order by t.at limit 1)`,
         sinceMs: sql<number>`(select ${ms('max(t.at)')} from request_transitions t where t.request_id = ${RID})`,
         duplicates: sql<number>`(select count(*)::int from ${requestDuplicates} d where d.status = 'open' and (d.request_id = ${RID} or d.other_request_id = ${RID}))`,
       }).from(requests).where(and(inArray(requests.status, [...UNANSWERED_STATUSES]), sql`${requests.matchedAt} is not null`)).limit(20_000);
@@ -81,8 +79,15 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
         const reasons: { code: TriageReason; note: string | null }[] = [];
         if (x.duplicates > 0) reasons.push({ code: 'possible_duplicate', note: null });
         if (r.status === 'in_review' && x.lastFrom === 'routed') reasons.push({ code: x.lastRole === 'system' ? 'not_acted' : 'handed_back', note: x.lastNote });
-        if (x.live === 0) reasons.push({ code: x.declined > 0 ? 'all_declined' : 'no_proposal', note: null });
-        if (r.status === 'in_review' && x.proposals > 0 && x.topScore !== null && x.topScore < LOW_CONFIDENCE) reasons.push({ code: 'low_confidence', note: null });
+        // The engine's own reason, while it still holds: nothing fits or nothing eligible until a proposal
+        // exists; a tie or a low confidence until someone acted on the request.
+        const engine = systemNote(x.matchNote);
+        const said = engine?.code === 'triage' ? engine.reason as TriageReason : null;
+        const holds = said === 'no_area_fits' || said === 'nothing_eligible' ? x.live === 0 : x.lastFrom === 'matched';
+        const engineSays = said && holds && TRIAGE_REASONS_SET.has(said) ? said : null;
+        // "Nothing eligible" and "no area fits" already say there is no proposal.
+        if (x.live === 0 && engineSays !== 'nothing_eligible' && engineSays !== 'no_area_fits') reasons.push({ code: x.declined > 0 ? 'all_declined' : 'no_proposal', note: null });
+        if (engineSays) reasons.push({ code: engineSays, note: null });
         if (r.parkedAt && x.newestProposalMs !== null && x.newestProposalMs > r.parkedAt.getTime()) reasons.push({ code: 'new_proposal', note: null });
         if ((r.status === 'in_review' || x.live === 0) && now.getTime() - since > waitMs) reasons.push({ code: 'waiting_too_long', note: null });
         return {

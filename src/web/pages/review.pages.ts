@@ -195,4 +195,3 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     return reply.redirect(`/entity?done=1${/^[A-Z0-9-]{2,20}$/.test(code) ? `&code=${code}` : ''}`, 303);
   });
 }
-
