@@ -216,13 +216,14 @@ describe('a request\'s whole life in the browser, each role on its own pages and
   it('no offering yet, then one arrives: CTED marks it unanswerable for now, a provider registers an offering, it is proposed and carried through', async () => {
     const id = await file('GHA', PORT);
     const state = await as('state:GHA');
-    expect(await stepOf(state)).toBe('entity_find');
+    // Nothing this state may receive fits: the engine sends it to CTED's triage (IMO suggested).
+    expect(await stepOf(state)).toBe('cted_triage');
     expect(await state.locator('article.match').count()).toBe(0);
 
     const cted = await as('cted');
-    await open(cted, '/triage?reason=no_proposal');
+    await open(cted, '/triage?reason=nothing_eligible');
     const item = cted.locator(`li.triage-item[data-request="${id}"]`);
-    expect(await item.locator('li[data-reason=no_proposal]').count()).toBe(1);
+    expect(await item.locator('li[data-reason=nothing_eligible]').count()).toBe(1);
     await item.locator('summary').click();
     await item.locator(`input[name="park-reason-${id}"]`).fill('لا توجد حتى الآن جهة تقدم تدريبًا على مدونة ISPS');
     await submit(cted, item.locator('form.act-park button'));
@@ -292,7 +293,7 @@ describe('a request\'s whole life in the browser, each role on its own pages and
     const attachTo = await file('TCD', aviation);
     const closing = await file('NER', aviation);
     const cted = await as('cted');
-    await open(cted, '/triage?reason=no_proposal');
+    await open(cted, '/triage?reason=nothing_eligible');
     const item = cted.locator(`li.triage-item[data-request="${attachTo}"]`);
     await item.locator('summary').click();
     await item.locator(`#f-q-${attachTo}`).fill('FIU');

@@ -215,8 +215,9 @@ describe('the life of a request (issue 12)', () => {
   });
 
   it('triage: a request that met nothing is listed with no proposal; CTED attaches an offering, parks one that stays re-matchable, closes another', async () => {
-    // Nothing open on maritime security (item 7's offering is closed): each request goes straight to
-    // IMO without an offering. Three states, so that none is a duplicate of another.
+    // Nothing open on maritime security (item 7's offering is closed): the engine sends each request
+    // to CTED's triage ("nothing eligible"), with IMO as the suggested entity. Three states, so that
+    // none is a duplicate of another.
     const gha = await t.key({ role: 'member_state', memberState: 'GHA' });
     const nga = await t.key({ role: 'member_state', memberState: 'NGA' });
     const lonely = await file(c.stateB, {}, { ...portRequest, title: 'Maritime security: port facility security officers' });
@@ -224,12 +225,13 @@ describe('the life of a request (issue 12)', () => {
     const closing = await file(nga, {}, { ...portRequest, title: 'Port facility security plans under the ISPS Code' });
     for (const id of [lonely, parked, closing]) {
       const v = await view(id);
-      expect(v).toMatchObject({ status: 'routed', routing: { entity: 'IMO' } });
+      expect(v).toMatchObject({ status: 'in_review', routing: { entity: 'IMO' } });
       expect(v.matches).toEqual([]);
-      expect(v.nextStep).toEqual({ actor: 'entity', step: 'entity_find', entity: 'IMO' });
+      expect(v.nextStep).toEqual({ actor: 'cted', step: 'cted_triage', entity: 'IMO' });
     }
-    const items = await triage('?reason=no_proposal');
+    const items = await triage('?reason=nothing_eligible');
     expect(items.map((x) => x.requestId)).toEqual(expect.arrayContaining([lonely, parked, closing]));
+    expect(items.find((x) => x.requestId === lonely).reasons).toEqual([{ code: 'nothing_eligible', note: null }]);
 
     // Attach: CTED found an offering in the directory (any proposable one, even outside the engine's picks).
     const found = (await post('/v1/offerings', c.providerA, { ...portOffering, title: 'Port security awareness course', eligibility: { countries: ['KEN'] } })).body.id;
@@ -246,7 +248,7 @@ describe('the life of a request (issue 12)', () => {
 
     // Park: out of triage, listed as parked, still open; the state reads why.
     expect((await post(`/v1/requests/${parked}/park`, c.cted, { reason: '' })).status).toBe(400);
-    expect((await post(`/v1/requests/${parked}/park`, c.cted, { reason: 'No provider offers ISPS drills yet' })).body.status).toBe('routed');
+    expect((await post(`/v1/requests/${parked}/park`, c.cted, { reason: 'No provider offers ISPS drills yet' })).body.status).toBe('in_review');
     const p1 = await view(parked, gha);
     expect(p1.parked).toMatchObject({ reason: 'No provider offers ISPS drills yet' });
     expect(p1.nextStep.step).toBe('waiting_offering');
@@ -265,7 +267,7 @@ describe('the life of a request (issue 12)', () => {
     await post('/v1/offerings', c.unodcProvider, { ...portOffering, title: 'ISPS Code drills and exercises for designated authorities' });
     await t.drain();
     const p2 = await view(parked);
-    expect(p2.status).toBe('routed');
+    expect(p2.status).toBe('in_review');
     expect(p2.matches.filter((m: { status: string }) => m.status === 'proposed').length).toBeGreaterThanOrEqual(1);
     expect(p2.nextStep.step).toBe('cted_review');
     expect((await triage()).find((x) => x.requestId === parked).reasons.map((r: { code: string }) => r.code)).toContain('new_proposal');
@@ -273,14 +275,24 @@ describe('the life of a request (issue 12)', () => {
     expect(queued).toContain(parked);
   });
 
-  it('triage: low confidence and waiting too long, with the age', async () => {
-    const id = await file(await t.key({ role: 'member_state', memberState: 'MLI' }));
-    await t.db.db.execute(`update matches set score = 0.2 where request_id = '${id}'`);
-    expect((await triage()).find((x) => x.requestId === id).reasons.map((r: { code: string }) => r.code)).toEqual(['low_confidence']);
+  it('triage: the engine\'s own reason (no area fits) and waiting too long, with the age', async () => {
+    const mli = await t.key({ role: 'member_state', memberState: 'MLI' });
+    const id = await file(mli, {}, { title: 'Identifying the sectors that require technical assistance', description: 'The Government is carrying out a study to identify the sectors that require technical assistance and will consider the appropriate way to address them once the study is complete.', language: 'en' });
+    const v = await view(id);
+    expect(v).toMatchObject({ status: 'in_review', routing: null, matches: [], nextStep: { actor: 'cted', step: 'cted_triage', entity: null } });
+    expect((await triage()).find((x) => x.requestId === id).reasons).toEqual([{ code: 'no_area_fits', note: null }]);
+    // The state reads why, in words, in its history.
+    expect(v.history.at(-1)).toMatchObject({ to: 'in_review', actorRole: 'system', note: 'waiting for CTED triage: no_area_fits' });
     await t.db.db.execute(`update request_transitions set at = at - interval '9 days' where request_id = '${id}'`);
     const item = (await triage()).find((x) => x.requestId === id);
-    expect(item.reasons.map((r: { code: string }) => r.code)).toEqual(['low_confidence', 'waiting_too_long']);
+    expect(item.reasons.map((r: { code: string }) => r.code)).toEqual(['no_area_fits', 'waiting_too_long']);
     expect(item.ageDays).toBe(9);
+    // CTED routes it to an entity of its choice: the engine's reason no longer holds, but with no
+    // offering in sight it stays in view until one is attached, or CTED parks it.
+    await post(`/v1/requests/${id}/route`, c.cted, { entity: 'UNODC', note: 'Ministry of Justice: criminal justice response' });
+    expect((await triage()).find((x) => x.requestId === id)).toMatchObject({ status: 'routed', routedEntity: 'UNODC', reasons: [{ code: 'no_proposal', note: null }], ageDays: 0 });
+    await post(`/v1/requests/${id}/park`, c.cted, { reason: 'UNODC looks for a criminal justice programme' });
+    expect((await triage()).map((x) => x.requestId)).not.toContain(id);
     for (const key of [c.stateA, c.unodc, c.providerA]) expect((await t.call({ method: 'GET', url: '/v1/review/requests', key })).status).toBe(403);
   });
 

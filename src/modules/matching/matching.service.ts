@@ -8,16 +8,11 @@ import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality }
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from '../requests/request-areas.js';
-import { firstMatchMoves, OPEN_STATUSES, SYSTEM_NOTES, triageNote, UNANSWERED_STATUSES } from '../requests/request-lifecycle.js';
+import { firstMatchMoves, OPEN_STATUSES, SYSTEM_NOTES, triageNote } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
 
-/**
- * Statuses in which a request's proposals may still be refreshed by a new or changed offering: every
- * open request without an accepted offering (issue 12 item 1; /work/wt/scale owns the bounded, batched
- * version). Includes routed requests, so one that met nothing, or that CTED marked unanswerable for now,
- * gets the offering that arrives later.
- */
-const REMATCHABLE: string[] = [...UNANSWERED_STATUSES];
+/** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
+const REMATCHABLE = ['in_review'];
 const ACTOR = 'system:matcher';
 
 /**

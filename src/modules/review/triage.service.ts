@@ -79,11 +79,11 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
         const reasons: { code: TriageReason; note: string | null }[] = [];
         if (x.duplicates > 0) reasons.push({ code: 'possible_duplicate', note: null });
         if (r.status === 'in_review' && x.lastFrom === 'routed') reasons.push({ code: x.lastRole === 'system' ? 'not_acted' : 'handed_back', note: x.lastNote });
-        // The engine's own reason, while it still holds: nothing fits or nothing eligible until a proposal
-        // exists; a tie or a low confidence until someone acted on the request.
+        // The engine's own reason, while it still holds: until someone acted on the request, and for
+        // "nothing fits" or "nothing eligible" only while there is no proposal.
         const engine = systemNote(x.matchNote);
         const said = engine?.code === 'triage' ? engine.reason as TriageReason : null;
-        const holds = said === 'no_area_fits' || said === 'nothing_eligible' ? x.live === 0 : x.lastFrom === 'matched';
+        const holds = x.lastFrom === 'matched' && (said === 'no_area_fits' || said === 'nothing_eligible' ? x.live === 0 : true);
         const engineSays = said && holds && TRIAGE_REASONS_SET.has(said) ? said : null;
         // "Nothing eligible" and "no area fits" already say there is no proposal.
         if (x.live === 0 && engineSays !== 'nothing_eligible' && engineSays !== 'no_area_fits') reasons.push({ code: x.declined > 0 ? 'all_declined' : 'no_proposal', note: null });
