@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { badRequest } from '../../errors.js';
 import { errorResponses } from '../common.schemas.js';
 import { parseNeedsCsv } from '../imports/csv.parser.js';
-import { CreateNeedBody, ListNeedsQuery, NeedsImportResult, NeedView } from './needs.schemas.js';
+import { CreateNeedBody, ListNeedsQuery, NeedImportRow, NeedsImportResult, NeedView } from './needs.schemas.js';
 import type { NeedInput } from './needs.service.js';
 
 /** CTED loads the needs it identified. */
@@ -32,7 +32,7 @@ export const needRoutes: FastifyPluginAsyncZod = async (app) => {
     const rowErrors = parsed.errors.map((e) => ({ path: `rows.${e.row}.${e.path}`, message: e.message }));
     const rows: { row: number; value: NeedInput }[] = [];
     for (const item of parsed.items) {
-      const v = CreateNeedBody.extend({ externalKey: z.string().max(200).optional() }).safeParse(item.value);
+      const v = NeedImportRow.safeParse(item.value);
       if (v.success) rows.push({ row: item.row, value: v.data });
       else v.error.issues.forEach((i) => rowErrors.push({ path: ['rows', item.row, ...i.path].join('.'), message: i.message }));
     }

@@ -30,6 +30,12 @@ export const CreateOfferingBody = z.strictObject({
 }).meta({ id: 'CreateOffering' });
 export type CreateOfferingBody = z.infer<typeof CreateOfferingBody>;
 
+/** One row of a bulk upload (JSON, CSV or IATI): an offering without providerId, keyed by the provider's own reference. */
+export const BulkOfferingRow = CreateOfferingBody.omit({ providerId: true }).extend({
+  externalRef: z.string().trim().min(1).max(200).optional(),
+  status: z.enum(['open', 'closed']).optional(),
+});
+
 export const UpdateOfferingBody = z.strictObject({
   title: offeringFields.title.optional(),
   description: offeringFields.description.optional(),
