@@ -67,11 +67,8 @@ export function homePages(app: FastifyInstance, deps: WebDeps): void {
 
   app.get('/language/:lang', async (req, reply) => {
     const { lang } = req.params as { lang: string };
-    const next = safeNext((req.query as Record<string, unknown>).next);
     if (isUiLang(lang)) reply.setCookie(LANG_COOKIE, lang, cookieOptions(req, 365 * 24 * 3600));
-    const back = new URL(next, 'http://local');
-    back.searchParams.delete('lang');
-    return reply.redirect(back.pathname + back.search, 303);
+    return reply.redirect(safeNext((req.query as Record<string, unknown>).next, '/', 'lang'), 303);
   });
 
   app.get('/sign-in', async (req, reply) => {
