@@ -16,7 +16,8 @@ export type CreateNeedBody = z.infer<typeof CreateNeedBody>;
 export const NeedImportRow = CreateNeedBody.extend({ externalKey: z.string().max(200).optional() });
 
 export const NeedView = z.object({
-  id: Uuid, memberState: Iso3, description: z.string(), priority: Priority, thematicAreas: z.array(z.string()),
+  /** Only for CTED, admins and the need's own state (see need-visibility.ts). */
+  id: Uuid, memberState: Iso3, description: z.string().optional(), priority: Priority, thematicAreas: z.array(z.string()),
   identifiedAt: z.string().nullable(), source: z.string().nullable(), status: z.string(), createdAt: z.string(), updatedAt: z.string(),
 });
 export const ListNeedsQuery = z.strictObject({

@@ -56,8 +56,10 @@ export const OfferingView = z.object({
   languages: z.array(z.string()), availableFrom: z.string().nullable(), availableUntil: z.string().nullable(),
   capacity: z.number().nullable(), budget: z.object({ amount: z.number(), currency: z.string() }).nullable(),
   thematicAreas: z.array(z.string()), thematicAreasInferred: z.boolean(), status: z.enum(['open', 'closed']),
-  lastConfirmedAt: z.string(), proposable: z.boolean(), source: z.string(), externalRef: z.string().nullable(),
-  createdAt: z.string(), updatedAt: z.string(),
+  lastConfirmedAt: z.string(), proposable: z.boolean(),
+  /** Internal (import source, the provider's own reference, audit timestamps): shown to the owner, CTED and admins only. */
+  source: z.string().optional(), externalRef: z.string().nullable().optional(),
+  createdAt: z.string().optional(), updatedAt: z.string().optional(),
 }).meta({ id: 'Offering' });
 export type OfferingView = z.infer<typeof OfferingView>;
 
