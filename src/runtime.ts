@@ -24,7 +24,7 @@ export interface Runtime {
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 
 /** Opens the database (migrating it) and the queue; the same code for both modes. */
-export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
+export async function openRuntime(config: Config, _log: Log): Promise<Runtime> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
   await migrateAndSeed(db, config.DATABASE_URL);
   const queue = createQueueDriver(config);
