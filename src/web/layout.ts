@@ -28,8 +28,8 @@ export function navFor(ctx: WebContext): NavItem[] {
 export function whoLabel(ctx: WebContext): string {
   const p = ctx.principal;
   if (!p) return '';
-  const bound = p.memberState ?? p.entity ?? '';
-  return `${ctx.i.t(`role.${p.role}` as MessageKey)}${bound ? ` ${bound}` : ''} (${p.label})`;
+  const bound = ctx.boundName ?? p.memberState ?? p.entity;
+  return `${bound ?? ctx.i.t(`role.${p.role}` as MessageKey)} (${p.label})`;
 }
 
 /** A hidden CSRF field for POST forms. */

@@ -28,6 +28,14 @@ const YEAR_S = 365 * 24 * 3600;
 
 export interface WebDeps { sessions: SessionCrypto }
 
+/** The state or entity a key stands for, by its name in the page's language (the header says "Mali", not "MLI"). */
+async function boundNameOf(app: FastifyInstance, p: { memberState: string | null; entity: string | null }, lang: UiLang): Promise<string | undefined> {
+  if (!p.memberState && !p.entity) return undefined;
+  const ref = await app.services.reference.get();
+  if (p.memberState) return ref.stateByIso3.get(p.memberState)?.names[lang] ?? p.memberState;
+  return ref.entityByCode.get(p.entity!)?.names[lang] ?? p.entity!;
+}
+
 /** Cookie options shared by every cookie the web interface sets. */
 export const cookieOptions = (req: FastifyRequest, maxAge?: number) => ({
   path: '/', httpOnly: true, sameSite: 'lax' as const, secure: req.protocol === 'https', ...(maxAge ? { maxAge } : {}),
@@ -94,7 +102,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       reply.setCookie(PRE_SESSION_COOKIE, csrfBase, cookieOptions(req));
     }
     const path = req.url.length < 400 ? req.url : req.url.split('?')[0];
-    req.web = { i: i18n(lang), principal, apiKey, csrf: sessions.csrfToken(csrfBase!), path } satisfies WebContext;
+    req.web = { i: i18n(lang), principal, apiKey, csrf: sessions.csrfToken(csrfBase!), path, boundName: principal ? await boundNameOf(app, principal, lang) : undefined } satisfies WebContext;
 
     if (req.method === 'POST') {
       const token = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];

@@ -4,7 +4,9 @@ import { CreateOfferingBody, UpdateOfferingBody, type OfferingView } from '../..
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
 import { ResponseBody } from '../../modules/review/review.schemas.js';
 import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE } from '../components.js';
-import { codes, ctxOf, list, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
+import { currencyExponent, minorUnitsToDecimal, parseMajorAmount } from '../../modules/offerings/money.js';
+import { ctxOf, list, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
+import { amountStep, currencyOptions, isCurrency, multiSelect, regionOptions, stateOptions } from '../pickers.js';
 import { appErrors, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { badge, choiceGroup, csrfField, errorSummary, page, selectField, textArea, textField, type FieldErrors } from '../layout.js';
@@ -13,7 +15,7 @@ import { areaChoices } from './requests.pages.js';
 
 interface OfferingFormValues {
   title: string; description: string; languages: string[]; modalities: string[]; thematicAreas: string[];
-  regions: string; countries: string; availableFrom: string; availableUntil: string; capacity: string; budgetAmount: string; budgetCurrency: string;
+  regions: string[]; countries: string[]; availableFrom: string; availableUntil: string; capacity: string; budgetAmount: string; budgetCurrency: string;
 }
 
 const ALIAS = { 'eligibility.regions': 'regions', 'eligibility.countries': 'countries', eligibility: 'regions', budget: 'budgetAmount', 'budget.currency': 'budgetCurrency', 'budget.amount': 'budgetAmount' };
@@ -22,15 +24,16 @@ const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 function valuesOf(o: OfferingView): OfferingFormValues {
   return {
     title: o.title, description: o.description, languages: o.languages, modalities: o.modalities, thematicAreas: o.thematicAreasInferred ? [] : o.thematicAreas,
-    regions: o.eligibility.regions.join(', '), countries: o.eligibility.countries.join(', '), availableFrom: day(o.availableFrom), availableUntil: day(o.availableUntil),
-    capacity: o.capacity?.toString() ?? '', budgetAmount: o.budget?.amount.toString() ?? '', budgetCurrency: o.budget?.currency ?? '',
+    regions: o.eligibility.regions, countries: o.eligibility.countries, availableFrom: day(o.availableFrom), availableUntil: day(o.availableUntil),
+    // Stored in minor units; the form shows the amount as a person writes it (80000000 cents → 800000).
+    capacity: o.capacity?.toString() ?? '', budgetAmount: o.budget ? minorUnitsToDecimal(o.budget.amount, currencyExponent(o.budget.currency)) : '', budgetCurrency: o.budget?.currency ?? '',
   };
 }
 
 function readForm(b: Record<string, unknown>): OfferingFormValues {
   return {
     title: str(b.title), description: str(b.description), languages: list(b.languages), modalities: list(b.modalities), thematicAreas: list(b.thematicAreas),
-    regions: str(b.regions), countries: str(b.countries), availableFrom: str(b.availableFrom), availableUntil: str(b.availableUntil),
+    regions: list(b.regions), countries: list(b.countries), availableFrom: str(b.availableFrom), availableUntil: str(b.availableUntil),
     capacity: str(b.capacity), budgetAmount: str(b.budgetAmount), budgetCurrency: str(b.budgetCurrency).toUpperCase(),
   };
 }
@@ -49,17 +52,27 @@ function toBody(i: WebContext['i'], v: OfferingFormValues, forUpdate: boolean): 
     return s;
   };
   const capacity = int(v.capacity, 'capacity');
-  const amount = int(v.budgetAmount, 'budgetAmount');
   const from = date(v.availableFrom, 'availableFrom');
   const until = date(v.availableUntil, 'availableUntil');
-  const regions = codes(v.regions, false);
-  const countries = codes(v.countries);
+  if (from && until && until < from) errors.availableUntil = i.t('v.dateOrder', { from: i.date(from) });
+  // The budget as the API takes it: minor units, converted by the same rule as CSV and IATI.
+  let budget: { amount: number; currency: string } | undefined;
+  if (v.budgetAmount) {
+    if (!v.budgetCurrency) errors.budgetCurrency = i.t('v.currencyNeeded');
+    else if (!isCurrency(v.budgetCurrency)) errors.budgetCurrency = i.t('v.currency');
+    else {
+      const amount = parseMajorAmount(v.budgetAmount, v.budgetCurrency);
+      const decimals = currencyExponent(v.budgetCurrency);
+      if (amount === undefined) errors.budgetAmount = i.t('v.amount', { currency: v.budgetCurrency, decimals, example: decimals ? `12500.${'5'.padEnd(decimals, '0')}` : '12500' });
+      else budget = { amount, currency: v.budgetCurrency };
+    }
+  }
   const clear = forUpdate ? null : undefined;
   const body: Record<string, unknown> = {
     title: v.title, description: v.description, languages: v.languages, modalities: v.modalities, thematicAreas: v.thematicAreas,
-    eligibility: { regions, countries },
+    eligibility: { regions: v.regions, countries: v.countries },
     availableFrom: from ?? clear, availableUntil: until ?? clear, capacity: capacity ?? clear,
-    budget: amount !== undefined ? { amount, currency: v.budgetCurrency || 'USD' } : clear,
+    budget: budget ?? clear,
   };
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
   return { body, errors };
@@ -84,16 +97,16 @@ function offeringForm(ctx: WebContext, ref: ReferenceSnapshot, v: OfferingFormVa
         ${choiceGroup({ name: 'languages', label: labels.languages, errors, type: 'checkbox', selected: v.languages, columns: true, options: LANGS.map((l) => ({ value: l, label: i.language(l) })) })}
         ${choiceGroup({ name: 'modalities', label: labels.modalities, errors, type: 'checkbox', selected: v.modalities, optionalText: opt, columns: true, options: MODALITIES.map((m) => ({ value: m, label: i.t(`mod.${m}`) })) })}
         ${areaChoices(ctx, ref, 'thematicAreas', labels.thematicAreas, i.t('off.field.areasHint'), v.thematicAreas, errors)}
-        ${textField({ name: 'regions', label: labels.regions, hint: i.t('off.field.regionsHint'), value: v.regions, errors, optionalText: opt })}
-        ${textField({ name: 'countries', label: labels.countries, hint: i.t('off.field.countriesHint'), value: v.countries, errors, optionalText: opt })}
+        ${multiSelect({ name: 'regions', label: labels.regions, hint: i.t('off.field.regionsHint'), options: regionOptions(ctx, ref), selected: v.regions, errors, optionalText: opt, size: 10 })}
+        ${multiSelect({ name: 'countries', label: labels.countries, hint: i.t('off.field.countriesHint'), options: stateOptions(ctx, ref), selected: v.countries, errors, optionalText: opt, size: 10 })}
         <div class="row">
           ${textField({ name: 'availableFrom', label: labels.availableFrom, value: v.availableFrom, errors, type: 'date', optionalText: opt })}
           ${textField({ name: 'availableUntil', label: labels.availableUntil, value: v.availableUntil, errors, type: 'date', optionalText: opt })}
         </div>
         <div class="row">
           ${textField({ name: 'capacity', label: labels.capacity, value: v.capacity, errors, type: 'number', optionalText: opt, attrs: html` min="1" step="1" inputmode="numeric"` })}
-          ${textField({ name: 'budgetAmount', label: labels.budgetAmount, value: v.budgetAmount, errors, type: 'number', optionalText: opt, attrs: html` min="0" step="1" inputmode="numeric"` })}
-          ${textField({ name: 'budgetCurrency', label: labels.budgetCurrency, value: v.budgetCurrency, errors, optionalText: opt, attrs: html` maxlength="3" pattern="[A-Za-z]{3}" autocapitalize="characters"` })}
+          ${textField({ name: 'budgetAmount', label: labels.budgetAmount, value: v.budgetAmount, errors, type: 'number', optionalText: opt, attrs: html` min="0" step="${amountStep(v.budgetCurrency)}" inputmode="decimal"` })}
+          ${selectField({ name: 'budgetCurrency', label: labels.budgetCurrency, value: v.budgetCurrency, errors, options: [{ value: '', label: '—' }, ...currencyOptions(ctx, v.budgetCurrency)] })}
         </div>
         <button type="submit">${i.t('form.save')}</button> <a href="/offerings">${i.t('form.cancel')}</a>
       </form>`,
@@ -174,7 +187,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     need(req, 'provider');
     const ctx = ctxOf(req);
     const ref = await app.services.reference.get();
-    const empty: OfferingFormValues = { title: '', description: '', languages: [ctx.i.lang], modalities: [], thematicAreas: [], regions: '', countries: '', availableFrom: '', availableUntil: '', capacity: '', budgetAmount: '', budgetCurrency: '' };
+    const empty: OfferingFormValues = { title: '', description: '', languages: [ctx.i.lang], modalities: [], thematicAreas: [], regions: [], countries: [], availableFrom: '', availableUntil: '', capacity: '', budgetAmount: '', budgetCurrency: '' };
     return sendPage(req, reply, offeringForm(ctx, ref, empty, '/offerings', ctx.i.t('off.new')));
   });
 
