@@ -21,7 +21,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const reference = createReferenceService({ db });
   const metrics = createMetrics();
   const matching = createMatchingService({ db, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
-  const areas = { inferAreas: matching.inferAreas };
+  const areas = { inferAreas: matching.inferAreas, scoreAreas: matching.scoreAreas };
   return {
     metrics,
     reference,

@@ -9,7 +9,7 @@ import { LANGS } from '../common.schemas.js';
 import { currencyExponent, decimalToMinorUnits } from '../offerings/money.js';
 import {
   isoDate,
-  type Lang, type Modality, type OfferingInput, type ParseResult, type RowError,
+  type Lang, type Modality, type OfferingInput, type RowError,
 } from './csv.parser.js';
 
 export type { OfferingInput, ParseResult, RowError } from './csv.parser.js';

@@ -8,6 +8,8 @@ export interface Engine {
   matchRequest(r: MatchableRequest, opts: MatchOptions): MatchResult;
   /** Area codes of a text, best first (offerings and needs that came without any). */
   inferAreas(text: string, lang: Lang): string[];
+  /** Every area's classification score for a text, best first. */
+  scoreAreas(text: string, lang: Lang): { code: string; score: number }[];
 }
 
 /** Minimum classification score for an inferred area to be stored on an offering or need. */
@@ -23,6 +25,7 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
       else m.addOffering(o);
     },
     matchRequest: (r, opts) => m.matchRequest(r, opts),
+    scoreAreas: (text, lang) => m.classifyText(text, lang).map((a) => ({ code: a.code, score: a.score })),
     inferAreas(text, lang) {
       const scored = m.classifyText(text, lang);
       const best = scored[0]?.score ?? 0;

@@ -225,6 +225,10 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     async inferAreas(text: string, lang: Lang): Promise<string[]> {
       return (await getEngine()).inferAreas(text, lang);
     },
+    /** Every area's score for a text, best first (IATI sectors are weighed against it). */
+    async scoreAreas(text: string, lang: Lang): Promise<{ code: string; score: number }[]> {
+      return (await getEngine()).scoreAreas(text, lang);
+    },
     /** The engine itself (tests, benchmarks and the directory search use it). */
     engine: getEngine,
   };

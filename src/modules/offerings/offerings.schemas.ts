@@ -64,3 +64,11 @@ export const ListOfferingsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+/** One row of a bulk upload (JSON, CSV, IATI): an offering with the provider's own key and, from IATI, its status. */
+export const BulkRow = CreateOfferingBody.omit({ providerId: true }).extend({
+  externalRef: z.string().trim().min(1).max(200).optional(),
+  status: z.enum(['open', 'closed']).optional(),
+});
+/** At most this many rows per upload. */
+export const MAX_BULK_ROWS = 5000;
