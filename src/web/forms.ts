@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorDetail } from '../errors.js';
 import type { FieldErrors } from './layout.js';
 import type { I18n } from './i18n/index.js';
 
@@ -51,4 +51,19 @@ export function appErrors(i: I18n, err: unknown, alias: Record<string, string> =
   for (const [field, values] of Object.entries(bad)) if (values.length) out[field] = i.t('v.codes', { codes: values.join(', ') });
   if (!Object.keys(out).length) out._form = i.t('v.invalid');
   return out;
+}
+
+/** A problem of an upload or a service check in the user's language: by its code when there is a text for it, else the English message. */
+export function detailText(i: I18n, d: ErrorDetail): string {
+  if (d.code) {
+    const said = i.tx('imp', d.code, d.params as Record<string, string | number> | undefined);
+    if (said !== d.code) return said;
+  }
+  return d.message;
+}
+
+/** Where an upload problem is, as a person finds it: the line of the file (the spreadsheet's), else the data row, else the file. */
+export function detailPlace(d: ErrorDetail): { line: number | null; row: number | null; field: string } {
+  const m = /^rows\.(\d+)\.?(.*)$/.exec(d.path);
+  return { line: d.line ?? null, row: m ? Number(m[1]) : null, field: m ? (m[2] || '—') : d.path };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
 import { DECLINE_REASONS, LANGS, MODALITIES } from '../../modules/common.schemas.js';
 import { CreateOfferingBody, UpdateOfferingBody, type OfferingView } from '../../modules/offerings/offerings.schemas.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
@@ -7,7 +8,7 @@ import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UU
 import { currencyExponent, minorUnitsToDecimal, parseMajorAmount } from '../../modules/offerings/money.js';
 import { ctxOf, list, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
 import { amountStep, currencyOptions, isCurrency, multiSelect, regionOptions, stateOptions } from '../pickers.js';
-import { appErrors, zodErrors } from '../forms.js';
+import { appErrors, detailPlace, detailText, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { badge, choiceGroup, csrfField, errorSummary, page, selectField, textArea, textField, type FieldErrors } from '../layout.js';
 import type { WebDeps } from '../web.plugin.js';
@@ -113,18 +114,29 @@ function offeringForm(ctx: WebContext, ref: ReferenceSnapshot, v: OfferingFormVa
   });
 }
 
-/** Path `rows.3.languages.0` → row 3, field `languages.0`. */
-function splitRowPath(path: string): { row: string; field: string } {
-  const m = /^rows\.(\d+)\.?(.*)$/.exec(path);
-  return m ? { row: m[1], field: m[2] || '—' } : { row: '—', field: path };
+/** What an upload came to: the counts, or every problem already in the user's language with its line. */
+type UploadOutcome =
+  | { ok: true; created: number; updated: number }
+  | { ok: false; status: number; message: string; problems: { line: number | null; row: number | null; field: string; problem: string }[] };
+
+/** The outcome of an import call: counts, or a refusal turned into problems a person can act on. */
+async function runImport(ctx: WebContext, work: () => Promise<{ created: number; updated: number }>): Promise<UploadOutcome> {
+  try {
+    const r = await work();
+    return { ok: true, created: r.created, updated: r.updated };
+  } catch (err) {
+    if (!(err instanceof AppError) || err.statusCode >= 500) throw err;
+    const problems = err.details.map((d) => ({ ...detailPlace(d), problem: detailText(ctx.i, d) }));
+    return { ok: false, status: err.statusCode, message: problems.length ? ctx.i.t('imp.failedAt', { n: problems.length }) : err.message, problems };
+  }
 }
 
-function uploadPage(ctx: WebContext, result?: { status: number; body: { created?: number; updated?: number; error?: { message: string; details: { path: string; message: string }[] } } }): SafeHtml {
+function uploadPage(ctx: WebContext, result?: UploadOutcome): SafeHtml {
   const { i } = ctx;
-  const details = result?.body.error?.details ?? [];
-  const outcome = !result ? '' : result.status === 201
-    ? html`<div class="notice" role="status">${i.t('up.done', { created: result.body.created ?? 0, updated: result.body.updated ?? 0 })}</div>`
-    : html`<div class="error-summary" role="alert"><p><strong>${i.t('up.failed', { n: Math.max(details.length, 1) })}</strong></p>${details.length ? '' : html`<p>${result.body.error?.message ?? ''}</p>`}</div>`;
+  const outcome = !result ? '' : result.ok
+    ? html`<div class="notice" role="status" id="upload-done">${i.t('up.done', { created: result.created, updated: result.updated })}</div>`
+    : html`<div class="error-summary" role="alert"><p><strong>${result.message}</strong></p></div>`;
+  const problems = result && !result.ok ? result.problems : [];
   return page(ctx, {
     title: i.t('up.title'), active: '/offerings/upload', scripts: ['/static/upload.js'],
     body: html`<h1>${i.t('up.title')}</h1>
@@ -133,7 +145,8 @@ function uploadPage(ctx: WebContext, result?: { status: number; body: { created?
       <form method="post" action="/offerings/upload" class="card" id="upload-form" novalidate
         data-msg-uploading="${i.t('up.uploading')}" data-msg-processing="${i.t('up.processing')}" data-msg-done="${i.t('up.done')}"
         data-msg-failed="${i.t('up.failed')}" data-msg-empty="${i.t('up.empty')}" data-msg-network="${i.t('up.network')}"
-        data-col-row="${i.t('col.row')}" data-col-field="${i.t('col.field')}" data-col-problem="${i.t('col.problem')}">
+        data-msg-row="${i.t('imp.row')}" data-msg-file="${i.t('imp.file')}"
+        data-col-row="${i.t('imp.line')}" data-col-field="${i.t('col.field')}" data-col-problem="${i.t('col.problem')}">
         ${csrfField(ctx)}
         ${choiceGroup({ name: 'format', label: i.t('up.format'), type: 'radio', selected: ['csv'], options: [{ value: 'csv', label: i.t('up.csv') }, { value: 'iati', label: i.t('up.iati') }] })}
         ${textField({ name: 'file', label: i.t('up.file'), type: 'file', attrs: html` accept=".csv,.xml,text/csv,application/xml,text/xml"` })}
@@ -146,9 +159,9 @@ function uploadPage(ctx: WebContext, result?: { status: number; body: { created?
         </div>
       </form>
       <div id="upload-result" aria-live="polite">${outcome}
-        ${details.length ? html`<table class="data errors"><caption>${i.t('up.failed', { n: details.length })}</caption>
-          <thead><tr><th scope="col">${i.t('col.row')}</th><th scope="col">${i.t('col.field')}</th><th scope="col">${i.t('col.problem')}</th></tr></thead>
-          <tbody>${details.map((d) => { const s = splitRowPath(d.path); return html`<tr><td>${s.row}</td><td><code>${s.field}</code></td><td>${d.message}</td></tr>`; })}</tbody></table>` : ''}
+        ${problems.length ? html`<table class="data errors" id="upload-errors"><caption>${i.t('up.failed', { n: problems.length })}</caption>
+          <thead><tr><th scope="col">${i.t('imp.line')}</th><th scope="col">${i.t('col.field')}</th><th scope="col">${i.t('col.problem')}</th></tr></thead>
+          <tbody>${problems.map((d) => html`<tr><td>${d.line ?? (d.row === null ? i.t('imp.file') : i.t('imp.row', { row: d.row }))}</td><td><code>${d.field}</code></td><td>${d.problem}</td></tr>`)}</tbody></table>` : ''}
       </div>`,
   });
 }
@@ -201,7 +214,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     const all = { ...(parsed.success ? {} : zodErrors(ctx.i, parsed.error.issues, ALIAS, body)), ...errors };
     if (!parsed.success || Object.keys(errors).length) return sendPage(req, reply, offeringForm(ctx, ref, v, '/offerings', ctx.i.t('off.new'), all), 400);
     try {
-      await app.services.offerings.create(p, parsed.data);
+      await app.services.offerings.create(p, parsed.data, { source: 'web' });
     } catch (err) {
       const e = appErrors(ctx.i, err, ALIAS);
       if (!e) throw err;
@@ -259,11 +272,12 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
   });
 
   /**
-   * The browser has no API key, so the upload comes here (session + CSRF) and is relayed to the API's own
-   * import routes with the session's key: one parser, one validation, one set of rules for both doors.
+   * The browser sends the file here (session + CSRF); the page calls the offerings service, as the API's
+   * import routes do: one parser, one set of checks, and the problems said in the user's language with
+   * the file's line numbers. The script's XHR gets JSON; a form post without script gets the page.
    */
   app.post('/offerings/upload', { bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
-    need(req, 'provider');
+    const p = need(req, 'provider');
     const ctx = ctxOf(req);
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const fromForm = type === 'application/x-www-form-urlencoded';
@@ -271,13 +285,17 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     const content = fromForm ? str(b.content) : typeof req.body === 'string' ? req.body : '';
     const q = req.query as Record<string, unknown>;
     const format = (fromForm ? str(b.format) : str(q.format)) === 'iati' || /xml/.test(type) ? 'iati' : 'csv';
-    if (!content.trim()) {
-      const empty = { status: 400, body: { error: { code: 'validation_failed', message: ctx.i.t('up.empty'), details: [] } } };
-      return fromForm ? sendPage(req, reply, uploadPage(ctx, empty), 400) : reply.code(400).send(empty.body);
+    const result: UploadOutcome = !content.trim()
+      ? { ok: false, status: 400, message: ctx.i.t('up.empty'), problems: [] }
+      : await runImport(ctx, () => (format === 'iati'
+        ? app.services.offerings.importIati(p, p.providerId!, content)
+        : app.services.offerings.importCsv(p, p.providerId!, content)));
+    if (!fromForm) {
+      return result.ok
+        ? reply.code(201).send({ created: result.created, updated: result.updated })
+        : reply.code(result.status).send({ error: { code: 'upload_refused', message: result.message, details: result.problems } });
     }
-    const res = await relay(app, ctx, format === 'iati' ? '/v1/offerings/iati' : '/v1/offerings/bulk', format === 'iati' ? 'application/xml' : 'text/csv', content);
-    if (!fromForm) return reply.code(res.status).send(res.body);
-    return sendPage(req, reply, uploadPage(ctx, res as Parameters<typeof uploadPage>[1]), res.status === 201 ? 200 : res.status);
+    return sendPage(req, reply, uploadPage(ctx, result), result.ok ? 200 : result.status);
   });
 
   app.get('/inbox', async (req, reply) => {
@@ -327,13 +345,3 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     return reply.redirect('/inbox?done=1', 303);
   });
 }
-
-/** Sends a body to an API route as the signed-in user and returns its answer. */
-export async function relay(app: FastifyInstance, ctx: WebContext, url: string, contentType: string, payload: string): Promise<{ status: number; body: any }> {
-  if (!ctx.apiKey) throw new WebError(401, 'error.signInNeeded');
-  const res = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${ctx.apiKey}`, 'content-type': `${contentType}; charset=utf-8` }, payload });
-  let body: unknown = res.body;
-  try { body = res.json(); } catch { /* not JSON */ }
-  return { status: res.statusCode, body };
-}
-
