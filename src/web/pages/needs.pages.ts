@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { AppError, type ErrorDetail } from '../../errors.js';
 import { parseNeedsCsv, type RowError } from '../../modules/imports/csv.parser.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
-import { ctxOf, namer, need, sendPage, str, type WebContext } from '../context.js';
+import { statusBadge } from '../components.js';
+import { ctxOf, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
 import { detailPlace, detailText } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
-import { csrfField, page, textArea, textField } from '../layout.js';
+import { badge, csrfField, page, textArea, textField } from '../layout.js';
 import { webServices } from '../optional-services.js';
 import type { WebDeps } from '../web.plugin.js';
 
@@ -102,7 +103,8 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
               const c = byKey.get(`${s}|${a ?? ''}`);
               if (!c) return html`<td class="heat0"><span class="sr-only">0</span></td>`;
               const label = i.t('needs.cell', { state: names.state(s), area: areaLabel(a), n: c.needs });
-              return html`<td class="heat${level(heat(c.needs, c.highestPriority))} p-${c.highestPriority}" title="${label} · ${i.tx('priority', c.highestPriority)}">${c.needs}${c.state !== 'unmatched' ? html`<span aria-hidden="true">${c.state === 'matched' ? ' ✓' : ' ◐'}</span>` : ''}</td>`;
+              const open = i.t('pic.cell.open', { state: names.state(s), area: areaLabel(a) });
+              return html`<td class="heat${level(heat(c.needs, c.highestPriority))} p-${c.highestPriority}" title="${label} · ${i.tx('priority', c.highestPriority)}"><a href="/needs/cell?state=${s}&amp;area=${a ?? ''}" class="cell-link" aria-label="${open}: ${label}">${c.needs}${c.state !== 'unmatched' ? html`<span aria-hidden="true">${c.state === 'matched' ? ' ✓' : ' ◐'}</span>` : ''}</a></td>`;
             })}<td class="num">${total}</td></tr>`;
           })}</tbody>
         </table></div>
@@ -110,6 +112,33 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
         ${canImport ? importSection(ctx, ref, extra.csv ?? '', extra.preview ?? null, extra.serverProblems) : ''}`,
     });
   }
+
+  /** One cell of the matrix opened: its needs and, under each, the requests linked to it. */
+  app.get('/needs/cell', async (req, reply) => {
+    const p = need(req, 'cted', 'admin', 'entity');
+    const ctx = ctxOf(req);
+    const { i } = ctx;
+    const q = req.query as Record<string, unknown>;
+    const ref = await app.services.reference.get();
+    const state = str(q.state);
+    const area = str(q.area);
+    if (!ref.stateByIso3.has(state) || (area && !ref.areaByCode.has(area))) throw new WebError(404, 'error.notFound');
+    const names = namer(ref, i);
+    const cell = await webServices(app).analytics.needsCell(p, { memberState: state, thematicArea: area || null });
+    const heading = i.t('pic.cell.title', { state: names.state(state), area: area ? names.area(area) : i.t('pic.cell.noArea') });
+    return sendPage(req, reply, page(ctx, {
+      title: heading, active: '/needs', wide: true,
+      body: html`<p><a href="/needs">← ${i.t('pic.cell.back')}</a></p><h1>${heading}</h1><p class="lead">${i.t('pic.cell.intro')}</p>
+        ${cell.length === 0 ? html`<p>${i.t('pic.cell.empty')}</p>` : cell.map((n) => html`<article class="card need" id="need-${n.id}">
+          <h2 class="h3">${i.tx('priority', n.priority)}${n.identifiedAt ? html` · <span class="muted">${i.t('pic.identified', { date: i.date(n.identifiedAt) })}</span>` : ''}${n.source ? html` · <span class="muted" dir="auto">${n.source}</span>` : ''}</h2>
+          ${n.description ? html`<p class="prewrap" dir="auto">${n.description}</p>` : ''}
+          <h3 class="h4">${i.t('pic.cell.requests')}</h3>
+          ${n.requests.length === 0 ? html`<p class="muted">${i.t('pic.cell.none')}</p>` : html`<ul class="plain">${n.requests.map((r) => html`<li>
+            <a href="/requests/${r.id}" dir="auto">${r.title}</a> · ${statusBadge(ctx, r.status)} ${r.routedEntity ? html`· ${names.entity(r.routedEntity)}` : ''}
+            · ${r.covers ? badge(i.t('pic.cell.covers'), 'ok') : badge(i.t('pic.cell.notYet'), 'warn')}</li>`)}</ul>`}
+        </article>`)}`,
+    }));
+  });
 
   app.get('/needs', async (req, reply) => {
     const q = req.query as Record<string, unknown>;
