@@ -317,7 +317,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
           <p class="muted">${names.state(m.memberState)} · ${statusBadge(ctx, m.requestStatus)} · ${matchBadge(ctx, m.status)}</p>
           <p><strong>${i.t('col.offering')}:</strong> <span dir="auto">${titles.get(m.offeringId) ?? ''}</span> · ${i.t('req.view.overall', { pct: i.pct(m.score) })}</p>
           <p class="prewrap" dir="auto">${m.description}</p>
-          <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation)}</details>
+          <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation, { score: m.score, audience: 'provider' })}</details>
           ${['approved', 'forwarded'].includes(m.status) ? html`<div class="row">
             <form method="post" action="/inbox/${m.matchId}">${csrfField(ctx)}<input type="hidden" name="decision" value="accept">
               <button type="submit">${i.t('inbox.accept')}<span class="sr-only">: ${m.title}</span></button></form>

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { LANGS, MODALITIES } from '../../modules/common.schemas.js';
 import { CreateRequestBody, FeedbackBody, type RequestView } from '../../modules/requests/requests.schemas.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
-import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE } from '../components.js';
+import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE, type Audience } from '../components.js';
 import { ctxOf, list, namer, need, sendPage, str, WebError, type Namer, type WebContext } from '../context.js';
 import { appErrors, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
@@ -65,14 +65,14 @@ function requestForm(ctx: WebContext, ref: ReferenceSnapshot, v: RequestFormValu
   });
 }
 
-function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][number], offeringTitle: string, providerName: string): SafeHtml {
+function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][number], offeringTitle: string, providerName: string, r: Pick<RequestView, 'urgency' | 'modalities'>, audience: Audience): SafeHtml {
   const { i } = ctx;
   return html`<article class="match card" aria-labelledby="m-${m.id}">
     <header><h3 id="m-${m.id}">${i.t('req.view.match', { rank: m.rank })}: ${offeringTitle}</h3>
       <p class="muted">${providerName} · ${matchBadge(ctx, m.status)}</p></header>
     <p><strong>${i.t('req.view.overall', { pct: i.pct(m.score) })}</strong></p>
     <h4>${i.t('req.view.why')}</h4>
-    ${explanationView(ctx, names, m.explanation)}
+    ${explanationView(ctx, names, m.explanation, { score: m.score, audience, urgency: r.urgency, modalitiesAsked: r.modalities.length })}
   </article>`;
 }
 
@@ -194,7 +194,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
           <h2 id="h-matches">${i.t('req.view.matches')}</h2>
           ${reload ? html`<p class="notice" role="status">${i.t('req.view.waiting')}</p>`
             : visibleMatches.length === 0 ? html`<p>${i.t('req.view.noMatches')}</p>`
-            : visibleMatches.map((m) => matchCard(ctx, names, m, offeringTitles.get(m.offeringId) ?? m.offeringId, providers.get(m.providerId) ?? ''))}
+            : visibleMatches.map((m) => matchCard(ctx, names, m, offeringTitles.get(m.offeringId) ?? m.offeringId, providers.get(m.providerId) ?? '', r, owner ? 'state' : p.role === 'provider' ? 'provider' : 'cted'))}
         </section>
         ${owner && r.status === 'in_delivery' ? feedbackForm(ctx, r.id) : ''}
         ${owner && open ? html`<section class="card danger-zone" aria-labelledby="h-withdraw">
