@@ -30,6 +30,9 @@ function messageOf(i: I18n, issue: z.core.$ZodIssue): string {
       return i.t('v.invalid');
     case 'invalid_type':
       return issue.input === undefined ? i.t('v.required') : i.t('v.invalid');
+    case 'invalid_value':
+      // Name what is allowed rather than "not valid".
+      return i.t('v.oneOf', { values: issue.values.map(String).join(', ') });
     default:
       return i.t('v.invalid');
   }
@@ -40,15 +43,19 @@ export function appErrors(i: I18n, err: unknown, alias: Record<string, string> =
   if (!(err instanceof AppError) || err.statusCode !== 400) return null;
   const out: FieldErrors = {};
   const bad: Record<string, string[]> = {};
+  const said: Record<string, string> = {};
   for (const d of err.details) {
     const parts = d.path.split('.');
     const top = parts[0] || '_form';
     const field = alias[parts.slice(0, 2).join('.')] ?? alias[top] ?? top;
+    // A detail with a code is said in the user's language; others name the codes they quote.
+    if (d.code && detailText(i, d) !== d.message) { said[field] ??= detailText(i, d); continue; }
     const quoted = /"([^"]{1,40})"/.exec(d.message)?.[1];
     (bad[field] ??= []).push(...(quoted ? [quoted] : []));
     out[field] ??= i.t('v.invalid');
   }
   for (const [field, values] of Object.entries(bad)) if (values.length) out[field] = i.t('v.codes', { codes: values.join(', ') });
+  Object.assign(out, said);
   if (!Object.keys(out).length) out._form = i.t('v.invalid');
   return out;
 }

@@ -13,6 +13,7 @@ import { fromAcceptLanguage, i18n, isUiLang, type MessageKey, type UiLang } from
 import { page } from './layout.js';
 import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
+import { entityPages } from './pages/entities.pages.js';
 import { homePages } from './pages/home.pages.js';
 import { needsPages } from './pages/needs.pages.js';
 import { offeringPages } from './pages/offerings.pages.js';
@@ -147,5 +148,6 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   needsPages(app, deps);
   analyticsPages(app, deps);
   directoryPages(app, deps);
+  entityPages(app, deps);
 }
 
