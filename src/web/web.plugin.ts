@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, unstorableText } from '../errors.js';
 import { sendPage, WebError, type WebContext } from './context.js';
+import { detailText } from './forms.js';
 import { html } from './html.js';
 import { fromAcceptLanguage, i18n, isUiLang, type MessageKey, type UiLang } from './i18n/index.js';
 import { page } from './layout.js';
@@ -135,9 +136,13 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       const details = err instanceof AppError ? err.details : [];
       return reply.code(status).send({ error: { code: err instanceof AppError ? err.code : 'web_error', message: ctx.i.t(key), details } });
     }
+    // A refusal with details says each of them, in the page's language where a text exists for it.
+    const details = err instanceof AppError && status < 500 ? err.details.slice(0, 50) : [];
     return sendPage(req, reply, page(ctx, {
       title: ctx.i.t('error.title'),
-      body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t(key)}</p><p><a href="/">${ctx.i.t('error.back')}</a></p>`,
+      body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t(key)}</p>
+        ${details.length ? html`<ul>${details.map((d) => html`<li><code>${d.path}</code>: ${detailText(ctx.i, d)}</li>`)}</ul>` : ''}
+        <p><a href="/">${ctx.i.t('error.back')}</a></p>`,
     }), status);
   });
 
