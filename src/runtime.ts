@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { coreEventRouter, createOutboxRelay, type OutboxRelay } from './modules/events/outbox.relay.js';
 import { createQueueDriver } from './queue/index.js';
 import { webhookEventRouter } from './modules/webhooks/webhooks.service.js';
+import { nightlyRescreenJob, screeningEventRouter } from './modules/screening/screening.events.js';
 import { jobIdFor, type JobContext } from './queue/jobs.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createServices, type Services } from './services.js';
@@ -24,7 +25,7 @@ export interface Runtime {
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 
 /** Opens the database (migrating it) and the queue; the same code for both modes. */
-export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
+export async function openRuntime(config: Config, _log: Log): Promise<Runtime> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
   await migrateAndSeed(db, config.DATABASE_URL);
   const queue = createQueueDriver(config);
@@ -65,13 +66,18 @@ export async function startConsumers(rt: Runtime, log: Log): Promise<void> {
     onDeadLetter: (dl) => rt.services.deadLetters.store(dl),
     log,
   });
-  rt.relay = createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
+  rt.relay = createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
   rt.relay.start();
   // The hourly escalation sweep; a fixed id per hour means many workers enqueue it once.
   const sweep = () => rt.queue.enqueue('escalate-overdue', {}, { jobId: jobIdFor('escalate-overdue', new Date().toISOString().slice(0, 13)) }).catch(() => {});
   void sweep();
   const t = setInterval(sweep, 15 * 60_000);
   t.unref();
+  // The nightly screening re-run, enqueued the same way with a fixed id per day (and the run itself keyed by the day).
+  const nightly = () => { const j = nightlyRescreenJob(new Date()); return rt.queue.enqueue('screening-rescreen', j.data, { jobId: j.jobId }).catch(() => {}); };
+  void nightly();
+  const tNightly = setInterval(nightly, 15 * 60_000);
+  tNightly.unref();
   const close = rt.close;
-  rt.close = async () => { clearInterval(t); await close(); };
+  rt.close = async () => { clearInterval(t); clearInterval(tNightly); await close(); };
 }

@@ -3,6 +3,7 @@ import type { Services } from '../src/services.js';
 import { escalateOverdue } from './processors/escalate-overdue.processor.js';
 import { matchRequest } from './processors/match-request.processor.js';
 import { reverseMatch } from './processors/reverse-match.processor.js';
+import { screeningRescreen } from './processors/screening-rescreen.processor.js';
 import { deliverWebhook, fanoutWebhooks } from './processors/webhooks.processor.js';
 
 /** Job name → processor: the same map runs in BullMQ workers and in the in-process queue. */
@@ -13,5 +14,6 @@ export function createJobHandlers(services: Services): JobHandlers {
     'escalate-overdue': escalateOverdue(services),
     'fanout-webhooks': fanoutWebhooks(services),
     'deliver-webhook': deliverWebhook(services),
+    'screening-rescreen': screeningRescreen(services),
   };
 }

@@ -46,7 +46,7 @@ export function requestFilterBar(ctx: WebContext, ref: ReferenceSnapshot, p: Pri
     const q = filtersQuery(f, { stage: s });
     return html`<li><a href="/requests${q ? `?${q}` : ''}"${f.stage === s ? html` aria-current="page"` : ''}>${i.t(`pic.tab.${s}` as MessageKey)}</a></li>`;
   });
-  return html`<nav aria-label="${i.t('pic.tabs')}"><ul class="tabs">${tabs}</ul></nav>
+  return html`<nav aria-label="${i.t('pic.tabs')}"><ul class="stage-tabs">${tabs}</ul></nav>
     <form method="get" action="/requests" class="card filters" role="search" aria-label="${i.t('pic.filter.title')}">
       ${f.stage !== 'all' ? html`<input type="hidden" name="stage" value="${f.stage}">` : ''}
       <div class="row">

@@ -68,7 +68,7 @@ describe('CTED\'s picture: needs linked both ways, cells that open, analytics an
     await t.call({ method: 'POST', url: '/v1/requests', key: c.stateB, payload: { title: 'Aviation security audit support', description: 'Support to prepare the national civil aviation security programme and an audit by ICAO.', urgency: 'low' } });
     await t.drain();
     const all = await cted.get('/requests');
-    expect(all.html).toContain('<ul class="tabs">');
+    expect(all.html).toContain('<ul class="stage-tabs">');
     expect(all.html).toContain(fiuRequest.title);
     expect(all.html).toContain('Aviation security audit support');
     const words = await cted.get('/requests?q=financial+intelligence');

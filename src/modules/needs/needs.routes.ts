@@ -12,7 +12,7 @@ export const needRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => reply.code(201).send(await app.services.needs.create(req.principal!, req.body)));
 
   app.get('/v1/needs', {
-    schema: { tags: ['needs'], summary: 'List needs (a member state sees its own)', querystring: ListNeedsQuery, response: { 200: z.object({ items: z.array(NeedView), nextOffset: z.number().nullable() }), ...errorResponses } },
+    schema: { tags: ['needs'], summary: 'List needs (a member state sees its own; an entity sees every need without its description)', querystring: ListNeedsQuery, response: { 200: z.object({ items: z.array(NeedView), nextOffset: z.number().nullable() }), ...errorResponses } },
     onRequest: app.requireRole('cted', 'admin', 'member_state', 'entity'),
   }, async (req) => app.services.needs.list(req.principal!, req.query));
 

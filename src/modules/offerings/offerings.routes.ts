@@ -25,9 +25,13 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => app.services.offerings.list(req.principal!, req.query));
 
   app.get('/v1/offerings/:id', {
-    schema: { tags: ['offerings'], summary: 'One offering', params: IdParams, response: { 200: OfferingView, ...errorResponses } },
+    schema: {
+      tags: ['offerings'], summary: 'One offering',
+      description: 'The import source, external reference and audit timestamps are shown to the offering\'s provider, CTED and admins only.',
+      params: IdParams, response: { 200: OfferingView, ...errorResponses },
+    },
     onRequest: app.requireRole(),
-  }, async (req) => app.services.offerings.get(req.params.id));
+  }, async (req) => app.services.offerings.getFor(req.principal!, req.params.id));
 
   app.patch('/v1/offerings/:id', {
     schema: { tags: ['offerings'], summary: 'Change an offering (owner or admin); also confirms it is current', params: IdParams, body: UpdateOfferingBody, response: { 200: OfferingView, ...errorResponses } },

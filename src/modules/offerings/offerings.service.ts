@@ -10,7 +10,7 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { uniq } from '../common.schemas.js';
 import { recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { BulkRow, MAX_BULK_ROWS, type CreateOfferingBody, type OfferingView, type UpdateOfferingBody } from './offerings.schemas.js';
+import { BulkOfferingRow, MAX_BULK_ROWS, type CreateOfferingBody, type OfferingView, type UpdateOfferingBody } from './offerings.schemas.js';
 
 type OfferingRow = typeof offerings.$inferSelect;
 /** An offering as it arrives, from JSON, CSV or IATI. */
@@ -28,6 +28,19 @@ export function isProposable(o: Pick<OfferingRow, 'status' | 'availableFrom' | '
   return now.getTime() - o.lastConfirmedAt.getTime() <= FRESHNESS_DAYS * DAY;
 }
 
+/** Who sees an offering's internal fields (import source, external reference, audit timestamps): its provider, CTED and admins. */
+export function seesOfferingInternals(p: Principal, providerId: string): boolean {
+  return p.role === 'admin' || p.role === 'cted' || (p.role === 'provider' && p.providerId === providerId);
+}
+
+/** An offering as `p` may read it: without the internal fields unless seesOfferingInternals. */
+export function offeringViewFor(p: Principal, view: OfferingView): OfferingView {
+  if (seesOfferingInternals(p, view.providerId)) return view;
+  const { source: _s, externalRef: _e, createdAt: _c, updatedAt: _u, ...shared } = view;
+  return shared;
+}
+
+/** The full view (internal fields included); answers pass through offeringViewFor. */
 export function toOfferingView(o: OfferingRow, now = new Date()): OfferingView {
   return {
     id: o.id, providerId: o.providerId, title: o.title, description: o.description, language: o.language as OfferingView['language'],
@@ -99,7 +112,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
     if (rows.length > MAX_BULK_ROWS) throw badRequest(`At most ${MAX_BULK_ROWS} rows per upload.`, [{ path: 'rows', message: `${rows.length} rows`, code: 'file.tooManyRows', params: { max: MAX_BULK_ROWS } }]);
     for (const r of rows) {
       const failed = new Set(r.failed ?? []);
-      const v = BulkRow.safeParse(r.value);
+      const v = BulkOfferingRow.safeParse(r.value);
       if (v.success && !failed.size) ok.push({ row: r.row, value: v.data, sectorAreas: r.sectorAreas });
       if (!v.success) {
         for (const issue of v.error.issues) {
@@ -129,6 +142,12 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
     const [prov] = await db.select({ id: providers.id }).from(providers).where(eq(providers.id, providerId));
     if (!prov) throw badRequest('Unknown provider.', [{ path: 'providerId', message: 'no such provider' }]);
     return providerId;
+  }
+
+  async function getOne(id: string): Promise<OfferingView> {
+    const [row] = await db.select().from(offerings).where(eq(offerings.id, id));
+    if (!row) throw notFound('Offering');
+    return toOfferingView(row);
   }
 
   async function loadOwned(p: Principal, id: string): Promise<OfferingRow> {
@@ -325,10 +344,12 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       return toOfferingView(r);
     },
 
-    async get(id: string): Promise<OfferingView> {
-      const [row] = await db.select().from(offerings).where(eq(offerings.id, id));
-      if (!row) throw notFound('Offering');
-      return toOfferingView(row);
+    /** One offering, whole (for the service's own callers and pages that need its title). */
+    get: getOne,
+
+    /** One offering as `p` may read it (GET /v1/offerings/:id). */
+    async getFor(p: Principal, id: string): Promise<OfferingView> {
+      return offeringViewFor(p, await getOne(id));
     },
 
     async list(p: Principal, q: { providerId?: string; status?: string; limit: number; offset: number }) {
@@ -339,7 +360,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       const rows = await db.select().from(offerings).where(conds.length ? and(...conds) : undefined)
         .orderBy(asc(offerings.createdAt), asc(offerings.id)).limit(q.limit + 1).offset(q.offset);
       const now = new Date();
-      return { items: rows.slice(0, q.limit).map((r) => toOfferingView(r, now)), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
+      return { items: rows.slice(0, q.limit).map((r) => offeringViewFor(p, toOfferingView(r, now))), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
     },
   };
 }
