@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { castOf, fiuRequest, type Cast } from '../helpers/fixtures.js';
+import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { webSession, type WebSession } from '../helpers/web-session.js';
 
@@ -19,10 +19,17 @@ describe('CTED\'s picture: needs linked both ways, cells that open, analytics an
   afterAll(async () => { await t?.close(); });
 
   it('counts a need as covered by a request filed and routed before the need was imported', async () => {
-    // The request comes first: with nothing to propose it is routed to the responsible entity.
+    // The request comes first, is matched with an offering, and CTED routes it by approving the proposal.
+    expect((await t.call({ method: 'POST', url: '/v1/offerings', key: c.unodcProvider, payload: fiuOffering })).status).toBe(201);
     const filed = await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, payload: fiuRequest });
     requestId = filed.body.id;
     await t.drain();
+    const view = (await t.call({ method: 'GET', url: `/v1/requests/${requestId}`, key: c.cted })).body;
+    if (view.status === 'in_review') {
+      const proposed = view.matches.find((m: { status: string }) => m.status === 'proposed');
+      expect((await t.call({ method: 'POST', url: `/v1/matches/${proposed.id}/decision`, key: c.cted, payload: { decision: 'approve' } })).status).toBe(200);
+      await t.drain();
+    }
     expect((await t.call({ method: 'GET', url: `/v1/requests/${requestId}`, key: c.cted })).body.status).toBe('routed');
     // Then CTED loads its matrix, with a need of the same state and area.
     const csv = `memberState,description,priority,thematicArea,needId\nSEN,"Strengthen the financial intelligence unit: analysts trained on terrorist financing typologies and suspicious transaction reports",high,${TF},sen-fiu\n`;
