@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
+import { entityRoutes } from './modules/entities/entities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { needRoutes } from './modules/needs/needs.routes.js';
 import { offeringRoutes } from './modules/offerings/offerings.routes.js';
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(operationsRoutes);
   await app.register(referenceRoutes);
   await app.register(adminRoutes);
+  await app.register(entityRoutes);
   await app.register(requestRoutes);
   await app.register(offeringRoutes);
   await app.register(needRoutes);

@@ -1,5 +1,9 @@
-/** One detail of an error: which field, what is wrong with it. */
-export interface ErrorDetail { path: string; message: string }
+/**
+ * One detail of an error: which field, what is wrong with it. `code` and `params` say the same as the
+ * English `message` so that the web interface can say it in the user's language; `line` is the line of
+ * an uploaded file the problem is on. The API answers with `path` and `message` only.
+ */
+export interface ErrorDetail { path: string; message: string; code?: string; params?: Record<string, string | number>; line?: number }
 
 /** Every error OneDoor answers with on purpose; the error handler turns it into the contract shape. */
 export class AppError extends Error {

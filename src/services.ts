@@ -4,6 +4,7 @@ import type { QueueDriver } from './queue/queue.driver.js';
 import { createAdminService } from './modules/admin/admin.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
 import { createDirectoryService } from './modules/directory/directory.service.js';
+import { createEntitiesService } from './modules/entities/entities.service.js';
 import { createDeadLettersService } from './modules/events/dead-letters.service.js';
 import { createMatchingService } from './modules/matching/matching.service.js';
 import { createNeedsService } from './modules/needs/needs.service.js';
@@ -22,12 +23,13 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const reference = createReferenceService({ db });
   const metrics = createMetrics();
   const matching = createMatchingService({ db, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
-  const areas = { inferAreas: matching.inferAreas };
+  const areas = { inferAreas: matching.inferAreas, scoreAreas: matching.scoreAreas };
   return {
     metrics,
     reference,
     matching,
     admin: createAdminService({ db, reference }),
+    entities: createEntitiesService({ db, reference }),
     offerings: createOfferingsService({ db, reference, areas }),
     requests: createRequestsService({ db, query: deps.query, reference }),
     needs: createNeedsService({ db, reference, areas }),

@@ -13,6 +13,8 @@ export const providers = pgTable('providers', {
   name: text('name').notNull(),
   kind: text('kind').notNull(),
   entityCode: text('entity_code').references(() => entities.code),
+  /** The provider's IATI organisation identifier (reporting-org/@ref), set by an admin; IATI files of other organisations are refused under the provider's key. */
+  iatiOrgRef: text('iati_org_ref'),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 

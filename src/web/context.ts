@@ -14,6 +14,8 @@ export interface WebContext {
   csrf: string;
   /** The path and query of this page (for the language switcher's return address). */
   path: string;
+  /** Whom the signed-in key stands for, named in the page's language ("Mali", "Office des Nations Unies contre la drogue et le crime"). */
+  boundName?: string;
 }
 
 declare module 'fastify' {
@@ -71,24 +73,26 @@ export function safeNext(v: unknown, fallback = '/', dropParam?: string): string
   return out.length < 500 ? out : fallback;
 }
 
-/** The reference snapshot helpers pages use to name things in the user's language. */
+/**
+ * The reference snapshot helpers pages use to name things in the user's language: the UN's own short
+ * names for states and M49 regions (UNSD tables, six languages) and the entities' official names.
+ */
 export function namer(ref: ReferenceSnapshot, i: I18n) {
+  const entityName = (code: string) => {
+    const e = ref.entityByCode.get(code);
+    return e ? e.names[i.lang] || e.name : code;
+  };
   return {
     area: (code: string) => {
       const a = ref.areaByCode.get(code);
       return a ? (a.names[i.lang] || a.names.en || code) : code;
     },
-    /** An M49 region, sub-region or intermediate region by CLDR's name for it in the page's language (CLDR names all of them; some differ slightly from the UN's). */
-    region: (m49: string, fallback?: string | null) => i.country(m49, fallback || m49),
-    state: (iso3: string) => {
-      const s = ref.stateByIso3.get(iso3);
-      return s ? i.country(s.iso2, s.name) : iso3;
-    },
-    entity: (code: string | null | undefined) => {
-      if (!code) return '';
-      const e = ref.entities.find((x) => x.code === code);
-      return e ? `${e.code} — ${e.name}` : code;
-    },
+    /** An M49 region, sub-region or intermediate region by its UN name in the page's language. */
+    region: (m49: string, fallback?: string | null) => ref.regionByCode.get(m49)?.names[i.lang] || fallback || m49,
+    state: (iso3: string) => ref.stateByIso3.get(iso3)?.names[i.lang] || iso3,
+    /** "DPO — Département des opérations de paix"; an old code is named as itself (its own, historical name). */
+    entity: (code: string | null | undefined) => (code ? `${code} — ${entityName(code)}` : ''),
+    entityName,
   };
 }
 export type Namer = ReturnType<typeof namer>;

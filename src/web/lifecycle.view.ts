@@ -11,6 +11,7 @@ import { safeNext, type Namer, type WebContext } from './context.js';
 import { html, type SafeHtml } from './html.js';
 import type { MessageKey } from './i18n/index.js';
 import { badge, csrfField, selectField, textArea, textField } from './layout.js';
+import { entityOptions as entityPicker } from './pickers.js';
 
 /**
  * What every page shows of a request's life (issue 12): who acts next, the history with each reason,
@@ -172,7 +173,6 @@ export function duplicatesSection(ctx: WebContext, r: Pick<RequestView, 'id' | '
   </section>`;
 }
 
-const entityOptions = (ref: ReferenceSnapshot) => ref.entities.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` }));
 
 /** CTED's partial decisions on a request's proposals: approve some, reject others each with its reason, leave the rest. */
 export function decisionFields(ctx: WebContext, m: RequestView['matches'][number]): SafeHtml {
@@ -190,7 +190,7 @@ export function decisionFields(ctx: WebContext, m: RequestView['matches'][number
 export function decisionFooter(ctx: WebContext, ref: ReferenceSnapshot, back: string): SafeHtml {
   const { i } = ctx;
   return html`<input type="hidden" name="back" value="${back}">
-    ${selectField({ name: 'entity', label: i.t('lc.decide.entity'), options: [{ value: '', label: i.t('lc.decide.entityDefault') }, ...entityOptions(ref)] })}
+    ${selectField({ name: 'entity', label: i.t('lc.decide.entity'), options: [{ value: '', label: i.t('lc.decide.entityDefault') }, ...entityPicker(ctx, ref)] })}
     <button type="submit">${i.t('lc.decide.submit')}</button>`;
 }
 
@@ -210,7 +210,7 @@ export function ctedActions(ctx: WebContext, ref: ReferenceSnapshot, names: Name
     <form method="post" action="/requests/${id}/route" class="act-route">${hidden}
       <h3>${i.t('lc.act.route')}</h3>
       <p class="hint">${i.t('lc.act.routeHint', { days: opts.dueDays })}</p>
-      ${selectField({ name: `entity-${id}`, label: i.t('lc.decide.entity'), value: r.routedEntity ?? '', options: entityOptions(ref) })}
+      ${selectField({ name: `entity-${id}`, label: i.t('lc.decide.entity'), value: r.routedEntity ?? '', options: entityPicker(ctx, ref) })}
       ${textField({ name: `route-note-${id}`, label: i.t('lc.act.note'), optionalText: i.t('form.optional'), attrs: html` maxlength="2000"` })}
       <button type="submit" class="secondary">${i.t('lc.act.routeSubmit')}</button></form>
     ${opts.attach}
@@ -248,7 +248,7 @@ export function attachPanel(ctx: WebContext, ref: ReferenceSnapshot, r: { id: st
       <fieldset class="field"><legend>${i.t('col.offering')}</legend><div class="choices">${results.map((o, n) => html`<div class="choice">
         <input type="radio" id="att-${id}-${o.id}" name="offeringId" value="${o.id}"${n === 0 ? html` checked` : ''}>
         <label for="att-${id}-${o.id}"><span dir="auto" lang="${o.language}">${o.title}</span> <span class="hint">${o.provider.name}${o.availableFrom && new Date(o.availableFrom) > new Date() ? ` · ${i.t('lc.match.startsAt', { date: i.date(o.availableFrom) })}` : ''}</span></label></div>`)}</div></fieldset>
-      ${selectField({ name: 'entity', id: `attach-entity-${id}`, label: i.t('lc.decide.entity'), value: r.routedEntity ?? '', options: [...(r.routedEntity ? [] : [{ value: '', label: '—' }]), ...entityOptions(ref)] })}
+      ${selectField({ name: 'entity', id: `attach-entity-${id}`, label: i.t('lc.decide.entity'), value: r.routedEntity ?? '', options: [...(r.routedEntity ? [] : [{ value: '', label: '—' }]), ...entityPicker(ctx, ref)] })}
       ${textArea({ name: 'note', id: `attach-note-${id}`, label: i.t('lc.act.note'), optionalText: i.t('form.optional'), rows: 2 })}
       <button type="submit">${i.t('lc.act.attachOne')}</button>
     </form>`}

@@ -9,11 +9,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError, RateLimitedError, unstorableText } from '../errors.js';
 import { hashApiKey, type Principal } from '../plugins/auth.plugin.js';
 import { sendPage, WebError, type WebContext } from './context.js';
+import { detailText } from './forms.js';
 import { html } from './html.js';
 import { fromAcceptLanguage, i18n, isUiLang, type MessageKey, type UiLang } from './i18n/index.js';
 import { page } from './layout.js';
 import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
+import { entityPages } from './pages/entities.pages.js';
 import { homePages } from './pages/home.pages.js';
 import { lifecyclePages } from './pages/lifecycle.pages.js';
 import { needsPages } from './pages/needs.pages.js';
@@ -31,6 +33,13 @@ const YEAR_S = 365 * 24 * 3600;
 
 export interface WebDeps { sessions: SessionCrypto }
 
+/** The state or entity a key stands for, by its name in the page's language (the header says "Mali", not "MLI"). */
+async function boundNameOf(app: FastifyInstance, p: { memberState: string | null; entity: string | null }, lang: UiLang): Promise<string | undefined> {
+  if (!p.memberState && !p.entity) return undefined;
+  const ref = await app.services.reference.get();
+  if (p.memberState) return ref.stateByIso3.get(p.memberState)?.names[lang] ?? p.memberState;
+  return ref.entityByCode.get(p.entity!)?.names[lang] ?? p.entity!;
+}
 const SESSION = Symbol('webSession');
 /** What the onRequest hook found in the session cookie, for the preHandler. */
 type WithSession = FastifyRequest & { [SESSION]?: { principal: Principal | null; apiKey: string | null; sealed: string } };
@@ -111,7 +120,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       reply.setCookie(PRE_SESSION_COOKIE, csrfBase, cookieOptions(req));
     }
     const path = req.url.length < 400 ? req.url : req.url.split('?')[0];
-    req.web = { i: i18n(lang), principal, apiKey, csrf: sessions.csrfToken(csrfBase!), path } satisfies WebContext;
+    req.web = { i: i18n(lang), principal, apiKey, csrf: sessions.csrfToken(csrfBase!), path, boundName: principal ? await boundNameOf(app, principal, lang) : undefined } satisfies WebContext;
 
     if (req.method === 'POST') {
       const token = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
@@ -151,9 +160,13 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       const details = err instanceof AppError ? err.details : [];
       return reply.code(status).send({ error: { code: err instanceof AppError ? err.code : 'web_error', message: ctx.i.t(key), details } });
     }
+    // A refusal with details says each of them, in the page's language where a text exists for it.
+    const details = err instanceof AppError && status < 500 ? err.details.slice(0, 50) : [];
     return sendPage(req, reply, page(ctx, {
       title: ctx.i.t('error.title'),
-      body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t(key)}</p><p><a href="/">${ctx.i.t('error.back')}</a></p>`,
+      body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t(key)}</p>
+        ${details.length ? html`<ul>${details.map((d) => html`<li><code>${d.path}</code>: ${detailText(ctx.i, d)}</li>`)}</ul>` : ''}
+        <p><a href="/">${ctx.i.t('error.back')}</a></p>`,
     }), status);
   });
 
@@ -165,5 +178,6 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   needsPages(app, deps);
   analyticsPages(app, deps);
   directoryPages(app, deps);
+  entityPages(app, deps);
   screeningPages(app, deps);
 }

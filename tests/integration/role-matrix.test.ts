@@ -72,6 +72,9 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /v1/admin/screening/hits/{id}/decision': ['admin'],
   'GET /v1/admin/screening/status': ['admin'],
   'POST /v1/admin/screening/list': ['admin'],
+  'POST /v1/admin/entities': ['admin'],
+  'GET /v1/admin/entities': ['admin'],
+  'PATCH /v1/admin/entities/{code}': ['admin'],
 };
 
 describe('role × endpoint matrix', () => {

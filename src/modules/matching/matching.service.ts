@@ -13,6 +13,8 @@ import { createEngine, type Engine } from './engine.adapter.js';
 
 /** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
 const REMATCHABLE = ['in_review'];
+/** Requests a need links to when it arrives after them: seen by matching, and not withdrawn or rejected. */
+const LINKABLE_STATUSES = ['matched', 'in_review', 'routed', 'accepted', 'in_delivery', 'completed'] as const;
 const ACTOR = 'system:matcher';
 
 /**
@@ -145,7 +147,8 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         on conflict (request_id, offering_id) do update set rank = excluded.rank, score = excluded.score, explanation = excluded.explanation,
           status = excluded.status, entity_code = excluded.entity_code, updated_at = ${now.toISOString()}::timestamptz
         where matches.status in ('superseded', 'proposed')`);
-      const insertLinks = () => tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score })));
+      // A need imported meanwhile may have linked itself to this request already (linkNeed): same link.
+      const insertLinks = () => tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score }))).onConflictDoNothing();
       // A flag CTED already confirmed or dismissed stays as decided.
       const insertDuplicates = () => tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity }))).onConflictDoNothing();
       const classifiedAreas = result.thematicAreas;
@@ -203,6 +206,30 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     return outcome;
   }
 
+  /**
+   * Links a need to the requests of its state that matching has already seen (any status after
+   * `submitted`, but not withdrawn or rejected), so that a need CTED imports after a request was filed,
+   * routed or even delivered counts as covered by it: links are made both ways, whatever the order.
+   * Requests still `submitted` link at their first match. Rewrites only this need's links.
+   */
+  async function linkNeed(needId: string): Promise<number> {
+    const [n] = await db.select().from(needs).where(eq(needs.id, needId));
+    if (!n) return 0;
+    const e = await getEngine();
+    await syncIndex();
+    const reqs = n.status === 'open'
+      ? await db.select({ id: requests.id, memberState: requests.memberState, title: requests.title, description: requests.description, language: requests.language, thematicAreas: requests.thematicAreas })
+        .from(requests).where(and(eq(requests.memberState, n.memberState), inArray(requests.status, [...LINKABLE_STATUSES]))).limit(2000)
+      : [];
+    const need = { id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas };
+    const links = reqs.flatMap((r) => e.linkNeeds({ ...r, language: r.language as Lang }, [need]).map((l) => ({ requestId: r.id, needId: l.needId, score: l.score })));
+    await db.transaction(async (tx) => {
+      await tx.delete(requestNeedLinks).where(and(eq(requestNeedLinks.needId, needId), inArray(requestNeedLinks.requestId, reqs.length ? reqs.map((r) => r.id) : ['00000000-0000-0000-0000-000000000000'])));
+      if (links.length) await tx.insert(requestNeedLinks).values(links).onConflictDoUpdate({ target: [requestNeedLinks.requestId, requestNeedLinks.needId], set: { score: sql`excluded.score` } });
+    });
+    return links.length;
+  }
+
   /** After an offering or need changes, refreshes the open requests it may affect. */
   async function reverseMatch(kind: 'offering' | 'need', id: string): Promise<number> {
     if (kind === 'offering') {
@@ -215,6 +242,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       for (const r of touched) await matchAndRoute(r.id, { rematch: true });
       return touched.length;
     }
+    await linkNeed(id);
     const [n] = await db.select().from(needs).where(eq(needs.id, id));
     if (!n) return 0;
     const candidates = await db.select({ id: requests.id }).from(requests).where(and(eq(requests.memberState, n.memberState), inArray(requests.status, REMATCHABLE)));
@@ -225,10 +253,15 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
   return {
     matchAndRoute,
     reverseMatch,
+    linkNeed,
     syncIndex,
     /** Thematic areas of a text, for offerings and needs that came without any. */
     async inferAreas(text: string, lang: Lang): Promise<string[]> {
       return (await getEngine()).inferAreas(text, lang);
+    },
+    /** Every area's score for a text, best first (IATI sectors are weighed against it). */
+    async scoreAreas(text: string, lang: Lang): Promise<{ code: string; score: number }[]> {
+      return (await getEngine()).scoreAreas(text, lang);
     },
     /** The engine itself (tests, benchmarks and the directory search use it). */
     engine: getEngine,

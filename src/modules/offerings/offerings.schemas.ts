@@ -74,3 +74,6 @@ export const ListOfferingsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+/** At most this many rows per upload. */
+export const MAX_BULK_ROWS = 5000;

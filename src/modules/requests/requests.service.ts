@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db, Query } from '../../../db/client.js';
 import {
   idempotencyKeys, matches, offerings, requestDuplicates, requestNeedLinks, requests, requestTransitions,
@@ -222,14 +222,25 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       return toView(p, await loadVisible(p, id));
     },
 
-    /** Lists requests: a state its own; CTED and admins all; an entity those routed to it. */
-    async list(p: Principal, q: { status?: string; memberState?: string; limit: number; offset: number }) {
+    /**
+     * Lists requests: a state its own; CTED and admins all; an entity those routed to it. Filters: one
+     * status or several (a stage), the state, an area (explicit or classified), urgency, and words of
+     * the title or description (`q`, case-insensitive).
+     */
+    async list(p: Principal, q: { status?: string; statuses?: readonly string[]; memberState?: string; thematicArea?: string; urgency?: string; q?: string; limit: number; offset: number }) {
       const conds = [];
       if (p.role === 'member_state') conds.push(eq(requests.memberState, p.memberState ?? ''));
       else if (p.role === 'entity') conds.push(eq(requests.routedEntity, p.entity ?? ''));
       else if (p.role !== 'cted' && p.role !== 'admin') throw forbidden();
       if (q.memberState && p.role !== 'member_state') conds.push(eq(requests.memberState, q.memberState));
       if (q.status) conds.push(eq(requests.status, q.status));
+      if (q.statuses?.length) conds.push(inArray(requests.status, [...q.statuses]));
+      if (q.urgency) conds.push(eq(requests.urgency, q.urgency));
+      if (q.thematicArea) conds.push(or(sql`${q.thematicArea} = any(${requests.thematicAreas})`, sql`${requests.classifiedAreas} @> ${JSON.stringify([{ code: q.thematicArea }])}::jsonb`)!);
+      if (q.q?.trim()) {
+        const like = `%${q.q.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        conds.push(or(ilike(requests.title, like), ilike(requests.description, like))!);
+      }
       const rows = await db.select().from(requests).where(conds.length ? and(...conds) : undefined)
         .orderBy(desc(requests.submittedAt), desc(requests.id)).limit(q.limit + 1).offset(q.offset);
       return {

@@ -35,10 +35,11 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
     if (p.role !== 'cted' && p.role !== 'admin') throw forbidden('Only CTED decides on requests here.');
   };
 
+  /** The entity's current code (an old one, DPKO, answers as its successor, DPO); 400 when unknown. */
   async function entityOrThrow(code: string): Promise<string> {
-    const ref = await deps.reference.get();
-    if (!ref.entityCodes.has(code)) throw badRequest('Unknown entity.', [{ path: 'entity', message: `"${code}" is not a Task Force entity code` }]);
-    return code;
+    const current = (await deps.reference.get()).canonicalEntity(code);
+    if (!current) throw badRequest('Unknown entity.', [{ path: 'entity', message: `"${code}" is not a Task Force entity code` }]);
+    return current;
   }
 
   /** The request's responsible entity when none is set: the first entity of its first area. */
@@ -114,7 +115,7 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
      */
     async attachOffering(p: Principal, requestId: string, body: { offeringId: string; entity?: string; note?: string }, now = new Date()) {
       cted(p);
-      if (body.entity) await entityOrThrow(body.entity);
+      const chosen = body.entity ? await entityOrThrow(body.entity) : undefined;
       const ref = await deps.reference.get();
       return db.transaction(async (tx) => {
         const r = await lockRequest(tx, requestId);
@@ -128,7 +129,7 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
         if (!isEligible({ eligibility: { regions: o.o.eligibilityRegions, countries: o.o.eligibilityCountries } }, geo)) {
           throw conflict('not_eligible', 'The requesting state is not eligible for this offering.');
         }
-        const entity = body.entity ?? (await defaultEntity(r)) ?? o.entity;
+        const entity = chosen ?? (await defaultEntity(r)) ?? o.entity;
         if (!entity) throw badRequest('Choose the entity that carries the request on.', [{ path: 'entity', message: 'required: the request has no responsible entity' }]);
         const [existing] = await tx.select().from(matches).where(and(eq(matches.requestId, r.id), eq(matches.offeringId, o.o.id))).for('update');
         if (existing && ['approved', 'forwarded', 'accepted'].includes(existing.status)) throw conflict('already_attached', `This offering is already ${existing.status} for the request.`);
