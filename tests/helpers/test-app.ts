@@ -98,7 +98,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
     : false;
   const app = await buildApp({ config, db, queue, services, logger });
   await app.ready();
-  const rt: Runtime = { config, db, queue, services, close: async () => { await rt.relay?.stop(); await queue.close(); } };
+  const rt: Runtime = { config, db, queue, services, close: async () => { await rt.relay?.stop(); await services.deadLetterSpool.stop(); await queue.close(); } };
   let workersStarted = false;
 
   const t: TestApp = {
