@@ -67,7 +67,7 @@ export class BullMqQueueDriver implements QueueDriver {
           // The database or Redis is away: wait and run again without using up an attempt
           // (moveToDelayed skips the attempt count; DelayedError tells the worker it was moved).
           const waits = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
-          const delay = outageDelayMs(waits);
+          const delay = (opts.outageDelayMs ?? outageDelayMs)(waits);
           opts.log.warn({ job: name, jobId: job.id, waits: waits + 1, retryInMs: delay, err: (err as Error).message }, 'job waits for the database or Redis (not counted as an attempt)');
           await job.moveToDelayed(Date.now() + delay, token);
           throw new DelayedError();

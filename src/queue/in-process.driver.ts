@@ -112,7 +112,7 @@ export class InProcessQueueDriver implements QueueDriver {
       if (isConnectionError(err) && !this.closed) {
         // The database is away: wait and run again without using up an attempt (as the BullMQ driver does).
         job.attempt--;
-        const delay = outageDelayMs(job.waits++);
+        const delay = (opts.outageDelayMs ?? outageDelayMs)(job.waits++);
         log.warn({ job: job.name, jobId: job.jobId, waits: job.waits, retryInMs: delay, err: message }, 'job waits for the database (not counted as an attempt)');
         this.later(job, delay);
         return;

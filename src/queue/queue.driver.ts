@@ -18,6 +18,8 @@ export interface ConsumeOptions {
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   /** How often a consumer says it is alive (BullMQ: a Redis key that expires after three beats). */
   heartbeatMs?: number;
+  /** How long a job waits after its n-th failure on a connection error (default outageDelayMs; tests shorten it). */
+  outageDelayMs?: (n: number) => number;
 }
 
 /** Consumers known to be alive, for health and metrics. */
