@@ -89,7 +89,7 @@ export function startRelay(rt: Runtime, log: Log): OutboxRelay {
 }
 
 /** Starts the consumers: job handlers, the outbox relay and the periodic escalation check and sweep. */
-export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayMs?: (n: number) => number } = {}): Promise<void> {
+export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayMs?: (n: number) => number; onHeartbeat?: () => void } = {}): Promise<void> {
   // A worker started while Redis is down waits for it here, saying so, instead of hanging silently.
   if (rt.queue.kind === 'bullmq') await untilReachable('Redis', () => rt.queue.ping(2000), log, { at: where(rt.config.REDIS_URL) });
   // Build the offering index before taking jobs, so the first request does not pay for it.
@@ -111,6 +111,7 @@ export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayM
     log,
     heartbeatMs: rt.config.WORKER_HEARTBEAT_MS,
     outageDelayMs: opts.outageDelayMs,
+    onHeartbeat: opts.onHeartbeat,
   });
   // Dead letters an earlier process could not store (the database was down) are stored now.
   void spool.flush();

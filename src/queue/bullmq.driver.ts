@@ -91,7 +91,7 @@ export class BullMqQueueDriver implements QueueDriver {
       worker.on('error', (err) => opts.log.warn({ err: err.message }, 'worker error'));
       this.workers.push(worker);
     }
-    this.startHeartbeat(opts.heartbeatMs ?? 5000);
+    this.startHeartbeat(opts.heartbeatMs ?? 5000, opts.onHeartbeat);
   }
 
   private beatKey(id: string) { return `${this.prefix}:od-heartbeat:${id}`; }
@@ -101,12 +101,13 @@ export class BullMqQueueDriver implements QueueDriver {
    * While this process's workers run, a key with a TTL of three beats says so; /health/ready counts
    * the keys that have not expired (Redis's clock, so the hosts' clocks do not matter).
    */
-  private startHeartbeat(everyMs: number) {
+  private startHeartbeat(everyMs: number, onBeat?: () => void) {
     const startedAt = new Date().toISOString();
     const beat = async () => {
       if (!this.workers.length || !this.workers.every((w) => w.isRunning()) || this.consumerConn?.status !== 'ready') return;
       const value = JSON.stringify({ id: this.consumerId, host: hostname(), pid: process.pid, startedAt, beatAt: new Date().toISOString() });
       await this.producer.multi().set(this.beatKey(this.consumerId), value, 'PX', everyMs * BEATS_TO_LIVE).sadd(this.beatSet, this.consumerId).exec();
+      onBeat?.();
     };
     const tick = () => { void beat().catch(() => { /* Redis away: the key expires and health says so */ }); };
     tick();
@@ -128,6 +129,7 @@ export class BullMqQueueDriver implements QueueDriver {
     const key = `${this.prefix}:od-list:${name}`;
     return {
       push: async (item) => { await this.producer.rpush(key, item); },
+      length: () => this.producer.llen(key),
       all: () => this.producer.lrange(key, 0, -1),
       remove: async (item) => { await this.producer.lrem(key, 1, item); },
     };

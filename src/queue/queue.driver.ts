@@ -20,6 +20,8 @@ export interface ConsumeOptions {
   heartbeatMs?: number;
   /** How long a job waits after its n-th failure on a connection error (default outageDelayMs; tests shorten it). */
   outageDelayMs?: (n: number) => number;
+  /** Called after each heartbeat that reached the queue backend (the worker touches a file for its container healthcheck). */
+  onHeartbeat?: () => void;
 }
 
 /** Consumers known to be alive, for health and metrics. */
@@ -32,6 +34,7 @@ export interface ConsumerStatus {
 /** A small list kept on the queue backend, for what must outlive this process (dead letters the database refused). */
 export interface DurableList {
   push(item: string): Promise<void>;
+  length(): Promise<number>;
   all(): Promise<string[]>;
   remove(item: string): Promise<void>;
 }

@@ -92,8 +92,12 @@ export function createDeadLetterSpool(deps: { store: (dl: DeadLetter) => Promise
     },
     /** Stores whatever is kept (and, at start, what an earlier process left). */
     flush,
-    /** Dead letters waiting for the database (for /health and /metrics). */
+    /** Dead letters this process keeps, waiting for the database. */
     get pending() { return pending.size; },
+    /** Dead letters waiting for the database in every process (the durable list when there is one). */
+    async unstored(): Promise<number> {
+      return deps.backup ? deps.backup.length().catch(() => pending.size) : pending.size;
+    },
     async stop() { stopped = true; clearTimeout(timer); await flushing; },
   };
 }

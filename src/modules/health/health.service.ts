@@ -28,7 +28,7 @@ export interface Readiness {
     outbox: { status: 'ok' | 'lagging' | 'unknown'; unrelayed: number | null; oldestSeconds: number | null; maxLagSeconds: number };
     /** Informative: requests waiting for their first match (the sweeper re-enqueues them after strandedAfterSeconds). */
     matching: { waiting: number | null; oldestSeconds: number | null; strandedAfterSeconds: number };
-    /** Informative: dead letters kept until the database takes them. */
+    /** Informative: dead letters kept (in any process) until the database takes them. */
     deadLetters: { unstored: number };
   };
 }
@@ -41,7 +41,7 @@ const WAITING_SQL = `select count(*)::int as n, extract(epoch from (now() - min(
  * probe has a bounded wait, so the checks answer even while the database or Redis hangs.
  */
 export function createHealthService(deps: {
-  db: DatabaseHandle; queue: QueueDriver; spool: Pick<DeadLetterSpool, 'pending'>;
+  db: DatabaseHandle; queue: QueueDriver; spool: Pick<DeadLetterSpool, 'unstored'>;
   config: Pick<Config, 'OUTBOX_MAX_LAG_S' | 'STRANDED_AFTER_S'>;
 }) {
   const up = (p: Promise<unknown>): Promise<Up> => p.then(() => 'ok' as const, () => 'down' as const);
@@ -65,8 +65,9 @@ export function createHealthService(deps: {
   }
 
   async function readiness(): Promise<Readiness> {
-    const [db, queue, workers, outbox, waiting] = await Promise.all([
+    const [db, queue, workers, outbox, waiting, unstored] = await Promise.all([
       up(deps.db.ping(1500)), up(deps.queue.ping(1000)), consumers(), counted(OUTBOX_SQL), counted(WAITING_SQL),
+      withTimeout(deps.spool.unstored(), 1000, 'dead letters kept').catch(() => 0),
     ]);
     const maxLag = deps.config.OUTBOX_MAX_LAG_S;
     const workersStatus = workers === null ? 'unknown' : workers.alive > 0 ? 'ok' : 'none';
@@ -85,7 +86,7 @@ export function createHealthService(deps: {
         workers: { status: workersStatus, alive: workers?.alive ?? null, consumers: workers?.consumers ?? [] },
         outbox: { status: outboxStatus, unrelayed: outbox?.n ?? null, oldestSeconds: outbox ? outbox.oldest : null, maxLagSeconds: maxLag },
         matching: { waiting: waiting?.n ?? null, oldestSeconds: waiting ? waiting.oldest : null, strandedAfterSeconds: deps.config.STRANDED_AFTER_S },
-        deadLetters: { unstored: deps.spool.pending },
+        deadLetters: { unstored },
       },
     };
   }
@@ -105,7 +106,7 @@ export function createHealthService(deps: {
     gauge('onedoor_outbox_oldest_unrelayed_seconds', 'Age of the oldest event not yet relayed to the queue (0 when none)', (r) => r.checks.outbox.oldestSeconds);
     gauge('onedoor_requests_waiting_for_match', 'Requests in submitted or matched', (r) => r.checks.matching.waiting);
     gauge('onedoor_requests_waiting_oldest_seconds', 'Age of the oldest request waiting for its first match (0 when none)', (r) => r.checks.matching.oldestSeconds);
-    gauge('onedoor_dead_letters_unstored', 'Dead letters kept in this process until the database takes them', (r) => r.checks.deadLetters.unstored);
+    gauge('onedoor_dead_letters_unstored', 'Dead letters kept until the database takes them', (r) => r.checks.deadLetters.unstored);
   }
 
   return { liveness, readiness, registerMetrics };
