@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { combineAreas, profileText, type TextProfile } from './classify.js';
+import { combineAreas, profileVersions, type TextProfile } from './classify.js';
 import type { ConceptTagger } from './concepts.tagger.js';
 import { stateRegionCodes } from './filters.js';
 import { analyze } from './text.normalize.js';
@@ -18,6 +18,31 @@ export interface IndexedOffering {
   areasInferred: boolean;
   /** Availability data in a form that is cheap to test per request. */
   gate: OfferingGate;
+  /**
+   * Content fingerprint (no id): breaks score ties, so rankings do not depend on ids, on the order
+   * offerings were indexed, or on which slot they got.
+   */
+  tie: string;
+}
+
+/** FNV-1a over a string, as 13 hex digits (52 bits); enough to order ties, not a security hash. */
+function fingerprint(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + ((h2 >>> 0) & 0xfffff).toString(16).padStart(5, '0');
+}
+
+/** Orders two indexed offerings of equal score: content first, the id only for identical content. */
+export function tieOrder(a: IndexedOffering, b: IndexedOffering): number {
+  if (a.tie !== b.tie) return a.tie < b.tie ? -1 : 1;
+  const x = a.offering.id;
+  const y = b.offering.id;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 interface OfferingGate {
@@ -79,6 +104,16 @@ const DAY_MS = 86_400_000;
 
 const splitSpace = (s: string): string[] => (s.length === 0 ? [] : s.split(' '));
 
+/** The offering's text in every language it was given in, main version first (duplicates dropped). */
+export function offeringVersions(o: MatchableOffering): { language: MatchableOffering['language']; title: string; description: string }[] {
+  const out = [{ language: o.language, title: o.title, description: o.description }];
+  for (const v of o.versions ?? []) {
+    if (out.some((x) => x.language === v.language && x.title === v.title && x.description === v.description)) continue;
+    out.push(v);
+  }
+  return out;
+}
+
 /** Concept tokens for areas and fine concepts: `area:<code>` and the fine `c:<name>` codes. */
 export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<string, number>, minArea = MIN_POSTING_AREA_SCORE): string[] {
   const out: string[] = [];
@@ -107,6 +142,8 @@ export class OfferingIndex {
   // its mark equals the current epoch.
   private marks = new Uint32Array(1024);
   private epoch = 0;
+  /** Exact token counts per search field (title, body, concepts), see countFieldLengths. */
+  private readonly fieldTotals = [0, 0, 0];
 
   constructor(
     private readonly tagger: ConceptTagger,
@@ -122,6 +159,11 @@ export class OfferingIndex {
       autoVacuum: false,
       searchOptions: { prefix: false, fuzzy: false, combineWith: 'OR', boost: FIELD_BOOST },
     });
+    const internals = this.mini as unknown as { _avgFieldLength?: unknown; _fieldIds?: unknown };
+    // countFieldLengths relies on these two MiniSearch internals; fail loudly if an upgrade renames them.
+    if (!Array.isArray(internals._avgFieldLength) || typeof internals._fieldIds !== 'object') {
+      throw new Error('MiniSearch internals changed: OfferingIndex.countFieldLengths needs _avgFieldLength and _fieldIds');
+    }
   }
 
   get size(): number {
@@ -138,7 +180,7 @@ export class OfferingIndex {
 
   /** Analyses the offering (without indexing it): areas explicit or inferred, fine concepts, gate data. */
   analyse(offering: MatchableOffering, slot = -1): IndexedOffering {
-    const profile = profileText(this.tagger, offering.title, offering.description, offering.language);
+    const profile = profileVersions(this.tagger, offeringVersions(offering));
     const explicit = offering.thematicAreas.filter((c) => this.knownAreas.has(c));
     const areas = explicit.length > 0 ? combineAreas(explicit, profile.inferred, this.knownAreas) : profile.inferred;
     // For an offering, every explicit area is a full commitment (no rank decay).
@@ -153,7 +195,11 @@ export class OfferingIndex {
       worldwide: regions.length === 0 && countries.length === 0,
       keys: regions.length + countries.length === 0 ? NO_KEYS : new Set([...regions, ...countries]),
     };
-    return { slot, offering, profile, areas, areaWeight, areasInferred: explicit.length === 0, gate };
+    const tie = fingerprint(JSON.stringify([
+      offering.title, offering.description, offering.language, offering.versions ?? [], offering.languages, offering.modalities,
+      offering.eligibility, offering.thematicAreas, offering.providerEntity,
+    ]));
+    return { slot, offering, profile, areas, areaWeight, areasInferred: explicit.length === 0, gate, tie };
   }
 
   /** Adds an offering; throws when the id is already indexed (use replace). */
@@ -161,14 +207,17 @@ export class OfferingIndex {
     if (this.byId.has(offering.id)) throw new Error(`offering ${offering.id} is already indexed`);
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slots.length;
     const indexed = this.analyse(offering, slot);
-    const titleTokens = analyze(offering.title, offering.language);
-    const bodyTokens = indexed.profile.tokens.slice(titleTokens.length);
+    // Every language version is searchable: its title words with the title, its text with the body.
+    const versions = offeringVersions(offering);
+    const titleTokens = versions.flatMap((v) => analyze(v.title, v.language));
+    const bodyTokens = versions.flatMap((v) => analyze(v.description, v.language));
     const concepts = conceptTokens(
       [...indexed.areaWeight.entries()].map(([code, score]) => ({ code, score })),
       indexed.profile.fine,
     );
     const doc: SearchDoc = { id: slot, title: titleTokens.join(' '), body: bodyTokens.join(' '), concepts: concepts.join(' ') };
     this.mini.add(doc);
+    this.countFieldLengths(doc, 1);
     // The tokens now live in the search document, and raw tags served only to
     // derive areas and fine concepts; keeping them per offering would dominate
     // memory on large catalogues.
@@ -204,6 +253,7 @@ export class OfferingIndex {
     // BM25 statistics exact immediately (discard leaves stale postings that are
     // cleaned lazily, making scores depend on search history).
     this.mini.remove(doc);
+    this.countFieldLengths(doc, -1);
     for (const t of new Set([...splitSpace(doc.title), ...splitSpace(doc.body), ...splitSpace(doc.concepts)])) {
       const n = (this.docFreq.get(t) ?? 1) - 1;
       if (n <= 0) this.docFreq.delete(t);
@@ -225,6 +275,20 @@ export class OfferingIndex {
     this.freeSlots.push(slot);
     this.byId.delete(id);
     return true;
+  }
+
+  /**
+   * MiniSearch keeps the average field length as a running floating-point mean, updated on every add
+   * and remove, so its last bits (and BM25 scores with them) depend on the order documents were
+   * indexed. We keep exact integer totals per field and set the average from them after each change:
+   * the same catalogue gives the same scores to the last bit, whatever the order.
+   */
+  private countFieldLengths(doc: SearchDoc, sign: 1 | -1): void {
+    const fields = ['title', 'body', 'concepts'] as const;
+    fields.forEach((f, i) => { this.fieldTotals[i]! += sign * splitSpace(doc[f]).length; });
+    const avg = (this.mini as unknown as { _avgFieldLength: number[]; _fieldIds: Record<string, number> });
+    const n = this.byId.size + (sign === 1 ? 1 : -1);
+    fields.forEach((f, i) => { avg._avgFieldLength[avg._fieldIds[f]!] = n > 0 ? this.fieldTotals[i]! / n : 0; });
   }
 
   /** Replaces (or adds) an offering with its new version. */
@@ -335,10 +399,10 @@ export class OfferingIndex {
         : undefined,
       boostTerm: (term) => (term.startsWith('c:') ? CONCEPT_TERM_BOOST.fine : term.startsWith('area:') ? CONCEPT_TERM_BOOST.area : 1),
     });
-    const hits = results.map((r) => ({ id: this.slots[r.id as number]!.offering.id, score: r.score, matched: r.terms.length }));
-    // MiniSearch orders by score only; ids break ties so output is stable.
-    hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const h of hits.slice(0, limit)) out.set(h.id, { score: h.score, matched: h.matched });
+    const hits = results.map((r) => ({ doc: this.slots[r.id as number]!, score: r.score, matched: r.terms.length }));
+    // MiniSearch orders by score only; content (not ids or slots) breaks ties so output is stable.
+    hits.sort((a, b) => b.score - a.score || tieOrder(a.doc, b.doc));
+    for (const h of hits.slice(0, limit)) out.set(h.doc.offering.id, { score: h.score, matched: h.matched });
     return out;
   }
 

@@ -125,13 +125,16 @@ export function needComponent(needs: RequestContext['needs'], offeringAreas: Rea
   return best;
 }
 
+const COMPONENT_KEYS = Object.keys(SCORING_WEIGHTS) as ScoreComponent[];
+
 /** Final score in [0, 1]: weighted mean of the components times the topical gate (see SCORING_WEIGHTS). */
-export function combine(components: Record<ScoreComponent, number>): number {
+export function combine(components: Record<ScoreComponent, number>, weights: Readonly<Record<ScoreComponent, number>> = SCORING_WEIGHTS): number {
   let sum = 0;
   let wsum = 0;
-  for (const key of Object.keys(SCORING_WEIGHTS) as ScoreComponent[]) {
-    sum += SCORING_WEIGHTS[key] * components[key];
-    wsum += SCORING_WEIGHTS[key];
+  // Fixed key order: the same components always add up to the same float.
+  for (const key of COMPONENT_KEYS) {
+    sum += weights[key] * components[key];
+    wsum += weights[key];
   }
   const gate = Math.max(components.thematic, TOPICAL_GATE.textOnly * components.text);
   return wsum > 0 ? (gate * sum) / wsum : 0;
@@ -162,7 +165,7 @@ export function scoreComponents(ctx: RequestContext, doc: IndexedOffering, text:
 }
 
 /** The explanation stored with a proposed match: components, weights, shared concepts, language fit, notes. */
-export function explainMatch(ctx: RequestContext, doc: IndexedOffering, components: Record<ScoreComponent, number>): MatchExplanation {
+export function explainMatch(ctx: RequestContext, doc: IndexedOffering, components: Record<ScoreComponent, number>, weights: Readonly<Record<ScoreComponent, number>> = SCORING_WEIGHTS): MatchExplanation {
   const o = doc.offering;
   const rounded = Object.fromEntries(Object.entries(components).map(([k, v]) => [k, round4(v)])) as Record<ScoreComponent, number>;
   const notes: string[] = [];
@@ -171,7 +174,7 @@ export function explainMatch(ctx: RequestContext, doc: IndexedOffering, componen
   if (o.language !== ctx.lang) notes.push(`offering text is in ${o.language}; matched through shared concepts`);
   return {
     components: rounded,
-    weights: { ...SCORING_WEIGHTS },
+    weights: { ...weights },
     concepts: [
       ...thematicComponent(ctx.areas, doc.areaWeight).shared.map((a) => `area:${a}`),
       ...conceptComponent(ctx.fine, doc.profile.fine).shared,

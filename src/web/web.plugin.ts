@@ -140,4 +140,3 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   analyticsPages(app, deps);
   directoryPages(app, deps);
 }
-

@@ -12,7 +12,7 @@ describe('docker-compose.yml supervision', () => {
     for (const [name, svc] of Object.entries(compose.services)) expect(svc.restart, name).toBe('unless-stopped');
   });
 
-  it("judges the worker by its heartbeat, not by whether PID 1 exists", () => {
+  it('judges the worker by its heartbeat, not by whether PID 1 exists', () => {
     const test = compose.services.worker.healthcheck!.test.join(' ');
     expect(test).toContain('onedoor-worker.alive');
     expect(test).not.toMatch(/process\.kill\(1, 0\)/);

@@ -124,7 +124,9 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
 
       const top = result.matches[0];
       // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
-      const autoRoute = first && !!routingEntity && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
+      // A request the engine sends to CTED triage (no area fits, areas tie, nothing eligible, low
+      // confidence) is never routed by the engine itself.
+      const autoRoute = first && !!routingEntity && !result.triage && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
       // One statement for all proposals, its rows as one JSON parameter (drizzle's builder spent more
       // time on ~150 bound values than PostgreSQL on the insert); decided ones (approved, rejected, ...)
       // are left as they are.
@@ -169,7 +171,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       // sent at once: postgres.js pipelines them on the transaction's connection (one round trip, not
       // eight). They touch different rows, so their order does not matter.
       const final = autoRoute ? 'routed' : 'in_review';
-      const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing };
+      const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing, confidence: result.confidence, triage: result.triage, parts: result.parts.length };
       await Promise.all([
         ...writes,
         tx.update(requests).set({
@@ -179,7 +181,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         tx.insert(requestTransitions).values([
           ...(req.status === 'submitted' ? [{ requestId: req.id, fromStatus: 'submitted', toStatus: 'matched', actor: ACTOR, at: now }] : []),
           { requestId: req.id, fromStatus: 'matched', toStatus: final, actor: ACTOR, at: new Date(now.getTime() + 1),
-            note: !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
+            note: result.triage ? `waiting for CTED triage: ${result.triage.reason}` : !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
         ]),
         tx.insert(auditEvents).values([
           { actorRole: SYSTEM.role, action: 'request.match', targetType: 'request', targetId: req.id, summary: matchSummary },

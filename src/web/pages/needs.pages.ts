@@ -137,4 +137,3 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
     return sendPage(req, reply, await render(req, { csv, preview: previewRows(ctx, ref, csv), serverProblems: details }), res.status >= 500 ? 502 : 400);
   });
 }
-

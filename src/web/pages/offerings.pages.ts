@@ -323,4 +323,3 @@ export async function relay(app: FastifyInstance, ctx: WebContext, url: string, 
   try { body = res.json(); } catch { /* not JSON */ }
   return { status: res.statusCode, body };
 }
-

@@ -73,7 +73,7 @@ describe('matchRequest', () => {
     );
     expect(r.matches[0]!.offeringId).toBe('o-npo');
     expect(r.matches[0]!.explanation.language.fit).toBe(1);
-    expect(r.routing).toEqual({ entity: 'IMF', reason: 'top_match_entity', area: 'terrorist_financing' });
+    expect(r.routing).toMatchObject({ entity: 'IMF', reason: 'top_match_entity', area: 'terrorist_financing' });
   });
 
   it('never proposes ineligible or expired offerings', () => {
