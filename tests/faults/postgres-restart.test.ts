@@ -71,10 +71,10 @@ describe('PostgreSQL restarts and killed workers under load', () => {
           }
           await sleep(100);
         }
-        await sleep(150);
+        await sleep(250);
       }
     };
-    const clients = Array.from({ length: 4 }, client);
+    const clients = Array.from({ length: 3 }, client);
     // Stops waiting as soon as a process that must live has died, and says why.
     const noneDied = () => {
       expect(api.exitCode(), api.stderr()).toBeUndefined();
@@ -106,8 +106,9 @@ describe('PostgreSQL restarts and killed workers under load', () => {
     await cluster.restart();
     await acceptedGrowsBy(10, 'requests accepted while no worker runs');
 
-    workers = [startWorker(), startWorker()];
-    await waitFor(() => workers.every((w) => w.ready()), 90_000, 'two new workers');
+    workers = [startWorker()];
+    await waitFor(() => workers.every((w) => w.ready()) || workers.some((w) => w.exitCode() !== undefined), 90_000, 'a new worker');
+    noneDied();
     await waitFor(async () => (await ready()).status === 200, 30_000, 'readiness green again');
     await cluster.restart();
     await acceptedGrowsBy(10, 'requests after the last restart');
@@ -133,7 +134,7 @@ describe('PostgreSQL restarts and killed workers under load', () => {
     expect(answers.other).toEqual([]);
     // Every answer came within DB_WAIT_MS and a margin for a loaded machine, never after postgres.js's 20 s backoff.
     expect(answers.slowestMs).toBeLessThan(10_000);
-    // No process died: the API and the second pair of workers still run; none printed the driver's TypeError.
+    // No process died: the API and the new worker still run; none printed the driver's TypeError.
     expect(api.exitCode(), api.stderr()).toBeUndefined();
     for (const w of workers) expect(w.exitCode(), w.stderr()).toBeUndefined();
     for (const c of children) expect(c.stderr()).not.toMatch(/TypeError|Cannot read properties of null/);

@@ -66,4 +66,28 @@ describe('start-up while PostgreSQL or Redis is down', () => {
     await api.stop();
     expect(await api.exited).toBe(0);
   }, 120_000);
+
+  it('an API started while Redis is down says so, files requests, and relays them itself once Redis returns', async () => {
+    const { t, redis, env } = await setup();
+    await redis.stop();
+    const port = await freePort();
+    const api = startChild('src/server.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    cleanup.push(() => api.stop());
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`${base}/health`).then((r) => r.status, () => 0)) === 503 || api.exitCode() !== undefined, 60_000, 'the API to serve without Redis');
+    expect(api.exitCode(), api.stderr()).toBeUndefined();
+    expect(await fetch(`${base}/health`).then((r) => r.json())).toMatchObject({ db: 'ok', queue: 'down' });
+    await waitFor(() => api.lines.some((l) => l.msg === 'Redis is not reachable yet; accepting requests, their events wait in the outbox'), 30_000, 'the API to say so');
+    const post = (path: string, key: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .then(async (r) => ({ status: r.status, body: await r.json() as any }));
+    const skey = (await post('/v1/api-keys', ADMIN_KEY, { role: 'member_state', label: 's', memberState: 'SEN' })).body.key;
+    const filed = await post('/v1/requests', skey, { title: 'Border control training', description: 'Training for border officers on travel document examination and API/PNR data use against foreign terrorist fighters.' });
+    expect(filed.status).toBe(202);
+
+    await redis.start();
+    // No worker runs: the event reaches the queue through the API's own relay.
+    await waitFor(async () => (await fetch(`${base}/health`).then((r) => r.json() as Promise<any>)).outbox?.unrelayed === 0, 60_000, 'the API to relay the outbox');
+    expect((await t.queue.depth())['match-request']).toBe(1);
+    expect(api.exitCode(), api.stderr()).toBeUndefined();
+  }, 120_000);
 });

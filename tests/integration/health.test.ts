@@ -54,7 +54,7 @@ describe('GET /health and GET /health/ready', () => {
     expect(lagging.body.checks.outbox).toMatchObject({ status: 'lagging', unrelayed: 1, maxLagSeconds: 30 });
     expect(lagging.body.checks.outbox.oldestSeconds).toBeGreaterThanOrEqual(299);
     expect((await t.call({ method: 'GET', url: '/health' })).body.outbox).toMatchObject({ unrelayed: 1 });
-    expect(metric((await t.call({ method: 'GET', url: '/metrics' })).body, 'onedoor_outbox_unrelayed')).toBe(1);
+    expect(metric((await t.call({ method: 'GET', url: '/metrics' })).body, 'onedoor_outbox_backlog')).toBe(1);
 
     await t.startWorkers();
     await waitFor(async () => (await t.call({ method: 'GET', url: '/health/ready' })).status === 200, 20_000, 'ready once the relay caught up');

@@ -102,7 +102,7 @@ export function createHealthService(deps: {
     });
     gauge('onedoor_ready', '1 when /health/ready answers 200, else 0', (r) => (r.status === 'ready' ? 1 : 0));
     gauge('onedoor_workers_alive', 'Consumer processes whose heartbeat has not expired', (r) => r.checks.workers.alive);
-    gauge('onedoor_outbox_unrelayed', 'Committed events not yet relayed to the queue', (r) => r.checks.outbox.unrelayed);
+    // The number of unrelayed events is onedoor_outbox_backlog (operations.routes.ts).
     gauge('onedoor_outbox_oldest_unrelayed_seconds', 'Age of the oldest event not yet relayed to the queue (0 when none)', (r) => r.checks.outbox.oldestSeconds);
     gauge('onedoor_requests_waiting_for_match', 'Requests in submitted or matched', (r) => r.checks.matching.waiting);
     gauge('onedoor_requests_waiting_oldest_seconds', 'Age of the oldest request waiting for its first match (0 when none)', (r) => r.checks.matching.oldestSeconds);
