@@ -12,6 +12,7 @@ import { offeringRoutes } from './modules/offerings/offerings.routes.js';
 import { referenceRoutes } from './modules/reference/reference.routes.js';
 import { requestRoutes } from './modules/requests/requests.routes.js';
 import { reviewRoutes } from './modules/review/review.routes.js';
+import { screeningRoutes } from './modules/screening/screening.routes.js';
 import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.plugin.js';
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes);
   await app.register(directoryRoutes);
   await app.register(analyticsRoutes);
+  await app.register(screeningRoutes);
 
   // 3. the web interface, over the same services
   await app.register(webPlugin);

@@ -7,6 +7,7 @@ import { isConnectionError } from './errors.js';
 import { coreEventRouter, createOutboxRelay, type OutboxRelay } from './modules/events/outbox.relay.js';
 import { createQueueDriver } from './queue/index.js';
 import { webhookEventRouter } from './modules/webhooks/webhooks.service.js';
+import { nightlyRescreenJob, screeningEventRouter } from './modules/screening/screening.events.js';
 import { jobIdFor, type JobContext, type JobName } from './queue/jobs.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createServices, type Services } from './services.js';
@@ -83,7 +84,7 @@ export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
  * with FOR UPDATE SKIP LOCKED and every job has a fixed id, so a replay is harmless.
  */
 export function startRelay(rt: Runtime, log: Log): OutboxRelay {
-  rt.relay ??= createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
+  rt.relay ??= createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
   rt.relay.start();
   return rt.relay;
 }
@@ -125,6 +126,11 @@ export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayM
     return t;
   };
   const timers = [every('escalate-overdue', 3600_000), every('sweep-stranded', rt.config.SWEEP_INTERVAL_S * 1000)];
+  // The nightly screening re-run, with a fixed id per day (and the run itself keyed by the day).
+  const nightly = () => { const j = nightlyRescreenJob(new Date()); return rt.queue.enqueue('screening-rescreen', j.data, { jobId: j.jobId }).catch(() => {}); };
+  void nightly();
+  timers.push(setInterval(nightly, 15 * 60_000));
+  timers.at(-1)!.unref();
   const close = rt.close;
   rt.close = async () => { for (const t of timers) clearInterval(t); await close(); };
 }

@@ -12,6 +12,7 @@ import { createOfferingsService } from './modules/offerings/offerings.service.js
 import { createReferenceService } from './modules/reference/reference.service.js';
 import { createRequestsService } from './modules/requests/requests.service.js';
 import { createReviewService } from './modules/review/review.service.js';
+import { createScreeningService } from './modules/screening/screening.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
@@ -42,6 +43,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     webhooks: createWebhooksService({ db, queue, reference, config }),
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),
+    screening: createScreeningService({ db }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -3,6 +3,7 @@ import type { Services } from '../src/services.js';
 import { escalateOverdue } from './processors/escalate-overdue.processor.js';
 import { matchRequest } from './processors/match-request.processor.js';
 import { reverseMatch } from './processors/reverse-match.processor.js';
+import { screeningRescreen } from './processors/screening-rescreen.processor.js';
 import { sweepStranded } from './processors/sweep-stranded.processor.js';
 import { deliverWebhook, fanoutWebhooks } from './processors/webhooks.processor.js';
 
@@ -15,5 +16,6 @@ export function createJobHandlers(services: Services): JobHandlers {
     'sweep-stranded': sweepStranded(services),
     'fanout-webhooks': fanoutWebhooks(services),
     'deliver-webhook': deliverWebhook(services),
+    'screening-rescreen': screeningRescreen(services),
   };
 }

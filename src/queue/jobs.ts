@@ -11,6 +11,8 @@ export const JobPayloads = {
   'deliver-webhook': z.object({ deliveryId: z.uuid(), ...traced }),
   'escalate-overdue': z.object({ at: z.string().optional(), ...traced }),
   'sweep-stranded': z.object({ at: z.string().optional(), ...traced }),
+  /** Re-screens the subjects the list or their names changed for; `runKey` (day:YYYY-MM-DD or list:<id>) makes each run happen once. */
+  'screening-rescreen': z.object({ runKey: z.string().min(1).max(100), ...traced }),
 } as const;
 
 export type JobName = keyof typeof JobPayloads;

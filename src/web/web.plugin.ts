@@ -18,6 +18,7 @@ import { needsPages } from './pages/needs.pages.js';
 import { offeringPages } from './pages/offerings.pages.js';
 import { requestPages } from './pages/requests.pages.js';
 import { reviewPages } from './pages/review.pages.js';
+import { screeningPages } from './pages/screening.pages.js';
 import {
   createSessionCrypto, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type SessionCrypto,
 } from './session.js';
@@ -139,4 +140,5 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   needsPages(app, deps);
   analyticsPages(app, deps);
   directoryPages(app, deps);
+  screeningPages(app, deps);
 }
