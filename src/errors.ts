@@ -14,6 +14,20 @@ export class AppError extends Error {
   }
 }
 
+/** Too many requests in a rate-limit window: a 429 carrying what a client needs to wait and retry. */
+export class RateLimitedError extends AppError {
+  constructor(readonly limit: number, readonly retryAfterS: number) {
+    super(429, 'rate_limited', `Too many requests: at most ${limit} a minute; retry in ${retryAfterS} s.`);
+    this.name = 'RateLimitedError';
+  }
+
+  /** The headers of the 429 answer. */
+  get headers(): Record<string, string> {
+    const s = String(this.retryAfterS);
+    return { 'retry-after': s, 'x-ratelimit-limit': String(this.limit), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': s };
+  }
+}
+
 export const badRequest = (message: string, details: ErrorDetail[] = []) => new AppError(400, 'validation_failed', message, details);
 export const unauthorized = (message = 'A valid API key is required (Authorization: Bearer <key>).') => new AppError(401, 'unauthorized', message);
 export const forbidden = (message = 'This key is not allowed to do that.') => new AppError(403, 'forbidden', message);

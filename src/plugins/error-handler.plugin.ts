@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, isConnectionError, unstorableText, type ErrorDetail } from '../errors.js';
+import { AppError, isConnectionError, RateLimitedError, unstorableText, type ErrorDetail } from '../errors.js';
 import { isApiPath } from './security.plugin.js';
 
 const body = (code: string, message: string, details: ErrorDetail[] = []) => ({ error: { code, message, details } });
@@ -19,6 +19,7 @@ export default fp(async function errorHandler(app: FastifyInstance, opts: { html
   app.setErrorHandler((thrown: FastifyError | AppError | Error, req, reply) => {
     const err = unstorableText(thrown) ?? thrown;
     if (err instanceof AppError) {
+      if (err instanceof RateLimitedError) reply.headers(err.headers);
       if (err.statusCode === 503) reply.header('retry-after', '5');
       return reply.code(err.statusCode).send(body(err.code, err.message, err.details));
     }

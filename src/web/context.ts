@@ -47,9 +47,28 @@ export function sendPage(req: FastifyRequest, reply: FastifyReply, page: SafeHtm
   return reply.code(status).type('text/html; charset=utf-8').send(page.value);
 }
 
-/** A local path to come back to: only same-origin absolute paths, never `//host` or schemes. */
-export function safeNext(v: unknown, fallback = '/'): string {
-  return typeof v === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(v) && v.length < 500 ? v : fallback;
+/** A made-up origin that a return address is resolved against; nothing is ever sent there. */
+const HERE = 'http://onedoor.invalid';
+
+/**
+ * A local path to come back to (the one home of this rule: sign-in, the language switch, any
+ * `next=`). The address is normalised as a browser would read it, then kept only when it stays on
+ * this origin: dot segments (`/.//`, `/a/../..//`, `/%2e%2e//`) are resolved, backslashes read as
+ * slashes and runs of slashes collapsed, so the answer is never a scheme-relative `//host`.
+ * Control characters and spaces (browsers drop tabs and newlines, so `/\t/evil` is `//evil`) and
+ * encoded separators or controls in the path (`%2f`, `%5c`, `%09`) are refused. Else `fallback`.
+ * `dropParam` removes one query parameter from the answer (the language switch drops `lang`).
+ */
+export function safeNext(v: unknown, fallback = '/', dropParam?: string): string {
+  if (typeof v !== 'string' || v.length >= 500 || !/^\/[\x21-\x7e]*$/.test(v)) return fallback;
+  const path = v.split(/[?#]/, 1)[0]!;
+  if (/%(?:[01][0-9a-f]|2[0f]|5c|7f)/i.test(path)) return fallback;
+  let url: URL;
+  try { url = new URL(path.replace(/\\/g, '/') + v.slice(path.length), HERE); } catch { return fallback; }
+  if (url.origin !== HERE) return fallback;
+  if (dropParam) url.searchParams.delete(dropParam);
+  const out = url.pathname.replace(/\/{2,}/g, '/') + url.search;
+  return out.length < 500 ? out : fallback;
 }
 
 /** The reference snapshot helpers pages use to name things in the user's language. */

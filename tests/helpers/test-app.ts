@@ -79,7 +79,7 @@ export async function freshPglite(): Promise<PGlite> {
 }
 
 /** Builds the real app over real PostgreSQL (default) or PGlite, with the in-process queue or BullMQ. */
-export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: 'in-process' | 'bullmq'; env?: Record<string, string>; reuseDatabase?: boolean; logStream?: { write(line: string): void } } = {}): Promise<TestApp> {
+export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: 'in-process' | 'bullmq'; env?: Record<string, string>; reuseDatabase?: boolean; logStream?: { write(line: string): void }; now?: () => number } = {}): Promise<TestApp> {
   const dbKind = opts.db ?? 'postgres';
   let drop = async () => {};
   let url: string | undefined;
@@ -96,7 +96,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
     db = await openDatabase({ pglite: await freshPglite() });
   }
   const config = loadConfig({
-    NODE_ENV: 'test', LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE: 'true', ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '100000', OUTBOX_POLL_MS: '50',
+    NODE_ENV: 'test', LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE: 'true', ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_KEY_LOOKUPS_PER_MINUTE: '100000', RATE_LIMIT_SENSITIVE_PER_MINUTE: '100000', OUTBOX_POLL_MS: '50',
     ...(url ? { DATABASE_URL: url } : {}),
     ...(opts.queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `odtest-${randomBytes(4).toString('hex')}` } : {}),
     ...opts.env,
@@ -106,7 +106,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
   const logger = opts.logStream
     ? { level: 'info', stream: opts.logStream, redact: ['req.headers.authorization', 'req.headers.cookie'] }
     : false;
-  const app = await buildApp({ config, db, queue, services, logger });
+  const app = await buildApp({ config, db, queue, services, logger, now: opts.now });
   await app.ready();
   const rt: Runtime = { config, db, queue, services, close: async () => { await rt.relay?.stop(); await services.deadLetterSpool.stop(); await queue.close(); } };
   let workersStarted = false;

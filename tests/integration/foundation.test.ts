@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 for (const mode of [{ db: 'postgres', queue: 'bullmq' }, { db: 'pglite', queue: 'in-process' }] as const) {
   describe(`foundation on ${mode.db} + ${mode.queue}`, () => {
@@ -76,7 +76,7 @@ for (const mode of [{ db: 'postgres', queue: 'bullmq' }, { db: 'pglite', queue: 
     it('times every route for /metrics, feature modules included', async () => {
       await t.call({ method: 'GET', url: '/v1/reference/entities' });
       await t.call({ method: 'GET', url: '/v1/requests', key: 'not-a-real-key-at-all-0000' });
-      const res = await t.call({ method: 'GET', url: '/metrics' });
+      const res = await t.call({ method: 'GET', url: '/metrics', key: ADMIN_KEY });
       expect(res.status).toBe(200);
       const text = String(res.body);
       expect(text).toMatch(/onedoor_http_request_duration_seconds_count\{method="GET",route="\/v1\/reference\/entities",status="200"\} [1-9]/);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/webhook-receiver.js';
 
 const rows = async (t: TestApp, q: string): Promise<any[]> => {
@@ -25,13 +25,13 @@ describe('GET /health and GET /health/ready', () => {
     const live = await t.call({ method: 'GET', url: '/health' });
     expect(live.status).toBe(200);
     expect(live.body).toMatchObject({ status: 'ok', db: 'ok', queue: 'ok', workers: { alive: 0 } });
-    expect(metric((await t.call({ method: 'GET', url: '/metrics' })).body, 'onedoor_ready')).toBe(0);
+    expect(metric((await t.call({ method: 'GET', url: '/metrics', key: ADMIN_KEY })).body, 'onedoor_ready')).toBe(0);
 
     await t.startWorkers();
     await waitFor(async () => (await t.call({ method: 'GET', url: '/health/ready' })).status === 200, 20_000, 'ready with a worker');
     const ready = await t.call({ method: 'GET', url: '/health/ready' });
     expect(ready.body.checks.workers).toMatchObject({ status: 'ok', alive: 1, consumers: [{ pid: process.pid }] });
-    const text = (await t.call({ method: 'GET', url: '/metrics' })).body as string;
+    const text = (await t.call({ method: 'GET', url: '/metrics', key: ADMIN_KEY })).body as string;
     expect(metric(text, 'onedoor_ready')).toBe(1);
     expect(metric(text, 'onedoor_workers_alive')).toBe(1);
     expect(metric(text, 'onedoor_outbox_oldest_unrelayed_seconds')).toBe(0);
@@ -54,7 +54,7 @@ describe('GET /health and GET /health/ready', () => {
     expect(lagging.body.checks.outbox).toMatchObject({ status: 'lagging', unrelayed: 1, maxLagSeconds: 30 });
     expect(lagging.body.checks.outbox.oldestSeconds).toBeGreaterThanOrEqual(299);
     expect((await t.call({ method: 'GET', url: '/health' })).body.outbox).toMatchObject({ unrelayed: 1 });
-    expect(metric((await t.call({ method: 'GET', url: '/metrics' })).body, 'onedoor_outbox_backlog')).toBe(1);
+    expect(metric((await t.call({ method: 'GET', url: '/metrics', key: ADMIN_KEY })).body, 'onedoor_outbox_backlog')).toBe(1);
 
     await t.startWorkers();
     await waitFor(async () => (await t.call({ method: 'GET', url: '/health/ready' })).status === 200, 20_000, 'ready once the relay caught up');

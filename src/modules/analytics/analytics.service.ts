@@ -6,6 +6,7 @@ import {
 import { badRequest, forbidden, type ErrorDetail } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { regionScope, servesRegion } from '../directory/directory.service.js';
+import { readsNeedDescription } from '../needs/need-visibility.js';
 import { isProposable } from '../offerings/offerings.service.js';
 import type { ReferenceService, ReferenceSnapshot } from '../reference/reference.service.js';
 import { requestAreas } from '../requests/request-areas.js';
@@ -164,8 +165,7 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
             id: n.id, memberState: n.memberState, priority: n.priority, thematicAreas: n.thematicAreas,
             identifiedAt: n.identifiedAt, createdAt: n.createdAt.toISOString(), since: since.getTime(),
             ageDays: Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY)), source: n.source,
-            // CTED's wording of a need may quote an assessment: for CTED and admins only.
-            ...(scope.entity === null ? { description: n.description } : {}),
+            ...(readsNeedDescription(p, n.memberState) ? { description: n.description } : {}),
           };
         })
         .sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));

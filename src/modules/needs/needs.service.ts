@@ -8,13 +8,15 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { recordChange } from '../events/events.repository.js';
 import type { AreaInference } from '../offerings/offerings.service.js';
 import type { ReferenceService } from '../reference/reference.service.js';
+import { readsNeedDescription } from './need-visibility.js';
 import type { CreateNeedBody, NeedView } from './needs.schemas.js';
 
 type NeedRow = typeof needs.$inferSelect;
 export interface NeedInput extends CreateNeedBody { externalKey?: string }
 
-const toView = (n: NeedRow): z.infer<typeof NeedView> => ({
-  id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low',
+/** A need as `p` may read it (the full view when p is omitted: CTED's own writes). */
+const toView = (n: NeedRow, p?: Principal): z.infer<typeof NeedView> => ({
+  id: n.id, memberState: n.memberState, ...(!p || readsNeedDescription(p, n.memberState) ? { description: n.description } : {}), priority: n.priority as 'high' | 'medium' | 'low',
   thematicAreas: n.thematicAreas, identifiedAt: n.identifiedAt, source: n.source, status: n.status,
   createdAt: n.createdAt.toISOString(), updatedAt: n.updatedAt.toISOString(),
 });
@@ -92,7 +94,7 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
       });
     },
 
-    /** CTED and admins see all needs; a member state only its own. */
+    /** CTED and admins see all needs; a member state only its own; an entity all, without their descriptions. */
     async list(p: Principal, q: { memberState?: string; thematicArea?: string; priority?: string; limit: number; offset: number }) {
       const conds = [];
       if (p.role === 'member_state') conds.push(eq(needs.memberState, p.memberState ?? ''));
@@ -101,7 +103,7 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
       if (q.priority) conds.push(eq(needs.priority, q.priority));
       const rows = await db.select().from(needs).where(conds.length ? and(...conds) : undefined).orderBy(asc(needs.memberState), asc(needs.createdAt)).limit(q.limit + 1).offset(q.offset);
       const filtered = q.thematicArea ? rows.filter((r) => r.thematicAreas.includes(q.thematicArea!)) : rows;
-      return { items: filtered.slice(0, q.limit).map(toView), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
+      return { items: filtered.slice(0, q.limit).map((n) => toView(n, p)), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
     },
   };
 }

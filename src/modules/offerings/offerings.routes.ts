@@ -5,7 +5,7 @@ import { errorResponses, IdParams, Uuid } from '../common.schemas.js';
 import { IatiFormatError, parseIatiActivities } from '../imports/iati.parser.js';
 import { parseOfferingsCsv } from '../imports/csv.parser.js';
 import {
-  BulkResult, CreateOfferingBody, ListOfferingsQuery, OfferingView, UpdateOfferingBody,
+  BulkOfferingRow, BulkResult, CreateOfferingBody, ListOfferingsQuery, OfferingView, UpdateOfferingBody,
 } from './offerings.schemas.js';
 import type { OfferingInput } from './offerings.service.js';
 
@@ -13,13 +13,9 @@ import type { OfferingInput } from './offerings.service.js';
 const IMPORT_BODY_LIMIT = 5 * 1024 * 1024;
 const MAX_BULK_ROWS = 5000;
 const ImportQuery = z.strictObject({ providerId: Uuid.optional() });
-const BulkRow = CreateOfferingBody.omit({ providerId: true }).extend({
-  externalRef: z.string().trim().min(1).max(200).optional(),
-  status: z.enum(['open', 'closed']).optional(),
-});
 
 /** Validates each row on its own, so one upload reports every bad row and field at once. */
-function validateRows(items: { row: number; value: unknown }[], schema: typeof BulkRow, errors: ErrorDetail[]): { row: number; value: OfferingInput }[] {
+function validateRows(items: { row: number; value: unknown }[], schema: typeof BulkOfferingRow, errors: ErrorDetail[]): { row: number; value: OfferingInput }[] {
   const ok: { row: number; value: OfferingInput }[] = [];
   for (const item of items) {
     const v = schema.safeParse(item.value);
@@ -44,9 +40,13 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => app.services.offerings.list(req.principal!, req.query));
 
   app.get('/v1/offerings/:id', {
-    schema: { tags: ['offerings'], summary: 'One offering', params: IdParams, response: { 200: OfferingView, ...errorResponses } },
+    schema: {
+      tags: ['offerings'], summary: 'One offering',
+      description: 'The import source, external reference and audit timestamps are shown to the offering\'s provider, CTED and admins only.',
+      params: IdParams, response: { 200: OfferingView, ...errorResponses },
+    },
     onRequest: app.requireRole(),
-  }, async (req) => app.services.offerings.get(req.params.id));
+  }, async (req) => app.services.offerings.getFor(req.principal!, req.params.id));
 
   app.patch('/v1/offerings/:id', {
     schema: { tags: ['offerings'], summary: 'Change an offering (owner or admin); also confirms it is current', params: IdParams, body: UpdateOfferingBody, response: { 200: OfferingView, ...errorResponses } },
@@ -85,7 +85,7 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
       throw badRequest('Send a JSON array of offerings, or text/csv.', [{ path: 'body', message: 'expected an array' }]);
     }
     if (items.length > MAX_BULK_ROWS) throw badRequest(`At most ${MAX_BULK_ROWS} rows per upload.`, [{ path: 'rows', message: `${items.length} rows` }]);
-    const rows = validateRows(items, BulkRow, rowErrors);
+    const rows = validateRows(items, BulkOfferingRow, rowErrors);
     return reply.code(201).send(await app.services.offerings.upsertMany(req.principal!, providerId, rows, typeof req.body === 'string' ? 'csv' : 'bulk', rowErrors));
   });
 
@@ -111,7 +111,7 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
       throw err;
     }
     const rowErrors: ErrorDetail[] = parsed.errors.map((e) => ({ path: `rows.${e.row}.${e.path}`, message: e.message }));
-    const rows = validateRows(parsed.items, BulkRow, rowErrors);
+    const rows = validateRows(parsed.items, BulkOfferingRow, rowErrors);
     return reply.code(201).send(await app.services.offerings.upsertMany(req.principal!, providerId, rows, 'iati', rowErrors));
   });
 };

@@ -25,6 +25,19 @@ export function isProposable(o: Pick<OfferingRow, 'status' | 'availableFrom' | '
   return now.getTime() - o.lastConfirmedAt.getTime() <= FRESHNESS_DAYS * DAY;
 }
 
+/** Who sees an offering's internal fields (import source, external reference, audit timestamps): its provider, CTED and admins. */
+export function seesOfferingInternals(p: Principal, providerId: string): boolean {
+  return p.role === 'admin' || p.role === 'cted' || (p.role === 'provider' && p.providerId === providerId);
+}
+
+/** An offering as `p` may read it: without the internal fields unless seesOfferingInternals. */
+export function offeringViewFor(p: Principal, view: OfferingView): OfferingView {
+  if (seesOfferingInternals(p, view.providerId)) return view;
+  const { source: _s, externalRef: _e, createdAt: _c, updatedAt: _u, ...shared } = view;
+  return shared;
+}
+
+/** The full view (internal fields included); answers pass through offeringViewFor. */
 export function toOfferingView(o: OfferingRow, now = new Date()): OfferingView {
   return {
     id: o.id, providerId: o.providerId, title: o.title, description: o.description, language: o.language as OfferingView['language'],
@@ -66,6 +79,12 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
     const [prov] = await db.select({ id: providers.id }).from(providers).where(eq(providers.id, providerId));
     if (!prov) throw badRequest('Unknown provider.', [{ path: 'providerId', message: 'no such provider' }]);
     return providerId;
+  }
+
+  async function getOne(id: string): Promise<OfferingView> {
+    const [row] = await db.select().from(offerings).where(eq(offerings.id, id));
+    if (!row) throw notFound('Offering');
+    return toOfferingView(row);
   }
 
   async function loadOwned(p: Principal, id: string): Promise<OfferingRow> {
@@ -213,10 +232,12 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       return toOfferingView(r);
     },
 
-    async get(id: string): Promise<OfferingView> {
-      const [row] = await db.select().from(offerings).where(eq(offerings.id, id));
-      if (!row) throw notFound('Offering');
-      return toOfferingView(row);
+    /** One offering, whole (for the service's own callers and pages that need its title). */
+    get: getOne,
+
+    /** One offering as `p` may read it (GET /v1/offerings/:id). */
+    async getFor(p: Principal, id: string): Promise<OfferingView> {
+      return offeringViewFor(p, await getOne(id));
     },
 
     async list(p: Principal, q: { providerId?: string; status?: string; limit: number; offset: number }) {
@@ -227,7 +248,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       const rows = await db.select().from(offerings).where(conds.length ? and(...conds) : undefined)
         .orderBy(asc(offerings.createdAt), asc(offerings.id)).limit(q.limit + 1).offset(q.offset);
       const now = new Date();
-      return { items: rows.slice(0, q.limit).map((r) => toOfferingView(r, now)), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
+      return { items: rows.slice(0, q.limit).map((r) => offeringViewFor(p, toOfferingView(r, now))), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
     },
   };
 }
