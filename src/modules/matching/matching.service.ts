@@ -14,6 +14,8 @@ import { createEngine, type Engine } from './engine.adapter.js';
 const REMATCHABLE = ['in_review'];
 /** Requests a need links to when it arrives after them: seen by matching, and not withdrawn or rejected. */
 const LINKABLE_STATUSES = ['matched', 'in_review', 'routed', 'accepted', 'in_delivery', 'completed'] as const;
+/** Statuses a first match starts from: `matched` too, for one left there (the sweeper re-enqueues it). */
+const UNMATCHED = ['submitted', 'matched'];
 const ACTOR = 'system:matcher';
 
 /**
@@ -111,7 +113,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
   async function matchAndRoute(requestId: string, opts: { rematch?: boolean } = {}): Promise<'matched' | 'refreshed' | 'skipped'> {
     const [pre] = await q.request.execute({ id: requestId });
     if (!pre) return 'skipped';
-    if (pre.status !== 'submitted' && !(opts.rematch && REMATCHABLE.includes(pre.status))) return 'skipped';
+    if (!UNMATCHED.includes(pre.status) && !(opts.rematch && REMATCHABLE.includes(pre.status))) return 'skipped';
     const now = new Date();
     const result = await compute(pre, now);
     const routingEntity = result.routing.entity;
@@ -119,8 +121,8 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     const outcome = await db.transaction(async (tx) => {
       // Lock the row; whoever comes second sees the new status and stops.
       const [req] = await tx.select({ id: requests.id, status: requests.status }).from(requests).where(eq(requests.id, requestId)).for('update');
-      if (!req || (req.status !== 'submitted' && !(opts.rematch && REMATCHABLE.includes(req.status)))) return 'skipped';
-      const first = req.status === 'submitted';
+      if (!req || (!UNMATCHED.includes(req.status) && !(opts.rematch && REMATCHABLE.includes(req.status)))) return 'skipped';
+      const first = UNMATCHED.includes(req.status);
 
       const top = result.matches[0];
       // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
@@ -178,9 +180,9 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         tx.update(requests).set({
           status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason,
           language: result.language, routedAt: autoRoute ? now : null, updatedAt: now,
-        }).where(and(eq(requests.id, req.id), eq(requests.status, 'submitted'))),
+        }).where(and(eq(requests.id, req.id), eq(requests.status, req.status))),
         tx.insert(requestTransitions).values([
-          { requestId: req.id, fromStatus: 'submitted', toStatus: 'matched', actor: ACTOR, at: now },
+          ...(req.status === 'submitted' ? [{ requestId: req.id, fromStatus: 'submitted', toStatus: 'matched', actor: ACTOR, at: now }] : []),
           { requestId: req.id, fromStatus: 'matched', toStatus: final, actor: ACTOR, at: new Date(now.getTime() + 1),
             note: result.triage ? `waiting for CTED triage: ${result.triage.reason}` : !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
         ]),
