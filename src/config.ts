@@ -84,6 +84,17 @@ export const ConfigSchema = z.object({
   /** BullMQ job lock; a job whose worker died is retried after about this long. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   EMBEDDED_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Reliability (docs/operations.md): API processes relay the outbox too, so events reach the queue while workers are down. */
+  RELAY_IN_API: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** A request still submitted (or matched) after this long is put back on the queue by the sweeper. */
+  STRANDED_AFTER_S: z.coerce.number().int().min(10).max(86_400).default(300),
+  SWEEP_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
+  /** How often a worker says it is alive; readiness counts a worker dead after three missed beats. */
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(200).max(60_000).default(5000),
+  /** Readiness fails when the oldest event not yet relayed to the queue is older than this. */
+  OUTBOX_MAX_LAG_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** How long intake waits for the database before answering 503 (never longer). */
+  DB_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

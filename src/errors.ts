@@ -53,3 +53,29 @@ export function sqlState(err: unknown): string {
 export const unstorableText = (err: unknown) => (['22021', '22P05'].includes(sqlState(err))
   ? badRequest('The text contains a character that cannot be stored (NUL).', [{ path: 'body', message: 'must not contain the NUL character' }])
   : null);
+
+const CONNECTION_CODES = new Set([
+  // sockets and DNS (a restarting container's name may not resolve for a moment)
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  // postgres.js
+  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  // PostgreSQL: shutting down, crashed, starting up; too many connections (class 53, transient)
+  '57P01', '57P02', '57P03', '53300',
+  // OneDoor's own bounded waits (db/client.ts)
+  'DATABASE_UNAVAILABLE',
+]);
+const CONNECTION_MESSAGES = /database ping timed out|connect ECONNREFUSED|Connection terminated|write CONNECTION_CLOSED|Connection is closed|Stream isn't writeable|max retries per request|ioredis.*timed out/i;
+
+/**
+ * True when an error means "the database or Redis cannot be reached right now", not "this work is
+ * wrong": such failures are answered 503 and never use up a job's attempts (the job waits instead).
+ */
+export function isConnectionError(err: unknown, depth = 0): boolean {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown } | undefined;
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
+  // drizzle wraps driver errors (cause); a connect to several addresses fails as an AggregateError (errors)
+  if (e.cause && isConnectionError(e.cause, depth + 1)) return true;
+  return Array.isArray(e.errors) && e.errors.some((x) => isConnectionError(x, depth + 1));
+}

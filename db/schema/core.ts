@@ -97,6 +97,8 @@ export const requests = pgTable('requests', {
 }, (t) => [
   index('requests_state_idx').on(t.memberState, t.status),
   index('requests_routed_idx').on(t.routedEntity, t.status),
+  // The sweeper and /health/ready look for requests still waiting for their first match.
+  index('requests_unmatched_idx').on(t.updatedAt).where(sql`status in ('submitted', 'matched')`),
 ]);
 
 /** Every status change of a request, with who and when. */

@@ -16,6 +16,14 @@ import { databaseUrl, TEST_DATABASE_URL, TEST_REDIS_URL } from './services.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+export type TestLog = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+
+/** A log that keeps its lines, so a test can wait for what a process says. */
+export function memoryLog() {
+  const lines: { level: 'info' | 'warn' | 'error'; msg: string; obj: Record<string, unknown> }[] = [];
+  const at = (level: 'info' | 'warn' | 'error') => (obj: object, msg = '') => { lines.push({ level, msg, obj: obj as Record<string, unknown> }); };
+  return { lines, info: at('info'), warn: at('warn'), error: at('error'), count: (msg: string | RegExp) => lines.filter((l) => (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg))).length };
+}
 
 export interface TestApp {
   app: FastifyInstance;
@@ -24,7 +32,9 @@ export interface TestApp {
   services: Services;
   config: Config;
   /** Runs the worker side (job handlers + outbox relay) inside the test process. */
-  startWorkers(): Promise<void>;
+  startWorkers(opts?: { log?: TestLog; outageDelayMs?: (n: number) => number }): Promise<void>;
+  /** The runtime the workers run in (relay, close). */
+  runtime: Runtime;
   /** Relays the outbox and waits until the in-process queue is idle. */
   drain(): Promise<void>;
   call(opts: InjectOptions & { key?: string }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
@@ -98,16 +108,17 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
     : false;
   const app = await buildApp({ config, db, queue, services, logger, now: opts.now });
   await app.ready();
-  const rt: Runtime = { config, db, queue, services, close: async () => { await rt.relay?.stop(); await queue.close(); } };
+  const rt: Runtime = { config, db, queue, services, close: async () => { await rt.relay?.stop(); await services.deadLetterSpool.stop(); await queue.close(); } };
   let workersStarted = false;
 
   const t: TestApp = {
     app, db, queue, services, config,
-    async startWorkers() {
+    async startWorkers(o = {}) {
       if (workersStarted) return;
       workersStarted = true;
-      await startConsumers(rt, quiet);
+      await startConsumers(rt, o.log ?? quiet, { outageDelayMs: o.outageDelayMs });
     },
+    get runtime() { return rt; },
     async drain() {
       if (!workersStarted) throw new Error('drain() needs startWorkers() first');
       for (let i = 0; i < 50; i++) {

@@ -60,13 +60,19 @@ describe('legal status changes have one home (TRANSITIONS)', () => {
 
   it('the first-match writes take their moves from firstMatchMoves(), which checks them against TRANSITIONS', () => {
     const text = readFileSync(join(ROOT, 'src/modules/matching/matching.service.ts'), 'utf8');
-    expect(text).toContain('= firstMatchMoves(final)');
-    const rows = text.slice(text.indexOf('tx.insert(requestTransitions).values(['), text.indexOf(']),', text.indexOf('tx.insert(requestTransitions).values([')));
-    expect(rows).toMatch(/fromStatus: toMatched\[0\], toStatus: toMatched\[1\]/);
-    expect(rows).toMatch(/fromStatus: toFinal\[0\], toStatus: toFinal\[1\]/);
+    expect(text).toContain('const moves = firstMatchMoves(');
+    const start = text.indexOf('tx.insert(requestTransitions).values(');
+    const rows = text.slice(start, text.indexOf('}))),', start));
+    expect(rows).toContain('moves.map(([from, to]');
+    expect(rows).toMatch(/fromStatus: from, toStatus: to/);
     expect(rows).not.toMatch(/Status: '/);
-    for (const final of ['in_review', 'routed'] as const) {
-      for (const [from, to] of firstMatchMoves(final)) expect(canTransition(from, to), `${from} → ${to}`).toBe(true);
+    for (const from of ['submitted', 'matched'] as const) {
+      for (const final of ['in_review', 'routed'] as const) {
+        const moves = firstMatchMoves(from, final);
+        expect(moves[0][0]).toBe(from);
+        expect(moves.at(-1)![1]).toBe(final);
+        for (const [a, b] of moves) expect(canTransition(a, b), `${a} → ${b}`).toBe(true);
+      }
     }
     expect(() => assertMoves('submitted', 'routed')).toThrow(/illegal status move submitted → routed/);
     expect(() => assertMoves('completed', 'routed')).toThrow();

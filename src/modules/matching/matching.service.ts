@@ -15,6 +15,8 @@ import { createEngine, type Engine } from './engine.adapter.js';
 const REMATCHABLE = ['in_review'];
 /** Requests a need links to when it arrives after them: seen by matching, and not withdrawn or rejected. */
 const LINKABLE_STATUSES = ['matched', 'in_review', 'routed', 'accepted', 'in_delivery', 'completed'] as const;
+/** Statuses a first match starts from: `matched` too, for one left there (the sweeper re-enqueues it). */
+const UNMATCHED = ['submitted', 'matched'];
 const ACTOR = 'system:matcher';
 
 /**
@@ -112,7 +114,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
   async function matchAndRoute(requestId: string, opts: { rematch?: boolean } = {}): Promise<'matched' | 'refreshed' | 'skipped'> {
     const [pre] = await q.request.execute({ id: requestId });
     if (!pre) return 'skipped';
-    if (pre.status !== 'submitted' && !(opts.rematch && REMATCHABLE.includes(pre.status))) return 'skipped';
+    if (!UNMATCHED.includes(pre.status) && !(opts.rematch && REMATCHABLE.includes(pre.status))) return 'skipped';
     const now = new Date();
     const result = await compute(pre, now);
     const routingEntity = result.routing.entity;
@@ -120,8 +122,8 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     const outcome = await db.transaction(async (tx) => {
       // Lock the row; whoever comes second sees the new status and stops.
       const [req] = await tx.select({ id: requests.id, status: requests.status }).from(requests).where(eq(requests.id, requestId)).for('update');
-      if (!req || (req.status !== 'submitted' && !(opts.rematch && REMATCHABLE.includes(req.status)))) return 'skipped';
-      const first = req.status === 'submitted';
+      if (!req || (!UNMATCHED.includes(req.status) && !(opts.rematch && REMATCHABLE.includes(req.status)))) return 'skipped';
+      const first = UNMATCHED.includes(req.status);
 
       const top = result.matches[0];
       // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
@@ -176,20 +178,19 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       // eight). They touch different rows, so their order does not matter.
       const final = autoRoute ? 'routed' : 'in_review';
       // Written by hand (one round trip), checked against TRANSITIONS here and in tests/unit/request-lifecycle.test.ts.
-      const [toMatched, toFinal] = firstMatchMoves(final);
+      const moves = firstMatchMoves(req.status as 'submitted' | 'matched', final);
+      const note = result.triage ? triageNote(result.triage.reason) : autoRoute ? (top ? SYSTEM_NOTES.autoRouted : SYSTEM_NOTES.noOffering)
+        : result.possibleDuplicates.length ? SYSTEM_NOTES.duplicate : SYSTEM_NOTES.review;
       const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing, confidence: result.confidence, triage: result.triage, parts: result.parts.length };
       await Promise.all([
         ...writes,
         tx.update(requests).set({
           status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason,
           language: result.language, routedAt: autoRoute ? now : null, updatedAt: now,
-        }).where(and(eq(requests.id, req.id), eq(requests.status, toMatched[0]))),
-        tx.insert(requestTransitions).values([
-          { requestId: req.id, fromStatus: toMatched[0], toStatus: toMatched[1], actor: ACTOR, actorRole: 'system', at: now },
-          { requestId: req.id, fromStatus: toFinal[0], toStatus: toFinal[1], actor: ACTOR, actorRole: 'system', at: new Date(now.getTime() + 1),
-            note: result.triage ? triageNote(result.triage.reason) : autoRoute ? (top ? SYSTEM_NOTES.autoRouted : SYSTEM_NOTES.noOffering)
-              : result.possibleDuplicates.length ? SYSTEM_NOTES.duplicate : SYSTEM_NOTES.review },
-        ]),
+        }).where(and(eq(requests.id, req.id), eq(requests.status, req.status))),
+        tx.insert(requestTransitions).values(moves.map(([from, to], k) => ({
+          requestId: req.id, fromStatus: from, toStatus: to, actor: ACTOR, actorRole: 'system', at: new Date(now.getTime() + k), note: to === final ? note : null,
+        }))),
         tx.insert(auditEvents).values([
           { actorRole: SYSTEM.role, action: 'request.match', targetType: 'request', targetId: req.id, summary: matchSummary },
           ...(autoRoute ? [{ actorRole: SYSTEM.role, action: 'request.route', targetType: 'request', targetId: req.id, summary: { entity: routingEntity, reason: result.routing.reason } }] : []),

@@ -48,10 +48,14 @@ export function assertMoves(...chain: RequestStatus[]): void {
   }
 }
 
-/** The moves of a first match, written by hand in matching.service.ts: submitted → matched → in_review or routed. */
-export function firstMatchMoves(final: 'in_review' | 'routed'): [RequestStatus, RequestStatus][] {
-  assertMoves(INITIAL_STATUS, 'matched', final);
-  return [[INITIAL_STATUS, 'matched'], ['matched', final]];
+/**
+ * The moves of a first match, written by hand in matching.service.ts: submitted → matched → in_review
+ * or routed; from `matched` for a request left there (the sweeper re-enqueues it), only the last move.
+ */
+export function firstMatchMoves(from: typeof INITIAL_STATUS | 'matched', final: 'in_review' | 'routed'): [RequestStatus, RequestStatus][] {
+  const chain: RequestStatus[] = from === INITIAL_STATUS ? [INITIAL_STATUS, 'matched', final] : ['matched', final];
+  assertMoves(...chain);
+  return chain.slice(1).map((to, k) => [chain[k], to]);
 }
 
 /** The notes the system itself writes on a status change (English in the record; the web translates them by code). */
