@@ -77,6 +77,8 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_SENSITIVE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   AUTO_ROUTE_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.85),
   ENTITY_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** Days a request may wait on CTED (or sit routed without any offering) before CTED's triage flags it as waiting too long. */
+  REVIEW_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** BullMQ job lock; a job whose worker died is retried after about this long. */

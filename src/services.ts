@@ -13,6 +13,7 @@ import { createOfferingsService } from './modules/offerings/offerings.service.js
 import { createReferenceService } from './modules/reference/reference.service.js';
 import { createRequestsService } from './modules/requests/requests.service.js';
 import { createReviewService } from './modules/review/review.service.js';
+import { createTriageService } from './modules/review/triage.service.js';
 import { createScreeningService } from './modules/screening/screening.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
@@ -38,6 +39,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     requests: createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log }),
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),
+    triage: createTriageService({ db, reference, config }),
     deadLetters,
     /** Dead letters the database could not take yet, stored when it answers again. */
     deadLetterSpool: createDeadLetterSpool({ store: deadLetters.store, backup: queue.durableList?.('dead-letters'), log: deps.log ?? silent }),

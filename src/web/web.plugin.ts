@@ -17,6 +17,7 @@ import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
 import { entityPages } from './pages/entities.pages.js';
 import { homePages } from './pages/home.pages.js';
+import { lifecyclePages } from './pages/lifecycle.pages.js';
 import { needsPages } from './pages/needs.pages.js';
 import { offeringPages } from './pages/offerings.pages.js';
 import { requestPages } from './pages/requests.pages.js';
@@ -173,6 +174,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   requestPages(app, deps);
   offeringPages(app, deps);
   reviewPages(app, deps);
+  lifecyclePages(app, deps);
   needsPages(app, deps);
   analyticsPages(app, deps);
   directoryPages(app, deps);

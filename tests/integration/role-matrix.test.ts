@@ -44,6 +44,13 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /v1/review/assignments': ['cted', 'admin'],
   'POST /v1/matches/{id}/decision': ['cted', 'admin'],
   'POST /v1/matches/decisions': ['cted', 'admin'],
+  'POST /v1/requests/{id}/decisions': ['cted', 'admin'],
+  'GET /v1/review/requests': ['cted', 'admin'],
+  'POST /v1/requests/{id}/attach': ['cted', 'admin'],
+  'POST /v1/requests/{id}/route': ['cted', 'admin'],
+  'POST /v1/requests/{id}/park': ['cted', 'admin'],
+  'POST /v1/requests/{id}/close': ['cted', 'admin'],
+  'POST /v1/requests/{id}/duplicates/{otherId}': ['cted', 'admin'],
   'GET /v1/entities/{code}/queue': ['entity', 'cted', 'admin'],
   'GET /v1/inbox': ['provider'],
   'POST /v1/matches/{id}/response': ['provider', 'admin'],
@@ -95,7 +102,7 @@ describe('role × endpoint matrix', () => {
     const failures: string[] = [];
     for (const [route, allowed] of Object.entries(MATRIX)) {
       const [method, path] = route.split(' ');
-      const url = path.replace('{code}', 'UNODC').replace('{id}', Z);
+      const url = path.replace('{code}', 'UNODC').replace('{id}', Z).replace('{otherId}', Z);
       const payload = method === 'GET' || method === 'DELETE' ? undefined : {};
       const anon = await t.call({ method: method as 'GET', url, payload });
       if (allowed === 'public') {

@@ -11,7 +11,7 @@ export interface VisibilityFacts {
 /** Statuses in which a request has reached its routed entity. */
 const ROUTED_STATES = new Set(['routed', 'accepted', 'in_delivery', 'completed']);
 /** Match statuses that mean the provider was shown the request. */
-export const PROVIDER_VISIBLE_MATCH = ['approved', 'forwarded', 'accepted', 'declined'] as const;
+export const PROVIDER_VISIBLE_MATCH = ['approved', 'forwarded', 'accepted', 'declined', 'not_needed'] as const;
 
 /**
  * Who may see a request (issue 3, CTED and 1540 practice): the owner, CTED and admins always;

@@ -1,4 +1,5 @@
 import type { FeatureCatalogue } from './define-feature.js';
+import { lifecycle } from './features/lifecycle.js';
 import { entitiesText } from './features/entities.js';
 import { explainText } from './features/explain.js';
 import { formsText } from './features/forms.js';
@@ -11,7 +12,7 @@ import { security } from './features/security.js';
  * Every feature catalogue (i18n/features/<feature>.ts, made with defineFeature); their keys join the
  * core catalogue's (en.ts) in MessageKey. Add a feature by importing it and listing it here.
  */
-export const FEATURES = [screening, security, formsText, importsText, pictureText, explainText, entitiesText] as const satisfies readonly FeatureCatalogue<string>[];
+export const FEATURES = [lifecycle, screening, security, formsText, importsText, pictureText, explainText, entitiesText] as const satisfies readonly FeatureCatalogue<string>[];
 
 type KeysOf<F> = F extends FeatureCatalogue<infer K> ? K : never;
 /** The keys the feature catalogues add. */
