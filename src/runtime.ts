@@ -7,6 +7,7 @@ import { coreEventRouter, createOutboxRelay, type OutboxRelay } from './modules/
 import { createQueueDriver } from './queue/index.js';
 import { webhookEventRouter } from './modules/webhooks/webhooks.service.js';
 import { nightlyRescreenJob, screeningEventRouter } from './modules/screening/screening.events.js';
+import { attachmentsEventRouter } from './modules/attachments/attachments.events.js';
 import { jobIdFor, type JobContext } from './queue/jobs.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createServices, type Services } from './services.js';
@@ -66,7 +67,7 @@ export async function startConsumers(rt: Runtime, log: Log): Promise<void> {
     onDeadLetter: (dl) => rt.services.deadLetters.store(dl),
     log,
   });
-  rt.relay = createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
+  rt.relay = createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter, attachmentsEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
   rt.relay.start();
   // The hourly escalation sweep; a fixed id per hour means many workers enqueue it once.
   const sweep = () => rt.queue.enqueue('escalate-overdue', {}, { jobId: jobIdFor('escalate-overdue', new Date().toISOString().slice(0, 13)) }).catch(() => {});

@@ -3,6 +3,9 @@ import type { Config } from './config.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createAdminService } from './modules/admin/admin.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
+import { createAttachmentsService } from './modules/attachments/attachments.service.js';
+import { createBlobStore } from './modules/attachments/blob-store.js';
+import { createConversationService } from './modules/conversation/conversation.service.js';
 import { createDirectoryService } from './modules/directory/directory.service.js';
 import { createDeadLettersService } from './modules/events/dead-letters.service.js';
 import { createMatchingService } from './modules/matching/matching.service.js';
@@ -22,13 +25,19 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const metrics = createMetrics();
   const matching = createMatchingService({ db, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
   const areas = { inferAreas: matching.inferAreas };
+  const blobs = createBlobStore(db, config);
+  const requests = createRequestsService({ db, query: deps.query, reference });
+  const offerings = createOfferingsService({ db, reference, areas });
+  const conversation = createConversationService({ db, store: blobs, config });
   return {
     metrics,
     reference,
     matching,
     admin: createAdminService({ db, reference }),
-    offerings: createOfferingsService({ db, reference, areas }),
-    requests: createRequestsService({ db, query: deps.query, reference }),
+    offerings,
+    requests,
+    conversation,
+    attachments: createAttachmentsService({ db, store: blobs, config, conversation, requests, offerings, matching }),
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),
     deadLetters: createDeadLettersService({ db, queue }),

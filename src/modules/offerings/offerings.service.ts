@@ -135,6 +135,8 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
   }
 
   return {
+    /** The offering when the principal owns it (or is an admin): 404 for another provider's, 403 for other roles. */
+    loadOwned,
     async create(p: Principal, body: CreateOfferingBody): Promise<OfferingView> {
       const providerId = await resolveProvider(p, body.providerId);
       const { providerId: _ignored, ...input } = body;
