@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { attachmentBlobs } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
+import { unavailable } from '../../errors.js';
 
 /**
  * Where attachment bytes live, behind one interface: PostgreSQL (bytea, the embedded default) or
@@ -94,7 +95,12 @@ export async function storeWithRecords<T>(db: Db, store: BlobStore, blobs: reado
   }
   const stored: string[] = [];
   try {
-    for (const b of blobs) { await store.put(b.key, b.data, b.mediaType); stored.push(b.key); }
+    for (const b of blobs) {
+      await store.put(b.key, b.data, b.mediaType).catch((err: unknown) => {
+        throw Object.assign(unavailable('The document store is not reachable; nothing was saved. Try again shortly.'), { cause: err });
+      });
+      stored.push(b.key);
+    }
     return await db.transaction((tx) => writeRecords(tx));
   } catch (err) {
     for (const key of stored) await store.remove(key).catch(() => { /* left for the bucket's lifecycle rules */ });
