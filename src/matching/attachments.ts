@@ -2,7 +2,7 @@ import type { Matcher } from './matcher.js';
 import type { MatchableRequest, MatchOptions, MatchResult } from './types.js';
 
 /** Text a state asked the matcher to read beside its request (extracted from an attachment). */
-export interface AttachmentText { id: string; text: string }
+export interface AttachmentText { id: string; text: string; name?: string }
 
 /** A match counts as coming from attachments when it is new with them or gains at least this much. */
 const GAIN = 0.01;
@@ -31,7 +31,7 @@ export function matchWithAttachments(matcher: Pick<Matcher, 'matchRequest'>, req
     matches: withText.matches.map((m) => {
       const without = before.get(m.offeringId);
       if (without !== undefined && m.score < without + GAIN) return m;
-      return { ...m, explanation: { ...m.explanation, notes: [...m.explanation.notes, 'from_attachment'], attachment: { attachmentIds: ids, scoreWithout: without ?? null } } };
+      return { ...m, explanation: { ...m.explanation, notes: [...m.explanation.notes, 'from_attachment'], attachment: { attachmentIds: ids, names: used.map((t) => t.name ?? ''), scoreWithout: without ?? null } } };
     }),
   };
 }

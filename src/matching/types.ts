@@ -177,6 +177,8 @@ export interface MatchExplanation {
 export interface AttachmentEvidence {
   /** The attachments whose text the matcher read. */
   attachmentIds: string[];
+  /** Their file names, in the same order. */
+  names: string[];
   /** The score without their text (null: not proposed at all without it). */
   scoreWithout: number | null;
 }

@@ -189,7 +189,7 @@ describe('the matcher reads a state\'s letter when asked', () => {
     const after = (await t.call({ method: 'GET', url: `/v1/requests/${id}`, key: c.cted })).body;
     const m = after.matches.find((x: { offeringId: string }) => x.offeringId === offering);
     expect(m, JSON.stringify(after.matches)).toBeDefined();
-    expect(m.explanation.attachment).toEqual({ attachmentIds: [doc.id], scoreWithout: null });
+    expect(m.explanation.attachment).toEqual({ attachmentIds: [doc.id], names: ['lettre.pdf'], scoreWithout: null });
     expect(m.explanation.notes).toContain('from_attachment');
 
     // The state changes its mind: matched again without the letter, the proposal drops.

@@ -105,7 +105,7 @@ describe('fuzzing every write endpoint', () => {
     const nearValid = fc.tuple(fc.nat({ max: 15_000 }), fc.uint8Array({ maxLength: 100 })).map(([at, ins]) => ({ name: 'letter.pdf', data: Buffer.concat([pdf.subarray(0, 16 + at), Buffer.from(ins)]) }));
     // Mostly valid fields (so the files are looked at), sometimes mangled ones.
     const extra = fc.dictionary(fc.constantFrom('purpose', 'useForMatching', 'visibility', 'body', 'addressee', 'answers', 'extra', '__proto__', 'constructor'), fc.oneof(fc.constantFrom('request_letter', 'programme_sheet', 'shared', 'internal', 'true', 'state', ''), fc.string({ maxLength: 50 })), { maxKeys: 3 });
-    const targets = [
+    const targets: { url: string; key: string; fields: Record<string, string> }[] = [
       { url: `/v1/requests/${requestId}/attachments`, key: c.stateA, fields: { purpose: 'request_letter', useForMatching: 'true' } },
       { url: `/v1/offerings/${offeringId}/attachments`, key: c.providerA, fields: { purpose: 'programme_sheet' } },
       { url: `/v1/requests/${requestId}/messages`, key: c.cted, fields: { visibility: 'shared', body: 'With documents.', addressee: 'state' } },

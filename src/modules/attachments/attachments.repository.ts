@@ -70,11 +70,11 @@ export async function countAttachments(tx: DbOrTx, where: { requestId: string } 
 }
 
 /** The extracted text of a request's attachments the state asked the matcher to read, oldest first. */
-export async function matchingTexts(db: Db, requestId: string): Promise<{ id: string; text: string }[]> {
-  const rows = await db.select({ id: attachments.id, text: attachments.extractedText }).from(attachments)
+export async function matchingTexts(db: Db, requestId: string): Promise<{ id: string; text: string; name: string }[]> {
+  const rows = await db.select({ id: attachments.id, text: attachments.extractedText, name: attachments.filename }).from(attachments)
     .where(and(eq(attachments.requestId, requestId), eq(attachments.useForMatching, true), eq(attachments.extractionStatus, 'done'), isNotNull(attachments.extractedText)))
     .orderBy(asc(attachments.createdAt), asc(attachments.id));
-  return rows.map((r) => ({ id: r.id, text: r.text ?? '' }));
+  return rows.map((r) => ({ id: r.id, text: r.text ?? '', name: r.name }));
 }
 
 /** Attachments of some messages, by message id. */

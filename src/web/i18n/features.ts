@@ -1,11 +1,12 @@
 import type { FeatureCatalogue } from './define-feature.js';
 import { screening } from './features/screening.js';
+import { talk } from './features/talk.js';
 
 /**
  * Every feature catalogue (i18n/features/<feature>.ts, made with defineFeature); their keys join the
  * core catalogue's (en.ts) in MessageKey. Add a feature by importing it and listing it here.
  */
-export const FEATURES = [screening] as const satisfies readonly FeatureCatalogue<string>[];
+export const FEATURES = [screening, talk] as const satisfies readonly FeatureCatalogue<string>[];
 
 type KeysOf<F> = F extends FeatureCatalogue<infer K> ? K : never;
 /** The keys the feature catalogues add. */

@@ -10,6 +10,7 @@ import { html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/index.js';
 import { choiceGroup, csrfField, errorSummary, page, selectField, textArea, textField, type FieldErrors } from '../layout.js';
 import type { WebDeps } from '../web.plugin.js';
+import { attachmentNote, requestTalk } from '../talk.view.js';
 
 const PILLARS = ['I', 'II', 'III', 'IV'] as const;
 
@@ -72,6 +73,7 @@ function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][numb
     <p><strong>${i.t('req.view.overall', { pct: i.pct(m.score) })}</strong></p>
     <h4>${i.t('req.view.why')}</h4>
     ${explanationView(ctx, names, m.explanation)}
+    ${attachmentNote(ctx, m.explanation)}
   </article>`;
 }
 
@@ -187,6 +189,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
             : visibleMatches.length === 0 ? html`<p>${i.t('req.view.noMatches')}</p>`
             : visibleMatches.map((m) => matchCard(ctx, names, m, offeringTitles.get(m.offeringId) ?? m.offeringId, providers.get(m.providerId) ?? ''))}
         </section>
+        ${await requestTalk(app, req, ctx, r.id, { names, providers })}
         ${owner && r.status === 'in_delivery' ? feedbackForm(ctx, r.id) : ''}
         ${owner && open ? html`<section class="card danger-zone" aria-labelledby="h-withdraw">
           <h2 id="h-withdraw">${i.t('req.view.withdraw')}</h2>
