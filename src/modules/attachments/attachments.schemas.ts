@@ -28,7 +28,7 @@ export const AttachmentView = z.object({
 
 /** multipart/form-data: one or more `file` fields, the purpose, and (the state only) whether the matcher reads the text. */
 export const UploadAttachmentsBody = z.strictObject({
-  file: FilesField.describe('PDF, DOCX, ODT, XLSX, CSV, PNG or JPEG; the type is read from the content and must agree with the name'),
+  file: z.preprocess((v) => (Array.isArray(v) ? v.filter((x) => x !== null) : v === null ? [] : v), FilesField.refine((f) => f.length > 0, 'choose a file')).describe('PDF, DOCX, ODT, XLSX, CSV, PNG or JPEG; the type is read from the content and must agree with the name'),
   purpose: AttachmentPurpose.describe('request_letter, draft_law, assessment (states), assessment_summary (CTED), programme_sheet (providers), other'),
   useForMatching: optionalField(FormBoolean).describe('the requesting state only: let the matcher read the text of this PDF or DOCX beside the request'),
 });

@@ -20,12 +20,15 @@ export class UploadedFile {
 
 /** A file field of a multipart body (OpenAPI: a binary string). */
 export const FileField = z.instanceof(UploadedFile).meta({ type: 'string', format: 'binary' });
-/** One or several files under the same field name, as a list. */
+/** One or several files under the same field name, as a list (an empty file field of a form is no file). */
 export const FilesField = z.union([FileField, z.array(FileField)]).transform((v) => (Array.isArray(v) ? v : [v]));
 /** A boolean as JSON gives it or as a form field does (`true`, `on`, `1`; `false`, `0`, ''). */
 export const FormBoolean = z.union([z.boolean(), z.enum(['true', 'on', '1', 'false', '0', '']).transform((v) => ['true', 'on', '1'].includes(v))]);
 /** An optional form field: an empty string means absent. */
-export const optionalField = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' ? undefined : v), s.optional());
+export const optionalField = <T extends z.ZodType>(s: T) => z.preprocess((v) => {
+  if (Array.isArray(v)) { const kept = v.filter((x) => x !== null); return kept.length ? kept : undefined; }
+  return v === '' || v === null ? undefined : v;
+}, s.optional());
 
 /**
  * @fastify/multipart options for OneDoor's uploads: fields and files land in `req.body` as plain
@@ -40,6 +43,8 @@ export function multipartOptions(config: Pick<Config, 'ATTACHMENT_MAX_BYTES' | '
     limits: { fileSize: config.ATTACHMENT_MAX_BYTES, files: Math.max(20, config.ATTACHMENTS_PER_MESSAGE), fields: 30, parts: 60, fieldSize: 1024 * 1024, fieldNameSize: 100 },
     async onFile(part: MultipartFile) {
       const data = await part.toBuffer();
+      // A form's file field left empty still sends a part, with no name and no bytes: it is no file.
+      if (!part.filename && data.length === 0) { part.value = null; return; }
       part.value = new UploadedFile(part.fieldname, part.filename, part.mimetype, data, part.file.truncated);
     },
   };

@@ -65,8 +65,12 @@
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
         if (xhr.status < 300 && body && body.redirect) {
           bar.value = 100;
-          window.location.assign(body.redirect);
-          if (body.redirect.indexOf('#') >= 0) window.location.reload();
+          // Only the hash differs: assign() would not load the page again.
+          var target = new URL(body.redirect, window.location.href);
+          if (target.pathname + target.search === window.location.pathname + window.location.search) {
+            window.location.hash = target.hash;
+            window.location.reload();
+          } else window.location.assign(target.href);
           return;
         }
         button.disabled = false;
