@@ -7,7 +7,9 @@ import { createAttachmentsService } from './modules/attachments/attachments.serv
 import { createBlobStore } from './modules/attachments/blob-store.js';
 import { createConversationService } from './modules/conversation/conversation.service.js';
 import { createDirectoryService } from './modules/directory/directory.service.js';
-import { createDeadLettersService } from './modules/events/dead-letters.service.js';
+import { createEntitiesService } from './modules/entities/entities.service.js';
+import { createDeadLetterSpool, createDeadLettersService } from './modules/events/dead-letters.service.js';
+import { createSweeperService } from './modules/events/sweeper.service.js';
 import { createMatchingService } from './modules/matching/matching.service.js';
 import { createNeedsService } from './modules/needs/needs.service.js';
 import { createOfferingsService } from './modules/offerings/offerings.service.js';
@@ -18,15 +20,19 @@ import { createScreeningService } from './modules/screening/screening.service.js
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
+type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+const silent: Log = { info() {}, warn() {}, error() {} };
+
 /** Every service, built once per process from the database, queue and config. */
-export function createServices(deps: { db: Db; query: Query; queue: QueueDriver; config: Config }) {
+export function createServices(deps: { db: Db; query: Query; queue: QueueDriver; config: Config; log?: Log }) {
   const { db, queue, config } = deps;
+  const deadLetters = createDeadLettersService({ db, queue });
   const reference = createReferenceService({ db });
   const metrics = createMetrics();
   const matching = createMatchingService({ db, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
-  const areas = { inferAreas: matching.inferAreas };
+  const areas = { inferAreas: matching.inferAreas, scoreAreas: matching.scoreAreas };
   const blobs = createBlobStore(db, config);
-  const requests = createRequestsService({ db, query: deps.query, reference });
+  const requests = createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log });
   const offerings = createOfferingsService({ db, reference, areas });
   const conversation = createConversationService({ db, store: blobs, config });
   return {
@@ -34,13 +40,17 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     reference,
     matching,
     admin: createAdminService({ db, reference }),
+    entities: createEntitiesService({ db, reference }),
     offerings,
     requests,
     conversation,
     attachments: createAttachmentsService({ db, store: blobs, config, conversation, requests, offerings, matching }),
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),
-    deadLetters: createDeadLettersService({ db, queue }),
+    deadLetters,
+    /** Dead letters the database could not take yet, stored when it answers again. */
+    deadLetterSpool: createDeadLetterSpool({ store: deadLetters.store, backup: queue.durableList?.('dead-letters'), log: deps.log ?? silent }),
+    sweeper: createSweeperService({ db, queue, config }),
     webhooks: createWebhooksService({ db, queue, reference, config }),
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),

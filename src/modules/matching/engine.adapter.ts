@@ -7,8 +7,11 @@ export interface Engine {
   upsertOffering(o: MatchableOffering): void;
   /** Matches a request; `attachments` is text the state asked to be read beside it (at most `attachmentChars` of each). */
   matchRequest(r: MatchableRequest, opts: MatchOptions, attachments?: { texts: readonly AttachmentText[]; maxChars: number }): MatchResult;
+  linkNeeds(r: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[0], needs: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[1]): { needId: string; score: number }[];
   /** Area codes of a text, best first (offerings and needs that came without any). */
   inferAreas(text: string, lang: Lang): string[];
+  /** Every area's classification score for a text, best first. */
+  scoreAreas(text: string, lang: Lang): { code: string; score: number }[];
 }
 
 /** Minimum classification score for an inferred area to be stored on an offering or need. */
@@ -24,6 +27,8 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
       else m.addOffering(o);
     },
     matchRequest: (r, opts, attachments) => (attachments?.texts.length ? matchWithAttachments(m, r, opts, attachments.texts, attachments.maxChars) : m.matchRequest(r, opts)),
+    linkNeeds: (r, needs) => m.linkNeeds(r, needs),
+    scoreAreas: (text, lang) => m.classifyText(text, lang).map((a) => ({ code: a.code, score: a.score })),
     inferAreas(text, lang) {
       const scored = m.classifyText(text, lang);
       const best = scored[0]?.score ?? 0;
