@@ -198,4 +198,3 @@ export function talkErrorText(i: I18n, err: unknown): string | null {
   if (err.statusCode === 400 || err.statusCode === 413) return i.t('v.invalid');
   return null;
 }
-

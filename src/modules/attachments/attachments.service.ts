@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { attachments, offerings, requestMessages, requests } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
@@ -28,7 +28,7 @@ export function createAttachmentsService(deps: {
   db: Db; store: BlobStore; config: Settings;
   conversation: Pick<ConversationService, 'loadConversation' | 'readableMessage'>;
   requests: Pick<RequestsService, 'loadVisible'>;
-  offerings: Pick<OfferingsService, 'loadOwned' | 'get'>;
+  offerings: Pick<OfferingsService, 'loadOwned' | 'getFor'>;
   matching: Pick<MatchingService, 'matchAndRoute'>;
 }) {
   const { db } = deps;
@@ -40,7 +40,7 @@ export function createAttachmentsService(deps: {
     try {
       if (a.ownerType === 'message') await deps.conversation.readableMessage(p, a.messageId!);
       else if (a.ownerType === 'request') await deps.requests.loadVisible(p, a.requestId!);
-      else await deps.offerings.get(a.offeringId!);
+      else await deps.offerings.getFor(p, a.offeringId!);
     } catch (err) {
       if (err instanceof AppError && [403, 404].includes(err.statusCode)) throw notFound('Attachment');
       throw err;
@@ -96,8 +96,8 @@ export function createAttachmentsService(deps: {
       return rows.filter((a) => !a.messageId || readable.has(a.messageId)).map(attachmentView);
     },
 
-    async listForOffering(_p: Principal, offeringId: string): Promise<AttachmentView[]> {
-      await deps.offerings.get(offeringId);
+    async listForOffering(p: Principal, offeringId: string): Promise<AttachmentView[]> {
+      await deps.offerings.getFor(p, offeringId);
       const rows = await db.select().from(attachments).where(eq(attachments.offeringId, offeringId)).orderBy(asc(attachments.createdAt), asc(attachments.id));
       return rows.map(attachmentView);
     },
