@@ -169,6 +169,18 @@ export interface MatchExplanation {
   concepts: string[];
   language: { request: Lang; offering: Lang[]; fit: number };
   notes: string[];
+  /** Set when the match comes from the request's attachments (see attachments.ts): new with them, or ranked higher. */
+  attachment?: AttachmentEvidence;
+}
+
+/** Why a match is said to come from the request's attachments. */
+export interface AttachmentEvidence {
+  /** The attachments whose text the matcher read. */
+  attachmentIds: string[];
+  /** Their file names, in the same order. */
+  names: string[];
+  /** The score without their text (null: not proposed at all without it). */
+  scoreWithout: number | null;
 }
 
 export interface OfferingMatch {

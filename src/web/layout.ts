@@ -16,6 +16,7 @@ const NAV: NavItem[] = [
   { href: '/entity', key: 'nav.entity', roles: ['entity', 'cted', 'admin'] },
   { href: '/needs', key: 'nav.needs', roles: ['cted', 'admin', 'entity'] },
   { href: '/analytics', key: 'nav.analytics', roles: ['cted', 'admin', 'entity'] },
+  { href: '/messages/search', key: 'nav.talkSearch', roles: ['cted', 'admin'] },
   { href: '/admin/entities', key: 'ent.nav', roles: ['admin'] },
   { href: '/admin/screening', key: 'nav.screening', roles: ['admin'] },
   { href: '/directory', key: 'nav.directory', roles: 'anyone' },

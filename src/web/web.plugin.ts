@@ -23,6 +23,7 @@ import { offeringPages } from './pages/offerings.pages.js';
 import { requestPages } from './pages/requests.pages.js';
 import { reviewPages } from './pages/review.pages.js';
 import { screeningPages } from './pages/screening.pages.js';
+import { talkPages } from './pages/talk.pages.js';
 import {
   createSessionCrypto, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type SessionCrypto,
 } from './session.js';
@@ -180,4 +181,5 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   directoryPages(app, deps);
   entityPages(app, deps);
   screeningPages(app, deps);
+  talkPages(app, deps);
 }

@@ -5,6 +5,7 @@ import {
 } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality } from '../../matching/types.js';
+import { matchingTexts } from '../attachments/attachments.repository.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from '../requests/request-areas.js';
@@ -23,7 +24,7 @@ const ACTOR = 'system:matcher';
  * Runs the matching engine against the database: keeps the in-memory offering index current
  * (incremental sync on updated_at), matches and routes requests in one transaction, idempotently.
  */
-export function createMatchingService(deps: { db: Db; reference: ReferenceService; config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE'>; onMatched?: (topScore: number | null) => void }) {
+export function createMatchingService(deps: { db: Db; reference: ReferenceService; config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE' | 'ATTACHMENT_MATCH_CHARS'>; onMatched?: (topScore: number | null) => void }) {
   const { db } = deps;
   let engine: Promise<Engine> | undefined;
   // Watermark and versions as PostgreSQL's own text (microseconds): a JS Date would round them down
@@ -89,10 +90,11 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
 
   async function compute(req: typeof requests.$inferSelect, now: Date): Promise<MatchResult> {
     // Independent reads, sent together (postgres.js pipelines them on the pool).
-    const [, stateNeeds, openReqs] = await Promise.all([
+    const [, stateNeeds, openReqs, attachmentTexts] = await Promise.all([
       syncIndex(),
       q.stateNeeds.execute({ state: req.memberState }),
       q.openRequests.execute({ state: req.memberState, id: req.id }),
+      matchingTexts(db, req.id),
     ]);
     const e = await getEngine();
     const input: MatchableRequest = {
@@ -104,7 +106,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       now,
       needs: stateNeeds.map((n) => ({ id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas })),
       openRequests: openReqs.map((r) => ({ id: r.id, memberState: r.memberState, title: r.title, description: r.description, language: r.language as Lang, thematicAreas: r.thematicAreas })),
-    });
+    }, { texts: attachmentTexts, maxChars: deps.config.ATTACHMENT_MATCH_CHARS });
   }
 
   /**

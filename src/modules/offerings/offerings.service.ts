@@ -209,6 +209,8 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
   }
 
   return {
+    /** The offering when the principal owns it (or is an admin): 404 for another provider's, 403 for other roles. */
+    loadOwned,
     /** One offering; `source` says which door it came through ('api' or 'web'). */
     async create(p: Principal, body: CreateOfferingBody, opts: { source?: 'api' | 'web' } = {}): Promise<OfferingView> {
       const providerId = await resolveProvider(p, body.providerId);

@@ -190,7 +190,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
             <td>${o.languages.map((l) => i.language(l)).join(', ')}</td>
             <td>${badge(i.t(o.status === 'open' ? 'off.status.open' : 'off.status.closed'), o.status)} ${availabilityBadge(ctx, o)}</td>
             <td>${i.date(o.lastConfirmedAt)}</td>
-            <td class="actions"><a href="/offerings/${o.id}/edit">${i.t('off.editLink')}<span class="sr-only">: ${o.title}</span></a>
+            <td class="actions"><a href="/offerings/${o.id}/edit">${i.t('off.editLink')}<span class="sr-only">: ${o.title}</span></a> <a href="/offerings/${o.id}/documents">${i.t('docs.programme.title')}<span class="sr-only">: ${o.title}</span></a>
               <form method="post" action="/offerings/${o.id}/confirm" class="inline">${csrfField(ctx)}<button type="submit" class="small secondary">${i.t('off.confirm')}<span class="sr-only">: ${o.title}</span></button></form></td>
           </tr>`)}</tbody></table>`}
         ${pager(ctx, '/offerings', offset, 50, res.nextOffset)}`,

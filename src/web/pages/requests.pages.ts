@@ -15,6 +15,7 @@ import { filtersQuery, readRequestFilters, requestFilterBar, STAGES } from '../r
 import type { WebDeps } from '../web.plugin.js';
 import { act, actionNotice, attachPanel, ctedActions, decisionFields, decisionFooter, duplicatesSection, historyTable, matchReasons, nextStepBox, startDeliveryForm } from '../lifecycle.view.js';
 import { webServices } from '../optional-services.js';
+import { attachmentNote, requestTalk } from '../talk.view.js';
 
 const PILLARS = ['I', 'II', 'III', 'IV'] as const;
 
@@ -78,6 +79,7 @@ function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][numb
     ${matchReasons(ctx, m)}
     ${m.origin === 'engine' ? html`<h4>${i.t('req.view.why')}</h4>
     ${explanationView(ctx, names, m.explanation, { score: m.score, audience, urgency: r.urgency, modalitiesAsked: r.modalities.length })}` : ''}
+    ${attachmentNote(ctx, m.explanation)}
     ${extra}
   </article>`;
 }
@@ -243,6 +245,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
         }) : ''}
         ${routedHere && r.status === 'routed' ? entityPanel(ctx, names, r.id, r.routing!.entity, here) : ''}
         ${canStart ? html`<section class="card" aria-labelledby="h-delivery"><h2 id="h-delivery" class="h3">${i.t('lc.delivery.start')}</h2>${startDeliveryForm(ctx, r.id, here)}</section>` : ''}
+        ${await requestTalk(app, req, ctx, r.id, { names, providers })}
         ${owner && r.status === 'in_delivery' ? feedbackForm(ctx, r.id) : ''}
         ${owner && open ? consentForm(ctx, r.id, r.consentToShare) : ''}
         ${owner && open ? html`<section class="card danger-zone" aria-labelledby="h-withdraw">
