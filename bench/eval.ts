@@ -12,7 +12,7 @@
 //   offering in the ranked list (0 when absent). For a request whose expected
 //   list is empty (nothing suitable may be proposed), the reciprocal rank is 1
 //   when the list contains none of the offerings of the expected area that are
-//   ineligible for the state or unavailable at "now" (expired, not yet open,
+//   ineligible for the state or not proposable at "now" (expired, full,
 //   closed, stale), else 0.
 // - recall@3: |expected ∩ top 3| / min(3, |expected|), over requests with
 //   expected offerings.
@@ -32,6 +32,7 @@ import MiniSearch from 'minisearch';
 import { isEligible, unavailableReason } from '../src/matching/filters.js';
 import { detectLanguage } from '../src/matching/language.detect.js';
 import { createMatcher } from '../src/matching/matcher.js';
+import type { LearnedModel } from '../src/matching/learning.js';
 import type {
   Lang,
   MatchableNeed,
@@ -72,6 +73,7 @@ interface OfferingFx {
     thematicAreas?: string[];
   };
 }
+interface ExpectedPart { area: string; entity: string; offerings: string[] }
 interface RequestFx {
   key: string;
   memberState: string;
@@ -83,7 +85,15 @@ interface RequestFx {
     modalities?: Modality[];
     urgency?: 'low' | 'normal' | 'high';
   };
-  expected: { area: string; entity: string; offerings: string[]; duplicateOf?: string | null; needs?: string[] };
+  expected: {
+    area: string; entity: string | null; offerings: string[]; duplicateOf?: string | null; needs?: string[];
+    /** The fine concept that carries responsibility (realistic set). */
+    concept?: string;
+    /** The request must go to CTED triage with this reason. */
+    triage?: string;
+    /** Requests with several parts, main part first. */
+    parts?: ExpectedPart[];
+  };
 }
 interface NeedFx {
   key: string;
@@ -93,7 +103,7 @@ interface NeedFx {
   thematicArea?: string | null;
 }
 
-interface Outcome {
+export interface Outcome {
   key: string;
   lang: Lang;
   area: string | null;
@@ -101,6 +111,14 @@ interface Outcome {
   ranked: string[];
   needs: string[];
   duplicates: string[];
+  /** CTED triage reason, or null when the engine routes the request itself. */
+  triage: string | null;
+  parts: { area: string | null; entity: string | null; ranked: string[] }[];
+  /** Calibrated confidence of the route, and of each ranked offering. */
+  routeConfidence: number | null;
+  matchConfidence: number[];
+  /** Proposals the state may not receive (ineligible, expired, not yet open, closed, stale): must be none. */
+  forbidden: string[];
 }
 
 interface Scores {
@@ -113,29 +131,39 @@ interface Scores {
   needsR: number;
   dupP: number;
   dupR: number;
+  triageP: number;
+  triageR: number;
+  parts: number;
 }
 
 const readJson = <T>(rel: string): T => JSON.parse(readFileSync(new URL(rel, ROOT), 'utf8')) as T;
-const HOLDOUT = process.argv.includes('--holdout');
-const REQUESTS = HOLDOUT ? 'tests/fixtures/eval/holdout-requests.json' : 'tests/fixtures/eval/requests.json';
 
-function load() {
-  const need = ['tests/fixtures/eval/providers.json', 'tests/fixtures/eval/offerings.json', REQUESTS, 'tests/fixtures/eval/needs.json', 'db/reference/thematic-areas.json', 'db/reference/member-states.json'];
+/** The labelled sets: the development set, the held-out set and the realistic set of real public texts. */
+export const EVAL_SETS = {
+  dev: { label: 'development set', dir: 'tests/fixtures/eval', requests: 'requests.json', needs: true },
+  holdout: { label: 'HELD-OUT set', dir: 'tests/fixtures/eval', requests: 'holdout-requests.json', needs: false },
+  real: { label: 'realistic set (real public texts)', dir: 'tests/fixtures/eval-real', requests: 'requests.json', needs: false },
+} as const;
+export type EvalSetName = keyof typeof EVAL_SETS;
+
+export function load(set: EvalSetName = 'dev') {
+  const def = EVAL_SETS[set];
+  const need = [`${def.dir}/providers.json`, `${def.dir}/offerings.json`, `${def.dir}/${def.requests}`, 'db/reference/thematic-areas.json', 'db/reference/member-states.json'];
   const missing = need.filter((f) => !existsSync(new URL(f, ROOT)));
-  if (missing.length > 0) {
-    console.log(`eval: missing ${missing.join(', ')}; nothing to evaluate yet.`);
-    process.exit(0);
-  }
+  if (missing.length > 0) throw new Error(`eval: missing ${missing.join(', ')}`);
   return {
-    providers: readJson<ProviderFx[]>('tests/fixtures/eval/providers.json'),
-    offerings: readJson<OfferingFx[]>('tests/fixtures/eval/offerings.json'),
-    requests: readJson<RequestFx[]>(REQUESTS),
-    // The held-out set labels no needs: the engine gets none, and the needs columns are left out.
-    needs: HOLDOUT ? [] : readJson<NeedFx[]>('tests/fixtures/eval/needs.json'),
+    set,
+    label: def.label,
+    providers: readJson<ProviderFx[]>(`${def.dir}/providers.json`),
+    offerings: readJson<OfferingFx[]>(`${def.dir}/offerings.json`),
+    requests: readJson<RequestFx[]>(`${def.dir}/${def.requests}`),
+    // Only the development set labels needs: elsewhere the engine gets none, and the needs columns are left out.
+    needs: def.needs ? readJson<NeedFx[]>(`${def.dir}/needs.json`) : [],
     areas: readJson<ThematicAreaRef[]>('db/reference/thematic-areas.json'),
     states: readJson<StateGeo[]>('db/reference/member-states.json'),
   };
 }
+export type EvalData = ReturnType<typeof load>;
 
 function toOffering(o: OfferingFx, providers: Map<string, ProviderFx>): MatchableOffering {
   const p = providers.get(o.provider);
@@ -179,10 +207,14 @@ function toNeed(n: NeedFx): MatchableNeed {
   return { id: n.key, memberState: n.memberState, description: n.description, priority: n.priority, thematicAreas: n.thematicArea ? [n.thematicArea] : [] };
 }
 
-function runEngine(data: ReturnType<typeof load>): { outcomes: Outcome[]; inference: { n: number; correct: number; misses: string[] } } {
+export interface EngineRun { outcomes: Outcome[]; inference: { n: number; correct: number; misses: string[] }; ms: number }
+
+/** Runs the engine on a set; `learned` is an applied learning model (priors, corrections, weights). */
+export function runEngine(data: EvalData, opts: { learned?: LearnedModel; order?: 'file' | 'reversed' } = {}): EngineRun {
   const providers = new Map(data.providers.map((p) => [p.key, p]));
-  const matcher = createMatcher({ areas: data.areas, states: data.states });
-  for (const o of data.offerings) matcher.addOffering(toOffering(o, providers));
+  const matcher = createMatcher({ areas: data.areas, states: data.states, learned: opts.learned });
+  const catalogue = opts.order === 'reversed' ? [...data.offerings].reverse() : data.offerings;
+  for (const o of catalogue) matcher.addOffering(toOffering(o, providers));
   // Area inference for offerings that give no thematicAreas, against expectedAreas[0].
   const inference = { n: 0, correct: 0, misses: [] as string[] };
   for (const o of data.offerings) {
@@ -193,13 +225,18 @@ function runEngine(data: ReturnType<typeof load>): { outcomes: Outcome[]; infere
     else inference.misses.push(`- ${o.key}: inferred ${got} ≠ ${o.expectedAreas[0]}`);
   }
   const needs = data.needs.map(toNeed);
-  const outcomes = data.requests.map((r, i) => {
+  const states = new Map(data.states.map((s) => [s.iso3, s]));
+  const offeringById = new Map(data.offerings.map((o) => [o.key, toOffering(o, providers)]));
+  const started = performance.now();
+  const outcomes = data.requests.map((r, i): Outcome => {
     const req = toRequest(r, i, data.requests.length);
     const earlier: OpenRequestRef[] = data.requests
       .slice(0, i)
       .filter((e) => e.memberState === r.memberState)
       .map((e) => ({ id: e.key, memberState: e.memberState, title: e.body.title, description: e.body.description, language: e.body.language ?? null, thematicAreas: e.body.thematicAreas ?? [] }));
     const res = matcher.matchRequest(req, { now: NOW, needs: needs.filter((n) => n.memberState === r.memberState), openRequests: earlier });
+    const state = states.get(r.memberState);
+    const all = [...res.matches, ...res.parts.flatMap((p) => p.matches)];
     return {
       key: r.key,
       lang: res.language,
@@ -208,23 +245,32 @@ function runEngine(data: ReturnType<typeof load>): { outcomes: Outcome[]; infere
       ranked: res.matches.map((m) => m.offeringId),
       needs: res.linkedNeeds.map((n) => n.needId),
       duplicates: res.possibleDuplicates.map((d) => d.requestId),
+      triage: res.triage?.reason ?? null,
+      parts: res.parts.map((p) => ({ area: p.thematicAreas[0]?.code ?? null, entity: p.routing.entity, ranked: p.matches.map((m) => m.offeringId) })),
+      routeConfidence: res.confidence.route,
+      matchConfidence: res.matches.map((m) => m.confidence),
+      forbidden: all.map((m) => m.offeringId).filter((id) => {
+        const o = offeringById.get(id)!;
+        return !state || !isEligible(o, state) || unavailableReason(o, NOW) !== null;
+      }),
     };
   });
-  return { outcomes, inference };
+  return { outcomes, inference, ms: performance.now() - started };
 }
 
-/** The naive baseline: MiniSearch defaults over title + description, no filters, no concepts. */
-function runBaseline(data: ReturnType<typeof load>): Outcome[] {
+/** The naive baseline: MiniSearch defaults over title + description, no filters, no concepts, no triage. */
+export function runBaseline(data: EvalData): Outcome[] {
   const providers = new Map(data.providers.map((p) => [p.key, p]));
   const areaByCode = new Map(data.areas.map((a) => [a.code, a]));
   const offerings = new Map(data.offerings.map((o) => [o.key, o]));
+  const states = new Map(data.states.map((s) => [s.iso3, s]));
   const ms = new MiniSearch<{ id: string; title: string; description: string }>({ fields: ['title', 'description'] });
   ms.addAll(data.offerings.map((o) => ({ id: o.key, title: o.body.title, description: o.body.description })));
   return data.requests.map((r, i) => {
     const q = `${r.body.title} ${r.body.description}`;
     const ranked = ms.search(q).slice(0, 10).map((h) => String(h.id));
     const top = ranked[0] ? offerings.get(ranked[0]) : undefined;
-    const topArea = top?.body.thematicAreas?.[0];
+    const topArea = top?.body.thematicAreas?.[0] ?? top?.expectedAreas?.[0];
     const entity = topArea ? (areaByCode.get(topArea)?.entities[0] ?? null) : top ? (providers.get(top.provider)?.entity ?? null) : null;
     // Needs and duplicates: the best keyword hit among the state's needs / earlier requests.
     const needIdx = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
@@ -233,6 +279,7 @@ function runBaseline(data: ReturnType<typeof load>): Outcome[] {
     dupIdx.addAll(data.requests.slice(0, i).filter((e) => e.memberState === r.memberState).map((e) => ({ id: e.key, text: `${e.body.title} ${e.body.description}` })));
     const needHit = needIdx.search(q)[0];
     const dupHit = dupIdx.search(q)[0];
+    const state = states.get(r.memberState);
     return {
       key: r.key,
       lang: r.body.language ?? detectLanguage(q),
@@ -241,39 +288,65 @@ function runBaseline(data: ReturnType<typeof load>): Outcome[] {
       ranked,
       needs: needHit ? [String(needHit.id)] : [],
       duplicates: dupHit ? [String(dupHit.id)] : [],
+      triage: null,
+      parts: [],
+      routeConfidence: null,
+      matchConfidence: [],
+      forbidden: ranked.filter((id) => {
+        const o = toOffering(offerings.get(id)!, providers);
+        return !state || !isEligible(o, state) || unavailableReason(o, NOW) !== null;
+      }),
     };
   });
 }
 
-function score(data: ReturnType<typeof load>, outcomes: Outcome[], keys?: Set<string>): Scores {
-  const byKey = new Map(data.requests.map((r) => [r.key, r]));
-  const states = new Map(data.states.map((s) => [s.iso3, s]));
+/** The triage the labels expect: an explicit reason, or "nothing eligible" when no offering may be proposed. */
+export function expectedTriage(r: RequestFx): string | null {
+  if (r.expected.triage) return r.expected.triage;
+  return r.expected.offerings.length === 0 ? 'nothing_eligible' : null;
+}
+
+/** Reciprocal rank of one request (see the header). */
+function reciprocalRank(data: EvalData, r: RequestFx, o: Outcome): number {
+  if (r.expected.offerings.length > 0) {
+    const rank = o.ranked.findIndex((id) => r.expected.offerings.includes(id));
+    return rank < 0 ? 0 : 1 / (rank + 1);
+  }
+  if (r.expected.triage) return o.ranked.length === 0 ? 1 : 0;
   const providers = new Map(data.providers.map((p) => [p.key, p]));
-  const offerings = data.offerings.map((o) => toOffering(o, providers));
+  const state = data.states.find((s) => s.iso3 === r.memberState);
+  const forbidden = new Set(
+    data.offerings.map((x) => toOffering(x, providers))
+      .filter((x) => x.thematicAreas.includes(r.expected.area) || data.offerings.find((f) => f.key === x.id)?.expectedAreas?.[0] === r.expected.area)
+      .filter((x) => !state || !isEligible(x, state) || unavailableReason(x, NOW) !== null)
+      .map((x) => x.id),
+  );
+  return o.ranked.some((id) => forbidden.has(id)) ? 0 : 1;
+}
+
+/** Whether the route is right: the expected entity, or CTED triage for a request labelled for triage. */
+function routedRight(r: RequestFx, o: Outcome): boolean {
+  if (r.expected.triage) return o.triage !== null && o.entity === null;
+  return o.entity === (r.expected.entity || null);
+}
+
+export function score(data: EvalData, outcomes: Outcome[], keys?: Set<string>): Scores {
+  const byKey = new Map(data.requests.map((r) => [r.key, r]));
   let n = 0, area = 0, routing = 0, rr = 0, rrN = 0, rec = 0, recN = 0;
   let needTp = 0, needPred = 0, needExp = 0, dupTp = 0, dupPred = 0, dupExp = 0;
+  let triTp = 0, triPred = 0, triExp = 0, partsOk = 0, partsN = 0;
   for (const o of outcomes) {
     if (keys && !keys.has(o.key)) continue;
     const r = byKey.get(o.key)!;
     n++;
-    if (o.area === r.expected.area) area++;
-    if (o.entity === r.expected.entity) routing++;
+    if (r.expected.triage ? o.triage !== null : o.area === r.expected.area) area++;
+    if (routedRight(r, o)) routing++;
     rrN++;
+    rr += reciprocalRank(data, r, o);
     if (r.expected.offerings.length > 0) {
-      const rank = o.ranked.findIndex((id) => r.expected.offerings.includes(id));
-      rr += rank < 0 ? 0 : 1 / (rank + 1);
       recN++;
       const top3 = new Set(o.ranked.slice(0, 3));
       rec += r.expected.offerings.filter((id) => top3.has(id)).length / Math.min(3, r.expected.offerings.length);
-    } else {
-      const state = states.get(r.memberState);
-      const forbidden = new Set(
-        offerings
-          .filter((x) => x.thematicAreas.includes(r.expected.area))
-          .filter((x) => !state || !isEligible(x, state) || unavailableReason(x, NOW) !== null)
-          .map((x) => x.id),
-      );
-      rr += o.ranked.some((id) => forbidden.has(id)) ? 0 : 1;
     }
     const expNeeds = new Set(r.expected.needs ?? []);
     needPred += o.needs.length;
@@ -283,6 +356,16 @@ function score(data: ReturnType<typeof load>, outcomes: Outcome[], keys?: Set<st
     dupPred += o.duplicates.length;
     dupExp += expDup.size;
     dupTp += o.duplicates.filter((id) => expDup.has(id)).length;
+    const expTri = expectedTriage(r);
+    if (o.triage) triPred++;
+    if (expTri) triExp++;
+    if (o.triage && expTri) triTp++;
+    if (r.expected.parts) {
+      partsN++;
+      const got = o.parts;
+      const ok = got.length === r.expected.parts.length && r.expected.parts.every((p, i) => got[i]?.area === p.area && got[i]?.entity === p.entity);
+      if (ok) partsOk++;
+    }
   }
   const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
   return {
@@ -295,55 +378,113 @@ function score(data: ReturnType<typeof load>, outcomes: Outcome[], keys?: Set<st
     needsR: ratio(needTp, needExp),
     dupP: ratio(dupTp, dupPred),
     dupR: ratio(dupTp, dupExp),
+    triageP: ratio(triTp, triPred),
+    triageR: ratio(triTp, triExp),
+    parts: ratio(partsOk, partsN),
   };
+}
+
+/** Every difference from the labels, by kind. */
+export function missesByKind(data: EvalData, outcomes: Outcome[]): Map<string, string[]> {
+  const byKey = new Map(data.requests.map((r) => [r.key, r]));
+  const kinds = new Map<string, string[]>();
+  const add = (kind: string, line: string) => kinds.set(kind, [...(kinds.get(kind) ?? []), line]);
+  for (const o of outcomes) {
+    const r = byKey.get(o.key)!;
+    const tag = `${o.key} (${o.lang}, ${r.memberState})`;
+    const expTri = expectedTriage(r);
+    if (r.expected.triage) {
+      if (!o.triage) add('triage missed (routed a request CTED should triage)', `${tag}: routed to ${o.entity} on ${o.area}, proposed ${o.ranked.slice(0, 3).join(',') || 'nothing'}`);
+      else if (o.entity !== null) add('triage without clearing the entity', `${tag}: ${o.triage} but entity ${o.entity}`);
+    } else {
+      if (o.area !== r.expected.area) add('wrong area', `${tag}: ${o.area} ≠ ${r.expected.area}`);
+      if (o.entity !== (r.expected.entity || null)) add('wrong entity', `${tag}: ${o.entity} ≠ ${r.expected.entity}${r.expected.concept ? ` (concept ${r.expected.concept})` : ''}`);
+      if (o.triage && !expTri) add('triaged although confident labels', `${tag}: ${o.triage}`);
+      if (!o.triage && expTri) add('not triaged (nothing eligible)', tag);
+    }
+    if (r.expected.offerings.length > 0) {
+      if (o.ranked.length === 0) add('no match', `${tag}: expected ${r.expected.offerings.join(',')}`);
+      else if (!r.expected.offerings.includes(o.ranked[0]!)) {
+        const found = o.ranked.findIndex((id) => r.expected.offerings.includes(id));
+        add(found < 0 ? 'right offering missing' : 'right offering below a distractor', `${tag}: top ${o.ranked.slice(0, 3).join(',')} vs expected ${r.expected.offerings.join(',')}`);
+      }
+    } else if (o.ranked.length > 0) add('proposed when none expected', `${tag}: ${o.ranked.slice(0, 3).join(',')}`);
+    if (o.forbidden.length > 0) add('PROPOSAL OUTSIDE ELIGIBILITY OR DATES', `${tag}: ${o.forbidden.join(',')}`);
+    if (r.expected.parts) {
+      const got = o.parts.map((p) => `${p.area}/${p.entity}`).join(' + ') || 'one part';
+      const want = r.expected.parts.map((p) => `${p.area}/${p.entity}`).join(' + ');
+      if (got !== want) add('parts', `${tag}: ${got} vs ${want}`);
+    }
+    const expNeeds = [...(r.expected.needs ?? [])].sort().join(',');
+    if ([...o.needs].sort().join(',') !== expNeeds) add('needs', `${tag}: [${o.needs.join(',')}] vs [${expNeeds}]`);
+    const expDup = r.expected.duplicateOf ?? '';
+    if (o.duplicates.join(',') !== expDup) add('duplicates', `${tag}: [${o.duplicates.join(',')}] vs [${expDup}]`);
+  }
+  return kinds;
+}
+
+/** Expected calibration error of the route confidence (10 bins) and the share routed right per confidence band. */
+export function calibration(data: EvalData, outcomes: Outcome[]): { ece: number; n: number } {
+  const byKey = new Map(data.requests.map((r) => [r.key, r]));
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, ok: 0 }));
+  let n = 0;
+  for (const o of outcomes) {
+    if (o.routeConfidence === null) continue;
+    const b = bins[Math.min(9, Math.floor(o.routeConfidence * 10))]!;
+    b.n++; b.conf += o.routeConfidence; b.ok += routedRight(byKey.get(o.key)!, o) ? 1 : 0; n++;
+  }
+  const ece = n === 0 ? 0 : bins.reduce((s, b) => s + (b.n === 0 ? 0 : (b.n / n) * Math.abs(b.conf / b.n - b.ok / b.n)), 0);
+  return { ece, n };
 }
 
 const f2 = (x: number): string => x.toFixed(2);
 
-function main(): void {
-  const data = load();
-  const { outcomes: ours, inference } = runEngine(data);
+/** The language of a labelled request: the key's second segment (r-fr-…, h-zh-…, rr-ar-…). */
+export const langOfKey = (key: string): Lang => (key.split('-')[1] ?? 'en') as Lang;
+
+function report(set: EvalSetName, opts: { learned?: LearnedModel } = {}): void {
+  const data = load(set);
+  const { outcomes: ours, inference } = runEngine(data, opts);
   const base = runBaseline(data);
-  // The fixtures' convention (README): a request's language is the key's second segment (r-fr-…).
-  const langOf = new Map(data.requests.map((r) => [r.key, (r.key.split('-')[1] ?? 'en') as Lang]));
-  const overallOurs = score(data, ours);
-  const overallBase = score(data, base);
-  const cols: (keyof Scores)[] = HOLDOUT ? ['area', 'routing', 'mrr', 'recall3', 'dupP'] : ['area', 'routing', 'mrr', 'recall3', 'needsP', 'needsR', 'dupP', 'dupR'];
-  console.log(`OneDoor matching eval${HOLDOUT ? ' (HELD-OUT set)' : ' (development set)'}: ${data.requests.length} requests, ${data.offerings.length} offerings, ${data.needs.length} needs (now ${NOW.toISOString()})\n`);
+  const cols: (keyof Scores)[] = set === 'dev'
+    ? ['area', 'routing', 'mrr', 'recall3', 'needsP', 'needsR', 'dupP', 'dupR', 'triageP', 'triageR']
+    : ['area', 'routing', 'mrr', 'recall3', 'dupP', 'triageP', 'triageR', ...(data.requests.some((r) => r.expected.parts) ? ['parts' as const] : [])];
+  console.log(`\n## ${set}: ${data.label} — ${data.requests.length} requests, ${data.offerings.length} offerings, ${data.needs.length} needs (now ${NOW.toISOString()})\n`);
   console.log('| set | n | ' + cols.map((c) => `${c} ours / base`).join(' | ') + ' |');
   console.log('|---|---:|' + cols.map(() => '---:').join('|') + '|');
   const row = (label: string, a: Scores, b: Scores) =>
     console.log(`| ${label} | ${a.n} | ` + cols.map((c) => `${f2(a[c])} / ${f2(b[c])}`).join(' | ') + ' |');
-  row('all', overallOurs, overallBase);
+  row('all', score(data, ours), score(data, base));
   for (const lang of ['en', 'fr', 'es', 'ru', 'ar', 'zh'] as Lang[]) {
-    const keys = new Set(ours.filter((o) => langOf.get(o.key) === lang).map((o) => o.key));
+    const keys = new Set(ours.filter((o) => langOfKey(o.key) === lang).map((o) => o.key));
     if (keys.size === 0) continue;
     row(lang, score(data, ours, keys), score(data, base, keys));
   }
-  console.log('\nmrr: 1/rank of the first expected offering; requests expecting none score 1 unless an ineligible or unavailable offering of their area is proposed.');
-  console.log('recall3: share of expected offerings (up to 3) in the top 3. needs/dup P,R: micro precision and recall.');
-  console.log(`\nOffering area inference (offerings without thematicAreas): ${inference.correct}/${inference.n} = ${f2(inference.n ? inference.correct / inference.n : 1)}`);
+  const cal = calibration(data, ours);
+  console.log(`\nRoute confidence: expected calibration error ${f2(cal.ece)} over ${cal.n} requests (10 bins).`);
+  console.log(`Offering area inference (offerings without thematicAreas): ${inference.correct}/${inference.n} = ${f2(inference.n ? inference.correct / inference.n : 1)}`);
   if (inference.misses.length > 0) console.log(inference.misses.join('\n'));
-  const byKey = new Map(data.requests.map((r) => [r.key, r]));
-  const misses: string[] = [];
-  for (const o of ours) {
-    const r = byKey.get(o.key)!;
-    const problems: string[] = [];
-    if (o.area !== r.expected.area) problems.push(`area ${o.area} ≠ ${r.expected.area}`);
-    if (o.entity !== r.expected.entity) problems.push(`entity ${o.entity} ≠ ${r.expected.entity}`);
-    if (r.expected.offerings.length > 0 && o.ranked[0] !== undefined && !r.expected.offerings.includes(o.ranked[0])) {
-      problems.push(`top ${o.ranked.slice(0, 3).join(',')} vs expected ${r.expected.offerings.join(',')}`);
-    }
-    if (r.expected.offerings.length > 0 && o.ranked.length === 0) problems.push(`no matches vs expected ${r.expected.offerings.join(',')}`);
-    if (r.expected.offerings.length === 0 && o.ranked.length > 0) problems.push(`(none expected) proposed ${o.ranked.slice(0, 3).join(',')}`);
-    const expNeeds = [...(r.expected.needs ?? [])].sort().join(',');
-    if ([...o.needs].sort().join(',') !== expNeeds) problems.push(`needs [${o.needs.join(',')}] vs [${expNeeds}]`);
-    const expDup = r.expected.duplicateOf ?? '';
-    if (o.duplicates.join(',') !== expDup) problems.push(`dups [${o.duplicates.join(',')}] vs [${expDup}]`);
-    if (problems.length > 0) misses.push(`- ${o.key} (${o.lang}, ${r.memberState}): ${problems.join('; ')}`);
+  const forbidden = ours.reduce((s, o) => s + o.forbidden.length, 0);
+  console.log(`Proposals outside the state's eligibility or the offering's dates: ${forbidden} (baseline ${base.reduce((s, o) => s + o.forbidden.length, 0)}).`);
+  const kinds = missesByKind(data, ours);
+  const total = [...kinds.values()].reduce((s, l) => s + l.length, 0);
+  console.log(`\nDifferences by kind (${total}):`);
+  if (total === 0) console.log('- none');
+  for (const [kind, lines] of [...kinds].sort((a, b) => b[1].length - a[1].length)) {
+    console.log(`- ${kind} (${lines.length})`);
+    for (const l of lines) console.log(`  - ${l}`);
   }
-  console.log(`\nCases with a difference (${misses.length}):`);
-  console.log(misses.length > 0 ? misses.join('\n') : '- none');
 }
 
-main();
+function main(): void {
+  const argv = process.argv.slice(2);
+  const only = argv.includes('--holdout') ? ['holdout'] : argv.filter((a) => a in EVAL_SETS);
+  const sets = (only.length > 0 ? only : Object.keys(EVAL_SETS)) as EvalSetName[];
+  console.log('# OneDoor matching eval');
+  console.log('mrr: 1/rank of the first expected offering; requests expecting none score 1 unless an ineligible or unavailable offering of their area is proposed (or, when labelled for triage, anything is proposed).');
+  console.log('routing: the expected entity; a request labelled for triage counts when it goes to CTED triage with no entity. recall3: expected offerings (up to 3) in the top 3.');
+  console.log('triageP/R: precision and recall of CTED triage (expected: the label, or "nothing eligible" when no offering may be proposed). needs/dup P,R: micro precision and recall.');
+  for (const set of sets) report(set);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createMatcher } from '../src/matching/matcher.js';
 import { FINE_CONCEPTS } from '../src/matching/concepts.lexicon.js';
+import { termText } from '../src/matching/concepts.tagger.js';
 import { LANGS, MODALITIES, type Lang, type MatchableOffering, type MatchableRequest, type StateGeo, type ThematicAreaRef } from '../src/matching/types.js';
 
 export interface BenchRow {
@@ -69,7 +70,7 @@ export function generator(areas: ThematicAreaRef[], states: StateGeo[], seed: nu
       else if (r < 0.35) {
         const fine = pick(FINE_CONCEPTS);
         const ts = fine.terms[lang];
-        if (ts && ts.length > 0) parts.push(pick(ts));
+        if (ts && ts.length > 0) parts.push(termText(pick(ts)));
       } else parts.push(pick(filler));
     }
     return parts.join(lang === 'zh' ? '，' : ' ');

@@ -187,7 +187,7 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   // One provider's import of 1,500 rows (the bulk endpoint's service path), then its one re-matching job.
   const pid = batch[0]!.providerId;
   t0 = performance.now();
-  const imported = await services.offerings.upsertMany(PROVIDER(pid), pid, batch.map((o, row) => ({ row, value: { title: o.title, description: o.description, languages: o.languages, modalities: o.modalities, eligibility: o.eligibility, thematicAreas: o.thematicAreas } })), 'bulk');
+  const imported = await services.offerings.importJson(PROVIDER(pid), pid, batch.map((o) => ({ title: o.title, description: o.description, languages: o.languages, modalities: o.modalities, eligibility: o.eligibility, ...(o.thematicAreas.length ? { thematicAreas: o.thematicAreas } : {}) })));
   const importMs = ms(t0);
   const [{ n: rematchable }] = await sql`select count(*)::int as n from requests where status in ('in_review', 'routed')`;
   t0 = performance.now();

@@ -1,3 +1,4 @@
+/* global process */
 // npm run build: compiles src, workers and db to JavaScript in dist/ (what `npm start` and `npm run worker`
 // run), then copies what the code reads at run time beside it: migrations, reference data, static web files.
 import { execFileSync } from 'node:child_process';

@@ -1,3 +1,4 @@
+/* global process, console */
 // `npm start` and `npm run worker`: run the compiled JavaScript in dist/ (production never compiles
 // TypeScript at start; tsx is for development: npm run dev). On a machine where dist/ is missing or
 // older than the sources (a fresh clone, an edit), it is built first, so `npm install && npm start`

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const urlWithScheme = (schemes: string[]) =>
@@ -12,6 +13,42 @@ const urlWithScheme = (schemes: string[]) =>
 const optionalEmpty = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
+/** Names proxy-addr (Fastify's trustProxy) knows for whole address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Which proxies' X-Forwarded-For / -Proto / -Host headers are believed: off (the default: the
+ * socket's peer is the client), a hop count (`1`: the one load balancer in front), or a comma list
+ * of addresses, CIDRs or the names loopback, linklocal, uniquelocal. `true` (every proxy) is refused:
+ * it would let any client choose its own address.
+ */
+const TrustProxy = z.string().trim().default('').transform((v, ctx): false | number | string[] => {
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = list.filter((x) => !PROXY_RANGE_NAMES.has(x) && !ipaddr.isValid(x) && !isCidr(x));
+  if (v === 'true' || bad.length) {
+    ctx.addIssue({ code: 'custom', message: v === 'true' ? 'give a hop count or the proxies\' addresses, not true (that would trust every client)' : `not an address, CIDR or range name: ${bad.join(', ')}` });
+    return z.NEVER;
+  }
+  return list;
+});
+
+function isCidr(v: string): boolean {
+  try { ipaddr.parseCIDR(v); return true; } catch { return false; }
+}
+
+/**
+ * Secrets that were once published (the old docker-compose default, the README's examples): a
+ * server started with one of them would be open to anyone who read the repository.
+ */
+export const KNOWN_DEFAULT_SECRETS: ReadonlySet<string> = new Set([
+  'change-me-to-a-long-random-admin-key',
+  'change-me-to-a-long-random-session-secret',
+]);
+const notPublished = (v: string) => !KNOWN_DEFAULT_SECRETS.has(v) && !/^change[-_ ]?me/i.test(v);
+const PUBLISHED = 'is a published example value: set your own (e.g. `openssl rand -base64 32`)';
+
 /** Every setting OneDoor reads from the environment, validated once at start. */
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -23,15 +60,25 @@ export const ConfigSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: optionalEmpty(urlWithScheme(['redis', 'rediss'])),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default('onedoor'),
-  ADMIN_API_KEY: optionalEmpty(z.string().min(24, 'must be at least 24 characters')),
+  ADMIN_API_KEY: optionalEmpty(z.string().min(24, 'must be at least 24 characters').refine(notPublished, PUBLISHED)),
   /** Encrypts web session cookies; when unset a random one is made per process (sessions end on restart). */
-  SESSION_SECRET: optionalEmpty(z.string().min(32, 'must be at least 32 characters')),
+  SESSION_SECRET: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
+  TRUST_PROXY: TrustProxy,
+  /** Bearer token Prometheus sends to read /metrics; without it /metrics answers only the admin key. */
+  METRICS_TOKEN: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Allow webhook URLs on loopback/private addresses (tests, single-host installs). */
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Per API key or web session (after authentication), and per client address for requests without a known credential. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Per client address: lookups of credentials not seen valid lately (each costs a database read); beyond it, 429 before the lookup. */
+  RATE_LIMIT_KEY_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Per client address, on routes that opt in (`config: { rateLimit: 'sensitive' }`): sign-in, key creation. */
+  RATE_LIMIT_SENSITIVE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   AUTO_ROUTE_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.85),
   ENTITY_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** Days a request may wait on CTED (or sit routed without any offering) before CTED's triage flags it as waiting too long. */
+  REVIEW_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** BullMQ job lock; a job whose worker died is retried after about this long. */
@@ -46,6 +93,42 @@ export const ConfigSchema = z.object({
   EMBEDDED_JOB_SHARE: z.coerce.number().min(0.05).max(1).default(0.3),
   /** Embedded default only: jobs run at once in the API process (matching is CPU work on the same thread as HTTP). */
   EMBEDDED_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Largest attachment accepted, in bytes (10 MiB). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(10 * 1024 * 1024),
+  /** Documents on one request, its messages included; on one offering; on one message. */
+  ATTACHMENTS_PER_REQUEST: z.coerce.number().int().min(1).max(1000).default(50),
+  ATTACHMENTS_PER_OFFERING: z.coerce.number().int().min(1).max(1000).default(10),
+  ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(50).default(5),
+  /** A DOCX, XLSX or ODT (a ZIP inside) may inflate to at most this many bytes, in at most this many entries (zip bombs). */
+  ATTACHMENT_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 ** 3).default(64 * 1024 * 1024),
+  ATTACHMENT_MAX_ZIP_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Characters of an attachment's extracted text the matcher reads beside the request's own text. */
+  ATTACHMENT_MATCH_CHARS: z.coerce.number().int().min(100).max(200_000).default(8000),
+  /** Pages of a PDF read for text, and characters of text kept. */
+  ATTACHMENT_EXTRACT_MAX_PAGES: z.coerce.number().int().min(1).max(10_000).default(300),
+  ATTACHMENT_EXTRACT_MAX_CHARS: z.coerce.number().int().min(1000).max(10_000_000).default(500_000),
+  /** An S3-compatible bucket for attachments; without it they are stored in the database. */
+  S3_BUCKET: optionalEmpty(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  /** The object store's URL (MinIO, Ceph, Garage, a cloud's S3 endpoint); AWS itself when unset. */
+  S3_ENDPOINT: optionalEmpty(urlWithScheme(['http', 'https'])),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: optionalEmpty(z.string().min(1)),
+  S3_SECRET_ACCESS_KEY: optionalEmpty(z.string().min(1)),
+  /** Path-style URLs (endpoint/bucket/key), which most S3-compatible stores need. */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Key prefix of OneDoor's objects in the bucket. */
+  S3_PREFIX: z.string().regex(/^[\w./-]*$/, 'letters, digits, . / _ - only').default('onedoor/'),
+  /** Reliability (docs/operations.md): API processes relay the outbox too, so events reach the queue while workers are down. */
+  RELAY_IN_API: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** A request still submitted (or matched) after this long is put back on the queue by the sweeper. */
+  STRANDED_AFTER_S: z.coerce.number().int().min(10).max(86_400).default(300),
+  SWEEP_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
+  /** How often a worker says it is alive; readiness counts a worker dead after three missed beats. */
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(200).max(60_000).default(5000),
+  /** Readiness fails when the oldest event not yet relayed to the queue is older than this. */
+  OUTBOX_MAX_LAG_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** How long intake waits for the database before answering 503 (never longer). */
+  DB_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -64,7 +147,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  return Object.freeze(parsed.data);
+  const c = parsed.data;
+  if (!!c.S3_ACCESS_KEY_ID !== !!c.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(['S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: give both or neither (neither: the AWS SDK\'s default credential chain)']);
+  }
+  return Object.freeze(c);
 }
 
 /** Which storage and queue the process runs on. */

@@ -4,41 +4,64 @@ import type { QueueDriver } from './queue/queue.driver.js';
 import { createJobPacer, UNPACED } from './job-pacer.js';
 import { createAdminService } from './modules/admin/admin.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
+import { createAttachmentsService } from './modules/attachments/attachments.service.js';
+import { createBlobStore } from './modules/attachments/blob-store.js';
+import { createConversationService } from './modules/conversation/conversation.service.js';
 import { createDirectoryService } from './modules/directory/directory.service.js';
-import { createDeadLettersService } from './modules/events/dead-letters.service.js';
+import { createEntitiesService } from './modules/entities/entities.service.js';
+import { createDeadLetterSpool, createDeadLettersService } from './modules/events/dead-letters.service.js';
+import { createSweeperService } from './modules/events/sweeper.service.js';
 import { createMatchingService } from './modules/matching/matching.service.js';
 import { createNeedsService } from './modules/needs/needs.service.js';
 import { createOfferingsService } from './modules/offerings/offerings.service.js';
 import { createReferenceService } from './modules/reference/reference.service.js';
 import { createRequestsService } from './modules/requests/requests.service.js';
 import { createReviewService } from './modules/review/review.service.js';
+import { createTriageService } from './modules/review/triage.service.js';
+import { createScreeningService } from './modules/screening/screening.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
+type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+const silent: Log = { info() {}, warn() {}, error() {} };
+
 /** Every service, built once per process from the database, queue and config. */
-export function createServices(deps: { db: Db; query: Query; queue: QueueDriver; config: Config }) {
+export function createServices(deps: { db: Db; query: Query; queue: QueueDriver; config: Config; log?: Log }) {
   const { db, queue, config } = deps;
+  const deadLetters = createDeadLettersService({ db, queue });
   const reference = createReferenceService({ db });
   const metrics = createMetrics();
   // The embedded default runs jobs on the API's thread: they are paced while the API is in use.
   const pacer = queue.kind === 'in-process' ? createJobPacer({ share: config.EMBEDDED_JOB_SHARE }) : UNPACED;
   const matching = createMatchingService({ db, query: deps.query, reference, config, pace: pacer.pause, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
-  const areas = { inferAreas: matching.inferAreas };
+  const areas = { inferAreas: matching.inferAreas, scoreAreas: matching.scoreAreas };
   const analyser = { analyseOffering: matching.analyseOffering };
+  const blobs = createBlobStore(db, config);
+  const requests = createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log });
+  const offerings = createOfferingsService({ db, reference, areas, analyser });
+  const conversation = createConversationService({ db, store: blobs, config });
   return {
     metrics,
     pacer,
     reference,
     matching,
     admin: createAdminService({ db, reference }),
-    offerings: createOfferingsService({ db, reference, analyser }),
-    requests: createRequestsService({ db, query: deps.query, reference }),
+    entities: createEntitiesService({ db, reference }),
+    offerings,
+    requests,
+    conversation,
+    attachments: createAttachmentsService({ db, store: blobs, config, conversation, requests, offerings, matching }),
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),
-    deadLetters: createDeadLettersService({ db, queue }),
+    triage: createTriageService({ db, reference, config }),
+    deadLetters,
+    /** Dead letters the database could not take yet, stored when it answers again. */
+    deadLetterSpool: createDeadLetterSpool({ store: deadLetters.store, backup: queue.durableList?.('dead-letters'), log: deps.log ?? silent }),
+    sweeper: createSweeperService({ db, queue, config }),
     webhooks: createWebhooksService({ db, queue, reference, config }),
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),
+    screening: createScreeningService({ db }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

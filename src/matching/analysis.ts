@@ -3,17 +3,20 @@
 // Every stored analysis carries the analyser's version: when the vocabulary, the concepts, the stop
 // words or the normaliser change, the version changes and stored analyses are made again.
 import { createHash } from 'node:crypto';
-import { profileText, type TextProfile } from './classify.js';
+import { profileText, profileVersions } from './classify.js';
+import { offeringVersions, type PreAnalysed } from './offering.index.js';
 import type { ConceptTagger } from './concepts.tagger.js';
 import { STOPWORDS } from './stopwords.js';
+import { ANALYSER_VERSION } from './version.js';
 import { analyze } from './text.normalize.js';
 import type { AreaScore, Lang, MatchableOffering, Modality, StateGeo, ThematicAreaRef } from './types.js';
 
 /**
  * Bump when code of the analyser changes behaviour in a way the probes below might miss. Data changes
- * (lexicon, area terms, stop words) change the version by themselves.
+ * (lexicon, area terms, stop words) change the version by themselves, and so does ANALYSER_VERSION
+ * (version.ts: the normaliser's own revision, stop words, lexicon), which is part of the hash.
  */
-const ANALYSER_REVISION = 1;
+const ANALYSER_REVISION = 2;
 
 // One sentence per language, run through the analyser when the version is computed: a normaliser or
 // tagger whose output changes changes the version, even when nobody bumped ANALYSER_REVISION.
@@ -29,7 +32,7 @@ const PROBES: Record<Lang, string> = {
 /** The analyser's version: a hash of its revision, its data and its output on fixed probe texts. */
 export function analyserVersion(areas: readonly ThematicAreaRef[], tagger: ConceptTagger): string {
   const h = createHash('sha256');
-  h.update(`rev:${ANALYSER_REVISION}\n`);
+  h.update(`rev:${ANALYSER_REVISION}:${ANALYSER_VERSION}\n`);
   for (const a of [...areas].sort((x, y) => x.code.localeCompare(y.code))) h.update(JSON.stringify([a.code, a.names, a.terms])).update('\n');
   for (const c of [...tagger.concepts.values()].sort((x, y) => x.code.localeCompare(y.code))) h.update(JSON.stringify([c.code, c.area, c.areaWeight ?? null, c.terms])).update('\n');
   for (const l of Object.keys(STOPWORDS).sort()) h.update(`${l}:${[...STOPWORDS[l as Lang]].sort().join(' ')}\n`);
@@ -42,7 +45,7 @@ export function analyserVersion(areas: readonly ThematicAreaRef[], tagger: Conce
 
 /** An offering's text analysis, as stored with the offering (JSON). */
 export interface OfferingAnalysis {
-  /** Analysed tokens of the title, then of the description. */
+  /** Analysed tokens of the titles, then of the descriptions (every language version given). */
   title: string[];
   body: string[];
   /** Fine concept strengths. */
@@ -51,26 +54,27 @@ export interface OfferingAnalysis {
   inferred: [string, number][];
 }
 
-/** Analyses an offering's title and description once: the tokens, fine concepts and inferred areas the index needs. */
-export function analyseOfferingText(tagger: ConceptTagger, o: Pick<MatchableOffering, 'title' | 'description' | 'language'>): OfferingAnalysis {
-  const profile = profileText(tagger, o.title, o.description, o.language);
-  const titleLength = analyze(o.title, o.language).length;
+/** Analyses an offering's titles and descriptions once: the tokens, fine concepts and inferred areas the index needs. */
+export function analyseOfferingText(tagger: ConceptTagger, o: Pick<MatchableOffering, 'title' | 'description' | 'language' | 'versions'>): OfferingAnalysis {
+  const versions = offeringVersions(o as MatchableOffering);
+  const profile = profileVersions(tagger, versions);
   return {
-    title: profile.tokens.slice(0, titleLength),
-    body: profile.tokens.slice(titleLength),
+    title: versions.flatMap((v) => analyze(v.title, v.language)),
+    body: versions.flatMap((v) => analyze(v.description, v.language)),
     fine: [...profile.fine],
     inferred: profile.inferred.map((a) => [a.code, a.score]),
   };
 }
 
 /** The index's view of a stored analysis (the fields the index drops after indexing are left empty). */
-export function profileOf(a: OfferingAnalysis, lang: Lang): { profile: TextProfile; titleLength: number } {
+export function profileOf(a: OfferingAnalysis, lang: Lang): PreAnalysed {
   return {
     profile: {
       lang, tokens: [...a.title, ...a.body], tags: new Map(), areaRaw: new Map(),
       fine: new Map(a.fine), inferred: a.inferred.map(([code, score]) => ({ code, score })),
     },
-    titleLength: a.title.length,
+    title: a.title,
+    body: a.body,
   };
 }
 

@@ -97,3 +97,25 @@ export function combineAreas(explicit: readonly string[], inferred: readonly Are
 export function round4(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
+
+/**
+ * Profile of a text given in several languages (an offering's versions): every version is analysed
+ * in its own language; a concept or an area counts at its strongest version (the versions say the
+ * same thing, so they are not added up), and the tokens of all versions are kept.
+ */
+export function profileVersions(tagger: ConceptTagger, versions: readonly { language: Lang; title: string; description: string }[]): TextProfile {
+  const profiles = versions.map((v) => profileText(tagger, v.title, v.description, v.language));
+  if (profiles.length === 1) return profiles[0]!;
+  const maxInto = (into: Map<string, number>, from: ReadonlyMap<string, number>) => {
+    for (const [k, v] of from) if (v > (into.get(k) ?? 0)) into.set(k, v);
+  };
+  const tags: ConceptTags = new Map();
+  const fine = new Map<string, number>();
+  const areaRaw = new Map<string, number>();
+  for (const p of profiles) {
+    maxInto(tags, p.tags);
+    maxInto(fine, p.fine);
+    maxInto(areaRaw, p.areaRaw);
+  }
+  return { lang: profiles[0]!.lang, tokens: profiles.flatMap((p) => p.tokens), tags, inferred: inferAreas(areaRaw), fine, areaRaw };
+}

@@ -12,9 +12,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── terrorist_financing ──
   {
     code: 'c:fiu',
+    source: 'FATF',
+    entities: ['UNODC', 'IMF', 'WORLD-BANK'],
+    paragraphs: [45, 51],
     area: 'terrorist_financing',
     terms: {
-      en: ['financial intelligence unit', 'financial intelligence units', 'FIU', 'financial intelligence', 'suspicious transaction reports', 'suspicious transaction reporting'],
+      en: ['financial intelligence unit', 'financial intelligence units', 'FIU', 'financial intelligence', 'suspicious transaction reports', 'suspicious transaction reporting', 'STR', 'STRs', 'suspicious transaction report', ['goAML', 'ONEDOOR']],
       fr: ['cellule de renseignement financier', 'cellules de renseignement financier', 'CRF', 'renseignement financier', 'déclarations de soupçon', 'déclarations d’opérations suspectes', 'opérations suspectes', 'investigation financière'],
       es: ['unidad de inteligencia financiera', 'unidades de inteligencia financiera', 'UIF', 'inteligencia financiera', 'reportes de operaciones sospechosas', 'informes de transacciones sospechosas', 'declaraciones de sospecha', 'operaciones sospechosas', 'investigación financiera'],
       ru: ['подразделение финансовой разведки', 'подразделения финансовой разведки', 'ПФР', 'финансовой разведки', 'финансовая разведка', 'подозрительных операциях', 'подозрительных операций'],
@@ -24,6 +27,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:money_laundering',
+    source: 'FATF',
+    entities: ['UNODC', 'IMF', 'WORLD-BANK'],
+    paragraphs: [34, 45, 51],
     area: 'terrorist_financing',
     terms: {
       en: ['money laundering', 'anti-money laundering', 'AML/CFT', 'AML'],
@@ -85,7 +91,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── aviation_security ──
   {
     code: 'c:api_pnr',
-    area: null,
+    source: 'ICAO-A9-A17',
+    entities: ['ICAO', 'INTERPOL'],
+    paragraphs: [29, 30],
+    basis: 'ICAO Annex 9 sets the API/PNR standards (resolution 2396 (2017) calls on States to apply them); INTERPOL screens the data.',
+    area: 'travel_documents_border',
     terms: {
       en: ['advance passenger information', 'passenger name record', 'passenger name records', 'API/PNR', 'PNR', 'passenger data'],
       fr: ['informations préalables sur les passagers', 'données des dossiers passagers', 'dossiers passagers', 'API/PNR', 'données passagers', 'données des passagers'],
@@ -97,6 +107,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:screening',
+    source: 'ICAO-A9-A17',
+    entities: ['ICAO'],
+    paragraphs: [30, 43, 64],
     area: 'aviation_security',
     terms: {
       en: ['passenger screening', 'hold baggage screening', 'security screening', 'screening equipment', 'x-ray screening', 'airport security'],
@@ -134,6 +147,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── travel_documents_border ──
   {
     code: 'c:document_fraud',
+    entities: ['ICAO', 'INTERPOL'],
+    paragraphs: [30, 33],
     area: 'travel_documents_border',
     terms: {
       en: ['document fraud', 'fraudulent documents', 'forged documents', 'fraudulent travel documents', 'document examination', 'identity fraud', 'forged passports'],
@@ -146,6 +161,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:border_management',
+    entities: ['INTERPOL', 'WCO', 'ICAO'],
+    paragraphs: [33, 44, 72],
     area: 'travel_documents_border',
     terms: {
       en: ['border management', 'border control', 'border guards', 'border security', 'border crossing points', 'border posts'],
@@ -183,18 +200,23 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── maritime_security ──
   {
     code: 'c:port_security',
+    source: 'IMO-ISPS',
+    entities: ['IMO'],
+    paragraphs: [31, 65],
     area: 'maritime_security',
     terms: {
-      en: ['ISPS Code', 'ISPS', 'port facility security', 'port facilities', 'port security', 'ship security'],
+      en: ['ISPS Code', 'ISPS', 'International Ship and Port Facility Security Code', 'port facility security', 'port facilities', 'port security', 'ship security', 'port facility security assessments', 'SOLAS'],
       fr: ['Code ISPS', 'sûreté des installations portuaires', 'installations portuaires', 'sûreté portuaire', 'sûreté des navires'],
       es: ['Código PBIP', 'PBIP', 'protección de las instalaciones portuarias', 'instalaciones portuarias', 'seguridad portuaria', 'protección de buques'],
       ru: ['Кодекс ОСПС', 'ОСПС', 'охраны портовых средств', 'портовых средств', 'безопасности портов', 'охраны судов'],
       ar: ['المدونة الدولية لأمن السفن والمرافق المينائية', 'أمن المرافق المينائية', 'المرافق المينائية', 'أمن الموانئ', 'أمن السفن'],
-      zh: ['国际船舶和港口设施保安规则', '港口设施保安', '港口设施', '港口安全', '船舶保安'],
+      zh: ['国际船舶和港口设施保安规则', '港口设施保安', '港口设施', '港口安全', '船舶保安', '保安评估', '保安计划'],
     },
   },
   {
     code: 'c:piracy',
+    entities: ['IMO'],
+    paragraphs: [65],
     area: 'maritime_security',
     terms: {
       en: ['piracy', 'armed robbery at sea', 'maritime domain awareness', 'coast guard'],
@@ -208,6 +230,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── customs ──
   {
     code: 'c:cargo',
+    entities: ['WCO', 'UNODC'],
+    paragraphs: [44],
     area: 'customs',
     terms: {
       en: ['container control', 'cargo', 'containers', 'supply chain security', 'risk management', 'risk profiling'],
@@ -232,32 +256,42 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:strategic_trade',
+    source: 'UNSCR-1540',
+    entities: ['1540-EXPERTS', 'UNODA', 'WCO'],
+    paragraphs: [61, 62],
+    basis: 'Paras. 61-62: export and border controls are the core of resolution 1540, whose Committee matches requests with offers; UNODA supports its implementation; WCO enforces strategic trade controls at the border.',
     area: 'wmd_nonproliferation',
     terms: {
-      en: ['strategic trade controls', 'export controls', 'export control', 'dual-use goods', 'dual-use items', 'dual use'],
-      fr: ['contrôle des échanges stratégiques', "contrôles à l'exportation", "contrôle des exportations", 'biens à double usage', 'double usage'],
-      es: ['controles del comercio estratégico', 'controles de exportación', 'control de exportaciones', 'bienes de doble uso', 'doble uso'],
-      ru: ['контроля стратегической торговли', 'экспортного контроля', 'экспортный контроль', 'товаров двойного назначения', 'двойного назначения'],
-      ar: ['ضوابط التجارة الاستراتيجية', 'الرقابة على الصادرات', 'مراقبة الصادرات', 'السلع ذات الاستخدام المزدوج', 'الاستخدام المزدوج'],
-      zh: ['战略贸易管制', '出口管制', '两用物项', '军民两用', '两用'],
+      en: ['strategic trade controls', 'export controls', 'export control', 'dual-use goods', 'dual-use items', 'dual use', ['export licensing', 'UNSCR-1540'], ['licensing system', 'UNSCR-1540'], ['control list', 'EU-DU'], ['control lists', 'EU-DU'], ['strategic goods', 'WCO-STCE'], ['transit and trans-shipment', 'UNSCR-1540'], ['brokering', 'UNSCR-1540'], ['end-user', 'EU-DU']],
+      fr: ['contrôle des échanges stratégiques', "contrôles à l'exportation", 'contrôle des exportations', 'biens à double usage', 'double usage', ["licences d'exportation", 'EU-DU'], ['liste de contrôle', 'EU-DU'], ['listes de contrôle', 'EU-DU'], ['transit et transbordement', 'UNSCR-1540'], ['courtage', 'UNSCR-1540']],
+      es: ['controles del comercio estratégico', 'controles de exportación', 'control de exportaciones', 'bienes de doble uso', 'doble uso', ['licencias de exportación', 'EU-DU'], ['lista nacional de control', 'EU-DU'], ['lista de control', 'EU-DU'], ['mercancías estratégicas', 'WCO-STCE'], ['tránsito y transbordo', 'UNSCR-1540']],
+      ru: ['контроля стратегической торговли', 'экспортного контроля', 'экспортный контроль', 'товаров двойного назначения', 'двойного назначения', ['выдачи лицензий', 'UNSCR-1540'], ['лицензирующего органа', 'UNSCR-1540'], ['контрольного списка', 'UNSCR-1540'], ['контрольные списки', 'UNSCR-1540'], ['транзита и перевалки', 'UNSCR-1540']],
+      ar: ['ضوابط التجارة الاستراتيجية', 'الرقابة على الصادرات', 'مراقبة الصادرات', 'السلع ذات الاستخدام المزدوج', 'الاستخدام المزدوج', ['الترخيص بالتصدير', 'UNSCR-1540'], ['تراخيص التصدير', 'UNSCR-1540'], ['قائمة وطنية', 'UNSCR-1540'], ['العبور وإعادة الشحن', 'UNSCR-1540']],
+      zh: ['战略贸易管制', '出口管制', '两用物项', '军民两用', '两用', ['出口许可', 'UNSCR-1540'], ['许可证', 'UNSCR-1540'], ['管制清单', 'UNSCR-1540'], ['过境和转运', 'UNSCR-1540'], ['最终用户', 'UNSCR-1540']],
     },
   },
   // ── nuclear / radiological ──
   {
     code: 'c:radiation_detection',
+    source: 'IAEA-NSS',
+    entities: ['IAEA', 'INTERPOL'],
+    paragraphs: [37, 38, 56],
     area: 'nuclear_security',
     terms: {
-      en: ['radiation detection', 'radiation portal monitors', 'radiological', 'radioactive sources', 'radioactive material', 'nuclear material'],
+      en: ['radiation detection', 'radiation portal monitors', 'radiological', 'radioactive sources', 'radioactive material', 'nuclear material', ['out of regulatory control', 'IAEA-NSS'], ['portal monitors', 'IAEA-NSS'], ['front-line officers', 'IAEA-NSS'], ['alarm assessment', 'IAEA-NSS'], ['illicit trafficking of nuclear', 'IAEA-NSS']],
       fr: ['détection des rayonnements', 'portiques de détection', 'radiologiques', 'sources radioactives', 'matières radioactives', 'matières nucléaires'],
       es: ['detección de radiación', 'pórticos de detección de radiación', 'radiológicos', 'fuentes radiactivas', 'material radiactivo', 'material nuclear', 'materiales nucleares'],
-      ru: ['обнаружения радиации', 'радиационного контроля', 'радиологических', 'радиоактивных источников', 'радиоактивных материалов', 'ядерных материалов'],
+      ru: ['обнаружения радиации', 'радиационного контроля', 'радиологических', 'радиоактивных источников', 'радиоактивных материалов', 'ядерных материалов', ['вне регулирующего контроля', 'IAEA-NSS'], ['радиационные мониторы', 'IAEA-NSS'], ['радиоактивных материалов', 'IAEA-NSS']],
       ar: ['الكشف عن الإشعاع', 'أجهزة رصد الإشعاع', 'الإشعاعية', 'المصادر المشعة', 'المواد المشعة', 'المواد النووية'],
-      zh: ['辐射探测', '辐射监测', '放射性', '放射源', '放射性物质', '核材料'],
+      zh: ['辐射探测', '辐射监测', '放射性', '放射源', '放射性物质', '核材料', ['监管控制之外', 'IAEA-NSS'], ['报警评估', 'IAEA-NSS']],
     },
   },
   // ── chemical / biological ──
   {
     code: 'c:chemical_security',
+    source: 'CWC',
+    entities: ['OPCW'],
+    paragraphs: [53, 59],
     area: 'chemical_weapons',
     terms: {
       en: ['chemical security', 'toxic chemicals', 'chemical precursors', 'chemical weapons convention', 'chemical incident'],
@@ -270,6 +304,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:biosecurity',
+    entities: ['WHO', 'INTERPOL'],
+    paragraphs: [47, 60],
     area: 'biological_threats',
     terms: {
       en: ['biosecurity', 'biosafety', 'laboratory biosafety', 'pathogens', 'disease outbreak', 'biological agents'],
@@ -283,6 +319,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── internet_misuse / ICT ──
   {
     code: 'c:online_content',
+    entities: ['EOSG', '1267-MT'],
+    paragraphs: [49],
     area: 'internet_misuse',
     terms: {
       en: ['terrorist content online', 'online content', 'social media', 'content moderation', 'online propaganda', 'online platforms'],
@@ -295,10 +333,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:digital_evidence',
+    entities: ['UNODC', 'EOSG'],
+    paragraphs: [49, 51],
     area: 'internet_misuse',
     terms: {
-      en: ['electronic evidence', 'digital evidence', 'e-evidence', 'digital forensics', 'cyber forensics', 'open-source intelligence', 'OSINT'],
-      fr: ['preuves électroniques', 'preuve électronique', 'preuves numériques', 'criminalistique numérique', 'investigation numérique', 'renseignement de source ouverte'],
+      en: ['electronic evidence', 'digital evidence', 'e-evidence', 'digital forensics', 'cyber forensics', 'open-source intelligence', 'OSINT', ['online investigations', 'UNODC-WCA'], ['service providers', 'UNODC-WCA'], ['open-source research', 'UNODC-WCA']],
+      fr: ['preuves électroniques', 'preuve électronique', 'preuves numériques', 'criminalistique numérique', 'investigation numérique', 'renseignement de source ouverte', ['enquêtes en ligne', 'UNODC-WCA'], ["utilisation d'Internet à des fins terroristes", 'UNODC-WCA']],
       es: ['pruebas electrónicas', 'prueba electrónica', 'evidencia digital', 'pruebas digitales', 'informática forense', 'análisis forense digital', 'inteligencia de fuentes abiertas'],
       ru: ['электронных доказательств', 'электронные доказательства', 'цифровых доказательств', 'цифровой криминалистики', 'компьютерной криминалистики', 'разведки по открытым источникам'],
       ar: ['الأدلة الإلكترونية', 'الأدلة الرقمية', 'الأدلة الجنائية الرقمية', 'التحليل الجنائي الرقمي', 'الاستخبارات مفتوحة المصدر'],
@@ -307,6 +347,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:critical_infrastructure',
+    entities: ['INTERPOL', 'UNICRI'],
+    paragraphs: [72, 73],
     area: 'vulnerable_targets',
     terms: {
       en: ['critical infrastructure', 'critical infrastructures', 'energy infrastructure', 'cyber-attacks', 'cyberattacks'],
@@ -319,6 +361,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:soft_targets',
+    entities: ['INTERPOL', 'UNICRI', 'DSS'],
+    paragraphs: [72, 73],
     area: 'vulnerable_targets',
     terms: {
       en: ['soft targets', 'crowded places', 'public spaces', 'places of worship', 'shopping centres', 'transport hubs', 'hostile reconnaissance', 'hostile surveillance'],
@@ -331,17 +375,20 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:major_events',
+    entities: ['UNICRI', 'INTERPOL', 'IAEA'],
+    paragraphs: [57, 58, 72],
+    basis: 'Para. 58: States ask UNICRI to help plan the security of major sporting events, high-level summits and mass gatherings; para. 57: IAEA covers nuclear security at major public events.',
     area: 'vulnerable_targets',
     // Major events are often the setting of another topic (a radiological
     // threat, a drone threat): weak evidence for the area itself.
     areaWeight: 0.3,
     terms: {
-      en: ['major events', 'major sporting events', 'sports tournaments', 'tournament', 'summits', 'mass gatherings', 'festivals', 'Olympic Games', 'fan zones', 'stadiums'],
-      fr: ['grands événements', 'grandes manifestations sportives', 'tournois sportifs', 'tournoi', 'sommets', 'rassemblements de masse', 'festivals', 'Jeux olympiques', 'zones de supporters', 'stades'],
-      es: ['grandes eventos', 'grandes eventos deportivos', 'torneos deportivos', 'torneo', 'cumbres', 'concentraciones masivas', 'festivales', 'Juegos Olímpicos', 'zonas de aficionados', 'estadios'],
-      ru: ['крупных мероприятий', 'крупных спортивных мероприятий', 'спортивных турниров', 'турнира', 'саммитов', 'массовых мероприятий', 'фестивалей', 'Олимпийских игр', 'фан-зон', 'стадионов'],
+      en: ['major events', 'major sporting events', 'sports tournaments', 'tournament', 'summits', 'summit', 'high-level summit', 'heads of State summit', 'mass gatherings', 'festivals', 'Olympic Games', 'fan zones', 'stadiums', 'host countries'],
+      fr: ['grands événements', 'grandes manifestations sportives', 'tournois sportifs', 'tournoi', 'sommets', 'sommet', 'sommet international', 'rassemblements de masse', 'festivals', 'Jeux olympiques', 'zones de supporters', 'stades', 'pays hôtes'],
+      es: ['grandes eventos', 'grandes eventos deportivos', 'torneos deportivos', 'torneo', 'cumbres', 'cumbre', 'cumbre internacional', 'concentraciones masivas', 'festivales', 'Juegos Olímpicos', 'zonas de aficionados', 'estadios', 'países anfitriones'],
+      ru: ['крупных мероприятий', 'крупных спортивных мероприятий', 'спортивных турниров', 'турнира', 'саммитов', 'саммит', 'саммита', 'массовых мероприятий', 'фестивалей', 'Олимпийских игр', 'фан-зон', 'стадионов', 'принимавших саммиты'],
       ar: ['الأحداث الكبرى', 'الأحداث الرياضية الكبرى', 'البطولات الرياضية', 'البطولة', 'القمم', 'التجمعات الجماهيرية', 'المهرجانات', 'الألعاب الأولمبية', 'مناطق المشجعين', 'الملاعب'],
-      zh: ['大型活动', '大型体育赛事', '体育赛事', '锦标赛', '峰会', '大规模集会', '节庆活动', '奥运会', '球迷区', '体育场'],
+      zh: ['大型活动', '大型体育赛事', '体育赛事', '锦标赛', '峰会', '首脑会议', '大规模集会', '节庆活动', '奥运会', '球迷区', '体育场', '大型公众活动'],
     },
   },
   // ── violent_extremism ──
@@ -359,6 +406,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:rehabilitation',
+    entities: ['UNICRI', 'UNDP'],
+    paragraphs: [20, 21],
     area: 'violent_extremism',
     terms: {
       en: ['rehabilitation', 'reintegration', 'disengagement', 'deradicalization', 'deradicalisation'],
@@ -408,10 +457,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── criminal justice ──
   {
     code: 'c:prosecution',
+    entities: ['UNODC', 'DPKO'],
+    paragraphs: [51, 81, 84],
     area: 'justice_reform',
     terms: {
-      en: ['prosecutors', 'prosecution of terrorism cases', 'judges', 'adjudication', 'fair trial', 'criminal justice', 'admissibility of evidence', 'evidence gathering'],
-      fr: ['procureurs', 'magistrats du parquet', 'juges', 'procès équitable', 'justice pénale', 'recevabilité des preuves', 'collecte des preuves'],
+      en: ['prosecutors', 'prosecution of terrorism cases', 'judges', 'adjudication', 'fair trial', 'criminal justice', 'admissibility of evidence', 'evidence gathering', ['investigators, prosecutors and judges', 'UNODC-WCA'], ['crime scene', 'UNODC-WCA']],
+      fr: ['procureurs', 'magistrats du parquet', 'juges', 'procès équitable', 'justice pénale', 'recevabilité des preuves', 'collecte des preuves', ['chaîne pénale', 'UNODC-WCA'], ['officiers de police judiciaire', 'UNODC-WCA'], ['poursuite et le jugement', 'UNODC-WCA'], ['enquête, la poursuite', 'UNODC-WCA'], ['coopération police-justice', 'UNODC-WCA'], ['saisir le procureur', 'UNODC-WCA'], ['judiciarisation', 'UNODC-WCA'], ['agents de la justice pénale', 'UNODC-WCA'], ['scène de crime', 'UNODC-WCA']],
       es: ['fiscales', 'enjuiciamiento', 'jueces', 'juicio justo', 'justicia penal', 'admisibilidad de la prueba', 'recolección de pruebas'],
       ru: ['прокуроров', 'прокуратуры', 'судей', 'справедливого судебного разбирательства', 'уголовного правосудия', 'допустимости доказательств', 'сбора доказательств'],
       ar: ['المدعين العامين', 'النيابة العامة', 'وكلاء النيابة', 'الادعاء', 'القضاة', 'المحاكمة العادلة', 'العدالة الجنائية', 'مقبولية الأدلة', 'جمع الأدلة'],
@@ -420,6 +471,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:mla_extradition',
+    entities: ['UNODC'],
+    paragraphs: [32],
     area: 'legal_framework',
     terms: {
       en: ['mutual legal assistance', 'extradition', 'international cooperation in criminal matters', 'central authority'],
@@ -432,6 +485,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:legislation',
+    entities: ['UNODC', 'OLA'],
+    paragraphs: [27, 51],
     area: 'legal_framework',
     terms: {
       en: ['legislative drafting', 'draft law', 'draft legislation', 'counter-terrorism law', 'penal code', 'criminalization', 'criminalisation', 'legislation'],
@@ -456,6 +511,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:witnesses',
+    entities: ['UNICRI', 'UNODC'],
+    paragraphs: [83],
     area: 'witness_protection',
     terms: {
       en: ['witness protection', 'protection of witnesses', 'witnesses', 'informants', 'whistle-blowers'],
@@ -468,9 +525,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:victim_support',
+    entities: ['EOSG', 'OHCHR'],
+    paragraphs: [22, 23],
+    basis: 'Annex: EOSG leads the Working Group on Supporting and Highlighting Victims of Terrorism; OHCHR is a member.',
     area: 'victims',
     terms: {
-      en: ['victims of terrorism', 'victim support', 'assistance to victims', 'survivors', 'psychosocial support', 'compensation'],
+      en: ['victims of terrorism', 'victim support', 'assistance to victims', 'survivors', 'psychosocial support', 'compensation', ["victims' associations", 'UNOCT-VOT']],
       fr: ['victimes du terrorisme', 'soutien aux victimes', 'assistance aux victimes', 'survivants', 'soutien psychosocial', 'indemnisation'],
       es: ['víctimas del terrorismo', 'apoyo a las víctimas', 'asistencia a las víctimas', 'sobrevivientes', 'apoyo psicosocial', 'indemnización'],
       ru: ['жертв терроризма', 'поддержки жертв', 'помощи жертвам', 'пострадавших', 'психосоциальной поддержки', 'компенсации'],
@@ -504,6 +564,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:interpol_databases',
+    entities: ['INTERPOL'],
+    paragraphs: [33, 38],
     area: null,
     terms: {
       en: ['INTERPOL databases', 'I-24/7', 'watchlists', 'watch lists', 'stolen and lost travel documents', 'SLTD', 'notices'],
@@ -517,6 +579,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── Specialised agencies: naming one is evidence for its field ──
   {
     code: 'c:icao',
+    source: 'UNTERM',
+    entities: ['ICAO'],
+    paragraphs: [29, 30, 43],
     area: 'aviation_security',
     terms: {
       en: ['ICAO', 'International Civil Aviation Organization', 'USAP audit'],
@@ -529,6 +594,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:imo',
+    source: 'UNTERM',
+    entities: ['IMO'],
+    paragraphs: [31, 65],
     area: 'maritime_security',
     terms: {
       en: ['IMO', 'International Maritime Organization'],
@@ -541,6 +609,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:wco',
+    source: 'UNTERM',
+    entities: ['WCO'],
+    paragraphs: [44],
     area: 'customs',
     terms: {
       en: ['WCO', 'World Customs Organization', 'SAFE Framework'],
@@ -553,6 +624,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:iaea',
+    source: 'UNTERM',
+    entities: ['IAEA'],
+    paragraphs: [54, 55, 56],
     area: 'nuclear_security',
     terms: {
       en: ['IAEA', 'International Atomic Energy Agency'],
@@ -565,6 +639,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:opcw',
+    source: 'UNTERM',
+    entities: ['OPCW'],
+    paragraphs: [59],
     area: 'chemical_weapons',
     terms: {
       en: ['OPCW', 'Organisation for the Prohibition of Chemical Weapons'],
@@ -590,6 +667,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:conflict',
+    entities: ['DPA', 'DPKO'],
+    paragraphs: [9, 10],
     area: 'conflict_prevention',
     terms: {
       en: ['armed clashes', 'intercommunal violence', 'intercommunal tensions', 'mediation', 'early warning', 'peacebuilding', 'conflict resolution', 'disputed border'],
@@ -602,6 +681,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:outreach',
+    entities: ['DPI'],
+    paragraphs: [68],
     area: 'public_information',
     terms: {
       en: ['outreach campaign', 'awareness campaign', 'information campaign', 'media campaign', 'spokespersons', 'raise awareness', 'public awareness'],
@@ -610,6 +691,179 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       ru: ['информационной кампании', 'информационную кампанию', 'разъяснительной работы', 'пресс-секретарей', 'повышения осведомленности', 'осведомленности населения'],
       ar: ['حملة إعلامية', 'حملة توعية', 'حملات التوعية', 'المتحدثين الرسميين', 'توعية الجمهور', 'التعريف'],
       zh: ['宣传活动', '宣传运动', '宣传', '提高公众', '公众认识', '新闻发言人'],
+    },
+  },
+  // ── Concepts added for issue 15: responsibility finer than the area, official vocabulary ──
+  {
+    code: 'c:stce',
+    area: 'customs',
+    entities: ['WCO', '1540-EXPERTS'],
+    paragraphs: [44, 62],
+    basis: "WCO's Strategic Trade Control Enforcement programme trains customs to identify and control strategic goods (the customs component of resolution 1540).",
+    source: 'WCO-STCE',
+    terms: {
+      en: ['STCE', 'strategic trade control enforcement', 'identification of goods with strategic potential', 'identifying goods with strategic potential', 'commodity identification', 'strategic shipments', 'STCE curriculum'],
+      fr: ['STCE', 'contrôle de l’application des échanges stratégiques', 'identification des marchandises stratégiques', 'identification des produits'],
+      es: ['STCE', 'control del cumplimiento del comercio estratégico', 'identificación de mercancías estratégicas', 'identificación de productos'],
+      ru: ['STCE', 'правоприменения в сфере контроля стратегической торговли', 'идентификации стратегических товаров', 'идентификации товаров'],
+      ar: ['STCE', 'إنفاذ ضوابط التجارة الاستراتيجية', 'تحديد السلع الاستراتيجية', 'تحديد هوية السلع'],
+      zh: ['STCE', '战略贸易管制执法', '识别战略物资', '商品识别'],
+    },
+  },
+  {
+    code: 'c:cbrn_detection',
+    area: 'wmd_nonproliferation',
+    entities: ['1540-EXPERTS', 'IAEA', 'OPCW', 'WCO'],
+    paragraphs: [44, 56, 59, 61],
+    basis: 'Para. 61: border security against illicit trafficking of nuclear, chemical and biological weapons-related materials is part of resolution 1540; IAEA (para. 56), OPCW (para. 59) and WCO (para. 44) deliver the detection and protection work.',
+    source: 'UNTERM',
+    terms: {
+      en: ['CBRN', 'chemical, biological, radiological and nuclear', 'CBRN detection', 'CBRNE', 'CBRN materials', 'detection and decontamination equipment', 'protection, detection and decontamination'],
+      fr: ['NRBC', 'CBRN', 'chimiques, biologiques, radiologiques et nucléaires', 'détection NRBC', 'matériel de détection et de décontamination'],
+      es: ['QBRN', 'CBRN', 'químicos, biológicos, radiológicos y nucleares', 'detección QBRN', 'equipo de detección y descontaminación'],
+      ru: ['ХБРЯ', 'CBRN', 'химических, биологических, радиологических и ядерных', 'обнаружения ХБРЯ', 'оборудование для обнаружения и дезактивации'],
+      ar: ['الكيميائية والبيولوجية والإشعاعية والنووية', 'المواد الكيميائية والبيولوجية والإشعاعية والنووية', 'معدات الكشف وإزالة التلوث'],
+      zh: ['化学、生物、放射性和核', '化生放核', 'CBRN', '探测和去污设备'],
+    },
+  },
+  {
+    code: 'c:national_1540',
+    area: 'wmd_nonproliferation',
+    entities: ['1540-EXPERTS', 'UNODA'],
+    paragraphs: [41, 61, 62],
+    source: 'UNSCR-1540',
+    terms: {
+      en: ['resolution 1540', 'UNSCR 1540', '1540 Committee', 'national implementation action plan', 'national implementation action plans', 'weapons of mass destruction', 'non-State actors'],
+      fr: ['résolution 1540', 'Comité 1540', "plan d'action national de mise en œuvre", 'armes de destruction massive', 'acteurs non étatiques'],
+      es: ['resolución 1540', 'Comité 1540', 'plan de acción nacional de aplicación', 'armas de destrucción masiva', 'agentes no estatales'],
+      ru: ['резолюции 1540', 'резолюция 1540', 'Комитета 1540', 'национального плана действий по осуществлению', 'оружия массового уничтожения', 'негосударственных субъектов'],
+      ar: ['القرار 1540', 'لجنة 1540', 'خطة العمل الوطنية للتنفيذ', 'أسلحة الدمار الشامل', 'الجهات من غير الدول'],
+      zh: ['第1540', '1540委员会', '国家执行行动计划', '大规模毁灭性武器', '非国家行为者'],
+    },
+  },
+  {
+    code: 'c:physical_protection',
+    area: 'nuclear_security',
+    entities: ['IAEA'],
+    paragraphs: [28, 54],
+    source: 'CPPNM',
+    terms: {
+      en: ['physical protection', 'CPPNM', 'Convention on the Physical Protection of Nuclear Material', ['INSSP', 'IAEA-NSS'], ['Integrated Nuclear Security Support Plan', 'IAEA-NSS'], ['IPPAS', 'IAEA-NSS'], 'research reactors', 'nuclear facilities', 'security of radioactive sources'],
+      fr: ['protection physique', 'Convention sur la protection physique des matières nucléaires', ['plan intégré d’appui en matière de sécurité nucléaire', 'IAEA-NSS'], 'réacteurs de recherche', 'installations nucléaires', 'sécurité des sources radioactives'],
+      es: ['protección física', 'Convención sobre la protección física de los materiales nucleares', ['plan integrado de apoyo a la seguridad física nuclear', 'IAEA-NSS'], 'reactores de investigación', 'instalaciones nucleares', 'seguridad física de las fuentes radiactivas'],
+      ru: ['физической защиты', 'Конвенция о физической защите ядерного материала', ['комплексный план поддержки физической ядерной безопасности', 'IAEA-NSS'], 'исследовательских реакторов', 'ядерных установок', 'сохранности радиоактивных источников'],
+      ar: ['الحماية المادية', 'اتفاقية الحماية المادية للمواد النووية', ['خطة متكاملة لدعم الأمن النووي', 'IAEA-NSS'], 'مفاعلات البحوث', 'المرافق النووية', 'أمن المصادر المشعة'],
+      zh: ['实物保护', '核材料实物保护公约', ['综合核安保支助计划', 'IAEA-NSS'], '研究堆', '核设施', '放射源安保'],
+    },
+  },
+  {
+    code: 'c:nuclear_mpe',
+    area: 'nuclear_security',
+    entities: ['IAEA'],
+    paragraphs: [57],
+    basis: 'Para. 57: IAEA helps States ensure nuclear security at major public events (Pan American Games 2007, Olympic Games 2008).',
+    source: 'IAEA-NSS',
+    terms: {
+      en: ['nuclear security measures for the event', 'nuclear security at major public events', 'nuclear security plan', 'radiation detection equipment on loan'],
+      fr: ['sécurité nucléaire lors de grandes manifestations publiques', 'plan de sécurité nucléaire'],
+      es: ['seguridad física nuclear en grandes eventos públicos', 'plan de seguridad física nuclear'],
+      ru: ['физической ядерной безопасности при проведении крупных общественных мероприятий', 'плана физической ядерной безопасности'],
+      ar: ['الأمن النووي في الأحداث العامة الكبرى', 'خطة الأمن النووي'],
+      zh: ['大型公众活动核安保', '核安保计划', '核安保措施'],
+    },
+  },
+  {
+    code: 'c:chemical_lab',
+    area: 'chemical_weapons',
+    entities: ['OPCW'],
+    paragraphs: [59],
+    basis: "OPCW's Laboratory Assistance Programme, Laboratory Twinning Initiative and analytical courses (Article XI of the Convention).",
+    source: 'OPCW-ICA',
+    terms: {
+      en: ['chemical laboratory', 'toxicology laboratory', 'analytical chemistry', 'chemical analysis', 'designated laboratory', 'OPCW Designated Laboratory', 'Proficiency Test', 'laboratory accreditation', 'ISO/IEC 17025', 'scheduled chemicals', 'analytical techniques'],
+      fr: ['laboratoire de chimie', 'laboratoire de toxicologie', 'chimie analytique', 'analyse chimique', 'laboratoire désigné', "essai d'aptitude", 'accréditation du laboratoire', 'produits chimiques inscrits'],
+      es: ['laboratorio químico', 'laboratorio de toxicología', 'química analítica', 'análisis químico', 'laboratorio designado', 'prueba de competencia', 'acreditación del laboratorio', 'sustancias químicas enumeradas'],
+      ru: ['химической лаборатории', 'химических лабораторий', 'токсикологической лаборатории', 'токсикологических лабораторий', 'аналитической химии', 'химического анализа', 'назначенной лаборатории', 'квалификационного испытания', 'аккредитации лаборатории', 'внесенных в списки химикатов'],
+      ar: ['مختبر كيميائي', 'المختبرات الكيميائية', 'مختبر السموم', 'الكيمياء التحليلية', 'التحليل الكيميائي', 'المختبر المعين', 'اختبار الكفاءة', 'اعتماد المختبر', 'المواد الكيميائية المدرجة'],
+      zh: ['化学实验室', '毒理学实验室', '分析化学', '化学分析', '指定实验室', '水平测试', '实验室认可', '附表化学品'],
+    },
+  },
+  {
+    code: 'c:cwc_national',
+    area: 'chemical_weapons',
+    entities: ['OPCW'],
+    paragraphs: [59],
+    source: 'CWC',
+    terms: {
+      en: ['CWC', 'Chemical Weapons Convention', 'declarations of scheduled chemicals'],
+      fr: ['CIAC', 'Convention sur les armes chimiques' ],
+      es: ['CAQ', 'Convención sobre las Armas Químicas' ],
+      ru: ['КХО', 'Конвенции о химическом оружии' ],
+      ar: ['اتفاقية الأسلحة الكيميائية' ],
+      zh: ['化学武器公约' ],
+    },
+  },
+  {
+    code: 'c:chem_protection',
+    area: 'chemical_weapons',
+    entities: ['OPCW'],
+    paragraphs: [59],
+    basis: 'Article X of the Chemical Weapons Convention: assistance and protection against chemical weapons (OPCW).',
+    source: 'CWC',
+    terms: {
+      en: ['decontamination', 'individual protection', 'first responders', 'toxic chemicals', 'chemical attack', 'chemical incidents'],
+      fr: ['décontamination', 'protection individuelle', 'primo-intervenants', 'attaque chimique', 'incidents chimiques'],
+      es: ['descontaminación', 'protección individual', 'primeros intervinientes', 'ataque químico', 'incidentes químicos'],
+      ru: ['дезактивации', 'индивидуальной защиты', 'первых реагирующих', 'химического нападения', 'химических инцидентов'],
+      ar: ['إزالة التلوث', 'الحماية الفردية', 'المستجيبين الأوائل', 'هجوم كيميائي', 'الحوادث الكيميائية'],
+      zh: ['援助和防护', '洗消', '去污', '个人防护', '第一响应人员', '化学袭击', '化学事件'],
+    },
+  },
+  {
+    code: 'c:bio_investigation',
+    area: 'biological_threats',
+    entities: ['UNODA', 'WHO'],
+    paragraphs: [36],
+    basis: "Para. 36: UNODA keeps the roster of experts and laboratories for the Secretary-General's investigation of alleged use of biological weapons.",
+    source: 'UNODA-SGM',
+    terms: {
+      en: ['alleged use of biological weapons', 'alleged use', "Secretary-General's Mechanism", 'investigation of alleged use', 'roster of experts and laboratories', 'BWC', 'Biological Weapons Convention', 'chain of custody', 'deliberate release'],
+      fr: ["emploi allégué d'armes biologiques", 'emploi allégué', 'mécanisme du Secrétaire général', 'Convention sur les armes biologiques', 'chaîne de conservation'],
+      es: ['presunto empleo de armas biológicas', 'presunto empleo', 'Mecanismo del Secretario General', 'Convención sobre las Armas Biológicas', 'cadena de custodia'],
+      ru: ['предполагаемого применения биологического оружия', 'предполагаемого применения', 'Механизма Генерального секретаря', 'Конвенции о биологическом оружии', 'КБО'],
+      ar: ['الاستخدام المزعوم للأسلحة البيولوجية', 'الاستخدام المزعوم', 'آلية الأمين العام', 'اتفاقية الأسلحة البيولوجية'],
+      zh: ['指称使用生物武器', '指称使用', '秘书长调查机制', '生物武器公约', '保管链'],
+    },
+  },
+  {
+    code: 'c:bioterrorism_police',
+    area: 'biological_threats',
+    entities: ['INTERPOL', 'WHO'],
+    paragraphs: [60],
+    basis: 'Para. 60: INTERPOL builds law-enforcement capacity to prevent and respond to bioterrorism, with health and customs.',
+    source: 'INTERPOL-BTPU',
+    terms: {
+      en: ['bioterrorism', 'bioterror', 'biological threats', 'biological weapons and materials', 'law enforcement and public health', 'police, customs and public health'],
+      fr: ['bioterrorisme', 'menaces biologiques'],
+      es: ['bioterrorismo', 'amenazas biológicas'],
+      ru: ['биотерроризма', 'биологических угроз'],
+      ar: ['الإرهاب البيولوجي', 'التهديدات البيولوجية'],
+      zh: ['生物恐怖主义', '生物恐怖', '生物威胁'],
+    },
+  },
+  {
+    code: 'c:ied',
+    area: null,
+    entities: ['UNODC', 'UNODA'],
+    paragraphs: [51],
+    source: 'UNODC-WCA',
+    terms: {
+      en: ['improvised explosive devices', 'IED', 'IEDs', 'explosive devices'],
+      fr: ['engins explosifs improvisés', 'EEI', 'engins explosifs'],
+      es: ['artefactos explosivos improvisados', 'AEI', 'artefactos explosivos'],
+      ru: ['самодельных взрывных устройств', 'СВУ', 'взрывных устройств'],
+      ar: ['الأجهزة المتفجرة المرتجلة', 'العبوات الناسفة'],
+      zh: ['简易爆炸装置', '爆炸装置'],
     },
   },
 ];

@@ -2,6 +2,12 @@ import { analyze, normalizeForSubstring } from './text.normalize.js';
 import type { Lang, ThematicAreaRef } from './types.js';
 import { LANGS } from './types.js';
 
+/**
+ * A term, or a term with the code of the source it was taken from (see vocabulary.sources.ts); a plain
+ * string takes its concept's `source`.
+ */
+export type SourcedTerm = string | readonly [term: string, source: string];
+
 /** A language-independent concept with its surface terms per language. */
 export interface ConceptDef {
   /** `area:<code>` for thematic areas, `c:<name>` for finer concepts. */
@@ -10,8 +16,25 @@ export interface ConceptDef {
   area: string | null;
   /** How much the concept counts as evidence for its area (default 0.8); low for context concepts. */
   areaWeight?: number;
-  terms: Partial<Record<Lang, string[]>>;
+  /**
+   * Task Force entities responsible for this concept, lead first, from the report and the mandates
+   * (`paragraphs`, `basis`). Routing uses them before the area's entities: they are the more specific
+   * evidence. Absent: the area's entities apply.
+   */
+  entities?: readonly string[];
+  /** Report paragraphs (A/62/898) establishing that responsibility. */
+  paragraphs?: readonly number[];
+  /** One sentence saying why these entities, when the paragraphs do not say it alone. */
+  basis?: string;
+  /** Default source code of the concept's plain-string terms. */
+  source?: string;
+  terms: Partial<Record<Lang, readonly SourcedTerm[]>>;
 }
+
+/** The text of a term, without its source. */
+export const termText = (t: SourcedTerm): string => (typeof t === 'string' ? t : t[0]);
+/** The source code of a term (its own, else the concept's, else the project's working vocabulary). */
+export const termSource = (t: SourcedTerm, def: Pick<ConceptDef, 'source'>): string => (typeof t === 'string' ? def.source ?? 'ONEDOOR' : t[1]);
 
 interface TokenTerm {
   tokens: string[];
@@ -83,6 +106,8 @@ export function areaConcepts(areas: readonly ThematicAreaRef[]): ConceptDef[] {
     code: `area:${a.code}`,
     area: a.code,
     // The area's own name is a term too; it is the most precise phrase there is.
+    entities: a.entities,
+    source: 'TAXONOMY',
     terms: Object.fromEntries(LANGS.map((l) => [l, [a.names[l], ...(a.terms[l] ?? [])].filter(Boolean)])),
   }));
 }
@@ -113,6 +138,9 @@ export class ConceptTagger {
     const addToken = (lang: Lang, term: string, concept: string, acronym: boolean): void => {
       const tokens = analyze(term, lang);
       if (tokens.length === 0) return;
+      // A phrase that stop-word removal leaves with one word ("assistance and protection" → "protect")
+      // would tag every text that uses that word: it is not the phrase any more.
+      if (!acronym && tokens.length === 1 && /\s/u.test(term.trim())) return;
       const key = `${lang}|${tokens.join(' ')}`;
       if (!tokenKeys.has(key)) tokenKeys.set(key, new Set());
       const seen = tokenKeys.get(key)!;
@@ -136,7 +164,8 @@ export class ConceptTagger {
     const sorted = [...defs].sort((a, b) => a.code.localeCompare(b.code));
     for (const def of sorted) {
       for (const lang of LANGS) {
-        for (const term of def.terms[lang] ?? []) {
+        for (const sourced of def.terms[lang] ?? []) {
+          const term = termText(sourced);
           const acronym = ACRONYM.test(term.trim());
           if (acronym) {
             // Acronyms (FATF, ISPS, ФАТФ) appear verbatim in texts of any language.
@@ -190,7 +219,7 @@ export class ConceptTagger {
       for (const def of defs) {
         if (!def.area) continue;
         for (const term of def.terms[lang] ?? []) {
-          for (const t of analyze(term, lang)) {
+          for (const t of analyze(termText(term), lang)) {
             if ([...t].length < (lang === 'zh' ? 2 : 3) || /^\p{N}+$/u.test(t)) continue;
             if (!areasByToken.has(t)) areasByToken.set(t, new Set());
             areasByToken.get(t)!.add(def.area);

@@ -3,24 +3,32 @@ import { FINE_CONCEPTS } from './concepts.lexicon.js';
 import { areaConcepts, ConceptTagger, type ConceptDef } from './concepts.tagger.js';
 import { detectLanguage } from './language.detect.js';
 import { analyseOfferingText, toPairs, type OfferingAnalysis, type RequestAnalysis } from './analysis.js';
-import { conceptTokens, OfferingIndex, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
+import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
+import { acceptancePrior, withPrior, type LearnedModel } from './learning.js';
+import { conceptTokens, OfferingIndex, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
+import { clauses, groupParts } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
-import { routeRequest } from './routing.js';
+import { routeRequest, routingEvidence } from './routing.js';
 import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, type RequestContext } from './scoring.js';
 import { tfidfVector } from './similarity.js';
 import type {
   AreaScore,
   Lang,
+  OfferingMatch,
+  RequestPart,
+  Routing,
+  Triage,
   MatchableNeed,
   MatchableOffering,
   MatchableRequest,
+  MatchExplanation,
   MatchOptions,
   MatchResult,
   OpenRequestRef,
   StateGeo,
   ThematicAreaRef,
 } from './types.js';
-import { MATCHING_LIMITS, type ScoreComponent } from './weights.js';
+import { MATCHING_LIMITS, SCORING_WEIGHTS, type ScoreComponent } from './weights.js';
 
 // Nearest-neighbour votes: how many top text hits vote, and the weight of a
 // vote relative to one exact area term (≈1).
@@ -34,9 +42,13 @@ interface Ranked {
   components: Record<ScoreComponent, number>;
 }
 
-/** Keeps `list` as the best `n` entries, best first (score, then id, so ties are stable). */
+// A clause names its own part only with this much area evidence (≈ one clear term).
+const PART_AREA_MIN = 0.45;
+const PART_TOP_N = 5;
+
+/** Keeps `list` as the best `n` entries, best first (score, then content, so ties never depend on ids or order). */
 function insertTopN<T extends { doc: IndexedOffering; score: number }>(list: T[], item: T, n: number): void {
-  const better = (a: T, b: T): boolean => a.score > b.score || (a.score === b.score && a.doc.offering.id < b.doc.offering.id);
+  const better = (a: T, b: T): boolean => a.score > b.score || (a.score === b.score && tieOrder(a.doc, b.doc) < 0);
   if (list.length >= n && !better(item, list[list.length - 1]!)) return;
   let i = list.length;
   list.push(item);
@@ -53,6 +65,8 @@ export interface MatcherConfig {
   states: readonly StateGeo[];
   /** Extra or replacement fine concepts; defaults to the built-in lexicon. */
   fineConcepts?: readonly ConceptDef[];
+  /** An applied learning model (priors, routing corrections, weights); none = the shipped behaviour. */
+  learned?: LearnedModel;
 }
 
 export interface Matcher {
@@ -72,6 +86,17 @@ export interface Matcher {
   removeOffering(id: string): boolean;
   /** Scores, ranks and routes one request against the indexed offerings. */
   matchRequest(request: MatchableRequest, options: MatchOptions): MatchResult;
+  /**
+   * One indexed offering scored as matchRequest scores a candidate (components, weights, learned prior,
+   * relevance and minimum): null when it would not be listed. For re-matching (src/matching/reverse.ts).
+   */
+  scoreCandidate(ctx: RequestContext, doc: IndexedOffering, text: number): { score: number; components: Record<ScoreComponent, number>; explanation: MatchExplanation } | null;
+  /** The needs of its state a request links to, as matchRequest links them, without scoring offerings (a need that arrives after the request). */
+  linkNeeds(request: Pick<MatchableRequest, 'id' | 'memberState' | 'title' | 'description' | 'language' | 'thematicAreas'>, needs: readonly MatchableNeed[]): { needId: string; score: number }[];
+  /** Replaces the applied learning model (undefined: back to the shipped behaviour). */
+  setLearned(model: LearnedModel | undefined): void;
+  /** The applied learning model's version, or null. */
+  readonly learnedVersion: string | null;
 }
 
 /** Builds a matcher over the thematic-area taxonomy and the member states' M49 geography. */
@@ -175,10 +200,45 @@ export function createMatcher(config: MatcherConfig): Matcher {
     return withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
   };
 
-  const matchRequest = (request: MatchableRequest, options: MatchOptions): MatchResult => {
-    const now = options.now;
-    const topN = options.topN ?? MATCHING_LIMITS.defaultTopN;
-    const { lang, profile, areas: termAreas } = requestProfile(request);
+  let learned = config.learned;
+  let weights: Readonly<Record<ScoreComponent, number>> = { ...SCORING_WEIGHTS, ...(learned?.weights ?? {}) };
+  let corrections = new Map(Object.entries(learned?.routingCorrections ?? {}));
+  const leadOf = (area: string): string | null => taxonomy.get(area)?.entities[0] ?? null;
+
+  interface Analysis {
+    areas: AreaScore[];
+    profile: TextProfile;
+    top: Ranked[];
+    ctx: RequestContext;
+    routing: Routing;
+    confidence: { area: number; route: number };
+    triage: Triage | null;
+    matches: OfferingMatch[];
+    /** The text query as searched: terms, distinct query terms, best and last kept raw BM25 (re-matching scores against it). */
+    query: RequestAnalysis['query'];
+  }
+
+  /** A candidate's score as a request's list takes it, or null when it would not be listed. */
+  const scoreOf = (ctx: RequestContext, doc: IndexedOffering, text: number): { score: number; components: Record<ScoreComponent, number> } | null => {
+    const components = scoreComponents(ctx, doc, text);
+    const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
+    if (!relevant) return null;
+    let score = combine(components, weights);
+    if (learned) score = withPrior(score, acceptancePrior(learned, doc.offering.id, doc.offering.providerId, ctx.areas[0]?.code), learned.priorWeight ?? 0);
+    score = round4(score);
+    return score < MATCHING_LIMITS.minScore ? null : { score, components };
+  };
+
+  /** Classification, candidates, scoring, routing, confidence and triage of one text (the request or one part). */
+  const analyseText = (
+    request: MatchableRequest,
+    lang: Lang,
+    profile: TextProfile,
+    termAreas: AreaScore[],
+    now: Date,
+    topN: number,
+    needs: RequestContext['needs'],
+  ): Analysis => {
     const state = stateOf(request.memberState);
     const gate = index.gateFor(state, now);
     // Area tokens are left out of the text query: area postings already supply
@@ -189,24 +249,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // Neighbours vote on the topic whatever their eligibility, so they come
     // from a second, unfiltered search on the query's most selective terms.
     const areas = classifyProfile(request.thematicAreas, profile, termAreas);
-    const self = topic(request.id, request.memberState, lang, profile, areas);
-
-    const needTopics = (options.needs ?? []).filter((n) => n.memberState === request.memberState).map(needTopic);
-    const linkedNeeds = linkNeeds(self, needTopics, MATCHING_LIMITS.needLinkThreshold);
-    const needById = new Map((options.needs ?? []).map((n) => [n.id, n]));
-    const needTopicById = new Map(needTopics.map((t) => [t.id, t]));
-    const ctx: RequestContext = {
-      lang,
-      state,
-      areas,
-      fine: profile.fine,
-      modalities: request.modalities,
-      urgency: request.urgency,
-      needs: linkedNeeds.map((l) => ({
-        areas: new Set(needTopicById.get(l.needId)!.areas.map((a) => a.code)),
-        value: PRIORITY_VALUE[needById.get(l.needId)!.priority],
-      })),
-    };
+    const ctx: RequestContext = { lang, state, areas, fine: profile.fine, modalities: request.modalities, urgency: request.urgency, needs, nowMs: now.getTime() };
 
     // Candidates: offerings of the request's areas that its state may receive
     // (area × eligibility postings), plus the sparse top of the text index;
@@ -226,12 +269,8 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // Full scoring is cheap arithmetic; explanations are built for the top N only.
     const top: Ranked[] = [];
     const consider = (doc: IndexedOffering): void => {
-      const components = scoreComponents(ctx, doc, textOf(doc.offering.id));
-      const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
-      if (!relevant) return;
-      const score = round4(combine(components));
-      if (score < MATCHING_LIMITS.minScore) return;
-      insertTopN(top, { doc, score, components }, topN);
+      const scored = scoreOf(ctx, doc, textOf(doc.offering.id));
+      if (scored) insertTopN(top, { doc, score: scored.score, components: scored.components }, topN);
     };
     const seen = new Set<string>();
     index.forEachThematicCandidate(candidateAreas, gate, (doc) => {
@@ -242,31 +281,105 @@ export function createMatcher(config: MatcherConfig): Matcher {
 
     const routing = routeRequest(
       areas,
-      top.map((t) => ({ providerEntity: t.doc.offering.providerEntity, areas: [...t.doc.areaWeight.keys()] })),
+      top.map((t) => ({ providerEntity: t.doc.offering.providerEntity, areas: [...t.doc.areaWeight.keys()], concepts: [...t.doc.profile.fine.keys()] })),
       taxonomy,
+      { fine: profile.fine, concepts: tagger.concepts, corrections },
     );
-    const openTopics = (options.openRequests ?? []).filter((o) => o.memberState === request.memberState && o.id !== request.id).map(openTopic);
+    const evidence = routingEvidence(areas, profile.fine, tagger.concepts, taxonomy);
+    const aConf = areaConfidence(areas);
+    const topScore = top[0]?.score ?? 0;
+    const rConf = routing.entity ? routeConfidence(aConf, routing.concept ? evidence?.strength ?? 0 : 0, topScore) : 0;
+    const matches = top.map((t, i) => ({
+      offeringId: t.doc.offering.id,
+      providerId: t.doc.offering.providerId,
+      rank: i + 1,
+      score: t.score,
+      confidence: matchConfidence(t.score, topScore),
+      explanation: explainMatch(ctx, t.doc, t.components, weights),
+    }));
+    // Evidence from terms and concepts actually named (not single-word hints, not neighbour votes).
+    let termEvidence = 0;
+    for (const [code, v] of profile.tags) if (!code.startsWith('~')) termEvidence = Math.max(termEvidence, v);
+    // Explicit areas chosen by the state are evidence enough.
+    if (request.thematicAreas.some((c) => known.has(c))) termEvidence = Math.max(termEvidence, 1);
+    const triage = triageDecision({ areas, termEvidence, fineCount: profile.fine.size, routing, leadOf, matches, confidence: rConf });
+    // No area, or a tie between areas of different entities: nobody to suggest.
+    const finalRouting: Routing = triage && (triage.reason === 'no_area_fits' || triage.reason === 'areas_tie')
+      ? { entity: null, reason: 'triage', area: null, concept: null, responsible: [] }
+      : routing;
     let cutRaw = 0;
     if (hits.size >= MATCHING_LIMITS.textCandidates) for (const hit of hits.values()) cutRaw = hit.score;
+    return {
+      query: { terms: used.terms, n: queryTerms, top: topRaw, cut: cutRaw },
+      areas, profile, top, ctx, routing: finalRouting, triage,
+      confidence: { area: aConf, route: rConf },
+      // A request CTED must triage because nothing fits gets no proposals.
+      matches: triage?.reason === 'no_area_fits' ? [] : matches,
+    };
+  };
+
+  /** The parts of a request: CTED's when fixed, else the clauses that name areas of their own. */
+  const partTexts = (request: MatchableRequest, lang: Lang): string[] => {
+    if (request.parts) return request.parts.length >= 2 ? [...request.parts] : [];
+    const pieces = clauses(request.description);
+    if (pieces.length < 2) return [];
+    const topics = pieces.map((text) => {
+      const p = profileText(tagger, '', text, lang);
+      const ev = routingEvidence(p.inferred, p.fine, tagger.concepts, taxonomy);
+      let raw = 0;
+      for (const [code, v] of p.tags) if (!code.startsWith('~')) raw = Math.max(raw, v);
+      const area = raw >= PART_AREA_MIN && ev ? ev.area : null;
+      return { text, area };
+    });
+    const grouped = groupParts(topics);
+    const distinct = new Set(grouped.map((g) => g.area));
+    return grouped.length >= 2 && distinct.size >= 2 ? grouped.map((g) => g.text) : [];
+  };
+
+  const matchRequest = (request: MatchableRequest, options: MatchOptions): MatchResult => {
+    const now = options.now;
+    const topN = options.topN ?? MATCHING_LIMITS.defaultTopN;
+    const { lang, profile, areas: termAreas } = requestProfile(request);
+
+    const needTopics = (options.needs ?? []).filter((n) => n.memberState === request.memberState).map(needTopic);
+    // Need links are about the whole request: classify it once first (cheap), then score.
+    const whole0 = classifyProfile(request.thematicAreas, profile, termAreas);
+    const self = topic(request.id, request.memberState, lang, profile, whole0);
+    const linkedNeeds = linkNeeds(self, needTopics, MATCHING_LIMITS.needLinkThreshold);
+    const needById = new Map((options.needs ?? []).map((n) => [n.id, n]));
+    const needTopicById = new Map(needTopics.map((t) => [t.id, t]));
+    const needs = linkedNeeds.map((l) => ({
+      areas: new Set(needTopicById.get(l.needId)!.areas.map((a) => a.code)),
+      value: PRIORITY_VALUE[needById.get(l.needId)!.priority],
+    }));
+    const whole = analyseText(request, lang, profile, termAreas, now, topN, needs);
+
+    const parts: RequestPart[] = partTexts(request, lang).map((text, i) => {
+      const p = profileText(tagger, '', text, lang);
+      const part = analyseText({ ...request, thematicAreas: [] }, lang, p, combineAreas([], p.inferred, known), now, PART_TOP_N, needs);
+      return {
+        index: i, text, thematicAreas: part.areas.map((a) => ({ code: a.code, score: round4(a.score) })),
+        routing: part.routing, confidence: part.confidence, matches: part.matches,
+      };
+    });
+
+    const openTopics = (options.openRequests ?? []).filter((o) => o.memberState === request.memberState && o.id !== request.id).map(openTopic);
     // What a changed offering needs to be scored against this request later (src/matching/reverse.ts).
     const analysis: RequestAnalysis = {
-      lang, areas: toPairs(areas), termAreas: toPairs(termAreas), fine: [...profile.fine],
-      query: { terms: used.terms, n: queryTerms, top: topRaw, cut: cutRaw },
-      needs: ctx.needs.map((n) => ({ areas: [...n.areas], value: n.value })),
+      lang, areas: toPairs(whole.areas), termAreas: toPairs(termAreas), fine: [...profile.fine],
+      query: whole.query,
+      needs: needs.map((n) => ({ areas: [...n.areas], value: n.value })),
       vector: [...self.vector],
     };
     return {
       analysis,
       language: lang,
-      thematicAreas: areas.map((a) => ({ code: a.code, score: round4(a.score) })),
-      matches: top.map((s, i) => ({
-        offeringId: s.doc.offering.id,
-        providerId: s.doc.offering.providerId,
-        rank: i + 1,
-        score: s.score,
-        explanation: explainMatch(ctx, s.doc, s.components),
-      })),
-      routing,
+      thematicAreas: whole.areas.map((a) => ({ code: a.code, score: round4(a.score) })),
+      matches: whole.matches,
+      routing: whole.routing,
+      confidence: whole.confidence,
+      triage: whole.triage,
+      parts,
       linkedNeeds,
       possibleDuplicates: findDuplicates(self, openTopics, MATCHING_LIMITS.duplicateThreshold),
     };
@@ -293,5 +406,22 @@ export function createMatcher(config: MatcherConfig): Matcher {
     analyseOffering: (o) => analyseOfferingText(tagger, o),
     removeOffering: (id) => index.remove(id),
     matchRequest,
+    scoreCandidate: (ctx, doc, text) => {
+      const scored = scoreOf(ctx, doc, text);
+      return scored ? { ...scored, explanation: explainMatch(ctx, doc, scored.components, weights) } : null;
+    },
+    linkNeeds: (request, needs) => {
+      const { lang, profile, areas: termAreas } = requestProfile(request);
+      const self = topic(request.id, request.memberState, lang, profile, classifyProfile(request.thematicAreas, profile, termAreas));
+      return linkNeeds(self, needs.filter((n) => n.memberState === request.memberState).map(needTopic), MATCHING_LIMITS.needLinkThreshold);
+    },
+    setLearned(model) {
+      learned = model;
+      weights = { ...SCORING_WEIGHTS, ...(model?.weights ?? {}) };
+      corrections = new Map(Object.entries(model?.routingCorrections ?? {}));
+    },
+    get learnedVersion() {
+      return learned?.version ?? null;
+    },
   };
 }

@@ -1,6 +1,6 @@
-import { combineAreas, profileText, type TextProfile } from './classify.js';
+import { combineAreas, profileVersions, type TextProfile } from './classify.js';
 import type { ConceptTagger } from './concepts.tagger.js';
-import { stateRegionCodes } from './filters.js';
+import { stateRegionCodes, unavailableAt, type AvailabilityFacts } from './filters.js';
 import { TermIndex } from './term.index.js';
 import { analyze } from './text.normalize.js';
 import type { AreaScore, MatchableOffering, StateGeo } from './types.js';
@@ -18,13 +18,36 @@ export interface IndexedOffering {
   areasInferred: boolean;
   /** Availability data in a form that is cheap to test per request. */
   gate: OfferingGate;
+  /**
+   * Content fingerprint (no id): breaks score ties, so rankings do not depend on ids, on the order
+   * offerings were indexed, or on which slot they got.
+   */
+  tie: string;
 }
 
-interface OfferingGate {
-  open: boolean;
+/** FNV-1a over a string, as 13 hex digits (52 bits); enough to order ties, not a security hash. */
+function fingerprint(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + ((h2 >>> 0) & 0xfffff).toString(16).padStart(5, '0');
+}
+
+/** Orders two indexed offerings of equal score: content first, the id only for identical content. */
+export function tieOrder(a: IndexedOffering, b: IndexedOffering): number {
+  if (a.tie !== b.tie) return a.tie < b.tie ? -1 : 1;
+  const x = a.offering.id;
+  const y = b.offering.id;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+interface OfferingGate extends AvailabilityFacts {
+  /** When the offering starts (proposed before then, marked with the date; urgency weighs it). */
   fromMs: number;
-  untilMs: number;
-  confirmedMs: number;
   worldwide: boolean;
   /** ISO3 and M49 codes the offering is open to. */
   keys: ReadonlySet<string>;
@@ -56,8 +79,9 @@ export interface TextHit {
 /** A stored analysis of an offering's text (src/matching/analysis.ts) in the form the index takes. */
 export interface PreAnalysed {
   profile: TextProfile;
-  /** How many of profile.tokens are the title's. */
-  titleLength: number;
+  /** Analysed tokens of the titles and of the descriptions (every language version). */
+  title: string[];
+  body: string[];
 }
 
 export interface TextQuery {
@@ -84,9 +108,18 @@ const WORLDWIDE = '*';
 const NO_KEYS: ReadonlySet<string> = new Set();
 // Shared empty map for profile fields not needed once an offering is indexed.
 const EMPTY_MAP = new Map<string, number>();
-const DAY_MS = 86_400_000;
 
 const splitSpace = (s: string): string[] => (s.length === 0 ? [] : s.split(' '));
+
+/** The offering's text in every language it was given in, main version first (duplicates dropped). */
+export function offeringVersions(o: MatchableOffering): { language: MatchableOffering['language']; title: string; description: string }[] {
+  const out = [{ language: o.language, title: o.title, description: o.description }];
+  for (const v of o.versions ?? []) {
+    if (out.some((x) => x.language === v.language && x.title === v.title && x.description === v.description)) continue;
+    out.push(v);
+  }
+  return out;
+}
 
 /** Concept tokens for areas and fine concepts: `area:<code>` and the fine `c:<name>` codes. */
 export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<string, number>, minArea = MIN_POSTING_AREA_SCORE): string[] {
@@ -137,7 +170,7 @@ export class OfferingIndex {
 
   /** Analyses the offering (without indexing it): areas explicit or inferred, fine concepts, gate data; `pre` is a stored analysis of its text. */
   analyse(offering: MatchableOffering, slot = -1, pre?: PreAnalysed): IndexedOffering {
-    const profile = pre?.profile ?? profileText(this.tagger, offering.title, offering.description, offering.language);
+    const profile = pre?.profile ?? profileVersions(this.tagger, offeringVersions(offering));
     const explicit = offering.thematicAreas.filter((c) => this.knownAreas.has(c));
     const areas = explicit.length > 0 ? combineAreas(explicit, profile.inferred, this.knownAreas) : profile.inferred;
     // For an offering, every explicit area is a full commitment (no rank decay).
@@ -145,14 +178,19 @@ export class OfferingIndex {
     for (const a of areas) areaWeight.set(a.code, explicit.includes(a.code) ? 1 : a.score);
     const { regions, countries } = offering.eligibility;
     const gate: OfferingGate = {
-      open: offering.status === 'open' && (offering.capacity === null || offering.capacity > 0),
+      open: offering.status === 'open',
+      full: offering.capacity !== null && offering.capacity <= 0,
       fromMs: offering.availableFrom?.getTime() ?? -Infinity,
       untilMs: offering.availableUntil?.getTime() ?? Infinity,
       confirmedMs: offering.lastConfirmedAt.getTime(),
       worldwide: regions.length === 0 && countries.length === 0,
       keys: regions.length + countries.length === 0 ? NO_KEYS : new Set([...regions, ...countries]),
     };
-    return { slot, offering, profile, areas, areaWeight, areasInferred: explicit.length === 0, gate };
+    const tie = fingerprint(JSON.stringify([
+      offering.title, offering.description, offering.language, offering.versions ?? [], offering.languages, offering.modalities,
+      offering.eligibility, offering.thematicAreas, offering.providerEntity,
+    ]));
+    return { slot, offering, profile, areas, areaWeight, areasInferred: explicit.length === 0, gate, tie };
   }
 
   /** Adds an offering; throws when the id is already indexed (use replace). `pre`: its stored text analysis, so the text is not analysed again. */
@@ -160,8 +198,10 @@ export class OfferingIndex {
     if (this.byId.has(offering.id)) throw new Error(`offering ${offering.id} is already indexed`);
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slots.length;
     const indexed = this.analyse(offering, slot, pre);
-    const titleTokens = pre ? indexed.profile.tokens.slice(0, pre.titleLength) : analyze(offering.title, offering.language);
-    const bodyTokens = indexed.profile.tokens.slice(titleTokens.length);
+    // Every language version is searchable: its title words with the title, its text with the body.
+    const versions = pre ? [] : offeringVersions(offering);
+    const titleTokens = pre ? pre.title : versions.flatMap((v) => analyze(v.title, v.language));
+    const bodyTokens = pre ? pre.body : versions.flatMap((v) => analyze(v.description, v.language));
     const concepts = conceptTokens(
       [...indexed.areaWeight.entries()].map(([code, score]) => ({ code, score })),
       indexed.profile.fine,
@@ -270,15 +310,11 @@ export class OfferingIndex {
     return doc.gate.worldwide ? [WORLDWIDE] : [...doc.gate.keys];
   }
 
-  /** Hard-filter predicate for one state at `now`: eligible (country, any M49 level, or worldwide) and available (open, in window, confirmed recently, capacity left). */
+  /** Hard-filter predicate for one state at `now`: eligible (country, any M49 level, or worldwide) and proposable (filters.ts: unavailableAt). */
   gateFor(state: StateGeo, now: Date, staleAfterDays: number = MATCHING_LIMITS.staleAfterDays): GateCheck {
     const keys = [state.iso3, ...stateRegionCodes(state)].filter((k) => k.length > 0);
     const t = now.getTime();
-    const staleBefore = t - staleAfterDays * DAY_MS;
-    const available = (doc: IndexedOffering): boolean => {
-      const g = doc.gate;
-      return g.open && g.fromMs <= t && g.untilMs >= t && g.confirmedMs >= staleBefore;
-    };
+    const available = (doc: IndexedOffering): boolean => unavailableAt(doc.gate, t, staleAfterDays) === null;
     const check = ((doc: IndexedOffering): boolean => {
       if (!available(doc)) return false;
       const g = doc.gate;
@@ -350,10 +386,10 @@ export class OfferingIndex {
     const out = new Map<string, TextHit>();
     if (terms.length === 0) return out;
     const results = this.terms.search(terms, FIELD_WEIGHTS, boostOf, gate ? (slot) => gate(this.slots[slot]!) : undefined);
-    const hits = results.map((r) => ({ id: this.slots[r.slot]!.offering.id, score: r.score, matched: r.matched }));
-    // Ordered by score; ids break ties so output is stable.
-    hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const h of hits.slice(0, limit)) out.set(h.id, { score: h.score, matched: h.matched });
+    const hits = results.map((r) => ({ doc: this.slots[r.slot]!, score: r.score, matched: r.matched }));
+    // Ordered by score; content (not ids or slots) breaks ties so output is stable.
+    hits.sort((a, b) => b.score - a.score || tieOrder(a.doc, b.doc));
+    for (const h of hits.slice(0, limit)) out.set(h.doc.offering.id, { score: h.score, matched: h.matched });
     return out;
   }
 

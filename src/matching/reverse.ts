@@ -4,10 +4,9 @@
 // the text component: the request's best raw BM25 and its cut-off are those of its last full match
 // (the catalogue's statistics move a little as offerings arrive), and an offering that would now be
 // the request's best text hit gets the text value 1 without lowering the others'.
-import { round4 } from './classify.js';
 import type { Matcher } from './matcher.js';
 import type { StoredRequest } from './analysis.js';
-import { combine, explainMatch, scoreComponents, type RequestContext } from './scoring.js';
+import type { RequestContext } from './scoring.js';
 import type { MatchExplanation } from './types.js';
 import { MATCHING_LIMITS, type ScoreComponent } from './weights.js';
 
@@ -19,7 +18,7 @@ export interface ReverseScore {
 }
 
 /** The request's scoring context, rebuilt from its stored analysis (no text analysed). */
-export function contextOf(r: StoredRequest): RequestContext {
+export function contextOf(r: StoredRequest, now: Date): RequestContext {
   const a = r.analysis;
   return {
     lang: a.lang,
@@ -29,6 +28,7 @@ export function contextOf(r: StoredRequest): RequestContext {
     modalities: r.modalities,
     urgency: r.urgency,
     needs: a.needs.map((n) => ({ areas: new Set(n.areas), value: n.value })),
+    nowMs: now.getTime(),
   };
 }
 
@@ -53,13 +53,9 @@ export function scoreOffering(matcher: Matcher, offeringId: string, requests: re
         text = Math.min(1, hit.score / q.top) * (0.5 + 0.5 * coverage);
       }
     }
-    const ctx = contextOf(r);
-    const components = scoreComponents(ctx, doc, text);
-    const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
-    if (!relevant) return null;
-    const score = round4(combine(components));
-    if (score < MATCHING_LIMITS.minScore) return null;
-    return { requestId: r.id, score, components, explanation: explainMatch(ctx, doc, components) };
+    // The same scoring as a full match (weights, learned prior, relevance, minimum score).
+    const scored = matcher.scoreCandidate(contextOf(r, now), doc, text);
+    return scored ? { requestId: r.id, ...scored } : null;
   });
 }
 

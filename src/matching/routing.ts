@@ -1,33 +1,90 @@
+import type { ConceptDef } from './concepts.tagger.js';
 import type { AreaScore, Routing, ThematicAreaRef } from './types.js';
 
+/** A top match as routing sees it: who offers it, on which areas and fine concepts. */
+export interface RoutableMatch {
+  providerEntity: string | null;
+  areas?: readonly string[];
+  concepts?: readonly string[];
+}
+
+/** The evidence a route rests on: a fine concept with responsible entities, or the area. */
+export interface RoutingEvidence {
+  area: string;
+  concept: string | null;
+  responsible: readonly string[];
+  /** Strength of the concept in the request (saturating, 0..1), or the area score. */
+  strength: number;
+}
+
+/** Per-area (or per-concept) correction learned from CTED's reassignments (learning.ts). */
+export type RoutingCorrections = ReadonlyMap<string, string>;
+
+// A concept routes only when the request names it clearly (≈ one clear mention in the title, or two
+// in the description); a cross-cutting one (no area) must be named more strongly.
+const CONCEPT_MIN = 0.45;
+const CONCEPT_ALONE = 0.7;
+
 /**
- * Picks the Task Force entity responsible for a request.
- *
- * Reasons:
- * - `primary_responsibility`: the first (lead) entity of the request's best
- *   area, per the Task Force division of labour.
- * - `top_match_entity`: the best-ranked offering on that area comes from
- *   another entity also responsible for the area, so the request goes to the
- *   entity that will actually deliver it instead of bouncing through the lead.
- *   Offerings proposed for a secondary area do not count: they say nothing
- *   about who owns the main topic.
- * - `no_area`: nothing could be classified; entity is null and the request
- *   waits for a human (CTED) to triage it.
+ * The most specific evidence for routing: among the request's fine concepts that name responsible
+ * entities, the strongest one on the request's best area (else a strongly named cross-cutting one);
+ * otherwise the best area itself.
+ */
+export function routingEvidence(
+  areas: readonly AreaScore[],
+  fine: ReadonlyMap<string, number>,
+  concepts: ReadonlyMap<string, ConceptDef>,
+  taxonomy: ReadonlyMap<string, ThematicAreaRef>,
+): RoutingEvidence | null {
+  const best = areas.find((a) => taxonomy.has(a.code));
+  let chosen: { def: ConceptDef; strength: number; rank: number } | null = null;
+  // Sorted by code so equal strengths resolve the same way whatever the text's order.
+  for (const code of [...fine.keys()].sort()) {
+    const def = concepts.get(code);
+    const strength = fine.get(code)!;
+    if (!def?.entities?.length || strength < CONCEPT_MIN) continue;
+    // A concept routes when it is on the request's main area, or when it belongs to no area (API/PNR,
+    // IEDs) and is named strongly; a concept of another area says nothing about who owns the main topic.
+    const rank = def.area !== null && def.area === best?.code ? 2 : def.area === null && strength >= CONCEPT_ALONE ? 1 : 0;
+    if (rank === 0) continue;
+    if (!chosen || rank > chosen.rank || (rank === chosen.rank && strength > chosen.strength)) chosen = { def, strength, rank };
+  }
+  if (chosen) {
+    const area = chosen.def.area ?? best?.code ?? null;
+    if (area) return { area, concept: chosen.def.code, responsible: chosen.def.entities!, strength: chosen.strength };
+  }
+  if (!best) return null;
+  return { area: best.code, concept: null, responsible: taxonomy.get(best.code)!.entities, strength: best.score };
+}
+
+/**
+ * Picks the Task Force entity responsible for a request, on the most specific evidence
+ * (see RoutingReason in types.ts):
+ * - the top match on that evidence (its concept, else its area) comes from an entity responsible for
+ *   it → that entity (`top_match_entity`), so the request goes to who will deliver it;
+ * - else the lead of the concept (`concept_responsibility`) or of the area (`primary_responsibility`);
+ * - a learned correction for the concept or area (CTED keeps reassigning it) overrides the lead;
+ * - no area at all → no entity (`triage`; the matcher says why).
  */
 export function routeRequest(
   areas: readonly AreaScore[],
-  topMatches: readonly { providerEntity: string | null; areas?: readonly string[] }[],
+  topMatches: readonly RoutableMatch[],
   taxonomy: ReadonlyMap<string, ThematicAreaRef>,
+  opts: { fine?: ReadonlyMap<string, number>; concepts?: ReadonlyMap<string, ConceptDef>; corrections?: RoutingCorrections } = {},
 ): Routing {
-  const best = areas.find((a) => taxonomy.has(a.code));
-  if (!best) return { entity: null, reason: 'no_area', area: null };
-  const entities = taxonomy.get(best.code)!.entities;
-  const primary = entities[0] ?? null;
-  // Matches without area information are taken to be on the best area.
-  const top = topMatches.find((m) => m.areas === undefined || m.areas.includes(best.code));
+  const ev = routingEvidence(areas, opts.fine ?? new Map(), opts.concepts ?? new Map(), taxonomy);
+  if (!ev) return { entity: null, reason: 'triage', area: null, concept: null, responsible: [] };
+  const responsible = [...ev.responsible];
+  const base = { area: ev.area, concept: ev.concept, responsible };
+  // Matches without area information are taken to be on the routed area.
+  const onEvidence = (m: RoutableMatch): boolean =>
+    m.areas === undefined || m.areas.includes(ev.area) || (ev.concept !== null && (m.concepts ?? []).includes(ev.concept));
+  const top = topMatches.find(onEvidence);
   const topEntity = top?.providerEntity ?? null;
-  if (topEntity !== null && topEntity !== primary && entities.includes(topEntity)) {
-    return { entity: topEntity, reason: 'top_match_entity', area: best.code };
+  if (topEntity !== null && topEntity !== responsible[0] && responsible.includes(topEntity)) {
+    return { entity: topEntity, reason: 'top_match_entity', ...base };
   }
-  return { entity: primary, reason: 'primary_responsibility', area: best.code };
+  const corrected = opts.corrections?.get(ev.concept ?? `area:${ev.area}`) ?? (ev.concept ? opts.corrections?.get(`area:${ev.area}`) : undefined);
+  if (corrected && corrected !== topEntity) return { entity: corrected, reason: 'learned_correction', ...base };
+  return { entity: responsible[0] ?? null, reason: ev.concept ? 'concept_responsibility' : 'primary_responsibility', ...base };
 }

@@ -2,8 +2,9 @@
 // builds a radix tree for prefix and fuzzy search, which the engine never uses (its terms are
 // analysed stems and concept codes, matched exactly), and that tree was most of the cost of building
 // a worker's index. This keeps per term and field a list of (document, term frequency) and the field
-// statistics, and scores exactly as MiniSearch does (same formula, same order of additions, the
-// field lengths averaged the same running way), so search results are unchanged.
+// statistics, and scores as the engine scored with MiniSearch (same formula, same order of additions;
+// the average field length from exact integer totals, as OfferingIndex set it into MiniSearch so that
+// scores do not depend on the order offerings were indexed), so search results are unchanged.
 
 /** MiniSearch's default BM25+ parameters. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
@@ -17,7 +18,8 @@ export class TermIndex {
   private readonly postings = new Map<string, (Postings | undefined)[]>();
   /** slot → per field: its number of distinct terms. */
   private readonly lengths: (number[] | undefined)[] = [];
-  private readonly avgLength: number[];
+  /** Per field: the tokens of every document, repeats included (the average field length is this over the count). */
+  private readonly totals: number[];
   private count = 0;
   // Per-search scratch, reused: accumulated score, matched terms and the epoch that made them valid.
   private score = new Float64Array(0);
@@ -29,7 +31,7 @@ export class TermIndex {
   private epoch = 0;
 
   constructor(private readonly fields: number) {
-    this.avgLength = new Array<number>(fields).fill(0);
+    this.totals = new Array<number>(fields).fill(0);
   }
 
   get documentCount(): number {
@@ -41,26 +43,24 @@ export class TermIndex {
     return this.postings.get(term)?.[f]?.slots.length ?? 0;
   }
 
-  /** Distinct terms of a document's field, and the running average over the documents. */
+  /** Distinct terms of a document's field (MiniSearch's field length). */
   fieldLength(slot: number, f: number): number {
     return this.lengths[slot]?.[f] ?? 0;
   }
 
   averageLength(f: number): number {
-    return this.avgLength[f]!;
+    return this.count > 0 ? this.totals[f]! / this.count : 0;
   }
 
   /** Adds a document's tokens, field by field. */
   add(slot: number, fields: readonly (readonly string[])[]): void {
-    const before = this.count;
     this.count++;
     const lengths: number[] = [];
     for (let f = 0; f < this.fields; f++) {
       const tf = new Map<string, number>();
       for (const t of fields[f] ?? []) tf.set(t, (tf.get(t) ?? 0) + 1);
       lengths[f] = tf.size;
-      // MiniSearch's running average: (avg × documents before + length) / (documents before + 1).
-      this.avgLength[f] = (this.avgLength[f]! * before + tf.size) / (before + 1);
+      this.totals[f]! += (fields[f] ?? []).length;
       for (const [term, n] of tf) {
         let perField = this.postings.get(term);
         if (!perField) this.postings.set(term, (perField = []));
@@ -78,8 +78,7 @@ export class TermIndex {
     const lengths = this.lengths[slot];
     if (!lengths) return;
     for (let f = 0; f < this.fields; f++) {
-      // MiniSearch's: (avg × documents − length) / (documents − 1), 0 for the last one.
-      this.avgLength[f] = this.count === 1 ? 0 : (this.avgLength[f]! * this.count - lengths[f]!) / (this.count - 1);
+      this.totals[f]! -= (fields[f] ?? []).length;
       for (const term of new Set(fields[f] ?? [])) {
         const perField = this.postings.get(term);
         const p = perField?.[f];
@@ -124,7 +123,7 @@ export class TermIndex {
         const p = perField[f];
         if (!p) continue;
         const df = p.slots.length;
-        const avg = this.avgLength[f]!;
+        const avg = this.averageLength(f);
         const fb = fieldBoost[f]!;
         for (let i = 0; i < df; i++) {
           const slot = p.slots[i]!;

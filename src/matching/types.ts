@@ -57,6 +57,11 @@ export interface MatchableOffering {
   description: string;
   /** Language the title and description are written in. */
   language: Lang;
+  /**
+   * The same title and description in other languages, as the provider gave them; the matcher uses
+   * every version (concepts and words of all of them), so a request meets the offering in its own words.
+   */
+  versions?: { language: Lang; title: string; description: string }[];
   /** Languages the assistance can be delivered in. */
   languages: Lang[];
   modalities: Modality[];
@@ -82,6 +87,11 @@ export interface MatchableRequest {
   modalities: Modality[];
   urgency: 'low' | 'normal' | 'high';
   submittedAt: Date;
+  /**
+   * Parts fixed by CTED (merge or split): each is the text of one part. When given, the engine does
+   * not split the request itself; one entry means "one part" (merged).
+   */
+  parts?: string[];
 }
 
 export interface MatchableNeed {
@@ -109,12 +119,50 @@ export interface AreaScore {
   score: number;
 }
 
-export type RoutingReason = 'primary_responsibility' | 'top_match_entity' | 'no_area';
+/**
+ * Why the request goes to its entity, most specific evidence first:
+ * - `concept_responsibility`: the lead entity of the fine concept the request is about (export
+ *   licensing → 1540 experts, detection at borders → IAEA, victims' support → EOSG...);
+ * - `top_match_entity`: the best offering on that concept or area comes from another entity that is
+ *   responsible for it, so the request goes to the entity that will deliver it;
+ * - `primary_responsibility`: the lead entity of the request's area (no concept with responsibility);
+ * - `learned_correction`: CTED's past reassignments on this area/concept (an applied learning model);
+ * - `triage`: the engine is not confident enough; entity null, CTED decides (see MatchResult.triage);
+ * - `no_area`: kept for old records; the engine now says `triage` with reason `no_area_fits`.
+ */
+export type RoutingReason = 'concept_responsibility' | 'primary_responsibility' | 'top_match_entity' | 'learned_correction' | 'triage' | 'no_area';
 
 export interface Routing {
   entity: string | null;
   reason: RoutingReason;
   area: string | null;
+  /** The fine concept the routing rests on (`c:...`), null when it rests on the area. */
+  concept?: string | null;
+  /** The entities responsible for that concept or area, in order (first = lead). */
+  responsible?: string[];
+}
+
+/** Why a request goes to CTED's triage queue instead of to an entity. */
+export type TriageReason = 'no_area_fits' | 'areas_tie' | 'nothing_eligible' | 'low_confidence';
+
+export interface Triage {
+  reason: TriageReason;
+  /** Calibrated confidence of the route that was not taken. */
+  confidence: number;
+  /** A sentence for CTED (English; the web interface translates the reason code). */
+  detail: string;
+  /** What the engine would have done: the candidate areas and their entities, best first. */
+  candidates: { area: string; entity: string | null; score: number }[];
+}
+
+/** One part of a request that asks for several things (training for customs AND decontamination equipment). */
+export interface RequestPart {
+  index: number;
+  text: string;
+  thematicAreas: AreaScore[];
+  routing: Routing;
+  confidence: { area: number; route: number };
+  matches: OfferingMatch[];
 }
 
 export interface MatchExplanation {
@@ -125,6 +173,18 @@ export interface MatchExplanation {
   concepts: string[];
   language: { request: Lang; offering: Lang[]; fit: number };
   notes: string[];
+  /** Set when the match comes from the request's attachments (see attachments.ts): new with them, or ranked higher. */
+  attachment?: AttachmentEvidence;
+}
+
+/** Why a match is said to come from the request's attachments. */
+export interface AttachmentEvidence {
+  /** The attachments whose text the matcher read. */
+  attachmentIds: string[];
+  /** Their file names, in the same order. */
+  names: string[];
+  /** The score without their text (null: not proposed at all without it). */
+  scoreWithout: number | null;
 }
 
 export interface OfferingMatch {
@@ -132,6 +192,8 @@ export interface OfferingMatch {
   providerId: string;
   rank: number;
   score: number;
+  /** Calibrated probability that CTED and the provider accept this proposal (see confidence.ts). */
+  confidence: number;
   explanation: MatchExplanation;
 }
 
@@ -142,6 +204,12 @@ export interface MatchResult {
   thematicAreas: AreaScore[];
   matches: OfferingMatch[];
   routing: Routing;
+  /** Calibrated confidence of the top area and of the route. */
+  confidence: { area: number; route: number };
+  /** Set when the request should go to CTED's triage queue instead of to `routing.entity`. */
+  triage: Triage | null;
+  /** Two or more parts when the request asks for several things; empty otherwise. */
+  parts: RequestPart[];
   linkedNeeds: { needId: string; score: number }[];
   possibleDuplicates: { requestId: string; similarity: number }[];
 }

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offerings } from '../../db/schema/index.js';
-import { FRESHNESS_DAYS, isProposable, proposableSql } from '../../src/modules/offerings/offerings.service.js';
+import { MATCHING_LIMITS } from '../../src/matching/weights.js';
+import { isProposable, proposableSql } from '../../src/modules/offerings/offerings.service.js';
+
+const FRESHNESS_DAYS = MATCHING_LIMITS.staleAfterDays;
 import { castOf } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 const DAY = 86_400_000;
 
-// The directory and analytics filter proposable offerings in SQL; the rest of OneDoor asks isProposable.
+// The directory and analytics filter proposable offerings in SQL; the rest of OneDoor asks isProposable
+// (src/matching/filters.ts: unavailableAt).
 // Both must say the same for every offering, on both databases.
 describe.each(['postgres', 'pglite'] as const)('proposableSql agrees with isProposable (%s)', (kind) => {
   let t: TestApp;
@@ -20,7 +24,9 @@ describe.each(['postgres', 'pglite'] as const)('proposableSql agrees with isProp
       for (const from of [null, at(-1), at(1), now]) {
         for (const until of [null, at(-1), at(1), now]) {
           for (const confirmed of [at(-1), at(-FRESHNESS_DAYS), at(-FRESHNESS_DAYS - 1), at(-FRESHNESS_DAYS + 0.001)]) {
-            rows.push({ providerId: c.providerAId, title: 'x', description: 'an offering of the proposable test', language: 'en', status, availableFrom: from, availableUntil: until, lastConfirmedAt: confirmed });
+            for (const capacity of [null, 0, 3]) {
+              rows.push({ providerId: c.providerAId, title: 'x', description: 'an offering of the proposable test', language: 'en', status, availableFrom: from, availableUntil: until, lastConfirmedAt: confirmed, capacity });
+            }
           }
         }
       }
@@ -32,7 +38,7 @@ describe.each(['postgres', 'pglite'] as const)('proposableSql agrees with isProp
   it('on every combination of status, dates and confirmation', async () => {
     const all = await t.db.db.select().from(offerings);
     const inSql = new Set((await t.db.db.select({ id: offerings.id }).from(offerings).where(proposableSql(now))).map((r) => r.id));
-    expect(all.length).toBe(128);
+    expect(all.length).toBe(384);
     const disagree = all.filter((o) => isProposable(o, now) !== inSql.has(o.id));
     expect(disagree).toEqual([]);
     expect(inSql.size).toBeGreaterThan(0);

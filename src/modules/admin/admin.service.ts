@@ -16,7 +16,9 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
     async findActiveByHash(hash) {
       const [k] = await db.select().from(apiKeys).where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
       if (!k) return null;
-      return { keyId: k.id, role: k.role as Role, memberState: k.memberState, providerId: k.providerId, entity: k.entityCode, label: k.label };
+      // A key bound to a code that has since been superseded acts as the successor (DPKO → DPO).
+      const entity = k.entityCode ? (await deps.reference.get()).canonicalEntity(k.entityCode) ?? k.entityCode : null;
+      return { keyId: k.id, role: k.role as Role, memberState: k.memberState, providerId: k.providerId, entity, label: k.label };
     },
     async touch(keyId) {
       await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, keyId));
@@ -43,11 +45,12 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
         if (!prov) problems.push({ path: 'providerId', message: 'no such provider' });
       }
       if (problems.length) throw badRequest('The key cannot be created as asked.', problems);
+      const entity = body.entity ? ref.canonicalEntity(body.entity) : null;
       const { key, hash, prefix } = generateApiKey();
       const row = await db.transaction(async (tx) => {
         const [r] = await tx.insert(apiKeys).values({
           keyHash: hash, prefix, role: body.role, label: body.label,
-          memberState: body.memberState ?? null, providerId: body.providerId ?? null, entityCode: body.entity ?? null,
+          memberState: body.memberState ?? null, providerId: body.providerId ?? null, entityCode: entity,
         }).returning();
         await recordChange(tx, p, { action: 'api_key.create', targetType: 'api_key', targetId: r.id, summary: { role: r.role, label: r.label, prefix } });
         return r;
@@ -77,15 +80,15 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
       if (body.entity && !ref.entityCodes.has(body.entity)) throw badRequest('Unknown entity.', [{ path: 'entity', message: 'not a Task Force entity code' }]);
       if (body.entity && body.kind !== 'task_force_entity') throw badRequest('Only a task_force_entity provider is bound to an entity.', [{ path: 'entity', message: 'only with kind task_force_entity' }]);
       return db.transaction(async (tx) => {
-        const [r] = await tx.insert(providers).values({ name: body.name, kind: body.kind, entityCode: body.entity ?? null }).returning();
+        const [r] = await tx.insert(providers).values({ name: body.name, kind: body.kind, entityCode: body.entity ? ref.canonicalEntity(body.entity) : null, iatiOrgRef: body.iatiOrgRef ?? null }).returning();
         await recordChange(tx, p, { action: 'provider.create', targetType: 'provider', targetId: r.id, summary: { name: r.name, kind: r.kind } });
-        return { id: r.id, name: r.name, kind: r.kind as typeof body.kind, entity: r.entityCode };
+        return { id: r.id, name: r.name, kind: r.kind as typeof body.kind, entity: r.entityCode, iatiOrgRef: r.iatiOrgRef };
       });
     },
 
     async listProviders() {
       const rows = await db.select().from(providers).orderBy(asc(providers.name));
-      return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind as z.infer<typeof CreateProviderBody>['kind'], entity: r.entityCode }));
+      return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind as z.infer<typeof CreateProviderBody>['kind'], entity: r.entityCode, iatiOrgRef: r.iatiOrgRef }));
     },
   };
 }

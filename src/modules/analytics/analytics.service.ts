@@ -5,6 +5,7 @@ import { badRequest, forbidden, type ErrorDetail } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { decodeCursor, encodeCursor } from '../keyset-cursor.js';
 import { proposableSql } from '../offerings/offerings.service.js';
+import { readsNeedDescription } from '../needs/need-visibility.js';
 import type { ReferenceService, ReferenceSnapshot } from '../reference/reference.service.js';
 import { OPEN_STATUSES } from '../requests/request-lifecycle.js';
 import type {
@@ -183,14 +184,13 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
     where n.status = 'open' and n.id not in (${matchedNeedsSql(scope)}) and ${keep.state(sql`n.member_state`)} and ${keep.areas(sql`n.thematic_areas`)}`;
 
   type UnmatchedRow = { id: string; member_state: string; priority: string; thematic_areas: string[]; identified_at: string | null; created_at: Date | string; source: string | null; description: string; since: Date | string };
-  const toUnmatched = (scope: AnalyticsScope, now: Date) => (n: UnmatchedRow) => {
+  const toUnmatched = (p: Principal, now: Date) => (n: UnmatchedRow) => {
     const since = new Date(n.since);
     return {
       id: n.id, memberState: n.member_state, priority: n.priority, thematicAreas: n.thematic_areas,
       identifiedAt: n.identified_at, createdAt: new Date(n.created_at).toISOString(),
       ageDays: Math.max(0, Math.floor((now.getTime() - since.getTime()) / 86_400_000)), source: n.source,
-      // CTED's wording of a need may quote an assessment: for CTED and admins only.
-      ...(scope.entity === null ? { description: n.description } : {}),
+      ...(readsNeedDescription(p, n.member_state) ? { description: n.description } : {}),
     };
   };
 
@@ -228,6 +228,33 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
       return { cells: out, totals: { cells: out.length, needs: Number(totals?.needs ?? 0), matchedNeeds: Number(totals?.matched ?? 0) } };
     },
 
+    /**
+     * What one cell of the matrix holds: its open needs (CTED's wording for CTED and admins) and, for
+     * each, the requests linked to it that the principal may see, with whether each counts as covering
+     * it (routed or later). The same needs, areas and "matched" rule as needsMatrix.
+     */
+    async needsCell(p: Principal, cell: { memberState: string; thematicArea: string | null }) {
+      const scope = analyticsScope(p);
+      await filterOf({ memberState: cell.memberState, ...(cell.thematicArea ? { thematicArea: cell.thematicArea } : {}) });
+      const found = await rows<{ id: string; priority: string; identified_at: string | null; source: string | null; thematic_areas: string[]; description: string }>(sql`
+        select n.id::text, n.priority, n.identified_at::text as identified_at, n.source, n.thematic_areas, n.description from needs n
+        where n.status = 'open' and n.member_state = ${cell.memberState}
+          and ${cell.thematicArea === null ? sql`cardinality(n.thematic_areas) = 0` : sql`n.thematic_areas @> array[${cell.thematicArea}]::text[]`}
+        order by n.created_at, n.id`);
+      const links = found.length ? await rows<{ need_id: string; score: number; id: string; title: string; status: string; submitted_at: Date | string; routed_entity: string | null }>(sql`
+        select l.need_id::text, l.score, r.id::text, r.title, r.status, r.submitted_at, r.routed_entity
+        from request_need_links l join requests r on r.id = l.request_id
+        where l.need_id = any(${sql.param(found.map((n) => n.id))}::uuid[]) and ${visibleSql(scope)}`) : [];
+      return found.map((n) => ({
+        id: n.id, priority: n.priority, identifiedAt: n.identified_at, source: n.source, thematicAreas: n.thematic_areas,
+        ...(readsNeedDescription(p, cell.memberState) ? { description: n.description } : {}),
+        requests: links.filter((l) => l.need_id === n.id).sort((a, b) => Number(b.score) - Number(a.score)).map((l) => ({
+          id: l.id, title: l.title, status: l.status, submittedAt: new Date(l.submitted_at).toISOString(), routedEntity: l.routed_entity,
+          score: Number(l.score), covers: MATCHED_STATUSES.includes(l.status),
+        })),
+      }));
+    },
+
     /** Open needs no routed (or later) request is linked to, oldest first, with age buckets over all of them. */
     async unmatchedNeeds(p: Principal, q: UnmatchedNeedsQuery, now = new Date()): Promise<UnmatchedNeeds> {
       const scope = analyticsScope(p);
@@ -241,7 +268,7 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
             count(*) filter (where age > 90 and age <= 180)::int as b2, count(*) filter (where age > 180)::int as b3 from a`),
       ]);
       return {
-        items: page.map(toUnmatched(scope, now)),
+        items: page.map(toUnmatched(p, now)),
         total: Number(agg?.total ?? 0), limit: q.limit, offset: q.offset,
         buckets: { '0-30': Number(agg?.b0 ?? 0), '31-90': Number(agg?.b1 ?? 0), '91-180': Number(agg?.b2 ?? 0), '>180': Number(agg?.b3 ?? 0) },
       };
@@ -256,7 +283,7 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
         const cond: SQL = after ? sql`(since, id) > (${after.since}::timestamptz, ${after.id})` : sql`true`;
         const page: (UnmatchedRow & { since_text: string })[] = await rows(sql`with u as (${unmatchedSql(scope, keep)}) select *, since::text as since_text from u where ${cond} order by since, id limit 1000`);
         if (!page.length) return;
-        yield page.map(toUnmatched(scope, now));
+        yield page.map(toUnmatched(p, now));
         if (page.length < 1000) return;
         const last = page[page.length - 1]!;
         after = { since: last.since_text, id: last.id };

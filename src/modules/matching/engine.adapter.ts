@@ -1,6 +1,6 @@
 import { tfidfVector } from '../../matching/similarity.js';
 import {
-  analyserVersion, combineAreas, createMatcher, detectLanguage, profileOf, profileText, scoreOffering, toPairs, type Lang, type MatchableOffering, type MatchableRequest, type MatchOptions,
+  analyserVersion, combineAreas, createMatcher, detectLanguage, matchWithAttachments, profileOf, profileText, scoreOffering, toPairs, type AttachmentText, type Lang, type MatchableOffering, type MatchableRequest, type MatchOptions,
   type MatchResult, type OfferingAnalysis, type ReverseScore, type StateGeo, type StoredRequest, type ThematicAreaRef,
 } from '../../matching/index.js';
 
@@ -12,7 +12,8 @@ export interface Engine {
   upsertOffering(o: MatchableOffering, analysis?: OfferingAnalysis): void;
   /** The analysis of an offering's text, to store with it. */
   analyseOffering(o: Pick<MatchableOffering, 'title' | 'description' | 'language'>): OfferingAnalysis;
-  matchRequest(r: MatchableRequest, opts: MatchOptions): MatchResult;
+  /** Matches a request; `attachments` is text the state asked to be read beside it (at most `attachmentChars` of each). */
+  matchRequest(r: MatchableRequest, opts: MatchOptions, attachments?: { texts: readonly AttachmentText[]; maxChars: number }): MatchResult;
   /** One indexed offering scored against requests known by their stored analysis (re-matching). */
   scoreOffering(offeringId: string, requests: readonly StoredRequest[], now: Date): (ReverseScore | null)[];
   /** The indexed version of an offering. */
@@ -25,6 +26,9 @@ export interface Engine {
   inferAreas(text: string, lang: Lang): string[];
   /** The same choice from the areas of an offering's stored analysis (no second analysis of its text). */
   inferredAreasOf(analysis: OfferingAnalysis): string[];
+  linkNeeds(r: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[0], needs: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[1]): { needId: string; score: number }[];
+  /** Every area's classification score for a text, best first. */
+  scoreAreas(text: string, lang: Lang): { code: string; score: number }[];
 }
 
 /** Minimum classification score for an inferred area to be stored on an offering or need. */
@@ -52,7 +56,9 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
       else m.addOffering(o, pre);
     },
     analyseOffering: (o) => m.analyseOffering(o),
-    matchRequest: (r, opts) => m.matchRequest(r, opts),
+    matchRequest: (r, opts, attachments) => (attachments?.texts.length ? matchWithAttachments(m, r, opts, attachments.texts, attachments.maxChars) : m.matchRequest(r, opts)),
+    linkNeeds: (r, needs) => m.linkNeeds(r, needs),
+    scoreAreas: (text, lang) => m.classifyText(text, lang).map((a) => ({ code: a.code, score: a.score })),
     scoreOffering: (id, requests, now) => scoreOffering(m, id, requests, now),
     offering: (id) => m.index.get(id)?.offering,
     postedAreas(id) {

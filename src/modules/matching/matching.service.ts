@@ -10,14 +10,19 @@ import {
   type Lang, type ListedMatch, type MatchableOffering, type MatchableRequest, type MatchResult, type Modality, type OfferingAnalysis,
   type RequestAnalysis, type StateGeo, type StoredRequest,
 } from '../../matching/index.js';
+import { matchingTexts } from '../attachments/attachments.repository.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import { providerTokens, searchVectorText } from '../offerings/offering-analysis.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { OPEN_STATUSES } from '../requests/request-lifecycle.js';
+import { firstMatchMoves, OPEN_STATUSES, SYSTEM_NOTES, triageNote } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
 import { rematchableSql, REMATCHABLE_STATUSES } from './rematchable.js';
 
 const ACTOR = 'system:matcher';
+/** Statuses a first match starts from: `matched` too, for one left there (the sweeper re-enqueues it). */
+const UNMATCHED = ['submitted', 'matched'] as const;
+/** Requests a need links to when it arrives after them: seen by matching, and not withdrawn or rejected. */
+const LINKABLE_STATUSES = ['matched', 'in_review', 'routed', 'accepted', 'in_delivery', 'completed'] as const;
 const TOP_N = MATCHING_LIMITS.defaultTopN;
 /** Offerings read per page when the index is built or brought up to date. */
 const SYNC_PAGE = 2_000;
@@ -63,7 +68,7 @@ const FIRST_MATCH = `
     update requests set status = $2, classified_areas = $3::jsonb, matched_at = $4::timestamptz, routed_entity = $5, routing_reason = $6,
       language = $7, routed_at = $8::timestamptz, updated_at = $4::timestamptz, analysis = $9::jsonb, analysis_version = $10,
       analysis_hash = $11, match_areas = $12::text[], proposal_floor = $13::real
-    where id = $1::uuid and status = 'submitted'
+    where id = $1::uuid and status = $24
     returning id
   ), m as (
     insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note)
@@ -72,12 +77,16 @@ const FIRST_MATCH = `
       decided_at timestamptz, decided_by text, decision_note text)
     on conflict (request_id, offering_id) do nothing
   ), l as (
+    -- a need imported meanwhile may have linked itself to this request already (linkNeed): the same link
     insert into request_need_links (request_id, need_id, score) select r.id, x."needId", x.score from r, jsonb_to_recordset($15::jsonb) as x("needId" uuid, score real)
+    on conflict do nothing
   ), d as (
+    -- a flag CTED already confirmed or dismissed stays as decided
     insert into request_duplicates (request_id, other_request_id, similarity) select r.id, x."requestId", x.similarity from r, jsonb_to_recordset($16::jsonb) as x("requestId" uuid, similarity real)
+    on conflict do nothing
   ), t as (
-    insert into request_transitions (request_id, from_status, to_status, actor, at, note)
-    select r.id, x.from_status, x.to_status, $22, x.at, x.note from r, jsonb_to_recordset($17::jsonb) as x(from_status text, to_status text, at timestamptz, note text)
+    insert into request_transitions (request_id, from_status, to_status, actor, actor_role, at, note)
+    select r.id, x.from_status, x.to_status, $22, 'system', x.at, x.note from r, jsonb_to_recordset($17::jsonb) as x(from_status text, to_status text, at timestamptz, note text)
   ), a as (
     insert into audit_events (actor_role, action, target_type, target_id, summary)
     select $23, x.action, 'request', r.id::text, x.summary from r, jsonb_to_recordset($18::jsonb) as x(action text, summary jsonb)
@@ -86,7 +95,7 @@ const FIRST_MATCH = `
   ), rd as (
     insert into routing_decisions (request_id, entity_code, area_code, reason, actor) select r.id, $5, $20, $6, $22 from r where $21::boolean
   )
-  select count(*)::int as n from r`.replace(/\s+/g, ' ').trim();
+  select count(*)::int as n from r`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
 type Current = { id: string; offeringId: string; status: string; rank: number; score: number };
 
 /** Changes to write for one request: proposals added or re-scored, re-ranked, superseded; its floor. */
@@ -118,7 +127,7 @@ const compact = (a: RequestAnalysis): RequestAnalysis => ({
  */
 export function createMatchingService(deps: {
   db: Db; query: Query; reference: ReferenceService;
-  config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE'> & Partial<Pick<Config, 'REMATCH_PAGE_SIZE'>>;
+  config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE'> & Partial<Pick<Config, 'REMATCH_PAGE_SIZE' | 'ATTACHMENT_MATCH_CHARS'>>;
   onMatched?: (topScore: number | null) => void;
   /** Called between chunks of long work: lets HTTP requests run (the embedded default paces jobs here, src/job-pacer.ts). */
   pace?: () => Promise<void>;
@@ -280,7 +289,8 @@ export function createMatchingService(deps: {
   async function compute(ctx: { req: RequestRow; needs: NeedRow[]; open: OpenRow[] }, now: Date): Promise<MatchResult> {
     const e = await getEngine();
     const { req } = ctx;
-    const [, openReqs] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open)]);
+    // The attachments the state asked to be read beside its text (their extracted text).
+    const [, openReqs, attachmentTexts] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open), matchingTexts(db, req.id)]);
     const input: MatchableRequest = {
       id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
       thematicAreas: req.thematicAreas, modalities: req.modalities as Modality[], urgency: req.urgency as MatchableRequest['urgency'],
@@ -290,7 +300,7 @@ export function createMatchingService(deps: {
       now,
       needs: ctx.needs.map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematic_areas })),
       openRequests: openReqs,
-    });
+    }, { texts: attachmentTexts, maxChars: deps.config.ATTACHMENT_MATCH_CHARS ?? 8000 });
   }
 
   /** The analysis columns a full match leaves on the request. */
@@ -369,7 +379,7 @@ export function createMatchingService(deps: {
   }
 
   /** The operations that turn a request's current list into `next` (offering → rank, score, explanation), never touching decided matches. */
-  function diffList(requestId: string, entity: string | null, current: Current[], next: MatchResult['matches'], ops: Ops, cause: string): boolean {
+  function diffList(requestId: string, entity: string | null, current: Current[], next: Pick<MatchResult['matches'][number], 'offeringId' | 'providerId' | 'rank' | 'score' | 'explanation'>[], ops: Ops, cause: string): boolean {
     const byOffering = new Map(current.map((m) => [m.offeringId, m]));
     const inNext = new Set(next.map((m) => m.offeringId));
     const added: string[] = [];
@@ -404,17 +414,21 @@ export function createMatchingService(deps: {
     const ctx = await loadContext(requestId, e.version);
     if (!ctx) return 'skipped';
     const pre = ctx.req;
-    if (pre.status !== 'submitted' && !(opts.rematch && (REMATCHABLE_STATUSES as readonly string[]).includes(pre.status))) return 'skipped';
+    const first = (UNMATCHED as readonly string[]).includes(pre.status);
+    if (!first && !(opts.rematch && (REMATCHABLE_STATUSES as readonly string[]).includes(pre.status))) return 'skipped';
     const now = new Date();
     const result = await compute(ctx, now);
     const routingEntity = result.routing.entity;
     const columns = analysisColumns(e, pre, result);
 
-    if (pre.status !== 'submitted') return refresh(pre, result, columns, now);
+    if (!first) return refresh(pre, result, columns, now);
 
     const top = result.matches[0];
     // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
-    const autoRoute = !!routingEntity && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
+    // A request the engine sends to CTED triage (no area fits, areas tie, nothing eligible, low
+    // confidence) is never routed by the engine itself, nor is a likely duplicate of an earlier
+    // request: CTED decides that first (issue 12 item 8).
+    const autoRoute = !!routingEntity && !result.triage && result.possibleDuplicates.length === 0 && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
     const at = now.toISOString();
     const final = autoRoute ? 'routed' : 'in_review';
     const matchRows = result.matches.map((m) => ({
@@ -423,13 +437,13 @@ export function createMatchingService(deps: {
         ? { status: 'approved', decided_at: at, decided_by: ACTOR, decision_note: 'auto-approved above the confidence threshold' }
         : { status: 'proposed', decided_at: null, decided_by: null, decision_note: null }),
     }));
-    const transitions = [
-      { from_status: 'submitted', to_status: 'matched', at, note: null },
-      { from_status: 'matched', to_status: final, at: new Date(now.getTime() + 1).toISOString(),
-        note: !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
-    ];
+    // Written by hand (in the one statement), checked against TRANSITIONS here and in tests/unit/request-lifecycle.test.ts.
+    const moves = firstMatchMoves(pre.status as 'submitted' | 'matched', final);
+    const note = result.triage ? triageNote(result.triage.reason) : autoRoute ? (top ? SYSTEM_NOTES.autoRouted : SYSTEM_NOTES.noOffering)
+      : result.possibleDuplicates.length ? SYSTEM_NOTES.duplicate : SYSTEM_NOTES.review;
+    const transitions = moves.map(([from, to], k) => ({ from_status: from, to_status: to, at: new Date(now.getTime() + k).toISOString(), note: to === final ? note : null }));
     const audits = [
-      { action: 'request.match', summary: { matches: result.matches.length, top: top?.score ?? null, routing: result.routing } },
+      { action: 'request.match', summary: { matches: result.matches.length, top: top?.score ?? null, routing: result.routing, confidence: result.confidence, triage: result.triage, parts: result.parts.length } },
       ...(autoRoute ? [{ action: 'request.route', summary: { entity: routingEntity, reason: result.routing.reason } }] : []),
     ];
     const events = [
@@ -443,7 +457,7 @@ export function createMatchingService(deps: {
       requestId, final, JSON.stringify(result.thematicAreas), at, routingEntity, result.routing.reason, result.language, autoRoute ? at : null,
       JSON.stringify(columns.analysis), columns.analysisVersion, columns.analysisHash, columns.matchAreas, columns.proposalFloor,
       JSON.stringify(matchRows), JSON.stringify(result.linkedNeeds), JSON.stringify(result.possibleDuplicates), JSON.stringify(transitions),
-      JSON.stringify(audits), JSON.stringify(events), autoRoute ? result.routing.area : null, autoRoute, ACTOR, SYSTEM.role,
+      JSON.stringify(audits), JSON.stringify(events), autoRoute ? result.routing.area : null, autoRoute, ACTOR, SYSTEM.role, pre.status,
     ]);
     const outcome = Number(rows[0]?.n ?? 0) > 0 ? 'matched' as const : 'skipped' as const;
     if (outcome === 'matched') deps.onMatched?.(result.matches[0]?.score ?? null);
@@ -465,7 +479,8 @@ export function createMatchingService(deps: {
       let changed = diffList(pre.id, entity, current, result.matches, ops, 'refresh');
       const [links, dups] = await Promise.all([
         tx.select({ needId: requestNeedLinks.needId, score: requestNeedLinks.score }).from(requestNeedLinks).where(eq(requestNeedLinks.requestId, pre.id)),
-        tx.select({ otherRequestId: requestDuplicates.otherRequestId, similarity: requestDuplicates.similarity }).from(requestDuplicates).where(eq(requestDuplicates.requestId, pre.id)),
+        // Flags CTED confirmed or dismissed are decided: only the open ones are the engine's to refresh.
+        tx.select({ otherRequestId: requestDuplicates.otherRequestId, similarity: requestDuplicates.similarity }).from(requestDuplicates).where(and(eq(requestDuplicates.requestId, pre.id), eq(requestDuplicates.status, 'open'))),
       ]);
       const key = (xs: { id: string; v: number }[]) => xs.map((x) => `${x.id}:${x.v.toFixed(4)}`).sort().join(',');
       const linksChanged = key(links.map((l) => ({ id: l.needId, v: l.score }))) !== key(result.linkedNeeds.map((l) => ({ id: l.needId, v: l.score })));
@@ -478,11 +493,11 @@ export function createMatchingService(deps: {
       await writeOps(tx, ops, now);
       if (linksChanged) {
         await tx.delete(requestNeedLinks).where(eq(requestNeedLinks.requestId, pre.id));
-        if (result.linkedNeeds.length) await tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: pre.id, needId: l.needId, score: l.score })));
+        if (result.linkedNeeds.length) await tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: pre.id, needId: l.needId, score: l.score }))).onConflictDoNothing();
       }
       if (dupsChanged) {
-        await tx.delete(requestDuplicates).where(eq(requestDuplicates.requestId, pre.id));
-        if (result.possibleDuplicates.length) await tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: pre.id, otherRequestId: d.requestId, similarity: d.similarity })));
+        await tx.delete(requestDuplicates).where(and(eq(requestDuplicates.requestId, pre.id), eq(requestDuplicates.status, 'open')));
+        if (result.possibleDuplicates.length) await tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: pre.id, otherRequestId: d.requestId, similarity: d.similarity }))).onConflictDoNothing();
       }
       await tx.update(requests).set({ classifiedAreas: result.thematicAreas, ...columns, ...(changed || areasChanged ? { updatedAt: now } : {}) }).where(eq(requests.id, pre.id));
       if (linksChanged || dupsChanged) {
@@ -633,8 +648,33 @@ export function createMatchingService(deps: {
     });
   }
 
-  /** Re-matching after needs changed: every re-matchable request of their states, matched in full (need links change the need component of every offering). */
+  /**
+   * Links a need to the requests of its state that matching has already seen (any status after
+   * `submitted`, but not withdrawn or rejected), so that a need CTED imports after a request was filed,
+   * routed or even delivered counts as covered by it: links are made both ways, whatever the order.
+   * Requests still `submitted` link at their first match. Rewrites only this need's links.
+   */
+  async function linkNeed(needId: string): Promise<number> {
+    const [n] = await db.select().from(needs).where(eq(needs.id, needId));
+    if (!n) return 0;
+    const e = await getEngine();
+    await syncIndex();
+    const reqs = n.status === 'open'
+      ? await db.select({ id: requests.id, memberState: requests.memberState, title: requests.title, description: requests.description, language: requests.language, thematicAreas: requests.thematicAreas })
+        .from(requests).where(and(eq(requests.memberState, n.memberState), inArray(requests.status, [...LINKABLE_STATUSES]))).orderBy(asc(requests.id)).limit(2000)
+      : [];
+    const need = { id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas };
+    const links = reqs.flatMap((r) => e.linkNeeds({ ...r, language: r.language as Lang }, [need]).map((l) => ({ requestId: r.id, needId: l.needId, score: l.score })));
+    await db.transaction(async (tx) => {
+      await tx.delete(requestNeedLinks).where(and(eq(requestNeedLinks.needId, needId), inArray(requestNeedLinks.requestId, reqs.length ? reqs.map((r) => r.id) : ['00000000-0000-0000-0000-000000000000'])));
+      if (links.length) await tx.insert(requestNeedLinks).values(links).onConflictDoUpdate({ target: [requestNeedLinks.requestId, requestNeedLinks.needId], set: { score: sql`excluded.score` } });
+    });
+    return links.length;
+  }
+
+  /** Re-matching after needs changed: each need linked to its state's requests, then every re-matchable request of their states matched in full (need links change the need component of every offering). */
   async function reverseNeeds(ids: string[]): Promise<{ candidates: number; changed: number; full: number }> {
+    for (const id of ids) { await linkNeed(id); await yieldNow(); }
     const rows = ids.length ? await db.selectDistinct({ state: needs.memberState }).from(needs).where(inArray(needs.id, ids)) : [];
     const statesList = rows.map((r) => r.state);
     let after = '00000000-0000-0000-0000-000000000000';
@@ -662,7 +702,12 @@ export function createMatchingService(deps: {
     async reverseMatch(kind: 'offering' | 'need', ids: string[]) {
       return kind === 'offering' ? reverseOfferings(ids) : reverseNeeds(ids);
     },
+    linkNeed,
     syncIndex,
+    /** Every area's score for a text, best first (IATI sectors are weighed against it). */
+    async scoreAreas(text: string, lang: Lang): Promise<{ code: string; score: number }[]> {
+      return (await getEngine()).scoreAreas(text, lang);
+    },
     /** Thematic areas of a text, for needs that came without any. */
     async inferAreas(text: string, lang: Lang): Promise<string[]> {
       return (await getEngine()).inferAreas(text, lang);
@@ -678,4 +723,3 @@ export function createMatchingService(deps: {
   };
 }
 export type MatchingService = ReturnType<typeof createMatchingService>;
-

@@ -1,21 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db, Query } from '../../../db/client.js';
 import {
-  idempotencyKeys, matches, requestDuplicates, requestNeedLinks, requests,
+  idempotencyKeys, matches, offerings, requestDuplicates, requestNeedLinks, requests, requestTransitions,
 } from '../../../db/schema/index.js';
-import { badRequest, conflict, forbidden, notFound, sqlState } from '../../errors.js';
+import { AppError, badRequest, conflict, forbidden, isConnectionError, notFound, sqlState } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import { uniq } from '../common.schemas.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from './request-areas.js';
-import { transition } from './request-lifecycle.js';
+import { INITIAL_STATUS, nextStep, transition } from './request-lifecycle.js';
 import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
 import type { CreateRequestBody, RequestView } from './requests.schemas.js';
-import { createWriteBatcher } from './write-batcher.js';
+import { createWriteBatcher, WriteDeadlineError } from './write-batcher.js';
 import { decodeCursor, pageOf } from '../keyset-cursor.js';
+import { withTimeout } from '../../../db/client.js';
 
 type RequestRow = typeof requests.$inferSelect;
 
@@ -58,11 +59,12 @@ const SUBMIT = `
     insert into requests (id, member_state, title, description, language, language_detected, thematic_areas, modalities,
                           urgency, confidentiality, consent_to_share, status, created_by_key, submitted_at)
     select id, member_state, title, description, language, language_detected, thematic_areas, modalities,
-           urgency, confidentiality, consent_to_share, 'submitted', created_by_key, clock_timestamp()
+           urgency, confidentiality, consent_to_share, '${INITIAL_STATUS}', created_by_key, clock_timestamp()
     from x
     returning id
   ), t as (
-    insert into request_transitions (request_id, from_status, to_status, actor) select id, null, 'submitted', actor from x
+    insert into request_transitions (request_id, from_status, to_status, actor, actor_role, actor_org)
+    select id, null, '${INITIAL_STATUS}', actor, actor_role, member_state from x
   ), a as (
     insert into audit_events (actor_key_id, actor_role, action, target_type, target_id, summary)
     select created_by_key, actor_role, 'request.submit', 'request', id::text, summary from x
@@ -73,13 +75,39 @@ const SUBMIT = `
   )
   select count(*)::int as n from r`.replace(/\s+/g, ' ').trim(); // postgres.js keys prepared statements by the text, hashed on every call
 
+/** Failures that prove the intake statement never ran to a commit: refused, unreachable, or aborted by the server. */
+const NEVER_COMMITTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '53300']);
+const codeOf = (err: unknown): string => {
+  const e = err as { code?: unknown; cause?: unknown } | undefined;
+  return typeof e?.code === 'string' ? e.code : e?.cause ? codeOf(e.cause) : '';
+};
+
+/**
+ * The 503 intake answers when the database is away. It must not claim more than it knows: a write
+ * that never reached PostgreSQL was not recorded, but one whose connection broke while PostgreSQL had
+ * it (or that was not confirmed within DB_WAIT_MS) may have committed, and then it is kept and matched.
+ * Sending it again with the same Idempotency-Key is safe either way.
+ */
+function intakeUnavailable(err: unknown): AppError | null {
+  if (err instanceof WriteDeadlineError ? err.sent : !NEVER_COMMITTED.has(codeOf(err))) {
+    return new AppError(503, 'service_unavailable', 'The database did not confirm in time whether the request was recorded. Send it again with the same Idempotency-Key header: if it was recorded you get the same request back, if not it is filed then.');
+  }
+  return new AppError(503, 'service_unavailable', 'The request was not recorded: the database is not reachable at the moment. Send it again in a few seconds.');
+}
+
+type Log = { warn(o: object, m?: string): void };
+
 /** Requests filed by member states: intake, visibility, lifecycle and the state's feedback. */
-export function createRequestsService(deps: { db: Db; query: Query; reference: ReferenceService }) {
+export function createRequestsService(deps: { db: Db; query: Query; reference: ReferenceService; dbWaitMs?: number; log?: Log }) {
   const { db } = deps;
+  const dbWaitMs = deps.dbWaitMs ?? 3000;
   const intake = createWriteBatcher<NewRequest>(async (rows) => {
     // Idempotency keys in one order in every batch, so two batches never wait on each other's keys (deadlock).
     if (rows.some((r) => r.idem_key)) rows = [...rows].sort((a, b) => `${a.idem_scope}\u0000${a.idem_key}`.localeCompare(`${b.idem_scope}\u0000${b.idem_key}`));
     await deps.query(SUBMIT, [JSON.stringify(rows)]);
+  }, {
+    onLate: (err) => deps.log?.warn({ committed: err === null, err: err ? String(err) : undefined },
+      err === null ? 'a request answered 503 was committed after all: it is kept and will be matched' : 'a request answered 503 was not committed'),
   });
 
   async function validateAreas(codes: string[] | undefined) {
@@ -115,14 +143,38 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
     return row;
   }
 
-  async function toView(p: Principal, row: RequestRow): Promise<RequestView> {
+  /** The possible duplicates of a request, both ways, with the other request's title and status where `p` may see it. */
+  async function duplicatesOf(p: Principal, row: RequestRow): Promise<RequestView['possibleDuplicates']> {
+    const pairs = await db.select().from(requestDuplicates)
+      .where(and(or(eq(requestDuplicates.requestId, row.id), eq(requestDuplicates.otherRequestId, row.id)), ne(requestDuplicates.status, 'dismissed')))
+      .orderBy(desc(requestDuplicates.similarity));
+    if (!pairs.length) return [];
+    const otherIds = pairs.map((d) => (d.requestId === row.id ? d.otherRequestId : d.requestId));
+    const others = new Map((await db.select().from(requests).where(inArray(requests.id, otherIds))).map((o) => [o.id, o]));
+    return Promise.all(pairs.map(async (d) => {
+      const earlier = d.requestId === row.id;
+      const other = others.get(earlier ? d.otherRequestId : d.requestId);
+      const visible = !!other && canViewRequest(p, other, p.role === 'provider' ? await providerHasMatch(p.providerId, other.id) : false);
+      return {
+        requestId: earlier ? d.otherRequestId : d.requestId, similarity: d.similarity, direction: earlier ? 'earlier' as const : 'later' as const,
+        decision: d.status === 'confirmed' ? 'confirmed' as const : 'open' as const,
+        title: visible ? other!.title : null, status: visible ? other!.status as RequestView['status'] : null,
+      };
+    }));
+  }
+
+  async function toView(p: Principal, row: RequestRow, now = new Date()): Promise<RequestView> {
     const matchFilter = p.role === 'provider'
       ? and(eq(matches.requestId, row.id), eq(matches.providerId, p.providerId ?? ''), inArray(matches.status, [...PROVIDER_VISIBLE_MATCH]))
       : and(eq(matches.requestId, row.id), ne(matches.status, 'superseded'));
-    const [ms, links, dups] = await Promise.all([
-      db.select().from(matches).where(matchFilter).orderBy(asc(matches.rank)),
+    const [ms, links, dups, moves, allStatuses] = await Promise.all([
+      db.select({ m: matches, title: offerings.title, from: offerings.availableFrom }).from(matches).innerJoin(offerings, eq(offerings.id, matches.offeringId))
+        .where(matchFilter).orderBy(asc(matches.rank)),
       p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestNeedLinks).where(eq(requestNeedLinks.requestId, row.id)).orderBy(desc(requestNeedLinks.score)),
-      p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestDuplicates).where(eq(requestDuplicates.requestId, row.id)).orderBy(desc(requestDuplicates.similarity)),
+      duplicatesOf(p, row),
+      // Internal notes (CTED's, entities') are for the state and the Task Force, not for providers.
+      p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestTransitions).where(eq(requestTransitions.requestId, row.id)).orderBy(asc(requestTransitions.at)),
+      db.select({ status: matches.status }).from(matches).where(eq(matches.requestId, row.id)),
     ]);
     return {
       id: row.id, memberState: row.memberState, title: row.title, description: row.description,
@@ -132,13 +184,27 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       consentToShare: row.consentToShare,
       submittedAt: row.submittedAt.toISOString(), matchedAt: iso(row.matchedAt),
       routing: row.routedEntity ? { entity: row.routedEntity, reason: row.routingReason ?? 'unknown' } : null,
-      matches: ms.map((m) => ({
+      matches: ms.map(({ m, title, from }) => ({
         id: m.id, offeringId: m.offeringId, providerId: m.providerId, rank: m.rank, score: m.score,
-        explanation: m.explanation, status: m.status, entity: m.entityCode,
+        explanation: m.explanation, status: m.status, entity: m.entityCode, offeringTitle: title,
+        origin: m.origin === 'cted' ? 'cted' as const : 'engine' as const,
+        startsAt: from && from.getTime() > now.getTime() ? from.toISOString() : null,
+        decidedAt: iso(m.decidedAt), decisionNote: m.decisionNote,
+        declineReason: m.status === 'declined' ? m.responseReason : null, declineNote: m.status === 'declined' ? m.responseNote : null,
       })),
       linkedNeeds: links.map((l) => ({ needId: l.needId, score: l.score })),
-      possibleDuplicates: dups.map((d) => ({ requestId: d.otherRequestId, similarity: d.similarity })),
+      possibleDuplicates: dups,
       feedback: row.feedback ?? null,
+      nextStep: nextStep({
+        status: row.status, routedEntity: row.routedEntity, parkedAt: row.parkedAt, duplicateOf: row.duplicateOf,
+        matchStatuses: allStatuses.map((x) => x.status), openDuplicates: dups.filter((d) => d.decision === 'open').length,
+      }),
+      history: moves.map((t) => ({
+        from: t.fromStatus as RequestView['status'] | null, to: t.toStatus as RequestView['status'], at: t.at.toISOString(),
+        actorRole: t.actorRole ?? (t.actor.startsWith('system') ? 'system' : null), actorOrg: t.actorOrg, note: t.note,
+      })),
+      duplicateOf: row.duplicateOf,
+      parked: row.parkedAt ? { at: row.parkedAt.toISOString(), reason: row.parkedReason } : null,
     };
   }
 
@@ -152,8 +218,12 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       }
       const bodyHash = idempotencyKey ? canonicalHash(body) : null;
       const scope = p.memberState;
+      // Intake never waits for the database longer than DB_WAIT_MS in all: a 503 at once beats a hung client.
+      const until = Date.now() + dbWaitMs;
+      const left = () => Math.max(1, until - Date.now());
       if (idempotencyKey) {
-        const earlier = await replay(scope, idempotencyKey, bodyHash!);
+        const earlier = await withTimeout(replay(scope, idempotencyKey, bodyHash!), left(), 'idempotency lookup')
+          .catch((err) => { throw isConnectionError(err) ? intakeUnavailable(new WriteDeadlineError(false, dbWaitMs)) : err; });
         if (earlier) return earlier;
       }
       const language = body.language ?? detectLanguage(`${body.title}\n${body.description}`);
@@ -165,11 +235,12 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
           thematic_areas: uniq(body.thematicAreas ?? []), modalities: uniq(body.modalities ?? []),
           urgency: body.urgency ?? 'normal', confidentiality, consent_to_share: body.consentToShare ?? true,
           created_by_key: p.keyId, actor: actorLabel(p), actor_role: p.role,
-          summary: { after: { status: 'submitted', language, confidentiality } }, trace_id: p.requestId ?? null,
+          summary: { after: { status: INITIAL_STATUS, language, confidentiality } }, trace_id: p.requestId ?? null,
           idem_scope: idempotencyKey ? scope : null, idem_key: idempotencyKey ?? null, body_hash: bodyHash,
-        });
-        return { id, status: 'submitted', replayed: false };
+        }, { waitMs: left() });
+        return { id, status: INITIAL_STATUS, replayed: false };
       } catch (err) {
+        if (err instanceof WriteDeadlineError || isConnectionError(err)) throw intakeUnavailable(err) ?? err;
         // Two submissions with the same key raced: the loser answers like a replay.
         if (idempotencyKey && isUniqueViolation(err)) {
           const earlier = await replay(scope, idempotencyKey, bodyHash!);
@@ -185,10 +256,12 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
     },
 
     /**
-     * Lists requests, newest first: a state its own; CTED and admins all; an entity those routed to it.
-     * Pages by keyset cursor (submitted_at, id) — `offset` still works, but rescans what it skips.
+     * Lists requests: a state its own; CTED and admins all; an entity those routed to it. Filters: one
+     * status or several (a stage), the state, an area (explicit or classified), urgency, and words of
+     * the title or description (`q`, case-insensitive). Newest first, paged by keyset cursor
+     * (submitted_at, id); `offset` still works, but rescans what it skips.
      */
-    async list(p: Principal, q: { status?: string; memberState?: string; limit: number; offset?: number; cursor?: string }) {
+    async list(p: Principal, q: { status?: string; statuses?: readonly string[]; memberState?: string; thematicArea?: string; urgency?: string; q?: string; limit: number; offset?: number; cursor?: string }) {
       const after = decodeCursor(q.cursor, ['string', 'string']);
       const offset = after ? 0 : q.offset ?? 0;
       const conds = [];
@@ -197,6 +270,13 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       else if (p.role !== 'cted' && p.role !== 'admin') throw forbidden();
       if (q.memberState && p.role !== 'member_state') conds.push(eq(requests.memberState, q.memberState));
       if (q.status) conds.push(eq(requests.status, q.status));
+      if (q.statuses?.length) conds.push(inArray(requests.status, [...q.statuses]));
+      if (q.urgency) conds.push(eq(requests.urgency, q.urgency));
+      if (q.thematicArea) conds.push(or(sql`${q.thematicArea} = any(${requests.thematicAreas})`, sql`${requests.classifiedAreas} @> ${JSON.stringify([{ code: q.thematicArea }])}::jsonb`)!);
+      if (q.q?.trim()) {
+        const like = `%${q.q.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        conds.push(or(ilike(requests.title, like), ilike(requests.description, like))!);
+      }
       if (after) conds.push(sql`(${requests.submittedAt}, ${requests.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
       const rows = await db.select({
         id: requests.id, memberState: requests.memberState, title: requests.title, language: requests.language, status: requests.status,
@@ -222,7 +302,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       const row = await loadVisible(p, id);
       if (p.role !== 'member_state') throw forbidden('Only the requesting state can withdraw a request.');
       await db.transaction(async (tx) => {
-        await transition(tx, row, 'withdrawn', actorLabel(p), reason);
+        await transition(tx, row, 'withdrawn', p, reason);
         await tx.update(matches).set({ status: 'withdrawn', updatedAt: new Date() })
           .where(and(eq(matches.requestId, id), inArray(matches.status, ['proposed', 'approved', 'forwarded'])));
         await recordChange(tx, p, {
@@ -253,7 +333,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       if (p.role !== 'member_state') throw forbidden('Only the requesting state gives feedback.');
       const feedback = { outcome: fb.outcome, comment: fb.comment, at: new Date().toISOString() };
       await db.transaction(async (tx) => {
-        await transition(tx, row, 'completed', actorLabel(p), fb.comment, { feedback });
+        await transition(tx, row, 'completed', p, fb.comment, { feedback });
         await recordChange(tx, p, {
           action: 'request.complete', targetType: 'request', targetId: id, summary: { feedback },
           event: { topic: 'request.completed', payload: { requestId: id, outcome: fb.outcome } },

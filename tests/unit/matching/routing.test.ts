@@ -7,10 +7,10 @@ const tf = [{ code: 'terrorist_financing', score: 1 }];
 
 describe('routeRequest', () => {
   it('routes to the primary entity of the best area', () => {
-    expect(routeRequest(tf, [], taxonomy)).toEqual({ entity: 'UNODC', reason: 'primary_responsibility', area: 'terrorist_financing' });
+    expect(routeRequest(tf, [], taxonomy)).toMatchObject({ entity: 'UNODC', reason: 'primary_responsibility', area: 'terrorist_financing' });
   });
   it('routes to the top match’s entity when it is one of the area’s entities', () => {
-    expect(routeRequest(tf, [{ providerEntity: 'IMF' }], taxonomy)).toEqual({ entity: 'IMF', reason: 'top_match_entity', area: 'terrorist_financing' });
+    expect(routeRequest(tf, [{ providerEntity: 'IMF' }], taxonomy)).toMatchObject({ entity: 'IMF', reason: 'top_match_entity', area: 'terrorist_financing' });
   });
   it('ignores a top match entity that is not responsible for the area', () => {
     expect(routeRequest(tf, [{ providerEntity: 'IMO' }], taxonomy).entity).toBe('UNODC');
@@ -22,9 +22,9 @@ describe('routeRequest', () => {
   it('ignores top matches proposed for another area', () => {
     // The IMF offering here is on legal_framework, not on the routed area.
     const r = routeRequest(tf, [{ providerEntity: 'IMF', areas: ['legal_framework'] }, { providerEntity: '1267-MT', areas: ['terrorist_financing'] }], taxonomy);
-    expect(r).toEqual({ entity: '1267-MT', reason: 'top_match_entity', area: 'terrorist_financing' });
+    expect(r).toMatchObject({ entity: '1267-MT', reason: 'top_match_entity', area: 'terrorist_financing' });
   });
   it('returns no entity when nothing is classified', () => {
-    expect(routeRequest([], [], taxonomy)).toEqual({ entity: null, reason: 'no_area', area: null });
+    expect(routeRequest([], [], taxonomy)).toMatchObject({ entity: null, reason: 'triage', area: null });
   });
 });

@@ -2,8 +2,9 @@ import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { TermIndex } from '../../../src/matching/term.index.js';
 
-// The offering index's BM25 must give what MiniSearch gave (the engine's scores, and so the eval, are
-// unchanged): the same scores and matched-term counts, through adds and removals.
+// The offering index's BM25 must give what MiniSearch gave the engine (its scores, and so the eval, are
+// unchanged): the same scores and matched-term counts, through adds and removals. The engine set
+// MiniSearch's average field lengths from exact totals (tokens over documents), as the index does now.
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
@@ -22,8 +23,14 @@ describe('TermIndex scores as MiniSearch did', () => {
     const mini = new MiniSearch<Doc>({ fields: ['title', 'body', 'concepts'], idField: 'id', tokenize: splitSpace, processTerm: (t) => t, autoVacuum: false, searchOptions: { prefix: false, fuzzy: false, combineWith: 'OR', boost: BOOST } });
     const index = new TermIndex(3);
     const docs = new Map<number, Doc>();
-    const add = (id: number) => { const d = { id, title: field(6), body: field(40), concepts: field(5) }; docs.set(id, d); mini.add(d); index.add(id, [splitSpace(d.title), splitSpace(d.body), splitSpace(d.concepts)]); };
-    const remove = (id: number) => { const d = docs.get(id)!; docs.delete(id); mini.remove(d); index.remove(id, [splitSpace(d.title), splitSpace(d.body), splitSpace(d.concepts)]); };
+    const totals = [0, 0, 0];
+    const setAverages = () => {
+      const m = mini as unknown as { _avgFieldLength: number[]; _fieldIds: Record<string, number> };
+      (['title', 'body', 'concepts'] as const).forEach((f, i) => { m._avgFieldLength[m._fieldIds[f]!] = docs.size ? totals[i]! / docs.size : 0; });
+    };
+    const count = (d: Doc, sign: number) => { (['title', 'body', 'concepts'] as const).forEach((f, i) => { totals[i]! += sign * splitSpace(d[f]).length; }); };
+    const add = (id: number) => { const d = { id, title: field(6), body: field(40), concepts: field(5) }; docs.set(id, d); mini.add(d); count(d, 1); setAverages(); index.add(id, [splitSpace(d.title), splitSpace(d.body), splitSpace(d.concepts)]); };
+    const remove = (id: number) => { const d = docs.get(id)!; docs.delete(id); mini.remove(d); count(d, -1); setAverages(); index.remove(id, [splitSpace(d.title), splitSpace(d.body), splitSpace(d.concepts)]); };
     for (let i = 0; i < 400; i++) add(i);
     for (let i = 0; i < 400; i += 7) remove(i);
     for (let i = 0; i < 400; i += 7) add(i); // slots reused, as the offering index reuses them

@@ -22,7 +22,6 @@ CREATE INDEX "offerings_search_idx" ON "offerings" USING gin ("search_vector");-
 CREATE INDEX "offerings_areas_idx" ON "offerings" USING gin ("thematic_areas");--> statement-breakpoint
 CREATE INDEX "offerings_confirmed_idx" ON "offerings" USING btree ("last_confirmed_at" DESC NULLS FIRST,"id") WHERE status = 'open';--> statement-breakpoint
 CREATE INDEX "offerings_analysis_version_idx" ON "offerings" USING btree ("analysis_version","id");--> statement-breakpoint
-CREATE INDEX "request_duplicates_other_idx" ON "request_duplicates" USING btree ("other_request_id");--> statement-breakpoint
 CREATE INDEX "request_need_links_need_idx" ON "request_need_links" USING btree ("need_id");--> statement-breakpoint
 CREATE INDEX "requests_submitted_idx" ON "requests" USING btree ("submitted_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "requests_state_submitted_idx" ON "requests" USING btree ("member_state","submitted_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint

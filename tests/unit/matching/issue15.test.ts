@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { load, runEngine, type EvalData } from '../../../bench/eval.js';
+import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
+import { termSource, termText } from '../../../src/matching/concepts.tagger.js';
+import { fitModel, type DecisionExample } from '../../../src/matching/learning.js';
+import { createMatcher } from '../../../src/matching/matcher.js';
+import { suggestEntity } from '../../../src/matching/entity.suggest.js';
+import { ANALYSER_VERSION } from '../../../src/matching/version.js';
+import { SOURCE_CODES } from '../../../src/matching/vocabulary.sources.js';
+import { LANGS, type MatchableOffering, type ThematicAreaRef } from '../../../src/matching/types.js';
+
+const ref = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../../../db/reference/${f}`, import.meta.url), 'utf8')) as T;
+const areas = ref<(ThematicAreaRef & { workingGroup: string | null; paragraphs: number[] })[]>('thematic-areas.json');
+const groups = ref<{ code: string; leads: string[] }[]>('working-groups.json');
+const entities = ref<{ code: string; name: string; nameZh?: string; shortNameZh?: string; paragraphs: number[] }[]>('entities.json');
+
+describe('taxonomy and working groups agree (annex of A/62/898)', () => {
+  it("every area with a working group is led by one of that group's leads", () => {
+    const leads = new Map(groups.map((g) => [g.code, g.leads]));
+    const bad = areas.filter((a) => a.workingGroup !== null).filter((a) => !leads.get(a.workingGroup!)?.includes(a.entities[0]!));
+    expect(bad.map((a) => `${a.code}: ${a.entities[0]} not a lead of ${a.workingGroup}`)).toEqual([]);
+    expect(areas.find((a) => a.code === 'victims')!.entities[0]).toBe('EOSG');
+  });
+  it('every area without a working group is led by an entity named in its paragraphs', () => {
+    const paras = new Map(entities.map((e) => [e.code, new Set(e.paragraphs)]));
+    const bad = areas.filter((a) => a.workingGroup === null).filter((a) => !a.paragraphs.some((p) => paras.get(a.entities[0]!)?.has(p)));
+    expect(bad.map((a) => a.code)).toEqual([]);
+  });
+  it('concept responsibilities name known entities and real paragraphs; the issue cases route as the mandates say', () => {
+    const codes = new Set(entities.map((e) => e.code));
+    for (const c of FINE_CONCEPTS) for (const e of c.entities ?? []) expect(codes.has(e), `${c.code} → ${e}`).toBe(true);
+    const lead = (code: string) => FINE_CONCEPTS.find((c) => c.code === code)!.entities![0];
+    expect(lead('c:bio_investigation')).toBe('UNODA');
+    expect(lead('c:major_events')).toBe('UNICRI');
+    expect(lead('c:victim_support')).toBe('EOSG');
+    expect(lead('c:strategic_trade')).toBe('1540-EXPERTS');
+    expect(lead('c:chemical_lab')).toBe('OPCW');
+    expect(lead('c:radiation_detection')).toBe('IAEA');
+  });
+});
+
+describe('vocabulary', () => {
+  it('records a known source for every term', () => {
+    const unknown: string[] = [];
+    for (const c of FINE_CONCEPTS) for (const l of LANGS) for (const t of c.terms[l] ?? []) if (!SOURCE_CODES.has(termSource(t, c))) unknown.push(`${c.code}/${l}: ${termText(t)}`);
+    expect(unknown).toEqual([]);
+  });
+  it('has the acronyms of the field with their expansions, in all six languages for each concept that carries one', () => {
+    const all = (code: string) => FINE_CONCEPTS.find((c) => c.code === code)!;
+    const has = (code: string, term: string) => LANGS.some((l) => (all(code).terms[l] ?? []).map(termText).includes(term));
+    for (const [code, acr, expansion] of [
+      ['c:cbrn_detection', 'CBRN', 'chemical, biological, radiological and nuclear'], ['c:stce', 'STCE', 'strategic trade control enforcement'],
+      ['c:physical_protection', 'INSSP', 'Integrated Nuclear Security Support Plan'], ['c:port_security', 'ISPS', 'International Ship and Port Facility Security Code'],
+      ['c:api_pnr', 'API/PNR', 'advance passenger information'], ['c:fiu', 'FIU', 'financial intelligence unit'], ['c:fiu', 'STR', 'suspicious transaction report'],
+      ['c:physical_protection', 'CPPNM', 'Convention on the Physical Protection of Nuclear Material'], ['c:bio_investigation', 'BWC', 'Biological Weapons Convention'],
+      ['c:cwc_national', 'CWC', 'Chemical Weapons Convention'], ['c:national_1540', 'resolution 1540', '1540 Committee'],
+    ] as const) {
+      expect(has(code, acr), `${code} ${acr}`).toBe(true);
+      expect(has(code, expansion), `${code} ${expansion}`).toBe(true);
+    }
+    for (const code of ['c:stce', 'c:cbrn_detection', 'c:chemical_lab', 'c:bio_investigation', 'c:physical_protection', 'c:national_1540']) {
+      for (const l of LANGS) expect((all(code).terms[l] ?? []).length, `${code}/${l}`).toBeGreaterThan(0);
+    }
+  });
+  it('exposes one analyser version', () => {
+    expect(ANALYSER_VERSION).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+const rankings = (data: EvalData, opts: Parameters<typeof runEngine>[1] = {}) =>
+  runEngine(data, opts).outcomes.map((o) => `${o.key}:${o.entity}:${o.triage}:${o.ranked.join(',')}`);
+
+describe('identical results on identical runs', () => {
+  it('gives the same rankings and scores whatever the order the catalogue was indexed in and whatever the ids', () => {
+    const data = load('real');
+    const areasRef = data.areas;
+    const req = data.requests[5]!;
+    const build = (order: 'file' | 'reversed', prefix: string) => {
+      const m = createMatcher({ areas: areasRef, states: data.states });
+      const list = order === 'file' ? data.offerings : [...data.offerings].reverse();
+      for (const o of list) {
+        m.addOffering({
+          id: `${prefix}${o.key}`, providerId: `${prefix}${o.provider}`, providerEntity: data.providers.find((p) => p.key === o.provider)?.entity ?? null,
+          title: o.body.title, description: o.body.description, language: o.body.languages[0]!, languages: o.body.languages, modalities: o.body.modalities ?? [],
+          thematicAreas: o.body.thematicAreas ?? [], eligibility: { regions: o.body.eligibility?.regions ?? [], countries: o.body.eligibility?.countries ?? [] },
+          availableFrom: null, availableUntil: null, lastConfirmedAt: new Date('2026-11-01T00:00:00Z'), status: 'open', capacity: null,
+        } satisfies MatchableOffering);
+      }
+      return data.requests.map((r) => m.matchRequest({
+        id: `${prefix}${r.key}`, memberState: r.memberState, title: r.body.title, description: r.body.description, language: r.body.language ?? null,
+        thematicAreas: r.body.thematicAreas ?? [], modalities: r.body.modalities ?? [], urgency: r.body.urgency ?? 'normal', submittedAt: new Date('2026-11-20T00:00:00Z'),
+      }, { now: new Date('2026-11-29T00:00:00Z') }).matches.map((x) => `${x.offeringId.slice(prefix.length)}=${x.score}`).join(' '));
+    };
+    const a = build('file', 'aaaa-');
+    const b = build('reversed', 'zz-');
+    expect(b).toEqual(a);
+    expect(req).toBeDefined();
+  });
+  it('gives identical eval outcomes on two runs and with the catalogue reversed', () => {
+    const data = load('dev');
+    expect(rankings(data, { order: 'reversed' })).toEqual(rankings(data));
+  });
+});
+
+describe('triage and parts', () => {
+  const data = load('real');
+  const run = runEngine(data).outcomes;
+  const get = (key: string) => run.find((o) => o.key === key)!;
+  it('sends a vague request to CTED triage without an entity or proposals', () => {
+    const o = get('rr-en-vague-1');
+    expect(o.triage).not.toBeNull();
+    expect(o.entity).toBeNull();
+    expect(o.ranked).toEqual([]);
+  });
+  it('routes export licensing to the 1540 experts and a border radiation request to IAEA, not ICAO', () => {
+    expect(get('rr-en-stc-3').entity).toBe('1540-EXPERTS');
+    expect(get('rr-en-rad-1').entity).toBe('IAEA');
+    expect(get('rr-en-bio-3').entity).toBe('UNODA');
+    expect(get('rr-en-mev-1').entity).toBe('UNICRI');
+    expect(get('rr-en-vic-1').entity).toBe('EOSG');
+    expect(get('rr-fr-cj-1').entity).toBe('UNODC');
+  });
+  it('splits a request with two parts, each with its own area, entity and matches', () => {
+    const o = get('rr-fr-multi-1');
+    expect(o.parts.map((p) => p.area)).toEqual(['justice_reform', 'legal_framework']);
+    expect(o.parts.every((p) => p.ranked.length > 0)).toBe(true);
+    expect(get('rr-en-stc-1').parts).toEqual([]);
+  });
+  it('takes CTED’s parts when given (merge = one part, split = the given texts)', () => {
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    const base = { id: 'r', memberState: 'SEN', title: 'Deux demandes', description: 'Formation des magistrats aux affaires de terrorisme. Révision de la loi antiterroriste.', language: 'fr' as const, thematicAreas: [], modalities: [], urgency: 'normal' as const, submittedAt: new Date() };
+    expect(m.matchRequest({ ...base, parts: [base.description] }, { now: new Date() }).parts).toEqual([]);
+    const split = m.matchRequest({ ...base, parts: ['Formation des magistrats du parquet et des juges.', 'Rédaction législative de la loi antiterroriste.'] }, { now: new Date() });
+    expect(split.parts).toHaveLength(2);
+  });
+});
+
+describe('learning from decisions', () => {
+  it('learns a routing correction only from repeated reassignments, and nothing changes without a model', () => {
+    const ex = (n: number): DecisionExample[] => Array.from({ length: n }, (_, i) => ({
+      kind: 'cted_reassign', requestId: `r${i}`, offeringId: null, providerId: null, area: 'customs', concept: null, engineEntity: 'WCO', decidedEntity: 'UNODC', score: null, components: null, at: `2026-01-0${i + 1}T00:00:00Z`,
+    }));
+    expect(fitModel(ex(1)).routingCorrections).toEqual({});
+    expect(fitModel(ex(2)).routingCorrections).toEqual({ 'area:customs': 'UNODC' });
+    expect(fitModel(ex(2)).version).toBe(fitModel([...ex(2)].reverse()).version);
+  });
+});
+
+describe('provider ↔ entity suggestion', () => {
+  it('suggests the entity from a provider name in several languages', () => {
+    expect(suggestEntity('UNODC Terrorism Prevention Branch', entities)).toBe('UNODC');
+    expect(suggestEntity('Office des Nations Unies contre la drogue et le crime (ONUDC) – Sahel', entities)).toBe('UNODC');
+    expect(suggestEntity('МАГАТЭ, отдел физической ядерной безопасности', entities)).toBe('IAEA');
+    expect(suggestEntity('国际原子能机构核安保司', entities)).toBe('IAEA');
+    expect(suggestEntity('Ministry of Foreign Affairs of Norway', entities)).toBeNull();
+  });
+});
