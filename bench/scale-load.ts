@@ -12,7 +12,7 @@ import { analysisHash } from '../src/modules/matching/matching.service.js';
 import { providerTokens, searchVectorText } from '../src/modules/offerings/offering-analysis.js';
 import { InProcessQueueDriver } from '../src/queue/in-process.driver.js';
 import { createServices } from '../src/services.js';
-import { generator } from './matching-bench.js';
+import { generator, mulberry32 } from './matching-bench.js';
 
 export interface LoadPlan {
   offerings: number;
@@ -40,17 +40,6 @@ export interface Loaded {
 
 /** A UUID from a kind and a number, so runs are comparable and ids sort like their numbers within a kind. */
 export const uid = (kind: number, i: number) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BATCH = 2_000;
 

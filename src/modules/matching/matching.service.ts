@@ -205,13 +205,16 @@ export function createMatchingService(deps: {
     syncing ??= (async () => {
       // The engine (its tagger) is built while the first page is read; each next page is read while
       // this one is indexed, so the database and the index work at the same time.
-      let next = changedPage(watermark, null);
+      // A prefetched page is awaited later; if something fails first it must not become an unhandled
+      // rejection (that would end the process when the database goes away).
+      const prefetch = (p: Promise<SyncRow[]>) => { p.catch(() => {}); return p; };
+      let next = prefetch(changedPage(watermark, null));
       const e = await getEngine();
       for (;;) {
         const rows = await next;
         const last = rows[rows.length - 1];
         const more = rows.length === SYNC_PAGE;
-        if (more) next = changedPage(last!.version, last!.id);
+        if (more) next = prefetch(changedPage(last!.version, last!.id));
         const made: { row: SyncRow; analysis: OfferingAnalysis }[] = [];
         for (const row of rows) {
           if (indexed.get(row.id) === row.version) continue;
