@@ -5,7 +5,8 @@ COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci
 COPY . .
-RUN npm run build --if-present
+# Compiled JavaScript (dist/) is what npm start and npm run worker run; TypeScript is not needed after.
+RUN npm run build && npm prune --omit=dev
 ENV NODE_ENV=production
 EXPOSE 3000
 CMD ["npm", "start"]

@@ -20,7 +20,8 @@ export interface BenchRow {
 
 const ROOT = new URL('../', import.meta.url);
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG, so runs are comparable. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -74,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('deps', deps);
   app.decorate('services', services);
 
-  app.addHook('onRequest', (req, reply, done) => { reply.header('x-request-id', req.id); done(); });
+  app.addHook('onRequest', (req, reply, done) => { reply.header('x-request-id', req.id); services.pacer.mark(); done(); });
   // Every route's latency for /metrics (here, not in a module, so no plugin scope hides it).
   app.addHook('onResponse', (req, reply, done) => {
     services.metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);

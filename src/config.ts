@@ -84,6 +84,15 @@ export const ConfigSchema = z.object({
   /** BullMQ job lock; a job whose worker died is retried after about this long. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   EMBEDDED_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Re-matching reads the requests a changed offering or need may concern this many at a time (all of them, page by page). */
+  REMATCH_PAGE_SIZE: z.coerce.number().int().min(1).max(20_000).default(1000),
+  /**
+   * Embedded default only: the share of the process's time jobs (matching, re-matching) may take while
+   * the API is serving requests, so filing stays responsive; with no HTTP traffic jobs run freely.
+   */
+  EMBEDDED_JOB_SHARE: z.coerce.number().min(0.05).max(1).default(0.3),
+  /** Embedded default only: jobs run at once in the API process (matching is CPU work on the same thread as HTTP). */
+  EMBEDDED_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Largest attachment accepted, in bytes (10 MiB). */
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(10 * 1024 * 1024),
   /** Documents on one request, its messages included; on one offering; on one message. */

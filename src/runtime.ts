@@ -99,16 +99,18 @@ export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayM
   const handlers = createJobHandlers(rt.services) as Record<string, (d: unknown, c: never) => Promise<void>>;
   // Every job is timed for /metrics, in whichever process runs it.
   const timed = Object.fromEntries(Object.entries(handlers).map(([name, h]) => [name, async (d: unknown, c: JobContext) => {
+    // Embedded default: a job waits its turn while the API is busy (src/job-pacer.ts).
+    await rt.services.pacer.turn();
     const end = rt.services.metrics.jobDuration.startTimer({ job: name });
     // Log lines of a job carry the id of the HTTP request that caused it.
     const traceId = (d as { traceId?: string }).traceId;
     const bound = (fn: (o: object, m?: string) => void) => (o: object, m?: string) => fn.call(c.log, { traceId, ...o }, m);
     const ctx = traceId ? { ...c, log: { info: bound(c.log.info), warn: bound(c.log.warn), error: bound(c.log.error) } } : c;
-    try { await h(d, ctx as never); end({ outcome: 'ok' }); } catch (err) { end({ outcome: 'error' }); throw err; }
+    try { await h(d, ctx as never); end({ outcome: 'ok' }); } catch (err) { end({ outcome: 'error' }); throw err; } finally { rt.services.pacer.done(); }
   }]));
   const spool = rt.services.deadLetterSpool;
   await rt.queue.consume(timed, {
-    concurrency: rt.config.WORKER_CONCURRENCY,
+    concurrency: rt.queue.kind === 'in-process' ? rt.config.EMBEDDED_CONCURRENCY : rt.config.WORKER_CONCURRENCY,
     onDeadLetter: (dl) => spool.add(dl),
     log,
     heartbeatMs: rt.config.WORKER_HEARTBEAT_MS,

@@ -28,10 +28,8 @@ const mode = describeMode(config);
 log.info({ mode }, `starting OneDoor: database ${mode.db}${mode.db === 'pglite' ? ` (${config.DATA_DIR})` : ''}, queue ${mode.queue}`);
 
 const rt = await openRuntime(config, log);
-// Embedded mode has no separate worker: the API process consumes its own jobs.
-if (rt.queue.kind === 'in-process' && config.EMBEDDED_WORKER) await startConsumers(rt, log);
 // With BullMQ the API relays the outbox too, so what is filed reaches the queue while workers are down.
-else if (rt.queue.kind === 'bullmq' && config.RELAY_IN_API) startRelay(rt, log);
+if (rt.queue.kind === 'bullmq' && config.RELAY_IN_API) startRelay(rt, log);
 if (rt.queue.kind === 'bullmq') {
   // Intake does not need Redis (events wait in the outbox), so the API starts without it; say so.
   void rt.queue.ping(2000).catch((err) => log.warn({ err: String(err) }, 'Redis is not reachable yet; accepting requests, their events wait in the outbox'));
@@ -57,3 +55,6 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 await app.listen({ host: config.HOST, port: config.PORT });
+// Embedded mode has no separate worker: the API process consumes its own jobs. It starts once the API
+// listens, so building the offering index (page by page, yielding) never keeps anyone from filing.
+if (rt.queue.kind === 'in-process' && config.EMBEDDED_WORKER) await startConsumers(rt, log);

@@ -1,6 +1,7 @@
 import type { Db, Query } from '../db/client.js';
 import type { Config } from './config.js';
 import type { QueueDriver } from './queue/queue.driver.js';
+import { createJobPacer, UNPACED } from './job-pacer.js';
 import { createAdminService } from './modules/admin/admin.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
 import { createAttachmentsService } from './modules/attachments/attachments.service.js';
@@ -30,14 +31,18 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const deadLetters = createDeadLettersService({ db, queue });
   const reference = createReferenceService({ db });
   const metrics = createMetrics();
-  const matching = createMatchingService({ db, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
+  // The embedded default runs jobs on the API's thread: they are paced while the API is in use.
+  const pacer = queue.kind === 'in-process' ? createJobPacer({ share: config.EMBEDDED_JOB_SHARE }) : UNPACED;
+  const matching = createMatchingService({ db, query: deps.query, reference, config, pace: pacer.pause, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
   const areas = { inferAreas: matching.inferAreas, scoreAreas: matching.scoreAreas };
+  const analyser = { analyseOffering: matching.analyseOffering };
   const blobs = createBlobStore(db, config);
   const requests = createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log });
-  const offerings = createOfferingsService({ db, reference, areas });
+  const offerings = createOfferingsService({ db, reference, areas, analyser });
   const conversation = createConversationService({ db, store: blobs, config });
   return {
     metrics,
+    pacer,
     reference,
     matching,
     admin: createAdminService({ db, reference }),

@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid, type AnyPgColumn,
+  bigint, boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid, type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { entities, memberStates } from './reference.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const textArray = (name: string) => text(name).array().notNull().default(sql`'{}'::text[]`);
+/** PostgreSQL's tsvector, written from the engine's own analysed tokens (never PostgreSQL's parsers). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** Donor states, international organisations, Task Force entities and others that offer assistance. */
 export const providers = pgTable('providers', {
@@ -55,13 +57,29 @@ export const offerings = pgTable('offerings', {
   source: text('source').notNull().default('api'),
   externalRef: text('external_ref'),
   lastConfirmedAt: ts('last_confirmed_at').notNull().defaultNow(),
+  /**
+   * The engine's analysis of title and description (tokens, fine concepts, inferred areas), made once
+   * when the offering is written, so a worker's index only has to be fed (src/matching/analysis.ts).
+   */
+  analysis: jsonb('analysis').$type<Record<string, unknown>>(),
+  /** The analyser that made `analysis` and `search_vector`; another version is analysed again. */
+  analysisVersion: text('analysis_version'),
+  /** Directory search: analysed words (title A, body B, provider C) and concept tokens (A), for the GIN index. */
+  searchVector: tsvector('search_vector'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
-  index('offerings_provider_idx').on(t.providerId),
-  // Every matching worker and directory index catches up by updated_at.
+  index('offerings_provider_idx').on(t.providerId, t.createdAt, t.id),
+  // Every matching worker catches up by updated_at.
   index('offerings_updated_at_idx').on(t.updatedAt),
   uniqueIndex('offerings_provider_external_uq').on(t.providerId, t.externalRef),
+  index('offerings_created_idx').on(t.createdAt, t.id),
+  index('offerings_search_idx').using('gin', t.searchVector),
+  index('offerings_areas_idx').using('gin', t.thematicAreas),
+  // The directory without a query: most recently confirmed open offerings first.
+  index('offerings_confirmed_idx').on(t.lastConfirmedAt.desc().nullsFirst(), t.id).where(sql`status = 'open'`),
+  // Offerings whose analysis is missing or made by another analyser version.
+  index('offerings_analysis_version_idx').on(t.analysisVersion, t.id),
 ]);
 
 /** Requests filed by member states. Never deleted: withdrawal is a status. */
@@ -87,6 +105,22 @@ export const requests = pgTable('requests', {
   /** When the routed entity last acted (acknowledged, forwarded); overdue escalation looks at it. */
   entityActedAt: ts('entity_acted_at'),
   feedback: jsonb('feedback').$type<{ outcome: string; comment?: string; at: string }>(),
+  /** First time the request reached routed / accepted / completed (set by a trigger on request_transitions). */
+  firstRoutedAt: ts('first_routed_at'),
+  firstAcceptedAt: ts('first_accepted_at'),
+  firstCompletedAt: ts('first_completed_at'),
+  /**
+   * What the last full match knew of the request (areas, fine concepts, query terms, the duplicate vector),
+   * so a changed offering is scored against it without analysing it again (src/matching/analysis.ts).
+   */
+  analysis: jsonb('analysis').$type<Record<string, unknown>>(),
+  analysisVersion: text('analysis_version'),
+  /** md5 of the text `analysis` was made from: another text means it is stale. */
+  analysisHash: text('analysis_hash'),
+  /** The areas a changed offering must share for it to be a candidate (those above the thematic minimum). */
+  matchAreas: text('match_areas').array(),
+  /** The lowest score in a full list of proposals (null while the list has room): a new offering must beat it. */
+  proposalFloor: real('proposal_floor'),
   /** Set when CTED confirms this request duplicates an earlier one: the later request points to the earlier (and is closed). */
   duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => requests.id),
   /** CTED marked the request unanswerable for now: it stays open and re-matchable; a new proposal brings it back to triage. */
@@ -96,7 +130,15 @@ export const requests = pgTable('requests', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
   index('requests_state_idx').on(t.memberState, t.status),
-  index('requests_routed_idx').on(t.routedEntity, t.status),
+  index('requests_routed_idx').on(t.routedEntity, t.status, t.routedAt, t.id),
+  // Request lists, newest first: everyone's (CTED), one state's, one entity's.
+  index('requests_submitted_idx').on(t.submittedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+  index('requests_state_submitted_idx').on(t.memberState, t.submittedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+  index('requests_entity_submitted_idx').on(t.routedEntity, t.submittedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+  // Re-matching: the open requests without an accepted offering that share an area with a changed offering.
+  index('requests_rematch_idx').using('gin', t.matchAreas).where(sql`status in ('in_review', 'routed')`),
+  // The overdue sweep.
+  index('requests_overdue_idx').on(t.routedAt).where(sql`status = 'routed' and entity_acted_at is null`),
   // The sweeper and /health/ready look for requests still waiting for their first match.
   index('requests_unmatched_idx').on(t.updatedAt).where(sql`status in ('submitted', 'matched')`),
 ]);
@@ -129,8 +171,10 @@ export const needs = pgTable('needs', {
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
-  index('needs_state_idx').on(t.memberState),
+  index('needs_state_idx').on(t.memberState, t.createdAt, t.id),
   uniqueIndex('needs_external_key_uq').on(t.externalKey),
+  index('needs_created_idx').on(t.createdAt, t.id),
+  index('needs_areas_idx').using('gin', t.thematicAreas),
 ]);
 
 /** Proposed and decided matches between a request and an offering. */
@@ -158,13 +202,19 @@ export const matches = pgTable('matches', {
 }, (t) => [
   uniqueIndex('matches_request_offering_uq').on(t.requestId, t.offeringId),
   index('matches_status_idx').on(t.status, t.createdAt),
+  // CTED's queue, in its keyset order.
+  index('matches_queue_idx').on(t.createdAt, t.rank, t.id).where(sql`status = 'proposed'`),
+  // Capacity checks and re-matching look matches up by offering.
+  index('matches_offering_idx').on(t.offeringId, t.status),
+  // A provider's inbox, newest first.
+  index('matches_provider_idx').on(t.providerId, t.status, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 ]);
 
 export const requestNeedLinks = pgTable('request_need_links', {
   requestId: uuid('request_id').notNull().references(() => requests.id),
   needId: uuid('need_id').notNull().references(() => needs.id),
   score: real('score').notNull(),
-}, (t) => [primaryKey({ columns: [t.requestId, t.needId] })]);
+}, (t) => [primaryKey({ columns: [t.requestId, t.needId] }), index('request_need_links_need_idx').on(t.needId)]);
 
 export const requestDuplicates = pgTable('request_duplicates', {
   requestId: uuid('request_id').notNull().references(() => requests.id),
@@ -197,7 +247,7 @@ export const reviewDecisions = pgTable('review_decisions', {
   note: text('note'),
   actor: text('actor').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
-});
+}, (t) => [index('review_decisions_match_idx').on(t.matchId)]);
 
 /** Idempotency keys of request submissions, scoped to the submitting member state. */
 export const idempotencyKeys = pgTable('idempotency_keys', {

@@ -2,9 +2,10 @@ import { combineAreas, inferAreas, profileText, round4, type TextProfile } from 
 import { FINE_CONCEPTS } from './concepts.lexicon.js';
 import { areaConcepts, ConceptTagger, type ConceptDef } from './concepts.tagger.js';
 import { detectLanguage } from './language.detect.js';
+import { analyseOfferingText, toPairs, type OfferingAnalysis, type RequestAnalysis } from './analysis.js';
 import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
 import { acceptancePrior, withPrior, type LearnedModel } from './learning.js';
-import { conceptTokens, OfferingIndex, tieOrder, type IndexedOffering, type TextHit } from './offering.index.js';
+import { conceptTokens, OfferingIndex, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
 import { clauses, groupParts } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
 import { routeRequest, routingEvidence } from './routing.js';
@@ -20,6 +21,7 @@ import type {
   MatchableNeed,
   MatchableOffering,
   MatchableRequest,
+  MatchExplanation,
   MatchOptions,
   MatchResult,
   OpenRequestRef,
@@ -76,11 +78,19 @@ export interface Matcher {
   classify(request: Pick<MatchableRequest, 'title' | 'description' | 'language' | 'thematicAreas'>): AreaScore[];
   /** Areas of a free text (e.g. a CTED need without an explicit area). */
   classifyText(text: string, language?: Lang | null): AreaScore[];
-  addOffering(offering: MatchableOffering): void;
-  replaceOffering(offering: MatchableOffering): void;
+  /** Indexes an offering; `pre` is a stored analysis of its text (analyseOffering), so it is not analysed again. */
+  addOffering(offering: MatchableOffering, pre?: PreAnalysed): void;
+  replaceOffering(offering: MatchableOffering, pre?: PreAnalysed): void;
+  /** The analysis of an offering's text that addOffering would make, as storable data. */
+  analyseOffering(offering: Pick<MatchableOffering, 'title' | 'description' | 'language'>): OfferingAnalysis;
   removeOffering(id: string): boolean;
   /** Scores, ranks and routes one request against the indexed offerings. */
   matchRequest(request: MatchableRequest, options: MatchOptions): MatchResult;
+  /**
+   * One indexed offering scored as matchRequest scores a candidate (components, weights, learned prior,
+   * relevance and minimum): null when it would not be listed. For re-matching (src/matching/reverse.ts).
+   */
+  scoreCandidate(ctx: RequestContext, doc: IndexedOffering, text: number): { score: number; components: Record<ScoreComponent, number>; explanation: MatchExplanation } | null;
   /** The needs of its state a request links to, as matchRequest links them, without scoring offerings (a need that arrives after the request). */
   linkNeeds(request: Pick<MatchableRequest, 'id' | 'memberState' | 'title' | 'description' | 'language' | 'thematicAreas'>, needs: readonly MatchableNeed[]): { needId: string; score: number }[];
   /** Replaces the applied learning model (undefined: back to the shipped behaviour). */
@@ -115,9 +125,11 @@ export function createMatcher(config: MatcherConfig): Matcher {
   // (not on the index), and the same ones come back job after job for duplicate detection and need
   // linking: keep it, keyed by id and checked against the text, so a changed text is analysed again.
   // Bounded by the text it holds (about 8 M characters), oldest out first.
-  const analysed = new Map<string, { text: string; result: ReturnType<typeof requestProfile> }>();
+  // The TF-IDF vector is kept with it (computed once per text; the catalogue's weights drift little).
+  type Analysed = ReturnType<typeof requestProfile> & { topic?: TopicProfile };
+  const analysed = new Map<string, { text: string; result: Analysed }>();
   let heldChars = 0;
-  const memo = (id: string, text: string, compute: () => ReturnType<typeof requestProfile>) => {
+  const memo = (id: string, text: string, compute: () => Analysed): Analysed => {
     const hit = analysed.get(id);
     if (hit && hit.text === text) return hit.result;
     const result = compute();
@@ -141,18 +153,27 @@ export function createMatcher(config: MatcherConfig): Matcher {
     vector: tfidfVector(profile.tokens, (t) => index.idf(t)),
   });
 
+  // Stored analyses passed again (a caller's cache) are turned into maps once.
+  const fromStored = new WeakMap<object, TopicProfile>();
+
   const needTopic = (n: MatchableNeed): TopicProfile => {
     const p = memo(`need:${n.id}`, `${n.thematicAreas.join(',')}\u0000${n.description}`, () => {
       const lang = detectLanguage(n.description);
       const profile = profileText(tagger, '', n.description, lang);
       return { lang, profile, areas: combineAreas(n.thematicAreas, profile.inferred, known) };
     });
-    return topic(n.id, n.memberState, p.lang, p.profile, p.areas);
+    return (p.topic ??= topic(n.id, n.memberState, p.lang, p.profile, p.areas));
   };
 
   const openTopic = (o: OpenRequestRef): TopicProfile => {
+    // A request matched before brings its stored analysis: nothing to analyse or weigh again.
+    if (o.stored) {
+      let t = fromStored.get(o.stored);
+      if (!t) fromStored.set(o.stored, (t = { id: o.id, memberState: o.memberState, lang: o.stored.lang, areas: o.stored.termAreas.map(([code, score]) => ({ code, score })), fine: new Map(o.stored.fine), vector: new Map(o.stored.vector) }));
+      return t;
+    }
     const p = memo(`request:${o.id}`, `${o.language ?? ''}\u0000${o.thematicAreas.join(',')}\u0000${o.title}\u0000${o.description}`, () => requestProfile(o));
-    return topic(o.id, o.memberState, p.lang, p.profile, p.areas);
+    return (p.topic ??= topic(o.id, o.memberState, p.lang, p.profile, p.areas));
   };
 
   // A request that names none of its area's terms often shares wording with
@@ -193,7 +214,20 @@ export function createMatcher(config: MatcherConfig): Matcher {
     confidence: { area: number; route: number };
     triage: Triage | null;
     matches: OfferingMatch[];
+    /** The text query as searched: terms, distinct query terms, best and last kept raw BM25 (re-matching scores against it). */
+    query: RequestAnalysis['query'];
   }
+
+  /** A candidate's score as a request's list takes it, or null when it would not be listed. */
+  const scoreOf = (ctx: RequestContext, doc: IndexedOffering, text: number): { score: number; components: Record<ScoreComponent, number> } | null => {
+    const components = scoreComponents(ctx, doc, text);
+    const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
+    if (!relevant) return null;
+    let score = combine(components, weights);
+    if (learned) score = withPrior(score, acceptancePrior(learned, doc.offering.id, doc.offering.providerId, ctx.areas[0]?.code), learned.priorWeight ?? 0);
+    score = round4(score);
+    return score < MATCHING_LIMITS.minScore ? null : { score, components };
+  };
 
   /** Classification, candidates, scoring, routing, confidence and triage of one text (the request or one part). */
   const analyseText = (
@@ -210,7 +244,8 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // Area tokens are left out of the text query: area postings already supply
     // those candidates and the thematic component scores them.
     const query = { tokens: profile.tokens, conceptTokens: conceptTokens([], profile.fine) };
-    const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate);
+    const used = { terms: [] as string[] };
+    const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate, undefined, used);
     // Neighbours vote on the topic whatever their eligibility, so they come
     // from a second, unfiltered search on the query's most selective terms.
     const areas = classifyProfile(request.thematicAreas, profile, termAreas);
@@ -233,16 +268,9 @@ export function createMatcher(config: MatcherConfig): Matcher {
 
     // Full scoring is cheap arithmetic; explanations are built for the top N only.
     const top: Ranked[] = [];
-    const priorWeight = learned?.priorWeight ?? 0;
     const consider = (doc: IndexedOffering): void => {
-      const components = scoreComponents(ctx, doc, textOf(doc.offering.id));
-      const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
-      if (!relevant) return;
-      let score = combine(components, weights);
-      if (learned) score = withPrior(score, acceptancePrior(learned, doc.offering.id, doc.offering.providerId, areas[0]?.code), priorWeight);
-      score = round4(score);
-      if (score < MATCHING_LIMITS.minScore) return;
-      insertTopN(top, { doc, score, components }, topN);
+      const scored = scoreOf(ctx, doc, textOf(doc.offering.id));
+      if (scored) insertTopN(top, { doc, score: scored.score, components: scored.components }, topN);
     };
     const seen = new Set<string>();
     index.forEachThematicCandidate(candidateAreas, gate, (doc) => {
@@ -279,7 +307,10 @@ export function createMatcher(config: MatcherConfig): Matcher {
     const finalRouting: Routing = triage && (triage.reason === 'no_area_fits' || triage.reason === 'areas_tie')
       ? { entity: null, reason: 'triage', area: null, concept: null, responsible: [] }
       : routing;
+    let cutRaw = 0;
+    if (hits.size >= MATCHING_LIMITS.textCandidates) for (const hit of hits.values()) cutRaw = hit.score;
     return {
+      query: { terms: used.terms, n: queryTerms, top: topRaw, cut: cutRaw },
       areas, profile, top, ctx, routing: finalRouting, triage,
       confidence: { area: aConf, route: rConf },
       // A request CTED must triage because nothing fits gets no proposals.
@@ -333,7 +364,15 @@ export function createMatcher(config: MatcherConfig): Matcher {
     });
 
     const openTopics = (options.openRequests ?? []).filter((o) => o.memberState === request.memberState && o.id !== request.id).map(openTopic);
+    // What a changed offering needs to be scored against this request later (src/matching/reverse.ts).
+    const analysis: RequestAnalysis = {
+      lang, areas: toPairs(whole.areas), termAreas: toPairs(termAreas), fine: [...profile.fine],
+      query: whole.query,
+      needs: needs.map((n) => ({ areas: [...n.areas], value: n.value })),
+      vector: [...self.vector],
+    };
     return {
+      analysis,
       language: lang,
       thematicAreas: whole.areas.map((a) => ({ code: a.code, score: round4(a.score) })),
       matches: whole.matches,
@@ -358,14 +397,19 @@ export function createMatcher(config: MatcherConfig): Matcher {
       const lang = language ?? detectLanguage(text);
       return profileText(tagger, '', text, lang).inferred;
     },
-    addOffering: (o) => {
-      index.add(o);
+    addOffering: (o, pre) => {
+      index.add(o, pre);
     },
-    replaceOffering: (o) => {
-      index.replace(o);
+    replaceOffering: (o, pre) => {
+      index.replace(o, pre);
     },
+    analyseOffering: (o) => analyseOfferingText(tagger, o),
     removeOffering: (id) => index.remove(id),
     matchRequest,
+    scoreCandidate: (ctx, doc, text) => {
+      const scored = scoreOf(ctx, doc, text);
+      return scored ? { ...scored, explanation: explainMatch(ctx, doc, scored.components, weights) } : null;
+    },
     linkNeeds: (request, needs) => {
       const { lang, profile, areas: termAreas } = requestProfile(request);
       const self = topic(request.id, request.memberState, lang, profile, classifyProfile(request.thematicAreas, profile, termAreas));

@@ -1,7 +1,7 @@
-import MiniSearch from 'minisearch';
 import { combineAreas, profileVersions, type TextProfile } from './classify.js';
 import type { ConceptTagger } from './concepts.tagger.js';
 import { stateRegionCodes, unavailableAt, type AvailabilityFacts } from './filters.js';
+import { TermIndex } from './term.index.js';
 import { analyze } from './text.normalize.js';
 import type { AreaScore, MatchableOffering, StateGeo } from './types.js';
 import { MATCHING_LIMITS } from './weights.js';
@@ -76,6 +76,14 @@ export interface TextHit {
   matched: number;
 }
 
+/** A stored analysis of an offering's text (src/matching/analysis.ts) in the form the index takes. */
+export interface PreAnalysed {
+  profile: TextProfile;
+  /** Analysed tokens of the titles and of the descriptions (every language version). */
+  title: string[];
+  body: string[];
+}
+
 export interface TextQuery {
   tokens: string[];
   conceptTokens: string[];
@@ -83,6 +91,8 @@ export interface TextQuery {
 
 // Field boosts: a title is a summary, concept tokens are the language bridge.
 const FIELD_BOOST = { title: 2, body: 1, concepts: 1.5 };
+const FIELD_WEIGHTS = [FIELD_BOOST.title, FIELD_BOOST.body, FIELD_BOOST.concepts];
+const boostOf = (term: string): number => (term.startsWith('c:') ? CONCEPT_TERM_BOOST.fine : term.startsWith('area:') ? CONCEPT_TERM_BOOST.area : 1);
 // Fine concepts (c:...) discriminate more than whole areas.
 const CONCEPT_TERM_BOOST = { fine: 2, area: 1 };
 // On big catalogues, query terms present in most documents cost postings
@@ -120,7 +130,7 @@ export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<str
 }
 
 /**
- * In-memory offering index: BM25 (MiniSearch) over analysed tokens and concept
+ * In-memory offering index: BM25 (MiniSearch's, term.index.ts) over analysed tokens and concept
  * tokens, plus inverted postings per (area, eligibility key) so a request only
  * ever visits offerings of its areas that its state may receive. Offerings can
  * be added, replaced and removed at run time; removal is exact (no tombstones),
@@ -134,34 +144,17 @@ export class OfferingIndex {
   /** area code → eligibility key ('*', ISO3 or M49) → slots. */
   private readonly postings = new Map<string, Map<string, Set<number>>>();
   private readonly docFreq = new Map<string, number>();
-  private readonly mini: MiniSearch<SearchDoc>;
+  /** BM25 over the fields title, body, concepts (MiniSearch's scoring, exact terms only: term.index.ts). */
+  private readonly terms = new TermIndex(3);
   // Per-request "seen" marks without allocating a Set: a slot is seen when
   // its mark equals the current epoch.
   private marks = new Uint32Array(1024);
   private epoch = 0;
-  /** Exact token counts per search field (title, body, concepts), see countFieldLengths. */
-  private readonly fieldTotals = [0, 0, 0];
 
   constructor(
     private readonly tagger: ConceptTagger,
     private readonly knownAreas: ReadonlySet<string>,
-  ) {
-    this.mini = new MiniSearch<SearchDoc>({
-      fields: ['title', 'body', 'concepts'],
-      idField: 'id',
-      // Documents arrive pre-analysed (stems, Chinese words, concept tokens),
-      // space-separated; MiniSearch's own tokenizer would find nothing in Chinese.
-      tokenize: splitSpace,
-      processTerm: (t) => t,
-      autoVacuum: false,
-      searchOptions: { prefix: false, fuzzy: false, combineWith: 'OR', boost: FIELD_BOOST },
-    });
-    const internals = this.mini as unknown as { _avgFieldLength?: unknown; _fieldIds?: unknown };
-    // countFieldLengths relies on these two MiniSearch internals; fail loudly if an upgrade renames them.
-    if (!Array.isArray(internals._avgFieldLength) || typeof internals._fieldIds !== 'object') {
-      throw new Error('MiniSearch internals changed: OfferingIndex.countFieldLengths needs _avgFieldLength and _fieldIds');
-    }
-  }
+  ) {}
 
   get size(): number {
     return this.byId.size;
@@ -175,9 +168,9 @@ export class OfferingIndex {
     return this.byId.get(id);
   }
 
-  /** Analyses the offering (without indexing it): areas explicit or inferred, fine concepts, gate data. */
-  analyse(offering: MatchableOffering, slot = -1): IndexedOffering {
-    const profile = profileVersions(this.tagger, offeringVersions(offering));
+  /** Analyses the offering (without indexing it): areas explicit or inferred, fine concepts, gate data; `pre` is a stored analysis of its text. */
+  analyse(offering: MatchableOffering, slot = -1, pre?: PreAnalysed): IndexedOffering {
+    const profile = pre?.profile ?? profileVersions(this.tagger, offeringVersions(offering));
     const explicit = offering.thematicAreas.filter((c) => this.knownAreas.has(c));
     const areas = explicit.length > 0 ? combineAreas(explicit, profile.inferred, this.knownAreas) : profile.inferred;
     // For an offering, every explicit area is a full commitment (no rank decay).
@@ -200,22 +193,21 @@ export class OfferingIndex {
     return { slot, offering, profile, areas, areaWeight, areasInferred: explicit.length === 0, gate, tie };
   }
 
-  /** Adds an offering; throws when the id is already indexed (use replace). */
-  add(offering: MatchableOffering): IndexedOffering {
+  /** Adds an offering; throws when the id is already indexed (use replace). `pre`: its stored text analysis, so the text is not analysed again. */
+  add(offering: MatchableOffering, pre?: PreAnalysed): IndexedOffering {
     if (this.byId.has(offering.id)) throw new Error(`offering ${offering.id} is already indexed`);
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slots.length;
-    const indexed = this.analyse(offering, slot);
+    const indexed = this.analyse(offering, slot, pre);
     // Every language version is searchable: its title words with the title, its text with the body.
-    const versions = offeringVersions(offering);
-    const titleTokens = versions.flatMap((v) => analyze(v.title, v.language));
-    const bodyTokens = versions.flatMap((v) => analyze(v.description, v.language));
+    const versions = pre ? [] : offeringVersions(offering);
+    const titleTokens = pre ? pre.title : versions.flatMap((v) => analyze(v.title, v.language));
+    const bodyTokens = pre ? pre.body : versions.flatMap((v) => analyze(v.description, v.language));
     const concepts = conceptTokens(
       [...indexed.areaWeight.entries()].map(([code, score]) => ({ code, score })),
       indexed.profile.fine,
     );
     const doc: SearchDoc = { id: slot, title: titleTokens.join(' '), body: bodyTokens.join(' '), concepts: concepts.join(' ') };
-    this.mini.add(doc);
-    this.countFieldLengths(doc, 1);
+    this.terms.add(slot, [titleTokens, bodyTokens, concepts]);
     // The tokens now live in the search document, and raw tags served only to
     // derive areas and fine concepts; keeping them per offering would dominate
     // memory on large catalogues.
@@ -247,11 +239,8 @@ export class OfferingIndex {
     if (!indexed) return false;
     const slot = indexed.slot;
     const doc = this.searchDocs[slot]!;
-    // remove() with the exact indexed fields, rather than discard(), keeps the
-    // BM25 statistics exact immediately (discard leaves stale postings that are
-    // cleaned lazily, making scores depend on search history).
-    this.mini.remove(doc);
-    this.countFieldLengths(doc, -1);
+    // Removed with the exact indexed fields, so the BM25 statistics are exact at once.
+    this.terms.remove(slot, [splitSpace(doc.title), splitSpace(doc.body), splitSpace(doc.concepts)]);
     for (const t of new Set([...splitSpace(doc.title), ...splitSpace(doc.body), ...splitSpace(doc.concepts)])) {
       const n = (this.docFreq.get(t) ?? 1) - 1;
       if (n <= 0) this.docFreq.delete(t);
@@ -275,24 +264,42 @@ export class OfferingIndex {
     return true;
   }
 
-  /**
-   * MiniSearch keeps the average field length as a running floating-point mean, updated on every add
-   * and remove, so its last bits (and BM25 scores with them) depend on the order documents were
-   * indexed. We keep exact integer totals per field and set the average from them after each change:
-   * the same catalogue gives the same scores to the last bit, whatever the order.
-   */
-  private countFieldLengths(doc: SearchDoc, sign: 1 | -1): void {
-    const fields = ['title', 'body', 'concepts'] as const;
-    fields.forEach((f, i) => { this.fieldTotals[i]! += sign * splitSpace(doc[f]).length; });
-    const avg = (this.mini as unknown as { _avgFieldLength: number[]; _fieldIds: Record<string, number> });
-    const n = this.byId.size + (sign === 1 ? 1 : -1);
-    fields.forEach((f, i) => { avg._avgFieldLength[avg._fieldIds[f]!] = n > 0 ? this.fieldTotals[i]! / n : 0; });
+  /** Replaces (or adds) an offering with its new version. */
+  replace(offering: MatchableOffering, pre?: PreAnalysed): IndexedOffering {
+    this.remove(offering.id);
+    return this.add(offering, pre);
   }
 
-  /** Replaces (or adds) an offering with its new version. */
-  replace(offering: MatchableOffering): IndexedOffering {
-    this.remove(offering.id);
-    return this.add(offering);
+  /**
+   * The raw BM25 score `searchText` would give one indexed offering for `terms` (the same formula,
+   * boosts and statistics as MiniSearch's), and how many of the terms it matched: scoring a changed
+   * offering against a request costs one pass over the offering's own terms, not a search.
+   */
+  scoreDoc(id: string, terms: readonly string[]): TextHit {
+    const indexed = this.byId.get(id);
+    if (!indexed) return { score: 0, matched: 0 };
+    const doc = this.searchDocs[indexed.slot]!;
+    let score = 0;
+    let matched = 0;
+    const fields = [doc.title, doc.body, doc.concepts].map((f) => {
+      const tf = new Map<string, number>();
+      for (const t of splitSpace(f)) tf.set(t, (tf.get(t) ?? 0) + 1);
+      return tf;
+    });
+    for (const term of new Set(terms)) {
+      let termScore = 0;
+      let hit = false;
+      const termBoost = boostOf(term);
+      fields.forEach((tf, f) => {
+        const freq = tf.get(term);
+        if (!freq) return;
+        hit = true;
+        termScore += 1 * termBoost * FIELD_WEIGHTS[f]! * 1 * this.terms.bm25(freq, this.terms.df(term, f), this.terms.fieldLength(indexed.slot, f), this.terms.averageLength(f));
+      });
+      if (hit) { score += termScore; matched++; }
+    }
+    // The sum is multiplied by the number of query terms the document matched (as MiniSearch did).
+    return { score: score * (matched || 1), matched };
   }
 
   private postedAreas(doc: IndexedOffering): string[] {
@@ -362,7 +369,7 @@ export class OfferingIndex {
    * catalogue the work per request stays bounded, and the terms dropped are the
    * common ones that carry little IDF anyway.
    */
-  searchText(query: TextQuery, limit: number, gate?: GateCheck, budget: number = POSTINGS_BUDGET): Map<string, TextHit> {
+  searchText(query: TextQuery, limit: number, gate?: GateCheck, budget: number = POSTINGS_BUDGET, used?: { terms: string[] }): Map<string, TextHit> {
     const n = this.byId.size;
     const ranked = [...new Set([...query.tokens, ...query.conceptTokens])]
       .map((t) => ({ t, df: this.docFreq.get(t) ?? 0 }))
@@ -375,26 +382,12 @@ export class OfferingIndex {
       terms.push(x.t);
       postings += x.df;
     }
+    if (used) used.terms = terms;
     const out = new Map<string, TextHit>();
     if (terms.length === 0) return out;
-    const verdicts = new Map<number, number>();
-    const results = this.mini.search(terms.join(' '), {
-      // A zero document boost makes MiniSearch skip the posting before it
-      // allocates a result: filtered-out offerings cost almost nothing.
-      boostDocument: gate
-        ? (slot: number) => {
-            let v = verdicts.get(slot);
-            if (v === undefined) {
-              v = gate(this.slots[slot]!) ? 1 : 0;
-              verdicts.set(slot, v);
-            }
-            return v;
-          }
-        : undefined,
-      boostTerm: (term) => (term.startsWith('c:') ? CONCEPT_TERM_BOOST.fine : term.startsWith('area:') ? CONCEPT_TERM_BOOST.area : 1),
-    });
-    const hits = results.map((r) => ({ doc: this.slots[r.id as number]!, score: r.score, matched: r.terms.length }));
-    // MiniSearch orders by score only; content (not ids or slots) breaks ties so output is stable.
+    const results = this.terms.search(terms, FIELD_WEIGHTS, boostOf, gate ? (slot) => gate(this.slots[slot]!) : undefined);
+    const hits = results.map((r) => ({ doc: this.slots[r.slot]!, score: r.score, matched: r.matched }));
+    // Ordered by score; content (not ids or slots) breaks ties so output is stable.
     hits.sort((a, b) => b.score - a.score || tieOrder(a.doc, b.doc));
     for (const h of hits.slice(0, limit)) out.set(h.doc.offering.id, { score: h.score, matched: h.matched });
     return out;

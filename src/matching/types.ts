@@ -1,3 +1,5 @@
+import type { RequestAnalysis } from './analysis.js';
+
 // Plain data shapes for the matching engine. No behaviour lives here: the
 // engine is pure functions over these values, so callers (services, workers,
 // the eval command) map their rows into them and back.
@@ -108,6 +110,8 @@ export interface OpenRequestRef {
   description: string;
   language: Lang | null;
   thematicAreas: string[];
+  /** Its analysis from its own match, when known (then its text is not analysed again). */
+  stored?: Pick<RequestAnalysis, 'lang' | 'termAreas' | 'fine' | 'vector'>;
 }
 
 export interface AreaScore {
@@ -194,6 +198,8 @@ export interface OfferingMatch {
 }
 
 export interface MatchResult {
+  /** What matching knew of the request, as storable data (re-matching scores changed offerings against it). */
+  analysis: RequestAnalysis;
   language: Lang;
   thematicAreas: AreaScore[];
   matches: OfferingMatch[];

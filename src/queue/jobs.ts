@@ -6,7 +6,9 @@ import { z } from 'zod';
 const traced = { traceId: z.string().max(100).optional() };
 export const JobPayloads = {
   'match-request': z.object({ requestId: z.uuid(), reason: z.string().optional(), ...traced }),
-  'reverse-match': z.object({ kind: z.enum(['offering', 'need']), id: z.uuid(), ...traced }),
+  // One changed offering or need (`id`), or all those of one import (`ids`): one job either way.
+  'reverse-match': z.object({ kind: z.enum(['offering', 'need']), id: z.uuid().optional(), ids: z.array(z.uuid()).max(5_000).optional(), ...traced })
+    .refine((d) => d.id !== undefined || (d.ids?.length ?? 0) > 0, 'id or ids is required'),
   'fanout-webhooks': z.object({ eventId: z.uuid(), ...traced }),
   'deliver-webhook': z.object({ deliveryId: z.uuid(), ...traced }),
   'escalate-overdue': z.object({ at: z.string().optional(), ...traced }),

@@ -23,6 +23,22 @@ export function pager(ctx: WebContext, base: string, offset: number, limit: numb
   </nav>`;
 }
 
+/** Next / first-page links for keyset pagination (the cursor of the next page comes from the service). */
+export function cursorPager(ctx: WebContext, base: string, cursor: string | undefined, nextCursor: string | null): SafeHtml {
+  const sep = base.includes('?') ? '&' : '?';
+  if (!cursor && nextCursor === null) return html``;
+  return html`<nav class="pager" aria-label="pagination">
+    ${cursor ? html`<a href="${base}">${ctx.i.t('paging.first')}</a>` : ''}
+    ${nextCursor !== null ? html`<a href="${base}${sep}cursor=${encodeURIComponent(nextCursor)}">${ctx.i.t('common.next')}</a>` : ''}
+  </nav>`;
+}
+
+/** The cursor query parameter, when it looks like one (the service checks it). */
+export function cursorOf(q: unknown): string | undefined {
+  const c = (q as Record<string, unknown> | undefined)?.cursor;
+  return typeof c === 'string' && /^[A-Za-z0-9_-]{1,1000}$/.test(c) ? c : undefined;
+}
+
 /** The offset query parameter, bounded. */
 export function offsetOf(q: unknown): number {
   const n = Number((q as Record<string, unknown> | undefined)?.offset);

@@ -499,6 +499,9 @@ describe('analytics and directory on PGlite (embedded mode)', () => {
       toRouting: { n: 1, medianHours: 3, p90Hours: 3 }, toAcceptance: { n: 1, medianHours: 5, p90Hours: 5 }, toCompletion: { n: 1, medianHours: 48, p90Hours: 48 },
     });
     expect((await get('/v1/analytics/outcomes')).overall).toEqual({ n: 1, counts: { met: 1, partly_met: 0, not_met: 0 }, shares: { met: 1, partly_met: 0, not_met: 0 } });
+    // Offerings written straight into the table carry no analysis: the index's first sync analyses them once and stores it, search vector included.
+    expect((await t.call({ method: 'GET', url: `/v1/directory/offerings?q=${encodeURIComponent('金融情报')}` })).body.total).toBe(0);
+    await t.services.matching.syncIndex();
     const found = await t.call({ method: 'GET', url: `/v1/directory/offerings?q=${encodeURIComponent('金融情报')}&country=SEN` });
     expect(found.body.items.map((o: { id: string }) => o.id).sort()).toEqual([o1.id, o2.id].sort());
   });

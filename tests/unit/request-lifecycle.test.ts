@@ -38,8 +38,8 @@ describe('legal status changes have one home (TRANSITIONS)', () => {
     // A new place that writes a status by hand fails here: route it through transition(), or check
     // its moves with assertMoves() and add it below with a test of those moves.
     expect(statusWrites()).toEqual([
-      'src/modules/matching/matching.service.ts: insert requestTransitions',
-      'src/modules/matching/matching.service.ts: update requests status',
+      'src/modules/matching/matching.service.ts: SQL insert into request_transitions',
+      'src/modules/matching/matching.service.ts: SQL update requests status',
       'src/modules/requests/request-lifecycle.ts: insert requestTransitions',
       'src/modules/requests/request-lifecycle.ts: update requests status',
       'src/modules/requests/requests.service.ts: SQL insert into request_transitions',
@@ -61,11 +61,18 @@ describe('legal status changes have one home (TRANSITIONS)', () => {
   it('the first-match writes take their moves from firstMatchMoves(), which checks them against TRANSITIONS', () => {
     const text = readFileSync(join(ROOT, 'src/modules/matching/matching.service.ts'), 'utf8');
     expect(text).toContain('const moves = firstMatchMoves(');
-    const start = text.indexOf('tx.insert(requestTransitions).values(');
-    const rows = text.slice(start, text.indexOf('}))),', start));
+    // The first match is one statement (FIRST_MATCH); its transition rows are the moves, passed as JSON.
+    const start = text.indexOf('const transitions = ');
+    const rows = text.slice(start, text.indexOf('\n', start));
     expect(rows).toContain('moves.map(([from, to]');
-    expect(rows).toMatch(/fromStatus: from, toStatus: to/);
-    expect(rows).not.toMatch(/Status: '/);
+    expect(rows).toMatch(/from_status: from, to_status: to/);
+    expect(rows).not.toMatch(/status: '/);
+    // The statement itself names no request status: the final one and the one it starts from are parameters.
+    const stmt = text.slice(text.indexOf('const FIRST_MATCH = `'), text.indexOf('`.replace(', text.indexOf('const FIRST_MATCH = `')));
+    expect(stmt).toContain('update requests set status = $2');
+    expect(stmt).toContain('status = $24');
+    const literals = [...stmt.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).filter((w) => (REQUEST_STATUSES as readonly string[]).includes(w));
+    expect(literals).toEqual([]);
     for (const from of ['submitted', 'matched'] as const) {
       for (const final of ['in_review', 'routed'] as const) {
         const moves = firstMatchMoves(from, final);

@@ -9,27 +9,43 @@ export function toCsv(rows: readonly object[], columns: readonly string[]): stri
   return `\uFEFF${writeCsv(rows as Record<string, unknown>[], [...columns])}`;
 }
 
+/** A CSV sent as it is made: the byte-order mark and header first, then each batch of rows as it is read. */
+export async function* csvStream<T>(columns: readonly string[], batches: AsyncIterable<T>, flat: (batch: T) => object[]): AsyncGenerator<string> {
+  const header = writeCsv([], [...columns]);
+  yield `\uFEFF${header}`;
+  for await (const batch of batches) {
+    const rows = flat(batch);
+    if (rows.length) yield writeCsv(rows as Record<string, unknown>[], [...columns]).slice(header.length);
+  }
+}
+
+export const UNMATCHED_COLUMNS = ['id', 'memberState', 'priority', 'thematicAreas', 'identifiedAt', 'createdAt', 'ageDays', 'source', 'description'] as const;
+export const OVERLAP_COLUMNS = ['type', 'providerA', 'providerAName', 'providerB', 'providerBName', 'memberState', 'thematicArea', 'requestId', 'requestStatus', 'providers'] as const;
+
+/** One CSV row per pair cell and per request accepted by several providers. */
+export const overlapRows = (d: Pick<Overlaps, 'providerPairs' | 'requestsAcceptedByMany'>) => [
+  ...d.providerPairs.flatMap((p) => p.cellList.map((c) => ({
+    type: 'provider_pair', providerA: p.providers[0].id, providerAName: p.providers[0].name, providerB: p.providers[1].id, providerBName: p.providers[1].name,
+    memberState: c.memberState, thematicArea: c.thematicArea,
+  }))),
+  ...d.requestsAcceptedByMany.map((r) => ({
+    type: 'request_accepted_by_many', requestId: r.requestId, memberState: r.memberState, requestStatus: r.status,
+    thematicArea: r.thematicAreas, providers: r.providers.map((p) => p.id),
+  })),
+];
+
 /** The flat CSV form of each report: one row per cell, need, region or pair. */
 export const csvExports = {
   needsMatrix: (d: NeedsMatrix) => toCsv(d.cells, ['memberState', 'thematicArea', 'needs', 'highestPriority', 'matched', 'state']),
 
-  unmatchedNeeds: (d: UnmatchedNeeds) => toCsv(d.items, ['id', 'memberState', 'priority', 'thematicAreas', 'identifiedAt', 'createdAt', 'ageDays', 'source', 'description']),
+  unmatchedNeeds: (d: UnmatchedNeeds) => toCsv(d.items, UNMATCHED_COLUMNS),
 
   supplyDemand: (d: SupplyDemand) => toCsv([
     ...d.byThematicArea.map((x) => ({ dimension: 'thematicArea', code: x.thematicArea, name: null, ...x })),
     ...d.byRegion.map((x) => ({ dimension: x.level, code: x.region, ...x })),
   ], ['dimension', 'code', 'name', 'openRequests', 'openNeeds', 'supply', 'ratio']),
 
-  overlaps: (d: Overlaps) => toCsv([
-    ...d.providerPairs.flatMap((p) => p.cellList.map((c) => ({
-      type: 'provider_pair', providerA: p.providers[0].id, providerAName: p.providers[0].name, providerB: p.providers[1].id, providerBName: p.providers[1].name,
-      memberState: c.memberState, thematicArea: c.thematicArea,
-    }))),
-    ...d.requestsAcceptedByMany.map((r) => ({
-      type: 'request_accepted_by_many', requestId: r.requestId, memberState: r.memberState, requestStatus: r.status,
-      thematicArea: r.thematicAreas, providers: r.providers.map((p) => p.id),
-    })),
-  ], ['type', 'providerA', 'providerAName', 'providerB', 'providerBName', 'memberState', 'thematicArea', 'requestId', 'requestStatus', 'providers']),
+  overlaps: (d: Overlaps) => toCsv(overlapRows(d), OVERLAP_COLUMNS),
 
   timings: (d: Timings) => toCsv(
     (['toRouting', 'toAcceptance', 'toCompletion'] as const).map((k) => ({ measure: k, ...d[k] })),

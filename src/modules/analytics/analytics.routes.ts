@@ -1,9 +1,10 @@
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses } from '../common.schemas.js';
-import { csvExports } from './analytics.csv.js';
+import { csvExports, csvStream, OVERLAP_COLUMNS, overlapRows, UNMATCHED_COLUMNS } from './analytics.csv.js';
 import {
-  AnalyticsFilter, FormatQuery, NeedsMatrix, Outcomes, Overlaps, SupplyDemand, SupplyDemandQuery, Timings, UnmatchedNeeds, UnmatchedNeedsQuery,
+  AnalyticsFilter, NeedsMatrix, Outcomes, Overlaps, OverlapsQuery, SupplyDemand, SupplyDemandQuery, Timings, UnmatchedNeeds, UnmatchedNeedsQuery,
 } from './analytics.schemas.js';
 
 const WHO = 'For CTED and admins (everything) and Task Force entities (every request except restricted ones not routed to them); '
@@ -17,13 +18,14 @@ function wantsCsv(req: FastifyRequest): boolean {
   return /\btext\/csv\b/i.test(req.headers.accept ?? '');
 }
 
-function sendCsv(reply: FastifyReply, name: string, csv: string) {
+function sendCsv(reply: FastifyReply, name: string, csv: string | AsyncIterable<string>) {
   const day = new Date().toISOString().slice(0, 10);
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="onedoor-${name}-${day}.csv"`)
     .header('cache-control', 'no-store')
-    .send(csv);
+    // The long exports stream: rows are read page by page and sent as they come, never held whole.
+    .send(typeof csv === 'string' ? csv : Readable.from(csv));
 }
 
 /** CTED's needs matrix and gap analytics, as JSON or CSV. */
@@ -52,8 +54,11 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     onRequest: allowed,
   }, async (req, reply) => {
     if (wantsCsv(req)) {
-      const all = await analytics().unmatchedNeeds(req.principal!, { ...req.query, limit: Number.MAX_SAFE_INTEGER, offset: 0 });
-      return sendCsv(reply, 'unmatched-needs', csvExports.unmatchedNeeds(all));
+      const { limit: _l, offset: _o, ...filter } = req.query;
+      const batches = analytics().allUnmatchedNeeds(req.principal!, filter);
+      // The first batch is read before the answer starts, so a bad filter is still a 400, not a broken download.
+      const first = await batches.next();
+      return sendCsv(reply, 'unmatched-needs', csvStream(UNMATCHED_COLUMNS, (async function* () { if (!first.done) yield first.value; yield* batches; })(), (b) => b));
     }
     return analytics().unmatchedNeeds(req.principal!, req.query);
   });
@@ -73,13 +78,18 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/v1/analytics/overlaps', {
     schema: {
       tags: ['analytics'], summary: 'Duplication of effort: providers covering the same state and area, requests accepted by several providers',
-      description: `Two providers overlap in a (member state, thematic area) cell when both have a proposable offering in that area naming the state or one of its M49 regions; worldwide offerings are left out. ${WHO}`,
-      querystring: FormatQuery, response: { 200: Overlaps, ...errorResponses },
+      description: `Two providers overlap in a (member state, thematic area) cell when both have a proposable offering in that area naming the state or one of its M49 regions; worldwide offerings are left out. `
+        + `Both lists come a page at a time, most overlapping first (\`cursor\`, \`requestsCursor\`); each pair lists its first 100 cells and offerings, and the CSV export streams every cell. ${WHO}`,
+      querystring: OverlapsQuery, response: { 200: Overlaps, ...errorResponses },
     },
     onRequest: allowed,
   }, async (req, reply) => {
-    const data = await analytics().overlaps(req.principal!);
-    return wantsCsv(req) ? sendCsv(reply, 'overlaps', csvExports.overlaps(data)) : data;
+    if (wantsCsv(req)) {
+      const batches = analytics().allOverlaps(req.principal!);
+      const first = await batches.next();
+      return sendCsv(reply, 'overlaps', csvStream(OVERLAP_COLUMNS, (async function* () { if (!first.done) yield first.value; yield* batches; })(), (b) => overlapRows({ providerPairs: b.pairs, requestsAcceptedByMany: b.requests })));
+    }
+    return analytics().overlaps(req.principal!, req.query);
   });
 
   app.get('/v1/analytics/timings', {

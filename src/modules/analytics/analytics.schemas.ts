@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AreaCode, Iso3, M49, Uuid } from '../common.schemas.js';
+import { CursorParam } from '../keyset-cursor.js';
 
 const Format = z.enum(['json', 'csv']).optional()
   .describe('`csv` for a spreadsheet-safe CSV export (also chosen by `Accept: text/csv`).');
@@ -16,6 +17,14 @@ export const AnalyticsFilter = z.strictObject(filterFields);
 export type AnalyticsFilter = z.infer<typeof AnalyticsFilter>;
 
 export const FormatQuery = z.strictObject({ format: Format });
+
+export const OverlapsQuery = z.strictObject({
+  format: Format,
+  limit: z.coerce.number().int().min(1).max(200).default(20).describe('Provider pairs (and requests) per page; the CSV export has them all.'),
+  cursor: CursorParam.describe('Where the page of provider pairs starts: the `nextCursor` of the previous page.'),
+  requestsCursor: CursorParam.describe('Where the page of requests accepted by several providers starts: the `nextRequestsCursor` of the previous page.'),
+});
+export type OverlapsQuery = Partial<z.infer<typeof OverlapsQuery>>;
 
 export const UnmatchedNeedsQuery = z.strictObject({
   ...filterFields,
@@ -94,13 +103,16 @@ export const Overlaps = z.object({
     cells: z.number().int().describe('(member state, thematic area) pairs both providers cover.'),
     memberStates: z.array(z.string()),
     thematicAreas: z.array(z.string()),
-    cellList: z.array(z.object({ memberState: z.string(), thematicArea: z.string() })),
-    offerings: z.tuple([z.array(Uuid), z.array(Uuid)]),
+    cellList: z.array(z.object({ memberState: z.string(), thematicArea: z.string() })).describe('The first 100 cells (all of them in the CSV export).'),
+    cellListComplete: z.boolean().optional().describe('False when cellList holds only the first cells of `cells`.'),
+    offerings: z.tuple([z.array(Uuid), z.array(Uuid)]).describe("Each provider's offerings in those cells (the first 100 each)."),
   })),
   requestsAcceptedByMany: z.array(z.object({
     requestId: Uuid, memberState: Iso3, status: z.string(), thematicAreas: z.array(z.string()),
     providers: z.array(ProviderRef),
   })),
+  nextCursor: z.string().nullable().optional().describe('The next page of provider pairs: pass as `cursor`; null on the last.'),
+  nextRequestsCursor: z.string().nullable().optional().describe('The next page of requests: pass as `requestsCursor`; null on the last.'),
 }).meta({ id: 'Overlaps' });
 export type Overlaps = z.infer<typeof Overlaps>;
 

@@ -34,7 +34,7 @@ export const DirectoryOffering = z.object({
   lastConfirmedAt: z.string(),
   /** Open, not past its end date, places left, confirmed within 180 days (src/matching/filters.ts); it may start later. */
   proposable: z.boolean(),
-  /** Relevance to `q` (BM25 over words and concepts); null without `q`. */
+  /** Relevance to `q` (PostgreSQL's ts_rank over the analysed words and concepts, fine concepts weighing double); null without `q`. */
   score: z.number().nullable(),
 }).meta({ id: 'DirectoryOffering' });
 export type DirectoryOffering = z.infer<typeof DirectoryOffering>;

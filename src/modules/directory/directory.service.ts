@@ -1,23 +1,19 @@
-import { asc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { offerings, providers } from '../../../db/schema/index.js';
 import { badRequest, notFound, type ErrorDetail } from '../../errors.js';
-import { isEligible, type Lang, type StateGeo, type ThematicAreaRef } from '../../matching/index.js';
-import { isProposable } from '../offerings/offerings.service.js';
+import { stateRegionCodes, type Lang, type StateGeo, type ThematicAreaRef } from '../../matching/index.js';
+import { SEARCH_WEIGHTS } from '../offerings/offering-analysis.js';
+import { isProposable, proposableSql } from '../offerings/offerings.service.js';
 import type { ReferenceService, ReferenceSnapshot } from '../reference/reference.service.js';
 import type { DirectoryOffering, DirectoryPage, DirectoryQuery } from './directory.schemas.js';
-import { OfferingSearchIndex } from './offering-search.index.js';
+import { DirectoryQueryAnalyser } from './directory-query.js';
 
 type OfferingRow = typeof offerings.$inferSelect;
 interface ProviderFacts { id: string; name: string; kind: string }
-interface Entry { o: OfferingRow; provider: ProviderFacts }
-
-// Rows committed with an updated_at slightly older than the watermark (a transaction that began
-// earlier and committed later) are caught by looking back this far on every sync.
-const SYNC_OVERLAP_MS = 5_000;
 
 /** The public view of an offering: only what a member state browsing the directory needs. */
-export function toDirectoryOffering(o: OfferingRow, provider: ProviderFacts, now: Date, score: number | null = null): DirectoryOffering {
+export function toDirectoryOffering(o: Pick<OfferingRow, 'id' | 'title' | 'description' | 'language' | 'thematicAreas' | 'modalities' | 'languages' | 'eligibilityRegions' | 'eligibilityCountries' | 'availableFrom' | 'availableUntil' | 'budgetAmount' | 'budgetCurrency' | 'lastConfirmedAt' | 'status'>, provider: ProviderFacts, now: Date, score: number | null = null): DirectoryOffering {
   return {
     id: o.id, title: o.title, description: o.description, language: o.language as Lang,
     provider: { id: provider.id, name: provider.name, kind: provider.kind },
@@ -61,51 +57,37 @@ export function regionScope(ref: ReferenceSnapshot, code: string): { codes: Set<
   return { codes, countries };
 }
 
+/** servesRegion as an SQL condition on `offerings` (the database filters before it ranks and limits). */
+export function servesRegionSql(region: { codes: ReadonlySet<string>; countries: ReadonlySet<string> }): SQL {
+  return sql`((cardinality(${offerings.eligibilityRegions}) = 0 and cardinality(${offerings.eligibilityCountries}) = 0)
+    or ${offerings.eligibilityCountries} && ${sql.param([...region.countries])}::text[]
+    or ${offerings.eligibilityRegions} && ${sql.param([...region.codes])}::text[])`;
+}
+
+/** isEligible (src/matching/filters.ts) as an SQL condition: worldwide, listing the state, or listing one of its M49 regions. */
+export function eligibleSql(state: StateGeo): SQL {
+  return sql`((cardinality(${offerings.eligibilityRegions}) = 0 and cardinality(${offerings.eligibilityCountries}) = 0)
+    or ${offerings.eligibilityCountries} @> array[${state.iso3}]::text[]
+    or ${offerings.eligibilityRegions} && ${sql.param(stateRegionCodes(state))}::text[])`;
+}
+
 /**
  * The public offering directory (issue 5, modelled on UNODC's ADAM): full-text search in any UN
- * language over an in-memory index kept current from `updated_at`, with eligibility, thematic,
- * modality, provider and language filters.
+ * language, answered by PostgreSQL (or PGlite) from the search vectors stored with the offerings
+ * (the engine's analysed words and concept tokens, GIN-indexed), ranked and limited in SQL, with
+ * eligibility, thematic, modality, provider and language filters. The API process holds nothing but
+ * the query analyser, so any number of API processes answer alike and their memory does not grow
+ * with the catalogue.
  */
 export function createDirectoryService(deps: { db: Db; reference: ReferenceService }) {
   const { db } = deps;
-  let index: Promise<OfferingSearchIndex> | undefined;
-  const entries = new Map<string, Entry>();
-  let watermark = new Date(0);
-  let tail: Promise<void> = Promise.resolve();
-  let pending: Promise<void> | undefined;
+  let analyser: Promise<DirectoryQueryAnalyser> | undefined;
 
-  function getIndex(): Promise<OfferingSearchIndex> {
-    index ??= deps.reference.get().then((ref) => new OfferingSearchIndex(ref.areas.map((a): ThematicAreaRef => ({
+  function getAnalyser(): Promise<DirectoryQueryAnalyser> {
+    analyser ??= deps.reference.get().then((ref) => new DirectoryQueryAnalyser(ref.areas.map((a): ThematicAreaRef => ({
       code: a.code, pillar: a.pillar, names: a.names, entities: a.entities, terms: a.terms as ThematicAreaRef['terms'], dacCodes: a.dacCodes,
-    })))).catch((err) => { index = undefined; throw err; });
-    return index;
-  }
-
-  async function runSync(): Promise<void> {
-    const idx = await getIndex();
-    const since = new Date(watermark.getTime() - SYNC_OVERLAP_MS);
-    const rows = await db.select({ o: offerings, p: { id: providers.id, name: providers.name, kind: providers.kind } })
-      .from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId))
-      .where(gt(offerings.updatedAt, since)).orderBy(asc(offerings.updatedAt));
-    for (const { o, p } of rows) {
-      const known = entries.get(o.id);
-      if (known && known.o.updatedAt.getTime() === o.updatedAt.getTime() && known.provider.name === p.name) continue;
-      idx.upsert({ id: o.id, title: o.title, description: o.description, language: o.language as Lang, providerName: p.name, thematicAreas: o.thematicAreas });
-      entries.set(o.id, { o, provider: p });
-      if (o.updatedAt > watermark) watermark = o.updatedAt;
-    }
-  }
-
-  /**
-   * Brings the index up to date. Runs are serialised; a caller shares a run only if it has not
-   * started yet, so every write committed before the call is seen (read-your-writes).
-   */
-  function sync(): Promise<void> {
-    if (pending) return pending;
-    const run = tail.catch(() => {}).then(() => { pending = undefined; return runSync(); });
-    pending = run;
-    tail = run;
-    return run;
+    })))).catch((err) => { analyser = undefined; throw err; });
+    return analyser;
   }
 
   function checkFilters(q: DirectoryQuery, ref: ReferenceSnapshot): void {
@@ -116,38 +98,67 @@ export function createDirectoryService(deps: { db: Db; reference: ReferenceServi
     if (problems.length) throw badRequest('The query is not valid.', problems);
   }
 
+  /** The page's SQL: filters, then (with a query) the GIN match and the rank, ordered, limited, with the total (not run yet). */
+  async function pageQuery(q: DirectoryQuery, now: Date) {
+    const ref = await deps.reference.get();
+    checkFilters(q, ref);
+    const text = q.q?.trim() ?? '';
+    const groups = text ? (await getAnalyser()).termGroups(text) : null;
+    const conds: SQL[] = [];
+    if (!q.includeInactive) conds.push(proposableSql(now));
+    if (q.thematicArea) conds.push(sql`${offerings.thematicAreas} @> array[${q.thematicArea}]::text[]`);
+    if (q.modality) conds.push(sql`${offerings.modalities} @> array[${q.modality}]::text[]`);
+    if (q.language) conds.push(sql`${offerings.languages} @> array[${q.language}]::text[]`);
+    if (q.providerId) conds.push(eq(offerings.providerId, q.providerId));
+    if (q.region) conds.push(servesRegionSql(regionScope(ref, q.region)));
+    if (q.country) conds.push(eligibleSql(geoOf(ref.stateByIso3.get(q.country)!)));
+    let score: SQL = sql`null::real`;
+    if (groups) {
+      // Nothing to search for (only stop words, say): nothing matches, as a search for nothing should.
+      if (!groups.length) return null;
+      conds.push(sql`${offerings.searchVector} @@ ${groups.map((g) => g.tsquery).join(' | ')}::tsquery`);
+      score = sql.join(groups.map((g) => sql`${g.boost}::real * ts_rank(${SEARCH_WEIGHTS}::real[], ${offerings.searchVector}, ${g.tsquery}::tsquery)`), sql` + `);
+    }
+    const query = db.select({
+      o: {
+        id: offerings.id, title: offerings.title, description: offerings.description, language: offerings.language,
+        thematicAreas: offerings.thematicAreas, modalities: offerings.modalities, languages: offerings.languages,
+        eligibilityRegions: offerings.eligibilityRegions, eligibilityCountries: offerings.eligibilityCountries,
+        availableFrom: offerings.availableFrom, availableUntil: offerings.availableUntil, budgetAmount: offerings.budgetAmount,
+        budgetCurrency: offerings.budgetCurrency, lastConfirmedAt: offerings.lastConfirmedAt, status: offerings.status,
+      },
+      p: { id: providers.id, name: providers.name, kind: providers.kind },
+      score: sql<number | null>`${score}`.as('score'),
+      total: sql<number>`count(*) over ()`.mapWith(Number),
+    }).from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId))
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(...(groups ? [sql`score desc`] : []), desc(offerings.lastConfirmedAt), asc(offerings.id))
+      .limit(q.limit).offset(q.offset);
+    // Wrapped: a bare query builder would run as soon as this async function's promise settles.
+    return { query };
+  }
+
   return {
     /** Searches the directory; without `q` lists the matching offerings, most recently confirmed first. */
     async search(q: DirectoryQuery, now = new Date()): Promise<DirectoryPage> {
-      const ref = await deps.reference.get();
-      checkFilters(q, ref);
-      await sync();
-      const idx = await getIndex();
-      const text = q.q?.trim() ?? '';
-      const scores = text ? idx.search(text) : null;
-      const region = q.region ? regionScope(ref, q.region) : null;
-      const country = q.country ? geoOf(ref.stateByIso3.get(q.country)!) : null;
-
-      const pool: Entry[] = scores ? [...scores.keys()].map((id) => entries.get(id)).filter((e): e is Entry => !!e) : [...entries.values()];
-      const hits = pool.filter(({ o }) => {
-        if (!q.includeInactive && !isProposable(o, now)) return false;
-        if (q.thematicArea && !o.thematicAreas.includes(q.thematicArea)) return false;
-        if (q.modality && !o.modalities.includes(q.modality)) return false;
-        if (q.language && !o.languages.includes(q.language)) return false;
-        if (q.providerId && o.providerId !== q.providerId) return false;
-        if (region && !servesRegion(o, region)) return false;
-        if (country && !isEligible({ eligibility: { regions: o.eligibilityRegions, countries: o.eligibilityCountries } }, country)) return false;
-        return true;
-      });
-      const byFreshness = (a: Entry, b: Entry) => b.o.lastConfirmedAt.getTime() - a.o.lastConfirmedAt.getTime() || a.o.id.localeCompare(b.o.id);
-      hits.sort(scores ? (a, b) => scores.get(b.o.id)! - scores.get(a.o.id)! || byFreshness(a, b) : byFreshness);
+      const built = await pageQuery(q, now);
+      const rows = built ? await built.query : null;
+      let total = rows?.[0]?.total ?? 0;
+      // A page past the end has no row to carry the total: count it alone.
+      if (rows && rows.length === 0 && q.offset > 0) {
+        const again = await pageQuery({ ...q, limit: 1, offset: 0 }, now);
+        total = again ? (await again.query)[0]?.total ?? 0 : 0;
+      }
       return {
-        items: hits.slice(q.offset, q.offset + q.limit).map((e) => toDirectoryOffering(e.o, e.provider, now, scores ? scores.get(e.o.id)! : null)),
-        total: hits.length,
+        items: (rows ?? []).map((r) => toDirectoryOffering(r.o as OfferingRow, r.p, now, r.score === null ? null : Number(r.score))),
+        total,
         limit: q.limit,
         offset: q.offset,
       };
     },
+
+    /** The SQL of a page, run alone (the benchmark's floor: what the database itself takes). */
+    pageQuery,
 
     /** One offering's public view (also when closed or expired; `proposable` says so). */
     async get(id: string, now = new Date()): Promise<DirectoryOffering> {
@@ -156,9 +167,6 @@ export function createDirectoryService(deps: { db: Db; reference: ReferenceServi
       if (!row) throw notFound('Offering');
       return toDirectoryOffering(row.o, row.p, now);
     },
-
-    /** Brings the in-memory index up to date now (tests, warm-up at start). */
-    sync,
   };
 }
 export type DirectoryService = ReturnType<typeof createDirectoryService>;

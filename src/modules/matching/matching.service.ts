@@ -1,102 +1,299 @@
-import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import { createHash } from 'node:crypto';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Db, Query, Tx } from '../../../db/client.js';
 import {
-  auditEvents, matches, needs, offerings, outbox, providers, requestDuplicates, requestNeedLinks, requests, requestTransitions, routingDecisions,
+  matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests,
 } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
-import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality } from '../../matching/types.js';
+import {
+  isOfferingAnalysis, isRequestAnalysis, MATCHING_LIMITS, placeInList,
+  type Lang, type ListedMatch, type MatchableOffering, type MatchableRequest, type MatchResult, type Modality, type OfferingAnalysis,
+  type RequestAnalysis, type StateGeo, type StoredRequest,
+} from '../../matching/index.js';
 import { matchingTexts } from '../attachments/attachments.repository.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
+import { providerTokens, searchVectorText } from '../offerings/offering-analysis.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { requestAreas } from '../requests/request-areas.js';
 import { firstMatchMoves, OPEN_STATUSES, SYSTEM_NOTES, triageNote } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
+import { rematchableSql, REMATCHABLE_STATUSES } from './rematchable.js';
 
-/** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
-const REMATCHABLE = ['in_review'];
+const ACTOR = 'system:matcher';
+/** Statuses a first match starts from: `matched` too, for one left there (the sweeper re-enqueues it). */
+const UNMATCHED = ['submitted', 'matched'] as const;
 /** Requests a need links to when it arrives after them: seen by matching, and not withdrawn or rejected. */
 const LINKABLE_STATUSES = ['matched', 'in_review', 'routed', 'accepted', 'in_delivery', 'completed'] as const;
-/** Statuses a first match starts from: `matched` too, for one left there (the sweeper re-enqueues it). */
-const UNMATCHED = ['submitted', 'matched'];
-const ACTOR = 'system:matcher';
+const TOP_N = MATCHING_LIMITS.defaultTopN;
+/** Offerings read per page when the index is built or brought up to date. */
+const SYNC_PAGE = 2_000;
+/** Requests whose proposals change written per transaction (short transactions: a few ms of locks). */
+const WRITE_CHUNK = 200;
+/** Duplicate detection compares a new request with at most this many of the state's earlier open requests (the most recent). */
+const OPEN_REQUESTS_COMPARED = 200;
+
+/** md5 of the text an analysis is made from (the SQL in `openRequests` computes the same). */
+export function analysisHash(r: { language: string; thematicAreas: readonly string[]; title: string; description: string }): string {
+  return createHash('md5').update([r.language, r.thematicAreas.join(','), r.title, r.description].join('\x1f')).digest('hex');
+}
+const HASH_SQL = sql`md5(concat_ws(chr(31), ${requests.language}, array_to_string(${requests.thematicAreas}, ','), ${requests.title}, ${requests.description}))`;
+
+/** Lets other work run: the embedded default serves HTTP on the same thread as its jobs. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+type RequestRow = typeof requests.$inferSelect;
+
+/**
+ * A first match written in one statement: submitted → matched → routed | in_review, the proposals (the top
+ * one approved when routed automatically), need links, possible duplicates, transitions, audit records,
+ * outbox events and the routing decision. Every insert depends on the guarded update of the request.
+ */
+const OPEN_FOR_DUPLICATES = OPEN_STATUSES.map((x) => `'${x}'`).join(', ');
+const MATCH_CONTEXT = `
+  select jsonb_build_object('id', r.id, 'member_state', r.member_state, 'title', r.title, 'description', r.description, 'language', r.language,
+      'status', r.status, 'thematic_areas', r.thematic_areas, 'modalities', r.modalities, 'urgency', r.urgency, 'submitted_at', r.submitted_at) as req,
+    (select coalesce(jsonb_agg(jsonb_build_object('id', n.id, 'member_state', n.member_state, 'description', n.description, 'priority', n.priority,
+      'thematic_areas', n.thematic_areas)), '[]'::jsonb) from needs n where n.member_state = r.member_state and n.status = 'open') as needs,
+    (select coalesce(jsonb_agg(o), '[]'::jsonb) from (
+      select x.id, x.language, x.thematic_areas, x.analysis_hash as hash,
+        coalesce(x.analysis_version = $2 and x.analysis_hash = md5(concat_ws(chr(31), x.language, array_to_string(x.thematic_areas, ','), x.title, x.description)), false) as fresh
+      from requests x
+      where x.member_state = r.member_state and x.status in (${OPEN_FOR_DUPLICATES})
+        -- filed before this one (to the microsecond; at the same instant the smaller id is first, so of two requests one may flag the other, never both)
+        and (x.submitted_at, x.id) < (r.submitted_at, r.id)
+      order by x.submitted_at desc, x.id desc limit ${OPEN_REQUESTS_COMPARED}) o) as open
+  from requests r where r.id = $1::uuid`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+
+const FIRST_MATCH = `
+  with r as (
+    update requests set status = $2, classified_areas = $3::jsonb, matched_at = $4::timestamptz, routed_entity = $5, routing_reason = $6,
+      language = $7, routed_at = $8::timestamptz, updated_at = $4::timestamptz, analysis = $9::jsonb, analysis_version = $10,
+      analysis_hash = $11, match_areas = $12::text[], proposal_floor = $13::real
+    where id = $1::uuid and status = $24
+    returning id
+  ), m as (
+    insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note)
+    select r.id, x.offering_id, x.provider_id, $5, x.rank, x.score, x.explanation, x.status, x.decided_at, x.decided_by, x.decision_note
+    from r, jsonb_to_recordset($14::jsonb) as x(offering_id uuid, provider_id uuid, rank integer, score real, explanation jsonb, status text,
+      decided_at timestamptz, decided_by text, decision_note text)
+    on conflict (request_id, offering_id) do nothing
+  ), l as (
+    -- a need imported meanwhile may have linked itself to this request already (linkNeed): the same link
+    insert into request_need_links (request_id, need_id, score) select r.id, x."needId", x.score from r, jsonb_to_recordset($15::jsonb) as x("needId" uuid, score real)
+    on conflict do nothing
+  ), d as (
+    -- a flag CTED already confirmed or dismissed stays as decided
+    insert into request_duplicates (request_id, other_request_id, similarity) select r.id, x."requestId", x.similarity from r, jsonb_to_recordset($16::jsonb) as x("requestId" uuid, similarity real)
+    on conflict do nothing
+  ), t as (
+    insert into request_transitions (request_id, from_status, to_status, actor, actor_role, at, note)
+    select r.id, x.from_status, x.to_status, $22, 'system', x.at, x.note from r, jsonb_to_recordset($17::jsonb) as x(from_status text, to_status text, at timestamptz, note text)
+  ), a as (
+    insert into audit_events (actor_role, action, target_type, target_id, summary)
+    select $23, x.action, 'request', r.id::text, x.summary from r, jsonb_to_recordset($18::jsonb) as x(action text, summary jsonb)
+  ), o as (
+    insert into outbox (topic, payload) select x.topic, x.payload from r, jsonb_to_recordset($19::jsonb) as x(topic text, payload jsonb)
+  ), rd as (
+    insert into routing_decisions (request_id, entity_code, area_code, reason, actor) select r.id, $5, $20, $6, $22 from r where $21::boolean
+  )
+  select count(*)::int as n from r`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+type Current = { id: string; offeringId: string; status: string; rank: number; score: number };
+
+/** Changes to write for one request: proposals added or re-scored, re-ranked, superseded; its floor. */
+interface Ops {
+  upserts: { request_id: string; offering_id: string; provider_id: string; entity_code: string | null; rank: number; score: number; explanation: unknown }[];
+  reranks: { request_id: string; offering_id: string; rank: number }[];
+  drops: { request_id: string; offering_id: string }[];
+  floors: { id: string; floor: number | null }[];
+  audits: { id: string; summary: Record<string, unknown> }[];
+}
+const noOps = (): Ops => ({ upserts: [], reranks: [], drops: [], floors: [], audits: [] });
+const sameFloor = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) < 1e-6);
+
+/** The parts of a request analysis that decide matching (the duplicate vector's weights drift with the catalogue and are left out). */
+const analysisKey = (a: RequestAnalysis) => JSON.stringify([a.lang, a.areas, a.termAreas, a.fine, a.query.terms, a.query.n, a.needs, a.vector.map(([t]) => t)]);
+
+/** Rounds the stored analysis' free-running numbers, so the JSON stays small and comparable. */
+const compact = (a: RequestAnalysis): RequestAnalysis => ({
+  ...a,
+  query: { ...a.query, top: Math.round(a.query.top * 1e4) / 1e4, cut: Math.round(a.query.cut * 1e4) / 1e4 },
+  vector: a.vector.map(([t, w]) => [t, Math.round(w * 1e4) / 1e4]),
+});
 
 /**
  * Runs the matching engine against the database: keeps the in-memory offering index current
- * (incremental sync on updated_at), matches and routes requests in one transaction, idempotently.
+ * (incremental sync on updated_at, from the analyses stored with the offerings), matches and routes
+ * requests in one transaction, idempotently, and re-matches the requests a changed offering or need
+ * may concern by scoring the change, not the world.
  */
-export function createMatchingService(deps: { db: Db; reference: ReferenceService; config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE' | 'ATTACHMENT_MATCH_CHARS'>; onMatched?: (topScore: number | null) => void }) {
+export function createMatchingService(deps: {
+  db: Db; query: Query; reference: ReferenceService;
+  config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE'> & Partial<Pick<Config, 'REMATCH_PAGE_SIZE' | 'ATTACHMENT_MATCH_CHARS'>>;
+  onMatched?: (topScore: number | null) => void;
+  /** Called between chunks of long work: lets HTTP requests run (the embedded default paces jobs here, src/job-pacer.ts). */
+  pace?: () => Promise<void>;
+}) {
   const { db } = deps;
+  const yieldNow = deps.pace ?? nextTurn;
+  const { query } = deps;
+  const pageSize = deps.config.REMATCH_PAGE_SIZE ?? 1000;
   let engine: Promise<Engine> | undefined;
+  let states: Map<string, StateGeo> | undefined;
   // Watermark and versions as PostgreSQL's own text (microseconds): a JS Date would round them down
   // and make every sync re-index the newest offerings again.
   let watermark = '-infinity';
   const indexed = new Map<string, string>();
   let syncing: Promise<void> | undefined;
 
-  // The reads every job makes, built once (drizzle's query builder costs more per call than the
-  // queries themselves at this size) and run with placeholders.
-  const q = {
-    changedOfferings: db.select({ o: offerings, entity: providers.entityCode, version: sql<string>`${offerings.updatedAt}::text` }).from(offerings)
-      .innerJoin(providers, eq(providers.id, offerings.providerId))
-      .where(or(gt(offerings.updatedAt, sql`${sql.placeholder('watermark')}::timestamptz`), sql`${offerings.updatedAt} > now() - interval '5 seconds'`))
-      .orderBy(asc(offerings.updatedAt)).prepare('match_changed_offerings'),
-    request: db.select().from(requests).where(eq(requests.id, sql.placeholder('id'))).prepare('match_request'),
-    stateNeeds: db.select().from(needs).where(and(eq(needs.memberState, sql.placeholder('state')), eq(needs.status, 'open'))).prepare('match_state_needs'),
-    openRequests: db.select({
-      id: requests.id, memberState: requests.memberState, title: requests.title, description: requests.description,
-      language: requests.language, thematicAreas: requests.thematicAreas,
-    }).from(requests).where(and(
-      eq(requests.memberState, sql.placeholder('state')),
-      inArray(requests.status, [...OPEN_STATUSES]),
-      // Filed before this one (compared in the database, to the microsecond); at the same instant the
-      // smaller id counts as first, so of two requests one may flag the other, never both.
-      sql`(${requests.submittedAt}, ${requests.id}) < (select r.submitted_at, r.id from requests r where r.id = ${sql.placeholder('id')}::uuid)`,
-    )).limit(200).prepare('match_open_requests'),
-  };
-
   function getEngine(): Promise<Engine> {
-    engine ??= deps.reference.get().then((ref) => createEngine(
-      ref.areas.map((a) => ({ code: a.code, pillar: a.pillar, names: a.names as Record<Lang, string>, entities: a.entities, terms: a.terms as Record<Lang, string[]>, dacCodes: a.dacCodes })),
-      ref.states.map((s) => ({ iso3: s.iso3, region: s.m49Region, subRegion: s.m49SubRegion, intermediateRegion: s.m49IntermediateRegion })),
-    )).catch((err) => { engine = undefined; throw err; });
+    engine ??= deps.reference.get().then((ref) => {
+      states = new Map(ref.states.map((s) => [s.iso3, { iso3: s.iso3, region: s.m49Region, subRegion: s.m49SubRegion, intermediateRegion: s.m49IntermediateRegion }]));
+      return createEngine(
+        ref.areas.map((a) => ({ code: a.code, pillar: a.pillar, names: a.names as Record<Lang, string>, entities: a.entities, terms: a.terms as Record<Lang, string[]>, dacCodes: a.dacCodes })),
+        [...states.values()],
+      );
+    }).catch((err) => { engine = undefined; throw err; });
     return engine;
+  }
+  const stateOf = (iso3: string): StateGeo => states?.get(iso3) ?? { iso3, region: '', subRegion: '', intermediateRegion: null };
+
+  type SyncRow = {
+    id: string; provider_id: string; entity: string | null; provider_name: string; title: string; description: string; language: string;
+    languages: string[]; modalities: string[]; thematic_areas: string[]; eligibility_regions: string[]; eligibility_countries: string[];
+    available_from: Date | string | null; available_until: Date | string | null; last_confirmed_at: Date | string; status: string; capacity: number | null;
+    analysis: unknown; analysis_version: string | null; version: string;
+  };
+  const date = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
+
+  /** One page of offerings changed after (ts, id), oldest change first. */
+  async function changedPage(since: string, afterId: string | null): Promise<SyncRow[]> {
+    const rows = await db.select({
+      id: offerings.id, provider_id: offerings.providerId, entity: providers.entityCode, provider_name: providers.name,
+      title: offerings.title, description: offerings.description, language: offerings.language, languages: offerings.languages,
+      modalities: offerings.modalities, thematic_areas: offerings.thematicAreas, eligibility_regions: offerings.eligibilityRegions,
+      eligibility_countries: offerings.eligibilityCountries, available_from: offerings.availableFrom, available_until: offerings.availableUntil,
+      last_confirmed_at: offerings.lastConfirmedAt, status: offerings.status, capacity: offerings.capacity,
+      analysis: offerings.analysis, analysis_version: offerings.analysisVersion, version: sql<string>`${offerings.updatedAt}::text`,
+    }).from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId))
+      .where(afterId === null
+        ? sql`${offerings.updatedAt} > least(${since}::timestamptz, now() - interval '5 seconds')`
+        : sql`(${offerings.updatedAt}, ${offerings.id}) > (${since}::timestamptz, ${afterId}::uuid)`)
+      .orderBy(asc(offerings.updatedAt), asc(offerings.id)).limit(SYNC_PAGE);
+    return rows as SyncRow[];
+  }
+
+  /** Stores analyses made here (a missing or outdated one) back with their offering; a row changed meanwhile is left to its own writer. */
+  async function writeBack(e: Engine, made: { row: SyncRow; analysis: OfferingAnalysis }[]): Promise<void> {
+    if (!made.length) return;
+    const values = made.map(({ row, analysis }) => ({
+      id: row.id, version: row.version, analysis,
+      search: searchVectorText(analysis, row.thematic_areas, providerTokens(row.provider_name)),
+    }));
+    await db.execute(sql`update offerings o set analysis = x.analysis, analysis_version = ${e.version}, search_vector = x.search::tsvector
+      from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as x(id uuid, version text, analysis jsonb, search text)
+      where o.id = x.id and o.updated_at::text = x.version`);
   }
 
   /**
    * Brings the index up to date with offerings changed since the last sync (any process may have
-   * changed them). It also re-reads the last few seconds, because updated_at is a transaction's
-   * start time and a transaction that started earlier can commit later; versions already indexed
-   * are skipped.
+   * changed them), page by page. It also re-reads the last few seconds, because updated_at is a
+   * transaction's start time and a transaction that started earlier can commit later; versions already
+   * indexed are skipped. An offering comes with the analysis stored when it was written, so indexing
+   * it only feeds the index; one without (or analysed by another analyser version) is analysed here
+   * once and its analysis stored for every other process.
    */
   async function syncIndex(): Promise<void> {
     syncing ??= (async () => {
+      // The engine (its tagger) is built while the first page is read; each next page is read while
+      // this one is indexed, so the database and the index work at the same time.
+      // A prefetched page is awaited later; if something fails first it must not become an unhandled
+      // rejection (that would end the process when the database goes away).
+      const prefetch = (p: Promise<SyncRow[]>) => { p.catch(() => {}); return p; };
+      let next = prefetch(changedPage(watermark, null));
       const e = await getEngine();
-      const rows = await q.changedOfferings.execute({ watermark });
-      for (const { o, entity, version } of rows) {
-        if (indexed.get(o.id) === version) continue;
-        e.upsertOffering({
-          id: o.id, providerId: o.providerId, providerEntity: entity, title: o.title, description: o.description,
-          language: o.language as Lang, languages: o.languages as Lang[], modalities: o.modalities as Modality[],
-          thematicAreas: o.thematicAreas, eligibility: { regions: o.eligibilityRegions, countries: o.eligibilityCountries },
-          availableFrom: o.availableFrom, availableUntil: o.availableUntil, lastConfirmedAt: o.lastConfirmedAt,
-          status: o.status as 'open' | 'closed', capacity: o.capacity,
-        } satisfies MatchableOffering);
-        indexed.set(o.id, version);
+      for (;;) {
+        const rows = await next;
+        const last = rows[rows.length - 1];
+        const more = rows.length === SYNC_PAGE;
+        if (more) next = prefetch(changedPage(last!.version, last!.id));
+        const made: { row: SyncRow; analysis: OfferingAnalysis }[] = [];
+        for (const row of rows) {
+          if (indexed.get(row.id) === row.version) continue;
+          const o: MatchableOffering = {
+            id: row.id, providerId: row.provider_id, providerEntity: row.entity, title: row.title, description: row.description,
+            language: row.language as Lang, languages: row.languages as Lang[], modalities: row.modalities as Modality[],
+            thematicAreas: row.thematic_areas, eligibility: { regions: row.eligibility_regions, countries: row.eligibility_countries },
+            availableFrom: date(row.available_from), availableUntil: date(row.available_until), lastConfirmedAt: date(row.last_confirmed_at)!,
+            status: row.status as 'open' | 'closed', capacity: row.capacity,
+          };
+          let analysis = row.analysis_version === e.version && isOfferingAnalysis(row.analysis) ? row.analysis : undefined;
+          if (!analysis) { analysis = e.analyseOffering(o); made.push({ row, analysis }); }
+          e.upsertOffering(o, analysis);
+          indexed.set(row.id, row.version);
+        }
+        await writeBack(e, made);
+        if (last && last.version > watermark) watermark = last.version;
+        if (!more) break;
+        await yieldNow();
       }
-      if (rows.length && rows[rows.length - 1].version > watermark) watermark = rows[rows.length - 1].version;
     })().finally(() => { syncing = undefined; });
     return syncing;
   }
 
-  async function compute(req: typeof requests.$inferSelect, now: Date): Promise<MatchResult> {
-    // Independent reads, sent together (postgres.js pipelines them on the pool).
-    const [, stateNeeds, openReqs, attachmentTexts] = await Promise.all([
-      syncIndex(),
-      q.stateNeeds.execute({ state: req.memberState }),
-      q.openRequests.execute({ state: req.memberState, id: req.id }),
-      matchingTexts(db, req.id),
+  // The stored analyses of open requests (duplicate detection compares a new request with them),
+  // kept by id and checked against the hash of their text, so a job reads ids, not analyses.
+  const openCache = new Map<string, { hash: string; stored: RequestAnalysis }>();
+  const OPEN_CACHE_MAX = 20_000;
+
+  type OpenRow = { id: string; language: string; thematic_areas: string[]; hash: string | null; fresh: boolean };
+  type NeedRow = { id: string; member_state: string; description: string; priority: string; thematic_areas: string[] };
+
+  /**
+   * What a match reads, in one statement: the request, its state's open needs, and the state's earlier
+   * open requests (the most recent first: a stable subset) as ids with the hash of their text — not
+   * their texts, whose stored analyses are kept here (openCache).
+   */
+  async function loadContext(requestId: string, version: string): Promise<{ req: RequestRow; needs: NeedRow[]; open: OpenRow[] } | null> {
+    const [row] = await query<{ req: Record<string, unknown> | null; needs: NeedRow[]; open: OpenRow[] }>(MATCH_CONTEXT, [requestId, version]);
+    if (!row?.req) return null;
+    const r = row.req;
+    const req = {
+      id: r.id, memberState: r.member_state, title: r.title, description: r.description, language: r.language, status: r.status,
+      thematicAreas: r.thematic_areas, modalities: r.modalities, urgency: r.urgency, submittedAt: new Date(r.submitted_at as string),
+    } as RequestRow;
+    const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+    return { req, needs: parse<NeedRow[]>(row.needs), open: parse<OpenRow[]>(row.open) };
+  }
+
+  /** The state's earlier open requests as the engine takes them: from the cache, the stored analysis, or (stale) the text. */
+  async function openRequestsOf(req: RequestRow, rows: OpenRow[]) {
+    const missing = rows.filter((r) => r.fresh && openCache.get(r.id)?.hash !== r.hash).map((r) => r.id);
+    const stale = rows.filter((r) => !r.fresh).map((r) => r.id);
+    const [analyses, texts] = await Promise.all([
+      missing.length ? db.select({ id: requests.id, analysis: requests.analysis, hash: requests.analysisHash }).from(requests).where(inArray(requests.id, missing)) : [],
+      stale.length ? db.select({ id: requests.id, title: requests.title, description: requests.description }).from(requests).where(inArray(requests.id, stale)) : [],
     ]);
+    for (const a of analyses) {
+      if (!isRequestAnalysis(a.analysis) || !a.hash) continue;
+      openCache.delete(a.id);
+      openCache.set(a.id, { hash: a.hash, stored: a.analysis });
+      if (openCache.size > OPEN_CACHE_MAX) openCache.delete(openCache.keys().next().value!);
+    }
+    const text = new Map(texts.map((t) => [t.id, t]));
+    return rows.map((r) => {
+      const cached = r.fresh ? openCache.get(r.id) : undefined;
+      const t = text.get(r.id);
+      return {
+        id: r.id, memberState: req.memberState, title: t?.title ?? '', description: t?.description ?? '', language: r.language as Lang, thematicAreas: r.thematic_areas,
+        ...(cached && cached.hash === r.hash ? { stored: cached.stored } : {}),
+      };
+    });
+  }
+
+  async function compute(ctx: { req: RequestRow; needs: NeedRow[]; open: OpenRow[] }, now: Date): Promise<MatchResult> {
     const e = await getEngine();
+    const { req } = ctx;
+    // The attachments the state asked to be read beside its text (their extracted text).
+    const [, openReqs, attachmentTexts] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open), matchingTexts(db, req.id)]);
     const input: MatchableRequest = {
       id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
       thematicAreas: req.thematicAreas, modalities: req.modalities as Modality[], urgency: req.urgency as MatchableRequest['urgency'],
@@ -104,109 +301,354 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     };
     return e.matchRequest(input, {
       now,
-      needs: stateNeeds.map((n) => ({ id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas })),
-      openRequests: openReqs.map((r) => ({ id: r.id, memberState: r.memberState, title: r.title, description: r.description, language: r.language as Lang, thematicAreas: r.thematicAreas })),
-    }, { texts: attachmentTexts, maxChars: deps.config.ATTACHMENT_MATCH_CHARS });
+      needs: ctx.needs.map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematic_areas })),
+      openRequests: openReqs,
+    }, { texts: attachmentTexts, maxChars: deps.config.ATTACHMENT_MATCH_CHARS ?? 8000 });
+  }
+
+  /** The analysis columns a full match leaves on the request. */
+  function analysisColumns(e: Engine, req: RequestRow, result: MatchResult) {
+    const top = result.matches;
+    return {
+      analysis: compact(result.analysis) as unknown as Record<string, unknown>,
+      analysisVersion: e.version,
+      analysisHash: analysisHash(req),
+      matchAreas: result.thematicAreas.filter((a) => a.score >= MATCHING_LIMITS.minThematic).map((a) => a.code),
+      proposalFloor: top.length >= TOP_N ? top[TOP_N - 1]!.score : null,
+    };
+  }
+
+  /**
+   * Locks requests still open to re-matching, then their listed matches. A match some other transaction
+   * holds (a CTED decision in progress) is not waited for: that request is left busy for a later pass,
+   * so re-matching never deadlocks with a decision (which locks the match, then the request).
+   */
+  async function lockForRematch(tx: Tx, ids: string[]): Promise<{ lists: Map<string, Current[]>; busy: string[] }> {
+    const sorted = [...new Set(ids)].sort();
+    const open = await tx.select({ id: requests.id }).from(requests)
+      .where(and(inArray(requests.id, sorted), rematchableSql())).orderBy(asc(requests.id)).for('no key update');
+    const okIds = open.map((r) => r.id);
+    const lists = new Map<string, Current[]>(okIds.map((id) => [id, []]));
+    if (!okIds.length) return { lists, busy: [] };
+    const all = await tx.select({ id: matches.id }).from(matches).where(and(inArray(matches.requestId, okIds), ne(matches.status, 'superseded')));
+    const locked = await tx.select({ id: matches.id, requestId: matches.requestId, offeringId: matches.offeringId, status: matches.status, rank: matches.rank, score: matches.score })
+      .from(matches).where(and(inArray(matches.requestId, okIds), ne(matches.status, 'superseded'))).for('update', { skipLocked: true });
+    for (const m of locked) lists.get(m.requestId)!.push(m);
+    const busy = new Set<string>();
+    if (locked.length < all.length) {
+      const got = new Set(locked.map((m) => m.id));
+      const missing = all.filter((m) => !got.has(m.id)).map((m) => m.id);
+      const owners = await tx.select({ requestId: matches.requestId }).from(matches).where(inArray(matches.id, missing));
+      for (const o of owners) { busy.add(o.requestId); lists.delete(o.requestId); }
+    }
+    return { lists, busy: [...busy] };
+  }
+
+  /** All the proposal changes of a batch of requests in one statement. */
+  async function writeOps(tx: Tx, ops: Ops, now: Date): Promise<void> {
+    if (!ops.upserts.length && !ops.reranks.length && !ops.drops.length && !ops.floors.length && !ops.audits.length) return;
+    const at = now.toISOString();
+    await tx.execute(sql`
+      with up as (
+        insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, explanation, status)
+        select request_id, offering_id, provider_id, entity_code, rank, score, explanation, 'proposed'
+        from jsonb_to_recordset(${JSON.stringify(ops.upserts)}::jsonb) as x(request_id uuid, offering_id uuid, provider_id uuid, entity_code text, rank integer, score real, explanation jsonb)
+        on conflict (request_id, offering_id) do update set rank = excluded.rank, score = excluded.score, explanation = excluded.explanation,
+          status = 'proposed', entity_code = excluded.entity_code, updated_at = ${at}::timestamptz
+        where matches.status in ('proposed', 'superseded')
+        returning 1
+      ), rr as (
+        update matches m set rank = x.rank, updated_at = ${at}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(ops.reranks)}::jsonb) as x(request_id uuid, offering_id uuid, rank integer)
+        where m.request_id = x.request_id and m.offering_id = x.offering_id and m.status = 'proposed'
+        returning 1
+      ), dr as (
+        update matches m set status = 'superseded', updated_at = ${at}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(ops.drops)}::jsonb) as x(request_id uuid, offering_id uuid)
+        where m.request_id = x.request_id and m.offering_id = x.offering_id and m.status = 'proposed'
+        returning 1
+      ), fl as (
+        update requests r set proposal_floor = x.floor
+        from jsonb_to_recordset(${JSON.stringify(ops.floors)}::jsonb) as x(id uuid, floor real)
+        where r.id = x.id
+        returning 1
+      ), au as (
+        insert into audit_events (actor_role, action, target_type, target_id, summary)
+        select ${SYSTEM.role}, 'request.rematch', 'request', x.id::text, x.summary
+        from jsonb_to_recordset(${JSON.stringify(ops.audits)}::jsonb) as x(id uuid, summary jsonb)
+        returning 1
+      )
+      select (select count(*) from up) + (select count(*) from rr) + (select count(*) from dr) + (select count(*) from fl) + (select count(*) from au) as n`);
+  }
+
+  /** The operations that turn a request's current list into `next` (offering → rank, score, explanation), never touching decided matches. */
+  function diffList(requestId: string, entity: string | null, current: Current[], next: Pick<MatchResult['matches'][number], 'offeringId' | 'providerId' | 'rank' | 'score' | 'explanation'>[], ops: Ops, cause: string): boolean {
+    const byOffering = new Map(current.map((m) => [m.offeringId, m]));
+    const inNext = new Set(next.map((m) => m.offeringId));
+    const added: string[] = [];
+    const dropped: string[] = [];
+    let changed = false;
+    for (const m of next) {
+      const cur = byOffering.get(m.offeringId);
+      if (cur && cur.status !== 'proposed') continue;
+      if (!cur || Math.abs(cur.score - m.score) > 1e-6) {
+        ops.upserts.push({ request_id: requestId, offering_id: m.offeringId, provider_id: m.providerId, entity_code: entity, rank: m.rank, score: m.score, explanation: m.explanation });
+        if (!cur) added.push(m.offeringId);
+        changed = true;
+      } else if (cur.rank !== m.rank) {
+        ops.reranks.push({ request_id: requestId, offering_id: m.offeringId, rank: m.rank });
+        changed = true;
+      }
+    }
+    for (const m of current) {
+      if (m.status === 'proposed' && !inNext.has(m.offeringId)) { ops.drops.push({ request_id: requestId, offering_id: m.offeringId }); dropped.push(m.offeringId); changed = true; }
+    }
+    if (added.length || dropped.length) ops.audits.push({ id: requestId, summary: { cause, added, superseded: dropped } });
+    return changed;
   }
 
   /**
    * Classifies, scores, links needs, flags duplicates and routes one request, writing it all in one
-   * transaction. Safe to run again: a request already past `submitted` is only refreshed when in review.
+   * transaction. Safe to run again: a request already past `submitted` is only refreshed when
+   * re-matchable (open, no accepted offering), and a refresh that changes nothing writes nothing.
    */
-  async function matchAndRoute(requestId: string, opts: { rematch?: boolean } = {}): Promise<'matched' | 'refreshed' | 'skipped'> {
-    const [pre] = await q.request.execute({ id: requestId });
-    if (!pre) return 'skipped';
-    if (!UNMATCHED.includes(pre.status) && !(opts.rematch && REMATCHABLE.includes(pre.status))) return 'skipped';
+  async function matchAndRoute(requestId: string, opts: { rematch?: boolean } = {}): Promise<'matched' | 'refreshed' | 'unchanged' | 'busy' | 'skipped'> {
+    const e = await getEngine();
+    const ctx = await loadContext(requestId, e.version);
+    if (!ctx) return 'skipped';
+    const pre = ctx.req;
+    const first = (UNMATCHED as readonly string[]).includes(pre.status);
+    if (!first && !(opts.rematch && (REMATCHABLE_STATUSES as readonly string[]).includes(pre.status))) return 'skipped';
     const now = new Date();
-    const result = await compute(pre, now);
+    const result = await compute(ctx, now);
     const routingEntity = result.routing.entity;
+    const columns = analysisColumns(e, pre, result);
 
-    const outcome = await db.transaction(async (tx) => {
-      // Lock the row; whoever comes second sees the new status and stops.
-      const [req] = await tx.select({ id: requests.id, status: requests.status }).from(requests).where(eq(requests.id, requestId)).for('update');
-      if (!req || (!UNMATCHED.includes(req.status) && !(opts.rematch && REMATCHABLE.includes(req.status)))) return 'skipped';
-      const first = UNMATCHED.includes(req.status);
+    if (!first) return refresh(pre, result, columns, now);
 
-      const top = result.matches[0];
-      // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
-      // A request the engine sends to CTED triage (no area fits, areas tie, nothing eligible, low
-      // confidence) is never routed by the engine itself, nor is a likely duplicate of an earlier
-      // request: CTED decides that first (issue 12 item 8).
-      const autoRoute = first && !!routingEntity && !result.triage && result.possibleDuplicates.length === 0 && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
-      // One statement for all proposals, its rows as one JSON parameter (drizzle's builder spent more
-      // time on ~150 bound values than PostgreSQL on the insert); decided ones (approved, rejected, ...)
-      // are left as they are.
-      const matchRows = result.matches.map((m) => ({
-        request_id: req.id, offering_id: m.offeringId, provider_id: m.providerId, entity_code: routingEntity,
-        rank: m.rank, score: m.score, explanation: m.explanation,
-        ...(autoRoute && m === top
-          ? { status: 'approved', decided_at: now.toISOString(), decided_by: ACTOR, decision_note: 'auto-approved above the confidence threshold' }
-          : { status: 'proposed', decided_at: null, decided_by: null, decision_note: null }),
-      }));
-      const insertMatches = () => tx.execute(sql`
-        insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note)
-        select request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note
-        from jsonb_to_recordset(${JSON.stringify(matchRows)}::jsonb) as x(request_id uuid, offering_id uuid, provider_id uuid, entity_code text,
-          rank integer, score real, explanation jsonb, status text, decided_at timestamptz, decided_by text, decision_note text)
-        on conflict (request_id, offering_id) do update set rank = excluded.rank, score = excluded.score, explanation = excluded.explanation,
-          status = excluded.status, entity_code = excluded.entity_code, updated_at = ${now.toISOString()}::timestamptz
-        where matches.status in ('superseded', 'proposed')`);
-      // A need imported meanwhile may have linked itself to this request already (linkNeed): same link.
-      const insertLinks = () => tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score }))).onConflictDoNothing();
-      // A flag CTED already confirmed or dismissed stays as decided.
-      const insertDuplicates = () => tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity }))).onConflictDoNothing();
-      const classifiedAreas = result.thematicAreas;
-
-      if (!first) {
-        // A refresh replaces what is undecided, in order: each delete before its insert.
-        await tx.update(matches).set({ status: 'superseded', updatedAt: now }).where(and(eq(matches.requestId, req.id), eq(matches.status, 'proposed')));
-        if (result.matches.length) await insertMatches();
-        await tx.delete(requestNeedLinks).where(eq(requestNeedLinks.requestId, req.id));
-        if (result.linkedNeeds.length) await insertLinks();
-        await tx.delete(requestDuplicates).where(and(eq(requestDuplicates.requestId, req.id), eq(requestDuplicates.status, 'open')));
-        if (result.possibleDuplicates.length) await insertDuplicates();
-        await tx.update(requests).set({ classifiedAreas, updatedAt: now }).where(eq(requests.id, req.id));
-        await recordChange(tx, SYSTEM, { action: 'request.rematch', targetType: 'request', targetId: req.id, summary: { matches: result.matches.length } });
-        return 'refreshed';
-      }
-      // A first match has nothing to replace.
-      const writes = [
-        ...(result.matches.length ? [insertMatches()] : []),
-        ...(result.linkedNeeds.length ? [insertLinks()] : []),
-        ...(result.possibleDuplicates.length ? [insertDuplicates()] : []),
-      ];
-      // submitted → matched → routed | in_review, written as one update and one insert per table, all
-      // sent at once: postgres.js pipelines them on the transaction's connection (one round trip, not
-      // eight). They touch different rows, so their order does not matter.
-      const final = autoRoute ? 'routed' : 'in_review';
-      // Written by hand (one round trip), checked against TRANSITIONS here and in tests/unit/request-lifecycle.test.ts.
-      const moves = firstMatchMoves(req.status as 'submitted' | 'matched', final);
-      const note = result.triage ? triageNote(result.triage.reason) : autoRoute ? (top ? SYSTEM_NOTES.autoRouted : SYSTEM_NOTES.noOffering)
-        : result.possibleDuplicates.length ? SYSTEM_NOTES.duplicate : SYSTEM_NOTES.review;
-      const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing, confidence: result.confidence, triage: result.triage, parts: result.parts.length };
-      await Promise.all([
-        ...writes,
-        tx.update(requests).set({
-          status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason,
-          language: result.language, routedAt: autoRoute ? now : null, updatedAt: now,
-        }).where(and(eq(requests.id, req.id), eq(requests.status, req.status))),
-        tx.insert(requestTransitions).values(moves.map(([from, to], k) => ({
-          requestId: req.id, fromStatus: from, toStatus: to, actor: ACTOR, actorRole: 'system', at: new Date(now.getTime() + k), note: to === final ? note : null,
-        }))),
-        tx.insert(auditEvents).values([
-          { actorRole: SYSTEM.role, action: 'request.match', targetType: 'request', targetId: req.id, summary: matchSummary },
-          ...(autoRoute ? [{ actorRole: SYSTEM.role, action: 'request.route', targetType: 'request', targetId: req.id, summary: { entity: routingEntity, reason: result.routing.reason } }] : []),
-        ]),
-        tx.insert(outbox).values([
-          { topic: 'request.matched', payload: { requestId: req.id } },
-          ...(autoRoute ? [{ topic: 'request.routed', payload: { requestId: req.id, entity: routingEntity } }] : []),
-        ]),
-        ...(autoRoute ? [tx.insert(routingDecisions).values({ requestId: req.id, entityCode: routingEntity!, areaCode: result.routing.area, reason: result.routing.reason, actor: ACTOR })] : []),
-      ]);
-      return 'matched' as const;
-    });
+    const top = result.matches[0];
+    // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
+    // A request the engine sends to CTED triage (no area fits, areas tie, nothing eligible, low
+    // confidence) is never routed by the engine itself, nor is a likely duplicate of an earlier
+    // request: CTED decides that first (issue 12 item 8).
+    const autoRoute = !!routingEntity && !result.triage && result.possibleDuplicates.length === 0 && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
+    const at = now.toISOString();
+    const final = autoRoute ? 'routed' : 'in_review';
+    const matchRows = result.matches.map((m) => ({
+      offering_id: m.offeringId, provider_id: m.providerId, rank: m.rank, score: m.score, explanation: m.explanation,
+      ...(autoRoute && m === top
+        ? { status: 'approved', decided_at: at, decided_by: ACTOR, decision_note: 'auto-approved above the confidence threshold' }
+        : { status: 'proposed', decided_at: null, decided_by: null, decision_note: null }),
+    }));
+    // Written by hand (in the one statement), checked against TRANSITIONS here and in tests/unit/request-lifecycle.test.ts.
+    const moves = firstMatchMoves(pre.status as 'submitted' | 'matched', final);
+    const note = result.triage ? triageNote(result.triage.reason) : autoRoute ? (top ? SYSTEM_NOTES.autoRouted : SYSTEM_NOTES.noOffering)
+      : result.possibleDuplicates.length ? SYSTEM_NOTES.duplicate : SYSTEM_NOTES.review;
+    const transitions = moves.map(([from, to], k) => ({ from_status: from, to_status: to, at: new Date(now.getTime() + k).toISOString(), note: to === final ? note : null }));
+    const audits = [
+      { action: 'request.match', summary: { matches: result.matches.length, top: top?.score ?? null, routing: result.routing, confidence: result.confidence, triage: result.triage, parts: result.parts.length } },
+      ...(autoRoute ? [{ action: 'request.route', summary: { entity: routingEntity, reason: result.routing.reason } }] : []),
+    ];
+    const events = [
+      { topic: 'request.matched', payload: { requestId: requestId } },
+      ...(autoRoute ? [{ topic: 'request.routed', payload: { requestId: requestId, entity: routingEntity } }] : []),
+    ];
+    // One statement (one round trip, one implicit transaction): the update of the request is both the
+    // guard and the lock — whoever comes second finds it no longer submitted, and every insert is
+    // conditional on that update having happened.
+    const rows = await query<{ n: number }>(FIRST_MATCH, [
+      requestId, final, JSON.stringify(result.thematicAreas), at, routingEntity, result.routing.reason, result.language, autoRoute ? at : null,
+      JSON.stringify(columns.analysis), columns.analysisVersion, columns.analysisHash, columns.matchAreas, columns.proposalFloor,
+      JSON.stringify(matchRows), JSON.stringify(result.linkedNeeds), JSON.stringify(result.possibleDuplicates), JSON.stringify(transitions),
+      JSON.stringify(audits), JSON.stringify(events), autoRoute ? result.routing.area : null, autoRoute, ACTOR, SYSTEM.role, pre.status,
+    ]);
+    const outcome = Number(rows[0]?.n ?? 0) > 0 ? 'matched' as const : 'skipped' as const;
     if (outcome === 'matched') deps.onMatched?.(result.matches[0]?.score ?? null);
     return outcome;
+  }
+
+  /** A full re-match of a request that is open without an accepted offering: only what differs is written. */
+  async function refresh(pre: RequestRow, result: MatchResult, columns: ReturnType<typeof analysisColumns>, now: Date): Promise<'refreshed' | 'unchanged' | 'busy' | 'skipped'> {
+    return db.transaction(async (tx) => {
+      const { lists, busy } = await lockForRematch(tx, [pre.id]);
+      if (busy.length) return 'busy';
+      const current = lists.get(pre.id);
+      if (!current) return 'skipped';
+      const [row] = await tx.select({ routedEntity: requests.routedEntity, status: requests.status, classifiedAreas: requests.classifiedAreas, analysis: requests.analysis, analysisVersion: requests.analysisVersion, analysisHash: requests.analysisHash, proposalFloor: requests.proposalFloor })
+        .from(requests).where(eq(requests.id, pre.id));
+      // Proposals of a routed request go to the entity that holds it.
+      const entity = row.status === 'routed' && row.routedEntity ? row.routedEntity : result.routing.entity;
+      const ops = noOps();
+      let changed = diffList(pre.id, entity, current, result.matches, ops, 'refresh');
+      const [links, dups] = await Promise.all([
+        tx.select({ needId: requestNeedLinks.needId, score: requestNeedLinks.score }).from(requestNeedLinks).where(eq(requestNeedLinks.requestId, pre.id)),
+        // Flags CTED confirmed or dismissed are decided: only the open ones are the engine's to refresh.
+        tx.select({ otherRequestId: requestDuplicates.otherRequestId, similarity: requestDuplicates.similarity }).from(requestDuplicates).where(and(eq(requestDuplicates.requestId, pre.id), eq(requestDuplicates.status, 'open'))),
+      ]);
+      const key = (xs: { id: string; v: number }[]) => xs.map((x) => `${x.id}:${x.v.toFixed(4)}`).sort().join(',');
+      const linksChanged = key(links.map((l) => ({ id: l.needId, v: l.score }))) !== key(result.linkedNeeds.map((l) => ({ id: l.needId, v: l.score })));
+      const dupsChanged = key(dups.map((d) => ({ id: d.otherRequestId, v: d.similarity }))) !== key(result.possibleDuplicates.map((d) => ({ id: d.requestId, v: d.similarity })));
+      const areasChanged = JSON.stringify(row.classifiedAreas ?? null) !== JSON.stringify(result.thematicAreas);
+      const analysisChanged = row.analysisVersion !== columns.analysisVersion || row.analysisHash !== columns.analysisHash
+        || !isRequestAnalysis(row.analysis) || analysisKey(row.analysis) !== analysisKey(result.analysis);
+      const floorChanged = !sameFloor(row.proposalFloor, columns.proposalFloor);
+      if (!changed && !linksChanged && !dupsChanged && !areasChanged && !analysisChanged && !floorChanged) return 'unchanged';
+      await writeOps(tx, ops, now);
+      if (linksChanged) {
+        await tx.delete(requestNeedLinks).where(eq(requestNeedLinks.requestId, pre.id));
+        if (result.linkedNeeds.length) await tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: pre.id, needId: l.needId, score: l.score }))).onConflictDoNothing();
+      }
+      if (dupsChanged) {
+        await tx.delete(requestDuplicates).where(and(eq(requestDuplicates.requestId, pre.id), eq(requestDuplicates.status, 'open')));
+        if (result.possibleDuplicates.length) await tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: pre.id, otherRequestId: d.requestId, similarity: d.similarity }))).onConflictDoNothing();
+      }
+      await tx.update(requests).set({ classifiedAreas: result.thematicAreas, ...columns, ...(changed || areasChanged ? { updatedAt: now } : {}) }).where(eq(requests.id, pre.id));
+      if (linksChanged || dupsChanged) {
+        changed = true;
+        await recordChange(tx, SYSTEM, { action: 'request.rematch', targetType: 'request', targetId: pre.id, summary: { cause: 'refresh', needs: result.linkedNeeds.length, duplicates: result.possibleDuplicates.length } });
+      }
+      return changed || areasChanged ? 'refreshed' : 'unchanged';
+    });
+  }
+
+  type Candidate = { id: string; member_state: string; modalities: string[]; urgency: string; analysis: unknown; fresh: boolean; proposal_floor: number | null; match_areas: string[] | null };
+
+  /** One page of re-matchable requests (stable order: by id) that share an area with the changed offerings or list one of them. */
+  async function candidatePage(areas: string[], statesFilter: string[] | null, proposing: string[], version: string, after: string): Promise<Candidate[]> {
+    const rows = await db.select({
+      id: requests.id, member_state: requests.memberState, modalities: requests.modalities, urgency: requests.urgency,
+      analysis: requests.analysis, fresh: sql<boolean>`coalesce(${requests.analysisVersion} = ${version} and ${requests.analysisHash} = ${HASH_SQL}, false)`,
+      proposal_floor: requests.proposalFloor, match_areas: requests.matchAreas,
+    }).from(requests).where(and(
+      rematchableSql(),
+      sql`${requests.id} > ${after}::uuid`,
+      sql`((${requests.matchAreas} && ${sql.param(areas)}::text[] ${statesFilter ? sql`and ${requests.memberState} = any(${sql.param(statesFilter)}::text[])` : sql``})
+        or ${requests.id} = any(${sql.param(proposing)}::uuid[]))`,
+    )).orderBy(asc(requests.id)).limit(pageSize);
+    return rows as Candidate[];
+  }
+
+  /** Member states that may receive an offering (null: all of them). */
+  function eligibleStates(o: MatchableOffering): string[] | null {
+    const { regions, countries } = o.eligibility;
+    if (!regions.length && !countries.length) return null;
+    const out = new Set(countries);
+    for (const s of states?.values() ?? []) if ([s.region, s.subRegion, s.intermediateRegion].some((c) => c && regions.includes(c))) out.add(s.iso3);
+    return [...out];
+  }
+
+  /**
+   * Re-matching after offerings changed: each changed offering is scored against the re-matchable
+   * requests that share one of its areas (their stored analysis is enough) and enters a request's
+   * proposals only where it belongs in the top list; the changes of a batch of requests are one
+   * statement. Candidates are read page by page in id order, all of them. A request whose list lost
+   * an undecided offering while full, or whose analysis is missing or outdated, gets a full match.
+   */
+  async function reverseOfferings(ids: string[]): Promise<{ candidates: number; changed: number; full: number }> {
+    await syncIndex();
+    const e = await getEngine();
+    const now = new Date();
+    const changedIds = [...new Set(ids)].filter((id) => e.postedAreas(id) !== null);
+    if (!changedIds.length) return { candidates: 0, changed: 0, full: 0 };
+    const facts = new Map(changedIds.map((id) => [id, { areas: new Set(e.postedAreas(id)!), offering: e.offering(id)! }]));
+    const areas = [...new Set(changedIds.flatMap((id) => [...facts.get(id)!.areas]))];
+    const stateLists = changedIds.map((id) => eligibleStates(facts.get(id)!.offering));
+    const statesFilter = stateLists.some((s) => s === null) ? null : [...new Set(stateLists.flat() as string[])];
+    // Requests listing one of the offerings as an undecided proposal: its new score (or its leaving) concerns them whatever its areas now.
+    const proposingRows = await db.select({ requestId: matches.requestId, offeringId: matches.offeringId }).from(matches)
+      .where(and(inArray(matches.offeringId, changedIds), eq(matches.status, 'proposed')));
+    const proposing = new Map<string, Set<string>>();
+    for (const r of proposingRows) proposing.set(r.requestId, (proposing.get(r.requestId) ?? new Set()).add(r.offeringId));
+
+    const full = new Set<string>();
+    let candidates = 0;
+    let changed = 0;
+    let busy: string[] = [];
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const page = await candidatePage(areas, statesFilter, [...proposing.keys()], e.version, after);
+      if (!page.length) break;
+      after = page[page.length - 1]!.id;
+      candidates += page.length;
+      const stored: (StoredRequest & { floor: number | null; areas: Set<string> })[] = [];
+      for (const r of page) {
+        if (!r.fresh || !isRequestAnalysis(r.analysis)) { full.add(r.id); continue; }
+        stored.push({ id: r.id, state: stateOf(r.member_state), modalities: r.modalities as Modality[], urgency: r.urgency as StoredRequest['urgency'], analysis: r.analysis, floor: r.proposal_floor, areas: new Set(r.match_areas ?? []) });
+      }
+      // (request → the offerings that may change its list, with their new scores)
+      const wants = new Map<string, { offeringId: string; score: number | null; explanation: unknown }[]>();
+      for (const id of changedIds) {
+        const { areas: posted } = facts.get(id)!;
+        const relevant = stored.filter((r) => proposing.get(r.id)?.has(id) || [...r.areas].some((a) => posted.has(a)));
+        const scores = e.scoreOffering(id, relevant, now);
+        relevant.forEach((r, i) => {
+          const s = scores[i];
+          const listed = proposing.get(r.id)?.has(id) ?? false;
+          if (!listed && (!s || (r.floor !== null && s.score < r.floor))) return;
+          const list = wants.get(r.id) ?? [];
+          list.push({ offeringId: id, score: s?.score ?? null, explanation: s?.explanation ?? null });
+          wants.set(r.id, list);
+        });
+      }
+      const affected = [...wants.keys()];
+      for (let i = 0; i < affected.length; i += WRITE_CHUNK) {
+        const chunk = affected.slice(i, i + WRITE_CHUNK);
+        const res = await applyIncremental(chunk, wants, full, now);
+        changed += res.changed;
+        busy = busy.concat(res.busy);
+        await yieldNow();
+      }
+      if (page.length < pageSize) break;
+      await yieldNow();
+    }
+    let fullDone = 0;
+    for (const id of full) { await matchAndRoute(id, { rematch: true }); fullDone++; await yieldNow(); }
+    // Requests a decision held a moment ago: once more, each on its own; still held, the job fails and is retried.
+    const stillBusy: string[] = [];
+    for (const id of busy) if ((await matchAndRoute(id, { rematch: true })) === 'busy') stillBusy.push(id);
+    if (stillBusy.length) throw new Error(`${stillBusy.length} request(s) were being decided during re-matching; retrying`);
+    return { candidates, changed, full: fullDone };
+  }
+
+  /** Applies incremental changes to a chunk of requests in one short transaction. */
+  async function applyIncremental(chunk: string[], wants: Map<string, { offeringId: string; score: number | null; explanation: unknown }[]>, full: Set<string>, now: Date) {
+    const e = await getEngine();
+    return db.transaction(async (tx) => {
+      const { lists, busy } = await lockForRematch(tx, chunk);
+      if (!lists.size) return { changed: 0, busy };
+      const routed = await tx.select({ id: requests.id, status: requests.status, routedEntity: requests.routedEntity, proposalFloor: requests.proposalFloor })
+        .from(requests).where(inArray(requests.id, [...lists.keys()]));
+      const info = new Map(routed.map((r) => [r.id, r]));
+      const ops = noOps();
+      let changed = 0;
+      for (const [requestId, current] of lists) {
+        let list: ListedMatch[] = current.map((m) => ({ offeringId: m.offeringId, score: m.score, decided: m.status !== 'proposed' }));
+        const scored = new Map<string, { score: number; explanation: unknown }>();
+        let needsFull = false;
+        let floor: number | null = info.get(requestId)!.proposalFloor;
+        for (const w of wants.get(requestId) ?? []) {
+          const change = placeInList(list, w.offeringId, w.score, TOP_N);
+          if (!change) continue;
+          if (change.needsFullMatch) { needsFull = true; break; }
+          list = list.filter((m) => m.offeringId !== w.offeringId && !change.dropped.includes(m.offeringId));
+          if (change.rank !== null && w.score !== null) { list.push({ offeringId: w.offeringId, score: w.score, decided: false }); scored.set(w.offeringId, { score: w.score, explanation: w.explanation }); }
+          floor = change.floor;
+        }
+        if (needsFull) { full.add(requestId); continue; }
+        // The final list, best first, ranked; then the difference from what is stored (decided matches keep their rank).
+        list.sort((a, b) => b.score - a.score || (a.offeringId < b.offeringId ? -1 : 1));
+        const r = info.get(requestId)!;
+        const next = list.map((m, i) => ({ m, rank: i + 1 })).filter(({ m }) => !m.decided).map(({ m, rank }) => ({
+          offeringId: m.offeringId, providerId: e.offering(m.offeringId)?.providerId ?? '', rank, score: m.score,
+          explanation: (scored.get(m.offeringId)?.explanation ?? null) as MatchResult['matches'][number]['explanation'],
+        }));
+        // Proposals go to the entity that holds the request (routed) or that routing named (in review).
+        if (diffList(requestId, r.routedEntity, current, next, ops, 'offering')) changed++;
+        if (!sameFloor(floor, r.proposalFloor)) ops.floors.push({ id: requestId, floor });
+      }
+      await writeOps(tx, ops, now);
+      return { changed, busy };
+    });
   }
 
   /**
@@ -222,7 +664,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     await syncIndex();
     const reqs = n.status === 'open'
       ? await db.select({ id: requests.id, memberState: requests.memberState, title: requests.title, description: requests.description, language: requests.language, thematicAreas: requests.thematicAreas })
-        .from(requests).where(and(eq(requests.memberState, n.memberState), inArray(requests.status, [...LINKABLE_STATUSES]))).limit(2000)
+        .from(requests).where(and(eq(requests.memberState, n.memberState), inArray(requests.status, [...LINKABLE_STATUSES]))).orderBy(asc(requests.id)).limit(2000)
       : [];
     const need = { id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas };
     const links = reqs.flatMap((r) => e.linkNeeds({ ...r, language: r.language as Lang }, [need]).map((l) => ({ requestId: r.id, needId: l.needId, score: l.score })));
@@ -233,40 +675,53 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     return links.length;
   }
 
-  /** After an offering or need changes, refreshes the open requests it may affect. */
-  async function reverseMatch(kind: 'offering' | 'need', id: string): Promise<number> {
-    if (kind === 'offering') {
-      await syncIndex();
-      const [o] = await db.select().from(offerings).where(eq(offerings.id, id));
-      if (!o) return 0;
-      const candidates = await db.select({ id: requests.id, areas: requests.classifiedAreas, explicit: requests.thematicAreas })
-        .from(requests).where(inArray(requests.status, REMATCHABLE)).limit(5000);
-      const touched = candidates.filter((r) => requestAreas({ thematicAreas: r.explicit, classifiedAreas: r.areas }).some((c) => o.thematicAreas.includes(c)));
-      for (const r of touched) await matchAndRoute(r.id, { rematch: true });
-      return touched.length;
+  /** Re-matching after needs changed: each need linked to its state's requests, then every re-matchable request of their states matched in full (need links change the need component of every offering). */
+  async function reverseNeeds(ids: string[]): Promise<{ candidates: number; changed: number; full: number }> {
+    for (const id of ids) { await linkNeed(id); await yieldNow(); }
+    const rows = ids.length ? await db.selectDistinct({ state: needs.memberState }).from(needs).where(inArray(needs.id, ids)) : [];
+    const statesList = rows.map((r) => r.state);
+    let after = '00000000-0000-0000-0000-000000000000';
+    let candidates = 0;
+    let changed = 0;
+    while (statesList.length) {
+      const page = await db.select({ id: requests.id }).from(requests)
+        .where(and(rematchableSql(), inArray(requests.memberState, statesList), sql`${requests.id} > ${after}::uuid`)).orderBy(asc(requests.id)).limit(pageSize);
+      for (const r of page) {
+        const outcome = await matchAndRoute(r.id, { rematch: true });
+        if (outcome === 'busy') throw new Error(`request ${r.id} was being decided during re-matching; retrying`);
+        if (outcome === 'refreshed') changed++;
+        await yieldNow();
+      }
+      candidates += page.length;
+      if (page.length < pageSize) break;
+      after = page[page.length - 1]!.id;
     }
-    await linkNeed(id);
-    const [n] = await db.select().from(needs).where(eq(needs.id, id));
-    if (!n) return 0;
-    const candidates = await db.select({ id: requests.id }).from(requests).where(and(eq(requests.memberState, n.memberState), inArray(requests.status, REMATCHABLE)));
-    for (const r of candidates) await matchAndRoute(r.id, { rematch: true });
-    return candidates.length;
+    return { candidates, changed, full: candidates };
   }
 
   return {
     matchAndRoute,
-    reverseMatch,
+    /** After offerings or needs change, brings the proposals of the requests they concern up to date. */
+    async reverseMatch(kind: 'offering' | 'need', ids: string[]) {
+      return kind === 'offering' ? reverseOfferings(ids) : reverseNeeds(ids);
+    },
     linkNeed,
     syncIndex,
-    /** Thematic areas of a text, for offerings and needs that came without any. */
-    async inferAreas(text: string, lang: Lang): Promise<string[]> {
-      return (await getEngine()).inferAreas(text, lang);
-    },
     /** Every area's score for a text, best first (IATI sectors are weighed against it). */
     async scoreAreas(text: string, lang: Lang): Promise<{ code: string; score: number }[]> {
       return (await getEngine()).scoreAreas(text, lang);
     },
-    /** The engine itself (tests, benchmarks and the directory search use it). */
+    /** Thematic areas of a text, for needs that came without any. */
+    async inferAreas(text: string, lang: Lang): Promise<string[]> {
+      return (await getEngine()).inferAreas(text, lang);
+    },
+    /** The analysis of an offering's text, made once when it is written; its inferred areas come from it. */
+    async analyseOffering(o: { title: string; description: string; language: Lang }) {
+      const e = await getEngine();
+      const analysis = e.analyseOffering(o);
+      return { analysis, version: e.version, inferredAreas: e.inferredAreasOf(analysis) };
+    },
+    /** The engine itself (tests, benchmarks). */
     engine: getEngine,
   };
 }

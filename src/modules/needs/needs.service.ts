@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.js';
-import { needs } from '../../../db/schema/index.js';
+import { needs, outbox } from '../../../db/schema/index.js';
 import { badRequest, forbidden, type ErrorDetail } from '../../errors.js';
 import { zodIssueDetail } from '../common/zod-details.js';
 import { parseNeedsCsv } from '../imports/csv.parser.js';
@@ -84,6 +84,7 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
         const byKey = new Map(existing.map((n) => [n.externalKey!, n]));
         let created = 0; let updated = 0; let unchanged = 0;
         const ids: string[] = [];
+        const changedIds: string[] = [];
         for (const { input, thematicAreas } of prepared) {
           const values = {
             memberState: input.memberState, description: input.description, priority: input.priority, thematicAreas,
@@ -96,14 +97,20 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
             ids.push(known.id);
             if (same) { unchanged++; continue; }
             await tx.update(needs).set({ ...values, updatedAt: new Date() }).where(eq(needs.id, known.id));
-            await recordChange(tx, p, { action: 'need.update', targetType: 'need', targetId: known.id, summary: { source: 'csv' }, event: { topic: 'need.changed', payload: { needId: known.id } } });
+            await recordChange(tx, p, { action: 'need.update', targetType: 'need', targetId: known.id, summary: { source: 'csv' } });
+            changedIds.push(known.id);
             updated++;
           } else {
             const [r] = await tx.insert(needs).values(values).returning({ id: needs.id });
             if (input.externalKey) byKey.set(input.externalKey, { ...values, id: r.id } as NeedRow);
-            await recordChange(tx, p, { action: 'need.create', targetType: 'need', targetId: r.id, summary: { source: 'csv' }, event: { topic: 'need.changed', payload: { needId: r.id } } });
+            await recordChange(tx, p, { action: 'need.create', targetType: 'need', targetId: r.id, summary: { source: 'csv' } });
+            changedIds.push(r.id);
             ids.push(r.id); created++;
           }
+        }
+        // The whole import is one event (one re-matching job), in chunks the job payload can carry.
+        for (let i = 0; i < changedIds.length; i += 2_000) {
+          await tx.insert(outbox).values({ topic: 'need.changed', payload: { needIds: changedIds.slice(i, i + 2_000) }, requestId: p.requestId ?? null });
         }
         return { created, updated, unchanged, ids };
       });
@@ -116,9 +123,11 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
       else if (p.role !== 'cted' && p.role !== 'admin' && p.role !== 'entity') throw forbidden();
       if (q.memberState && p.role !== 'member_state') conds.push(eq(needs.memberState, q.memberState));
       if (q.priority) conds.push(eq(needs.priority, q.priority));
-      const rows = await db.select().from(needs).where(conds.length ? and(...conds) : undefined).orderBy(asc(needs.memberState), asc(needs.createdAt)).limit(q.limit + 1).offset(q.offset);
-      const filtered = q.thematicArea ? rows.filter((r) => r.thematicAreas.includes(q.thematicArea!)) : rows;
-      return { items: filtered.slice(0, q.limit).map((n) => toView(n, p)), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
+      // Filtered in the query, before the page is cut (a filter after LIMIT gave short or empty pages with rows behind them).
+      if (q.thematicArea) conds.push(sql`${needs.thematicAreas} @> array[${q.thematicArea}]::text[]`);
+      const rows = await db.select().from(needs).where(conds.length ? and(...conds) : undefined)
+        .orderBy(asc(needs.memberState), asc(needs.createdAt), asc(needs.id)).limit(q.limit + 1).offset(q.offset);
+      return { items: rows.slice(0, q.limit).map((n) => toView(n, p)), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
     },
   };
 }

@@ -1,16 +1,20 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../../db/client.js';
-import { offerings, providers } from '../../../db/schema/index.js';
+import { auditEvents, offerings, outbox, providers } from '../../../db/schema/index.js';
 import { AppError, badRequest, forbidden, notFound, type ErrorDetail } from '../../errors.js';
 import { availabilityOf, isProposable as proposable, unconfirmedDays } from '../../matching/filters.js';
 import { zodIssueDetail } from '../common/zod-details.js';
 import { IatiFormatError, parseIatiActivities } from '../imports/iati.parser.js';
 import { parseOfferingsCsv, type RowError } from '../imports/csv.parser.js';
 import { detectLanguage } from '../../matching/language.detect.js';
+import { MATCHING_LIMITS } from '../../matching/weights.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { uniq } from '../common.schemas.js';
 import { recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
+import type { OfferingAnalysis } from '../../matching/index.js';
+import { providerTokens, searchVectorText } from './offering-analysis.js';
 import { BulkOfferingRow, MAX_BULK_ROWS, type CreateOfferingBody, type OfferingView, type UpdateOfferingBody } from './offerings.schemas.js';
 
 type OfferingRow = typeof offerings.$inferSelect;
@@ -19,6 +23,20 @@ export type OfferingInput = Omit<CreateOfferingBody, 'providerId'> & { externalR
 
 /** Whether an offering may be proposed now; the rule itself lives in src/matching/filters.ts (unavailableAt). */
 export const isProposable = (o: Pick<OfferingRow, 'status' | 'availableFrom' | 'availableUntil' | 'lastConfirmedAt'> & { capacity?: number | null }, now = new Date()): boolean => proposable(o, now);
+
+/**
+ * The proposability rule (src/matching/filters.ts: unavailableAt) as an SQL condition on `offerings`,
+ * for the queries that filter in the database (the directory, analytics): open, places left, not past
+ * its end date, confirmed within the stale limit (a future start does not block). The two must say the
+ * same; tests/integration/proposable-sql.test.ts checks every combination.
+ */
+export function proposableSql(now: Date): SQL {
+  const at = now.toISOString();
+  return sql`(${offerings.status} = 'open'
+    and (${offerings.availableUntil} is null or ${offerings.availableUntil} >= ${at}::timestamptz)
+    and (${offerings.capacity} is null or ${offerings.capacity} > 0)
+    and ${offerings.lastConfirmedAt} >= ${at}::timestamptz - make_interval(days => ${MATCHING_LIMITS.staleAfterDays}))`;
+}
 
 /** Who sees an offering's internal fields (import source, external reference, audit timestamps): its provider, CTED and admins. */
 export function seesOfferingInternals(p: Principal, providerId: string): boolean {
@@ -73,9 +91,24 @@ export function sectorEvidence(textScores: { code: string; score: number }[], te
   return [...textAreas, ...supported].slice(0, 4);
 }
 
+/** The engine's analysis of an offering's text, made once when the offering is written (see offering-analysis.ts). */
+export interface OfferingAnalyser {
+  analyseOffering(o: { title: string; description: string; language: OfferingView['language'] }): Promise<{ analysis: OfferingAnalysis; version: string; inferredAreas: string[] }>;
+}
+
+/** Offerings written in one bulk statement at most; an import of more is written in several. */
+const WRITE_CHUNK = 500;
+/** Offering ids carried by one outbox event (one re-matching job) of an import. */
+const EVENT_CHUNK = 2_000;
+
 /** Provider offerings: one by one, in bulk (JSON, CSV, IATI), with freshness. */
-export function createOfferingsService(deps: { db: Db; reference: ReferenceService; areas: AreaInference }) {
+export function createOfferingsService(deps: { db: Db; reference: ReferenceService; areas: AreaInference; analyser: OfferingAnalyser }) {
   const { db } = deps;
+
+  async function providerName(providerId: string): Promise<string> {
+    const [p] = await db.select({ name: providers.name }).from(providers).where(eq(providers.id, providerId));
+    return p?.name ?? '';
+  }
 
   /** Checks of codes against the reference data and of dates against each other; tolerant of a half-read row. */
   async function semanticProblems(input: Partial<OfferingInput>, prefix = '', line?: number): Promise<ErrorDetail[]> {
@@ -150,7 +183,17 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
     return row;
   }
 
-  async function toValues(providerId: string, input: OfferingInput, source: string, sectorAreas: string[] = []) {
+  /** The columns derived from an offering's text: its analysis (made once, for every worker's index) and its search vector. */
+  async function derived(text: { title: string; description: string; language: OfferingView['language'] }, areas: string[], inferred: boolean, provider: string) {
+    const { analysis, version } = await deps.analyser.analyseOffering(text);
+    return {
+      thematicAreas: areas, thematicAreasInferred: inferred,
+      analysis: analysis as unknown as Record<string, unknown>, analysisVersion: version,
+      searchVector: searchVectorText(analysis, areas, providerTokens(provider)),
+    };
+  }
+
+  async function toValues(providerId: string, input: OfferingInput, source: string, sectorAreas: string[] = [], provider = '') {
     const text = `${input.title}\n${input.description}`;
     const language = detectLanguage(text);
     const explicit = uniq(input.thematicAreas ?? []);
@@ -160,10 +203,10 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       areas = sectorEvidence(scores, areas, sectorAreas);
     }
     return {
+      ...await derived({ title: input.title, description: input.description, language }, areas, explicit.length === 0, provider),
       providerId, title: input.title, description: input.description, language,
       languages: uniq(input.languages), modalities: uniq(input.modalities ?? []),
       eligibilityRegions: uniq(input.eligibility?.regions ?? []), eligibilityCountries: uniq(input.eligibility?.countries ?? []),
-      thematicAreas: areas, thematicAreasInferred: explicit.length === 0,
       availableFrom: input.availableFrom ? new Date(input.availableFrom) : null,
       availableUntil: input.availableUntil ? new Date(input.availableUntil) : null,
       capacity: input.capacity ?? null, budgetAmount: input.budget?.amount ?? null, budgetCurrency: input.budget?.currency ?? null,
@@ -177,34 +220,48 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
 
   /**
    * Validates every row first and writes nothing unless all are valid (all-or-nothing);
-   * rows with an externalRef already known for the provider are updated, not duplicated.
+   * rows with an externalRef already known for the provider are updated, not duplicated. The rows are
+   * written set by set (one statement per chunk, not per row), and the import announces itself with one
+   * outbox event per chunk of ids, so re-matching runs as one job, not one per row.
    */
   async function upsertMany(p: Principal, providerId: string, rows: { row: number; value: OfferingInput; sectorAreas?: string[] }[], source: string) {
     if (rows.length === 0) throw badRequest('Nothing to import.', [{ path: 'rows', message: 'no rows', code: 'file.noRows' }]);
+    const provider = await providerName(providerId);
     const values: Awaited<ReturnType<typeof toValues>>[] = [];
-    for (const r of rows) values.push(await toValues(providerId, r.value, source, r.sectorAreas));
+    for (const r of rows) values.push(await toValues(providerId, r.value, source, r.sectorAreas, provider));
     return db.transaction(async (tx) => {
-      const refs = values.map((v) => v.externalRef).filter((r): r is string => !!r);
-      const existing = refs.length
-        ? await tx.select({ id: offerings.id, externalRef: offerings.externalRef }).from(offerings).where(and(eq(offerings.providerId, providerId), inArray(offerings.externalRef, refs)))
-        : [];
-      const byRef = new Map(existing.map((e) => [e.externalRef!, e.id]));
+      const refs = [...new Set(values.map((v) => v.externalRef).filter((r): r is string => !!r))];
+      const byRef = new Map<string, string>();
+      for (let i = 0; i < refs.length; i += WRITE_CHUNK) {
+        const existing = await tx.select({ id: offerings.id, externalRef: offerings.externalRef }).from(offerings)
+          .where(and(eq(offerings.providerId, providerId), inArray(offerings.externalRef, refs.slice(i, i + WRITE_CHUNK))));
+        for (const e of existing) byRef.set(e.externalRef!, e.id);
+      }
+      const now = new Date();
       const ids: string[] = [];
-      let created = 0; let updated = 0;
+      const fresh: (typeof values[number] & { id: string })[] = [];
+      const changed: (typeof values[number] & { id: string })[] = [];
+      const audit: (typeof auditEvents.$inferInsert)[] = [];
+      const seen = new Set<string>();
       for (const v of values) {
         const known = v.externalRef ? byRef.get(v.externalRef) : undefined;
-        if (known) {
-          await tx.update(offerings).set({ ...v, updatedAt: new Date(), lastConfirmedAt: new Date() }).where(eq(offerings.id, known));
-          await announce(tx, p, 'offering.update', known, { source });
-          ids.push(known); updated++;
-        } else {
-          const [r] = await tx.insert(offerings).values(v).returning({ id: offerings.id });
-          if (v.externalRef) byRef.set(v.externalRef, r.id);
-          await announce(tx, p, 'offering.create', r.id, { source });
-          ids.push(r.id); created++;
-        }
+        const id = known ?? randomUUID();
+        // A ref twice in one file: the later row updates what the earlier one created.
+        if (!known && v.externalRef) byRef.set(v.externalRef, id);
+        (known || seen.has(id) ? changed : fresh).push({ ...v, id });
+        seen.add(id);
+        ids.push(id);
+        audit.push({ actorKeyId: p.keyId, actorRole: p.role, action: known ? 'offering.update' : 'offering.create', targetType: 'offering', targetId: id, summary: { source } });
       }
-      return { created, updated, ids };
+      for (let i = 0; i < fresh.length; i += WRITE_CHUNK) await tx.insert(offerings).values(fresh.slice(i, i + WRITE_CHUNK));
+      // Updates of known refs (a re-import), each row its own values; the last row of a ref wins.
+      for (const v of changed) await tx.update(offerings).set({ ...v, updatedAt: now, lastConfirmedAt: now }).where(eq(offerings.id, v.id));
+      for (let i = 0; i < audit.length; i += WRITE_CHUNK) await tx.insert(auditEvents).values(audit.slice(i, i + WRITE_CHUNK));
+      const distinct = [...new Set(ids)];
+      const events = [];
+      for (let i = 0; i < distinct.length; i += EVENT_CHUNK) events.push({ topic: 'offering.changed', payload: { offeringIds: distinct.slice(i, i + EVENT_CHUNK) }, requestId: p.requestId ?? null });
+      await tx.insert(outbox).values(events);
+      return { created: fresh.length, updated: changed.length, ids };
     });
   }
 
@@ -217,7 +274,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       const { providerId: _ignored, ...input } = body;
       const problems = await semanticProblems(input);
       if (problems.length) throw badRequest('The offering is not valid.', problems);
-      const values = await toValues(providerId, input, opts.source ?? 'api');
+      const values = await toValues(providerId, input, opts.source ?? 'api', [], await providerName(providerId));
       const row = await db.transaction(async (tx) => {
         const [r] = await tx.insert(offerings).values(values).returning();
         await announce(tx, p, 'offering.create', r.id, { after: { title: r.title, thematicAreas: r.thematicAreas } });
@@ -302,11 +359,12 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       const title = patch.title ?? row.title;
       const description = patch.description ?? row.description;
       if (patch.title !== undefined || patch.description !== undefined) set.language = detectLanguage(`${title}\n${description}`);
-      if (patch.thematicAreas !== undefined && patch.thematicAreas.length) {
-        set.thematicAreas = uniq(patch.thematicAreas); set.thematicAreasInferred = false;
-      } else if ((patch.thematicAreas !== undefined || patch.title !== undefined || patch.description !== undefined) && (row.thematicAreasInferred || patch.thematicAreas?.length === 0)) {
-        set.thematicAreas = await deps.areas.inferAreas(`${title}\n${description}`, (set.language ?? row.language) as OfferingView['language']);
-        set.thematicAreasInferred = true;
+      const language = (set.language ?? row.language) as OfferingView['language'];
+      const explicit = patch.thematicAreas !== undefined ? uniq(patch.thematicAreas) : row.thematicAreasInferred ? [] : row.thematicAreas;
+      if (patch.title !== undefined || patch.description !== undefined || patch.thematicAreas !== undefined) {
+        // The text or its areas changed: analysed again (once), areas inferred again when none are given.
+        const areas = explicit.length ? explicit : await deps.areas.inferAreas(`${title}\n${description}`, language);
+        Object.assign(set, await derived({ title, description, language }, areas, explicit.length === 0, await providerName(row.providerId)));
       }
       const updated = await db.transaction(async (tx) => {
         const [r] = await tx.update(offerings).set(set).where(eq(offerings.id, id)).returning();

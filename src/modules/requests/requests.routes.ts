@@ -27,7 +27,7 @@ export const requestRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['requests'], summary: 'List requests (own for a state; routed ones for an entity; all for CTED)',
       querystring: ListRequestsQuery,
-      response: { 200: z.object({ items: z.array(RequestSummary), nextOffset: z.number().nullable() }), ...errorResponses },
+      response: { 200: z.object({ items: z.array(RequestSummary), nextOffset: z.number().nullable(), nextCursor: z.string().nullable() }), ...errorResponses },
     },
     onRequest: app.requireRole('member_state', 'entity', 'cted', 'admin'),
   }, async (req) => app.services.requests.list(req.principal!, req.query));

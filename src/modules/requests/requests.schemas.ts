@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AreaCode, Description, EntityCode, Iso3, Lang, Modality, RequestStatus, Title, Uuid, DECLINE_REASONS,
 } from '../common.schemas.js';
+import { CursorParam } from '../keyset-cursor.js';
 
 export const Urgency = z.enum(['low', 'normal', 'high']);
 export const Confidentiality = z.enum(['public', 'task_force', 'restricted']);
@@ -91,7 +92,8 @@ export const ListRequestsQuery = z.strictObject({
   status: RequestStatus.optional(),
   memberState: Iso3.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Prefer `cursor`: offsets rescan the skipped rows.'),
+  cursor: CursorParam,
 });
 
 export const ConsentBody = z.strictObject({ consentToShare: z.boolean() });

@@ -15,6 +15,7 @@ import { INITIAL_STATUS, nextStep, transition } from './request-lifecycle.js';
 import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
 import type { CreateRequestBody, RequestView } from './requests.schemas.js';
 import { createWriteBatcher, WriteDeadlineError } from './write-batcher.js';
+import { decodeCursor, pageOf } from '../keyset-cursor.js';
 import { withTimeout } from '../../../db/client.js';
 
 type RequestRow = typeof requests.$inferSelect;
@@ -257,9 +258,12 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
     /**
      * Lists requests: a state its own; CTED and admins all; an entity those routed to it. Filters: one
      * status or several (a stage), the state, an area (explicit or classified), urgency, and words of
-     * the title or description (`q`, case-insensitive).
+     * the title or description (`q`, case-insensitive). Newest first, paged by keyset cursor
+     * (submitted_at, id); `offset` still works, but rescans what it skips.
      */
-    async list(p: Principal, q: { status?: string; statuses?: readonly string[]; memberState?: string; thematicArea?: string; urgency?: string; q?: string; limit: number; offset: number }) {
+    async list(p: Principal, q: { status?: string; statuses?: readonly string[]; memberState?: string; thematicArea?: string; urgency?: string; q?: string; limit: number; offset?: number; cursor?: string }) {
+      const after = decodeCursor(q.cursor, ['string', 'string']);
+      const offset = after ? 0 : q.offset ?? 0;
       const conds = [];
       if (p.role === 'member_state') conds.push(eq(requests.memberState, p.memberState ?? ''));
       else if (p.role === 'entity') conds.push(eq(requests.routedEntity, p.entity ?? ''));
@@ -273,16 +277,23 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
         const like = `%${q.q.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         conds.push(or(ilike(requests.title, like), ilike(requests.description, like))!);
       }
-      const rows = await db.select().from(requests).where(conds.length ? and(...conds) : undefined)
-        .orderBy(desc(requests.submittedAt), desc(requests.id)).limit(q.limit + 1).offset(q.offset);
+      if (after) conds.push(sql`(${requests.submittedAt}, ${requests.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+      const rows = await db.select({
+        id: requests.id, memberState: requests.memberState, title: requests.title, language: requests.language, status: requests.status,
+        thematicAreas: requests.thematicAreas, classifiedAreas: requests.classifiedAreas, urgency: requests.urgency, confidentiality: requests.confidentiality,
+        submittedAt: requests.submittedAt, matchedAt: requests.matchedAt, routedEntity: requests.routedEntity, key: sql<string>`${requests.submittedAt}::text`,
+      }).from(requests).where(conds.length ? and(...conds) : undefined)
+        .orderBy(desc(requests.submittedAt), desc(requests.id)).limit(q.limit + 1).offset(offset);
+      const page = pageOf(rows, q.limit, (r) => [r.key, r.id]);
       return {
-        items: rows.slice(0, q.limit).map((r) => ({
+        nextCursor: page.nextCursor,
+        items: page.items.map((r) => ({
           id: r.id, memberState: r.memberState, title: r.title, language: r.language as RequestView['language'],
           status: r.status as RequestView['status'], thematicAreas: requestAreas(r),
           urgency: r.urgency as RequestView['urgency'], confidentiality: r.confidentiality as RequestView['confidentiality'],
           submittedAt: r.submittedAt.toISOString(), matchedAt: iso(r.matchedAt), routedEntity: r.routedEntity,
         })),
-        nextOffset: rows.length > q.limit ? q.offset + q.limit : null,
+        nextOffset: rows.length > q.limit ? offset + q.limit : null,
       };
     },
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { errorResponses, IdParams, Uuid } from '../common.schemas.js';
 import {
   AssignmentBody, AssignmentPlan, AttachBody, BulkDecisionBody, CodeParams, DecideRequestBody, DecideRequestResult, DecisionBody, DecisionResult, DuplicateDecisionBody,
-  DuplicateParams, EntityActionBody, EntityQueueItem, InboxItem, ReasonBody, RequestActionResult, ResponseBody, ReviewItem, ReviewQueueQuery, RouteBody, TriagePage, TriageQuery,
+  DuplicateParams, EntityActionBody, EntityQueuePage, EntityQueueQuery, InboxPage, InboxQuery, ReasonBody, RequestActionResult, ResponseBody, ReviewPage, ReviewQueueQuery, RouteBody, TriagePage, TriageQuery,
 } from './review.schemas.js';
 
 /** CTED reviews proposals; entities act on what is routed to them; providers answer. */
@@ -11,9 +11,9 @@ export const reviewRoutes: FastifyPluginAsyncZod = async (app) => {
   const cted = app.requireRole('cted', 'admin');
 
   app.get('/v1/review/queue', {
-    schema: { tags: ['review'], summary: 'Pending proposed matches, oldest first (CTED)', querystring: ReviewQueueQuery, response: { 200: z.object({ items: z.array(ReviewItem) }), ...errorResponses } },
+    schema: { tags: ['review'], summary: 'Pending proposed matches, oldest first (CTED), a page at a time', querystring: ReviewQueueQuery, response: { 200: ReviewPage, ...errorResponses } },
     onRequest: cted,
-  }, async (req) => ({ items: await app.services.review.reviewQueue(req.query) }));
+  }, async (req) => app.services.review.reviewQueue(req.query));
 
   app.post('/v1/matches/:id/decision', {
     schema: { tags: ['review'], summary: 'Approve, reject (with a reason) or reassign (with a note) a proposed match', params: IdParams, body: DecisionBody, response: { 200: DecisionResult, ...errorResponses } },
@@ -89,9 +89,9 @@ export const reviewRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => app.services.review.planAssignments(req.principal!, req.body));
 
   app.get('/v1/entities/:code/queue', {
-    schema: { tags: ['review'], summary: 'Requests routed to a Task Force entity', params: CodeParams, response: { 200: z.object({ items: z.array(EntityQueueItem) }), ...errorResponses } },
+    schema: { tags: ['review'], summary: 'Requests routed to a Task Force entity, first routed first, a page at a time', params: CodeParams, querystring: EntityQueueQuery, response: { 200: EntityQueuePage, ...errorResponses } },
     onRequest: app.requireRole('entity', 'cted', 'admin'),
-  }, async (req) => ({ items: await app.services.review.entityQueue(req.principal!, req.params.code) }));
+  }, async (req) => app.services.review.entityQueue(req.principal!, req.params.code, req.query));
 
   app.post('/v1/requests/:id/entity-action', {
     schema: { tags: ['review'], summary: 'The routed entity acknowledges, forwards a match to its provider, or hands the request back to CTED', params: IdParams, body: EntityActionBody, response: { 200: z.object({ requestId: Uuid, status: z.string() }), ...errorResponses } },
@@ -99,9 +99,9 @@ export const reviewRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => app.services.review.entityAction(req.principal!, req.params.id, req.body));
 
   app.get('/v1/inbox', {
-    schema: { tags: ['review'], summary: 'Matches that reached this provider', response: { 200: z.object({ items: z.array(InboxItem) }), ...errorResponses } },
+    schema: { tags: ['review'], summary: 'Matches that reached this provider, newest first, a page at a time', querystring: InboxQuery, response: { 200: InboxPage, ...errorResponses } },
     onRequest: app.requireRole('provider'),
-  }, async (req) => ({ items: await app.services.review.providerInbox(req.principal!) }));
+  }, async (req) => app.services.review.providerInbox(req.principal!, req.query));
 
   app.post('/v1/matches/:id/response', {
     schema: { tags: ['review'], summary: 'The provider accepts or declines (with a reason code) a match', params: IdParams, body: ResponseBody, response: { 200: z.object({ matchId: Uuid, status: z.string(), requestId: Uuid, requestStatus: z.string() }), ...errorResponses } },

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { AreaCode, DECLINE_REASONS, EntityCode, Iso3, M49, Uuid } from '../common.schemas.js';
+import { CursorParam } from '../keyset-cursor.js';
+
+const NextCursor = z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.');
 import { NextStep } from '../requests/requests.schemas.js';
 
 export const ReviewQueueQuery = z.strictObject({
@@ -10,7 +13,8 @@ export const ReviewQueueQuery = z.strictObject({
   minScore: z.coerce.number().min(0).max(1).optional(),
   maxScore: z.coerce.number().min(0).max(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Prefer `cursor`: offsets rescan the skipped rows.'),
+  cursor: CursorParam,
 });
 export const ReviewItem = z.object({
   id: Uuid, requestId: Uuid, offeringId: Uuid, providerId: Uuid, entity: EntityCode.nullable(), score: z.number(), rank: z.number(),
@@ -70,6 +74,18 @@ export const InboxItem = z.object({
   canStartDelivery: z.boolean(),
 });
 export const CodeParams = z.object({ code: EntityCode });
+export const EntityQueueQuery = z.strictObject({
+  status: z.enum(['routed', 'accepted', 'in_delivery']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: CursorParam,
+});
+export const InboxQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: CursorParam,
+});
+export const ReviewPage = z.object({ items: z.array(ReviewItem), nextCursor: NextCursor });
+export const EntityQueuePage = z.object({ items: z.array(EntityQueueItem), nextCursor: NextCursor });
+export const InboxPage = z.object({ items: z.array(InboxItem), nextCursor: NextCursor });
 
 export const AssignmentBody = z.strictObject({
   apply: z.boolean().default(false),

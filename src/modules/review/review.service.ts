@@ -11,6 +11,7 @@ import { nextStep, overdueNote, transition } from '../requests/request-lifecycle
 import { lockRequest, routeAfterDecisions, type MatchRow, type RequestRow } from './request-routing.js';
 import { assignBatch, assignGreedy } from '../../matching/index.js';
 import { canViewRequest } from '../requests/request-visibility.js';
+import { decodeCursor, pageOf } from '../keyset-cursor.js';
 
 type Decision = { decision: 'approve' | 'reject' | 'reassign'; entity?: string; note?: string };
 const HOUR = 3_600_000;
@@ -61,11 +62,16 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
   }
 
   return {
-    /** Pending proposals, oldest first, with filters. */
-    async reviewQueue(q: { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number; maxScore?: number; limit: number; offset: number }) {
+    /**
+     * Pending proposals, oldest first, with filters; a page at a time in keyset order (created_at, rank,
+     * id), so the first page costs what the SQL does and later pages never skip or repeat a proposal.
+     */
+    async reviewQueue(q: { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number; maxScore?: number; limit: number; offset?: number; cursor?: string }) {
+      const after = decodeCursor(q.cursor, ['string', 'number', 'string']);
       // Every proposal waits for CTED until decided, also when another one was already approved and the
       // request routed (approving one never drops the others); none once an offering was accepted.
       const conds = [eq(matches.status, 'proposed'), inArray(requests.status, ['in_review', 'routed'])];
+      if (after) conds.push(sql`(${matches.createdAt}, ${matches.rank}, ${matches.id}) > (${after[0]}::timestamptz, ${after[1]}, ${after[2]}::uuid)`);
       if (q.entity) conds.push(eq(matches.entityCode, (await deps.reference.get()).canonicalEntity(q.entity) ?? q.entity));
       if (q.urgency) conds.push(eq(requests.urgency, q.urgency));
       if (q.minScore !== undefined) conds.push(sql`${matches.score} >= ${q.minScore}`);
@@ -73,21 +79,28 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
       if (q.region) conds.push(or(eq(memberStates.region, q.region), eq(memberStates.subRegion, q.region), eq(memberStates.intermediateRegion, q.region))!);
       if (q.thematicArea) conds.push(requestHasAreaSql(q.thematicArea));
       const rows = await db.select({
-        m: matches, r: requests, title: offerings.title,
+        m: { id: matches.id, requestId: matches.requestId, offeringId: matches.offeringId, providerId: matches.providerId, entityCode: matches.entityCode, score: matches.score, rank: matches.rank, createdAt: matches.createdAt, explanation: matches.explanation },
+        key: sql<string>`${matches.createdAt}::text`,
+        r: { memberState: requests.memberState, title: requests.title, urgency: requests.urgency, thematicAreas: requests.thematicAreas, classifiedAreas: requests.classifiedAreas, status: requests.status },
+        title: offerings.title,
         duplicates: sql<number>`(select count(*)::int from ${requestDuplicates} d where d.status = 'open' and (d.request_id = "requests"."id" or d.other_request_id = "requests"."id"))`,
       }).from(matches)
         .innerJoin(requests, eq(requests.id, matches.requestId))
         .innerJoin(memberStates, eq(memberStates.iso3, requests.memberState))
         .innerJoin(offerings, eq(offerings.id, matches.offeringId))
-        .where(and(...conds)).orderBy(asc(matches.createdAt), asc(matches.rank)).limit(q.limit).offset(q.offset);
+        .where(and(...conds)).orderBy(asc(matches.createdAt), asc(matches.rank), asc(matches.id)).limit(q.limit + 1).offset(after ? 0 : q.offset ?? 0);
       const now = Date.now();
-      return rows.map(({ m, r, title, duplicates }) => ({
-        id: m.id, requestId: m.requestId, offeringId: m.offeringId, providerId: m.providerId, entity: m.entityCode, score: m.score, rank: m.rank,
-        createdAt: m.createdAt.toISOString(), ageHours: Math.round(((now - m.createdAt.getTime()) / HOUR) * 10) / 10,
-        memberState: r.memberState, title: r.title, urgency: r.urgency,
-        thematicAreas: requestAreas(r),
-        offeringTitle: title, explanation: m.explanation, requestStatus: r.status, possibleDuplicate: duplicates > 0,
-      }));
+      const page = pageOf(rows, q.limit, (x) => [x.key, x.m.rank, x.m.id]);
+      return {
+        items: page.items.map(({ m, r, title, duplicates }) => ({
+          id: m.id, requestId: m.requestId, offeringId: m.offeringId, providerId: m.providerId, entity: m.entityCode, score: m.score, rank: m.rank,
+          createdAt: m.createdAt.toISOString(), ageHours: Math.round(((now - m.createdAt.getTime()) / HOUR) * 10) / 10,
+          memberState: r.memberState, title: r.title, urgency: r.urgency,
+          thematicAreas: requestAreas(r),
+          offeringTitle: title, explanation: m.explanation, requestStatus: r.status, possibleDuplicate: duplicates > 0,
+        })),
+        nextCursor: page.nextCursor,
+      };
     },
 
     async decide(p: Principal, id: string, d: Decision) {
@@ -141,37 +154,52 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
       return results;
     },
 
-    /** What is routed to an entity, with proposals and a due date. */
-    async entityQueue(p: Principal, asked: string, q: { status?: string } = {}) {
+    /**
+     * What is routed to an entity, with its matches (new proposals included: a request routed without an
+     * offering gets the one that arrives later) and a due date; first routed first, a page at a time
+     * (keyset on routed_at, id) instead of a silent cut at 1,000.
+     */
+    async entityQueue(p: Principal, asked: string, q: { status?: string; limit?: number; cursor?: string } = {}) {
       const ref = await deps.reference.get();
       // An old code (DPKO) answers as its successor's queue (DPO).
       const code = ref.canonicalEntity(asked);
       if (!code) throw notFound('Entity');
       if (p.role === 'entity' && p.entity !== code) throw forbidden('An entity key sees only its own queue.');
+      const limit = q.limit ?? 50;
+      const after = decodeCursor(q.cursor, ['string', 'string']);
       const statuses = q.status ? [q.status] : ['routed', 'accepted', 'in_delivery'];
-      const rows = await db.select().from(requests).where(and(eq(requests.routedEntity, code), inArray(requests.status, statuses))).orderBy(asc(requests.routedAt)).limit(1000);
+      const conds = [eq(requests.routedEntity, code), inArray(requests.status, statuses)];
+      if (p.role === 'entity') conds.push(sql`(${requests.confidentiality} <> 'restricted' or ${requests.routedEntity} = ${p.entity})`);
+      if (after) conds.push(sql`(coalesce(${requests.routedAt}, '-infinity'::timestamptz), ${requests.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+      const found = await db.select({ r: requests, key: sql<string>`coalesce(${requests.routedAt}, '-infinity'::timestamptz)::text` }).from(requests).where(and(...conds))
+        .orderBy(sql`coalesce(${requests.routedAt}, '-infinity'::timestamptz)`, asc(requests.id)).limit(limit + 1);
+      const page = pageOf(found.filter(({ r }) => canViewRequest(p, r, false)), limit, (x) => [x.key, x.r.id]);
+      const rows = page.items.map(({ r }) => r);
       const ms = rows.length ? await db.select().from(matches).where(and(inArray(matches.requestId, rows.map((r) => r.id)), inArray(matches.status, ['proposed', 'approved', 'forwarded', 'accepted', 'declined']))).orderBy(asc(matches.rank)) : [];
       const dups = rows.length ? await db.select({ a: requestDuplicates.requestId, b: requestDuplicates.otherRequestId }).from(requestDuplicates)
         .where(and(eq(requestDuplicates.status, 'open'), or(inArray(requestDuplicates.requestId, rows.map((r) => r.id)), inArray(requestDuplicates.otherRequestId, rows.map((r) => r.id))))) : [];
       const now = Date.now();
-      return rows.filter((r) => canViewRequest(p, r, false)).map((r) => {
-        const due = dueAt(r);
-        return {
-          requestId: r.id, memberState: r.memberState, title: r.title, status: r.status, routedAt: r.routedAt?.toISOString() ?? null,
-          dueAt: due?.toISOString() ?? null, overdue: r.status === 'routed' && !r.entityActedAt && !!due && due.getTime() < now,
-          confidentiality: r.confidentiality, urgency: r.urgency,
-          thematicAreas: requestAreas(r),
-          matches: ms.filter((m) => m.requestId === r.id).map((m) => ({
-            id: m.id, offeringId: m.offeringId, providerId: m.providerId, score: m.score, status: m.status, explanation: m.explanation,
-            declineReason: m.status === 'declined' ? m.responseReason : null, declineNote: m.status === 'declined' ? m.responseNote : null,
-          })),
-          possibleDuplicate: dups.some((d) => d.a === r.id || d.b === r.id),
-          nextStep: nextStep({
-            status: r.status, routedEntity: r.routedEntity, parkedAt: r.parkedAt, duplicateOf: r.duplicateOf,
-            matchStatuses: ms.filter((m) => m.requestId === r.id).map((m) => m.status), openDuplicates: dups.filter((d) => d.a === r.id || d.b === r.id).length,
-          }),
-        };
-      });
+      return {
+        items: rows.map((r) => {
+          const due = dueAt(r);
+          return {
+            requestId: r.id, memberState: r.memberState, title: r.title, status: r.status, routedAt: r.routedAt?.toISOString() ?? null,
+            dueAt: due?.toISOString() ?? null, overdue: r.status === 'routed' && !r.entityActedAt && !!due && due.getTime() < now,
+            confidentiality: r.confidentiality, urgency: r.urgency,
+            thematicAreas: requestAreas(r),
+            matches: ms.filter((m) => m.requestId === r.id).map((m) => ({
+              id: m.id, offeringId: m.offeringId, providerId: m.providerId, score: m.score, status: m.status, explanation: m.explanation,
+              declineReason: m.status === 'declined' ? m.responseReason : null, declineNote: m.status === 'declined' ? m.responseNote : null,
+            })),
+            possibleDuplicate: dups.some((d) => d.a === r.id || d.b === r.id),
+            nextStep: nextStep({
+              status: r.status, routedEntity: r.routedEntity, parkedAt: r.parkedAt, duplicateOf: r.duplicateOf,
+              matchStatuses: ms.filter((m) => m.requestId === r.id).map((m) => m.status), openDuplicates: dups.filter((d) => d.a === r.id || d.b === r.id).length,
+            }),
+          };
+        }),
+        nextCursor: page.nextCursor,
+      };
     },
 
     /** The routed entity acknowledges, forwards a match to its provider, or hands the request back to CTED. */
@@ -209,17 +237,26 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
       });
     },
 
-    /** Matches forwarded to (or approved for) a provider, for it to accept or decline. */
-    async providerInbox(p: Principal) {
+    /** Matches forwarded to (or approved for) a provider, for it to accept or decline; newest first, a page at a time (keyset). */
+    async providerInbox(p: Principal, q: { limit?: number; cursor?: string } = {}) {
       if (p.role !== 'provider') throw forbidden();
-      const rows = await db.select({ m: matches, r: requests }).from(matches).innerJoin(requests, eq(requests.id, matches.requestId))
-        .where(and(eq(matches.providerId, p.providerId!), inArray(matches.status, ['forwarded', 'approved', 'accepted', 'not_needed']), eq(requests.consentToShare, true), sql`${requests.confidentiality} <> 'restricted'`))
-        .orderBy(desc(matches.updatedAt)).limit(500);
-      return rows.map(({ m, r }) => ({
-        matchId: m.id, requestId: r.id, offeringId: m.offeringId, status: m.status, score: m.score, memberState: r.memberState,
-        title: r.title, description: r.description, requestStatus: r.status, explanation: m.explanation, forwardedAt: m.updatedAt.toISOString(),
-        canStartDelivery: m.status === 'accepted' && r.status === 'accepted',
-      }));
+      const limit = q.limit ?? 25;
+      const after = decodeCursor(q.cursor, ['string', 'string']);
+      const rows = await db.select({ m: matches, r: requests, key: sql<string>`${matches.updatedAt}::text` }).from(matches).innerJoin(requests, eq(requests.id, matches.requestId))
+        .where(and(
+          eq(matches.providerId, p.providerId!), inArray(matches.status, ['forwarded', 'approved', 'accepted', 'not_needed']), eq(requests.consentToShare, true), sql`${requests.confidentiality} <> 'restricted'`,
+          ...(after ? [sql`(${matches.updatedAt}, ${matches.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`] : []),
+        ))
+        .orderBy(desc(matches.updatedAt), desc(matches.id)).limit(limit + 1);
+      const page = pageOf(rows, limit, (x) => [x.key, x.m.id]);
+      return {
+        items: page.items.map(({ m, r }) => ({
+          matchId: m.id, requestId: r.id, offeringId: m.offeringId, status: m.status, score: m.score, memberState: r.memberState,
+          title: r.title, description: r.description, requestStatus: r.status, explanation: m.explanation, forwardedAt: m.updatedAt.toISOString(),
+          canStartDelivery: m.status === 'accepted' && r.status === 'accepted',
+        })),
+        nextCursor: page.nextCursor,
+      };
     },
 
     /** The provider accepts (request → accepted) or declines with a reason code. */

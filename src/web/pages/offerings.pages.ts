@@ -4,7 +4,7 @@ import { DECLINE_REASONS, LANGS, MODALITIES } from '../../modules/common.schemas
 import { CreateOfferingBody, UpdateOfferingBody, type OfferingView } from '../../modules/offerings/offerings.schemas.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
 import { ResponseBody } from '../../modules/review/review.schemas.js';
-import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE } from '../components.js';
+import { areaList, cursorOf, cursorPager, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE } from '../components.js';
 import { currencyExponent, minorUnitsToDecimal, parseMajorAmount } from '../../modules/offerings/money.js';
 import { ctxOf, list, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
 import { amountStep, currencyOptions, isCurrency, multiSelect, regionOptions, stateOptions } from '../pickers.js';
@@ -303,7 +303,8 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     const p = need(req, 'provider');
     const ctx = ctxOf(req);
     const { i } = ctx;
-    const [ref, items] = await Promise.all([app.services.reference.get(), app.services.review.providerInbox(p)]);
+    const cursor = cursorOf(req.query);
+    const [ref, { items, nextCursor }] = await Promise.all([app.services.reference.get(), app.services.review.providerInbox(p, { cursor })]);
     const names = namer(ref, i);
     const titles = new Map<string, string>();
     await Promise.all([...new Set(items.map((x) => x.offeringId))].map(async (id) => {
@@ -330,7 +331,8 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
           </div>` : ''}
           ${m.canStartDelivery ? html`<p class="next">${i.t('lc.inbox.next')}</p>${startDeliveryForm(ctx, m.requestId, '/inbox')}` : ''}
           ${m.status === 'not_needed' ? html`<p class="muted">${i.t('lc.inbox.notNeeded')}</p>` : ''}
-        </article>`)}`,
+        </article>`)}
+        ${cursorPager(ctx, '/inbox', cursor, nextCursor)}`,
     }));
   });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { explanationView, matchBadge, statusBadge, UUID_RE } from '../components.js';
+import { cursorOf, cursorPager, explanationView, matchBadge, statusBadge, UUID_RE } from '../components.js';
 import { ctxOf, list, namer, need, sendPage, str, WebError } from '../context.js';
 import { html } from '../html.js';
 import type { MessageKey } from '../i18n/index.js';
@@ -42,7 +42,8 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     const { i } = ctx;
     const q = req.query as Record<string, unknown>;
     const f = await readFilters(q);
-    const [ref, items] = await Promise.all([app.services.reference.get(), app.services.review.reviewQueue({ ...f, limit: 200, offset: 0 })]);
+    const cursor = cursorOf(q);
+    const [ref, { items, nextCursor }] = await Promise.all([app.services.reference.get(), app.services.review.reviewQueue({ ...f, limit: 200, cursor })]);
     const names = namer(ref, i);
     const providers = new Map((await app.services.admin.listProviders()).map((x) => [x.id, x.name]));
     const errKey = typeof q.error === 'string' && ['review.noneSelected', 'review.noteRequired', 'review.entityRequired'].includes(q.error) ? q.error as MessageKey : null;
@@ -97,7 +98,8 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
               <button type="submit" name="decision" value="reassign" class="secondary">${i.t('review.reassign')}</button>
             </div>
           </fieldset>
-        </form>`}`,
+        </form>`}
+        ${cursorPager(ctx, `/review?${filtersQuery(f)}`, cursor, nextCursor)}`,
     }));
   });
 
@@ -137,7 +139,8 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     const asked = str(q.code);
     // An old code (DPKO) opens its successor's queue (DPO).
     const code = p.role === 'entity' ? p.entity! : ref.canonicalEntity(asked) ?? 'UNODC';
-    const items = await app.services.review.entityQueue(p, code);
+    const cursor = cursorOf(q);
+    const { items, nextCursor } = await app.services.review.entityQueue(p, code, { cursor });
     const offeringIds = [...new Set(items.flatMap((x) => x.matches.map((m) => m.offeringId)))];
     const titles = new Map<string, string>();
     await Promise.all(offeringIds.map(async (id) => {
@@ -170,7 +173,8 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
               <button type="submit" class="secondary">${i.t('entity.handBack')}<span class="sr-only">: ${r.title}</span></button></form>
           </div>` : ''}
           ${r.status === 'accepted' ? startDeliveryForm(ctx, r.requestId, `/entity${p.role !== 'entity' ? `?code=${code}` : ''}`) : ''}
-        </article>`)}`,
+        </article>`)}
+        ${cursorPager(ctx, `/entity?code=${encodeURIComponent(code)}`, cursor, nextCursor)}`,
     }));
   });
 

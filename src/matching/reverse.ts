@@ -1,0 +1,113 @@
+// Re-matching that scores the change, not the world: one changed offering against the requests that
+// may want it, each known by the analysis stored at its last full match (src/matching/analysis.ts).
+// The score is the one matchRequest would give the offering, with two approximations, both about
+// the text component: the request's best raw BM25 and its cut-off are those of its last full match
+// (the catalogue's statistics move a little as offerings arrive), and an offering that would now be
+// the request's best text hit gets the text value 1 without lowering the others'.
+import type { Matcher } from './matcher.js';
+import type { StoredRequest } from './analysis.js';
+import type { RequestContext } from './scoring.js';
+import type { MatchExplanation } from './types.js';
+import { MATCHING_LIMITS, type ScoreComponent } from './weights.js';
+
+export interface ReverseScore {
+  requestId: string;
+  score: number;
+  components: Record<ScoreComponent, number>;
+  explanation: MatchExplanation;
+}
+
+/** The request's scoring context, rebuilt from its stored analysis (no text analysed). */
+export function contextOf(r: StoredRequest, now: Date): RequestContext {
+  const a = r.analysis;
+  return {
+    lang: a.lang,
+    state: r.state,
+    areas: a.areas.map(([code, score]) => ({ code, score })),
+    fine: new Map(a.fine),
+    modalities: r.modalities,
+    urgency: r.urgency,
+    needs: a.needs.map((n) => ({ areas: new Set(n.areas), value: n.value })),
+    nowMs: now.getTime(),
+  };
+}
+
+/**
+ * Scores one indexed offering against each request, as matchRequest would among its candidates:
+ * null where the request's state may not receive it now, where it is off topic, or below the minimum score.
+ */
+export function scoreOffering(matcher: Matcher, offeringId: string, requests: readonly StoredRequest[], now: Date): (ReverseScore | null)[] {
+  const doc = matcher.index.get(offeringId);
+  if (!doc) return requests.map(() => null);
+  const gates = new Map<string, ReturnType<Matcher['index']['gateFor']>>();
+  return requests.map((r) => {
+    let gate = gates.get(r.state.iso3);
+    if (!gate) gates.set(r.state.iso3, (gate = matcher.index.gateFor(r.state, now)));
+    if (!gate(doc)) return null;
+    const q = r.analysis.query;
+    let text = 0;
+    if (q.terms.length > 0 && q.top > 0) {
+      const hit = matcher.index.scoreDoc(offeringId, q.terms);
+      if (hit.score > 0 && hit.score >= q.cut) {
+        const coverage = Math.min(1, hit.matched / Math.max(1, Math.min(6, q.n)));
+        text = Math.min(1, hit.score / q.top) * (0.5 + 0.5 * coverage);
+      }
+    }
+    // The same scoring as a full match (weights, learned prior, relevance, minimum score).
+    const scored = matcher.scoreCandidate(contextOf(r, now), doc, text);
+    return scored ? { requestId: r.id, ...scored } : null;
+  });
+}
+
+/** A request's current list of proposals and decided matches, best first (what a new offering must fit into). */
+export interface ListedMatch { offeringId: string; score: number; decided: boolean }
+
+export interface ListChange {
+  /** The offering enters (or stays) at this rank; null when it is not in the list. */
+  rank: number | null;
+  /** Undecided offerings pushed out of the list. */
+  dropped: string[];
+  /** New ranks of the undecided offerings whose rank moved. */
+  reranked: { offeringId: string; rank: number }[];
+  /** The list's new floor: the lowest score of a full list, null while it has room. */
+  floor: number | null;
+  /** An undecided offering left a full list: something behind it may now belong, so a full match is needed. */
+  needsFullMatch: boolean;
+}
+
+const better = (a: { score: number; offeringId: string }, b: { score: number; offeringId: string }) => a.score > b.score || (a.score === b.score && a.offeringId < b.offeringId);
+
+/**
+ * Where a re-scored offering belongs in a request's list of at most `topN`: decided matches are never
+ * moved or dropped; the offering takes its place by score, and undecided ones that fall off the end go.
+ * `score` null means the offering no longer qualifies. Returns null when nothing changes.
+ */
+export function placeInList(list: readonly ListedMatch[], offeringId: string, score: number | null, topN: number = MATCHING_LIMITS.defaultTopN): ListChange | null {
+  const current = list.find((m) => m.offeringId === offeringId);
+  if (current?.decided) return null;
+  const others = list.filter((m) => m.offeringId !== offeringId).sort((a, b) => (better(a, b) ? -1 : 1));
+  const rankOf = (xs: readonly { offeringId: string }[]) => new Map(xs.map((m, i) => [m.offeringId, i + 1]));
+  const before = rankOf([...list].sort((a, b) => (better(a, b) ? -1 : 1)));
+  let next: ListedMatch[] = others;
+  if (score !== null) {
+    const entry = { offeringId, score, decided: false };
+    const at = others.findIndex((m) => better(entry, m));
+    next = at < 0 ? [...others, entry] : [...others.slice(0, at), entry, ...others.slice(at)];
+  }
+  // Decided matches keep their place even beyond topN; only undecided ones are cut.
+  const kept: ListedMatch[] = [];
+  const dropped: string[] = [];
+  for (const m of next) {
+    if (kept.length < topN || m.decided) kept.push(m);
+    else dropped.push(m.offeringId);
+  }
+  const after = rankOf(kept);
+  const rank = after.get(offeringId) ?? null;
+  if (current && rank === null && !dropped.includes(offeringId)) dropped.push(offeringId);
+  if (current && rank !== null && current.score === score && before.get(offeringId) === rank && dropped.length === 0) return null;
+  if (!current && rank === null) return null;
+  const reranked = kept.filter((m) => !m.decided && m.offeringId !== offeringId && before.get(m.offeringId) !== after.get(m.offeringId))
+    .map((m) => ({ offeringId: m.offeringId, rank: after.get(m.offeringId)! }));
+  const floor = kept.length >= topN ? kept[topN - 1]!.score : null;
+  return { rank, dropped, reranked, floor, needsFullMatch: !!current && rank === null && list.length >= topN };
+}
