@@ -121,6 +121,10 @@ export interface Outcome {
   matchConfidence: number[];
   /** Proposals the state may not receive (ineligible, expired, not yet open, closed, stale): must be none. */
   forbidden: string[];
+  /** The area and concept the route rests on (what a decision on this request is about). */
+  route?: { area: string | null; concept: string | null };
+  /** The ranked proposals with what a decision records of them. */
+  proposals?: { offeringId: string; providerId: string; score: number; components: Record<string, number> }[];
 }
 
 interface Scores {
@@ -212,7 +216,7 @@ function toNeed(n: NeedFx): MatchableNeed {
 
 export interface EngineRun { outcomes: Outcome[]; inference: { n: number; correct: number; misses: string[] }; ms: number }
 
-/** Runs the engine on a set; `learned` is an applied learning model (priors, corrections, weights). */
+/** Runs the engine on a set; `learned` is an applied learning model (preferences, priors, corrections, weights). */
 export function runEngine(data: EvalData, opts: { learned?: LearnedModel; order?: 'file' | 'reversed' } = {}): EngineRun {
   const providers = new Map(data.providers.map((p) => [p.key, p]));
   const matcher = createMatcher({ areas: data.areas, states: data.states, learned: opts.learned });
@@ -256,6 +260,8 @@ export function runEngine(data: EvalData, opts: { learned?: LearnedModel; order?
         const o = offeringById.get(id)!;
         return !state || !isEligible(o, state) || unavailableReason(o, NOW) !== null;
       }),
+      route: { area: res.routing.area, concept: res.routing.concept ?? null },
+      proposals: res.matches.map((m) => ({ offeringId: m.offeringId, providerId: m.providerId, score: m.score, components: m.explanation.components })),
     };
   });
   return { outcomes, inference, ms: performance.now() - started };

@@ -7,6 +7,7 @@ import { adminRoutes } from './modules/admin/admin.routes.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { learningRoutes } from './modules/learning/learning.routes.js';
 import { needRoutes } from './modules/needs/needs.routes.js';
 import { offeringRoutes } from './modules/offerings/offerings.routes.js';
 import { referenceRoutes } from './modules/reference/reference.routes.js';
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(operationsRoutes);
   await app.register(referenceRoutes);
   await app.register(adminRoutes);
+  await app.register(learningRoutes);
   await app.register(requestRoutes);
   await app.register(offeringRoutes);
   await app.register(needRoutes);

@@ -5,6 +5,7 @@ import { createAdminService } from './modules/admin/admin.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
 import { createDirectoryService } from './modules/directory/directory.service.js';
 import { createDeadLettersService } from './modules/events/dead-letters.service.js';
+import { createLearningService } from './modules/learning/learning.service.js';
 import { createMatchingService } from './modules/matching/matching.service.js';
 import { createNeedsService } from './modules/needs/needs.service.js';
 import { createOfferingsService } from './modules/offerings/offerings.service.js';
@@ -31,6 +32,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),
     deadLetters: createDeadLettersService({ db, queue }),
+    learning: createLearningService({ db }),
     webhooks: createWebhooksService({ db, queue, reference, config }),
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),

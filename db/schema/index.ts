@@ -1,2 +1,3 @@
 export * from './reference.js';
 export * from './core.js';
+export * from './learning.js';

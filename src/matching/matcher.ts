@@ -3,7 +3,7 @@ import { FINE_CONCEPTS } from './concepts.lexicon.js';
 import { areaConcepts, ConceptTagger, type ConceptDef } from './concepts.tagger.js';
 import { detectLanguage } from './language.detect.js';
 import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
-import { acceptancePrior, withPrior, type LearnedModel } from './learning.js';
+import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js';
 import { conceptTokens, OfferingIndex, tieOrder, type IndexedOffering, type TextHit } from './offering.index.js';
 import { clauses, groupParts } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
@@ -231,13 +231,16 @@ export function createMatcher(config: MatcherConfig): Matcher {
 
     // Full scoring is cheap arithmetic; explanations are built for the top N only.
     const top: Ranked[] = [];
-    const priorWeight = learned?.priorWeight ?? 0;
+    // An applied learning model moves offerings within the contexts its decisions were made in: the
+    // concept the request routes on, and its area (learning.ts).
+    const evidence0 = learned ? routingEvidence(areas, profile.fine, tagger.concepts, taxonomy) : null;
+    const contexts = evidence0 ? contextsOf(evidence0.concept, evidence0.area) : [];
     const consider = (doc: IndexedOffering): void => {
       const components = scoreComponents(ctx, doc, textOf(doc.offering.id));
       const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
       if (!relevant) return;
       let score = combine(components, weights);
-      if (learned) score = withPrior(score, acceptancePrior(learned, doc.offering.id, doc.offering.providerId, areas[0]?.code), priorWeight);
+      if (learned) score = Math.max(0, Math.min(1, score + learnedAdjustment(learned, doc.offering.id, doc.offering.providerId, contexts)));
       score = round4(score);
       if (score < MATCHING_LIMITS.minScore) return;
       insertTopN(top, { doc, score, components }, topN);

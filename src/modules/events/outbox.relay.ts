@@ -14,6 +14,8 @@ export const coreEventRouter: EventRouter = (e) => {
   const p = e.payload as Record<string, string>;
   switch (e.topic) {
     case 'request.submitted': return [{ name: 'match-request', data: { requestId: p.requestId }, key: e.id }];
+    // CTED fixed the request's parts: match it again with them.
+    case 'request.parts_changed': return [{ name: 'match-request', data: { requestId: p.requestId, reason: 'parts' }, key: e.id }];
     case 'offering.changed': return [{ name: 'reverse-match', data: { kind: 'offering', id: p.offeringId }, key: e.id }];
     case 'need.changed': return [{ name: 'reverse-match', data: { kind: 'need', id: p.needId }, key: e.id }];
     default: return [];

@@ -1,5 +1,5 @@
 import {
-  createMatcher, type Lang, type MatchableOffering, type MatchableRequest, type MatchOptions, type MatchResult, type StateGeo, type ThematicAreaRef,
+  createMatcher, type Lang, type LearnedModel, type MatchableOffering, type MatchableRequest, type MatchOptions, type MatchResult, type StateGeo, type ThematicAreaRef,
 } from '../../matching/index.js';
 
 /** The few engine operations the database side needs. */
@@ -8,6 +8,10 @@ export interface Engine {
   matchRequest(r: MatchableRequest, opts: MatchOptions): MatchResult;
   /** Area codes of a text, best first (offerings and needs that came without any). */
   inferAreas(text: string, lang: Lang): string[];
+  /** Applies a learning model (undefined: the shipped behaviour). */
+  setLearned(model: LearnedModel | undefined): void;
+  /** The applied model's id, or null. */
+  readonly learnedVersion: string | null;
 }
 
 /** Minimum classification score for an inferred area to be stored on an offering or need. */
@@ -23,6 +27,8 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
       else m.addOffering(o);
     },
     matchRequest: (r, opts) => m.matchRequest(r, opts),
+    setLearned: (model) => m.setLearned(model),
+    get learnedVersion() { return m.learnedVersion; },
     inferAreas(text, lang) {
       const scored = m.classifyText(text, lang);
       const best = scored[0]?.score ?? 0;

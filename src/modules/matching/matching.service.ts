@@ -1,10 +1,12 @@
 import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import {
-  auditEvents, matches, needs, offerings, outbox, providers, requestDuplicates, requestNeedLinks, requests, requestTransitions, routingDecisions,
+  auditEvents, learnedModels, matches, needs, offerings, outbox, providers, requestDuplicates, requestNeedLinks, requests, requestTransitions, routingDecisions,
+  type StoredPart, type StoredRouting,
 } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
-import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality } from '../../matching/types.js';
+import type { LearnedModel } from '../../matching/learning.js';
+import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality, Routing } from '../../matching/types.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { OPEN_STATUSES } from '../requests/request-lifecycle.js';
@@ -13,6 +15,20 @@ import { createEngine, type Engine } from './engine.adapter.js';
 /** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
 const REMATCHABLE = ['in_review'];
 const ACTOR = 'system:matcher';
+
+const storedRouting = (r: Routing): StoredRouting => ({ entity: r.entity, reason: r.reason, area: r.area, concept: r.concept ?? null });
+
+/** What the request row keeps of the engine's decision: its route, confidence, triage and parts. */
+function engineColumns(result: MatchResult) {
+  const parts: StoredPart[] = result.parts.map((p) => ({
+    index: p.index, text: p.text, thematicAreas: p.thematicAreas, routing: storedRouting(p.routing), confidence: p.confidence,
+    matches: p.matches.map((m) => ({ offeringId: m.offeringId, providerId: m.providerId, rank: m.rank, score: m.score, confidence: m.confidence })),
+  }));
+  return {
+    engineRouting: storedRouting(result.routing), confidence: result.confidence, parts,
+    triage: result.triage ? { reason: result.triage.reason, confidence: result.triage.confidence, detail: result.triage.detail, candidates: result.triage.candidates } : null,
+  };
+}
 
 /**
  * Runs the matching engine against the database: keeps the in-memory offering index current
@@ -36,6 +52,8 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       .orderBy(asc(offerings.updatedAt)).prepare('match_changed_offerings'),
     request: db.select().from(requests).where(eq(requests.id, sql.placeholder('id'))).prepare('match_request'),
     stateNeeds: db.select().from(needs).where(and(eq(needs.memberState, sql.placeholder('state')), eq(needs.status, 'open'))).prepare('match_state_needs'),
+    activeModel: db.select({ id: learnedModels.id }).from(learnedModels).where(eq(learnedModels.status, 'active')).prepare('match_active_model'),
+    modelById: db.select({ model: learnedModels.model }).from(learnedModels).where(eq(learnedModels.id, sql.placeholder('id'))).prepare('match_model_by_id'),
     openRequests: db.select({
       id: requests.id, memberState: requests.memberState, title: requests.title, description: requests.description,
       language: requests.language, thematicAreas: requests.thematicAreas,
@@ -72,6 +90,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
           id: o.id, providerId: o.providerId, providerEntity: entity, title: o.title, description: o.description,
           language: o.language as Lang, languages: o.languages as Lang[], modalities: o.modalities as Modality[],
           thematicAreas: o.thematicAreas, eligibility: { regions: o.eligibilityRegions, countries: o.eligibilityCountries },
+          versions: o.translations.map((t) => ({ language: t.language as Lang, title: t.title, description: t.description })),
           availableFrom: o.availableFrom, availableUntil: o.availableUntil, lastConfirmedAt: o.lastConfirmedAt,
           status: o.status as 'open' | 'closed', capacity: o.capacity,
         } satisfies MatchableOffering);
@@ -82,18 +101,34 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     return syncing;
   }
 
+  /**
+   * Applies the active learning model if it changed since the last job (another process may have applied
+   * it). Nothing changes in matching until an admin applies a model (learning.service.ts, audited).
+   */
+  async function useModel(active: { id: string }[]): Promise<void> {
+    const e = await getEngine();
+    const id = active[0]?.id ?? null;
+    if (id === e.learnedVersion) return;
+    if (!id) { e.setLearned(undefined); return; }
+    const [row] = await q.modelById.execute({ id });
+    e.setLearned(row ? (row.model as unknown as LearnedModel) : undefined);
+  }
+
   async function compute(req: typeof requests.$inferSelect, now: Date): Promise<MatchResult> {
     // Independent reads, sent together (postgres.js pipelines them on the pool).
-    const [, stateNeeds, openReqs] = await Promise.all([
+    const [, stateNeeds, openReqs, active] = await Promise.all([
       syncIndex(),
       q.stateNeeds.execute({ state: req.memberState }),
       q.openRequests.execute({ state: req.memberState, id: req.id }),
+      q.activeModel.execute(),
     ]);
+    await useModel(active);
     const e = await getEngine();
     const input: MatchableRequest = {
       id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
       thematicAreas: req.thematicAreas, modalities: req.modalities as Modality[], urgency: req.urgency as MatchableRequest['urgency'],
       submittedAt: req.submittedAt,
+      ...(req.ctedParts ? { parts: req.ctedParts } : {}),
     };
     return e.matchRequest(input, {
       now,
@@ -106,10 +141,11 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
    * Classifies, scores, links needs, flags duplicates and routes one request, writing it all in one
    * transaction. Safe to run again: a request already past `submitted` is only refreshed when in review.
    */
-  async function matchAndRoute(requestId: string, opts: { rematch?: boolean } = {}): Promise<'matched' | 'refreshed' | 'skipped'> {
+  async function matchAndRoute(requestId: string, opts: { rematch?: boolean; statuses?: readonly string[] } = {}): Promise<'matched' | 'refreshed' | 'skipped'> {
     const [pre] = await q.request.execute({ id: requestId });
     if (!pre) return 'skipped';
-    if (pre.status !== 'submitted' && !(opts.rematch && REMATCHABLE.includes(pre.status))) return 'skipped';
+    const again = opts.statuses ?? REMATCHABLE;
+    if (pre.status !== 'submitted' && !(opts.rematch && again.includes(pre.status))) return 'skipped';
     const now = new Date();
     const result = await compute(pre, now);
     const routingEntity = result.routing.entity;
@@ -117,7 +153,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     const outcome = await db.transaction(async (tx) => {
       // Lock the row; whoever comes second sees the new status and stops.
       const [req] = await tx.select({ id: requests.id, status: requests.status }).from(requests).where(eq(requests.id, requestId)).for('update');
-      if (!req || (req.status !== 'submitted' && !(opts.rematch && REMATCHABLE.includes(req.status)))) return 'skipped';
+      if (!req || (req.status !== 'submitted' && !(opts.rematch && again.includes(req.status)))) return 'skipped';
       const first = req.status === 'submitted';
 
       const top = result.matches[0];
@@ -130,17 +166,17 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       // are left as they are.
       const matchRows = result.matches.map((m) => ({
         request_id: req.id, offering_id: m.offeringId, provider_id: m.providerId, entity_code: routingEntity,
-        rank: m.rank, score: m.score, explanation: m.explanation,
+        rank: m.rank, score: m.score, confidence: m.confidence, explanation: m.explanation,
         ...(autoRoute && m === top
           ? { status: 'approved', decided_at: now.toISOString(), decided_by: ACTOR, decision_note: 'auto-approved above the confidence threshold' }
           : { status: 'proposed', decided_at: null, decided_by: null, decision_note: null }),
       }));
       const insertMatches = () => tx.execute(sql`
-        insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note)
-        select request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note
+        insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, confidence, explanation, status, decided_at, decided_by, decision_note)
+        select request_id, offering_id, provider_id, entity_code, rank, score, confidence, explanation, status, decided_at, decided_by, decision_note
         from jsonb_to_recordset(${JSON.stringify(matchRows)}::jsonb) as x(request_id uuid, offering_id uuid, provider_id uuid, entity_code text,
-          rank integer, score real, explanation jsonb, status text, decided_at timestamptz, decided_by text, decision_note text)
-        on conflict (request_id, offering_id) do update set rank = excluded.rank, score = excluded.score, explanation = excluded.explanation,
+          rank integer, score real, confidence real, explanation jsonb, status text, decided_at timestamptz, decided_by text, decision_note text)
+        on conflict (request_id, offering_id) do update set rank = excluded.rank, score = excluded.score, confidence = excluded.confidence, explanation = excluded.explanation,
           status = excluded.status, entity_code = excluded.entity_code, updated_at = ${now.toISOString()}::timestamptz
         where matches.status in ('superseded', 'proposed')`);
       const insertLinks = () => tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score })));
@@ -155,8 +191,11 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         if (result.linkedNeeds.length) await insertLinks();
         await tx.delete(requestDuplicates).where(eq(requestDuplicates.requestId, req.id));
         if (result.possibleDuplicates.length) await insertDuplicates();
-        await tx.update(requests).set({ classifiedAreas, updatedAt: now }).where(eq(requests.id, req.id));
-        await recordChange(tx, SYSTEM, { action: 'request.rematch', targetType: 'request', targetId: req.id, summary: { matches: result.matches.length } });
+        await tx.update(requests).set({ classifiedAreas, ...engineColumns(result), updatedAt: now }).where(eq(requests.id, req.id));
+        await recordChange(tx, SYSTEM, {
+          action: 'request.rematch', targetType: 'request', targetId: req.id,
+          summary: { matches: result.matches.length, parts: result.parts.length, ctedParts: pre.ctedParts?.length ?? null, triage: result.triage?.reason ?? null },
+        });
         return 'refreshed';
       }
       // A first match has nothing to replace.
@@ -173,7 +212,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       await Promise.all([
         ...writes,
         tx.update(requests).set({
-          status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason,
+          status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason, ...engineColumns(result),
           language: result.language, routedAt: autoRoute ? now : null, updatedAt: now,
         }).where(and(eq(requests.id, req.id), eq(requests.status, 'submitted'))),
         tx.insert(requestTransitions).values([

@@ -32,6 +32,7 @@ export function toOfferingView(o: OfferingRow, now = new Date()): OfferingView {
     languages: o.languages, availableFrom: o.availableFrom?.toISOString() ?? null, availableUntil: o.availableUntil?.toISOString() ?? null,
     capacity: o.capacity, budget: o.budgetAmount !== null && o.budgetCurrency ? { amount: o.budgetAmount, currency: o.budgetCurrency } : null,
     thematicAreas: o.thematicAreas, thematicAreasInferred: o.thematicAreasInferred, status: o.status as 'open' | 'closed',
+    translations: o.translations.map((t) => ({ language: t.language as OfferingView['language'], title: t.title, description: t.description })),
     lastConfirmedAt: o.lastConfirmedAt.toISOString(), proposable: isProposable(o, now), source: o.source, externalRef: o.externalRef,
     createdAt: o.createdAt.toISOString(), updatedAt: o.updatedAt.toISOString(),
   };
@@ -90,6 +91,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       availableUntil: input.availableUntil ? new Date(input.availableUntil) : null,
       capacity: input.capacity ?? null, budgetAmount: input.budget?.amount ?? null, budgetCurrency: input.budget?.currency ?? null,
       status: input.status ?? 'open', source, externalRef: input.externalRef ?? null,
+      translations: input.translations ?? [],
     };
   }
 
@@ -174,6 +176,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       if (patch.availableUntil !== undefined) set.availableUntil = patch.availableUntil ? new Date(patch.availableUntil) : null;
       if (patch.capacity !== undefined) set.capacity = patch.capacity;
       if (patch.budget !== undefined) { set.budgetAmount = patch.budget?.amount ?? null; set.budgetCurrency = patch.budget?.currency ?? null; }
+      if (patch.translations !== undefined) set.translations = patch.translations;
       const title = patch.title ?? row.title;
       const description = patch.description ?? row.description;
       if (patch.title !== undefined || patch.description !== undefined) set.language = detectLanguage(`${title}\n${description}`);

@@ -4,7 +4,7 @@ import {
   entities, memberStates, thematicAreaEntities, thematicAreas, workingGroupMembers,
 } from '../../../db/schema/index.js';
 
-export interface EntityView { code: string; name: string; workingGroups: string[] }
+export interface EntityView { code: string; name: string; nameZh?: string | null; workingGroups: string[] }
 export interface AreaView {
   code: string; pillar: string; names: Record<'en' | 'fr' | 'es' | 'ru' | 'ar' | 'zh', string>; entities: string[];
   dacCodes: string[]; paragraphs: number[]; terms: Record<string, string[]>;
@@ -48,7 +48,7 @@ export function createReferenceService(deps: { db: Db }) {
       deps.db.select().from(memberStates).orderBy(asc(memberStates.iso3)),
     ]);
     const entityViews = ents.map((e) => ({
-      code: e.code, name: e.name,
+      code: e.code, name: e.name, nameZh: e.nameZh,
       workingGroups: wgm.filter((m) => m.entityCode === e.code).map((m) => m.workingGroupCode),
     }));
     const areaViews = areas.map((a) => ({

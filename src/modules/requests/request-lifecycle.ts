@@ -22,6 +22,9 @@ export const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
 
 export const OPEN_STATUSES: readonly RequestStatus[] = ['submitted', 'matched', 'in_review', 'routed', 'accepted', 'in_delivery'];
 
+/** Statuses in which CTED may merge or split a request's parts (which re-runs matching with its parts). */
+export const REPARTABLE: readonly RequestStatus[] = ['in_review', 'routed'];
+
 export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
   return TRANSITIONS[from]?.includes(to) ?? false;
 }

@@ -11,7 +11,7 @@ import { uniq } from '../common.schemas.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from './request-areas.js';
-import { transition } from './request-lifecycle.js';
+import { REPARTABLE, transition, type RequestStatus } from './request-lifecycle.js';
 import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
 import type { CreateRequestBody, RequestView } from './requests.schemas.js';
 import { createWriteBatcher } from './write-batcher.js';
@@ -132,9 +132,15 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       submittedAt: row.submittedAt.toISOString(), matchedAt: iso(row.matchedAt),
       routing: row.routedEntity ? { entity: row.routedEntity, reason: row.routingReason ?? 'unknown' } : null,
       matches: ms.map((m) => ({
-        id: m.id, offeringId: m.offeringId, providerId: m.providerId, rank: m.rank, score: m.score,
+        id: m.id, offeringId: m.offeringId, providerId: m.providerId, rank: m.rank, score: m.score, confidence: m.confidence,
         explanation: m.explanation, status: m.status, entity: m.entityCode,
       })),
+      triage: row.triage ? { reason: row.triage.reason as NonNullable<RequestView['triage']>['reason'], confidence: row.triage.confidence, detail: row.triage.detail } : null,
+      confidence: row.confidence ?? null,
+      engineRouting: row.engineRouting ?? null,
+      // A provider sees, in each part, only its own proposals (as in `matches`).
+      parts: row.parts.map((part) => ({ ...part, matches: p.role === 'provider' ? part.matches.filter((m) => m.providerId === p.providerId) : part.matches })),
+      ctedParts: row.ctedParts ?? null,
       linkedNeeds: links.map((l) => ({ needId: l.needId, score: l.score })),
       possibleDuplicates: dups.map((d) => ({ requestId: d.otherRequestId, similarity: d.similarity })),
       feedback: row.feedback ?? null,
@@ -202,6 +208,30 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
         })),
         nextOffset: rows.length > q.limit ? q.offset + q.limit : null,
       };
+    },
+
+    /**
+     * CTED merges the request into one part or splits it into the given parts (or, with null, lets the
+     * engine split it again); matching then runs again with them (job match-request, reason "parts").
+     * Audited with the parts before and after.
+     */
+    async setParts(p: Principal, id: string, parts: string[] | null, note?: string) {
+      if (p.role !== 'cted' && p.role !== 'admin') throw forbidden('Only CTED merges or splits a request.');
+      return db.transaction(async (tx) => {
+        const [row] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
+        if (!row) throw notFound('Request');
+        if (!REPARTABLE.includes(row.status as RequestStatus)) {
+          throw conflict('invalid_transition', `A request that is ${row.status} cannot be split or merged; only one ${REPARTABLE.join(' or ')} can.`);
+        }
+        const next = parts ? parts.map((t) => t.trim()) : null;
+        await tx.update(requests).set({ ctedParts: next, updatedAt: new Date() }).where(eq(requests.id, id));
+        await recordChange(tx, p, {
+          action: next === null ? 'request.parts_reset' : next.length === 1 ? 'request.parts_merge' : 'request.parts_split', targetType: 'request', targetId: id,
+          summary: { before: { ctedParts: row.ctedParts, engineParts: row.parts.length }, after: { ctedParts: next }, note: note ?? null },
+          event: { topic: 'request.parts_changed', payload: { requestId: id } },
+        });
+        return { id, ctedParts: next, status: row.status as RequestView['status'], rematching: true };
+      });
     },
 
     /** The owning state withdraws its request; the record is kept. */

@@ -10,6 +10,7 @@ import { requestAreas } from '../requests/request-areas.js';
 import { transition } from '../requests/request-lifecycle.js';
 import { assignBatch, assignGreedy } from '../../matching/index.js';
 import { canViewRequest } from '../requests/request-visibility.js';
+import { recordDecision } from '../learning/decision-recorder.js';
 
 type MatchRow = typeof matches.$inferSelect;
 type RequestRow = typeof requests.$inferSelect;
@@ -51,6 +52,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     const entity = d.decision === 'reassign' ? d.entity! : m.entityCode;
     await tx.update(matches).set({ status, entityCode: entity, decidedAt: now, decidedBy: actorLabel(p), decisionNote: d.note ?? null, updatedAt: now }).where(eq(matches.id, id));
     await tx.insert(reviewDecisions).values({ matchId: id, decision: d.decision, entityCode: d.entity ?? null, note: d.note ?? null, actor: actorLabel(p) });
+    await recordDecision(tx, { kind: `cted_${d.decision}`, request: r, match: m, decidedEntity: entity, actor: actorLabel(p), note: d.note });
     await recordChange(tx, p, {
       action: `match.${d.decision}`, targetType: 'match', targetId: id, summary: { before: { status: m.status }, after: { status, entity }, note: d.note ?? null },
       event: { topic: 'match.decided', payload: { matchId: id, requestId: r.id, decision: d.decision, entity } },
@@ -137,8 +139,10 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         if (r.status !== 'routed') throw conflict('invalid_transition', `The request is ${r.status}, not routed.`);
         const now = new Date();
         if (a.action === 'hand_back') {
+          const handedBack = r.routedEntity;
           await transition(tx, r, 'in_review', actorLabel(p), a.note);
           await tx.update(matches).set({ status: 'proposed', updatedAt: now }).where(and(eq(matches.requestId, r.id), eq(matches.status, 'approved')));
+          await recordDecision(tx, { kind: 'entity_hand_back', request: r, decidedEntity: handedBack, actor: actorLabel(p), note: a.note });
           await recordChange(tx, p, { action: 'request.hand_back', targetType: 'request', targetId: r.id, summary: { note: a.note } });
           return { requestId, status: r.status };
         }
@@ -184,6 +188,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         const now = new Date();
         const status = body.decision === 'accept' ? 'accepted' : 'declined';
         await tx.update(matches).set({ status, responseReason: body.reason ?? null, decisionNote: body.note ?? m.decisionNote, updatedAt: now }).where(eq(matches.id, m.id));
+        await recordDecision(tx, { kind: status === 'accepted' ? 'provider_accept' : 'provider_decline', request: r, match: m, actor: actorLabel(p), note: body.reason ?? body.note });
         if (status === 'accepted' && r.status === 'routed') await transition(tx, r, 'accepted', actorLabel(p), body.note);
         await recordChange(tx, p, {
           action: `match.${status}`, targetType: 'match', targetId: m.id, summary: { reason: body.reason ?? null, note: body.note ?? null },
