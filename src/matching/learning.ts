@@ -60,7 +60,7 @@ export interface LearnedModel {
   routingCorrections: Record<string, string>;
   /** Score weights refitted offline (absent: the shipped SCORING_WEIGHTS). */
   weights?: Partial<Record<ScoreComponent, number>>;
-  /** Score units per unit of preference strength, and per unit of acceptance above or below the base rate. */
+  /** The most a preference moves a score (reached as its strength grows), and score units per unit of acceptance above or below the base rate. */
   gain: { preference: number; acceptance: number };
   /** Counts behind the model, for the apply screen and the audit record. */
   basis: { examples: number; pairs: number; contexts: number; offerings: number; providers: number; corrections: number };
@@ -68,8 +68,8 @@ export interface LearnedModel {
 
 const POSITIVE_CTED: ReadonlySet<DecisionKind> = new Set(['cted_approve', 'cted_reassign']);
 // Bradley–Terry prior precision: with one decision a strength reaches ≈ ±0.2, with five consistent ones
-// ≈ ±0.6, and it never passes ≈ ±1.5.
-const PREFERENCE_PRECISION = 1;
+// ≈ ±0.6; its effect on a score saturates (tanh), so no number of decisions moves it by more than the gain.
+const PREFERENCE_PRECISION = 2;
 const PREFERENCE_ITERATIONS = 200;
 // Beta pseudo-counts: an offering needs about four answers of its own to move halfway from its provider.
 const OFFERING_PSEUDO = 4;
@@ -79,7 +79,7 @@ const CORRECTION_MIN = 2;
 const CORRECTION_SHARE = 0.6;
 // The area context counts half as much as the concept one: it is the wider, weaker evidence.
 export const AREA_CONTEXT_WEIGHT = 0.5;
-export const DEFAULT_GAIN = { preference: 0.05, acceptance: 0.08 } as const;
+export const DEFAULT_GAIN = { preference: 0.04, acceptance: 0.08 } as const;
 const ACCEPTANCE_DEAD_ZONE = 0.1;
 // Weights are refitted only from this many approved-over-rejected pairs, and stay near the shipped ones.
 const WEIGHT_MIN_PAIRS = 30;
@@ -276,5 +276,5 @@ export function learnedAdjustment(model: LearnedModel | undefined, offeringId: s
   const diff = acc === undefined ? 0 : acc - model.baseAcceptance;
   // A rate close to everyone's is no evidence either way (and must not reorder near-ties at random).
   const accept = Math.abs(diff) < ACCEPTANCE_DEAD_ZONE ? 0 : diff;
-  return model.gain.preference * strength + model.gain.acceptance * accept;
+  return model.gain.preference * Math.tanh(strength) + model.gain.acceptance * accept;
 }

@@ -19,7 +19,7 @@ interface Explanation {
 const CONCEPT_TERMS = new Map(FINE_CONCEPTS.map((c) => [c.code, c.terms as Record<string, readonly string[]>]));
 
 /** A fine concept (`c:fiu`) by its first term in the user's language, else in English, else its code. */
-function conceptName(code: string, lang: string): string {
+export function conceptName(code: string, lang: string): string {
   const terms = CONCEPT_TERMS.get(code);
   return terms?.[lang]?.[0] ?? terms?.en?.[0] ?? code.replace(/^c:/, '').replace(/[_-]+/g, ' ');
 }

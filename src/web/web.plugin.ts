@@ -11,6 +11,7 @@ import { sendPage, WebError, type WebContext } from './context.js';
 import { html } from './html.js';
 import { fromAcceptLanguage, i18n, isUiLang, type MessageKey, type UiLang } from './i18n/index.js';
 import { page } from './layout.js';
+import { enginePages } from './components/engine-view.js';
 import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
 import { homePages } from './pages/home.pages.js';
@@ -134,6 +135,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
 
   homePages(app, deps);
   requestPages(app, deps);
+  enginePages(app);
   offeringPages(app, deps);
   reviewPages(app, deps);
   needsPages(app, deps);

@@ -4,6 +4,7 @@ import { LANGS, MODALITIES } from '../../modules/common.schemas.js';
 import { CreateRequestBody, FeedbackBody, type RequestView } from '../../modules/requests/requests.schemas.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
 import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE } from '../components.js';
+import { engineSection, matchConfidence } from '../components/engine-view.js';
 import { ctxOf, list, namer, need, sendPage, str, WebError, type Namer, type WebContext } from '../context.js';
 import { appErrors, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
@@ -70,6 +71,7 @@ function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][numb
     <header><h3 id="m-${m.id}">${i.t('req.view.match', { rank: m.rank })}: ${offeringTitle}</h3>
       <p class="muted">${providerName} · ${matchBadge(ctx, m.status)}</p></header>
     <p><strong>${i.t('req.view.overall', { pct: i.pct(m.score) })}</strong></p>
+    ${matchConfidence(ctx, m)}
     <h4>${i.t('req.view.why')}</h4>
     ${explanationView(ctx, names, m.explanation)}
   </article>`;
@@ -150,14 +152,16 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
     const [ref, r] = await Promise.all([app.services.reference.get(), app.services.requests.view(p, id)]);
     const names = namer(ref, i);
     const offeringTitles = new Map<string, string>();
-    await Promise.all(r.matches.map(async (m) => {
-      try { offeringTitles.set(m.offeringId, (await app.services.offerings.get(m.offeringId)).title); } catch { /* closed or gone: keep the id */ }
+    const shown = new Set([...r.matches.map((m) => m.offeringId), ...r.parts.flatMap((x) => x.matches.slice(0, 3).map((m) => m.offeringId))]);
+    await Promise.all([...shown].map(async (oid) => {
+      try { offeringTitles.set(oid, (await app.services.offerings.get(oid)).title); } catch { /* closed or gone: keep the id */ }
     }));
     const providers = new Map((await app.services.admin.listProviders()).map((x) => [x.id, x.name]));
     const owner = p.role === 'member_state' && p.memberState === r.memberState;
     const open = ['submitted', 'matched', 'in_review', 'routed', 'accepted', 'in_delivery'].includes(r.status);
     const visibleMatches = r.matches.filter((m) => !['superseded', 'withdrawn'].includes(m.status));
-    const notice = q.filed ? i.t('req.submitted') : q.withdrawn ? i.t('req.view.withdrawn') : q.completed ? i.t('req.view.completed') : null;
+    const notice = q.filed ? i.t('req.submitted') : q.withdrawn ? i.t('req.view.withdrawn') : q.completed ? i.t('req.view.completed')
+      : q.parts === 'set' ? i.t('eng.edit.done') : q.parts === 'reset' ? i.t('eng.edit.resetDone') : null;
     const reload = !r.matchedAt && r.status === 'submitted';
 
     return sendPage(req, reply, page(ctx, {
@@ -181,6 +185,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
           ${r.possibleDuplicates.length && owner ? html`<p>${i.t('req.view.duplicates')} ${r.possibleDuplicates.map((d, n) => html`${n ? ', ' : ''}<a href="/requests/${d.requestId}">${d.requestId.slice(0, 8)}</a>`)}</p>` : ''}
           ${r.feedback ? html`<p>${i.t('req.view.feedbackGiven', { outcome: i.tx('outcome', r.feedback.outcome) })}${r.feedback.comment ? html` <q>${r.feedback.comment}</q>` : ''}</p>` : ''}
         </section>
+        ${engineSection(ctx, names, r, (oid) => offeringTitles.get(oid) ?? oid)}
         <section aria-labelledby="h-matches">
           <h2 id="h-matches">${i.t('req.view.matches')}</h2>
           ${reload ? html`<p class="notice" role="status">${i.t('req.view.waiting')}</p>`
