@@ -181,8 +181,9 @@ function toOffering(o: OfferingFx, providers: Map<string, ProviderFx>): Matchabl
     providerEntity: p?.entity ?? null,
     title: b.title,
     description: b.description,
-    // The fixtures' convention (README): the text is written in languages[0].
-    language: b.languages[0] ?? detectLanguage(`${b.title}\n${b.description}`),
+    // As the API does (offerings.service.ts): the language of the text is detected, whatever the
+    // delivery languages say (two realistic offerings are written in English but delivered first in French).
+    language: detectLanguage(`${b.title}\n${b.description}`),
     languages: b.languages,
     modalities: b.modalities ?? [],
     thematicAreas: b.thematicAreas ?? [],

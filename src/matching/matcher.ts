@@ -5,7 +5,7 @@ import { detectLanguage } from './language.detect.js';
 import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
 import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js';
 import { conceptTokens, OfferingIndex, tieOrder, type IndexedOffering, type TextHit } from './offering.index.js';
-import { clauses, groupParts } from './parts.js';
+import { clauses, enumerates, groupParts, preamble } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
 import { routeRequest, routingEvidence } from './routing.js';
 import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, type RequestContext } from './scoring.js';
@@ -275,7 +275,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     for (const [code, v] of profile.tags) if (!code.startsWith('~')) termEvidence = Math.max(termEvidence, v);
     // Explicit areas chosen by the state are evidence enough.
     if (request.thematicAreas.some((c) => known.has(c))) termEvidence = Math.max(termEvidence, 1);
-    const triage = triageDecision({ areas, termEvidence, fineCount: profile.fine.size, routing, leadOf, matches, confidence: rConf });
+    const triage = triageDecision({ areas, termEvidence, fineCount: profile.fine.size, ownHints: profile.areaRaw.size > 0, routing, leadOf, matches, confidence: rConf });
     // No area, or a tie between areas of different entities: nobody to suggest.
     const finalRouting: Routing = triage && (triage.reason === 'no_area_fits' || triage.reason === 'areas_tie')
       ? { entity: null, reason: 'triage', area: null, concept: null, responsible: [] }
@@ -288,10 +288,15 @@ export function createMatcher(config: MatcherConfig): Matcher {
     };
   };
 
-  /** The parts of a request: CTED's when fixed, else the clauses that name areas of their own. */
+  /**
+   * The parts of a request: CTED's when fixed, else, in a text that enumerates, the clauses that name
+   * areas of their own (the introducing preamble, said of all of them, is none of them).
+   */
   const partTexts = (request: MatchableRequest, lang: Lang): string[] => {
     if (request.parts) return request.parts.length >= 2 ? [...request.parts] : [];
-    const pieces = clauses(request.description);
+    if (!enumerates(`${request.title}\n${request.description}`)) return [];
+    const intro = preamble(request.description);
+    const pieces = clauses(request.description).filter((c) => c !== intro);
     if (pieces.length < 2) return [];
     const topics = pieces.map((text) => {
       const p = profileText(tagger, '', text, lang);
@@ -324,23 +329,44 @@ export function createMatcher(config: MatcherConfig): Matcher {
     }));
     const whole = analyseText(request, lang, profile, termAreas, now, topN, needs);
 
-    const parts: RequestPart[] = partTexts(request, lang).map((text, i) => {
+    const analysed = partTexts(request, lang).map((text) => {
       const p = profileText(tagger, '', text, lang);
-      const part = analyseText({ ...request, thematicAreas: [] }, lang, p, combineAreas([], p.inferred, known), now, PART_TOP_N, needs);
-      return {
-        index: i, text, thematicAreas: part.areas.map((a) => ({ code: a.code, score: round4(a.score) })),
-        routing: part.routing, confidence: part.confidence, matches: part.matches,
-      };
+      return { text, part: analyseText({ ...request, thematicAreas: [] }, lang, p, combineAreas([], p.inferred, known), now, PART_TOP_N, needs) };
     });
+    const parts: RequestPart[] = analysed.map(({ text, part }, i) => ({
+      index: i, text, thematicAreas: part.areas.map((a) => ({ code: a.code, score: round4(a.score) })),
+      routing: part.routing, confidence: part.confidence, matches: part.matches,
+    }));
+
+    // A request in parts is routed as its first part (what the State asks for first, or CTED put first);
+    // its proposals take each part's best in turn, so every part's answer is near the top. Areas the State
+    // chose itself keep the whole request's reading.
+    const lead = analysed.length >= 2 && !request.thematicAreas.some((c) => known.has(c)) ? analysed[0]!.part : null;
+    const areasOut = lead ? [...lead.areas, ...whole.areas.filter((a) => !lead.areas.some((l) => l.code === a.code))] : whole.areas;
+    let matchesOut = whole.matches;
+    if (lead) {
+      const lists = [...analysed.map((x) => x.part.matches), whole.matches];
+      const seen = new Set<string>();
+      const merged: OfferingMatch[] = [];
+      for (let i = 0; merged.length < topN && lists.some((l) => i < l.length); i++) {
+        for (const l of lists) {
+          const m = l[i];
+          if (!m || seen.has(m.offeringId) || merged.length >= topN) continue;
+          seen.add(m.offeringId);
+          merged.push({ ...m, rank: merged.length + 1 });
+        }
+      }
+      matchesOut = merged;
+    }
 
     const openTopics = (options.openRequests ?? []).filter((o) => o.memberState === request.memberState && o.id !== request.id).map(openTopic);
     return {
       language: lang,
-      thematicAreas: whole.areas.map((a) => ({ code: a.code, score: round4(a.score) })),
-      matches: whole.matches,
-      routing: whole.routing,
-      confidence: whole.confidence,
-      triage: whole.triage,
+      thematicAreas: areasOut.map((a) => ({ code: a.code, score: round4(a.score) })),
+      matches: matchesOut,
+      routing: lead ? lead.routing : whole.routing,
+      confidence: lead ? lead.confidence : whole.confidence,
+      triage: lead ? lead.triage : whole.triage,
       parts,
       linkedNeeds,
       possibleDuplicates: findDuplicates(self, openTopics, MATCHING_LIMITS.duplicateThreshold),
