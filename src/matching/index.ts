@@ -13,7 +13,7 @@ export { ANALYSER_VERSION, NORMALISER_VERSION } from './version.js';
 export { areaConfidence, routeConfidence, matchConfidence, triageDecision, TRIAGE_BELOW, CALIBRATION } from './confidence.js';
 export { clauses, groupParts } from './parts.js';
 export { fitModel, learnedAdjustment, contextsOf, refitWeights, modelVersion, DECISION_KINDS, type DecisionExample, type DecisionKind, type LearnedModel } from './learning.js';
-export { VOCABULARY_SOURCES, SOURCE_CODES } from './vocabulary.sources.js';
+export { VOCABULARY_SOURCES, SOURCE_CODES, sourceIn } from './vocabulary.sources.js';
 export { suggestEntity } from './entity.suggest.js';
 export { linkNeeds, findDuplicates } from './relations.js';
 export { assignBatch, assignGreedy, type PendingRequest, type BatchResult } from './batch.assign.js';
