@@ -1,31 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { castOf, type Cast } from '../helpers/fixtures.js';
+import { castOf, criminalJusticeOffering, legalFrameworkOffering, twoPartsRequest as twoParts, vagueRequest as vague, type Cast } from '../helpers/fixtures.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { launchBrowser, shot, signIn, startServer } from './browser.js';
-
-const twoParts = {
-  title: 'Renseignement, judiciarisation et révision du cadre juridique',
-  description: "Le Sénégal demande d'une part une formation sur le partage du renseignement et sa judiciarisation dans les affaires de terrorisme, et d'autre part une assistance législative pour réviser son cadre juridique national de lutte contre le terrorisme.",
-  language: 'fr', modalities: ['training', 'legislative_drafting'],
-};
-const vague = {
-  title: 'Identifying the sectors that require technical assistance',
-  description: 'The Government is carrying out a study to identify the sectors that require technical assistance and will consider the appropriate way to address them once the study is complete.',
-  language: 'en',
-};
-const offerings = [
-  {
-    title: 'Criminal justice response to terrorism in West and Central Africa',
-    description: 'UNODC Terrorism Prevention Branch workshops for investigators, prosecutors and judges of West and Central Africa: investigation, prosecution and adjudication of terrorism cases, crime scene management and evidence, intelligence sharing and its use as evidence, special investigative techniques, and inter-agency and international judicial cooperation.',
-    languages: ['fr', 'en'], modalities: ['training', 'workshop'], eligibility: { regions: ['011', '017'] },
-  },
-  {
-    title: 'Legislative assistance on the universal legal framework against terrorism',
-    description: 'UNODC assists States to ratify the international legal instruments against terrorism and to draft or review counter-terrorism legislation, criminalizing terrorist offences and enabling mutual legal assistance and extradition.',
-    languages: ['en', 'fr', 'es', 'ru', 'ar'], modalities: ['legislative_drafting', 'advisory_mission'],
-  },
-];
 
 describe('what the engine decided, on the request page, and CTED’s merge and split', { timeout: 120_000 }, () => {
   let t: TestApp;
@@ -49,7 +26,7 @@ describe('what the engine decided, on the request page, and CTED’s merge and s
   beforeAll(async () => {
     ({ t, base } = await startServer({ AUTO_ROUTE_CONFIDENCE: '1' }));
     c = await castOf(t);
-    for (const o of offerings) await t.call({ method: 'POST', url: '/v1/offerings', key: c.unodcProvider, payload: o });
+    for (const o of [criminalJusticeOffering, legalFrameworkOffering]) await t.call({ method: 'POST', url: '/v1/offerings', key: c.unodcProvider, payload: o });
     await t.drain();
     browser = await launchBrowser();
   });

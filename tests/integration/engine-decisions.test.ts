@@ -1,31 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, decisionExamples, learnedModels, matches } from '../../db/schema/index.js';
-import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
+import { castOf, criminalJusticeOffering as cjOffering, fiuOffering, fiuRequest, legalFrameworkOffering as legalOffering, twoPartsRequest as twoParts, vagueRequest as vague, type Cast } from '../helpers/fixtures.js';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/test-app.js';
-
-// Real texts of the realistic eval set (tests/fixtures/eval-real): a request with two parts and the
-// offerings that answer each, and a vague request that names no field of assistance.
-const twoParts = {
-  title: 'Renseignement, judiciarisation et révision du cadre juridique',
-  description: "Le Sénégal demande d'une part une formation sur le partage du renseignement et sa judiciarisation dans les affaires de terrorisme, et d'autre part une assistance législative pour réviser son cadre juridique national de lutte contre le terrorisme.",
-  language: 'fr', modalities: ['training', 'legislative_drafting'],
-};
-const cjOffering = {
-  title: 'Criminal justice response to terrorism in West and Central Africa',
-  description: 'UNODC Terrorism Prevention Branch workshops for investigators, prosecutors and judges of West and Central Africa: investigation, prosecution and adjudication of terrorism cases, crime scene management and evidence, intelligence sharing and its use as evidence, special investigative techniques, and inter-agency and international judicial cooperation.',
-  languages: ['fr', 'en'], modalities: ['training', 'workshop', 'mentoring'], eligibility: { regions: ['011', '017'] },
-};
-const legalOffering = {
-  title: 'Legislative assistance on the universal legal framework against terrorism',
-  description: 'UNODC assists States to ratify the international legal instruments against terrorism and to draft or review counter-terrorism legislation, criminalizing terrorist offences and enabling mutual legal assistance and extradition.',
-  languages: ['en', 'fr', 'es', 'ru', 'ar'], modalities: ['legislative_drafting', 'advisory_mission'],
-};
-const vague = {
-  title: 'Identifying the sectors that require technical assistance',
-  description: 'The Government is carrying out a study to identify the sectors that require technical assistance and will consider the appropriate way to address them once the study is complete.',
-  language: 'en',
-};
 
 describe('what the engine decides, stored and shown; CTED merges and splits; decisions become examples; learning is applied only on purpose', () => {
   let t: TestApp;
