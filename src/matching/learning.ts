@@ -14,7 +14,8 @@
 //   an *acceptance rate per offering*, shrunk toward its provider's rate, itself shrunk toward the rate
 //   of all providers (Beta pseudo-counts), used as a small bonus or malus around that overall rate.
 // - CTED reassigning requests of one concept or area to another entity, again and again, is a *routing
-//   correction* for that concept or area; entity hand-backs count as decisions against the engine's entity.
+//   correction* for that concept or area (shrunk toward the shipped route: a handful of reassignments
+//   do not overturn the responsibility table); entity hand-backs count as decisions there.
 // - The components of approved and rejected proposals refit the score *weights* offline (pairwise
 //   logistic regression held near the shipped weights); only `npm run learn -- --fit` does that.
 //
@@ -74,9 +75,12 @@ const PREFERENCE_ITERATIONS = 200;
 // Beta pseudo-counts: an offering needs about four answers of its own to move halfway from its provider.
 const OFFERING_PSEUDO = 4;
 const PROVIDER_PSEUDO = 4;
-// A correction needs CTED to have made the same reassignment at least twice, in most of its decisions there.
-const CORRECTION_MIN = 2;
+// A correction needs CTED to have made the same reassignment at least three times, and in most of its
+// decisions there counted with three more that kept the engine's route (shrinkage toward the shipped
+// responsibility): three reassignments alone are not enough, five out of five are.
+const CORRECTION_MIN = 3;
 const CORRECTION_SHARE = 0.6;
+const CORRECTION_PSEUDO = 3;
 // The area context counts half as much as the concept one: it is the wider, weaker evidence.
 export const AREA_CONTEXT_WEIGHT = 0.5;
 export const DEFAULT_GAIN = { preference: 0.04, acceptance: 0.08 } as const;
@@ -240,7 +244,7 @@ export function fitModel(
   const routingCorrections: Record<string, string> = {};
   for (const [key, counts] of [...routing].sort((a, b) => cmp(a[0], b[0]))) {
     const [entity, n] = [...counts].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))[0]!;
-    if (n >= CORRECTION_MIN && n >= CORRECTION_SHARE * (decisions.get(key) ?? n)) routingCorrections[key] = entity;
+    if (n >= CORRECTION_MIN && n >= CORRECTION_SHARE * ((decisions.get(key) ?? n) + CORRECTION_PSEUDO)) routingCorrections[key] = entity;
   }
 
   let weights: LearnedModel['weights'];

@@ -146,7 +146,7 @@ describe('what the engine decides, stored and shown; CTED merges and splits; dec
 
   it('changes nothing until a model is applied; apply and retire are audited with who and when', async () => {
     // CTED keeps reassigning FIU requests to IMF (most of its decisions on them): a routing correction.
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 8; i++) {
       const id = await file(c.stateB, fiuRequest);
       const m = (await view(id)).matches[0];
       await t.call({ method: 'POST', url: `/v1/matches/${m.id}/decision`, key: c.cted, payload: { decision: 'reassign', entity: 'IMF', note: 'IMF runs FIU mentoring here' } });

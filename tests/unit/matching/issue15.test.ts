@@ -147,11 +147,13 @@ describe('triage and parts', () => {
 describe('learning from decisions', () => {
   it('learns a routing correction only from repeated reassignments, and nothing changes without a model', () => {
     const ex = (n: number): DecisionExample[] => Array.from({ length: n }, (_, i) => ({
-      kind: 'cted_reassign', requestId: `r${i}`, offeringId: null, providerId: null, area: 'customs', concept: null, engineEntity: 'WCO', decidedEntity: 'UNODC', score: null, components: null, at: `2026-01-0${i + 1}T00:00:00Z`,
+      kind: 'cted_reassign', requestId: `r${i}`, offeringId: null, providerId: null, area: 'customs', concept: null, engineEntity: 'WCO', decidedEntity: 'UNODC', score: null, components: null, at: `2026-01-${String(i + 1).padStart(2, '0')}T00:00:00Z`,
     }));
     expect(fitModel(ex(1)).routingCorrections).toEqual({});
-    expect(fitModel(ex(2)).routingCorrections).toEqual({ 'area:customs': 'UNODC' });
-    expect(fitModel(ex(2)).version).toBe(fitModel([...ex(2)].reverse()).version);
+    // A few decisions do not overturn the responsibility table (shrinkage toward the shipped route).
+    expect(fitModel(ex(3)).routingCorrections).toEqual({});
+    expect(fitModel(ex(5)).routingCorrections).toEqual({ 'area:customs': 'UNODC' });
+    expect(fitModel(ex(5)).version).toBe(fitModel([...ex(5)].reverse()).version);
   });
 });
 
