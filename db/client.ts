@@ -40,11 +40,12 @@ export interface DatabaseOptions {
   poolMax?: number;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** Rejects with a DATABASE_UNAVAILABLE error when `p` has not settled within `ms` (it may still settle later). */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms); }),
+    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'DATABASE_UNAVAILABLE' })), ms); }),
   ]);
 }
 
@@ -57,6 +58,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
       // A dead server must surface as an error quickly, never as a hung request.
       connect_timeout: 5,
       idle_timeout: 30,
+      // Between failed connection attempts postgres.js waits up to 20 s by default, and every query
+      // queued meanwhile waits with it (intake hung ~22 s during a restart). A refused connection
+      // costs nothing, so try again soon: 50 ms doubling to 1 s, with jitter.
+      backoff: (retries: number) => Math.min(1, 0.05 * 2 ** retries) * (0.5 + Math.random() / 2),
     });
     const db = drizzlePostgres(sql, { schema }) as unknown as Db;
     return {

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
+import { entityRoutes } from './modules/entities/entities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { learningRoutes } from './modules/learning/learning.routes.js';
 import { needRoutes } from './modules/needs/needs.routes.js';
@@ -13,6 +14,7 @@ import { offeringRoutes } from './modules/offerings/offerings.routes.js';
 import { referenceRoutes } from './modules/reference/reference.routes.js';
 import { requestRoutes } from './modules/requests/requests.routes.js';
 import { reviewRoutes } from './modules/review/review.routes.js';
+import { screeningRoutes } from './modules/screening/screening.routes.js';
 import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.plugin.js';
@@ -21,6 +23,7 @@ import { responseSerializer } from './plugins/response-serializer.js';
 import security from './plugins/security.plugin.js';
 import swagger from './plugins/swagger.plugin.js';
 import type { QueueDriver } from './queue/queue.driver.js';
+import { SESSION_COOKIE } from './web/session.js';
 import { notFoundPage, webPlugin } from './web/web.plugin.js';
 import { createServices, type Services } from './services.js';
 
@@ -33,12 +36,19 @@ export interface AppDeps {
   redis?: Redis;
   services?: Services;
   logger?: FastifyServerOptions['logger'];
+  /** The rate limits' clock; tests pass a still one. */
+  now?: () => number;
   /** An existing pino logger (the server's), shared with the jobs. */
   loggerInstance?: FastifyServerOptions['loggerInstance'];
 }
 
 declare module 'fastify' {
   interface FastifyInstance { deps: AppDeps }
+}
+
+/** TRUST_PROXY as Fastify takes it; a hop count becomes the function Fastify itself makes of one (its types omit numbers). */
+function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof v === 'number' ? (_addr, hop) => hop < v : v;
 }
 
 /** Builds the HTTP app: external plugins, then OneDoor's plugins, then the feature modules. */
@@ -48,6 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ? { loggerInstance: deps.loggerInstance }
       : { logger: deps.logger ?? { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'] } }),
     bodyLimit: 256 * 1024,
+    // Off unless TRUST_PROXY names the proxies in front: then req.ip, req.protocol (Secure cookies) and req.host come from X-Forwarded-*.
+    trustProxy: trustProxyOption(deps.config.TRUST_PROXY),
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : crypto.randomUUID()),
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
@@ -70,15 +82,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // 1. external and cross-cutting plugins
   await app.register(errorHandler, { htmlNotFound: notFoundPage });
-  await app.register(security, { perMinute: deps.config.RATE_LIMIT_PER_MINUTE, redis: deps.redis });
+  await app.register(security, {
+    perMinute: deps.config.RATE_LIMIT_PER_MINUTE, lookupsPerMinute: deps.config.RATE_LIMIT_KEY_LOOKUPS_PER_MINUTE,
+    sensitivePerMinute: deps.config.RATE_LIMIT_SENSITIVE_PER_MINUTE, redis: deps.redis, sessionCookie: SESSION_COOKIE, now: deps.now,
+  });
   await app.register(swagger);
-  await app.register(authPlugin, { keys: services.admin.keyLookup, adminKey: deps.config.ADMIN_API_KEY });
+  await app.register(authPlugin, {
+    keys: services.admin.keyLookup, adminKey: deps.config.ADMIN_API_KEY,
+    // A key not seen valid lately costs a database read: its address pays for it from the lookup budget;
+    // a request refused 401 counts against its address as an anonymous one does.
+    beforeLookup: (req, digest) => (app.rateLimits.vouched(digest) ? undefined : app.rateLimits.take('lookup', `ip:${req.ip}`)),
+    onValid: (digest) => app.rateLimits.vouch(digest),
+    onRejected: (req) => app.rateLimits.chargeAddress(req),
+  });
 
   // 2. feature modules
   await app.register(healthRoutes);
   await app.register(operationsRoutes);
   await app.register(referenceRoutes);
   await app.register(adminRoutes);
+  await app.register(entityRoutes);
   await app.register(learningRoutes);
   await app.register(requestRoutes);
   await app.register(offeringRoutes);
@@ -87,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes);
   await app.register(directoryRoutes);
   await app.register(analyticsRoutes);
+  await app.register(screeningRoutes);
 
   // 3. the web interface, over the same services
   await app.register(webPlugin);

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const urlWithScheme = (schemes: string[]) =>
@@ -12,6 +13,42 @@ const urlWithScheme = (schemes: string[]) =>
 const optionalEmpty = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
+/** Names proxy-addr (Fastify's trustProxy) knows for whole address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Which proxies' X-Forwarded-For / -Proto / -Host headers are believed: off (the default: the
+ * socket's peer is the client), a hop count (`1`: the one load balancer in front), or a comma list
+ * of addresses, CIDRs or the names loopback, linklocal, uniquelocal. `true` (every proxy) is refused:
+ * it would let any client choose its own address.
+ */
+const TrustProxy = z.string().trim().default('').transform((v, ctx): false | number | string[] => {
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = list.filter((x) => !PROXY_RANGE_NAMES.has(x) && !ipaddr.isValid(x) && !isCidr(x));
+  if (v === 'true' || bad.length) {
+    ctx.addIssue({ code: 'custom', message: v === 'true' ? 'give a hop count or the proxies\' addresses, not true (that would trust every client)' : `not an address, CIDR or range name: ${bad.join(', ')}` });
+    return z.NEVER;
+  }
+  return list;
+});
+
+function isCidr(v: string): boolean {
+  try { ipaddr.parseCIDR(v); return true; } catch { return false; }
+}
+
+/**
+ * Secrets that were once published (the old docker-compose default, the README's examples): a
+ * server started with one of them would be open to anyone who read the repository.
+ */
+export const KNOWN_DEFAULT_SECRETS: ReadonlySet<string> = new Set([
+  'change-me-to-a-long-random-admin-key',
+  'change-me-to-a-long-random-session-secret',
+]);
+const notPublished = (v: string) => !KNOWN_DEFAULT_SECRETS.has(v) && !/^change[-_ ]?me/i.test(v);
+const PUBLISHED = 'is a published example value: set your own (e.g. `openssl rand -base64 32`)';
+
 /** Every setting OneDoor reads from the environment, validated once at start. */
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -23,13 +60,21 @@ export const ConfigSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: optionalEmpty(urlWithScheme(['redis', 'rediss'])),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default('onedoor'),
-  ADMIN_API_KEY: optionalEmpty(z.string().min(24, 'must be at least 24 characters')),
+  ADMIN_API_KEY: optionalEmpty(z.string().min(24, 'must be at least 24 characters').refine(notPublished, PUBLISHED)),
   /** Encrypts web session cookies; when unset a random one is made per process (sessions end on restart). */
-  SESSION_SECRET: optionalEmpty(z.string().min(32, 'must be at least 32 characters')),
+  SESSION_SECRET: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
+  TRUST_PROXY: TrustProxy,
+  /** Bearer token Prometheus sends to read /metrics; without it /metrics answers only the admin key. */
+  METRICS_TOKEN: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Allow webhook URLs on loopback/private addresses (tests, single-host installs). */
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Per API key or web session (after authentication), and per client address for requests without a known credential. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Per client address: lookups of credentials not seen valid lately (each costs a database read); beyond it, 429 before the lookup. */
+  RATE_LIMIT_KEY_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Per client address, on routes that opt in (`config: { rateLimit: 'sensitive' }`): sign-in, key creation. */
+  RATE_LIMIT_SENSITIVE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   AUTO_ROUTE_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.85),
   ENTITY_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
@@ -37,6 +82,17 @@ export const ConfigSchema = z.object({
   /** BullMQ job lock; a job whose worker died is retried after about this long. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   EMBEDDED_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Reliability (docs/operations.md): API processes relay the outbox too, so events reach the queue while workers are down. */
+  RELAY_IN_API: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** A request still submitted (or matched) after this long is put back on the queue by the sweeper. */
+  STRANDED_AFTER_S: z.coerce.number().int().min(10).max(86_400).default(300),
+  SWEEP_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
+  /** How often a worker says it is alive; readiness counts a worker dead after three missed beats. */
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(200).max(60_000).default(5000),
+  /** Readiness fails when the oldest event not yet relayed to the queue is older than this. */
+  OUTBOX_MAX_LAG_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** How long intake waits for the database before answering 503 (never longer). */
+  DB_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -3,10 +3,12 @@ import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrateAndSeed } from '../db/migrate.js';
 import { createJobHandlers } from '../workers/handlers.js';
 import type { Config } from './config.js';
+import { isConnectionError } from './errors.js';
 import { coreEventRouter, createOutboxRelay, type OutboxRelay } from './modules/events/outbox.relay.js';
 import { createQueueDriver } from './queue/index.js';
 import { webhookEventRouter } from './modules/webhooks/webhooks.service.js';
-import { jobIdFor, type JobContext } from './queue/jobs.js';
+import { nightlyRescreenJob, screeningEventRouter } from './modules/screening/screening.events.js';
+import { jobIdFor, type JobContext, type JobName } from './queue/jobs.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createServices, type Services } from './services.js';
 
@@ -23,12 +25,41 @@ export interface Runtime {
 
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 
-/** Opens the database (migrating it) and the queue; the same code for both modes. */
-export async function openRuntime(config: Config, _log: Log): Promise<Runtime> {
+/** Start-up waits: 0.5 s, 1 s, 2 s, ... up to 15 s between tries, for as long as it takes. */
+const STARTUP_BACKOFF = { firstMs: 500, maxMs: 15_000 } as const;
+
+const where = (url: string | undefined) => {
+  if (!url) return undefined;
+  try { const u = new URL(url); return `${u.hostname}:${u.port || (u.protocol.startsWith('redis') ? 6379 : 5432)}`; } catch { return undefined; }
+};
+
+/**
+ * Runs `attempt` until it succeeds, waiting with backoff while it fails on a connection error (the
+ * database or Redis is not up yet: a host reboot, `docker compose up`, a restart), and saying so in
+ * the log. Any other error (a wrong password, a broken migration) is thrown: waiting would not help.
+ */
+export async function untilReachable<T>(what: string, attempt: () => Promise<T>, log: Log, opts: { sleep?: (ms: number) => Promise<void>; at?: string } = {}): Promise<T> {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let tries = 1; ; tries++) {
+    try {
+      const out = await attempt();
+      if (tries > 1) log.info({ [what]: opts.at, tries }, `${what} is reachable; continuing start-up`);
+      return out;
+    } catch (err) {
+      if (!isConnectionError(err)) throw err;
+      const retryInMs = Math.min(STARTUP_BACKOFF.maxMs, STARTUP_BACKOFF.firstMs * 2 ** Math.min(tries - 1, 10));
+      log.warn({ [what]: opts.at, tries, retryInMs, err: err instanceof Error ? err.message : String(err) }, `${what} is not reachable yet; waiting and retrying`);
+      await sleep(retryInMs);
+    }
+  }
+}
+
+/** Opens the database (migrating it, waiting for it if it is not up yet) and the queue; the same code for both modes. */
+export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
-  await migrateAndSeed(db, config.DATABASE_URL);
+  await untilReachable('PostgreSQL', () => migrateAndSeed(db, config.DATABASE_URL), log, { at: where(config.DATABASE_URL) });
   const queue = createQueueDriver(config);
-  const services = createServices({ db: db.db, query: db.query, queue, config });
+  const services = createServices({ db: db.db, query: db.query, queue, config, log });
   let redis: Redis | undefined;
   if (config.REDIS_URL) {
     redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -38,6 +69,7 @@ export async function openRuntime(config: Config, _log: Log): Promise<Runtime> {
     config, db, queue, services, redis,
     async close() {
       await rt.relay?.stop();
+      await services.deadLetterSpool.stop();
       await queue.close();
       if (redis) { await redis.quit().catch(() => {}); redis.disconnect(); }
       await db.close();
@@ -46,8 +78,21 @@ export async function openRuntime(config: Config, _log: Log): Promise<Runtime> {
   return rt;
 }
 
-/** Starts the consumers: job handlers, the outbox relay and the periodic escalation check. */
-export async function startConsumers(rt: Runtime, log: Log): Promise<void> {
+/**
+ * Starts the outbox relay in this process. API processes run it too (RELAY_IN_API): events then
+ * reach the queue while every worker is down. Any number of relays may run: each takes its rows
+ * with FOR UPDATE SKIP LOCKED and every job has a fixed id, so a replay is harmless.
+ */
+export function startRelay(rt: Runtime, log: Log): OutboxRelay {
+  rt.relay ??= createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
+  rt.relay.start();
+  return rt.relay;
+}
+
+/** Starts the consumers: job handlers, the outbox relay and the periodic escalation check and sweep. */
+export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayMs?: (n: number) => number; onHeartbeat?: () => void } = {}): Promise<void> {
+  // A worker started while Redis is down waits for it here, saying so, instead of hanging silently.
+  if (rt.queue.kind === 'bullmq') await untilReachable('Redis', () => rt.queue.ping(2000), log, { at: where(rt.config.REDIS_URL) });
   // Build the offering index before taking jobs, so the first request does not pay for it.
   await rt.services.matching.syncIndex().catch((err) => log.warn({ err: String(err) }, 'could not pre-load the offering index'));
   const handlers = createJobHandlers(rt.services) as Record<string, (d: unknown, c: never) => Promise<void>>;
@@ -60,18 +105,32 @@ export async function startConsumers(rt: Runtime, log: Log): Promise<void> {
     const ctx = traceId ? { ...c, log: { info: bound(c.log.info), warn: bound(c.log.warn), error: bound(c.log.error) } } : c;
     try { await h(d, ctx as never); end({ outcome: 'ok' }); } catch (err) { end({ outcome: 'error' }); throw err; }
   }]));
+  const spool = rt.services.deadLetterSpool;
   await rt.queue.consume(timed, {
     concurrency: rt.config.WORKER_CONCURRENCY,
-    onDeadLetter: (dl) => rt.services.deadLetters.store(dl),
+    onDeadLetter: (dl) => spool.add(dl),
     log,
+    heartbeatMs: rt.config.WORKER_HEARTBEAT_MS,
+    outageDelayMs: opts.outageDelayMs,
+    onHeartbeat: opts.onHeartbeat,
   });
-  rt.relay = createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
-  rt.relay.start();
-  // The hourly escalation sweep; a fixed id per hour means many workers enqueue it once.
-  const sweep = () => rt.queue.enqueue('escalate-overdue', {}, { jobId: jobIdFor('escalate-overdue', new Date().toISOString().slice(0, 13)) }).catch(() => {});
-  void sweep();
-  const t = setInterval(sweep, 15 * 60_000);
-  t.unref();
+  // Dead letters an earlier process could not store (the database was down) are stored now.
+  void spool.flush();
+  startRelay(rt, log);
+  // Periodic jobs; a fixed id per period means many workers enqueue each one once.
+  const every = (name: JobName, periodMs: number) => {
+    const enqueue = () => rt.queue.enqueue(name, {}, { jobId: jobIdFor(name, String(Math.floor(Date.now() / periodMs))) }).catch(() => {});
+    void enqueue();
+    const t = setInterval(enqueue, Math.min(periodMs, 15 * 60_000));
+    t.unref();
+    return t;
+  };
+  const timers = [every('escalate-overdue', 3600_000), every('sweep-stranded', rt.config.SWEEP_INTERVAL_S * 1000)];
+  // The nightly screening re-run, with a fixed id per day (and the run itself keyed by the day).
+  const nightly = () => { const j = nightlyRescreenJob(new Date()); return rt.queue.enqueue('screening-rescreen', j.data, { jobId: j.jobId }).catch(() => {}); };
+  void nightly();
+  timers.push(setInterval(nightly, 15 * 60_000));
+  timers.at(-1)!.unref();
   const close = rt.close;
-  rt.close = async () => { clearInterval(t); await close(); };
+  rt.close = async () => { for (const t of timers) clearInterval(t); await close(); };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, describeMode, loadConfig, type Config } from './config.js';
-import { openRuntime, startConsumers } from './runtime.js';
+import { openRuntime, startConsumers, startRelay } from './runtime.js';
 
 let config: Config;
 try {
@@ -30,6 +30,12 @@ log.info({ mode }, `starting OneDoor: database ${mode.db}${mode.db === 'pglite' 
 const rt = await openRuntime(config, log);
 // Embedded mode has no separate worker: the API process consumes its own jobs.
 if (rt.queue.kind === 'in-process' && config.EMBEDDED_WORKER) await startConsumers(rt, log);
+// With BullMQ the API relays the outbox too, so what is filed reaches the queue while workers are down.
+else if (rt.queue.kind === 'bullmq' && config.RELAY_IN_API) startRelay(rt, log);
+if (rt.queue.kind === 'bullmq') {
+  // Intake does not need Redis (events wait in the outbox), so the API starts without it; say so.
+  void rt.queue.ping(2000).catch((err) => log.warn({ err: String(err) }, 'Redis is not reachable yet; accepting requests, their events wait in the outbox'));
+}
 const app = await buildApp({ config, db: rt.db, queue: rt.queue, redis: rt.redis, services: rt.services, loggerInstance: log });
 
 let closing = false;

@@ -4,7 +4,9 @@ import type { QueueDriver } from './queue/queue.driver.js';
 import { createAdminService } from './modules/admin/admin.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
 import { createDirectoryService } from './modules/directory/directory.service.js';
-import { createDeadLettersService } from './modules/events/dead-letters.service.js';
+import { createEntitiesService } from './modules/entities/entities.service.js';
+import { createDeadLetterSpool, createDeadLettersService } from './modules/events/dead-letters.service.js';
+import { createSweeperService } from './modules/events/sweeper.service.js';
 import { createLearningService } from './modules/learning/learning.service.js';
 import { createMatchingService } from './modules/matching/matching.service.js';
 import { createNeedsService } from './modules/needs/needs.service.js';
@@ -12,30 +14,40 @@ import { createOfferingsService } from './modules/offerings/offerings.service.js
 import { createReferenceService } from './modules/reference/reference.service.js';
 import { createRequestsService } from './modules/requests/requests.service.js';
 import { createReviewService } from './modules/review/review.service.js';
+import { createScreeningService } from './modules/screening/screening.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
+type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+const silent: Log = { info() {}, warn() {}, error() {} };
+
 /** Every service, built once per process from the database, queue and config. */
-export function createServices(deps: { db: Db; query: Query; queue: QueueDriver; config: Config }) {
+export function createServices(deps: { db: Db; query: Query; queue: QueueDriver; config: Config; log?: Log }) {
   const { db, queue, config } = deps;
+  const deadLetters = createDeadLettersService({ db, queue });
   const reference = createReferenceService({ db });
   const metrics = createMetrics();
   const matching = createMatchingService({ db, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
-  const areas = { inferAreas: matching.inferAreas };
+  const areas = { inferAreas: matching.inferAreas, scoreAreas: matching.scoreAreas };
   return {
     metrics,
     reference,
     matching,
     admin: createAdminService({ db, reference }),
+    entities: createEntitiesService({ db, reference }),
     offerings: createOfferingsService({ db, reference, areas }),
-    requests: createRequestsService({ db, query: deps.query, reference }),
+    requests: createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log }),
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),
-    deadLetters: createDeadLettersService({ db, queue }),
+    deadLetters,
+    /** Dead letters the database could not take yet, stored when it answers again. */
+    deadLetterSpool: createDeadLetterSpool({ store: deadLetters.store, backup: queue.durableList?.('dead-letters'), log: deps.log ?? silent }),
+    sweeper: createSweeperService({ db, queue, config }),
     learning: createLearningService({ db }),
     webhooks: createWebhooksService({ db, queue, reference, config }),
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),
+    screening: createScreeningService({ db }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -3,6 +3,8 @@ import type { Services } from '../src/services.js';
 import { escalateOverdue } from './processors/escalate-overdue.processor.js';
 import { matchRequest } from './processors/match-request.processor.js';
 import { reverseMatch } from './processors/reverse-match.processor.js';
+import { screeningRescreen } from './processors/screening-rescreen.processor.js';
+import { sweepStranded } from './processors/sweep-stranded.processor.js';
 import { deliverWebhook, fanoutWebhooks } from './processors/webhooks.processor.js';
 
 /** Job name → processor: the same map runs in BullMQ workers and in the in-process queue. */
@@ -11,7 +13,9 @@ export function createJobHandlers(services: Services): JobHandlers {
     'match-request': matchRequest(services),
     'reverse-match': reverseMatch(services),
     'escalate-overdue': escalateOverdue(services),
+    'sweep-stranded': sweepStranded(services),
     'fanout-webhooks': fanoutWebhooks(services),
     'deliver-webhook': deliverWebhook(services),
+    'screening-rescreen': screeningRescreen(services),
   };
 }

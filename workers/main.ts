@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, describeMode, loadConfig, type Config } from '../src/config.js';
 import { openRuntime, startConsumers } from '../src/runtime.js';
@@ -19,7 +22,9 @@ if (!config.REDIS_URL) {
 }
 log.info({ mode: describeMode(config) }, 'starting OneDoor worker');
 const rt = await openRuntime(config, log);
-await startConsumers(rt, log);
+// Touched at each heartbeat that reached Redis: the container healthcheck reads its age (docker-compose.yml).
+const aliveFile = join(tmpdir(), 'onedoor-worker.alive');
+await startConsumers(rt, log, { onHeartbeat: () => { void writeFile(aliveFile, new Date().toISOString()).catch(() => {}); } });
 log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker consuming');
 process.send?.('ready');
 

@@ -10,6 +10,7 @@ export const M49RegionRow = z.object({
   name: z.string().min(1),
   level: z.enum(['world', 'region', 'subRegion', 'intermediateRegion']),
   parent: z.string().nullable(),
+  names: sixLanguages(z.string().min(1)),
 });
 export const MemberStateRow = z.object({
   iso3: z.string().regex(/^[A-Z]{3}$/),
@@ -19,11 +20,15 @@ export const MemberStateRow = z.object({
   region: z.string().regex(/^\d{3}$/),
   subRegion: z.string().regex(/^\d{3}$/),
   intermediateRegion: z.string().regex(/^\d{3}$/).nullable(),
+  names: sixLanguages(z.string().min(1)),
 });
 export const EntityRow = z.object({
-  code: z.string().min(2),
+  code: z.string().regex(/^[A-Z0-9-]{2,20}$/),
   name: z.string().min(3),
   nameZh: z.string().optional(),
+  names: sixLanguages(z.string().min(3)),
+  /** The entity that replaced this one; the old code stays valid as its alias. */
+  successor: z.string().optional(),
   kind: z.string().min(1),
   inAnnexEntityList: z.boolean().optional(),
   paragraphs: z.array(z.number().int()).default([]),

@@ -22,6 +22,8 @@ export const providers = pgTable('providers', {
   name: text('name').notNull(),
   kind: text('kind').notNull(),
   entityCode: text('entity_code').references(() => entities.code),
+  /** The provider's IATI organisation identifier (reporting-org/@ref), set by an admin; IATI files of other organisations are refused under the provider's key. */
+  iatiOrgRef: text('iati_org_ref'),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -111,6 +113,8 @@ export const requests = pgTable('requests', {
 }, (t) => [
   index('requests_state_idx').on(t.memberState, t.status),
   index('requests_routed_idx').on(t.routedEntity, t.status),
+  // The sweeper and /health/ready look for requests still waiting for their first match.
+  index('requests_unmatched_idx').on(t.updatedAt).where(sql`status in ('submitted', 'matched')`),
 ]);
 
 /** Every status change of a request, with who and when. */

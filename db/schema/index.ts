@@ -1,3 +1,4 @@
 export * from './reference.js';
 export * from './core.js';
+export * from './screening.js';
 export * from './learning.js';

@@ -1,4 +1,7 @@
-import { boolean, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** A name in each of the six UN languages. */
+export type SixNames = Record<'en' | 'fr' | 'es' | 'ru' | 'ar' | 'zh', string>;
 
 /** UN M49 regions, sub-regions and intermediate regions used by the member states. */
 export const m49Regions = pgTable('m49_regions', {
@@ -6,6 +9,8 @@ export const m49Regions = pgTable('m49_regions', {
   name: text('name').notNull(),
   level: text('level').notNull(),
   parentCode: text('parent_code'),
+  /** The UN M49 names in the six languages (UNSD tables); `name` is the English one. */
+  names: jsonb('names').$type<Partial<SixNames>>().notNull().default({}),
 });
 
 /** The 193 UN member states with their M49 placement. */
@@ -17,15 +22,28 @@ export const memberStates = pgTable('member_states', {
   region: text('region').notNull(),
   subRegion: text('sub_region').notNull(),
   intermediateRegion: text('intermediate_region'),
+  /** The UN short names in the six languages (UNSD M49 tables, from UNTERM); `name` is the English one. */
+  names: jsonb('names').$type<Partial<SixNames>>().notNull().default({}),
 });
 
-/** Task Force entities of the report's annex, plus EOSG. */
+/**
+ * Task Force entities: the report's annex, EOSG, the entities created since, and any an admin adds.
+ * An entity with a `successor` was renamed or merged: its code stays valid and answers as an alias.
+ */
 export const entities = pgTable('entities', {
   code: text('code').primaryKey(),
   name: text('name').notNull(),
   nameZh: text('name_zh'),
+  /** Names in the six languages; `name` is the English one. */
+  names: jsonb('names').$type<Partial<SixNames>>().notNull().default({}),
   kind: text('kind').notNull(),
   paragraphs: jsonb('paragraphs').$type<number[]>().notNull().default([]),
+  /** The code that replaced this one (DPKO → DPO); null for a current entity. */
+  successor: text('successor'),
+  /** 'reference' (db/reference/entities.json) or 'admin' (added at run time). */
+  origin: text('origin').notNull().default('reference'),
+  /** Set when an admin changed the row: reference reloads then leave its names alone. */
+  editedAt: timestamp('edited_at', { withTimezone: true, mode: 'date' }),
 });
 
 /** The nine Task Force working groups. */

@@ -81,6 +81,8 @@ export interface Matcher {
   removeOffering(id: string): boolean;
   /** Scores, ranks and routes one request against the indexed offerings. */
   matchRequest(request: MatchableRequest, options: MatchOptions): MatchResult;
+  /** The needs of its state a request links to, as matchRequest links them, without scoring offerings (a need that arrives after the request). */
+  linkNeeds(request: Pick<MatchableRequest, 'id' | 'memberState' | 'title' | 'description' | 'language' | 'thematicAreas'>, needs: readonly MatchableNeed[]): { needId: string; score: number }[];
   /** Replaces the applied learning model (undefined: back to the shipped behaviour). */
   setLearned(model: LearnedModel | undefined): void;
   /** The applied learning model's version, or null. */
@@ -393,6 +395,11 @@ export function createMatcher(config: MatcherConfig): Matcher {
     },
     removeOffering: (id) => index.remove(id),
     matchRequest,
+    linkNeeds: (request, needs) => {
+      const { lang, profile, areas: termAreas } = requestProfile(request);
+      const self = topic(request.id, request.memberState, lang, profile, classifyProfile(request.thematicAreas, profile, termAreas));
+      return linkNeeds(self, needs.filter((n) => n.memberState === request.memberState).map(needTopic), MATCHING_LIMITS.needLinkThreshold);
+    },
     setLearned(model) {
       learned = model;
       weights = { ...SCORING_WEIGHTS, ...(model?.weights ?? {}) };

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { forbidden, unauthorized } from '../errors.js';
+import { AppError, forbidden, unauthorized } from '../errors.js';
 
 export const ROLES = ['admin', 'member_state', 'provider', 'cted', 'entity'] as const;
 export type Role = (typeof ROLES)[number];
@@ -63,8 +63,22 @@ const CACHE_MS = 5_000;
 const ADMIN: Principal = Object.freeze({ keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'ADMIN_API_KEY' });
 const TOUCH_EVERY_MS = 60_000;
 
-/** Bearer-key authentication and role checks; `requireRole` is the onRequest hook routes use, so auth comes before body validation. */
-export default fp(async function auth(app: FastifyInstance, opts: { keys: KeyLookup; adminKey?: string }) {
+/**
+ * Bearer-key authentication and role checks; `requireRole` is the onRequest hook routes use, so auth
+ * comes before body validation (and before the per-key rate limit, which runs at preParsing).
+ */
+export interface AuthOptions {
+  keys: KeyLookup;
+  adminKey?: string;
+  /** Asked before each key-store lookup (a cache miss); may throw to refuse it (the per-address lookup budget). */
+  beforeLookup?: (req: FastifyRequest, digest: string) => void | Promise<void>;
+  /** Told of each key the store (or the admin key) just confirmed. */
+  onValid?: (digest: string) => void;
+  /** Asked before a request is answered 401 (no, an unknown or a revoked key); may throw instead (the per-address budget). */
+  onRejected?: (req: FastifyRequest) => void | Promise<void>;
+}
+
+export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
   const adminHash = opts.adminKey ? Buffer.from(hashApiKey(opts.adminKey), 'hex') : null;
   // Both keyed by the key's digest: no raw key is kept.
   const cache = new Map<string, { p: Principal | null; until: number }>();
@@ -106,14 +120,27 @@ export default fp(async function auth(app: FastifyInstance, opts: { keys: KeyLoo
     return entry && entry.until >= now ? accept(req, entry.p, now) : undefined;
   }
 
+  /** Runs onRejected for a 401, then gives back the error to answer (the 401, or what onRejected threw). */
+  async function rejected(req: FastifyRequest, err: unknown): Promise<never> {
+    if (err instanceof AppError && err.statusCode === 401 && opts.onRejected) await opts.onRejected(req);
+    throw err;
+  }
+
   async function authenticate(req: FastifyRequest): Promise<Principal> {
+    try { return await authenticateOnce(req); } catch (err) { return rejected(req, err); }
+  }
+
+  async function authenticateOnce(req: FastifyRequest): Promise<Principal> {
     const cached = authenticateCached(req);
     if (cached) return cached;
     const key = digestOf(req);
+    // Requests that wait on a lookup already under way cost nothing more; a new lookup is asked for first.
+    if (!inFlight.has(key) && opts.beforeLookup) await opts.beforeLookup(req, key);
     let pending = inFlight.get(key);
     if (!pending) {
       const started = generation;
       pending = lookup(key).then((p) => {
+        if (p) opts.onValid?.(key);
         if (started === generation) {
           cache.set(key, { p, until: Date.now() + CACHE_MS });
           if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
@@ -132,7 +159,7 @@ export default fp(async function auth(app: FastifyInstance, opts: { keys: KeyLoo
     const check = (p: Principal) => (roles.length && !roles.includes(p.role) ? forbidden(`This needs one of the roles: ${roles.join(', ')}.`) : undefined);
     return (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
       let p: Principal | undefined;
-      try { p = authenticateCached(req); } catch (err) { return done(err as Error); }
+      try { p = authenticateCached(req); } catch (err) { return void rejected(req, err).catch(done); }
       if (p) return done(check(p));
       authenticate(req).then((q) => done(check(q)), done);
     };

@@ -1,19 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, unstorableText, type ErrorDetail } from '../errors.js';
+import { AppError, isConnectionError, RateLimitedError, unstorableText, type ErrorDetail } from '../errors.js';
 import { isApiPath } from './security.plugin.js';
 
 const body = (code: string, message: string, details: ErrorDetail[] = []) => ({ error: { code, message, details } });
-
-function isDbUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
-  if (!e) return false;
-  const codes = ['ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03', 'EPIPE', 'ETIMEDOUT'];
-  if (e.code && codes.includes(e.code)) return true;
-  if (e.message && /database ping timed out|connect ECONNREFUSED|Connection terminated|write CONNECTION_CLOSED/i.test(e.message)) return true;
-  return e.cause ? isDbUnavailable(e.cause) : false;
-}
 
 /** Renders every 4xx/5xx in the contract's error shape; 5xx messages are never leaked. */
 export default fp(async function errorHandler(app: FastifyInstance, opts: { htmlNotFound?: (req: FastifyRequest, reply: FastifyReply) => unknown }) {
@@ -28,6 +19,8 @@ export default fp(async function errorHandler(app: FastifyInstance, opts: { html
   app.setErrorHandler((thrown: FastifyError | AppError | Error, req, reply) => {
     const err = unstorableText(thrown) ?? thrown;
     if (err instanceof AppError) {
+      if (err instanceof RateLimitedError) reply.headers(err.headers);
+      if (err.statusCode === 503) reply.header('retry-after', '5');
       return reply.code(err.statusCode).send(body(err.code, err.message, err.details));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -59,7 +52,7 @@ export default fp(async function errorHandler(app: FastifyInstance, opts: { html
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send(body(String(fe.code ?? 'bad_request').toLowerCase(), err.message));
     }
-    if (isDbUnavailable(err)) {
+    if (isConnectionError(err)) {
       req.log.warn({ err: err.message }, 'database unavailable');
       return reply.code(503).header('retry-after', '5').send(body('service_unavailable', 'The database is not reachable; try again shortly.'));
     }

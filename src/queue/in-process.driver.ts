@@ -1,8 +1,11 @@
 import { UnrecoverableError } from 'bullmq';
-import { RETRY, type JobHandlers, type JobName } from './jobs.js';
-import type { ConsumeOptions, QueueDriver } from './queue.driver.js';
+import { hostname } from 'node:os';
+import { isConnectionError } from '../errors.js';
+import { RETRY, outageDelayMs, type JobHandlers, type JobName } from './jobs.js';
+import type { ConsumeOptions, ConsumerStatus, QueueDriver } from './queue.driver.js';
 
-interface PendingJob { name: JobName; data: unknown; jobId: string; attempt: number }
+/** `waits`: failures on a connection error, which do not count as attempts. */
+interface PendingJob { name: JobName; data: unknown; jobId: string; attempt: number; waits: number }
 
 /**
  * Runs the same job handlers as the BullMQ workers inside the API process, for the
@@ -18,12 +21,13 @@ export class InProcessQueueDriver implements QueueDriver {
   private opts?: ConsumeOptions;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  private startedAt = '';
 
   async enqueue(name: JobName, data: unknown, opts: { jobId: string; delayMs?: number }): Promise<void> {
     if (this.closed) throw new Error('queue closed');
     if (this.known.has(opts.jobId)) return;
     this.known.add(opts.jobId);
-    const job = { name, data, jobId: opts.jobId, attempt: 0 };
+    const job = { name, data, jobId: opts.jobId, attempt: 0, waits: 0 };
     if (opts.delayMs) this.later(job, opts.delayMs);
     else { this.ready.push(job); this.pump(); }
   }
@@ -31,7 +35,15 @@ export class InProcessQueueDriver implements QueueDriver {
   async consume(handlers: JobHandlers, opts: ConsumeOptions): Promise<void> {
     this.handlers = handlers;
     this.opts = opts;
+    this.startedAt = new Date().toISOString();
     this.pump();
+  }
+
+  /** This process is the only consumer, alive while it consumes. */
+  async consumers(): Promise<ConsumerStatus> {
+    if (!this.opts || this.closed) return { alive: 0, consumers: [] };
+    const now = new Date().toISOString();
+    return { alive: 1, consumers: [{ id: `${hostname()}:${process.pid}`, host: hostname(), pid: process.pid, startedAt: this.startedAt, beatAt: now }] };
   }
 
   async ping(): Promise<void> {
@@ -97,14 +109,22 @@ export class InProcessQueueDriver implements QueueDriver {
       this.known.delete(job.jobId);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      if (isConnectionError(err) && !this.closed) {
+        // The database is away: wait and run again without using up an attempt (as the BullMQ driver does).
+        job.attempt--;
+        const delay = (opts.outageDelayMs ?? outageDelayMs)(job.waits++);
+        log.warn({ job: job.name, jobId: job.jobId, waits: job.waits, retryInMs: delay, err: message }, 'job waits for the database (not counted as an attempt)');
+        this.later(job, delay);
+        return;
+      }
       const final = err instanceof UnrecoverableError || job.attempt >= RETRY.attempts;
       log.warn({ job: job.name, jobId: job.jobId, attempt: job.attempt, err: message }, final ? 'job failed for good' : 'job failed, will retry');
       if (final || this.closed) {
         this.known.delete(job.jobId);
         await opts.onDeadLetter({
-          queue: job.name, jobName: job.name, jobId: job.jobId,
-          payload: job.data as Record<string, unknown>, error: message, attempts: job.attempt,
-        }).catch((e) => log.error({ err: String(e) }, 'could not store dead letter'));
+          id: crypto.randomUUID(), queue: job.name, jobName: job.name, jobId: job.jobId,
+          payload: job.data as Record<string, unknown>, error: message, attempts: job.attempt, failedAt: new Date().toISOString(),
+        }).catch((e) => log.error({ err: String(e) }, 'could not keep dead letter'));
       } else {
         this.later(job, RETRY.backoffMs * 2 ** (job.attempt - 1));
       }

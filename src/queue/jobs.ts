@@ -10,6 +10,9 @@ export const JobPayloads = {
   'fanout-webhooks': z.object({ eventId: z.uuid(), ...traced }),
   'deliver-webhook': z.object({ deliveryId: z.uuid(), ...traced }),
   'escalate-overdue': z.object({ at: z.string().optional(), ...traced }),
+  'sweep-stranded': z.object({ at: z.string().optional(), ...traced }),
+  /** Re-screens the subjects the list or their names changed for; `runKey` (day:YYYY-MM-DD or list:<id>) makes each run happen once. */
+  'screening-rescreen': z.object({ runKey: z.string().min(1).max(100), ...traced }),
 } as const;
 
 export type JobName = keyof typeof JobPayloads;
@@ -18,6 +21,19 @@ export const JOB_NAMES = Object.keys(JobPayloads) as JobName[];
 
 /** Retry policy shared by both drivers: exponential backoff, then the dead-letter table. */
 export const RETRY = { attempts: 5, backoffMs: 500 } as const;
+
+/**
+ * A job that failed because the database or Redis could not be reached waits and runs again without
+ * using up an attempt, however long the outage lasts: 0.5 s, 1 s, 2 s, ... up to 15 s, with jitter so
+ * that a queue of waiting jobs does not return all at once.
+ */
+export const OUTAGE_RETRY = { baseMs: 500, maxMs: 15_000 } as const;
+
+/** How long a job waits after its n-th (0-based) failure on a connection error. */
+export function outageDelayMs(n: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(OUTAGE_RETRY.maxMs, OUTAGE_RETRY.baseMs * 2 ** Math.min(n, 20));
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
 
 export interface JobContext {
   jobId: string;

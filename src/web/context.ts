@@ -14,6 +14,8 @@ export interface WebContext {
   csrf: string;
   /** The path and query of this page (for the language switcher's return address). */
   path: string;
+  /** Whom the signed-in key stands for, named in the page's language ("Mali", "Office des Nations Unies contre la drogue et le crime"). */
+  boundName?: string;
 }
 
 declare module 'fastify' {
@@ -47,29 +49,50 @@ export function sendPage(req: FastifyRequest, reply: FastifyReply, page: SafeHtm
   return reply.code(status).type('text/html; charset=utf-8').send(page.value);
 }
 
-/** A local path to come back to: only same-origin absolute paths, never `//host` or schemes. */
-export function safeNext(v: unknown, fallback = '/'): string {
-  return typeof v === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(v) && v.length < 500 ? v : fallback;
+/** A made-up origin that a return address is resolved against; nothing is ever sent there. */
+const HERE = 'http://onedoor.invalid';
+
+/**
+ * A local path to come back to (the one home of this rule: sign-in, the language switch, any
+ * `next=`). The address is normalised as a browser would read it, then kept only when it stays on
+ * this origin: dot segments (`/.//`, `/a/../..//`, `/%2e%2e//`) are resolved, backslashes read as
+ * slashes and runs of slashes collapsed, so the answer is never a scheme-relative `//host`.
+ * Control characters and spaces (browsers drop tabs and newlines, so `/\t/evil` is `//evil`) and
+ * encoded separators or controls in the path (`%2f`, `%5c`, `%09`) are refused. Else `fallback`.
+ * `dropParam` removes one query parameter from the answer (the language switch drops `lang`).
+ */
+export function safeNext(v: unknown, fallback = '/', dropParam?: string): string {
+  if (typeof v !== 'string' || v.length >= 500 || !/^\/[\x21-\x7e]*$/.test(v)) return fallback;
+  const path = v.split(/[?#]/, 1)[0]!;
+  if (/%(?:[01][0-9a-f]|2[0f]|5c|7f)/i.test(path)) return fallback;
+  let url: URL;
+  try { url = new URL(path.replace(/\\/g, '/') + v.slice(path.length), HERE); } catch { return fallback; }
+  if (url.origin !== HERE) return fallback;
+  if (dropParam) url.searchParams.delete(dropParam);
+  const out = url.pathname.replace(/\/{2,}/g, '/') + url.search;
+  return out.length < 500 ? out : fallback;
 }
 
-/** The reference snapshot helpers pages use to name things in the user's language. */
+/**
+ * The reference snapshot helpers pages use to name things in the user's language: the UN's own short
+ * names for states and M49 regions (UNSD tables, six languages) and the entities' official names.
+ */
 export function namer(ref: ReferenceSnapshot, i: I18n) {
+  const entityName = (code: string) => {
+    const e = ref.entityByCode.get(code);
+    return e ? e.names[i.lang] || e.name : code;
+  };
   return {
     area: (code: string) => {
       const a = ref.areaByCode.get(code);
       return a ? (a.names[i.lang] || a.names.en || code) : code;
     },
-    /** An M49 region, sub-region or intermediate region by CLDR's name for it in the page's language (CLDR names all of them; some differ slightly from the UN's). */
-    region: (m49: string, fallback?: string | null) => i.country(m49, fallback || m49),
-    state: (iso3: string) => {
-      const s = ref.stateByIso3.get(iso3);
-      return s ? i.country(s.iso2, s.name) : iso3;
-    },
-    entity: (code: string | null | undefined) => {
-      if (!code) return '';
-      const e = ref.entities.find((x) => x.code === code);
-      return e ? `${e.code} — ${e.name}` : code;
-    },
+    /** An M49 region, sub-region or intermediate region by its UN name in the page's language. */
+    region: (m49: string, fallback?: string | null) => ref.regionByCode.get(m49)?.names[i.lang] || fallback || m49,
+    state: (iso3: string) => ref.stateByIso3.get(iso3)?.names[i.lang] || iso3,
+    /** "DPO — Département des opérations de paix"; an old code is named as itself (its own, historical name). */
+    entity: (code: string | null | undefined) => (code ? `${code} — ${entityName(code)}` : ''),
+    entityName,
   };
 }
 export type Namer = ReturnType<typeof namer>;

@@ -15,6 +15,8 @@ const NAV: NavItem[] = [
   { href: '/entity', key: 'nav.entity', roles: ['entity', 'cted', 'admin'] },
   { href: '/needs', key: 'nav.needs', roles: ['cted', 'admin', 'entity'] },
   { href: '/analytics', key: 'nav.analytics', roles: ['cted', 'admin', 'entity'] },
+  { href: '/admin/entities', key: 'ent.nav', roles: ['admin'] },
+  { href: '/admin/screening', key: 'nav.screening', roles: ['admin'] },
   { href: '/directory', key: 'nav.directory', roles: 'anyone' },
 ];
 
@@ -28,8 +30,8 @@ export function navFor(ctx: WebContext): NavItem[] {
 export function whoLabel(ctx: WebContext): string {
   const p = ctx.principal;
   if (!p) return '';
-  const bound = p.memberState ?? p.entity ?? '';
-  return `${ctx.i.t(`role.${p.role}` as MessageKey)}${bound ? ` ${bound}` : ''} (${p.label})`;
+  const bound = ctx.boundName ?? p.memberState ?? p.entity;
+  return `${bound ?? ctx.i.t(`role.${p.role}` as MessageKey)} (${p.label})`;
 }
 
 /** A hidden CSRF field for POST forms. */

@@ -6,19 +6,23 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, unstorableText } from '../errors.js';
+import { AppError, RateLimitedError, unstorableText } from '../errors.js';
+import { hashApiKey, type Principal } from '../plugins/auth.plugin.js';
 import { sendPage, WebError, type WebContext } from './context.js';
+import { detailText } from './forms.js';
 import { html } from './html.js';
 import { fromAcceptLanguage, i18n, isUiLang, type MessageKey, type UiLang } from './i18n/index.js';
 import { page } from './layout.js';
 import { enginePages } from './components/engine-view.js';
 import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
+import { entityPages } from './pages/entities.pages.js';
 import { homePages } from './pages/home.pages.js';
 import { needsPages } from './pages/needs.pages.js';
 import { offeringPages } from './pages/offerings.pages.js';
 import { requestPages } from './pages/requests.pages.js';
 import { reviewPages } from './pages/review.pages.js';
+import { screeningPages } from './pages/screening.pages.js';
 import {
   createSessionCrypto, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type SessionCrypto,
 } from './session.js';
@@ -28,6 +32,17 @@ const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')
 const YEAR_S = 365 * 24 * 3600;
 
 export interface WebDeps { sessions: SessionCrypto }
+
+/** The state or entity a key stands for, by its name in the page's language (the header says "Mali", not "MLI"). */
+async function boundNameOf(app: FastifyInstance, p: { memberState: string | null; entity: string | null }, lang: UiLang): Promise<string | undefined> {
+  if (!p.memberState && !p.entity) return undefined;
+  const ref = await app.services.reference.get();
+  if (p.memberState) return ref.stateByIso3.get(p.memberState)?.names[lang] ?? p.memberState;
+  return ref.entityByCode.get(p.entity!)?.names[lang] ?? p.entity!;
+}
+const SESSION = Symbol('webSession');
+/** What the onRequest hook found in the session cookie, for the preHandler. */
+type WithSession = FastifyRequest & { [SESSION]?: { principal: Principal | null; apiKey: string | null; sealed: string } };
 
 /** Cookie options shared by every cookie the web interface sets. */
 export const cookieOptions = (req: FastifyRequest, maxAge?: number) => ({
@@ -73,29 +88,39 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   // chart.js ships its browser build inside node_modules; only that one file is served.
   app.get('/static/chart.umd.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(createReadStream(CHART_JS)));
 
+  // The session is opened before the body is read (onRequest), so the rate limit (at preParsing)
+  // counts a signed-in user per session, never per address.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/static/')) return;
+    const sealed = req.cookies[SESSION_COOKIE];
+    if (!sealed) return;
+    let apiKey = sessions.open(sealed);
+    let principal = null;
+    if (apiKey) {
+      req.headers.authorization = `Bearer ${apiKey}`;
+      try { principal = await app.authenticate(req); } catch (err) {
+        if (err instanceof RateLimitedError) throw err;
+        principal = null; apiKey = null;
+      }
+    }
+    if (principal) req.rateLimitId = `session:${hashApiKey(sealed)}`;
+    else reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    (req as WithSession)[SESSION] = { principal, apiKey, sealed };
+  });
+
   app.addHook('preHandler', async (req, reply) => {
     if (req.url.startsWith('/static/')) return;
     const { lang, fromQuery } = pickLang(req);
     if (fromQuery) reply.setCookie(LANG_COOKIE, lang, cookieOptions(req, YEAR_S));
 
-    let principal = null;
-    let apiKey: string | null = null;
-    const sealed = req.cookies[SESSION_COOKIE];
-    if (sealed) {
-      apiKey = sessions.open(sealed);
-      if (apiKey) {
-        req.headers.authorization = `Bearer ${apiKey}`;
-        try { principal = await app.authenticate(req); } catch { principal = null; apiKey = null; }
-      }
-      if (!principal) reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    }
+    const { principal, apiKey, sealed } = (req as WithSession)[SESSION] ?? { principal: null, apiKey: null, sealed: undefined };
     let csrfBase = principal ? sealed : req.cookies[PRE_SESSION_COOKIE];
     if (!csrfBase) {
       csrfBase = newPreSession();
       reply.setCookie(PRE_SESSION_COOKIE, csrfBase, cookieOptions(req));
     }
     const path = req.url.length < 400 ? req.url : req.url.split('?')[0];
-    req.web = { i: i18n(lang), principal, apiKey, csrf: sessions.csrfToken(csrfBase!), path } satisfies WebContext;
+    req.web = { i: i18n(lang), principal, apiKey, csrf: sessions.csrfToken(csrfBase!), path, boundName: principal ? await boundNameOf(app, principal, lang) : undefined } satisfies WebContext;
 
     if (req.method === 'POST') {
       const token = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
@@ -112,6 +137,14 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     const ctx: WebContext = req.web ?? { i: i18n(pickLang(req).lang), principal: null, apiKey: null, csrf: '', path: '/' };
     let status = 500;
     let key: MessageKey = 'error.server';
+    if (err instanceof RateLimitedError) {
+      reply.headers(err.headers);
+      if (wantsJson(req)) return reply.code(429).send({ error: { code: err.code, message: err.message, details: [] } });
+      return sendPage(req, reply, page(ctx, {
+        title: ctx.i.t('security.tooManyTitle'),
+        body: html`<h1>${ctx.i.t('security.tooManyTitle')}</h1><p>${ctx.i.t('security.tooMany', { seconds: err.retryAfterS })}</p><p><a href="${ctx.path}">${ctx.i.t('error.back')}</a></p>`,
+      }), 429);
+    }
     if (err instanceof WebError) { status = err.statusCode; key = err.messageKey; }
     else if (err instanceof AppError) {
       status = err.statusCode;
@@ -127,9 +160,13 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       const details = err instanceof AppError ? err.details : [];
       return reply.code(status).send({ error: { code: err instanceof AppError ? err.code : 'web_error', message: ctx.i.t(key), details } });
     }
+    // A refusal with details says each of them, in the page's language where a text exists for it.
+    const details = err instanceof AppError && status < 500 ? err.details.slice(0, 50) : [];
     return sendPage(req, reply, page(ctx, {
       title: ctx.i.t('error.title'),
-      body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t(key)}</p><p><a href="/">${ctx.i.t('error.back')}</a></p>`,
+      body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t(key)}</p>
+        ${details.length ? html`<ul>${details.map((d) => html`<li><code>${d.path}</code>: ${detailText(ctx.i, d)}</li>`)}</ul>` : ''}
+        <p><a href="/">${ctx.i.t('error.back')}</a></p>`,
     }), status);
   });
 
@@ -141,4 +178,6 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   needsPages(app, deps);
   analyticsPages(app, deps);
   directoryPages(app, deps);
+  entityPages(app, deps);
+  screeningPages(app, deps);
 }

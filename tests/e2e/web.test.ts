@@ -65,8 +65,9 @@ describe('the web interface in Chromium over the real server', { timeout: 120_00
     const errors = page.locator('#upload-errors tbody tr');
     await errors.first().waitFor();
     const rows = await errors.evaluateAll((trs) => trs.map((tr) => (tr as unknown as { cells: { textContent: string }[] }).cells[0].textContent));
-    expect(rows).toEqual(expect.arrayContaining(['2', '3']));
-    expect(rows).not.toContain('1');
+    // Spreadsheet lines: the header is line 1, so data rows 2 and 3 are lines 3 and 4.
+    expect(rows).toEqual(expect.arrayContaining(['3', '4']));
+    expect(rows).not.toContain('2');
     await shot(page, 'offerings-upload-errors');
 
     await page.locator('#f-file').setInputFiles({ name: 'offerings.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD_CSV) });

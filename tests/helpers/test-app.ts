@@ -16,6 +16,14 @@ import { databaseUrl, TEST_DATABASE_URL, TEST_REDIS_URL } from './services.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+export type TestLog = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+
+/** A log that keeps its lines, so a test can wait for what a process says. */
+export function memoryLog() {
+  const lines: { level: 'info' | 'warn' | 'error'; msg: string; obj: Record<string, unknown> }[] = [];
+  const at = (level: 'info' | 'warn' | 'error') => (obj: object, msg = '') => { lines.push({ level, msg, obj: obj as Record<string, unknown> }); };
+  return { lines, info: at('info'), warn: at('warn'), error: at('error'), count: (msg: string | RegExp) => lines.filter((l) => (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg))).length };
+}
 
 export interface TestApp {
   app: FastifyInstance;
@@ -24,7 +32,9 @@ export interface TestApp {
   services: Services;
   config: Config;
   /** Runs the worker side (job handlers + outbox relay) inside the test process. */
-  startWorkers(): Promise<void>;
+  startWorkers(opts?: { log?: TestLog; outageDelayMs?: (n: number) => number }): Promise<void>;
+  /** The runtime the workers run in (relay, close). */
+  runtime: Runtime;
   /** Relays the outbox and waits until the in-process queue is idle. */
   drain(): Promise<void>;
   call(opts: InjectOptions & { key?: string }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
@@ -69,7 +79,7 @@ export async function freshPglite(): Promise<PGlite> {
 }
 
 /** Builds the real app over real PostgreSQL (default) or PGlite, with the in-process queue or BullMQ. */
-export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: 'in-process' | 'bullmq'; env?: Record<string, string>; reuseDatabase?: boolean; logStream?: { write(line: string): void } } = {}): Promise<TestApp> {
+export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: 'in-process' | 'bullmq'; env?: Record<string, string>; reuseDatabase?: boolean; logStream?: { write(line: string): void }; now?: () => number } = {}): Promise<TestApp> {
   const dbKind = opts.db ?? 'postgres';
   let drop = async () => {};
   let url: string | undefined;
@@ -86,7 +96,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
     db = await openDatabase({ pglite: await freshPglite() });
   }
   const config = loadConfig({
-    NODE_ENV: 'test', LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE: 'true', ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '100000', OUTBOX_POLL_MS: '50',
+    NODE_ENV: 'test', LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE: 'true', ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_KEY_LOOKUPS_PER_MINUTE: '100000', RATE_LIMIT_SENSITIVE_PER_MINUTE: '100000', OUTBOX_POLL_MS: '50',
     ...(url ? { DATABASE_URL: url } : {}),
     ...(opts.queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `odtest-${randomBytes(4).toString('hex')}` } : {}),
     ...opts.env,
@@ -96,18 +106,19 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
   const logger = opts.logStream
     ? { level: 'info', stream: opts.logStream, redact: ['req.headers.authorization', 'req.headers.cookie'] }
     : false;
-  const app = await buildApp({ config, db, queue, services, logger });
+  const app = await buildApp({ config, db, queue, services, logger, now: opts.now });
   await app.ready();
-  const rt: Runtime = { config, db, queue, services, close: async () => { await rt.relay?.stop(); await queue.close(); } };
+  const rt: Runtime = { config, db, queue, services, close: async () => { await rt.relay?.stop(); await services.deadLetterSpool.stop(); await queue.close(); } };
   let workersStarted = false;
 
   const t: TestApp = {
     app, db, queue, services, config,
-    async startWorkers() {
+    async startWorkers(o = {}) {
       if (workersStarted) return;
       workersStarted = true;
-      await startConsumers(rt, quiet);
+      await startConsumers(rt, o.log ?? quiet, { outageDelayMs: o.outageDelayMs });
     },
+    get runtime() { return rt; },
     async drain() {
       if (!workersStarted) throw new Error('drain() needs startWorkers() first');
       for (let i = 0; i < 50; i++) {

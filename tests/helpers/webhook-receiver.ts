@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 
 export interface Received { headers: Record<string, string | string[] | undefined>; body: string; json: any }
 
-/** A local HTTP receiver for webhooks; `failFirst` answers 500 that many times first. */
-export async function startReceiver(opts: { failFirst?: number } = {}): Promise<{ url: string; received: Received[]; attempts: number; close(): Promise<void> }> {
+/**
+ * A local HTTP receiver for webhooks; `failFirst` answers 500 that many times first, `status` and
+ * `headers` replace the 204 answer (a redirect), `host` and `port` choose where it listens.
+ */
+export async function startReceiver(opts: { failFirst?: number; status?: number; headers?: Record<string, string>; host?: string; port?: number } = {}): Promise<{ url: string; port: number; received: Received[]; attempts: number; close(): Promise<void> }> {
   let failures = opts.failFirst ?? 0;
   const state = { received: [] as Received[], attempts: 0 };
   const server: Server = createServer((req, res) => {
@@ -15,14 +18,17 @@ export async function startReceiver(opts: { failFirst?: number } = {}): Promise<
       state.attempts++;
       if (failures > 0) { failures--; res.statusCode = 500; res.end('not now'); return; }
       state.received.push({ headers: req.headers, body, json: JSON.parse(body) });
-      res.statusCode = 204;
+      res.statusCode = opts.status ?? 204;
+      for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
       res.end();
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(opts.port ?? 0, host, resolve); });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: `http://${host}:${port}/hook`,
+    port,
     get received() { return state.received; },
     get attempts() { return state.attempts; },
     close: () => new Promise<void>((r) => server.close(() => r())),

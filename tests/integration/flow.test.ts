@@ -74,7 +74,7 @@ describe('the whole path over PostgreSQL and BullMQ', () => {
       const ids = hook.received.map((r) => r.json.id);
       expect(new Set(ids).size, 'each event once').toBe(ids.length);
       for (const r of hook.received) {
-        expect(verifyWebhook(secret, { signature: r.headers['onedoor-signature'] as string, timestamp: r.headers['onedoor-timestamp'] as string }, r.body)).toBe(true);
+        expect(verifyWebhook(secret, { signature: r.headers['onedoor-signature'] as string, timestamp: r.headers['onedoor-timestamp'] as string, delivery: r.headers['onedoor-delivery'] as string }, r.body)).toBe(true);
         expect(r.json.data.requestId).toBe(id);
       }
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 for (const mode of [{ db: 'postgres', queue: 'bullmq' }, { db: 'pglite', queue: 'in-process' }] as const) {
   describe(`foundation on ${mode.db} + ${mode.queue}`, () => {
@@ -28,7 +28,8 @@ for (const mode of [{ db: 'postgres', queue: 'bullmq' }, { db: 'pglite', queue: 
     it('serves the reference endpoints without a key', async () => {
       const ents = await t.call({ method: 'GET', url: '/v1/reference/entities' });
       expect(ents.status).toBe(200);
-      expect(ents.body).toHaveLength(25);
+      // The report's 25 entities and the 7 of today (UNOCT, DPPA, DPO, DGC, IOM, IPU, FATF).
+      expect(ents.body).toHaveLength(32);
       expect(ents.body.find((e: { code: string }) => e.code === 'UNODC').workingGroups.length).toBeGreaterThan(0);
       const areas = await t.call({ method: 'GET', url: '/v1/reference/thematic-areas' });
       expect(areas.status).toBe(200);
@@ -37,7 +38,7 @@ for (const mode of [{ db: 'postgres', queue: 'bullmq' }, { db: 'pglite', queue: 
       expect(tf.entities[0]).toBe('UNODC');
       const states = await t.call({ method: 'GET', url: '/v1/reference/member-states' });
       expect(states.body).toHaveLength(193);
-      expect(states.body.find((s: { iso3: string }) => s.iso3 === 'SEN')).toEqual({ iso3: 'SEN', name: expect.any(String), m49Region: '002', m49SubRegion: '202', m49IntermediateRegion: '011' });
+      expect(states.body.find((s: { iso3: string }) => s.iso3 === 'SEN')).toEqual({ iso3: 'SEN', name: expect.any(String), names: expect.objectContaining({ fr: 'Sénégal', ar: 'السنغال' }), m49Region: '002', m49SubRegion: '202', m49IntermediateRegion: '011' });
     });
 
     it('serves OpenAPI 3.1 at /docs', async () => {
@@ -76,7 +77,7 @@ for (const mode of [{ db: 'postgres', queue: 'bullmq' }, { db: 'pglite', queue: 
     it('times every route for /metrics, feature modules included', async () => {
       await t.call({ method: 'GET', url: '/v1/reference/entities' });
       await t.call({ method: 'GET', url: '/v1/requests', key: 'not-a-real-key-at-all-0000' });
-      const res = await t.call({ method: 'GET', url: '/metrics' });
+      const res = await t.call({ method: 'GET', url: '/metrics', key: ADMIN_KEY });
       expect(res.status).toBe(200);
       const text = String(res.body);
       expect(text).toMatch(/onedoor_http_request_duration_seconds_count\{method="GET",route="\/v1\/reference\/entities",status="200"\} [1-9]/);

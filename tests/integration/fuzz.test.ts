@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
@@ -55,6 +56,7 @@ describe('fuzzing every write endpoint', () => {
     { method: 'POST', url: '/v1/matches/00000000-0000-4000-8000-000000000000/decision', key: c.cted, base: { decision: 'approve' } },
     { method: 'POST', url: '/v1/matches/00000000-0000-4000-8000-000000000000/response', key: c.providerA, base: { decision: 'accept' } },
     { method: 'POST', url: '/v1/webhooks', key: c.unodc, base: { url: 'https://example.org/hook' } },
+    { method: 'POST', url: '/v1/admin/screening/hits/00000000-0000-4000-8000-000000000000/decision', key: c.admin, base: { decision: 'cleared', note: 'Not the listed person.' } },
   ] as const;
 
   it(`answers ${RUNS} random and malformed bodies per endpoint with no 5xx, always in the error shape`, async () => {
@@ -72,4 +74,20 @@ describe('fuzzing every write endpoint', () => {
       assertShape(res.status, res.body, 'raw bytes');
     }), { numRuns: Math.min(RUNS, 300) });
   }, 120_000);
+
+  it('answers random, truncated and mangled Consolidated List files and hit queries with 4xx, never 5xx', async () => {
+    const list = readFileSync(new URL('../fixtures/screening/consolidated.xml', import.meta.url), 'utf8');
+    const mangled = fc.tuple(fc.nat({ max: list.length }), fc.nat({ max: 200 }), fc.oneof(fc.string({ maxLength: 40 }), hostile, fc.constantFrom('<!DOCTYPE x>', '&lol;', '<INDIVIDUAL>', '</ENTITIES>', ']]>', '<?xml ?>')))
+      .map(([at, cut, insert]) => list.slice(0, at) + insert + list.slice(Math.min(list.length, at + cut)));
+    const first = await t.call({ method: 'POST', url: '/v1/admin/screening/list', key: c.admin, headers: { 'content-type': 'application/xml' }, payload: list });
+    expect(first.status).toBe(201);
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), hostile, mangled), async (body) => {
+      const res = await t.call({ method: 'POST', url: '/v1/admin/screening/list', key: c.admin, headers: { 'content-type': 'application/xml' }, payload: body });
+      assertShape(res.status, res.body, 'POST /v1/admin/screening/list');
+    }), { numRuns: Math.min(RUNS, 300) });
+    await fc.assert(fc.asyncProperty(fc.dictionary(fc.constantFrom('status', 'subjectType', 'subjectId', 'limit', 'offset', 'extra'), fc.oneof(fc.string(), hostile, fc.integer().map(String))), async (q) => {
+      const res = await t.call({ method: 'GET', url: `/v1/admin/screening/hits?${new URLSearchParams(q)}`, key: c.admin });
+      assertShape(res.status, res.body, 'GET /v1/admin/screening/hits');
+    }), { numRuns: Math.min(RUNS, 300) });
+  }, 300_000);
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../src/plugins/auth.plugin.js';
 import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
+import { count, rows } from '../helpers/rows.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('intake: requests, offerings, needs, roles', () => {
@@ -16,17 +18,17 @@ describe('intake: requests, offerings, needs, roles', () => {
       const view = await t.call({ method: 'GET', url: `/v1/requests/${res.body.id}`, key: c.stateA });
       expect(view.status).toBe(200);
       expect(view.body).toMatchObject({ id: res.body.id, memberState: 'SEN', status: 'submitted', language: 'en', matchedAt: null, routing: null, matches: [] });
-      const outbox = await t.db.db.execute(`select topic from outbox where payload->>'requestId' = '${res.body.id}'`);
-      expect(JSON.stringify(outbox)).toContain('request.submitted');
-      const audit = await t.db.db.execute(`select action, actor_role from audit_events where target_id = '${res.body.id}'`);
-      expect(JSON.stringify(audit)).toContain('request.submit');
+      const outbox = await rows<{ topic: string }>(t, `select topic from outbox where payload->>'requestId' = $1`, [res.body.id]);
+      expect(outbox.map((r) => r.topic)).toEqual(['request.submitted']);
+      const audit = await rows<{ action: string; actor_role: string }>(t, 'select action, actor_role from audit_events where target_id = $1', [res.body.id]);
+      expect(audit).toEqual([{ action: 'request.submit', actor_role: 'member_state' }]);
     });
 
     it('carries the HTTP request id into the outbox event (and so into the job logs)', async () => {
       const res = await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, headers: { 'x-request-id': 'trace-abc-123' }, payload: fiuRequest });
       expect(res.headers['x-request-id']).toBe('trace-abc-123');
-      const rows = await t.db.db.execute(`select request_id from outbox where payload->>'requestId' = '${res.body.id}'`);
-      expect(JSON.stringify(rows)).toContain('trace-abc-123');
+      const events = await rows<{ request_id: string | null }>(t, `select request_id from outbox where payload->>'requestId' = $1`, [res.body.id]);
+      expect(events).toEqual([{ request_id: 'trace-abc-123' }]);
     });
 
     it('detects the language when omitted', async () => {
@@ -44,8 +46,7 @@ describe('intake: requests, offerings, needs, roles', () => {
       expect(a.status).toBe(202);
       expect(b.status).toBe(202);
       expect(b.body.id).toBe(a.body.id);
-      const count = await t.db.db.execute(`select count(*)::int as n from idempotency_keys where key = 'sen-2026-11-29-001'`);
-      expect(JSON.stringify(count)).toContain('"n":1');
+      expect(await count(t, 'select count(*)::int as n from idempotency_keys where key = $1', ['sen-2026-11-29-001'])).toBe(1);
       const other = await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, headers, payload: { ...fiuRequest, title: 'Something else entirely' } });
       expect(other.status).toBe(409);
       expect(other.body.error.code).toBe('idempotency_key_reused');
@@ -68,13 +69,12 @@ describe('intake: requests, offerings, needs, roles', () => {
       const ids = all.map((r) => r.body.id as string);
       expect(new Set(ids).size).toBe(40);
       const list = ids.map((id) => `'${id}'`).join(',');
-      const count = async (q: string) => Number(((await t.db.db.execute(q)) as unknown as Array<{ n: number }>)[0].n);
-      expect(await count(`select count(*)::int as n from request_transitions where request_id in (${list}) and to_status = 'submitted'`)).toBe(40);
-      expect(await count(`select count(*)::int as n from audit_events where action = 'request.submit' and target_id in (${list})`)).toBe(40);
-      expect(await count(`select count(*)::int as n from outbox where topic = 'request.submitted' and payload->>'requestId' in (${list})`)).toBe(40);
+      expect(await count(t, `select count(*)::int as n from request_transitions where request_id in (${list}) and to_status = 'submitted'`)).toBe(40);
+      expect(await count(t, `select count(*)::int as n from audit_events where action = 'request.submit' and target_id in (${list})`)).toBe(40);
+      expect(await count(t, `select count(*)::int as n from outbox where topic = 'request.submitted' and payload->>'requestId' in (${list})`)).toBe(40);
       // Each answer names the request its own body created.
-      const rows = (await t.db.db.execute(`select id::text, title, member_state from requests where id in (${list})`)) as unknown as Array<{ id: string; title: string; member_state: string }>;
-      const byId = new Map(rows.map((r) => [r.id, r]));
+      const stored = await rows<{ id: string; title: string; member_state: string }>(t, `select id::text, title, member_state from requests where id in (${list})`);
+      const byId = new Map(stored.map((r) => [r.id, r]));
       ids.forEach((id, i) => expect(byId.get(id)).toMatchObject({ title: `Burst request ${i}`, member_state: i % 2 ? 'SEN' : 'KEN' }));
     });
 
@@ -187,8 +187,8 @@ describe('intake: requests, offerings, needs, roles', () => {
       expect(again.body.error.code).toBe('invalid_transition');
       const fb = await t.call({ method: 'POST', url: `/v1/requests/${id}/feedback`, key: c.stateA, payload: { outcome: 'met' } });
       expect(fb.status).toBe(409);
-      const hist = await t.db.db.execute(`select from_status, to_status, actor from request_transitions where request_id = '${id}' order by at`);
-      expect(JSON.stringify(hist)).toMatch(/submitted.*withdrawn/s);
+      const hist = await rows<{ from_status: string | null; to_status: string }>(t, 'select from_status, to_status from request_transitions where request_id = $1 order by at', [id]);
+      expect(hist.map((h) => [h.from_status, h.to_status])).toEqual([[null, 'submitted'], ['submitted', 'withdrawn']]);
     });
   });
 
@@ -278,8 +278,8 @@ describe('intake: requests, offerings, needs, roles', () => {
       const created = await t.call({ method: 'POST', url: '/v1/api-keys', key: c.admin, payload: { role: 'member_state', label: 'Ghana focal point', memberState: 'GHA' } });
       expect(created.status).toBe(201);
       expect(created.body.key.length).toBeGreaterThanOrEqual(43);
-      const stored = await t.db.db.execute(`select key_hash from api_keys where id = '${created.body.id}'`);
-      expect(JSON.stringify(stored)).not.toContain(created.body.key);
+      const stored = await rows<{ key_hash: string }>(t, 'select key_hash from api_keys where id = $1', [created.body.id]);
+      expect(stored).toEqual([{ key_hash: hashApiKey(created.body.key) }]);
       const list = await t.call({ method: 'GET', url: '/v1/api-keys', key: c.admin });
       expect(JSON.stringify(list.body)).not.toContain(created.body.key);
       expect((await t.call({ method: 'GET', url: '/v1/requests', key: created.body.key })).status).toBe(200);

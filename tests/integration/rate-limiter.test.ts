@@ -3,9 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, type RateDecision } from '../../src/plugins/rate-limiter.js';
 import { TEST_REDIS_URL } from '../helpers/services.js';
+import { waitFor } from '../helpers/webhook-receiver.js';
 
 const settle = (d: RateDecision | Promise<RateDecision>) => Promise.resolve(d);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Hits `key` n times, one after another; how many were allowed. */
 async function take(l: RateLimiter, key: string, n: number): Promise<number> {
   let allowed = 0;
@@ -13,8 +13,11 @@ async function take(l: RateLimiter, key: string, n: number): Promise<number> {
   return allowed;
 }
 
-/** A clock that stays in the middle of one window unless a test moves it. */
-function clock(start = 30_000) {
+/**
+ * A clock that stays in the middle of one window unless a test moves it. It starts in the next
+ * real minute so that the expiry the limiter gives its Redis keys (end of window + 1 s) lies ahead.
+ */
+function clock(start = (Math.floor(Date.now() / 60_000) + 1) * 60_000 + 30_000) {
   let t = start;
   return { now: () => t, advance: (ms: number) => { t += ms; } };
 }
@@ -22,8 +25,10 @@ function clock(start = 30_000) {
 describe('RateLimiter', () => {
   let redis: Redis;
   const limiters: RateLimiter[] = [];
+  // Every limiter runs on an injected clock (a fresh one in mid-window unless the test shares one):
+  // windows are aligned on the clock, and a real one could cross a minute boundary mid-test.
   const make = (o: Partial<ConstructorParameters<typeof RateLimiter>[0]>) => {
-    const l = new RateLimiter({ max: 100, windowMs: 60_000, prefix: `rl-test-${randomUUID()}:`, flushMs: 20, ...o });
+    const l = new RateLimiter({ max: 100, windowMs: 60_000, prefix: `rl-test-${randomUUID()}:`, flushMs: 20, now: clock().now, ...o });
     limiters.push(l);
     return l;
   };
@@ -52,22 +57,24 @@ describe('RateLimiter', () => {
 
   it('two processes sharing Redis allow max in all, whoever takes the hits', async () => {
     const prefix = `rl-test-${randomUUID()}:`;
-    const a = make({ redis, prefix });
-    const b = make({ redis, prefix });
+    const c = clock();
+    const a = make({ redis, prefix, now: c.now });
+    const b = make({ redis, prefix, now: c.now });
     let allowed = 0;
     allowed += await take(a, 'key:x', 60);
     await a.flush();
     allowed += await take(b, 'key:x', 80);
     await b.flush();
-    await sleep(70); // A's view of the shared count is older than 3 × flushMs: it asks Redis again
+    c.advance(70); // A's view of the shared count is older than 3 × flushMs: it asks Redis again
     allowed += await take(a, 'key:x', 20);
     expect(allowed).toBe(100);
   });
 
   it('across processes the overshoot is bounded by the hits others took while a view was fresh', async () => {
     const prefix = `rl-test-${randomUUID()}:`;
-    const a = make({ redis, prefix, flushMs: 1_000 });
-    const b = make({ redis, prefix, flushMs: 1_000 });
+    const c = clock();
+    const a = make({ redis, prefix, flushMs: 1_000, now: c.now });
+    const b = make({ redis, prefix, flushMs: 1_000, now: c.now });
     let allowed = 0;
     allowed += await take(a, 'key:u', 60);
     await a.flush();
@@ -80,8 +87,9 @@ describe('RateLimiter', () => {
 
   it('interleaved bursts from two processes stay within the limit', async () => {
     const prefix = `rl-test-${randomUUID()}:`;
-    const a = make({ redis, prefix, max: 50 });
-    const b = make({ redis, prefix, max: 50 });
+    const c = clock();
+    const a = make({ redis, prefix, max: 50, now: c.now });
+    const b = make({ redis, prefix, max: 50, now: c.now });
     const all = await Promise.all(Array.from({ length: 200 }, (_, i) => settle((i % 2 ? a : b).hit('key:y'))));
     expect(all.filter((d) => d.allowed).length).toBe(50);
   });
@@ -130,8 +138,9 @@ describe('RateLimiter', () => {
     const l = make({ redis, prefix, max: 1_000 });
     await settle(l.hit('key:v'));
     for (let i = 0; i < 9; i++) await settle(l.hit('key:v'));
-    await sleep(60); // the timer flushes
-    const keys = await redis.keys(`${prefix}*`);
-    expect(Number(await redis.get(keys[0]))).toBe(10);
+    // Nobody calls flush(): the limiter's own timer must send the 9 local hits (waited for, not slept on).
+    const shared = async () => Number(await redis.get((await redis.keys(`${prefix}*`))[0] ?? 'none'));
+    await waitFor(async () => (await shared()) === 10, 5_000, 'the timer flush');
+    expect(await shared()).toBe(10);
   });
 });

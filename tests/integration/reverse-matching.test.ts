@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
+import { count } from '../helpers/rows.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('reverse matching: a new offering or need refreshes the requests waiting in review', () => {
@@ -31,7 +32,6 @@ describe('reverse matching: a new offering or need refreshes the requests waitin
     expect(after.matches.map((m: { offeringId: string }) => m.offeringId)).toEqual(expect.arrayContaining([first, later]));
     expect(after.linkedNeeds.map((n: { needId: string }) => n.needId)).toEqual([need]);
     // Still one "matched" transition: a refresh is not a second matching.
-    const rows = await t.db.db.execute(`select count(*)::int as n from request_transitions where request_id = '${id}' and to_status = 'matched'`);
-    expect(JSON.stringify(rows)).toContain('"n":1');
+    expect(await count(t, `select count(*)::int as n from request_transitions where request_id = $1 and to_status = 'matched'`, [id])).toBe(1);
   });
 });

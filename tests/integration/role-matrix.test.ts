@@ -70,6 +70,14 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /v1/analytics/overlaps': ['cted', 'admin', 'entity'],
   'GET /v1/analytics/timings': ['cted', 'admin', 'entity'],
   'GET /v1/analytics/outcomes': ['cted', 'admin', 'entity'],
+  'GET /v1/admin/screening/hits': ['admin'],
+  'GET /v1/admin/screening/hits/{id}': ['admin'],
+  'POST /v1/admin/screening/hits/{id}/decision': ['admin'],
+  'GET /v1/admin/screening/status': ['admin'],
+  'POST /v1/admin/screening/list': ['admin'],
+  'POST /v1/admin/entities': ['admin'],
+  'GET /v1/admin/entities': ['admin'],
+  'PATCH /v1/admin/entities/{code}': ['admin'],
 };
 
 describe('role × endpoint matrix', () => {

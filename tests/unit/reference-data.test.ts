@@ -13,9 +13,37 @@ const REQUIRED_AREAS = [
 describe('reference data (db/reference)', () => {
   const ref = loadReferenceData();
 
-  it('has every entity of the annex with the contract codes, plus EOSG', () => {
-    expect(ref.entities.map((e) => e.code).sort()).toEqual([...CONTRACT_CODES].sort());
-    for (const e of ref.entities) expect(e.name.length).toBeGreaterThan(3);
+  it('has every entity of the annex with the contract codes, plus EOSG, and the entities created since', () => {
+    const codes = ref.entities.map((e) => e.code);
+    for (const code of CONTRACT_CODES) expect(codes, code).toContain(code);
+    for (const code of ['UNOCT', 'DPPA', 'DPO', 'DGC']) expect(codes, code).toContain(code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const e of ref.entities) {
+      expect(e.name.length).toBeGreaterThan(3);
+      expect(e.names.en).toBe(e.name);
+      for (const l of LANGS) expect(e.names[l].length, `${e.code} ${l}`).toBeGreaterThan(1);
+      if (e.nameZh) expect(e.names.zh).toBe(e.nameZh);
+    }
+  });
+
+  it('keeps the renamed departments\' codes as aliases of their successors, which are current', () => {
+    const byCode = new Map(ref.entities.map((e) => [e.code, e]));
+    expect([['DPKO', 'DPO'], ['DPA', 'DPPA'], ['DPI', 'DGC']].map(([old]) => [old, byCode.get(old!)!.successor])).toEqual([['DPKO', 'DPO'], ['DPA', 'DPPA'], ['DPI', 'DGC']]);
+    for (const e of ref.entities) if (e.successor) expect(byCode.get(e.successor)?.successor, e.code).toBeUndefined();
+  });
+
+  it('names every member state and M49 region in the six languages (UNSD tables), English as in M49', () => {
+    for (const s of ref.memberStates) {
+      expect(s.names.en).toBe(s.name);
+      for (const l of LANGS) expect(s.names[l].length, `${s.iso3} ${l}`).toBeGreaterThan(1);
+    }
+    for (const r of ref.m49Regions) for (const l of LANGS) expect(r.names[l].length, `${r.code} ${l}`).toBeGreaterThan(1);
+    const byIso = new Map(ref.memberStates.map((s) => [s.iso3, s.names]));
+    // Not CLDR's short forms ("Congo - Kinshasa", "North Korea", "Myanmar (Burma)").
+    expect(byIso.get('COD')!.en).toBe('Democratic Republic of the Congo');
+    expect(byIso.get('PRK')!.fr).toBe('République populaire démocratique de Corée');
+    expect(byIso.get('MMR')!.zh).toBe('缅甸');
+    expect(byIso.get('MLI')!.ar).toBe('مالي');
   });
 
   it('has the nine working groups, each with a lead, all members known', () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createWriteBatcher } from '../../src/modules/requests/write-batcher.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createWriteBatcher, WriteDeadlineError } from '../../src/modules/requests/write-batcher.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 const dbError = (code: string) => Object.assign(new Error(`db ${code}`), { code });
@@ -55,5 +55,45 @@ describe('createWriteBatcher', () => {
     const b = createWriteBatcher<number>(async () => { if (fail) { fail = false; throw dbError('57P01'); } });
     await expect(b.write(1)).rejects.toThrow('db 57P01');
     await expect(b.write(2)).resolves.toBeUndefined();
+  });
+
+  describe('with a wait (intake during an outage)', () => {
+    afterEach(() => { vi.useRealTimers(); });
+
+    it('drops an item the database never took within its wait, so the 503 means it was not written', async () => {
+      vi.useFakeTimers();
+      const batches: number[][] = [];
+      const b = createWriteBatcher<number>((xs) => { batches.push(xs); return new Promise<void>(() => {}); }, { maxInFlight: 1 });
+      const first = b.write(1, { waitMs: 1000 }).catch((e) => e);
+      const second = b.write(2, { waitMs: 1000 }).catch((e) => e);
+      await vi.advanceTimersByTimeAsync(1000);
+      const [e1, e2] = await Promise.all([first, second]);
+      expect(e1).toBeInstanceOf(WriteDeadlineError);
+      expect(e1.sent).toBe(true); // its batch was with the database: it may yet commit
+      expect(e2).toBeInstanceOf(WriteDeadlineError);
+      expect(e2.sent).toBe(false); // still waiting here: taken back
+      expect(batches).toEqual([[1]]);
+    });
+
+    it('reports a write that commits after its caller was answered', async () => {
+      vi.useFakeTimers();
+      let commitNow!: () => void;
+      const late: unknown[] = [];
+      const b = createWriteBatcher<number>(() => new Promise<void>((r) => { commitNow = r; }), { onLate: (err) => late.push(err) });
+      const answer = b.write(1, { waitMs: 500 }).catch((e) => e);
+      await vi.advanceTimersByTimeAsync(500);
+      expect((await answer).sent).toBe(true);
+      commitNow();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(late).toEqual([null]);
+    });
+
+    it('answers as usual when the commit comes in time', async () => {
+      vi.useFakeTimers();
+      const b = createWriteBatcher<number>(() => new Promise<void>((r) => setTimeout(r, 100)));
+      const answer = b.write(1, { waitMs: 500 });
+      await vi.advanceTimersByTimeAsync(100);
+      await expect(answer).resolves.toBeUndefined();
+    });
   });
 });

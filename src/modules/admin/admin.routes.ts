@@ -9,6 +9,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/v1/api-keys', {
     schema: { tags: ['admin'], summary: 'Create an API key (shown once)', body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...errorResponses } },
     onRequest: admin,
+    config: { rateLimit: 'sensitive' },
   }, async (req, reply) => reply.code(201).send(await app.services.admin.createKey(req.principal!, req.body)));
 
   app.get('/v1/api-keys', {

@@ -22,8 +22,10 @@ export const CreateProviderBody = z.strictObject({
   kind: ProviderKind,
   /** The Task Force entity this provider is, when kind is task_force_entity. */
   entity: EntityCode.optional(),
+  /** The provider's IATI organisation identifier (reporting-org/@ref of its files), e.g. "XM-DAC-41114". */
+  iatiOrgRef: z.string().trim().min(2).max(200).optional(),
 });
-export const ProviderItem = z.object({ id: Uuid, name: z.string(), kind: ProviderKind, entity: z.string().nullable() });
+export const ProviderItem = z.object({ id: Uuid, name: z.string(), kind: ProviderKind, entity: z.string().nullable(), iatiOrgRef: z.string().nullable().optional() });
 export const UpdateProviderBody = z.strictObject({
   /** The Task Force entity this provider is; null unlinks it. */
   entity: EntityCode.nullable().optional(),

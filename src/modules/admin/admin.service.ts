@@ -17,7 +17,9 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
     async findActiveByHash(hash) {
       const [k] = await db.select().from(apiKeys).where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
       if (!k) return null;
-      return { keyId: k.id, role: k.role as Role, memberState: k.memberState, providerId: k.providerId, entity: k.entityCode, label: k.label };
+      // A key bound to a code that has since been superseded acts as the successor (DPKO → DPO).
+      const entity = k.entityCode ? (await deps.reference.get()).canonicalEntity(k.entityCode) ?? k.entityCode : null;
+      return { keyId: k.id, role: k.role as Role, memberState: k.memberState, providerId: k.providerId, entity, label: k.label };
     },
     async touch(keyId) {
       await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, keyId));
@@ -44,11 +46,12 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
         if (!prov) problems.push({ path: 'providerId', message: 'no such provider' });
       }
       if (problems.length) throw badRequest('The key cannot be created as asked.', problems);
+      const entity = body.entity ? ref.canonicalEntity(body.entity) : null;
       const { key, hash, prefix } = generateApiKey();
       const row = await db.transaction(async (tx) => {
         const [r] = await tx.insert(apiKeys).values({
           keyHash: hash, prefix, role: body.role, label: body.label,
-          memberState: body.memberState ?? null, providerId: body.providerId ?? null, entityCode: body.entity ?? null,
+          memberState: body.memberState ?? null, providerId: body.providerId ?? null, entityCode: entity,
         }).returning();
         await recordChange(tx, p, { action: 'api_key.create', targetType: 'api_key', targetId: r.id, summary: { role: r.role, label: r.label, prefix } });
         return r;
@@ -78,9 +81,9 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
       if (body.entity && !ref.entityCodes.has(body.entity)) throw badRequest('Unknown entity.', [{ path: 'entity', message: 'not a Task Force entity code' }]);
       if (body.entity && body.kind !== 'task_force_entity') throw badRequest('Only a task_force_entity provider is bound to an entity.', [{ path: 'entity', message: 'only with kind task_force_entity' }]);
       return db.transaction(async (tx) => {
-        const [r] = await tx.insert(providers).values({ name: body.name, kind: body.kind, entityCode: body.entity ?? null }).returning();
+        const [r] = await tx.insert(providers).values({ name: body.name, kind: body.kind, entityCode: body.entity ? ref.canonicalEntity(body.entity) : null, iatiOrgRef: body.iatiOrgRef ?? null }).returning();
         await recordChange(tx, p, { action: 'provider.create', targetType: 'provider', targetId: r.id, summary: { name: r.name, kind: r.kind } });
-        return { id: r.id, name: r.name, kind: r.kind as typeof body.kind, entity: r.entityCode };
+        return { id: r.id, name: r.name, kind: r.kind as typeof body.kind, entity: r.entityCode, iatiOrgRef: r.iatiOrgRef };
       });
     },
 
@@ -93,7 +96,8 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
       return db.transaction(async (tx) => {
         const [row] = await tx.select().from(providers).where(eq(providers.id, id)).for('update');
         if (!row) throw notFound('Provider');
-        const entity = body.entity === undefined ? row.entityCode : body.entity;
+        // An old code (DPKO) answers as its successor (DPO): the reference data is the one home of aliases.
+        const entity = body.entity === undefined ? row.entityCode : body.entity === null ? null : ref.canonicalEntity(body.entity) ?? body.entity;
         const kind = body.kind ?? row.kind;
         if (entity && !ref.entityCodes.has(entity)) throw badRequest('Unknown entity.', [{ path: 'entity', message: 'not a Task Force entity code (see /v1/reference/entities)' }]);
         if (entity && kind !== 'task_force_entity') throw badRequest('Only a task_force_entity provider is bound to an entity.', [{ path: body.entity !== undefined ? 'entity' : 'kind', message: 'an entity needs kind task_force_entity' }]);
@@ -112,14 +116,14 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
       const [row] = await db.select().from(providers).where(eq(providers.id, id));
       if (!row) throw notFound('Provider');
       const ref = await deps.reference.get();
-      const code = suggestEntity(row.name, ref.entities.map((e) => ({ code: e.code, name: e.name, nameZh: e.nameZh ?? undefined })));
+      const code = suggestEntity(row.name, ref.entities.filter((e) => !e.successor).map((e) => ({ code: e.code, name: e.name, nameZh: e.names.zh, aliases: e.aliases })));
       const e = code ? ref.entities.find((x) => x.code === code) : undefined;
       return { providerId: row.id, name: row.name, current: row.entityCode, suggestion: e ? { entity: e.code, name: e.name } : null };
     },
 
     async listProviders() {
       const rows = await db.select().from(providers).orderBy(asc(providers.name));
-      return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind as z.infer<typeof CreateProviderBody>['kind'], entity: r.entityCode }));
+      return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind as z.infer<typeof CreateProviderBody>['kind'], entity: r.entityCode, iatiOrgRef: r.iatiOrgRef }));
     },
   };
 }

@@ -6,6 +6,7 @@ import {
 import { badRequest, forbidden, type ErrorDetail } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { regionScope, servesRegion } from '../directory/directory.service.js';
+import { readsNeedDescription } from '../needs/need-visibility.js';
 import { isProposable } from '../offerings/offerings.service.js';
 import type { ReferenceService, ReferenceSnapshot } from '../reference/reference.service.js';
 import { requestAreas } from '../requests/request-areas.js';
@@ -150,6 +151,31 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
       };
     },
 
+    /**
+     * What one cell of the matrix holds: its open needs (CTED's wording for CTED and admins) and, for
+     * each, the requests linked to it that the principal may see, with whether each counts as covering
+     * it (routed or later). The same needs, areas and "matched" rule as needsMatrix.
+     */
+    async needsCell(p: Principal, cell: { memberState: string; thematicArea: string | null }) {
+      const scope = analyticsScope(p);
+      await filterOf({ memberState: cell.memberState, ...(cell.thematicArea ? { thematicArea: cell.thematicArea } : {}) });
+      const rows = (await openNeeds()).filter((n) => n.memberState === cell.memberState
+        && (cell.thematicArea === null ? n.thematicAreas.length === 0 : n.thematicAreas.includes(cell.thematicArea)));
+      const links = rows.length ? await db.select({
+        needId: requestNeedLinks.needId, score: requestNeedLinks.score, id: requests.id, title: requests.title, status: requests.status,
+        submittedAt: requests.submittedAt, routedEntity: requests.routedEntity, confidentiality: requests.confidentiality,
+      }).from(requestNeedLinks).innerJoin(requests, eq(requests.id, requestNeedLinks.requestId))
+        .where(and(inArray(requestNeedLinks.needId, rows.map((n) => n.id)), visibleRequests(scope))) : [];
+      return rows.map((n) => ({
+        id: n.id, priority: n.priority, identifiedAt: n.identifiedAt, source: n.source, thematicAreas: n.thematicAreas,
+        ...(scope.entity === null ? { description: n.description } : {}),
+        requests: links.filter((l) => l.needId === n.id).sort((a, b) => b.score - a.score).map((l) => ({
+          id: l.id, title: l.title, status: l.status, submittedAt: l.submittedAt.toISOString(), routedEntity: l.routedEntity,
+          score: l.score, covers: MATCHED_STATUSES.includes(l.status),
+        })),
+      }));
+    },
+
     /** Open needs no routed (or later) request is linked to, oldest first, with age buckets. */
     async unmatchedNeeds(p: Principal, q: UnmatchedNeedsQuery, now = new Date()): Promise<UnmatchedNeeds> {
       const scope = analyticsScope(p);
@@ -164,8 +190,7 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
             id: n.id, memberState: n.memberState, priority: n.priority, thematicAreas: n.thematicAreas,
             identifiedAt: n.identifiedAt, createdAt: n.createdAt.toISOString(), since: since.getTime(),
             ageDays: Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY)), source: n.source,
-            // CTED's wording of a need may quote an assessment: for CTED and admins only.
-            ...(scope.entity === null ? { description: n.description } : {}),
+            ...(readsNeedDescription(p, n.memberState) ? { description: n.description } : {}),
           };
         })
         .sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));

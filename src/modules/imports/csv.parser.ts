@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { LANGS, MODALITIES } from '../common.schemas.js';
+import { currencyExponent, parseMajorAmount } from '../offerings/money.js';
 
 export type Lang = (typeof LANGS)[number];
 export type Modality = (typeof MODALITIES)[number];
@@ -49,11 +50,22 @@ export interface NeedInput {
   externalKey: string;
 }
 
-/** A problem in one row: `row` is the 1-based data row (0 for the file or its header); `path` a column or field. */
-export interface RowError { row: number; path: string; message: string }
+/**
+ * A problem in one row: `row` is the 1-based data row (0 for the file or its header), `line` the line of
+ * the file it starts on (for a CSV the spreadsheet line: data row 4 is line 5 under the header), `path` a
+ * column or field; `code` and `params` say the same as the English `message` for interfaces in other languages.
+ */
+export interface RowError { row: number; line?: number; path: string; message: string; code?: string; params?: Record<string, string | number> }
 
-/** What a bulk parser returns: the rows that read cleanly, and every problem found. */
-export interface ParseResult<T> { items: { row: number; value: T }[]; errors: RowError[] }
+/**
+ * What a bulk parser returns: the rows that read cleanly, every problem found, and for rows with problems
+ * what could still be read of them (`failed` names their bad fields), so that the rest is checked too.
+ */
+export interface ParseResult<T> {
+  items: { row: number; line?: number; value: T }[];
+  errors: RowError[];
+  partial?: { row: number; line?: number; value: T; failed: string[] }[];
+}
 
 /** At most this many data rows per upload (the bulk routes apply the same limit). */
 export const MAX_CSV_ROWS = 5000;
@@ -61,38 +73,6 @@ export const MAX_CSV_ROWS = 5000;
 // ---------------------------------------------------------------------------------------------
 // Shared helpers (also used by the IATI parser)
 // ---------------------------------------------------------------------------------------------
-
-// ISO 4217 minor-unit exponents that are not 2. Zero-decimal and three-decimal currencies are
-// common among recipients here (the CFA francs XOF/XAF, JOD, IQD, TND, KWD), so a blanket "x100"
-// would overstate or understate their budgets by orders of magnitude.
-const CURRENCY_EXPONENT: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0,
-  UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
-};
-
-/** Number of decimals of an ISO 4217 currency's minor unit (2 unless listed otherwise). */
-export function currencyExponent(currency: string): number {
-  return CURRENCY_EXPONENT[currency.toUpperCase()] ?? 2;
-}
-
-// Exact decimal arithmetic on the digits: 0.1 + 0.2 in binary floats would lose cents. With
-// `round`, extra decimals are rounded half-up (IATI values); without it they make the value
-// invalid (a person typed them). Malformed or beyond-2^53 input gives undefined.
-/** Decimal string in major units → integer minor units (e.g. "12500.50", 2 → 1250050), or undefined. */
-export function decimalToMinorUnits(value: string, exponent: number, round = false): number | undefined {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(value.trim());
-  if (!m || (m[2] === '' && !m[3])) return undefined;
-  const [, sign, whole, fracRaw = ''] = m;
-  if (!round && fracRaw.replace(/0+$/, '').length > exponent) return undefined;
-  const frac = fracRaw.padEnd(exponent + 1, '0');
-  let minor = BigInt(whole || '0') * 10n ** BigInt(exponent) + BigInt(frac.slice(0, exponent) || '0');
-  if (round && Number(frac[exponent]) >= 5) minor += 1n;
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-  const n = Number(minor);
-  return sign === '-' && n !== 0 ? -n : n;
-}
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -145,10 +125,16 @@ export function needExternalKey(memberState: string, description: string): strin
 const headerKey = (h: string): string => h.trim().toLowerCase().replace(/[\s_-]+/g, '');
 
 interface Table<C extends string> {
-  rows: { row: number; get: (c: C) => string }[];
+  rows: { row: number; line: number; get: (c: C) => string }[];
   errors: RowError[];
   /** False when the file cannot be read row by row at all (syntax error, missing required column). */
   usable: boolean;
+}
+
+/** The spreadsheet line a record starts on (the header is line 1; a quoted field may span lines, empty lines are counted). */
+function startLine(endLine: number, raw: string): number {
+  const inner = raw.replace(/^\n+/, '').replace(/\n$/, '');
+  return endLine - (inner.match(/\n/g)?.length ?? 0);
 }
 
 /**
@@ -158,24 +144,29 @@ interface Table<C extends string> {
 function readTable<C extends string>(text: string, aliases: Readonly<Record<string, C>>, required: readonly C[]): Table<C> {
   const errors: RowError[] = [];
   if (text.replace(/^\uFEFF/, '').trim() === '') {
-    return { rows: [], errors: [{ row: 0, path: 'file', message: 'the file is empty; expected a header row and data rows' }], usable: false };
+    return { rows: [], errors: [{ row: 0, line: 1, path: 'file', message: 'the file is empty; expected a header row and data rows', code: 'file.empty' }], usable: false };
   }
-  let records: string[][];
+  let records: { record: string[]; info: { lines: number }; raw: string }[];
   try {
-    records = parse(text, {
+    // One kind of line end, so that line numbers are the spreadsheet's (a CR LF inside a quoted field becomes LF).
+    records = parse(text.replace(/\r\n?/g, '\n'), {
       bom: true, // Excel's "CSV UTF-8" starts with a byte-order mark
       skip_empty_lines: true,
       relax_column_count: true, // checked below, per row, so one ragged row does not hide the others
+      info: true,
+      raw: true,
       // One record more than the limit (plus the header) is enough to know the file is too long.
       to: MAX_CSV_ROWS + 2,
-    });
+    }) as unknown as typeof records;
   } catch (err) {
-    const e = err as { message?: string; records?: unknown };
+    const e = err as { message?: string; records?: unknown; lines?: unknown };
     // csv-parse counts the header as a record, so the failing data row is the count so far.
     const row = typeof e.records === 'number' ? e.records : 0;
-    return { rows: [], errors: [{ row, path: 'file', message: `CSV syntax error: ${e.message ?? String(err)}` }], usable: false };
+    const line = typeof e.lines === 'number' ? e.lines : undefined;
+    return { rows: [], errors: [{ row, line, path: 'file', message: `CSV syntax error: ${e.message ?? String(err)}`, code: 'csv.syntax', params: { detail: e.message ?? String(err) } }], usable: false };
   }
-  const [header = [], ...data] = records;
+  const [head, ...data] = records;
+  const header = head?.record ?? [];
 
   const index = new Map<C, number>();
   const unknown: string[] = [];
@@ -183,32 +174,34 @@ function readTable<C extends string>(text: string, aliases: Readonly<Record<stri
     if (h.trim() === '') return;
     const col = aliases[headerKey(h)];
     if (!col) unknown.push(h.trim());
-    else if (index.has(col)) errors.push({ row: 0, path: 'header', message: `column "${h.trim()}" appears more than once` });
+    else if (index.has(col)) errors.push({ row: 0, line: 1, path: 'header', message: `column "${h.trim()}" appears more than once`, code: 'header.duplicate', params: { column: h.trim() } });
     else index.set(col, i);
   });
+  const expected = [...new Set(Object.values(aliases))].join(', ');
   if (unknown.length) {
-    errors.push({ row: 0, path: 'header', message: `unknown column(s): ${unknown.map((u) => `"${u}"`).join(', ')}; expected ${[...new Set(Object.values(aliases))].join(', ')}` });
+    errors.push({ row: 0, line: 1, path: 'header', message: `unknown column(s): ${unknown.map((u) => `"${u}"`).join(', ')}; expected ${expected}`, code: 'header.unknown', params: { columns: unknown.join(', '), expected } });
   }
   const missing = required.filter((c) => !index.has(c));
   if (missing.length) {
-    errors.push({ row: 0, path: 'header', message: `missing required column(s): ${missing.join(', ')}` });
+    errors.push({ row: 0, line: 1, path: 'header', message: `missing required column(s): ${missing.join(', ')}`, code: 'header.missing', params: { columns: missing.join(', ') } });
     return { rows: [], errors, usable: false };
   }
   if (data.length > MAX_CSV_ROWS) {
-    errors.push({ row: 0, path: 'file', message: `at most ${MAX_CSV_ROWS} data rows per upload; split the file` });
+    errors.push({ row: 0, path: 'file', message: `at most ${MAX_CSV_ROWS} data rows per upload; split the file`, code: 'file.tooManyRows', params: { max: MAX_CSV_ROWS } });
     data.length = MAX_CSV_ROWS;
   }
 
   const rows: Table<C>['rows'] = [];
-  data.forEach((cells, i) => {
+  data.forEach(({ record: cells, info, raw }, i) => {
     const row = i + 1;
+    const line = startLine(info.lines, raw);
     // Spreadsheets export trailing rows of empty cells; they are not data.
     if (cells.every((c) => c.trim() === '')) return;
     if (cells.length > header.length && cells.slice(header.length).some((c) => c.trim() !== '')) {
-      errors.push({ row, path: 'row', message: `row has ${cells.length} fields but the header has ${header.length}` });
+      errors.push({ row, line, path: 'row', message: `row has ${cells.length} fields but the header has ${header.length}`, code: 'row.tooManyFields', params: { n: cells.length, header: header.length } });
       return;
     }
-    rows.push({ row, get: (c) => { const j = index.get(c); return j === undefined ? '' : (cells[j] ?? '').trim(); } });
+    rows.push({ row, line, get: (c) => { const j = index.get(c); return j === undefined ? '' : (cells[j] ?? '').trim(); } });
   });
   return { rows, errors, usable: true };
 }
@@ -239,47 +232,51 @@ const LANG_SET: ReadonlySet<string> = new Set(LANGS);
 const MODALITY_SET: ReadonlySet<string> = new Set(MODALITIES);
 const AREA_RE = /^[a-z0-9_]{2,60}$/;
 
-/** Parses providers' offerings CSV (header row; lists separated by `;` or `|`); full validation is the service's. */
+/**
+ * Parses providers' offerings CSV (header row; lists separated by `;` or `|`); full validation is the
+ * service's. A row with problems still yields what it could read (`partial`), so that the service checks
+ * the rest of it too and one upload reports every problem at once.
+ */
 export function parseOfferingsCsv(text: string): ParseResult<OfferingInput> {
   const table = readTable(text, OFFERING_ALIASES, ['title', 'description', 'languages']);
   const out: ParseResult<OfferingInput> = { items: [], errors: table.errors };
-  for (const { row, get } of table.rows) {
+  for (const { row, line, get } of table.rows) {
     const errs: RowError[] = [];
-    const bad = (path: OfferingColumn, message: string) => errs.push({ row, path, message });
+    const bad = (path: OfferingColumn, message: string, code: string, params: Record<string, string | number> = {}) => errs.push({ row, line, path, message, code, params });
 
     const title = get('title');
     const description = get('description');
-    if (!title) bad('title', 'title is required');
-    if (!description) bad('description', 'description is required');
+    if (!title) bad('title', 'title is required', 'required', { field: 'title' });
+    if (!description) bad('description', 'description is required', 'required', { field: 'description' });
 
     const languages: Lang[] = [];
     for (const l of splitList(get('languages'))) {
       const code = l.toLowerCase();
       if (LANG_SET.has(code)) languages.push(code as Lang);
-      else bad('languages', `"${l}" is not one of ${LANGS.join(', ')}`);
+      else bad('languages', `"${l}" is not one of ${LANGS.join(', ')}`, 'lang.invalid', { value: l, allowed: LANGS.join(', ') });
     }
-    if (!get('languages')) bad('languages', `at least one language is required (${LANGS.join(', ')})`);
+    if (!get('languages')) bad('languages', `at least one language is required (${LANGS.join(', ')})`, 'lang.required', { allowed: LANGS.join(', ') });
 
     const modalities: Modality[] = [];
     for (const m of splitList(get('modalities'))) {
       // "Advisory mission" and "advisory-mission" are what people type for advisory_mission.
       const code = m.toLowerCase().replace(/[\s-]+/g, '_');
       if (MODALITY_SET.has(code)) modalities.push(code as Modality);
-      else bad('modalities', `"${m}" is not one of ${MODALITIES.join(', ')}`);
+      else bad('modalities', `"${m}" is not one of ${MODALITIES.join(', ')}`, 'modality.invalid', { value: m, allowed: MODALITIES.join(', ') });
     }
 
     const regions: string[] = [];
     for (const r of splitList(get('regions'))) {
       // Spreadsheets drop leading zeros ("002" becomes 2), so short numbers are padded back.
       if (/^\d{1,3}$/.test(r)) regions.push(r.padStart(3, '0'));
-      else bad('regions', `"${r}" is not a three-digit UN M49 code such as 002 or 419`);
+      else bad('regions', `"${r}" is not a three-digit UN M49 code such as 002 or 419`, 'region.invalid', { value: r });
     }
 
     const countries: string[] = [];
     for (const c of splitList(get('countries'))) {
       const code = c.toUpperCase();
       if (/^[A-Z]{3}$/.test(code)) countries.push(code);
-      else bad('countries', `"${c}" is not an ISO 3166-1 alpha-3 code such as KEN`);
+      else bad('countries', `"${c}" is not an ISO 3166-1 alpha-3 code such as KEN`, 'country.invalid', { value: c });
     }
 
     const dates: Partial<Record<'availableFrom' | 'availableUntil', string>> = {};
@@ -288,31 +285,32 @@ export function parseOfferingsCsv(text: string): ParseResult<OfferingInput> {
       if (!raw) continue;
       const v = isoDateOrTimestamp(raw);
       if (v) dates[col] = v;
-      else bad(col, `"${raw}" is not an ISO 8601 date (YYYY-MM-DD) or timestamp with a time zone`);
+      else bad(col, `"${raw}" is not an ISO 8601 date (YYYY-MM-DD) or timestamp with a time zone`, 'date.invalid', { value: raw });
     }
     if (dates.availableFrom && dates.availableUntil && Date.parse(dates.availableUntil) < Date.parse(dates.availableFrom)) {
-      bad('availableUntil', 'availableUntil is before availableFrom');
+      bad('availableUntil', 'availableUntil is before availableFrom', 'date.order', { from: dates.availableFrom, until: dates.availableUntil });
     }
 
     let capacity: number | undefined;
     const capRaw = get('capacity');
     if (capRaw) {
       if (/^\d{1,9}$/.test(capRaw) && Number(capRaw) > 0) capacity = Number(capRaw);
-      else bad('capacity', `"${capRaw}" is not a positive whole number`);
+      else bad('capacity', `"${capRaw}" is not a positive whole number`, 'capacity.invalid', { value: capRaw });
     }
 
     let budget: OfferingInput['budget'];
     const amountRaw = get('budgetAmount');
     const currency = get('budgetCurrency').toUpperCase();
-    if (currency && !/^[A-Z]{3}$/.test(currency)) bad('budgetCurrency', `"${get('budgetCurrency')}" is not an ISO 4217 code such as USD`);
-    if (amountRaw && !currency) bad('budgetCurrency', 'budgetCurrency is required with budgetAmount');
-    if (currency && !amountRaw) bad('budgetAmount', 'budgetAmount is required with budgetCurrency');
+    if (currency && !/^[A-Z]{3}$/.test(currency)) bad('budgetCurrency', `"${get('budgetCurrency')}" is not an ISO 4217 code such as USD`, 'currency.invalid', { value: get('budgetCurrency') });
+    if (amountRaw && !currency) bad('budgetCurrency', 'budgetCurrency is required with budgetAmount', 'currency.missing');
+    if (currency && !amountRaw) bad('budgetAmount', 'budgetAmount is required with budgetCurrency', 'amount.missing');
     if (amountRaw && /^[A-Z]{3}$/.test(currency)) {
       const exp = currencyExponent(currency);
       // Major units with a dot as decimal separator; no thousands separators, so "1,250" is never misread.
-      const amount = /^\d+(\.\d+)?$/.test(amountRaw) ? decimalToMinorUnits(amountRaw, exp) : undefined;
+      const amount = parseMajorAmount(amountRaw, currency);
+      const example = exp ? `12500.${'5'.padEnd(exp, '0')}` : '12500';
       if (amount === undefined) {
-        bad('budgetAmount', `"${amountRaw}" is not an amount in ${currency} with at most ${exp} decimals (e.g. ${exp ? `12500.${'5'.padEnd(exp, '0')}` : '12500'}; no thousands separators)`);
+        bad('budgetAmount', `"${amountRaw}" is not an amount in ${currency} with at most ${exp} decimals (e.g. ${example}; no thousands separators)`, 'amount.invalid', { value: amountRaw, currency, decimals: exp, example });
       } else budget = { amount, currency };
     }
 
@@ -320,7 +318,7 @@ export function parseOfferingsCsv(text: string): ParseResult<OfferingInput> {
     for (const a of splitList(get('thematicAreas'))) {
       const code = a.toLowerCase();
       if (AREA_RE.test(code)) thematicAreas.push(code);
-      else bad('thematicAreas', `"${a}" is not a thematic area code (lower-case letters, digits and _)`);
+      else bad('thematicAreas', `"${a}" is not a thematic area code (lower-case letters, digits and _)`, 'area.invalid', { value: a });
     }
 
     const externalRef = get('externalRef');
@@ -330,13 +328,8 @@ export function parseOfferingsCsv(text: string): ParseResult<OfferingInput> {
       const t = get(`title_${l}`);
       const d = get(`description_${l}`);
       if (t && d) translations.push({ language: l, title: t, description: d });
-      else if (t) bad(`description_${l}`, `description_${l} is required with title_${l}`);
-      else if (d) bad(`title_${l}`, `title_${l} is required with description_${l}`);
-    }
-
-    if (errs.length) {
-      out.errors.push(...errs);
-      continue;
+      else if (t) bad(`description_${l}`, `description_${l} is required with title_${l}`, 'translation.pair', { column: `description_${l}`, other: `title_${l}` });
+      else if (d) bad(`title_${l}`, `title_${l} is required with description_${l}`, 'translation.pair', { column: `title_${l}`, other: `description_${l}` });
     }
     const value: OfferingInput = { title, description, languages: uniq(languages) };
     if (modalities.length) value.modalities = uniq(modalities);
@@ -352,7 +345,13 @@ export function parseOfferingsCsv(text: string): ParseResult<OfferingInput> {
     if (thematicAreas.length) value.thematicAreas = uniq(thematicAreas);
     if (externalRef) value.externalRef = externalRef;
     if (translations.length) value.translations = translations;
-    out.items.push({ row, value });
+    if (errs.length) {
+      out.errors.push(...errs);
+      // What could be read, for the service to check as well (date order, known codes...).
+      (out.partial ??= []).push({ row, line, value, failed: [...new Set(errs.map((e) => e.path))] });
+      continue;
+    }
+    out.items.push({ row, line, value });
   }
   out.errors.sort(byRow);
   return out;
@@ -383,46 +382,49 @@ export function parseNeedsCsv(text: string): ParseResult<NeedInput> {
   const out: ParseResult<NeedInput> = { items: [], errors: table.errors };
   // Two rows with one key would update each other in turn; the later one is reported instead.
   const keyRow = new Map<string, number>();
-  for (const { row, get } of table.rows) {
+  for (const { row, line, get } of table.rows) {
     const errs: RowError[] = [];
-    const bad = (path: string, message: string) => errs.push({ row, path, message });
+    const bad = (path: string, message: string, code: string, params: Record<string, string | number> = {}) => errs.push({ row, line, path, message, code, params });
 
     const memberState = get('memberState').toUpperCase();
-    if (!memberState) bad('memberState', 'memberState is required (ISO 3166-1 alpha-3, e.g. KEN)');
-    else if (!/^[A-Z]{3}$/.test(memberState)) bad('memberState', `"${get('memberState')}" is not an ISO 3166-1 alpha-3 code such as KEN`);
+    if (!memberState) bad('memberState', 'memberState is required (ISO 3166-1 alpha-3, e.g. KEN)', 'required', { field: 'memberState' });
+    else if (!/^[A-Z]{3}$/.test(memberState)) bad('memberState', `"${get('memberState')}" is not an ISO 3166-1 alpha-3 code such as KEN`, 'country.invalid', { value: get('memberState') });
 
     const description = get('description');
-    if (!description) bad('description', 'description is required');
+    if (!description) bad('description', 'description is required', 'required', { field: 'description' });
 
     const priority = get('priority').toLowerCase();
-    if (!PRIORITIES.has(priority)) bad('priority', `"${get('priority')}" is not one of high, medium, low`);
+    if (!PRIORITIES.has(priority)) bad('priority', `"${get('priority')}" is not one of high, medium, low`, 'priority.invalid', { value: get('priority'), allowed: 'high, medium, low' });
 
     const thematicArea = get('thematicArea').toLowerCase();
-    if (thematicArea && !AREA_RE.test(thematicArea)) bad('thematicArea', `"${get('thematicArea')}" is not a thematic area code`);
+    if (thematicArea && !AREA_RE.test(thematicArea)) bad('thematicArea', `"${get('thematicArea')}" is not a thematic area code`, 'area.invalid', { value: get('thematicArea') });
 
     const identifiedRaw = get('identifiedAt');
     const identifiedAt = identifiedRaw ? isoDate(identifiedRaw) : undefined;
-    if (identifiedRaw && !identifiedAt) bad('identifiedAt', `"${identifiedRaw}" is not a date as YYYY-MM-DD`);
+    if (identifiedRaw && !identifiedAt) bad('identifiedAt', `"${identifiedRaw}" is not a date as YYYY-MM-DD`, 'date.invalid', { value: identifiedRaw });
 
     const source = get('source');
     const needId = get('needId');
 
-    if (errs.length) {
-      out.errors.push(...errs);
-      continue;
-    }
     const externalKey = needId || needExternalKey(memberState, description);
-    const earlier = keyRow.get(externalKey);
-    if (earlier !== undefined) {
-      out.errors.push({ row, path: needId ? 'needId' : 'description', message: needId ? `needId "${needId}" is also used by row ${earlier}` : `same member state and description as row ${earlier}` });
-      continue;
-    }
-    keyRow.set(externalKey, row);
     const value: NeedInput = { memberState, description, priority: priority as NeedInput['priority'], externalKey };
     if (thematicArea) value.thematicArea = thematicArea;
     if (identifiedAt) value.identifiedAt = identifiedAt;
     if (source) value.source = source;
-    out.items.push({ row, value });
+    if (errs.length) {
+      out.errors.push(...errs);
+      (out.partial ??= []).push({ row, line, value, failed: [...new Set(errs.map((e) => e.path))] });
+      continue;
+    }
+    const earlier = keyRow.get(externalKey);
+    if (earlier !== undefined) {
+      out.errors.push(needId
+        ? { row, line, path: 'needId', message: `needId "${needId}" is also used by row ${earlier}`, code: 'needId.duplicate', params: { value: needId, row: earlier } }
+        : { row, line, path: 'description', message: `same member state and description as row ${earlier}`, code: 'need.duplicate', params: { row: earlier } });
+      continue;
+    }
+    keyRow.set(externalKey, row);
+    out.items.push({ row, line, value });
   }
   out.errors.sort(byRow);
   return out;

@@ -6,9 +6,10 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { LANGS } from '../common.schemas.js';
+import { currencyExponent, decimalToMinorUnits } from '../offerings/money.js';
 import {
-  currencyExponent, decimalToMinorUnits, isoDate,
-  type Lang, type Modality, type OfferingInput, type ParseResult, type RowError,
+  isoDate,
+  type Lang, type Modality, type OfferingInput, type RowError,
 } from './csv.parser.js';
 
 export type { OfferingInput, ParseResult, RowError } from './csv.parser.js';
@@ -177,8 +178,18 @@ const parser = new XMLParser({
   cdataPropName: '#cdata',
 });
 
+/** Who reported an activity (reporting-org/@ref and its name). */
+export interface ReportingOrg { ref?: string; name?: string }
+
+/** The activities as offerings, with the areas their DAC sectors map to (evidence for the service, not areas yet) and each activity's reporting organisation. */
+export interface IatiParseResult {
+  items: { row: number; value: OfferingInput; sectorAreas: string[] }[];
+  errors: RowError[];
+  reportingOrgs: ({ row: number } & ReportingOrg)[];
+}
+
 /** Reads an IATI 2.0x `iati-activities` file into offerings; throws IatiFormatError when the file is not one. */
-export function parseIatiActivities(xml: string, opts: IatiParseOptions): ParseResult<OfferingInput> {
+export function parseIatiActivities(xml: string, opts: IatiParseOptions): IatiParseResult {
   const input = xml.replace(/^\uFEFF/, '');
   if (input.trim() === '') throw new IatiFormatError('The file is empty; expected an IATI iati-activities XML file.');
   if (hasDtd(input)) {
@@ -214,7 +225,7 @@ export function parseIatiActivities(xml: string, opts: IatiParseOptions): ParseR
     throw new IatiFormatError(`Unsupported IATI file: ${message}.`, [{ path: 'iati-activities/@version', message }]);
   }
 
-  const out: ParseResult<OfferingInput> = { items: [], errors: [] };
+  const out: IatiParseResult = { items: [], errors: [], reportingOrgs: [] };
   let activities = kids(root, 'iati-activity');
   if (activities.length > MAX_IATI_ACTIVITIES) {
     out.errors.push({ row: 0, path: 'iati-activities', message: `at most ${MAX_IATI_ACTIVITIES} activities per file; split the file` });
@@ -223,40 +234,41 @@ export function parseIatiActivities(xml: string, opts: IatiParseOptions): ParseR
   const seen = new Map<string, number>();
   activities.forEach((act, i) => {
     const row = i + 1;
-    const { value, errors } = mapActivity(act, row, opts);
+    const { value, errors, sectorAreas, reportingOrg } = mapActivity(act, row, opts);
+    out.reportingOrgs.push({ row, ...reportingOrg });
     if (value?.externalRef !== undefined) {
       const earlier = seen.get(value.externalRef);
       // Re-import keys on the identifier; two activities with one would overwrite each other.
-      if (earlier !== undefined) errors.push({ row, path: 'externalRef', message: `iati-identifier "${value.externalRef}" is also used by activity ${earlier}` });
+      if (earlier !== undefined) errors.push({ row, path: 'externalRef', message: `iati-identifier "${value.externalRef}" is also used by activity ${earlier}`, code: 'iati.identifierDuplicate', params: { value: value.externalRef, row: earlier } });
       else seen.set(value.externalRef, row);
     }
     // An activity with any problem is reported, not half-imported (e.g. without its country limits).
     if (errors.length || !value) out.errors.push(...errors);
-    else out.items.push({ row, value });
+    else out.items.push({ row, value, sectorAreas });
   });
   return out;
 }
 
-function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?: OfferingInput; errors: RowError[] } {
+function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?: OfferingInput; sectorAreas: string[]; reportingOrg: ReportingOrg; errors: RowError[] } {
   const errors: RowError[] = [];
-  const bad = (path: string, message: string) => errors.push({ row, path, message });
+  const bad = (path: string, message: string, code?: string, params?: Record<string, string | number>) => errors.push({ row, path, message, ...(code ? { code, params: params ?? {} } : {}) });
   // 2.0x carries the activity's default language in xml:lang; "default-language" is the 1.0x name.
   const defaultLang = attr(act, 'xml:lang') ?? attr(act, 'default-language');
 
   const externalRef = text(kids(act, 'iati-identifier')[0]);
-  if (!externalRef) bad('externalRef', 'iati-identifier is missing; it is needed to update the offering on re-import');
+  if (!externalRef) bad('externalRef', 'iati-identifier is missing; it is needed to update the offering on re-import', 'iati.identifierMissing');
 
   // Title and description.
   const titleNs = kids(act, 'title').flatMap((t) => narratives(t, defaultLang));
   const title = pickNarrative(titleNs, defaultLang)?.text;
-  if (!title) bad('title', 'title/narrative is missing or empty');
+  if (!title) bad('title', 'title/narrative is missing or empty', 'iati.titleMissing');
 
   const descEls = kids(act, 'description');
   const descWith = (pred: (d: XNode) => boolean) => descEls.find((d) => pred(d) && narratives(d, defaultLang).length > 0);
   // Type 1 is the general description; an untyped one is read the same way; else any description.
   const descEl = descWith((d) => attr(d, 'type') === '1') ?? descWith((d) => attr(d, 'type') === undefined) ?? descWith(() => true);
   const description = pickNarrative(narratives(descEl, defaultLang), defaultLang)?.text;
-  if (!description) bad('description', 'description/narrative is missing or empty');
+  if (!description) bad('description', 'description/narrative is missing or empty', 'iati.descriptionMissing');
 
   const languages = uniq([defaultLang, ...titleNs.map((n) => n.lang), ...descEls.flatMap((d) => narratives(d, defaultLang).map((n) => n.lang))]
     .map(toLang).filter((l): l is Lang => l !== undefined));
@@ -278,7 +290,7 @@ function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?:
     const code = attr(rc, 'code')?.toUpperCase();
     const iso3 = code ? opts.iso2ToIso3.get(code) : undefined;
     if (iso3) countries.push(iso3);
-    else bad('eligibility.countries', `recipient-country code "${code ?? ''}" is not the ISO 3166-1 alpha-2 code of a UN member state`);
+    else bad('eligibility.countries', `recipient-country code "${code ?? ''}" is not the ISO 3166-1 alpha-2 code of a UN member state`, 'iati.country', { value: code ?? '' });
   });
 
   const regions: string[] = [];
@@ -289,27 +301,29 @@ function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?:
       if (DAC_REGION_UNRESTRICTED.has(code)) return;
       const m49 = DAC_REGION_TO_M49[code];
       if (!m49) {
-        bad('eligibility.regions', `recipient-region code "${code}" is not an OECD DAC region code`);
+        bad('eligibility.regions', `recipient-region code "${code}" is not an OECD DAC region code`, 'iati.dacRegion', { value: code });
         return;
       }
       for (const r of m49) {
         if (opts.m49Regions.has(r)) regions.push(r);
-        else bad('eligibility.regions', `OECD DAC region "${code}" maps to M49 "${r}", which holds no member state`);
+        else bad('eligibility.regions', `OECD DAC region "${code}" maps to M49 "${r}", which holds no member state`, 'iati.dacRegionEmpty', { value: code, m49: r });
       }
     } else if (vocabulary === '2') {
       // M49 codes are three digits; some publishers drop the leading zeros ("2" for Africa).
       const m49 = /^\d{1,3}$/.test(code) ? code.padStart(3, '0') : code;
       if (opts.m49Regions.has(m49)) regions.push(m49);
-      else bad('eligibility.regions', `recipient-region code "${code}" (vocabulary 2) is not a UN M49 region holding a member state`);
+      else bad('eligibility.regions', `recipient-region code "${code}" (vocabulary 2) is not a UN M49 region holding a member state`, 'region.unknown', { value: code });
     } else {
       // A publisher's own region (99) cannot be resolved; ignoring it would make the offering worldwide.
-      bad('eligibility.regions', `recipient-region vocabulary "${vocabulary}" is not supported; use 1 (OECD DAC) or 2 (UN M49)`);
+      bad('eligibility.regions', `recipient-region vocabulary "${vocabulary}" is not supported; use 1 (OECD DAC) or 2 (UN M49)`, 'iati.regionVocabulary', { value: vocabulary });
     }
   });
 
   // Sectors: DAC 5-digit purpose codes only (vocabulary 1); 3-digit (2) and others are too coarse
-  // or foreign. Unmapped ones are ignored: the engine infers areas from the text when none map.
-  const thematicAreas = uniq(activityOrTransactions(act, 'sector')
+  // or foreign. They are evidence beside the text, not a verdict: a CRS code is a reporting category
+  // (maritime and chemical security are both filed under 15210 "security system management"), so the
+  // service weighs them against what the description says (see sectorEvidence in offerings.service).
+  const sectorAreas = uniq(activityOrTransactions(act, 'sector')
     .filter((s) => (attr(s, 'vocabulary') ?? '1') === '1')
     .map((s) => opts.dacToArea.get(attr(s, 'code') ?? ''))
     .filter((a): a is string => a !== undefined));
@@ -323,7 +337,7 @@ function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?:
     // xs:date may carry a zone ("2024-01-15Z"); the day is what matters.
     const day = isoDate(raw.slice(0, 10));
     if (day && /^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/.test(raw)) dates[field] = day;
-    else bad(field, `activity-date iso-date "${raw}" is not a date as YYYY-MM-DD`);
+    else bad(field, `activity-date iso-date "${raw}" is not a date as YYYY-MM-DD`, 'date.invalid', { value: raw });
   }
 
   const statusCode = attr(kids(act, 'activity-status')[0], 'code');
@@ -344,7 +358,9 @@ function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?:
     else if (/^(A0[12]|B0\d{1,2})$/.test(code) && financeType === '110') modalities.push('funding');
   }
 
-  if (errors.length || !title || !description) return { errors };
+  const org = kids(act, 'reporting-org')[0];
+  const reportingOrg: ReportingOrg = { ref: attr(org, 'ref'), name: pickNarrative(narratives(org, defaultLang), defaultLang)?.text };
+  if (errors.length || !title || !description) return { errors, sectorAreas, reportingOrg };
   const value: OfferingInput = { title, description, languages: languages.length ? languages : ['en'] };
   if (modalities.length) value.modalities = uniq(modalities);
   if (countries.length || regions.length) {
@@ -355,11 +371,10 @@ function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?:
   if (dates.availableFrom) value.availableFrom = dates.availableFrom;
   if (dates.availableUntil) value.availableUntil = dates.availableUntil;
   if (budget) value.budget = budget;
-  if (thematicAreas.length) value.thematicAreas = thematicAreas;
   value.externalRef = externalRef;
   if (translations.length) value.translations = translations;
   if (status) value.status = status;
-  return { value, errors };
+  return { value, errors, sectorAreas, reportingOrg };
 }
 
 /**
@@ -368,7 +383,7 @@ function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?:
  * revised budget (type 2), it replaces the original (type 1) for that period, as IATI intends,
  * instead of being counted twice.
  */
-function budgetOf(act: XNode, bad: (path: string, message: string) => void): OfferingInput['budget'] {
+function budgetOf(act: XNode, bad: (path: string, message: string, code?: string, params?: Record<string, string | number>) => void): OfferingInput['budget'] {
   const defaultCurrency = attr(act, 'default-currency');
   const entries = kids(act, 'budget').map((b) => {
     const v = kids(b, 'value')[0];
@@ -381,7 +396,7 @@ function budgetOf(act: XNode, bad: (path: string, message: string) => void): Off
   const counted = entries.filter((e) => e.revised || !revisedPeriods.has(e.period));
 
   if (counted.some((e) => !e.currency)) {
-    bad('budget.currency', 'a budget value has no @currency and the activity has no @default-currency');
+    bad('budget.currency', 'a budget value has no @currency and the activity has no @default-currency', 'iati.budgetCurrencyMissing');
     return undefined;
   }
   const tally = new Map<string, number>();
@@ -391,7 +406,7 @@ function budgetOf(act: XNode, bad: (path: string, message: string) => void): Off
   let most = 0;
   for (const [c, n] of tally) if (n > most) { currency = c; most = n; }
   if (!/^[A-Z]{3}$/.test(currency)) {
-    bad('budget.currency', `budget currency "${currency}" is not an ISO 4217 code`);
+    bad('budget.currency', `budget currency "${currency}" is not an ISO 4217 code`, 'currency.invalid', { value: currency });
     return undefined;
   }
 
@@ -400,13 +415,13 @@ function budgetOf(act: XNode, bad: (path: string, message: string) => void): Off
   for (const e of counted.filter((x) => x.currency === currency)) {
     const minor = decimalToMinorUnits(e.amount, exp, true);
     if (minor === undefined) {
-      bad('budget.amount', `budget value "${e.amount}" is not a decimal number`);
+      bad('budget.amount', `budget value "${e.amount}" is not a decimal number`, 'iati.budgetValue', { value: e.amount });
       return undefined;
     }
     total += minor;
   }
   if (total < 0 || !Number.isSafeInteger(total)) {
-    bad('budget.amount', 'the budgets add up to a negative or too large total');
+    bad('budget.amount', 'the budgets add up to a negative or too large total', 'iati.budgetTotal');
     return undefined;
   }
   return { amount: total, currency };

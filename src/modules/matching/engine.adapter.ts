@@ -6,12 +6,15 @@ import {
 export interface Engine {
   upsertOffering(o: MatchableOffering): void;
   matchRequest(r: MatchableRequest, opts: MatchOptions): MatchResult;
+  linkNeeds(r: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[0], needs: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[1]): { needId: string; score: number }[];
   /** Area codes of a text, best first (offerings and needs that came without any). */
   inferAreas(text: string, lang: Lang): string[];
   /** Applies a learning model (undefined: the shipped behaviour). */
   setLearned(model: LearnedModel | undefined): void;
   /** The applied model's id, or null. */
   readonly learnedVersion: string | null;
+  /** Every area's classification score for a text, best first. */
+  scoreAreas(text: string, lang: Lang): { code: string; score: number }[];
 }
 
 /** Minimum classification score for an inferred area to be stored on an offering or need. */
@@ -29,6 +32,8 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
     matchRequest: (r, opts) => m.matchRequest(r, opts),
     setLearned: (model) => m.setLearned(model),
     get learnedVersion() { return m.learnedVersion; },
+    linkNeeds: (r, needs) => m.linkNeeds(r, needs),
+    scoreAreas: (text, lang) => m.classifyText(text, lang).map((a) => ({ code: a.code, score: a.score })),
     inferAreas(text, lang) {
       const scored = m.classifyText(text, lang);
       const best = scored[0]?.score ?? 0;

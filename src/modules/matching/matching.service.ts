@@ -14,6 +14,10 @@ import { createEngine, type Engine } from './engine.adapter.js';
 
 /** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
 const REMATCHABLE = ['in_review'];
+/** Requests a need links to when it arrives after them: seen by matching, and not withdrawn or rejected. */
+const LINKABLE_STATUSES = ['matched', 'in_review', 'routed', 'accepted', 'in_delivery', 'completed'] as const;
+/** Statuses a first match starts from: `matched` too, for one left there (the sweeper re-enqueues it). */
+const UNMATCHED = ['submitted', 'matched'];
 const ACTOR = 'system:matcher';
 
 const storedRouting = (r: Routing): StoredRouting => ({ entity: r.entity, reason: r.reason, area: r.area, concept: r.concept ?? null });
@@ -145,7 +149,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     const [pre] = await q.request.execute({ id: requestId });
     if (!pre) return 'skipped';
     const again = opts.statuses ?? REMATCHABLE;
-    if (pre.status !== 'submitted' && !(opts.rematch && again.includes(pre.status))) return 'skipped';
+    if (!UNMATCHED.includes(pre.status) && !(opts.rematch && again.includes(pre.status))) return 'skipped';
     const now = new Date();
     const result = await compute(pre, now);
     const routingEntity = result.routing.entity;
@@ -153,8 +157,8 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     const outcome = await db.transaction(async (tx) => {
       // Lock the row; whoever comes second sees the new status and stops.
       const [req] = await tx.select({ id: requests.id, status: requests.status }).from(requests).where(eq(requests.id, requestId)).for('update');
-      if (!req || (req.status !== 'submitted' && !(opts.rematch && again.includes(req.status)))) return 'skipped';
-      const first = req.status === 'submitted';
+      if (!req || (!UNMATCHED.includes(req.status) && !(opts.rematch && again.includes(req.status)))) return 'skipped';
+      const first = UNMATCHED.includes(req.status);
 
       const top = result.matches[0];
       // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
@@ -179,7 +183,8 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         on conflict (request_id, offering_id) do update set rank = excluded.rank, score = excluded.score, confidence = excluded.confidence, explanation = excluded.explanation,
           status = excluded.status, entity_code = excluded.entity_code, updated_at = ${now.toISOString()}::timestamptz
         where matches.status in ('superseded', 'proposed')`);
-      const insertLinks = () => tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score })));
+      // A need imported meanwhile may have linked itself to this request already (linkNeed): same link.
+      const insertLinks = () => tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score }))).onConflictDoNothing();
       const insertDuplicates = () => tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity })));
       const classifiedAreas = result.thematicAreas;
 
@@ -214,9 +219,9 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         tx.update(requests).set({
           status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason, ...engineColumns(result),
           language: result.language, routedAt: autoRoute ? now : null, updatedAt: now,
-        }).where(and(eq(requests.id, req.id), eq(requests.status, 'submitted'))),
+        }).where(and(eq(requests.id, req.id), eq(requests.status, req.status))),
         tx.insert(requestTransitions).values([
-          { requestId: req.id, fromStatus: 'submitted', toStatus: 'matched', actor: ACTOR, at: now },
+          ...(req.status === 'submitted' ? [{ requestId: req.id, fromStatus: 'submitted', toStatus: 'matched', actor: ACTOR, at: now }] : []),
           { requestId: req.id, fromStatus: 'matched', toStatus: final, actor: ACTOR, at: new Date(now.getTime() + 1),
             note: result.triage ? `waiting for CTED triage: ${result.triage.reason}` : !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
         ]),
@@ -236,6 +241,30 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
     return outcome;
   }
 
+  /**
+   * Links a need to the requests of its state that matching has already seen (any status after
+   * `submitted`, but not withdrawn or rejected), so that a need CTED imports after a request was filed,
+   * routed or even delivered counts as covered by it: links are made both ways, whatever the order.
+   * Requests still `submitted` link at their first match. Rewrites only this need's links.
+   */
+  async function linkNeed(needId: string): Promise<number> {
+    const [n] = await db.select().from(needs).where(eq(needs.id, needId));
+    if (!n) return 0;
+    const e = await getEngine();
+    await syncIndex();
+    const reqs = n.status === 'open'
+      ? await db.select({ id: requests.id, memberState: requests.memberState, title: requests.title, description: requests.description, language: requests.language, thematicAreas: requests.thematicAreas })
+        .from(requests).where(and(eq(requests.memberState, n.memberState), inArray(requests.status, [...LINKABLE_STATUSES]))).limit(2000)
+      : [];
+    const need = { id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas };
+    const links = reqs.flatMap((r) => e.linkNeeds({ ...r, language: r.language as Lang }, [need]).map((l) => ({ requestId: r.id, needId: l.needId, score: l.score })));
+    await db.transaction(async (tx) => {
+      await tx.delete(requestNeedLinks).where(and(eq(requestNeedLinks.needId, needId), inArray(requestNeedLinks.requestId, reqs.length ? reqs.map((r) => r.id) : ['00000000-0000-0000-0000-000000000000'])));
+      if (links.length) await tx.insert(requestNeedLinks).values(links).onConflictDoUpdate({ target: [requestNeedLinks.requestId, requestNeedLinks.needId], set: { score: sql`excluded.score` } });
+    });
+    return links.length;
+  }
+
   /** After an offering or need changes, refreshes the open requests it may affect. */
   async function reverseMatch(kind: 'offering' | 'need', id: string): Promise<number> {
     if (kind === 'offering') {
@@ -251,6 +280,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       for (const r of touched) await matchAndRoute(r.id, { rematch: true });
       return touched.length;
     }
+    await linkNeed(id);
     const [n] = await db.select().from(needs).where(eq(needs.id, id));
     if (!n) return 0;
     const candidates = await db.select({ id: requests.id }).from(requests).where(and(eq(requests.memberState, n.memberState), inArray(requests.status, REMATCHABLE)));
@@ -261,10 +291,15 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
   return {
     matchAndRoute,
     reverseMatch,
+    linkNeed,
     syncIndex,
     /** Thematic areas of a text, for offerings and needs that came without any. */
     async inferAreas(text: string, lang: Lang): Promise<string[]> {
       return (await getEngine()).inferAreas(text, lang);
+    },
+    /** Every area's score for a text, best first (IATI sectors are weighed against it). */
+    async scoreAreas(text: string, lang: Lang): Promise<{ code: string; score: number }[]> {
+      return (await getEngine()).scoreAreas(text, lang);
     },
     /** The engine itself (tests, benchmarks and the directory search use it). */
     engine: getEngine,

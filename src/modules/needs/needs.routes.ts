@@ -2,9 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
 import { errorResponses } from '../common.schemas.js';
-import { parseNeedsCsv } from '../imports/csv.parser.js';
 import { CreateNeedBody, ListNeedsQuery, NeedsImportResult, NeedView } from './needs.schemas.js';
-import type { NeedInput } from './needs.service.js';
 
 /** CTED loads the needs it identified. */
 export const needRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -14,7 +12,7 @@ export const needRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => reply.code(201).send(await app.services.needs.create(req.principal!, req.body)));
 
   app.get('/v1/needs', {
-    schema: { tags: ['needs'], summary: 'List needs (a member state sees its own)', querystring: ListNeedsQuery, response: { 200: z.object({ items: z.array(NeedView), nextOffset: z.number().nullable() }), ...errorResponses } },
+    schema: { tags: ['needs'], summary: 'List needs (a member state sees its own; an entity sees every need without its description)', querystring: ListNeedsQuery, response: { 200: z.object({ items: z.array(NeedView), nextOffset: z.number().nullable() }), ...errorResponses } },
     onRequest: app.requireRole('cted', 'admin', 'member_state', 'entity'),
   }, async (req) => app.services.needs.list(req.principal!, req.query));
 
@@ -28,14 +26,6 @@ export const needRoutes: FastifyPluginAsyncZod = async (app) => {
     onRequest: app.requireRole('cted', 'admin'),
   }, async (req, reply) => {
     if (typeof req.body !== 'string') throw badRequest('Send the matrix as text/csv.', [{ path: 'body', message: 'expected CSV text' }]);
-    const parsed = parseNeedsCsv(req.body);
-    const rowErrors = parsed.errors.map((e) => ({ path: `rows.${e.row}.${e.path}`, message: e.message }));
-    const rows: { row: number; value: NeedInput }[] = [];
-    for (const item of parsed.items) {
-      const v = CreateNeedBody.extend({ externalKey: z.string().max(200).optional() }).safeParse(item.value);
-      if (v.success) rows.push({ row: item.row, value: v.data });
-      else v.error.issues.forEach((i) => rowErrors.push({ path: ['rows', item.row, ...i.path].join('.'), message: i.message }));
-    }
-    return reply.code(201).send(await app.services.needs.importMany(req.principal!, rows, rowErrors));
+    return reply.code(201).send(await app.services.needs.importCsv(req.principal!, req.body));
   });
 };

@@ -12,8 +12,12 @@ export const CreateNeedBody = z.strictObject({
 }).meta({ id: 'CreateNeed' });
 export type CreateNeedBody = z.infer<typeof CreateNeedBody>;
 
+/** One row of CTED's needs matrix (CSV import): a need with the stable key of its row. */
+export const NeedImportRow = CreateNeedBody.extend({ externalKey: z.string().max(200).optional() });
+
 export const NeedView = z.object({
-  id: Uuid, memberState: Iso3, description: z.string(), priority: Priority, thematicAreas: z.array(z.string()),
+  /** Only for CTED, admins and the need's own state (see need-visibility.ts). */
+  id: Uuid, memberState: Iso3, description: z.string().optional(), priority: Priority, thematicAreas: z.array(z.string()),
   identifiedAt: z.string().nullable(), source: z.string().nullable(), status: z.string(), createdAt: z.string(), updatedAt: z.string(),
 });
 export const ListNeedsQuery = z.strictObject({

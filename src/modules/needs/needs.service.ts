@@ -1,20 +1,24 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Db } from '../../../db/client.js';
 import { needs } from '../../../db/schema/index.js';
 import { badRequest, forbidden, type ErrorDetail } from '../../errors.js';
+import { zodIssueDetail } from '../common/zod-details.js';
+import { parseNeedsCsv } from '../imports/csv.parser.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { recordChange } from '../events/events.repository.js';
 import type { AreaInference } from '../offerings/offerings.service.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import type { CreateNeedBody, NeedView } from './needs.schemas.js';
+import { readsNeedDescription } from './need-visibility.js';
+import { NeedImportRow, type CreateNeedBody, type NeedView } from './needs.schemas.js';
 
 type NeedRow = typeof needs.$inferSelect;
 export interface NeedInput extends CreateNeedBody { externalKey?: string }
 
-const toView = (n: NeedRow): z.infer<typeof NeedView> => ({
-  id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low',
+/** A need as `p` may read it (the full view when p is omitted: CTED's own writes). */
+const toView = (n: NeedRow, p?: Principal): z.infer<typeof NeedView> => ({
+  id: n.id, memberState: n.memberState, ...(!p || readsNeedDescription(p, n.memberState) ? { description: n.description } : {}), priority: n.priority as 'high' | 'medium' | 'low',
   thematicAreas: n.thematicAreas, identifiedAt: n.identifiedAt, source: n.source, status: n.status,
   createdAt: n.createdAt.toISOString(), updatedAt: n.updatedAt.toISOString(),
 });
@@ -23,11 +27,12 @@ const toView = (n: NeedRow): z.infer<typeof NeedView> => ({
 export function createNeedsService(deps: { db: Db; reference: ReferenceService; areas: AreaInference }) {
   const { db } = deps;
 
-  async function problemsOf(input: NeedInput, prefix = ''): Promise<ErrorDetail[]> {
+  async function problemsOf(input: Partial<NeedInput>, prefix = '', line?: number, failed: string[] = []): Promise<ErrorDetail[]> {
     const ref = await deps.reference.get();
     const out: ErrorDetail[] = [];
-    if (!ref.stateByIso3.has(input.memberState)) out.push({ path: `${prefix}memberState`, message: `"${input.memberState}" is not a UN member state` });
-    if (input.thematicArea && !ref.areaByCode.has(input.thematicArea)) out.push({ path: `${prefix}thematicArea`, message: `unknown thematic area "${input.thematicArea}"` });
+    const at = line ? { line } : {};
+    if (input.memberState && !failed.includes('memberState') && !ref.stateByIso3.has(input.memberState)) out.push({ path: `${prefix}memberState`, message: `"${input.memberState}" is not a UN member state`, code: 'country.unknown', params: { value: input.memberState }, ...at });
+    if (input.thematicArea && !failed.includes('thematicArea') && !ref.areaByCode.has(input.thematicArea)) out.push({ path: `${prefix}thematicArea`, message: `unknown thematic area "${input.thematicArea}"`, code: 'area.unknown', params: { value: input.thematicArea }, ...at });
     return out;
   }
 
@@ -52,13 +57,25 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
       return toView(row);
     },
 
-    /** Imports CTED's matrix; rows are keyed by externalKey so a re-import updates instead of duplicating. */
-    async importMany(p: Principal, rows: { row: number; value: NeedInput }[], rowErrors: ErrorDetail[]) {
-      const problems = [...rowErrors];
-      for (const r of rows) problems.push(...await problemsOf(r.value, `rows.${r.row}.`));
+    /**
+     * Imports CTED's matrix as CSV (all or nothing; every problem of every row in one answer, each with its
+     * spreadsheet line); rows are keyed by externalKey so a re-import updates instead of duplicating.
+     */
+    async importCsv(p: Principal, text: string) {
+      const parsed = parseNeedsCsv(text);
+      const problems: ErrorDetail[] = parsed.errors.map((e) => ({ path: `rows.${e.row}.${e.path}`, message: e.message, ...(e.code ? { code: e.code, params: e.params ?? {} } : {}), ...(e.line ? { line: e.line } : {}) }));
+      const rows: { row: number; value: NeedInput }[] = [];
+      for (const item of parsed.items) {
+        const v = NeedImportRow.safeParse(item.value);
+        if (v.success) rows.push({ row: item.row, value: v.data });
+        else v.error.issues.forEach((i) => problems.push(zodIssueDetail(i, ['rows', item.row], item.line)));
+        problems.push(...await problemsOf(item.value, `rows.${item.row}.`, item.line));
+      }
+      for (const part of parsed.partial ?? []) problems.push(...await problemsOf(part.value, `rows.${part.row}.`, part.line, part.failed));
+      problems.sort((a, b) => Number(/^rows\.(\d+)/.exec(a.path)?.[1] ?? 0) - Number(/^rows\.(\d+)/.exec(b.path)?.[1] ?? 0));
       const inputs = rows.map((r) => r.value);
       if (problems.length) throw badRequest(`${problems.length} problem(s) found; nothing was imported.`, problems.slice(0, 500));
-      if (inputs.length === 0) throw badRequest('Nothing to import.', [{ path: 'rows', message: 'no rows' }]);
+      if (inputs.length === 0) throw badRequest('Nothing to import.', [{ path: 'rows', message: 'no rows', code: 'file.noRows' }]);
       const prepared: { input: NeedInput; thematicAreas: string[] }[] = [];
       for (const input of inputs) prepared.push({ input, thematicAreas: await areasOf(input) });
       return db.transaction(async (tx) => {
@@ -92,7 +109,7 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
       });
     },
 
-    /** CTED and admins see all needs; a member state only its own. */
+    /** CTED and admins see all needs; a member state only its own; an entity all, without their descriptions. */
     async list(p: Principal, q: { memberState?: string; thematicArea?: string; priority?: string; limit: number; offset: number }) {
       const conds = [];
       if (p.role === 'member_state') conds.push(eq(needs.memberState, p.memberState ?? ''));
@@ -101,7 +118,7 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
       if (q.priority) conds.push(eq(needs.priority, q.priority));
       const rows = await db.select().from(needs).where(conds.length ? and(...conds) : undefined).orderBy(asc(needs.memberState), asc(needs.createdAt)).limit(q.limit + 1).offset(q.offset);
       const filtered = q.thematicArea ? rows.filter((r) => r.thematicAreas.includes(q.thematicArea!)) : rows;
-      return { items: filtered.slice(0, q.limit).map(toView), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
+      return { items: filtered.slice(0, q.limit).map((n) => toView(n, p)), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
     },
   };
 }

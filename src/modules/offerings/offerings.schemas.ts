@@ -45,6 +45,12 @@ export const CreateOfferingBody = z.strictObject({
 }).meta({ id: 'CreateOffering' });
 export type CreateOfferingBody = z.infer<typeof CreateOfferingBody>;
 
+/** One row of a bulk upload (JSON, CSV or IATI): an offering without providerId, keyed by the provider's own reference. */
+export const BulkOfferingRow = CreateOfferingBody.omit({ providerId: true }).extend({
+  externalRef: z.string().trim().min(1).max(200).optional(),
+  status: z.enum(['open', 'closed']).optional(),
+});
+
 export const UpdateOfferingBody = z.strictObject({
   title: offeringFields.title.optional(),
   description: offeringFields.description.optional(),
@@ -68,8 +74,10 @@ export const OfferingView = z.object({
   capacity: z.number().nullable(), budget: z.object({ amount: z.number(), currency: z.string() }).nullable(),
   thematicAreas: z.array(z.string()), thematicAreasInferred: z.boolean(), status: z.enum(['open', 'closed']),
   translations: z.array(z.object({ language: Lang, title: z.string(), description: z.string() })),
-  lastConfirmedAt: z.string(), proposable: z.boolean(), source: z.string(), externalRef: z.string().nullable(),
-  createdAt: z.string(), updatedAt: z.string(),
+  lastConfirmedAt: z.string(), proposable: z.boolean(),
+  /** Internal (import source, the provider's own reference, audit timestamps): shown to the owner, CTED and admins only. */
+  source: z.string().optional(), externalRef: z.string().nullable().optional(),
+  createdAt: z.string().optional(), updatedAt: z.string().optional(),
 }).meta({ id: 'Offering' });
 export type OfferingView = z.infer<typeof OfferingView>;
 
@@ -82,3 +90,6 @@ export const ListOfferingsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+/** At most this many rows per upload. */
+export const MAX_BULK_ROWS = 5000;

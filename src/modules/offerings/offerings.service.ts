@@ -1,13 +1,16 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { offerings, providers } from '../../../db/schema/index.js';
-import { badRequest, forbidden, notFound, type ErrorDetail } from '../../errors.js';
+import { AppError, badRequest, forbidden, notFound, type ErrorDetail } from '../../errors.js';
+import { zodIssueDetail } from '../common/zod-details.js';
+import { IatiFormatError, parseIatiActivities } from '../imports/iati.parser.js';
+import { parseOfferingsCsv, type RowError } from '../imports/csv.parser.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { uniq } from '../common.schemas.js';
 import { recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import type { CreateOfferingBody, OfferingView, UpdateOfferingBody } from './offerings.schemas.js';
+import { BulkOfferingRow, MAX_BULK_ROWS, type CreateOfferingBody, type OfferingView, type UpdateOfferingBody } from './offerings.schemas.js';
 
 type OfferingRow = typeof offerings.$inferSelect;
 /** An offering as it arrives, from JSON, CSV or IATI. */
@@ -25,6 +28,19 @@ export function isProposable(o: Pick<OfferingRow, 'status' | 'availableFrom' | '
   return now.getTime() - o.lastConfirmedAt.getTime() <= FRESHNESS_DAYS * DAY;
 }
 
+/** Who sees an offering's internal fields (import source, external reference, audit timestamps): its provider, CTED and admins. */
+export function seesOfferingInternals(p: Principal, providerId: string): boolean {
+  return p.role === 'admin' || p.role === 'cted' || (p.role === 'provider' && p.providerId === providerId);
+}
+
+/** An offering as `p` may read it: without the internal fields unless seesOfferingInternals. */
+export function offeringViewFor(p: Principal, view: OfferingView): OfferingView {
+  if (seesOfferingInternals(p, view.providerId)) return view;
+  const { source: _s, externalRef: _e, createdAt: _c, updatedAt: _u, ...shared } = view;
+  return shared;
+}
+
+/** The full view (internal fields included); answers pass through offeringViewFor. */
 export function toOfferingView(o: OfferingRow, now = new Date()): OfferingView {
   return {
     id: o.id, providerId: o.providerId, title: o.title, description: o.description, language: o.language as OfferingView['language'],
@@ -38,23 +54,83 @@ export function toOfferingView(o: OfferingRow, now = new Date()): OfferingView {
   };
 }
 
-export interface AreaInference { inferAreas(text: string, lang: OfferingView['language']): Promise<string[]> }
+export interface AreaInference {
+  inferAreas(text: string, lang: OfferingView['language']): Promise<string[]>;
+  /** Every area's score for a text, best first (for weighing other evidence, such as IATI sectors, against it). */
+  scoreAreas?(text: string, lang: OfferingView['language']): Promise<{ code: string; score: number }[]>;
+}
+
+/** A row of an upload as the checks see it: where it is, what could be read of it, which of its fields already failed. */
+interface UploadRow { row: number; line?: number; value: unknown; failed?: string[]; sectorAreas?: string[] }
+
+const rowOf = (d: ErrorDetail) => Number(/^rows\.(\d+)/.exec(d.path)?.[1] ?? 0);
+const rowDetail = (e: RowError): ErrorDetail => ({ path: `rows.${e.row}.${e.path}`, message: e.message, ...(e.code ? { code: e.code, params: e.params ?? {} } : {}), ...(e.line ? { line: e.line } : {}) });
+
+// A text score at least this share of the best one counts as the text's support for a sector's area.
+const SECTOR_SUPPORT = 0.25;
+
+/**
+ * IATI sector codes are evidence beside the text, not a verdict: a CRS purpose code is a reporting
+ * category (maritime and chemical security are both filed under 15210 "security system management and
+ * reform"). The text's own areas stand; a sector's area joins them when the text gives it some support;
+ * the sectors decide alone only when the text says nothing classifiable.
+ */
+export function sectorEvidence(textScores: { code: string; score: number }[], textAreas: string[], sectorAreas: string[]): string[] {
+  if (!textAreas.length) return sectorAreas.slice(0, 3);
+  const best = textScores[0]?.score ?? 0;
+  const supported = sectorAreas.filter((a) => !textAreas.includes(a) && (textScores.find((s) => s.code === a)?.score ?? 0) >= SECTOR_SUPPORT * best && best > 0);
+  return [...textAreas, ...supported].slice(0, 4);
+}
 
 /** Provider offerings: one by one, in bulk (JSON, CSV, IATI), with freshness. */
 export function createOfferingsService(deps: { db: Db; reference: ReferenceService; areas: AreaInference }) {
   const { db } = deps;
 
-  async function semanticProblems(input: Partial<OfferingInput>, prefix = ''): Promise<ErrorDetail[]> {
+  /** Checks of codes against the reference data and of dates against each other; tolerant of a half-read row. */
+  async function semanticProblems(input: Partial<OfferingInput>, prefix = '', line?: number): Promise<ErrorDetail[]> {
     const ref = await deps.reference.get();
     const regionCodes = ref.regionCodes;
     const out: ErrorDetail[] = [];
-    input.eligibility?.regions?.forEach((r, i) => { if (!regionCodes.has(r)) out.push({ path: `${prefix}eligibility.regions.${i}`, message: `"${r}" is not an M49 region, sub-region or intermediate region of any member state` }); });
-    input.eligibility?.countries?.forEach((c, i) => { if (!ref.stateByIso3.has(c)) out.push({ path: `${prefix}eligibility.countries.${i}`, message: `"${c}" is not a UN member state` }); });
-    input.thematicAreas?.forEach((a, i) => { if (!ref.areaByCode.has(a)) out.push({ path: `${prefix}thematicAreas.${i}`, message: `unknown thematic area "${a}"` }); });
-    if (input.availableFrom && input.availableUntil && new Date(input.availableUntil) < new Date(input.availableFrom)) {
-      out.push({ path: `${prefix}availableUntil`, message: 'must not be before availableFrom' });
-    }
+    const at = line ? { line } : {};
+    const strings = (xs: unknown) => (Array.isArray(xs) ? xs.filter((x): x is string => typeof x === 'string') : []);
+    strings(input.eligibility?.regions).forEach((r, i) => { if (!regionCodes.has(r)) out.push({ path: `${prefix}eligibility.regions.${i}`, message: `"${r}" is not an M49 region, sub-region or intermediate region of any member state`, code: 'region.unknown', params: { value: r }, ...at }); });
+    strings(input.eligibility?.countries).forEach((c, i) => { if (!ref.stateByIso3.has(c)) out.push({ path: `${prefix}eligibility.countries.${i}`, message: `"${c}" is not a UN member state`, code: 'country.unknown', params: { value: c }, ...at }); });
+    strings(input.thematicAreas).forEach((a, i) => { if (!ref.areaByCode.has(a)) out.push({ path: `${prefix}thematicAreas.${i}`, message: `unknown thematic area "${a}"`, code: 'area.unknown', params: { value: a }, ...at }); });
+    const from = typeof input.availableFrom === 'string' ? Date.parse(input.availableFrom) : NaN;
+    const until = typeof input.availableUntil === 'string' ? Date.parse(input.availableUntil) : NaN;
+    if (until < from) out.push({ path: `${prefix}availableUntil`, message: 'must not be before availableFrom', code: 'date.order', params: { from: input.availableFrom!, until: input.availableUntil! }, ...at });
     return out;
+  }
+
+  /**
+   * Every check on every row of an upload in one pass, so that one upload reports every problem: the
+   * parser's, the schema's (skipping fields the parser already refused) and the reference checks, also
+   * for rows that already failed. Returns the valid rows, or throws one 400 with all the problems.
+   */
+  async function checkRows(rows: UploadRow[], parseErrors: RowError[]): Promise<{ row: number; value: OfferingInput; sectorAreas?: string[] }[]> {
+    const problems: ErrorDetail[] = parseErrors.map(rowDetail);
+    const ok: { row: number; value: OfferingInput; sectorAreas?: string[] }[] = [];
+    if (rows.length > MAX_BULK_ROWS) throw badRequest(`At most ${MAX_BULK_ROWS} rows per upload.`, [{ path: 'rows', message: `${rows.length} rows`, code: 'file.tooManyRows', params: { max: MAX_BULK_ROWS } }]);
+    for (const r of rows) {
+      const failed = new Set(r.failed ?? []);
+      const v = BulkOfferingRow.safeParse(r.value);
+      if (v.success && !failed.size) ok.push({ row: r.row, value: v.data, sectorAreas: r.sectorAreas });
+      if (!v.success) {
+        for (const issue of v.error.issues) {
+          const top = String(issue.path[0] ?? '');
+          const field = issue.path.slice(0, 2).join('.');
+          if (failed.has(top) || failed.has(field) || [...failed].some((f) => f.startsWith(`${top}.`))) continue;
+          problems.push(zodIssueDetail(issue, ['rows', r.row], r.line));
+        }
+      }
+      problems.push(...await semanticProblems((r.value ?? {}) as Partial<OfferingInput>, `rows.${r.row}.`, r.line));
+    }
+    // Once per field and problem: the parser and the reference checks may both see a reversed date.
+    const keyOf = (d: ErrorDetail) => `${d.path}|${d.code ?? d.message}`;
+    const unique = problems.filter((d, i) => problems.findIndex((x) => keyOf(x) === keyOf(d)) === i)
+      .sort((a, b) => rowOf(a) - rowOf(b));
+    if (unique.length) throw badRequest(`${unique.length} problem(s) found; nothing was imported.`, unique.slice(0, 500));
+    return ok;
   }
 
   async function resolveProvider(p: Principal, providerId?: string): Promise<string> {
@@ -69,6 +145,12 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
     return providerId;
   }
 
+  async function getOne(id: string): Promise<OfferingView> {
+    const [row] = await db.select().from(offerings).where(eq(offerings.id, id));
+    if (!row) throw notFound('Offering');
+    return toOfferingView(row);
+  }
+
   async function loadOwned(p: Principal, id: string): Promise<OfferingRow> {
     const [row] = await db.select().from(offerings).where(eq(offerings.id, id));
     if (!row) throw notFound('Offering');
@@ -77,11 +159,15 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
     return row;
   }
 
-  async function toValues(providerId: string, input: OfferingInput, source: string) {
+  async function toValues(providerId: string, input: OfferingInput, source: string, sectorAreas: string[] = []) {
     const text = `${input.title}\n${input.description}`;
     const language = detectLanguage(text);
     const explicit = uniq(input.thematicAreas ?? []);
-    const areas = explicit.length ? explicit : await deps.areas.inferAreas(text, language);
+    let areas = explicit.length ? explicit : await deps.areas.inferAreas(text, language);
+    if (!explicit.length && sectorAreas.length) {
+      const scores = deps.areas.scoreAreas ? await deps.areas.scoreAreas(text, language) : [];
+      areas = sectorEvidence(scores, areas, sectorAreas);
+    }
     return {
       providerId, title: input.title, description: input.description, language,
       languages: uniq(input.languages), modalities: uniq(input.modalities ?? []),
@@ -103,14 +189,10 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
    * Validates every row first and writes nothing unless all are valid (all-or-nothing);
    * rows with an externalRef already known for the provider are updated, not duplicated.
    */
-  async function upsertMany(p: Principal, providerId: string, rows: { row: number; value: OfferingInput }[], source: string, rowErrors: ErrorDetail[] = []) {
-    const problems = [...rowErrors];
-    for (const r of rows) problems.push(...await semanticProblems(r.value, `rows.${r.row}.`));
-    if (problems.length) throw badRequest(`${problems.length} problem(s) found; nothing was imported.`, problems.slice(0, 500));
-    if (rows.length === 0) throw badRequest('Nothing to import.', [{ path: 'rows', message: 'no rows' }]);
-    const inputs = rows.map((r) => r.value);
+  async function upsertMany(p: Principal, providerId: string, rows: { row: number; value: OfferingInput; sectorAreas?: string[] }[], source: string) {
+    if (rows.length === 0) throw badRequest('Nothing to import.', [{ path: 'rows', message: 'no rows', code: 'file.noRows' }]);
     const values: Awaited<ReturnType<typeof toValues>>[] = [];
-    for (const input of inputs) values.push(await toValues(providerId, input, source));
+    for (const r of rows) values.push(await toValues(providerId, r.value, source, r.sectorAreas));
     return db.transaction(async (tx) => {
       const refs = values.map((v) => v.externalRef).filter((r): r is string => !!r);
       const existing = refs.length
@@ -137,12 +219,13 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
   }
 
   return {
-    async create(p: Principal, body: CreateOfferingBody): Promise<OfferingView> {
+    /** One offering; `source` says which door it came through ('api' or 'web'). */
+    async create(p: Principal, body: CreateOfferingBody, opts: { source?: 'api' | 'web' } = {}): Promise<OfferingView> {
       const providerId = await resolveProvider(p, body.providerId);
       const { providerId: _ignored, ...input } = body;
       const problems = await semanticProblems(input);
       if (problems.length) throw badRequest('The offering is not valid.', problems);
-      const values = await toValues(providerId, input, 'api');
+      const values = await toValues(providerId, input, opts.source ?? 'api');
       const row = await db.transaction(async (tx) => {
         const [r] = await tx.insert(offerings).values(values).returning();
         await announce(tx, p, 'offering.create', r.id, { after: { title: r.title, thematicAreas: r.thematicAreas } });
@@ -151,8 +234,56 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       return toOfferingView(row);
     },
 
-    upsertMany,
     resolveProvider,
+
+    /** A JSON array of offerings (the API's bulk route): every row checked, all or nothing. */
+    async importJson(p: Principal, providerId: string, items: unknown[]) {
+      const rows = await checkRows(items.map((value, i) => ({ row: i + 1, value })), []);
+      return upsertMany(p, providerId, rows, 'bulk');
+    },
+
+    /** A CSV upload: parsed, every row checked (problems carry their spreadsheet line), all or nothing. */
+    async importCsv(p: Principal, providerId: string, text: string) {
+      const parsed = parseOfferingsCsv(text);
+      const rows = await checkRows([
+        ...parsed.items, ...(parsed.partial ?? []),
+      ].sort((a, b) => a.row - b.row), parsed.errors);
+      return upsertMany(p, providerId, rows, 'csv');
+    },
+
+    /**
+     * An IATI 2.0x activity file. Under a provider's key every activity must be reported by that
+     * provider (reporting-org/@ref equal to the provider's IATI identifier, recorded by an admin):
+     * another organisation's file needs an admin.
+     */
+    async importIati(p: Principal, providerId: string, xml: string) {
+      const ref = await deps.reference.get();
+      let parsed;
+      try {
+        parsed = parseIatiActivities(xml, { dacToArea: ref.dacToArea, iso2ToIso3: ref.iso2ToIso3, m49Regions: ref.regionCodes });
+      } catch (err) {
+        if (err instanceof IatiFormatError) throw badRequest(err.message, err.details.map((d) => ({ ...d, code: 'iati.format', params: { detail: d.message } })));
+        throw err;
+      }
+      if (p.role === 'provider') {
+        const [prov] = await db.select({ name: providers.name, iatiOrgRef: providers.iatiOrgRef }).from(providers).where(eq(providers.id, providerId));
+        const own = prov?.iatiOrgRef?.trim().toUpperCase() ?? null;
+        const foreign = parsed.reportingOrgs.filter((o) => !own || o.ref?.trim().toUpperCase() !== own);
+        if (foreign.length) {
+          throw new AppError(403, 'foreign_reporting_org', own
+            ? `This file is reported by another organisation; a provider key imports only files whose reporting-org is ${own}. An admin can import it for you.`
+            : 'Your IATI organisation identifier is not on record, so OneDoor cannot tell that this file is yours. Ask an admin to record it, or to import the file.',
+          foreign.slice(0, 50).map((o) => ({
+            path: `rows.${o.row}.reporting-org`,
+            message: `reported by ${o.ref ?? '(no ref)'}${o.name ? ` (${o.name})` : ''}, not by ${own ?? 'a recorded identifier of yours'}`,
+            code: own ? 'iati.reportingOrg' : 'iati.reportingOrgUnknown',
+            params: { ref: o.ref ?? '—', name: o.name ?? '', own: own ?? '—' },
+          })));
+        }
+      }
+      const rows = await checkRows(parsed.items, parsed.errors);
+      return upsertMany(p, providerId, rows, 'iati');
+    },
 
     async update(p: Principal, id: string, patch: UpdateOfferingBody): Promise<OfferingView> {
       const row = await loadOwned(p, id);
@@ -216,10 +347,12 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       return toOfferingView(r);
     },
 
-    async get(id: string): Promise<OfferingView> {
-      const [row] = await db.select().from(offerings).where(eq(offerings.id, id));
-      if (!row) throw notFound('Offering');
-      return toOfferingView(row);
+    /** One offering, whole (for the service's own callers and pages that need its title). */
+    get: getOne,
+
+    /** One offering as `p` may read it (GET /v1/offerings/:id). */
+    async getFor(p: Principal, id: string): Promise<OfferingView> {
+      return offeringViewFor(p, await getOne(id));
     },
 
     async list(p: Principal, q: { providerId?: string; status?: string; limit: number; offset: number }) {
@@ -230,7 +363,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       const rows = await db.select().from(offerings).where(conds.length ? and(...conds) : undefined)
         .orderBy(asc(offerings.createdAt), asc(offerings.id)).limit(q.limit + 1).offset(q.offset);
       const now = new Date();
-      return { items: rows.slice(0, q.limit).map((r) => toOfferingView(r, now)), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
+      return { items: rows.slice(0, q.limit).map((r) => offeringViewFor(p, toOfferingView(r, now))), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
     },
   };
 }

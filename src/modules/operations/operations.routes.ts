@@ -1,9 +1,12 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { hashApiKey, keyDigest } from '../../plugins/auth.plugin.js';
 import { errorResponses, IdParams } from '../common.schemas.js';
 
-/** Prometheus metrics, the dead-letter table, and (BullMQ mode) the queue dashboard. */
+/** Prometheus metrics (METRICS_TOKEN or the admin key), the dead-letter table, and (BullMQ mode) the queue dashboard. */
 export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
   const metrics = app.services.metrics;
   new Gauge({
@@ -22,12 +25,20 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   });
 
-  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) => {
+  const admin = app.requireRole('admin');
+  // METRICS_TOKEN, when set, is what Prometheus sends (`Authorization: Bearer <token>`, compared as a
+  // digest in constant time); the admin key is always accepted; nobody else reads the metrics.
+  const tokenDigest = app.deps.config.METRICS_TOKEN ? Buffer.from(hashApiKey(app.deps.config.METRICS_TOKEN), 'hex') : null;
+  const metricsReader = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const digest = keyDigest(req);
+    if (tokenDigest && digest && timingSafeEqual(Buffer.from(digest, 'hex'), tokenDigest)) return done();
+    admin(req, reply, done);
+  };
+  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false }, onRequest: metricsReader }, async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
 
-  const admin = app.requireRole('admin');
   app.get('/v1/admin/dead-letters', {
     schema: { tags: ['admin'], summary: 'Jobs that failed after every retry', response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), queue: z.string(), jobName: z.string(), jobId: z.string().nullable(), payload: z.record(z.string(), z.unknown()), error: z.string(), attempts: z.number(), failedAt: z.string() })) }), ...errorResponses } },
     onRequest: admin,

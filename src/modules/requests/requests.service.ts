@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db, Query } from '../../../db/client.js';
 import {
   idempotencyKeys, matches, requestDuplicates, requestNeedLinks, requests,
 } from '../../../db/schema/index.js';
-import { badRequest, conflict, forbidden, notFound, sqlState } from '../../errors.js';
+import { AppError, badRequest, conflict, forbidden, isConnectionError, notFound, sqlState } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import { uniq } from '../common.schemas.js';
@@ -14,7 +14,8 @@ import { requestAreas } from './request-areas.js';
 import { REPARTABLE, transition, type RequestStatus } from './request-lifecycle.js';
 import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
 import type { CreateRequestBody, RequestView } from './requests.schemas.js';
-import { createWriteBatcher } from './write-batcher.js';
+import { createWriteBatcher, WriteDeadlineError } from './write-batcher.js';
+import { withTimeout } from '../../../db/client.js';
 
 type RequestRow = typeof requests.$inferSelect;
 
@@ -72,13 +73,39 @@ const SUBMIT = `
   )
   select count(*)::int as n from r`.replace(/\s+/g, ' ').trim(); // postgres.js keys prepared statements by the text, hashed on every call
 
+/** Failures that prove the intake statement never ran to a commit: refused, unreachable, or aborted by the server. */
+const NEVER_COMMITTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '53300']);
+const codeOf = (err: unknown): string => {
+  const e = err as { code?: unknown; cause?: unknown } | undefined;
+  return typeof e?.code === 'string' ? e.code : e?.cause ? codeOf(e.cause) : '';
+};
+
+/**
+ * The 503 intake answers when the database is away. It must not claim more than it knows: a write
+ * that never reached PostgreSQL was not recorded, but one whose connection broke while PostgreSQL had
+ * it (or that was not confirmed within DB_WAIT_MS) may have committed, and then it is kept and matched.
+ * Sending it again with the same Idempotency-Key is safe either way.
+ */
+function intakeUnavailable(err: unknown): AppError | null {
+  if (err instanceof WriteDeadlineError ? err.sent : !NEVER_COMMITTED.has(codeOf(err))) {
+    return new AppError(503, 'service_unavailable', 'The database did not confirm in time whether the request was recorded. Send it again with the same Idempotency-Key header: if it was recorded you get the same request back, if not it is filed then.');
+  }
+  return new AppError(503, 'service_unavailable', 'The request was not recorded: the database is not reachable at the moment. Send it again in a few seconds.');
+}
+
+type Log = { warn(o: object, m?: string): void };
+
 /** Requests filed by member states: intake, visibility, lifecycle and the state's feedback. */
-export function createRequestsService(deps: { db: Db; query: Query; reference: ReferenceService }) {
+export function createRequestsService(deps: { db: Db; query: Query; reference: ReferenceService; dbWaitMs?: number; log?: Log }) {
   const { db } = deps;
+  const dbWaitMs = deps.dbWaitMs ?? 3000;
   const intake = createWriteBatcher<NewRequest>(async (rows) => {
     // Idempotency keys in one order in every batch, so two batches never wait on each other's keys (deadlock).
     if (rows.some((r) => r.idem_key)) rows = [...rows].sort((a, b) => `${a.idem_scope}\u0000${a.idem_key}`.localeCompare(`${b.idem_scope}\u0000${b.idem_key}`));
     await deps.query(SUBMIT, [JSON.stringify(rows)]);
+  }, {
+    onLate: (err) => deps.log?.warn({ committed: err === null, err: err ? String(err) : undefined },
+      err === null ? 'a request answered 503 was committed after all: it is kept and will be matched' : 'a request answered 503 was not committed'),
   });
 
   async function validateAreas(codes: string[] | undefined) {
@@ -157,8 +184,12 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       }
       const bodyHash = idempotencyKey ? canonicalHash(body) : null;
       const scope = p.memberState;
+      // Intake never waits for the database longer than DB_WAIT_MS in all: a 503 at once beats a hung client.
+      const until = Date.now() + dbWaitMs;
+      const left = () => Math.max(1, until - Date.now());
       if (idempotencyKey) {
-        const earlier = await replay(scope, idempotencyKey, bodyHash!);
+        const earlier = await withTimeout(replay(scope, idempotencyKey, bodyHash!), left(), 'idempotency lookup')
+          .catch((err) => { throw isConnectionError(err) ? intakeUnavailable(new WriteDeadlineError(false, dbWaitMs)) : err; });
         if (earlier) return earlier;
       }
       const language = body.language ?? detectLanguage(`${body.title}\n${body.description}`);
@@ -172,9 +203,10 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
           created_by_key: p.keyId, actor: actorLabel(p), actor_role: p.role,
           summary: { after: { status: 'submitted', language, confidentiality } }, trace_id: p.requestId ?? null,
           idem_scope: idempotencyKey ? scope : null, idem_key: idempotencyKey ?? null, body_hash: bodyHash,
-        });
+        }, { waitMs: left() });
         return { id, status: 'submitted', replayed: false };
       } catch (err) {
+        if (err instanceof WriteDeadlineError || isConnectionError(err)) throw intakeUnavailable(err) ?? err;
         // Two submissions with the same key raced: the loser answers like a replay.
         if (idempotencyKey && isUniqueViolation(err)) {
           const earlier = await replay(scope, idempotencyKey, bodyHash!);
@@ -189,14 +221,25 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       return toView(p, await loadVisible(p, id));
     },
 
-    /** Lists requests: a state its own; CTED and admins all; an entity those routed to it. */
-    async list(p: Principal, q: { status?: string; memberState?: string; limit: number; offset: number }) {
+    /**
+     * Lists requests: a state its own; CTED and admins all; an entity those routed to it. Filters: one
+     * status or several (a stage), the state, an area (explicit or classified), urgency, and words of
+     * the title or description (`q`, case-insensitive).
+     */
+    async list(p: Principal, q: { status?: string; statuses?: readonly string[]; memberState?: string; thematicArea?: string; urgency?: string; q?: string; limit: number; offset: number }) {
       const conds = [];
       if (p.role === 'member_state') conds.push(eq(requests.memberState, p.memberState ?? ''));
       else if (p.role === 'entity') conds.push(eq(requests.routedEntity, p.entity ?? ''));
       else if (p.role !== 'cted' && p.role !== 'admin') throw forbidden();
       if (q.memberState && p.role !== 'member_state') conds.push(eq(requests.memberState, q.memberState));
       if (q.status) conds.push(eq(requests.status, q.status));
+      if (q.statuses?.length) conds.push(inArray(requests.status, [...q.statuses]));
+      if (q.urgency) conds.push(eq(requests.urgency, q.urgency));
+      if (q.thematicArea) conds.push(or(sql`${q.thematicArea} = any(${requests.thematicAreas})`, sql`${requests.classifiedAreas} @> ${JSON.stringify([{ code: q.thematicArea }])}::jsonb`)!);
+      if (q.q?.trim()) {
+        const like = `%${q.q.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        conds.push(or(ilike(requests.title, like), ilike(requests.description, like))!);
+      }
       const rows = await db.select().from(requests).where(conds.length ? and(...conds) : undefined)
         .orderBy(desc(requests.submittedAt), desc(requests.id)).limit(q.limit + 1).offset(q.offset);
       return {

@@ -14,18 +14,35 @@ import { sqlState } from '../../errors.js';
  */
 
 export interface WriteBatcher<T> {
-  write(item: T): Promise<void>;
+  /**
+   * Resolves once the item is committed. With `waitMs`, rejects with a WriteDeadlineError when it is
+   * not committed by then: `sent: false` if it never left this process (it is dropped, so it will
+   * not be written), `sent: true` if its batch was already with the database (it may yet commit).
+   */
+  write(item: T, opts?: { waitMs?: number }): Promise<void>;
 }
 
-export function createWriteBatcher<T>(commit: (items: T[]) => Promise<void>, opts: { maxInFlight?: number; maxBatch?: number } = {}): WriteBatcher<T> {
+/** An item not committed within its wait; see WriteBatcher.write. */
+export class WriteDeadlineError extends Error {
+  readonly code = 'DATABASE_UNAVAILABLE';
+  constructor(readonly sent: boolean, waitMs: number) {
+    super(sent ? `the database did not confirm the write within ${waitMs} ms` : `the database could not take the write within ${waitMs} ms`);
+    this.name = 'WriteDeadlineError';
+  }
+}
+
+interface Pending<T> { item: T; resolve: () => void; reject: (err: unknown) => void; sent: boolean }
+
+export function createWriteBatcher<T>(commit: (items: T[]) => Promise<void>, opts: { maxInFlight?: number; maxBatch?: number; onLate?: (err: unknown | null) => void } = {}): WriteBatcher<T> {
   const maxInFlight = opts.maxInFlight ?? 4;
   const maxBatch = opts.maxBatch ?? 100;
-  const queue: Array<{ item: T; resolve: () => void; reject: (err: unknown) => void }> = [];
+  const queue: Pending<T>[] = [];
   let inFlight = 0;
 
   function pump(): void {
     while (inFlight < maxInFlight && queue.length) {
       const batch = queue.splice(0, maxBatch);
+      for (const b of batch) b.sent = true;
       inFlight++;
       run(batch).finally(() => { inFlight--; pump(); });
     }
@@ -47,9 +64,26 @@ export function createWriteBatcher<T>(commit: (items: T[]) => Promise<void>, opt
   }
 
   return {
-    write(item: T): Promise<void> {
+    write(item: T, { waitMs } = {}): Promise<void> {
       return new Promise<void>((resolve, reject) => {
-        queue.push({ item, resolve, reject });
+        if (!waitMs) {
+          queue.push({ item, resolve, reject, sent: false });
+          pump();
+          return;
+        }
+        let answered = false;
+        const entry: Pending<T> = {
+          item, sent: false,
+          resolve: () => { if (answered) opts.onLate?.(null); else { answered = true; clearTimeout(timer); resolve(); } },
+          reject: (err) => { if (answered) opts.onLate?.(err); else { answered = true; clearTimeout(timer); reject(err); } },
+        };
+        const timer = setTimeout(() => {
+          answered = true;
+          // Not yet handed to the database: take it back, so a 503 means it was not written.
+          if (!entry.sent) queue.splice(queue.indexOf(entry), 1);
+          reject(new WriteDeadlineError(entry.sent, waitMs));
+        }, waitMs);
+        queue.push(entry);
         pump();
       });
     },

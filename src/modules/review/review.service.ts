@@ -49,7 +49,8 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     }
     const now = new Date();
     const status = d.decision === 'reject' ? 'rejected' : 'approved';
-    const entity = d.decision === 'reassign' ? d.entity! : m.entityCode;
+    // An old code (DPKO) is accepted and answers as its successor (DPO).
+    const entity = d.decision === 'reassign' ? (await deps.reference.get()).canonicalEntity(d.entity!)! : m.entityCode;
     await tx.update(matches).set({ status, entityCode: entity, decidedAt: now, decidedBy: actorLabel(p), decisionNote: d.note ?? null, updatedAt: now }).where(eq(matches.id, id));
     await tx.insert(reviewDecisions).values({ matchId: id, decision: d.decision, entityCode: d.entity ?? null, note: d.note ?? null, actor: actorLabel(p) });
     await recordDecision(tx, { kind: `cted_${d.decision}`, request: r, match: m, decidedEntity: entity, actor: actorLabel(p), note: d.note });
@@ -71,7 +72,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     /** Pending proposals, oldest first, with filters. */
     async reviewQueue(q: { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number; maxScore?: number; limit: number; offset: number }) {
       const conds = [eq(matches.status, 'proposed'), eq(requests.status, 'in_review')];
-      if (q.entity) conds.push(eq(matches.entityCode, q.entity));
+      if (q.entity) conds.push(eq(matches.entityCode, (await deps.reference.get()).canonicalEntity(q.entity) ?? q.entity));
       if (q.urgency) conds.push(eq(requests.urgency, q.urgency));
       if (q.minScore !== undefined) conds.push(sql`${matches.score} >= ${q.minScore}`);
       if (q.maxScore !== undefined) conds.push(sql`${matches.score} <= ${q.maxScore}`);
@@ -110,10 +111,12 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     },
 
     /** What is routed to an entity, with proposals and a due date. */
-    async entityQueue(p: Principal, code: string, q: { status?: string } = {}) {
-      if (p.role === 'entity' && p.entity !== code) throw forbidden('An entity key sees only its own queue.');
+    async entityQueue(p: Principal, asked: string, q: { status?: string } = {}) {
       const ref = await deps.reference.get();
-      if (!ref.entityCodes.has(code)) throw notFound('Entity');
+      // An old code (DPKO) answers as its successor's queue (DPO).
+      const code = ref.canonicalEntity(asked);
+      if (!code) throw notFound('Entity');
+      if (p.role === 'entity' && p.entity !== code) throw forbidden('An entity key sees only its own queue.');
       const statuses = q.status ? [q.status] : ['routed', 'accepted', 'in_delivery'];
       const rows = await db.select().from(requests).where(and(eq(requests.routedEntity, code), inArray(requests.status, statuses))).orderBy(asc(requests.routedAt)).limit(1000);
       const ms = rows.length ? await db.select().from(matches).where(and(inArray(matches.requestId, rows.map((r) => r.id)), inArray(matches.status, ['approved', 'forwarded', 'accepted', 'declined']))).orderBy(asc(matches.rank)) : [];

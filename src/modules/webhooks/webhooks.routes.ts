@@ -9,7 +9,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/v1/webhooks', {
     schema: {
       tags: ['webhooks'], summary: 'Subscribe a URL to events (the secret is shown once)',
-      description: 'Each delivery is a POST with `OneDoor-Timestamp` and `OneDoor-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`. Receivers should verify it in constant time and refuse timestamps older than 5 minutes.',
+      description: 'Each delivery is a POST with `OneDoor-Timestamp`, `OneDoor-Delivery` (the delivery id, the same on every retry) and `OneDoor-Signature: v2=<hex HMAC-SHA256(secret, "<timestamp>.<delivery id>.<raw body>")>`. Receivers should verify it in constant time, refuse timestamps older than 5 minutes and deduplicate on the delivery id. The URL must reach a public address: its name is resolved and every address checked here and again at each delivery, which connects only to the address checked and never follows a redirect.',
       body: CreateWebhookBody, response: { 201: CreatedWebhook, ...errorResponses },
     },
     onRequest: who,

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
@@ -12,7 +11,9 @@ import type { QueueDriver } from '../../queue/queue.driver.js';
 import type { EventRouter } from '../events/outbox.relay.js';
 import { recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.js';
+import { RefusedAddressError, resolveReceiver, type Resolve } from './webhook-address.js';
+import { DELIVERY_HEADER, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.js';
+import { postPinned } from './webhook-transport.js';
 import { WEBHOOK_TOPICS, type CreateWebhookBody } from './webhooks.schemas.js';
 
 type Sub = typeof webhookSubscriptions.$inferSelect;
@@ -21,17 +22,6 @@ const TOPICS = new Set<string>(WEBHOOK_TOPICS);
 
 /** Outbox events that notify subscribers go through a fan-out job (which finds who should hear of them). */
 export const webhookEventRouter: EventRouter = (e) => (TOPICS.has(e.topic) ? [{ name: 'fanout-webhooks', data: { eventId: e.id }, key: e.id }] : []);
-
-function isPrivateHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal')) return true;
-  if (isIP(h) === 4) {
-    const [a, b] = h.split('.').map(Number);
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (isIP(h) === 6) return h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h === '::';
-  return false;
-}
 
 const view = (s: Sub) => ({
   id: s.id, url: s.url, events: s.events, entity: s.entityCode, providerId: s.providerId, active: s.active, createdAt: s.createdAt.toISOString(),
@@ -42,9 +32,14 @@ const deliveryView = (d: Delivery) => ({
 });
 
 /** Signed webhooks: subscriptions per entity or provider, fan-out, delivery with retries, a log and redelivery. */
-export function createWebhooksService(deps: { db: Db; queue: QueueDriver; reference: ReferenceService; config: Pick<Config, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS'>; fetch?: typeof fetch }) {
+export function createWebhooksService(deps: {
+  db: Db; queue: QueueDriver; reference: ReferenceService; config: Pick<Config, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS'>;
+  /** How host names are resolved (the system's getaddrinfo unless a test brings its own DNS server). */
+  resolve?: Resolve;
+}) {
   const { db } = deps;
-  const doFetch = deps.fetch ?? fetch;
+  /** The one address a receiver may be reached at now, or RefusedAddressError (checked at subscription and at every delivery). */
+  const receiverAddress = (url: URL) => resolveReceiver(url.hostname, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE, resolve: deps.resolve });
 
   function owner(p: Principal, body: { entity?: string; providerId?: string }) {
     if (p.role === 'entity') {
@@ -93,7 +88,13 @@ export function createWebhooksService(deps: { db: Db; queue: QueueDriver; refere
     async subscribe(p: Principal, body: z.infer<typeof CreateWebhookBody>) {
       const who = owner(p, body);
       const url = new URL(body.url);
-      if (!deps.config.WEBHOOK_ALLOW_PRIVATE && isPrivateHost(url.hostname)) throw badRequest('Webhook URLs must be public.', [{ path: 'url', message: 'loopback and private addresses are not allowed' }]);
+      // With private addresses allowed there is nothing to refuse, and a name need not resolve yet.
+      if (!deps.config.WEBHOOK_ALLOW_PRIVATE) {
+        try { await receiverAddress(url); } catch (err) {
+          if (!(err instanceof RefusedAddressError)) throw err;
+          throw badRequest('Webhook URLs must reach a public address.', [{ path: 'url', message: err.message }]);
+        }
+      }
       if (who.entityCode && !(await deps.reference.get()).entityCodes.has(who.entityCode)) throw badRequest('Unknown entity.', [{ path: 'entity', message: 'not a Task Force entity code' }]);
       const secret = `whsec_${randomBytes(32).toString('base64url')}`;
       return db.transaction(async (tx) => {
@@ -161,19 +162,19 @@ export function createWebhooksService(deps: { db: Db; queue: QueueDriver; refere
       let status: number | null = null;
       let error: string | null = null;
       try {
-        const res = await doFetch(s.url, {
-          method: 'POST', body: raw, redirect: 'manual', signal: AbortSignal.timeout(deps.config.WEBHOOK_TIMEOUT_MS),
-          headers: {
-            'content-type': 'application/json', 'user-agent': 'OneDoor-Webhooks/1',
-            [SIGNATURE_HEADER]: signWebhook(s.secret, ts, raw), [TIMESTAMP_HEADER]: String(ts),
-            'onedoor-event': d.topic, 'onedoor-delivery': d.id,
-          },
-        });
+        const url = new URL(s.url);
+        // Checked again now: the name may point elsewhere since the subscription (or the setting changed).
+        const pinned = await receiverAddress(url);
+        const res = await postPinned(url, pinned, raw, {
+          'content-type': 'application/json', 'user-agent': 'OneDoor-Webhooks/1',
+          [SIGNATURE_HEADER]: signWebhook(s.secret, ts, d.id, raw), [TIMESTAMP_HEADER]: String(ts),
+          'onedoor-event': d.topic, [DELIVERY_HEADER]: d.id,
+        }, deps.config.WEBHOOK_TIMEOUT_MS);
         status = res.status;
-        await res.body?.cancel().catch(() => {});
-        if (res.status < 200 || res.status >= 300) error = `receiver answered ${res.status}`;
+        if (status >= 300 && status < 400) error = `receiver answered ${status}; redirects are not followed`;
+        else if (status < 200 || status >= 300) error = `receiver answered ${status}`;
       } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
+        error = err instanceof RefusedAddressError ? `refused: ${err.message}` : err instanceof Error ? err.message : String(err);
       }
       const final = error !== null && attempt >= RETRY.attempts;
       await db.update(webhookDeliveries).set({

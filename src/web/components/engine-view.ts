@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { REPARTABLE, type RequestStatus } from '../../modules/requests/request-lifecycle.js';
 import { PartsBody, type RequestView } from '../../modules/requests/requests.schemas.js';
-import { conceptName, UUID_RE } from '../components.js';
+import { UUID_RE } from '../components.js';
+import { conceptName } from '../explanation.js';
 import { ctxOf, need, sendPage, str, WebError, type Namer, type WebContext } from '../context.js';
 import { zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RateLimitedError } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { ctxOf, safeNext, sendPage, str, type WebContext } from '../context.js';
 import { html } from '../html.js';
@@ -67,11 +68,8 @@ export function homePages(app: FastifyInstance, deps: WebDeps): void {
 
   app.get('/language/:lang', async (req, reply) => {
     const { lang } = req.params as { lang: string };
-    const next = safeNext((req.query as Record<string, unknown>).next);
     if (isUiLang(lang)) reply.setCookie(LANG_COOKIE, lang, cookieOptions(req, 365 * 24 * 3600));
-    const back = new URL(next, 'http://local');
-    back.searchParams.delete('lang');
-    return reply.redirect(back.pathname + back.search, 303);
+    return reply.redirect(safeNext((req.query as Record<string, unknown>).next, '/', 'lang'), 303);
   });
 
   app.get('/sign-in', async (req, reply) => {
@@ -81,7 +79,8 @@ export function homePages(app: FastifyInstance, deps: WebDeps): void {
     return sendPage(req, reply, signInPage(ctx, next));
   });
 
-  app.post('/sign-in', async (req: FastifyRequest, reply) => {
+  // A sign-in guesses a secret: it takes from the stricter per-address `sensitive` budget.
+  app.post('/sign-in', { config: { rateLimit: 'sensitive' } }, async (req: FastifyRequest, reply) => {
     const ctx = ctxOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const key = str(body.key);
@@ -91,7 +90,8 @@ export function homePages(app: FastifyInstance, deps: WebDeps): void {
     req.principal = undefined;
     req.headers.authorization = `Bearer ${key}`;
     let p: Principal;
-    try { p = await app.authenticate(req); } catch {
+    try { p = await app.authenticate(req); } catch (err) {
+      if (err instanceof RateLimitedError) throw err;
       return sendPage(req, reply, signInPage(ctx, next, { key: ctx.i.t('signIn.invalid') }), 401);
     }
     reply.setCookie(SESSION_COOKIE, deps.sessions.seal(key), cookieOptions(req, SESSION_MAX_AGE_S));

@@ -1,45 +1,46 @@
-import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
-import { CreateNeedBody } from '../../modules/needs/needs.schemas.js';
+import { AppError, type ErrorDetail } from '../../errors.js';
+import { parseNeedsCsv, type RowError } from '../../modules/imports/csv.parser.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
-import { ctxOf, namer, need, sendPage, str, type WebContext } from '../context.js';
-import { zodErrors } from '../forms.js';
+import { statusBadge } from '../components.js';
+import { ctxOf, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
+import { detailPlace, detailText } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
-import type { MessageKey } from '../i18n/index.js';
-import { csrfField, page, textArea, textField } from '../layout.js';
+import { badge, csrfField, page, textArea, textField } from '../layout.js';
 import { webServices } from '../optional-services.js';
 import type { WebDeps } from '../web.plugin.js';
-import { relay } from './offerings.pages.js';
 
 const WEIGHT: Record<string, number> = { high: 3, medium: 2, low: 1 };
 const MAX_PREVIEW_ROWS = 5000;
 
-interface PreviewRow { row: number; memberState: string; priority: string; thematicArea: string; description: string; problems: string[] }
+interface PreviewRow { row: number; line: number | null; memberState: string; priority: string; thematicArea: string; description: string; problems: string[] }
 
-/** Parses the CSV for the preview only; the import itself goes through the API's own parser and rules. */
+/**
+ * The preview reads the file with the same parser as the import and checks the codes against the reference
+ * data, so that it shows every problem the import would refuse, each on its spreadsheet line and in the
+ * user's language; the import itself then goes through the needs service.
+ */
 function previewRows(ctx: WebContext, ref: ReferenceSnapshot, csv: string): { rows: PreviewRow[]; fileProblem: string | null } {
-  let records: Record<string, string>[];
-  try {
-    records = parse(csv.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((x) => x.trim()), skip_empty_lines: true, trim: true, relax_column_count: true, to: MAX_PREVIEW_ROWS });
-  } catch (err) {
-    return { rows: [], fileProblem: err instanceof Error ? err.message.slice(0, 300) : 'unreadable CSV' };
-  }
-  const rows = records.map((rec, n) => {
-    const body = {
-      memberState: (rec.memberState ?? '').toUpperCase(), description: rec.description ?? '', priority: (rec.priority ?? '').toLowerCase(),
-      ...(rec.thematicArea ? { thematicArea: rec.thematicArea } : {}), ...(rec.identifiedAt ? { identifiedAt: rec.identifiedAt } : {}), ...(rec.source ? { source: rec.source } : {}),
-    };
-    const problems: string[] = [];
-    const v = CreateNeedBody.safeParse(body);
-    if (!v.success) for (const [field, msg] of Object.entries(zodErrors(ctx.i, v.error.issues))) problems.push(`${field}: ${msg}`);
-    if (body.memberState && !ref.stateByIso3.has(body.memberState) && !problems.some((p) => p.startsWith('memberState'))) problems.push(`memberState: ${ctx.i.t('v.codes', { codes: body.memberState })}`);
-    if (body.thematicArea && !ref.areaByCode.has(body.thematicArea) && !problems.some((p) => p.startsWith('thematicArea'))) problems.push(`thematicArea: ${ctx.i.t('v.codes', { codes: body.thematicArea })}`);
-    return { row: n + 1, memberState: body.memberState, priority: body.priority, thematicArea: body.thematicArea ?? '', description: body.description, problems };
+  const { i } = ctx;
+  const parsed = parseNeedsCsv(csv);
+  const say = (e: RowError) => `${e.path}: ${detailText(i, { path: e.path, message: e.message, code: e.code, params: e.params })}`;
+  const fileProblem = parsed.errors.filter((e) => e.row === 0).map(say).join(' ') || null;
+  const all = [...parsed.items.map((x) => ({ ...x, failed: [] as string[] })), ...(parsed.partial ?? [])].sort((a, b) => a.row - b.row);
+  const rows: PreviewRow[] = all.slice(0, MAX_PREVIEW_ROWS).map(({ row, line, value, failed }) => {
+    const problems = parsed.errors.filter((e) => e.row === row).map(say);
+    if (value.memberState && !failed.includes('memberState') && !ref.stateByIso3.has(value.memberState)) problems.push(`memberState: ${i.t('imp.country.unknown', { value: value.memberState })}`);
+    if (value.thematicArea && !failed.includes('thematicArea') && !ref.areaByCode.has(value.thematicArea)) problems.push(`thematicArea: ${i.t('imp.area.unknown', { value: value.thematicArea })}`);
+    return { row, line: line ?? null, memberState: value.memberState, priority: value.priority, thematicArea: value.thematicArea ?? '', description: value.description, problems };
   });
-  return { rows, fileProblem: null };
+  // Rows the parser refused outright (a ragged line, a repeated key) are not in `all`: keep their problems visible.
+  for (const e of parsed.errors.filter((x) => x.row > 0 && !all.some((r) => r.row === x.row))) {
+    rows.push({ row: e.row, line: e.line ?? null, memberState: '', priority: '', thematicArea: '', description: '', problems: [say(e)] });
+  }
+  rows.sort((a, b) => a.row - b.row);
+  return { rows, fileProblem };
 }
 
-function importSection(ctx: WebContext, ref: ReferenceSnapshot, csv: string, preview: { rows: PreviewRow[]; fileProblem: string | null } | null, serverProblems: { path: string; message: string }[] = []): SafeHtml {
+function importSection(ctx: WebContext, ref: ReferenceSnapshot, csv: string, preview: { rows: PreviewRow[]; fileProblem: string | null } | null, serverProblems: ErrorDetail[] = []): SafeHtml {
   const { i } = ctx;
   const names = namer(ref, i);
   const bad = preview ? preview.rows.filter((r) => r.problems.length).length + (preview.fileProblem ? 1 : 0) : 0;
@@ -53,14 +54,14 @@ function importSection(ctx: WebContext, ref: ReferenceSnapshot, csv: string, pre
       <button type="submit" class="secondary">${i.t('needs.preview')}</button>
     </form>
     ${serverProblems.length ? html`<div class="error-summary" role="alert"><p>${i.t('needs.hasErrors')}</p>
-      <ul>${serverProblems.slice(0, 200).map((d) => html`<li><code>${d.path}</code>: ${d.message}</li>`)}</ul></div>` : ''}
+      <ul>${serverProblems.slice(0, 200).map((d) => { const at = detailPlace(d); return html`<li>${at.line !== null ? html`${i.t('imp.line')} ${at.line} · ` : ''}<code>${at.field}</code>: ${detailText(i, d)}</li>`; })}</ul></div>` : ''}
     ${preview ? html`<h3>${i.t('needs.previewTitle', { n: preview.rows.length })}</h3>
       ${preview.fileProblem ? html`<div class="error-summary" role="alert"><p>${preview.fileProblem}</p></div>` : ''}
       ${bad ? html`<div class="error-summary" role="alert"><p>${i.t('needs.hasErrors')}</p></div>` : ''}
       <div class="scroll"><table class="data" id="needs-preview">
-        <thead><tr><th scope="col">${i.t('col.row')}</th><th scope="col">${i.t('col.state')}</th><th scope="col">${i.t('col.priority')}</th><th scope="col">${i.t('col.areas')}</th><th scope="col">${i.t('col.description')}</th><th scope="col">${i.t('col.problem')}</th></tr></thead>
+        <thead><tr><th scope="col">${i.t('imp.line')}</th><th scope="col">${i.t('col.state')}</th><th scope="col">${i.t('col.priority')}</th><th scope="col">${i.t('col.areas')}</th><th scope="col">${i.t('col.description')}</th><th scope="col">${i.t('col.problem')}</th></tr></thead>
         <tbody>${preview.rows.slice(0, 500).map((r) => html`<tr${r.problems.length ? html` class="row-error"` : ''}>
-          <td class="num">${r.row}</td><td>${r.memberState ? names.state(r.memberState) : ''} <span class="muted">${r.memberState}</span></td>
+          <td class="num">${r.line ?? r.row}</td><td>${r.memberState ? names.state(r.memberState) : ''} <span class="muted">${r.memberState}</span></td>
           <td>${r.priority ? i.tx('priority', r.priority) : ''}</td><td>${r.thematicArea ? names.area(r.thematicArea) : '—'}</td>
           <td dir="auto">${r.description.length > 160 ? `${r.description.slice(0, 160)}…` : r.description}</td>
           <td>${r.problems.length ? html`<ul class="plain">${r.problems.map((p) => html`<li>${p}</li>`)}</ul>` : '✓'}</td></tr>`)}</tbody>
@@ -72,7 +73,7 @@ function importSection(ctx: WebContext, ref: ReferenceSnapshot, csv: string, pre
 
 /** The needs matrix as a heat map (country × thematic area), with the CSV import and its preview. */
 export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
-  async function render(req: Parameters<typeof ctxOf>[0], extra: { csv?: string; preview?: ReturnType<typeof previewRows> | null; serverProblems?: { path: string; message: string }[]; notice?: string | null } = {}) {
+  async function render(req: Parameters<typeof ctxOf>[0], extra: { csv?: string; preview?: ReturnType<typeof previewRows> | null; serverProblems?: ErrorDetail[]; notice?: string | null } = {}) {
     const p = need(req, 'cted', 'admin', 'entity');
     const ctx = ctxOf(req);
     const { i } = ctx;
@@ -102,7 +103,8 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
               const c = byKey.get(`${s}|${a ?? ''}`);
               if (!c) return html`<td class="heat0"><span class="sr-only">0</span></td>`;
               const label = i.t('needs.cell', { state: names.state(s), area: areaLabel(a), n: c.needs });
-              return html`<td class="heat${level(heat(c.needs, c.highestPriority))} p-${c.highestPriority}" title="${label} · ${i.tx('priority', c.highestPriority)}">${c.needs}${c.state !== 'unmatched' ? html`<span aria-hidden="true">${c.state === 'matched' ? ' ✓' : ' ◐'}</span>` : ''}</td>`;
+              const open = i.t('pic.cell.open', { state: names.state(s), area: areaLabel(a) });
+              return html`<td class="heat${level(heat(c.needs, c.highestPriority))} p-${c.highestPriority}" title="${label} · ${i.tx('priority', c.highestPriority)}"><a href="/needs/cell?state=${s}&amp;area=${a ?? ''}" class="cell-link" aria-label="${open}: ${label}">${c.needs}${c.state !== 'unmatched' ? html`<span aria-hidden="true">${c.state === 'matched' ? ' ✓' : ' ◐'}</span>` : ''}</a></td>`;
             })}<td class="num">${total}</td></tr>`;
           })}</tbody>
         </table></div>
@@ -110,6 +112,33 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
         ${canImport ? importSection(ctx, ref, extra.csv ?? '', extra.preview ?? null, extra.serverProblems) : ''}`,
     });
   }
+
+  /** One cell of the matrix opened: its needs and, under each, the requests linked to it. */
+  app.get('/needs/cell', async (req, reply) => {
+    const p = need(req, 'cted', 'admin', 'entity');
+    const ctx = ctxOf(req);
+    const { i } = ctx;
+    const q = req.query as Record<string, unknown>;
+    const ref = await app.services.reference.get();
+    const state = str(q.state);
+    const area = str(q.area);
+    if (!ref.stateByIso3.has(state) || (area && !ref.areaByCode.has(area))) throw new WebError(404, 'error.notFound');
+    const names = namer(ref, i);
+    const cell = await webServices(app).analytics.needsCell(p, { memberState: state, thematicArea: area || null });
+    const heading = i.t('pic.cell.title', { state: names.state(state), area: area ? names.area(area) : i.t('pic.cell.noArea') });
+    return sendPage(req, reply, page(ctx, {
+      title: heading, active: '/needs', wide: true,
+      body: html`<p><a href="/needs">← ${i.t('pic.cell.back')}</a></p><h1>${heading}</h1><p class="lead">${i.t('pic.cell.intro')}</p>
+        ${cell.length === 0 ? html`<p>${i.t('pic.cell.empty')}</p>` : cell.map((n) => html`<article class="card need" id="need-${n.id}">
+          <h2 class="h3">${i.tx('priority', n.priority)}${n.identifiedAt ? html` · <span class="muted">${i.t('pic.identified', { date: i.date(n.identifiedAt) })}</span>` : ''}${n.source ? html` · <span class="muted" dir="auto">${n.source}</span>` : ''}</h2>
+          ${n.description ? html`<p class="prewrap" dir="auto">${n.description}</p>` : ''}
+          <h3 class="h4">${i.t('pic.cell.requests')}</h3>
+          ${n.requests.length === 0 ? html`<p class="muted">${i.t('pic.cell.none')}</p>` : html`<ul class="plain">${n.requests.map((r) => html`<li>
+            <a href="/requests/${r.id}" dir="auto">${r.title}</a> · ${statusBadge(ctx, r.status)} ${r.routedEntity ? html`· ${names.entity(r.routedEntity)}` : ''}
+            · ${r.covers ? badge(i.t('pic.cell.covers'), 'ok') : badge(i.t('pic.cell.notYet'), 'warn')}</li>`)}</ul>`}
+        </article>`)}`,
+    }));
+  });
 
   app.get('/needs', async (req, reply) => {
     const q = req.query as Record<string, unknown>;
@@ -127,13 +156,17 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
   });
 
   app.post('/needs/import', { bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
-    need(req, 'cted', 'admin');
+    const p = need(req, 'cted', 'admin');
     const ctx = ctxOf(req);
     const csv = str((req.body as Record<string, unknown> | undefined)?.csv);
-    const res = await relay(app, ctx, '/v1/needs/import', 'text/csv', csv);
-    if (res.status === 201) return reply.redirect(`/needs?created=${res.body.created}&updated=${res.body.updated}&unchanged=${res.body.unchanged}`, 303);
-    const ref = await app.services.reference.get();
-    const details: { path: string; message: string }[] = res.body?.error?.details?.length ? res.body.error.details : [{ path: 'file', message: String(res.body?.error?.message ?? ctx.i.t('error.server' as MessageKey)) }];
-    return sendPage(req, reply, await render(req, { csv, preview: previewRows(ctx, ref, csv), serverProblems: details }), res.status >= 500 ? 502 : 400);
+    try {
+      const r = await app.services.needs.importCsv(p, csv);
+      return reply.redirect(`/needs?created=${r.created}&updated=${r.updated}&unchanged=${r.unchanged}`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode >= 500) throw err;
+      const ref = await app.services.reference.get();
+      const details = err.details.length ? err.details : [{ path: 'file', message: err.message }];
+      return sendPage(req, reply, await render(req, { csv, preview: previewRows(ctx, ref, csv), serverProblems: details }), err.statusCode);
+    }
   });
 }

@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
 import { DECLINE_REASONS, LANGS, MODALITIES } from '../../modules/common.schemas.js';
 import { CreateOfferingBody, UpdateOfferingBody, type OfferingView } from '../../modules/offerings/offerings.schemas.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
 import { ResponseBody } from '../../modules/review/review.schemas.js';
 import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE } from '../components.js';
-import { codes, ctxOf, list, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
-import { appErrors, zodErrors } from '../forms.js';
+import { currencyExponent, minorUnitsToDecimal, parseMajorAmount } from '../../modules/offerings/money.js';
+import { ctxOf, list, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
+import { amountStep, currencyOptions, isCurrency, multiSelect, regionOptions, stateOptions } from '../pickers.js';
+import { appErrors, detailPlace, detailText, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { badge, choiceGroup, csrfField, errorSummary, page, selectField, textArea, textField, type FieldErrors } from '../layout.js';
 import type { WebDeps } from '../web.plugin.js';
@@ -13,7 +16,7 @@ import { areaChoices } from './requests.pages.js';
 
 interface OfferingFormValues {
   title: string; description: string; languages: string[]; modalities: string[]; thematicAreas: string[];
-  regions: string; countries: string; availableFrom: string; availableUntil: string; capacity: string; budgetAmount: string; budgetCurrency: string;
+  regions: string[]; countries: string[]; availableFrom: string; availableUntil: string; capacity: string; budgetAmount: string; budgetCurrency: string;
 }
 
 const ALIAS = { 'eligibility.regions': 'regions', 'eligibility.countries': 'countries', eligibility: 'regions', budget: 'budgetAmount', 'budget.currency': 'budgetCurrency', 'budget.amount': 'budgetAmount' };
@@ -22,15 +25,16 @@ const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 function valuesOf(o: OfferingView): OfferingFormValues {
   return {
     title: o.title, description: o.description, languages: o.languages, modalities: o.modalities, thematicAreas: o.thematicAreasInferred ? [] : o.thematicAreas,
-    regions: o.eligibility.regions.join(', '), countries: o.eligibility.countries.join(', '), availableFrom: day(o.availableFrom), availableUntil: day(o.availableUntil),
-    capacity: o.capacity?.toString() ?? '', budgetAmount: o.budget?.amount.toString() ?? '', budgetCurrency: o.budget?.currency ?? '',
+    regions: o.eligibility.regions, countries: o.eligibility.countries, availableFrom: day(o.availableFrom), availableUntil: day(o.availableUntil),
+    // Stored in minor units; the form shows the amount as a person writes it (80000000 cents → 800000).
+    capacity: o.capacity?.toString() ?? '', budgetAmount: o.budget ? minorUnitsToDecimal(o.budget.amount, currencyExponent(o.budget.currency)) : '', budgetCurrency: o.budget?.currency ?? '',
   };
 }
 
 function readForm(b: Record<string, unknown>): OfferingFormValues {
   return {
     title: str(b.title), description: str(b.description), languages: list(b.languages), modalities: list(b.modalities), thematicAreas: list(b.thematicAreas),
-    regions: str(b.regions), countries: str(b.countries), availableFrom: str(b.availableFrom), availableUntil: str(b.availableUntil),
+    regions: list(b.regions), countries: list(b.countries), availableFrom: str(b.availableFrom), availableUntil: str(b.availableUntil),
     capacity: str(b.capacity), budgetAmount: str(b.budgetAmount), budgetCurrency: str(b.budgetCurrency).toUpperCase(),
   };
 }
@@ -49,17 +53,27 @@ function toBody(i: WebContext['i'], v: OfferingFormValues, forUpdate: boolean): 
     return s;
   };
   const capacity = int(v.capacity, 'capacity');
-  const amount = int(v.budgetAmount, 'budgetAmount');
   const from = date(v.availableFrom, 'availableFrom');
   const until = date(v.availableUntil, 'availableUntil');
-  const regions = codes(v.regions, false);
-  const countries = codes(v.countries);
+  if (from && until && until < from) errors.availableUntil = i.t('v.dateOrder', { from: i.date(from) });
+  // The budget as the API takes it: minor units, converted by the same rule as CSV and IATI.
+  let budget: { amount: number; currency: string } | undefined;
+  if (v.budgetAmount) {
+    if (!v.budgetCurrency) errors.budgetCurrency = i.t('v.currencyNeeded');
+    else if (!isCurrency(v.budgetCurrency)) errors.budgetCurrency = i.t('v.currency');
+    else {
+      const amount = parseMajorAmount(v.budgetAmount, v.budgetCurrency);
+      const decimals = currencyExponent(v.budgetCurrency);
+      if (amount === undefined) errors.budgetAmount = i.t('v.amount', { currency: v.budgetCurrency, decimals, example: decimals ? `12500.${'5'.padEnd(decimals, '0')}` : '12500' });
+      else budget = { amount, currency: v.budgetCurrency };
+    }
+  }
   const clear = forUpdate ? null : undefined;
   const body: Record<string, unknown> = {
     title: v.title, description: v.description, languages: v.languages, modalities: v.modalities, thematicAreas: v.thematicAreas,
-    eligibility: { regions, countries },
+    eligibility: { regions: v.regions, countries: v.countries },
     availableFrom: from ?? clear, availableUntil: until ?? clear, capacity: capacity ?? clear,
-    budget: amount !== undefined ? { amount, currency: v.budgetCurrency || 'USD' } : clear,
+    budget: budget ?? clear,
   };
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
   return { body, errors };
@@ -84,34 +98,45 @@ function offeringForm(ctx: WebContext, ref: ReferenceSnapshot, v: OfferingFormVa
         ${choiceGroup({ name: 'languages', label: labels.languages, errors, type: 'checkbox', selected: v.languages, columns: true, options: LANGS.map((l) => ({ value: l, label: i.language(l) })) })}
         ${choiceGroup({ name: 'modalities', label: labels.modalities, errors, type: 'checkbox', selected: v.modalities, optionalText: opt, columns: true, options: MODALITIES.map((m) => ({ value: m, label: i.t(`mod.${m}`) })) })}
         ${areaChoices(ctx, ref, 'thematicAreas', labels.thematicAreas, i.t('off.field.areasHint'), v.thematicAreas, errors)}
-        ${textField({ name: 'regions', label: labels.regions, hint: i.t('off.field.regionsHint'), value: v.regions, errors, optionalText: opt })}
-        ${textField({ name: 'countries', label: labels.countries, hint: i.t('off.field.countriesHint'), value: v.countries, errors, optionalText: opt })}
+        ${multiSelect({ name: 'regions', label: labels.regions, hint: i.t('off.field.regionsHint'), options: regionOptions(ctx, ref), selected: v.regions, errors, optionalText: opt, size: 10 })}
+        ${multiSelect({ name: 'countries', label: labels.countries, hint: i.t('off.field.countriesHint'), options: stateOptions(ctx, ref), selected: v.countries, errors, optionalText: opt, size: 10 })}
         <div class="row">
           ${textField({ name: 'availableFrom', label: labels.availableFrom, value: v.availableFrom, errors, type: 'date', optionalText: opt })}
           ${textField({ name: 'availableUntil', label: labels.availableUntil, value: v.availableUntil, errors, type: 'date', optionalText: opt })}
         </div>
         <div class="row">
           ${textField({ name: 'capacity', label: labels.capacity, value: v.capacity, errors, type: 'number', optionalText: opt, attrs: html` min="1" step="1" inputmode="numeric"` })}
-          ${textField({ name: 'budgetAmount', label: labels.budgetAmount, value: v.budgetAmount, errors, type: 'number', optionalText: opt, attrs: html` min="0" step="1" inputmode="numeric"` })}
-          ${textField({ name: 'budgetCurrency', label: labels.budgetCurrency, value: v.budgetCurrency, errors, optionalText: opt, attrs: html` maxlength="3" pattern="[A-Za-z]{3}" autocapitalize="characters"` })}
+          ${textField({ name: 'budgetAmount', label: labels.budgetAmount, value: v.budgetAmount, errors, type: 'number', optionalText: opt, attrs: html` min="0" step="${amountStep(v.budgetCurrency)}" inputmode="decimal"` })}
+          ${selectField({ name: 'budgetCurrency', label: labels.budgetCurrency, value: v.budgetCurrency, errors, options: [{ value: '', label: '—' }, ...currencyOptions(ctx, v.budgetCurrency)] })}
         </div>
         <button type="submit">${i.t('form.save')}</button> <a href="/offerings">${i.t('form.cancel')}</a>
       </form>`,
   });
 }
 
-/** Path `rows.3.languages.0` → row 3, field `languages.0`. */
-function splitRowPath(path: string): { row: string; field: string } {
-  const m = /^rows\.(\d+)\.?(.*)$/.exec(path);
-  return m ? { row: m[1], field: m[2] || '—' } : { row: '—', field: path };
+/** What an upload came to: the counts, or every problem already in the user's language with its line. */
+type UploadOutcome =
+  | { ok: true; created: number; updated: number }
+  | { ok: false; status: number; message: string; problems: { line: number | null; row: number | null; field: string; problem: string }[] };
+
+/** The outcome of an import call: counts, or a refusal turned into problems a person can act on. */
+async function runImport(ctx: WebContext, work: () => Promise<{ created: number; updated: number }>): Promise<UploadOutcome> {
+  try {
+    const r = await work();
+    return { ok: true, created: r.created, updated: r.updated };
+  } catch (err) {
+    if (!(err instanceof AppError) || err.statusCode >= 500) throw err;
+    const problems = err.details.map((d) => ({ ...detailPlace(d), problem: detailText(ctx.i, d) }));
+    return { ok: false, status: err.statusCode, message: problems.length ? ctx.i.t('imp.failedAt', { n: problems.length }) : err.message, problems };
+  }
 }
 
-function uploadPage(ctx: WebContext, result?: { status: number; body: { created?: number; updated?: number; error?: { message: string; details: { path: string; message: string }[] } } }): SafeHtml {
+function uploadPage(ctx: WebContext, result?: UploadOutcome): SafeHtml {
   const { i } = ctx;
-  const details = result?.body.error?.details ?? [];
-  const outcome = !result ? '' : result.status === 201
-    ? html`<div class="notice" role="status">${i.t('up.done', { created: result.body.created ?? 0, updated: result.body.updated ?? 0 })}</div>`
-    : html`<div class="error-summary" role="alert"><p><strong>${i.t('up.failed', { n: Math.max(details.length, 1) })}</strong></p>${details.length ? '' : html`<p>${result.body.error?.message ?? ''}</p>`}</div>`;
+  const outcome = !result ? '' : result.ok
+    ? html`<div class="notice" role="status" id="upload-done">${i.t('up.done', { created: result.created, updated: result.updated })}</div>`
+    : html`<div class="error-summary" role="alert"><p><strong>${result.message}</strong></p></div>`;
+  const problems = result && !result.ok ? result.problems : [];
   return page(ctx, {
     title: i.t('up.title'), active: '/offerings/upload', scripts: ['/static/upload.js'],
     body: html`<h1>${i.t('up.title')}</h1>
@@ -120,7 +145,8 @@ function uploadPage(ctx: WebContext, result?: { status: number; body: { created?
       <form method="post" action="/offerings/upload" class="card" id="upload-form" novalidate
         data-msg-uploading="${i.t('up.uploading')}" data-msg-processing="${i.t('up.processing')}" data-msg-done="${i.t('up.done')}"
         data-msg-failed="${i.t('up.failed')}" data-msg-empty="${i.t('up.empty')}" data-msg-network="${i.t('up.network')}"
-        data-col-row="${i.t('col.row')}" data-col-field="${i.t('col.field')}" data-col-problem="${i.t('col.problem')}">
+        data-msg-row="${i.t('imp.row')}" data-msg-file="${i.t('imp.file')}"
+        data-col-row="${i.t('imp.line')}" data-col-field="${i.t('col.field')}" data-col-problem="${i.t('col.problem')}">
         ${csrfField(ctx)}
         ${choiceGroup({ name: 'format', label: i.t('up.format'), type: 'radio', selected: ['csv'], options: [{ value: 'csv', label: i.t('up.csv') }, { value: 'iati', label: i.t('up.iati') }] })}
         ${textField({ name: 'file', label: i.t('up.file'), type: 'file', attrs: html` accept=".csv,.xml,text/csv,application/xml,text/xml"` })}
@@ -133,9 +159,9 @@ function uploadPage(ctx: WebContext, result?: { status: number; body: { created?
         </div>
       </form>
       <div id="upload-result" aria-live="polite">${outcome}
-        ${details.length ? html`<table class="data errors"><caption>${i.t('up.failed', { n: details.length })}</caption>
-          <thead><tr><th scope="col">${i.t('col.row')}</th><th scope="col">${i.t('col.field')}</th><th scope="col">${i.t('col.problem')}</th></tr></thead>
-          <tbody>${details.map((d) => { const s = splitRowPath(d.path); return html`<tr><td>${s.row}</td><td><code>${s.field}</code></td><td>${d.message}</td></tr>`; })}</tbody></table>` : ''}
+        ${problems.length ? html`<table class="data errors" id="upload-errors"><caption>${i.t('up.failed', { n: problems.length })}</caption>
+          <thead><tr><th scope="col">${i.t('imp.line')}</th><th scope="col">${i.t('col.field')}</th><th scope="col">${i.t('col.problem')}</th></tr></thead>
+          <tbody>${problems.map((d) => html`<tr><td>${d.line ?? (d.row === null ? i.t('imp.file') : i.t('imp.row', { row: d.row }))}</td><td><code>${d.field}</code></td><td>${d.problem}</td></tr>`)}</tbody></table>` : ''}
       </div>`,
   });
 }
@@ -174,7 +200,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     need(req, 'provider');
     const ctx = ctxOf(req);
     const ref = await app.services.reference.get();
-    const empty: OfferingFormValues = { title: '', description: '', languages: [ctx.i.lang], modalities: [], thematicAreas: [], regions: '', countries: '', availableFrom: '', availableUntil: '', capacity: '', budgetAmount: '', budgetCurrency: '' };
+    const empty: OfferingFormValues = { title: '', description: '', languages: [ctx.i.lang], modalities: [], thematicAreas: [], regions: [], countries: [], availableFrom: '', availableUntil: '', capacity: '', budgetAmount: '', budgetCurrency: '' };
     return sendPage(req, reply, offeringForm(ctx, ref, empty, '/offerings', ctx.i.t('off.new')));
   });
 
@@ -188,7 +214,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     const all = { ...(parsed.success ? {} : zodErrors(ctx.i, parsed.error.issues, ALIAS, body)), ...errors };
     if (!parsed.success || Object.keys(errors).length) return sendPage(req, reply, offeringForm(ctx, ref, v, '/offerings', ctx.i.t('off.new'), all), 400);
     try {
-      await app.services.offerings.create(p, parsed.data);
+      await app.services.offerings.create(p, parsed.data, { source: 'web' });
     } catch (err) {
       const e = appErrors(ctx.i, err, ALIAS);
       if (!e) throw err;
@@ -246,11 +272,12 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
   });
 
   /**
-   * The browser has no API key, so the upload comes here (session + CSRF) and is relayed to the API's own
-   * import routes with the session's key: one parser, one validation, one set of rules for both doors.
+   * The browser sends the file here (session + CSRF); the page calls the offerings service, as the API's
+   * import routes do: one parser, one set of checks, and the problems said in the user's language with
+   * the file's line numbers. The script's XHR gets JSON; a form post without script gets the page.
    */
   app.post('/offerings/upload', { bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
-    need(req, 'provider');
+    const p = need(req, 'provider');
     const ctx = ctxOf(req);
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const fromForm = type === 'application/x-www-form-urlencoded';
@@ -258,13 +285,17 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     const content = fromForm ? str(b.content) : typeof req.body === 'string' ? req.body : '';
     const q = req.query as Record<string, unknown>;
     const format = (fromForm ? str(b.format) : str(q.format)) === 'iati' || /xml/.test(type) ? 'iati' : 'csv';
-    if (!content.trim()) {
-      const empty = { status: 400, body: { error: { code: 'validation_failed', message: ctx.i.t('up.empty'), details: [] } } };
-      return fromForm ? sendPage(req, reply, uploadPage(ctx, empty), 400) : reply.code(400).send(empty.body);
+    const result: UploadOutcome = !content.trim()
+      ? { ok: false, status: 400, message: ctx.i.t('up.empty'), problems: [] }
+      : await runImport(ctx, () => (format === 'iati'
+        ? app.services.offerings.importIati(p, p.providerId!, content)
+        : app.services.offerings.importCsv(p, p.providerId!, content)));
+    if (!fromForm) {
+      return result.ok
+        ? reply.code(201).send({ created: result.created, updated: result.updated })
+        : reply.code(result.status).send({ error: { code: 'upload_refused', message: result.message, details: result.problems } });
     }
-    const res = await relay(app, ctx, format === 'iati' ? '/v1/offerings/iati' : '/v1/offerings/bulk', format === 'iati' ? 'application/xml' : 'text/csv', content);
-    if (!fromForm) return reply.code(res.status).send(res.body);
-    return sendPage(req, reply, uploadPage(ctx, res as Parameters<typeof uploadPage>[1]), res.status === 201 ? 200 : res.status);
+    return sendPage(req, reply, uploadPage(ctx, result), result.ok ? 200 : result.status);
   });
 
   app.get('/inbox', async (req, reply) => {
@@ -286,7 +317,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
           <p class="muted">${names.state(m.memberState)} · ${statusBadge(ctx, m.requestStatus)} · ${matchBadge(ctx, m.status)}</p>
           <p><strong>${i.t('col.offering')}:</strong> <span dir="auto">${titles.get(m.offeringId) ?? ''}</span> · ${i.t('req.view.overall', { pct: i.pct(m.score) })}</p>
           <p class="prewrap" dir="auto">${m.description}</p>
-          <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation)}</details>
+          <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation, { score: m.score, audience: 'provider' })}</details>
           ${['approved', 'forwarded'].includes(m.status) ? html`<div class="row">
             <form method="post" action="/inbox/${m.matchId}">${csrfField(ctx)}<input type="hidden" name="decision" value="accept">
               <button type="submit">${i.t('inbox.accept')}<span class="sr-only">: ${m.title}</span></button></form>
@@ -313,13 +344,4 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     await app.services.review.respond(p, id, parsed.data);
     return reply.redirect('/inbox?done=1', 303);
   });
-}
-
-/** Sends a body to an API route as the signed-in user and returns its answer. */
-export async function relay(app: FastifyInstance, ctx: WebContext, url: string, contentType: string, payload: string): Promise<{ status: number; body: any }> {
-  if (!ctx.apiKey) throw new WebError(401, 'error.signInNeeded');
-  const res = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${ctx.apiKey}`, 'content-type': `${contentType}; charset=utf-8` }, payload });
-  let body: unknown = res.body;
-  try { body = res.json(); } catch { /* not JSON */ }
-  return { status: res.statusCode, body };
 }

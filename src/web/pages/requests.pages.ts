@@ -3,13 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { LANGS, MODALITIES } from '../../modules/common.schemas.js';
 import { CreateRequestBody, FeedbackBody, type RequestView } from '../../modules/requests/requests.schemas.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
-import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE } from '../components.js';
+import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE, type Audience } from '../components.js';
 import { engineSection, matchConfidence } from '../components/engine-view.js';
 import { ctxOf, list, namer, need, sendPage, str, WebError, type Namer, type WebContext } from '../context.js';
 import { appErrors, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/index.js';
 import { choiceGroup, csrfField, errorSummary, page, selectField, textArea, textField, type FieldErrors } from '../layout.js';
+import { filtersQuery, readRequestFilters, requestFilterBar, STAGES } from '../request-filters.js';
 import type { WebDeps } from '../web.plugin.js';
 
 const PILLARS = ['I', 'II', 'III', 'IV'] as const;
@@ -65,7 +66,7 @@ function requestForm(ctx: WebContext, ref: ReferenceSnapshot, v: RequestFormValu
   });
 }
 
-function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][number], offeringTitle: string, providerName: string): SafeHtml {
+function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][number], offeringTitle: string, providerName: string, r: Pick<RequestView, 'urgency' | 'modalities'>, audience: Audience): SafeHtml {
   const { i } = ctx;
   return html`<article class="match card" aria-labelledby="m-${m.id}">
     <header><h3 id="m-${m.id}">${i.t('req.view.match', { rank: m.rank })}: ${offeringTitle}</h3>
@@ -73,7 +74,7 @@ function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][numb
     <p><strong>${i.t('req.view.overall', { pct: i.pct(m.score) })}</strong></p>
     ${matchConfidence(ctx, m)}
     <h4>${i.t('req.view.why')}</h4>
-    ${explanationView(ctx, names, m.explanation)}
+    ${explanationView(ctx, names, m.explanation, { score: m.score, audience, urgency: r.urgency, modalitiesAsked: r.modalities.length })}
   </article>`;
 }
 
@@ -84,14 +85,22 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
     const ctx = ctxOf(req);
     const { i } = ctx;
     const offset = offsetOf(req.query);
-    const [ref, res] = await Promise.all([app.services.reference.get(), app.services.requests.list(p, { limit: 50, offset })]);
+    const ref = await app.services.reference.get();
+    const f = readRequestFilters(req.query as Record<string, unknown>, ref);
+    const res = await app.services.requests.list(p, {
+      limit: 50, offset, statuses: STAGES[f.stage], ...(f.q ? { q: f.q } : {}), ...(f.thematicArea ? { thematicArea: f.thematicArea } : {}),
+      ...(f.urgency ? { urgency: f.urgency } : {}), ...(f.memberState ? { memberState: f.memberState } : {}),
+    });
     const names = namer(ref, i);
+    const filtered = filtersQuery(f) !== '';
     const heading = p.role === 'member_state' && p.memberState ? i.t('req.list.mine', { state: names.state(p.memberState) }) : i.t('req.list.title');
     return sendPage(req, reply, page(ctx, {
       title: heading, active: '/requests', wide: true,
       body: html`<h1>${heading}</h1>
         ${p.role === 'member_state' ? html`<p><a class="button" href="/requests/new">${i.t('nav.newRequest')}</a></p>` : ''}
-        ${res.items.length === 0 ? html`<p>${i.t('req.list.empty')}</p>` : html`
+        ${requestFilterBar(ctx, ref, p, f)}
+        ${res.items.length === 0 ? html`<p>${i.t(filtered ? 'pic.noResults' : 'req.list.empty')}</p>` : html`
+        <p class="muted" role="status">${i.t('pic.results', { n: res.items.length })}</p>
         <table class="data">
           <thead><tr><th scope="col">${i.t('col.title')}</th>${p.role !== 'member_state' ? html`<th scope="col">${i.t('col.state')}</th>` : ''}<th scope="col">${i.t('col.status')}</th><th scope="col">${i.t('col.areas')}</th><th scope="col">${i.t('col.urgency')}</th><th scope="col">${i.t('col.submitted')}</th></tr></thead>
           <tbody>${res.items.map((r) => html`<tr>
@@ -102,7 +111,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
             <td>${i.tx('urgency', r.urgency)}</td>
             <td>${i.date(r.submittedAt)}</td></tr>`)}</tbody>
         </table>`}
-        ${pager(ctx, '/requests', offset, 50, res.nextOffset)}`,
+        ${pager(ctx, `/requests${filtered ? `?${filtersQuery(f)}` : ''}`, offset, 50, res.nextOffset)}`,
     }));
   });
 
@@ -190,7 +199,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
           <h2 id="h-matches">${i.t('req.view.matches')}</h2>
           ${reload ? html`<p class="notice" role="status">${i.t('req.view.waiting')}</p>`
             : visibleMatches.length === 0 ? html`<p>${i.t('req.view.noMatches')}</p>`
-            : visibleMatches.map((m) => matchCard(ctx, names, m, offeringTitles.get(m.offeringId) ?? m.offeringId, providers.get(m.providerId) ?? ''))}
+            : visibleMatches.map((m) => matchCard(ctx, names, m, offeringTitles.get(m.offeringId) ?? m.offeringId, providers.get(m.providerId) ?? '', r, owner ? 'state' : p.role === 'provider' ? 'provider' : 'cted'))}
         </section>
         ${owner && r.status === 'in_delivery' ? feedbackForm(ctx, r.id) : ''}
         ${owner && open ? html`<section class="card danger-zone" aria-labelledby="h-withdraw">

@@ -4,6 +4,7 @@ import { ctxOf, list, namer, need, sendPage, str, WebError } from '../context.js
 import { html } from '../html.js';
 import type { MessageKey } from '../i18n/index.js';
 import { badge, bar, csrfField, page, selectField, textArea, textField } from '../layout.js';
+import { entityOptions as entityPicker, regionOptions } from '../pickers.js';
 import type { WebDeps } from '../web.plugin.js';
 
 interface ReviewFilters { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number }
@@ -45,14 +46,14 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     const providers = new Map((await app.services.admin.listProviders()).map((x) => [x.id, x.name]));
     const errKey = typeof q.error === 'string' && ['review.noneSelected', 'review.noteRequired', 'review.entityRequired'].includes(q.error) ? q.error as MessageKey : null;
     const notice = q.ok !== undefined ? i.t('review.done', { ok: Number(q.ok) || 0, failed: Number(q.failed) || 0 }) : null;
-    const entityOptions = ref.entities.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` }));
+    const entityOptions = entityPicker(ctx, ref);
     return sendPage(req, reply, page(ctx, {
       title: i.t('review.title'), active: '/review', notice, wide: true, scripts: ['/static/review.js'],
       body: html`<h1>${i.t('review.title')}</h1><p class="lead">${i.t('review.intro')}</p>
         <form method="get" action="/review" class="card filters" aria-labelledby="h-filters">
           <h2 id="h-filters" class="h3">${i.t('review.filters')}</h2>
           <div class="row">
-            ${textField({ name: 'region', label: i.t('review.region'), value: f.region ?? '', attrs: html` inputmode="numeric" pattern="[0-9]{3}" size="4"` })}
+            ${selectField({ name: 'region', label: i.t('review.region'), value: f.region ?? '', options: [{ value: '', label: i.t('review.any') }, ...regionOptions(ctx, ref).map((o) => ({ value: o.value, label: `${'\u00a0\u00a0'.repeat(o.depth)}${o.label}` }))] })}
             ${selectField({ name: 'thematicArea', label: i.t('col.areas'), value: f.thematicArea ?? '', options: [{ value: '', label: i.t('review.any') }, ...ref.areas.map((a) => ({ value: a.code, label: names.area(a.code) }))] })}
             ${selectField({ name: 'entity', label: i.t('col.entity'), value: f.entity ?? '', options: [{ value: '', label: i.t('review.any') }, ...entityOptions] })}
             ${selectField({ name: 'urgency', label: i.t('col.urgency'), value: f.urgency ?? '', options: [{ value: '', label: i.t('review.any') }, ...(['high', 'normal', 'low'] as const).map((u) => ({ value: u, label: i.t(`urgency.${u}`) }))] })}
@@ -75,8 +76,8 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
               <td><input type="checkbox" name="matchIds" value="${m.id}" id="sel-${m.id}" class="row-select" aria-label="${i.t('col.select')}: ${m.title} / ${m.offeringTitle}"></td>
               <td><a href="/requests/${m.requestId}" dir="auto">${m.title}</a><br><span class="muted">${names.state(m.memberState)} · ${i.tx('urgency', m.urgency)}</span></td>
               <td><span dir="auto">${m.offeringTitle}</span><br><span class="muted">${providers.get(m.providerId) ?? ''}</span>
-                <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation)}</details></td>
-              <td>${m.entity ?? '—'}</td>
+                <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation, { score: m.score, audience: 'cted', urgency: m.urgency })}</details></td>
+              <td>${m.entity ? html`<abbr title="${names.entityName(m.entity)}">${m.entity}</abbr>` : '—'}</td>
               <td class="num">${bar(m.score)} ${i.pct(m.score)}</td>
               <td class="num">${i.t('review.hours', { h: i.num(m.ageHours) })}</td>
               <td><button type="submit" name="approveOne" value="${m.id}" class="small">${i.t('review.approve')}<span class="sr-only">: ${m.title} / ${m.offeringTitle}</span></button></td>
@@ -130,7 +131,8 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     const names = namer(ref, i);
     const q = req.query as Record<string, unknown>;
     const asked = str(q.code);
-    const code = p.role === 'entity' ? p.entity! : ref.entityCodes.has(asked) ? asked : 'UNODC';
+    // An old code (DPKO) opens its successor's queue (DPO).
+    const code = p.role === 'entity' ? p.entity! : ref.canonicalEntity(asked) ?? 'UNODC';
     const items = await app.services.review.entityQueue(p, code);
     const offeringIds = [...new Set(items.flatMap((x) => x.matches.map((m) => m.offeringId)))];
     const titles = new Map<string, string>();
@@ -139,10 +141,10 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     }));
     const providers = new Map((await app.services.admin.listProviders()).map((x) => [x.id, x.name]));
     return sendPage(req, reply, page(ctx, {
-      title: i.t('entity.title', { code }), active: '/entity', wide: true, notice: q.done !== undefined ? i.t('entity.done') : null,
-      body: html`<h1>${i.t('entity.title', { code })}</h1>
+      title: i.t('entity.title', { code: names.entity(code) }), active: '/entity', wide: true, notice: q.done !== undefined ? i.t('entity.done') : null,
+      body: html`<h1>${i.t('entity.title', { code: names.entity(code) })}</h1>
         ${p.role !== 'entity' ? html`<form method="get" action="/entity" class="card filters"><div class="row">
-          ${selectField({ name: 'code', label: i.t('entity.choose'), value: code, options: ref.entities.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` })) })}
+          ${selectField({ name: 'code', label: i.t('entity.choose'), value: code, options: entityPicker(ctx, ref) })}
           <button type="submit" class="secondary">${i.t('entity.show')}</button></div></form>` : ''}
         ${items.length === 0 ? html`<p>${i.t('entity.empty')}</p>` : items.map((r) => html`<article class="card" aria-labelledby="e-${r.requestId}">
           <h2 id="e-${r.requestId}"><a href="/requests/${r.requestId}" dir="auto">${r.title}</a></h2>
@@ -153,7 +155,7 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
             ${r.status === 'routed' && ['approved', 'proposed'].includes(m.status) ? html`<form method="post" action="/entity/${r.requestId}/action" class="inline">${csrfField(ctx)}
               <input type="hidden" name="action" value="forward"><input type="hidden" name="matchId" value="${m.id}"><input type="hidden" name="code" value="${code}">
               <button type="submit" class="small">${i.t('entity.forward')}<span class="sr-only">: ${titles.get(m.offeringId) ?? ''}</span></button></form>` : ''}
-            <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation)}</details></li>`)}</ul>` : ''}
+            <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation, { score: m.score, audience: 'cted', urgency: r.urgency })}</details></li>`)}</ul>` : ''}
           ${r.status === 'routed' ? html`<div class="row">
             <form method="post" action="/entity/${r.requestId}/action">${csrfField(ctx)}<input type="hidden" name="action" value="acknowledge"><input type="hidden" name="code" value="${code}">
               <button type="submit" class="secondary">${i.t('entity.acknowledge')}<span class="sr-only">: ${r.title}</span></button></form>

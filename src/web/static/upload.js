@@ -34,8 +34,7 @@
     var details = (body && body.error && body.error.details) || [];
     var summary = el('div', undefined, 'error-summary');
     summary.setAttribute('role', 'alert');
-    summary.appendChild(el('p', msg('failed', { n: Math.max(details.length, 1) })));
-    if (!details.length && body && body.error) summary.appendChild(el('p', body.error.message));
+    summary.appendChild(el('p', body && body.error && body.error.message ? body.error.message : msg('failed', { n: Math.max(details.length, 1) })));
     result.appendChild(summary);
     if (!details.length) return;
     var table = el('table', undefined, 'data errors');
@@ -47,13 +46,12 @@
       head.appendChild(th);
     });
     var tbody = table.createTBody();
+    // The server says each problem in the page's language, with the file's line (the spreadsheet's).
     details.forEach(function (d) {
-      var m = /^rows\.(\d+)\.?(.*)$/.exec(d.path || '');
       var tr = tbody.insertRow();
-      tr.insertCell().textContent = m ? m[1] : '—';
-      var code = el('code', m ? (m[2] || '—') : d.path);
-      tr.insertCell().appendChild(code);
-      tr.insertCell().textContent = d.message;
+      tr.insertCell().textContent = d.line != null ? String(d.line) : d.row != null ? msg('row', { row: d.row }) : msg('file');
+      tr.insertCell().appendChild(el('code', d.field || '—'));
+      tr.insertCell().textContent = d.problem || d.message || '';
     });
     result.appendChild(table);
   }

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IatiFormatError, MAX_IATI_ACTIVITIES, parseIatiActivities, type IatiParseOptions } from '../../../src/modules/imports/iati.parser.js';
 
+/** The parts of a row error these tests pin. */
+const plain = ({ row, path, message }: { row: number; path: string; message: string }) => ({ row, path, message });
+
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/iati/${name}`, import.meta.url), 'utf8');
 
 // A small, fixed slice of the reference data, so that expected values do not move when the
@@ -51,6 +54,17 @@ describe('parseIatiActivities: the example donor file', () => {
     expect(result.items.map((i) => i.row)).toEqual([1, 2, 3, 4]);
   });
 
+  it('keeps the DAC sectors as evidence beside the activity, not as its thematic areas', () => {
+    // vocabulary 2 sector "151" and the unmapped 11330 are ignored
+    expect(result.items.map((i) => i.sectorAreas)).toEqual([['legal_framework', 'rule_of_law'], ['terrorist_financing'], ['customs', 'rule_of_law'], ['violent_extremism']]);
+    for (const i of result.items) expect(i.value).not.toHaveProperty('thematicAreas');
+  });
+
+  it('says who reported each activity (reporting-org)', () => {
+    expect(result.reportingOrgs.map((o) => o.row)).toEqual([1, 2, 3, 4]);
+    expect(result.reportingOrgs[0]!.ref).toBeTruthy();
+  });
+
   it('maps the English activity: countries, DAC sectors, actual start, revised budget, D02', () => {
     expect(result.items[0]!.value).toEqual({
       title: 'Strengthening counter-terrorism legislation & criminal justice in the Sahel',
@@ -62,7 +76,6 @@ describe('parseIatiActivities: the example donor file', () => {
       availableUntil: '2026-12-31', // planned end (type 3): no actual end yet
       // 250,000.00 (2024) + 320,000.25 (2025 revised budget replaces the 300,000.50 original)
       budget: { amount: 57_000_025, currency: 'USD' },
-      thematicAreas: ['legal_framework', 'rule_of_law'], // vocabulary 2 sector "151" ignored
       externalRef: 'XM-EXAMPLE-CTF-2024-001',
       status: 'open',
     });
@@ -78,7 +91,6 @@ describe('parseIatiActivities: the example donor file', () => {
       availableFrom: '2023-02-01',
       availableUntil: '2024-06-30', // actual end (type 4) wins over planned end (type 3)
       budget: { amount: 97_500_000, currency: 'XOF' }, // XOF has no minor unit; the one EUR budget is ignored
-      thematicAreas: ['terrorist_financing'], // 11330 maps to no area and is ignored
       externalRef: 'XM-EXAMPLE-CTF-2023-014',
       status: 'closed',
     });
@@ -94,7 +106,6 @@ describe('parseIatiActivities: the example donor file', () => {
       availableFrom: '2025-03-01',
       availableUntil: '2027-02-28',
       budget: { amount: 48_000_000, currency: 'EUR' },
-      thematicAreas: ['customs', 'rule_of_law'],
       externalRef: 'XM-EXAMPLE-CTF-2025-007',
       status: 'open', // pipeline
       translations: [{
@@ -114,7 +125,6 @@ describe('parseIatiActivities: the example donor file', () => {
       availableFrom: '2022-10-01',
       availableUntil: '2025-09-30',
       budget: { amount: 125_000_750, currency: 'JOD' },
-      thematicAreas: ['violent_extremism'],
       externalRef: 'XM-EXAMPLE-CTF-2022-003',
       status: 'open',
     });
@@ -176,20 +186,20 @@ describe('parseIatiActivities: recipient regions', () => {
   });
 
   it('reports unknown codes and unsupported vocabularies, and drops that activity', () => {
-    expect(one('<recipient-region code="12345" vocabulary="1"/>')).toEqual({
+    expect(one('<recipient-region code="12345" vocabulary="1"/>')).toMatchObject({
       items: [], errors: [{ row: 1, path: 'eligibility.regions', message: 'recipient-region code "12345" is not an OECD DAC region code' }],
     });
-    expect(one('<recipient-region code="999" vocabulary="2"/>').errors).toEqual([
+    expect(one('<recipient-region code="999" vocabulary="2"/>').errors.map(plain)).toEqual([
       { row: 1, path: 'eligibility.regions', message: 'recipient-region code "999" (vocabulary 2) is not a UN M49 region holding a member state' },
     ]);
-    expect(one('<recipient-region code="SAHEL" vocabulary="99"/>').errors).toEqual([
+    expect(one('<recipient-region code="SAHEL" vocabulary="99"/>').errors.map(plain)).toEqual([
       { row: 1, path: 'eligibility.regions', message: 'recipient-region vocabulary "99" is not supported; use 1 (OECD DAC) or 2 (UN M49)' },
     ]);
   });
 
   it('reports a DAC region whose M49 code holds no member state in the reference data', () => {
     const r = parseIatiActivities(doc(act('<recipient-region code="889"/>')), { ...opts, m49Regions: new Set(['002']) });
-    expect(r.errors).toEqual([{ row: 1, path: 'eligibility.regions', message: 'OECD DAC region "889" maps to M49 "009", which holds no member state' }]);
+    expect(r.errors.map(plain)).toEqual([{ row: 1, path: 'eligibility.regions', message: 'OECD DAC region "889" maps to M49 "009", which holds no member state' }]);
   });
 });
 
@@ -201,7 +211,7 @@ describe('parseIatiActivities: countries, sectors, dates, status', () => {
 
   it('reports an unknown country and still parses the other activities', () => {
     const r = parseIatiActivities(doc(act('<recipient-country code="XX"/>', undefined, 'A'), act('<recipient-country code="KE"/>', undefined, 'B')), opts);
-    expect(r.errors).toEqual([{ row: 1, path: 'eligibility.countries', message: 'recipient-country code "XX" is not the ISO 3166-1 alpha-2 code of a UN member state' }]);
+    expect(r.errors.map(plain)).toEqual([{ row: 1, path: 'eligibility.countries', message: 'recipient-country code "XX" is not the ISO 3166-1 alpha-2 code of a UN member state' }]);
     expect(r.items.map((i) => [i.row, i.value.externalRef, i.value.eligibility])).toEqual([[2, 'B', { countries: ['KEN'] }]]);
   });
 
@@ -213,14 +223,15 @@ describe('parseIatiActivities: countries, sectors, dates, status', () => {
     const r = one(`<transaction><transaction-type code="2"/><recipient-country code="ML"/><sector vocabulary="1" code="21050"/></transaction>
       <transaction><transaction-type code="3"/><recipient-country code="NE"/><sector code="15130"/></transaction>`);
     expect(r.items[0]!.value.eligibility).toEqual({ countries: ['MLI', 'NER'] });
-    expect(r.items[0]!.value.thematicAreas).toEqual(['aviation_security', 'legal_framework']);
+    expect(r.items[0]!.sectorAreas).toEqual(['aviation_security', 'legal_framework']);
   });
 
-  it('maps only DAC 5-digit sectors; no mapped sector means no thematicAreas at all', () => {
-    expect(one('<sector code="15130"/><sector vocabulary="1" code="24010"/><sector vocabulary="1" code="15130"/>').items[0]!.value.thematicAreas)
+  it('maps only DAC 5-digit sectors; no mapped sector means no sector evidence at all', () => {
+    expect(one('<sector code="15130"/><sector vocabulary="1" code="24010"/><sector vocabulary="1" code="15130"/>').items[0]!.sectorAreas)
       .toEqual(['legal_framework', 'terrorist_financing']);
     const r = one('<sector vocabulary="2" code="151"/><sector vocabulary="1" code="11330"/><sector vocabulary="99" code="15130"/>');
     expect(r.errors).toEqual([]);
+    expect(r.items[0]!.sectorAreas).toEqual([]);
     expect(r.items[0]!.value).not.toHaveProperty('thematicAreas');
   });
 
@@ -236,7 +247,7 @@ describe('parseIatiActivities: countries, sectors, dates, status', () => {
 
   it('accepts an xs:date with a zone and reports an impossible date', () => {
     expect(one('<activity-date type="1" iso-date="2025-07-01Z"/>').items[0]!.value.availableFrom).toBe('2025-07-01');
-    expect(one('<activity-date type="3" iso-date="2025-02-30"/>').errors).toEqual([
+    expect(one('<activity-date type="3" iso-date="2025-02-30"/>').errors.map(plain)).toEqual([
       { row: 1, path: 'availableUntil', message: 'activity-date iso-date "2025-02-30" is not a date as YYYY-MM-DD' },
     ]);
   });
@@ -276,10 +287,10 @@ describe('parseIatiActivities: budget', () => {
   });
 
   it('reports a budget without any currency, and a value that is not a number', () => {
-    expect(one(budget(null, '100'), 'xml:lang="en"').errors).toEqual([
+    expect(one(budget(null, '100'), 'xml:lang="en"').errors.map(plain)).toEqual([
       { row: 1, path: 'budget.currency', message: 'a budget value has no @currency and the activity has no @default-currency' },
     ]);
-    expect(one(budget('USD', '1,000')).errors).toEqual([{ row: 1, path: 'budget.amount', message: 'budget value "1,000" is not a decimal number' }]);
+    expect(one(budget('USD', '1,000')).errors.map(plain)).toEqual([{ row: 1, path: 'budget.amount', message: 'budget value "1,000" is not a decimal number' }]);
   });
 
   it('omits the budget when there is none', () => {
@@ -344,7 +355,7 @@ describe('parseIatiActivities: titles, descriptions, languages, identifiers', ()
       act('', undefined, 'GOOD'),
       '<iati-activity xml:lang="en"><iati-identifier>NO-DESC</iati-identifier><title><narrative>Has a title only</narrative></title><description type="1"><narrative>  </narrative></description></iati-activity>',
     ), opts);
-    expect(r.errors).toEqual([
+    expect(r.errors.map(plain)).toEqual([
       { row: 1, path: 'title', message: 'title/narrative is missing or empty' },
       { row: 3, path: 'description', message: 'description/narrative is missing or empty' },
     ]);
@@ -353,22 +364,22 @@ describe('parseIatiActivities: titles, descriptions, languages, identifiers', ()
 
   it('requires an iati-identifier and refuses the same one twice', () => {
     const noId = parseIatiActivities(doc('<iati-activity xml:lang="en"><title><narrative>Title text</narrative></title><description><narrative>Description text.</narrative></description></iati-activity>'), opts);
-    expect(noId.errors).toEqual([{ row: 1, path: 'externalRef', message: 'iati-identifier is missing; it is needed to update the offering on re-import' }]);
+    expect(noId.errors.map(plain)).toEqual([{ row: 1, path: 'externalRef', message: 'iati-identifier is missing; it is needed to update the offering on re-import' }]);
     const dup = parseIatiActivities(doc(act('', undefined, 'SAME'), act('', undefined, 'OTHER'), act('', undefined, 'SAME')), opts);
-    expect(dup.errors).toEqual([{ row: 3, path: 'externalRef', message: 'iati-identifier "SAME" is also used by activity 1' }]);
+    expect(dup.errors.map(plain)).toEqual([{ row: 3, path: 'externalRef', message: 'iati-identifier "SAME" is also used by activity 1' }]);
     expect(dup.items.map((i) => i.row)).toEqual([1, 2]);
   });
 
   it('accepts any 2.0x version, a byte-order mark, and a file with no activities', () => {
     expect(parseIatiActivities(doc(act()).replace('version="2.03"', 'version="2.01"'), opts).items).toHaveLength(1);
     expect(parseIatiActivities(`\uFEFF${doc(act())}`, opts).items).toHaveLength(1);
-    expect(parseIatiActivities(doc(), opts)).toEqual({ items: [], errors: [] });
+    expect(parseIatiActivities(doc(), opts)).toEqual({ items: [], errors: [], reportingOrgs: [] });
   });
 
   it(`parses at most ${MAX_IATI_ACTIVITIES} activities and says so`, () => {
     const many = Array.from({ length: MAX_IATI_ACTIVITIES + 1 }, (_, i) => act('', undefined, `ID-${i}`));
     const r = parseIatiActivities(doc(...many), opts);
-    expect(r.errors).toEqual([{ row: 0, path: 'iati-activities', message: `at most ${MAX_IATI_ACTIVITIES} activities per file; split the file` }]);
+    expect(r.errors.map(plain)).toEqual([{ row: 0, path: 'iati-activities', message: `at most ${MAX_IATI_ACTIVITIES} activities per file; split the file` }]);
     expect(r.items).toHaveLength(MAX_IATI_ACTIVITIES);
   });
 });

@@ -97,10 +97,13 @@ describe('matchRequest', () => {
   it('keeps every component in [0, 1] and ranks from 1', () => {
     const m = build();
     const r = m.matchRequest(request({ title: 'Terrorist financing', modalities: ['training'], urgency: 'high' }), { now: NOW });
+    // The loop below checks nothing when nothing matched: first say what must match.
+    expect(r.matches.map((x) => x.offeringId).sort()).toEqual(['o-fiu', 'o-npo']);
     r.matches.forEach((x, i) => {
       expect(x.rank).toBe(i + 1);
       expect(x.score).toBeGreaterThan(0);
       expect(x.score).toBeLessThanOrEqual(1);
+      expect(Object.keys(x.explanation.components).sort()).toEqual(['concept', 'language', 'modality', 'need', 'regional', 'text', 'thematic', 'urgency']);
       for (const v of Object.values(x.explanation.components)) {
         expect(v).toBeGreaterThanOrEqual(0);
         expect(v).toBeLessThanOrEqual(1);

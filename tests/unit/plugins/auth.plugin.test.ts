@@ -6,12 +6,23 @@ import errorHandler from '../../../src/plugins/error-handler.plugin.js';
 const ADMIN_KEY = 'admin-key-0123456789abcdef-0123';
 const STATE_KEY = 'od_state_key_0123456789abcdef0123456789';
 
-async function app() {
+/** A promise the test settles when it chooses, so a lookup is "in flight" for exactly as long as the test says. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => { open = r; });
+  return { opened, open };
+}
+
+async function app(opts: { hold?: Promise<void> } = {}) {
   const lookups: string[] = [];
+  /** Resolves when a lookup has started (and been counted). */
+  let started = gate();
   const keys: KeyLookup = {
     async findActiveByHash(hash) {
       lookups.push(hash);
-      await new Promise((r) => setTimeout(r, 20));
+      started.open();
+      started = gate();
+      if (opts.hold) await opts.hold;
       return hash === hashApiKey(STATE_KEY) ? { keyId: 'k1', role: 'member_state', memberState: 'SEN', providerId: null, entity: null, label: 'Senegal' } : null;
     },
     async touch() {},
@@ -21,7 +32,7 @@ async function app() {
   await a.register(authPlugin, { keys, adminKey: ADMIN_KEY });
   a.get('/state', { onRequest: a.requireRole('member_state') }, async (req) => req.principal as Principal);
   a.get('/admin', { onRequest: a.requireRole('admin') }, async (req) => req.principal as Principal);
-  return { a, lookups };
+  return { a, lookups, lookupStarted: () => started.opened };
 }
 const get = (a: Awaited<ReturnType<typeof app>>['a'], url: string, key?: string) =>
   a.inject({ url, headers: key ? { authorization: `Bearer ${key}`, 'x-request-id': 'r-1' } : {} });
@@ -37,10 +48,13 @@ describe('auth plugin', () => {
   });
 
   it('does not let a lookup that started before a revocation refill the cache', async () => {
-    const { a, lookups } = await app();
-    const racing = get(a, '/state', STATE_KEY); // lookup in flight (20 ms)
-    await new Promise((r) => setTimeout(r, 5));
-    a.forgetKeyCache();
+    const hold = gate();
+    const { a, lookups, lookupStarted } = await app({ hold: hold.opened });
+    const inFlight = lookupStarted();
+    const racing = get(a, '/state', STATE_KEY);
+    await inFlight; // the lookup has started and is held open
+    a.forgetKeyCache(); // the revocation lands while it is in flight
+    hold.open();
     expect((await racing).statusCode).toBe(200); // it raced the revocation and may finish
     await get(a, '/state', STATE_KEY);
     expect(lookups).toHaveLength(2); // ...but the next request asks the store again

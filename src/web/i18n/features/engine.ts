@@ -34,6 +34,7 @@ export const engine = defineFeature({
   'eng.edit.done': 'Saved. OneDoor is matching the request again with these parts; reload the page in a moment.',
   'eng.edit.resetDone': 'OneDoor will split the request itself; it is matching it again. Reload the page in a moment.',
   'eng.edit.tooMany': 'Give at most 10 parts.',
+  'imp.translation.pair': 'The column {column} is needed with {other}: give a language’s title and description together, or neither.',
 }, {
   fr: {
     'eng.title': 'Comment OneDoor a lu cette demande',
@@ -68,6 +69,7 @@ export const engine = defineFeature({
     'eng.edit.done': 'Enregistré. OneDoor rapproche de nouveau la demande avec ces parties ; rechargez la page dans un instant.',
     'eng.edit.resetDone': 'OneDoor divisera la demande lui-même ; le rapprochement est relancé. Rechargez la page dans un instant.',
     'eng.edit.tooMany': 'Indiquez au plus 10 parties.',
+    'imp.translation.pair': 'La colonne {column} est nécessaire avec {other} : donnez ensemble le titre et la description d’une langue, ou aucun des deux.',
   },
   es: {
     'eng.title': 'Cómo leyó OneDoor esta solicitud',
@@ -102,6 +104,7 @@ export const engine = defineFeature({
     'eng.edit.done': 'Guardado. OneDoor vuelve a buscar ofertas para la solicitud con estas partes; recargue la página en un momento.',
     'eng.edit.resetDone': 'OneDoor dividirá la solicitud por sí mismo; la búsqueda de ofertas se repite. Recargue la página en un momento.',
     'eng.edit.tooMany': 'Indique como máximo 10 partes.',
+    'imp.translation.pair': 'La columna {column} es necesaria con {other}: indique juntos el título y la descripción de un idioma, o ninguno.',
   },
   ru: {
     'eng.title': 'Как OneDoor понял этот запрос',
@@ -136,6 +139,7 @@ export const engine = defineFeature({
     'eng.edit.done': 'Сохранено. OneDoor заново подбирает предложения с этими частями; обновите страницу через минуту.',
     'eng.edit.resetDone': 'OneDoor сам разделит запрос; подбор запущен заново. Обновите страницу через минуту.',
     'eng.edit.tooMany': 'Укажите не более 10 частей.',
+    'imp.translation.pair': 'Столбец {column} нужен вместе с {other}: укажите название и описание на одном языке вместе или не указывайте ни того, ни другого.',
   },
   ar: {
     'eng.title': 'كيف قرأ OneDoor هذا الطلب',
@@ -170,6 +174,7 @@ export const engine = defineFeature({
     'eng.edit.done': 'تم الحفظ. يعيد OneDoor مطابقة الطلب بهذه الأجزاء؛ أعد تحميل الصفحة بعد قليل.',
     'eng.edit.resetDone': 'سيقسم OneDoor الطلب بنفسه؛ وتجري إعادة المطابقة. أعد تحميل الصفحة بعد قليل.',
     'eng.edit.tooMany': 'لا تتجاوز 10 أجزاء.',
+    'imp.translation.pair': 'العمود {column} مطلوب مع {other}: اذكر العنوان والوصف بلغة ما معا، أو لا تذكر أيا منهما.',
   },
   zh: {
     'eng.title': 'OneDoor 如何理解这项请求',
@@ -204,5 +209,6 @@ export const engine = defineFeature({
     'eng.edit.done': '已保存。OneDoor 正在按这些部分重新匹配；请稍后刷新页面。',
     'eng.edit.resetDone': 'OneDoor 将自行拆分该请求，并重新匹配。请稍后刷新页面。',
     'eng.edit.tooMany': '最多 10 个部分。',
+    'imp.translation.pair': '{column} 列须与 {other} 列一起填写：同一语言的标题和说明要么都填，要么都不填。',
   },
 });

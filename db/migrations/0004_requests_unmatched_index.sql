@@ -1,0 +1,1 @@
+CREATE INDEX "requests_unmatched_idx" ON "requests" USING btree ("updated_at") WHERE status in ('submitted', 'matched');
