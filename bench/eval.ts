@@ -172,7 +172,7 @@ export function load(set: EvalSetName = 'dev') {
 }
 export type EvalData = ReturnType<typeof load>;
 
-function toOffering(o: OfferingFx, providers: Map<string, ProviderFx>): MatchableOffering {
+export function toOffering(o: OfferingFx, providers: Map<string, ProviderFx>): MatchableOffering {
   const p = providers.get(o.provider);
   const b = o.body;
   return {
@@ -196,7 +196,7 @@ function toOffering(o: OfferingFx, providers: Map<string, ProviderFx>): Matchabl
   };
 }
 
-function toRequest(r: RequestFx, i: number, total: number): MatchableRequest {
+export function toRequest(r: RequestFx, i: number, total: number): MatchableRequest {
   return {
     id: r.key,
     memberState: r.memberState,

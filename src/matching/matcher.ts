@@ -26,7 +26,7 @@ import type {
   StateGeo,
   ThematicAreaRef,
 } from './types.js';
-import { MATCHING_LIMITS, SCORING_WEIGHTS, type ScoreComponent } from './weights.js';
+import { MATCHING_LIMITS, SCORING_WEIGHTS, TOPICAL_GATE, type ScoreComponent } from './weights.js';
 
 // Nearest-neighbour votes: how many top text hits vote, and the weight of a
 // vote relative to one exact area term (≈1).
@@ -38,6 +38,8 @@ interface Ranked {
   doc: IndexedOffering;
   score: number;
   components: Record<ScoreComponent, number>;
+  /** How far an applied learning model moved the score (0 without one). */
+  learned: number;
 }
 
 // A clause names its own part only with this much area evidence (≈ one clear term).
@@ -242,10 +244,11 @@ export function createMatcher(config: MatcherConfig): Matcher {
       const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
       if (!relevant) return;
       let score = combine(components, weights);
-      if (learned) score = Math.max(0, Math.min(1, score + learnedAdjustment(learned, doc.offering.id, doc.offering.providerId, contexts)));
+      const adjust = learned ? learnedAdjustment(learned, doc.offering.id, doc.offering.providerId, contexts) : 0;
+      if (adjust !== 0) score = Math.max(0, Math.min(1, score + adjust));
       score = round4(score);
       if (score < MATCHING_LIMITS.minScore) return;
-      insertTopN(top, { doc, score, components }, topN);
+      insertTopN(top, { doc, score, components, learned: round4(adjust) }, topN);
     };
     const seen = new Set<string>();
     index.forEachThematicCandidate(candidateAreas, gate, (doc) => {
@@ -270,7 +273,9 @@ export function createMatcher(config: MatcherConfig): Matcher {
       rank: i + 1,
       score: t.score,
       confidence: matchConfidence(t.score, topScore),
-      explanation: explainMatch(ctx, t.doc, t.components, weights),
+      // With a learning model's adjustment, the gate is stored so the explanation's arithmetic still adds up.
+      explanation: t.learned === 0 ? explainMatch(ctx, t.doc, t.components, weights)
+        : { ...explainMatch(ctx, t.doc, t.components, weights), gate: round4(Math.max(t.components.thematic, TOPICAL_GATE.textOnly * t.components.text)), learned: t.learned },
     }));
     // Evidence from terms and concepts actually named (not single-word hints, not neighbour votes).
     let termEvidence = 0;

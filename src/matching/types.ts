@@ -169,6 +169,10 @@ export interface MatchExplanation {
   concepts: string[];
   language: { request: Lang; offering: Lang[]; fit: number };
   notes: string[];
+  /** The topical gate (stored when a learning model moved the score, so score = mean × gate + learned). */
+  gate?: number;
+  /** How far an applied learning model moved the score (score units), when it did. */
+  learned?: number;
 }
 
 export interface OfferingMatch {

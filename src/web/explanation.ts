@@ -23,6 +23,8 @@ interface Explanation {
   weights?: Record<string, number>;
   /** The topical gate, when the engine stores it; otherwise it is worked out from score and components. */
   gate?: number;
+  /** How far an applied learning model moved the score, when it did (src/matching/learning.ts). */
+  learned?: number;
   concepts?: string[];
   language?: { request?: string; offering?: string[]; fit?: number };
   notes?: string[];
@@ -91,6 +93,7 @@ export function explanationView(ctx: WebContext, names: Namer, raw: Record<strin
     })}
     ${a.gate !== null ? html`<li data-component="gate" class="gate">${bar(a.gate)}<span class="explain-text">${i.t('ex.gate', { gate: i.num(Math.round(a.gate * 100) / 100) })} ${gateText}</span></li>` : ''}
   </ul>
+  ${typeof e.learned === 'number' && e.learned !== 0 ? html`<p class="muted" data-explain="learned">${i.t(e.learned > 0 ? 'ex.learned.up' : 'ex.learned.down', { points: i.num(Math.round(Math.abs(e.learned) * 1000) / 10) })}</p>` : ''}
   ${concepts.length ? html`<p class="muted">${i.t('req.view.shared', { list: [...new Set(concepts)].slice(0, 8).join(', ') })}</p>` : ''}
   ${offeredIn ? html`<p class="muted">${i.t('req.view.offeredIn', { langs: offeredIn })}</p>` : ''}
   </div>`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EVAL_SETS, load, runEngine, type EvalSetName } from '../../../bench/eval.js';
+import { EVAL_SETS, load, runEngine, toOffering, toRequest, type EvalSetName } from '../../../bench/eval.js';
+import { createMatcher } from '../../../src/matching/matcher.js';
 import { replay, simulateDecisions, withPhantomProvider } from '../../../bench/replay.js';
 import { contextsOf, fitModel, learnedAdjustment, refitWeights, type DecisionExample } from '../../../src/matching/learning.js';
 import { SCORING_WEIGHTS } from '../../../src/matching/weights.js';
@@ -107,5 +108,27 @@ describe('replay: decisions on the first half of a set, measured on the second h
       if (e.kind === 'cted_reject') expect(expected.get(e.requestId)!.has(e.offeringId!)).toBe(false);
       if (e.kind === 'provider_accept') expect(expected.get(e.requestId)!.has(e.offeringId!)).toBe(true);
     }
+  });
+});
+
+describe('an applied model explains itself', () => {
+  it('records how far it moved a score, and the gate, so that the explanation still adds up', () => {
+    const data = withPhantomProvider(load('real'));
+    const model = replay(data).model;
+    const m = createMatcher({ areas: data.areas, states: data.states, learned: model });
+    const providers = new Map(data.providers.map((p) => [p.key, p]));
+    for (const o of data.offerings) m.addOffering(toOffering(o, providers));
+    const r = data.requests.find((x) => x.key === 'rr-fr-cj-1')!;
+    const res = m.matchRequest(toRequest(r, 0, 1), { now: new Date('2026-11-29T00:00:00Z') });
+    const moved = res.matches.filter((x) => x.explanation.learned !== undefined);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const x of moved) {
+      const e = x.explanation;
+      const total = Object.values(e.weights).reduce((s, w) => s + w, 0);
+      const mean = Object.entries(e.components).reduce((s, [k, v]) => s + (e.weights[k] ?? 0) * v, 0) / total;
+      expect(x.score).toBeCloseTo(Math.max(0, Math.min(1, mean * e.gate! + e.learned!)), 3);
+    }
+    // The phantom provider's copies are the ones pushed down.
+    expect(moved.filter((x) => x.offeringId.endsWith('~copy')).every((x) => x.explanation.learned! < 0)).toBe(true);
   });
 });

@@ -35,6 +35,8 @@ export const engine = defineFeature({
   'eng.edit.resetDone': 'OneDoor will split the request itself; it is matching it again. Reload the page in a moment.',
   'eng.edit.tooMany': 'Give at most 10 parts.',
   'imp.translation.pair': 'The column {column} is needed with {other}: give a language’s title and description together, or neither.',
+  'ex.learned.up': 'Past decisions by CTED and providers on similar requests raised this proposal by {points} points.',
+  'ex.learned.down': 'Past decisions by CTED and providers on similar requests lowered this proposal by {points} points.',
 }, {
   fr: {
     'eng.title': 'Comment OneDoor a lu cette demande',
@@ -70,6 +72,8 @@ export const engine = defineFeature({
     'eng.edit.resetDone': 'OneDoor divisera la demande lui-même ; le rapprochement est relancé. Rechargez la page dans un instant.',
     'eng.edit.tooMany': 'Indiquez au plus 10 parties.',
     'imp.translation.pair': 'La colonne {column} est nécessaire avec {other} : donnez ensemble le titre et la description d’une langue, ou aucun des deux.',
+    'ex.learned.up': 'Les décisions passées de la DECT et des prestataires sur des demandes semblables ont relevé cette proposition de {points} points.',
+    'ex.learned.down': 'Les décisions passées de la DECT et des prestataires sur des demandes semblables ont abaissé cette proposition de {points} points.',
   },
   es: {
     'eng.title': 'Cómo leyó OneDoor esta solicitud',
@@ -105,6 +109,8 @@ export const engine = defineFeature({
     'eng.edit.resetDone': 'OneDoor dividirá la solicitud por sí mismo; la búsqueda de ofertas se repite. Recargue la página en un momento.',
     'eng.edit.tooMany': 'Indique como máximo 10 partes.',
     'imp.translation.pair': 'La columna {column} es necesaria con {other}: indique juntos el título y la descripción de un idioma, o ninguno.',
+    'ex.learned.up': 'Las decisiones anteriores de la DECT y de los proveedores sobre solicitudes similares elevaron esta propuesta en {points} puntos.',
+    'ex.learned.down': 'Las decisiones anteriores de la DECT y de los proveedores sobre solicitudes similares rebajaron esta propuesta en {points} puntos.',
   },
   ru: {
     'eng.title': 'Как OneDoor понял этот запрос',
@@ -140,6 +146,8 @@ export const engine = defineFeature({
     'eng.edit.resetDone': 'OneDoor сам разделит запрос; подбор запущен заново. Обновите страницу через минуту.',
     'eng.edit.tooMany': 'Укажите не более 10 частей.',
     'imp.translation.pair': 'Столбец {column} нужен вместе с {other}: укажите название и описание на одном языке вместе или не указывайте ни того, ни другого.',
+    'ex.learned.up': 'Прежние решения ИДКТК и поставщиков по похожим запросам повысили это предложение на {points} пункта.',
+    'ex.learned.down': 'Прежние решения ИДКТК и поставщиков по похожим запросам понизили это предложение на {points} пункта.',
   },
   ar: {
     'eng.title': 'كيف قرأ OneDoor هذا الطلب',
@@ -175,6 +183,8 @@ export const engine = defineFeature({
     'eng.edit.resetDone': 'سيقسم OneDoor الطلب بنفسه؛ وتجري إعادة المطابقة. أعد تحميل الصفحة بعد قليل.',
     'eng.edit.tooMany': 'لا تتجاوز 10 أجزاء.',
     'imp.translation.pair': 'العمود {column} مطلوب مع {other}: اذكر العنوان والوصف بلغة ما معا، أو لا تذكر أيا منهما.',
+    'ex.learned.up': 'رفعت القرارات السابقة للمديرية التنفيذية ومقدمي المساعدة بشأن طلبات مماثلة هذا الاقتراح بمقدار {points} نقطة.',
+    'ex.learned.down': 'خفضت القرارات السابقة للمديرية التنفيذية ومقدمي المساعدة بشأن طلبات مماثلة هذا الاقتراح بمقدار {points} نقطة.',
   },
   zh: {
     'eng.title': 'OneDoor 如何理解这项请求',
@@ -210,5 +220,7 @@ export const engine = defineFeature({
     'eng.edit.resetDone': 'OneDoor 将自行拆分该请求，并重新匹配。请稍后刷新页面。',
     'eng.edit.tooMany': '最多 10 个部分。',
     'imp.translation.pair': '{column} 列须与 {other} 列一起填写：同一语言的标题和说明要么都填，要么都不填。',
+    'ex.learned.up': '反恐执行局和援助方以往对类似请求的决定使这项建议提高了 {points} 个百分点。',
+    'ex.learned.down': '反恐执行局和援助方以往对类似请求的决定使这项建议降低了 {points} 个百分点。',
   },
 });
