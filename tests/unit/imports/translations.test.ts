@@ -20,8 +20,8 @@ describe('offerings CSV: the same offering in other languages', () => {
     const r = parseOfferingsCsv(csv);
     expect(r.items).toEqual([]);
     expect(r.errors).toEqual([
-      { row: 1, path: 'description_es', message: 'description_es is required with title_es' },
-      { row: 1, path: 'title_zh', message: 'title_zh is required with description_zh' },
+      { row: 1, line: 2, path: 'description_es', message: 'description_es is required with title_es', code: 'translation.pair', params: { column: 'description_es', other: 'title_es' } },
+      { row: 1, line: 2, path: 'title_zh', message: 'title_zh is required with description_zh', code: 'translation.pair', params: { column: 'title_zh', other: 'description_zh' } },
     ]);
   });
 
