@@ -12,7 +12,7 @@
 //   offering in the ranked list (0 when absent). For a request whose expected
 //   list is empty (nothing suitable may be proposed), the reciprocal rank is 1
 //   when the list contains none of the offerings of the expected area that are
-//   ineligible for the state or unavailable at "now" (expired, not yet open,
+//   ineligible for the state or not proposable at "now" (expired, full,
 //   closed, stale), else 0.
 // - recall@3: |expected ∩ top 3| / min(3, |expected|), over requests with
 //   expected offerings.

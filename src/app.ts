@@ -5,6 +5,8 @@ import type { DatabaseHandle } from '../db/client.js';
 import type { Config } from './config.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
+import { attachmentRoutes } from './modules/attachments/attachments.routes.js';
+import { conversationRoutes } from './modules/conversation/conversation.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { entityRoutes } from './modules/entities/entities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -111,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(directoryRoutes);
   await app.register(analyticsRoutes);
   await app.register(screeningRoutes);
+  await app.register(conversationRoutes);
+  await app.register(attachmentRoutes);
 
   // 3. the web interface, over the same services
   await app.register(webPlugin);

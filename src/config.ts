@@ -77,11 +77,38 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_SENSITIVE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   AUTO_ROUTE_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.85),
   ENTITY_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** Days a request may wait on CTED (or sit routed without any offering) before CTED's triage flags it as waiting too long. */
+  REVIEW_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** BullMQ job lock; a job whose worker died is retried after about this long. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   EMBEDDED_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Largest attachment accepted, in bytes (10 MiB). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(10 * 1024 * 1024),
+  /** Documents on one request, its messages included; on one offering; on one message. */
+  ATTACHMENTS_PER_REQUEST: z.coerce.number().int().min(1).max(1000).default(50),
+  ATTACHMENTS_PER_OFFERING: z.coerce.number().int().min(1).max(1000).default(10),
+  ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(50).default(5),
+  /** A DOCX, XLSX or ODT (a ZIP inside) may inflate to at most this many bytes, in at most this many entries (zip bombs). */
+  ATTACHMENT_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 ** 3).default(64 * 1024 * 1024),
+  ATTACHMENT_MAX_ZIP_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Characters of an attachment's extracted text the matcher reads beside the request's own text. */
+  ATTACHMENT_MATCH_CHARS: z.coerce.number().int().min(100).max(200_000).default(8000),
+  /** Pages of a PDF read for text, and characters of text kept. */
+  ATTACHMENT_EXTRACT_MAX_PAGES: z.coerce.number().int().min(1).max(10_000).default(300),
+  ATTACHMENT_EXTRACT_MAX_CHARS: z.coerce.number().int().min(1000).max(10_000_000).default(500_000),
+  /** An S3-compatible bucket for attachments; without it they are stored in the database. */
+  S3_BUCKET: optionalEmpty(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  /** The object store's URL (MinIO, Ceph, Garage, a cloud's S3 endpoint); AWS itself when unset. */
+  S3_ENDPOINT: optionalEmpty(urlWithScheme(['http', 'https'])),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: optionalEmpty(z.string().min(1)),
+  S3_SECRET_ACCESS_KEY: optionalEmpty(z.string().min(1)),
+  /** Path-style URLs (endpoint/bucket/key), which most S3-compatible stores need. */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Key prefix of OneDoor's objects in the bucket. */
+  S3_PREFIX: z.string().regex(/^[\w./-]*$/, 'letters, digits, . / _ - only').default('onedoor/'),
   /** Reliability (docs/operations.md): API processes relay the outbox too, so events reach the queue while workers are down. */
   RELAY_IN_API: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** A request still submitted (or matched) after this long is put back on the queue by the sweeper. */
@@ -111,7 +138,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  return Object.freeze(parsed.data);
+  const c = parsed.data;
+  if (!!c.S3_ACCESS_KEY_ID !== !!c.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(['S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: give both or neither (neither: the AWS SDK\'s default credential chain)']);
+  }
+  return Object.freeze(c);
 }
 
 /** Which storage and queue the process runs on. */

@@ -8,6 +8,7 @@ import { coreEventRouter, createOutboxRelay, type OutboxRelay } from './modules/
 import { createQueueDriver } from './queue/index.js';
 import { webhookEventRouter } from './modules/webhooks/webhooks.service.js';
 import { nightlyRescreenJob, screeningEventRouter } from './modules/screening/screening.events.js';
+import { attachmentsEventRouter } from './modules/attachments/attachments.events.js';
 import { jobIdFor, type JobContext, type JobName } from './queue/jobs.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createServices, type Services } from './services.js';
@@ -84,7 +85,7 @@ export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
  * with FOR UPDATE SKIP LOCKED and every job has a fixed id, so a replay is harmless.
  */
 export function startRelay(rt: Runtime, log: Log): OutboxRelay {
-  rt.relay ??= createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
+  rt.relay ??= createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter, attachmentsEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
   rt.relay.start();
   return rt.relay;
 }

@@ -3,6 +3,9 @@ import type { Config } from './config.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createAdminService } from './modules/admin/admin.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
+import { createAttachmentsService } from './modules/attachments/attachments.service.js';
+import { createBlobStore } from './modules/attachments/blob-store.js';
+import { createConversationService } from './modules/conversation/conversation.service.js';
 import { createDirectoryService } from './modules/directory/directory.service.js';
 import { createEntitiesService } from './modules/entities/entities.service.js';
 import { createDeadLetterSpool, createDeadLettersService } from './modules/events/dead-letters.service.js';
@@ -14,6 +17,7 @@ import { createOfferingsService } from './modules/offerings/offerings.service.js
 import { createReferenceService } from './modules/reference/reference.service.js';
 import { createRequestsService } from './modules/requests/requests.service.js';
 import { createReviewService } from './modules/review/review.service.js';
+import { createTriageService } from './modules/review/triage.service.js';
 import { createScreeningService } from './modules/screening/screening.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
@@ -29,16 +33,23 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const metrics = createMetrics();
   const matching = createMatchingService({ db, reference, config, onMatched: (top) => { if (top !== null) metrics.matchScore.observe(top); } });
   const areas = { inferAreas: matching.inferAreas, scoreAreas: matching.scoreAreas };
+  const blobs = createBlobStore(db, config);
+  const requests = createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log });
+  const offerings = createOfferingsService({ db, reference, areas });
+  const conversation = createConversationService({ db, store: blobs, config });
   return {
     metrics,
     reference,
     matching,
     admin: createAdminService({ db, reference }),
     entities: createEntitiesService({ db, reference }),
-    offerings: createOfferingsService({ db, reference, areas }),
-    requests: createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log }),
+    offerings,
+    requests,
+    conversation,
+    attachments: createAttachmentsService({ db, store: blobs, config, conversation, requests, offerings, matching }),
     needs: createNeedsService({ db, reference, areas }),
     review: createReviewService({ db, reference, config }),
+    triage: createTriageService({ db, reference, config }),
     deadLetters,
     /** Dead letters the database could not take yet, stored when it answers again. */
     deadLetterSpool: createDeadLetterSpool({ store: deadLetters.store, backup: queue.durableList?.('dead-letters'), log: deps.log ?? silent }),

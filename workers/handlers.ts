@@ -1,6 +1,7 @@
 import type { JobHandlers } from '../src/queue/jobs.js';
 import type { Services } from '../src/services.js';
 import { escalateOverdue } from './processors/escalate-overdue.processor.js';
+import { extractAttachment } from './processors/extract-attachment.processor.js';
 import { matchRequest } from './processors/match-request.processor.js';
 import { reverseMatch } from './processors/reverse-match.processor.js';
 import { screeningRescreen } from './processors/screening-rescreen.processor.js';
@@ -17,5 +18,6 @@ export function createJobHandlers(services: Services): JobHandlers {
     'fanout-webhooks': fanoutWebhooks(services),
     'deliver-webhook': deliverWebhook(services),
     'screening-rescreen': screeningRescreen(services),
+    'extract-attachment': extractAttachment(services),
   };
 }

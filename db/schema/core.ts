@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
+  bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid, type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { entities, memberStates } from './reference.js';
 
@@ -108,6 +108,11 @@ export const requests = pgTable('requests', {
   /** When the routed entity last acted (acknowledged, forwarded); overdue escalation looks at it. */
   entityActedAt: ts('entity_acted_at'),
   feedback: jsonb('feedback').$type<{ outcome: string; comment?: string; at: string }>(),
+  /** Set when CTED confirms this request duplicates an earlier one: the later request points to the earlier (and is closed). */
+  duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => requests.id),
+  /** CTED marked the request unanswerable for now: it stays open and re-matchable; a new proposal brings it back to triage. */
+  parkedAt: ts('parked_at'),
+  parkedReason: text('parked_reason'),
   createdByKey: uuid('created_by_key'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
@@ -124,6 +129,9 @@ export const requestTransitions = pgTable('request_transitions', {
   fromStatus: text('from_status'),
   toStatus: text('to_status').notNull(),
   actor: text('actor').notNull(),
+  /** The actor's role (member_state, cted, entity, provider, admin, system) and organisation (ISO3, entity code or provider id), shown to the state. */
+  actorRole: text('actor_role'),
+  actorOrg: text('actor_org'),
   note: text('note'),
   at: ts('at').notNull().defaultNow(),
 }, (t) => [index('request_transitions_request_idx').on(t.requestId)]);
@@ -161,8 +169,13 @@ export const matches = pgTable('matches', {
   status: text('status').notNull().default('proposed'),
   decidedAt: ts('decided_at'),
   decidedBy: text('decided_by'),
+  /** CTED's note on its decision (the reason of a rejection). */
   decisionNote: text('decision_note'),
+  /** The provider's decline reason code and note. */
   responseReason: text('response_reason'),
+  responseNote: text('response_note'),
+  /** Who proposed it: the matching engine, or CTED attaching an offering by hand. */
+  origin: text('origin').notNull().default('engine'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
@@ -180,7 +193,12 @@ export const requestDuplicates = pgTable('request_duplicates', {
   requestId: uuid('request_id').notNull().references(() => requests.id),
   otherRequestId: uuid('other_request_id').notNull().references(() => requests.id),
   similarity: real('similarity').notNull(),
-}, (t) => [primaryKey({ columns: [t.requestId, t.otherRequestId] })]);
+  /** open (flagged by matching), confirmed (merged: request_id points to other_request_id) or dismissed, by CTED. */
+  status: text('status').notNull().default('open'),
+  decidedBy: text('decided_by'),
+  decidedAt: ts('decided_at'),
+  note: text('note'),
+}, (t) => [primaryKey({ columns: [t.requestId, t.otherRequestId] }), index('request_duplicates_other_idx').on(t.otherRequestId)]);
 
 /** Each routing of a request to an entity, by the engine or by a person. */
 export const routingDecisions = pgTable('routing_decisions', {

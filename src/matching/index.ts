@@ -18,4 +18,5 @@ export { suggestEntity } from './entity.suggest.js';
 export { linkNeeds, findDuplicates } from './relations.js';
 export { assignBatch, assignGreedy, type PendingRequest, type BatchResult } from './batch.assign.js';
 export { createMatcher, type Matcher, type MatcherConfig } from './matcher.js';
+export { matchWithAttachments, type AttachmentText } from './attachments.js';
 export { SCORING_WEIGHTS, MATCHING_LIMITS } from './weights.js';

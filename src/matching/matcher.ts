@@ -216,7 +216,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // Neighbours vote on the topic whatever their eligibility, so they come
     // from a second, unfiltered search on the query's most selective terms.
     const areas = classifyProfile(request.thematicAreas, profile, termAreas);
-    const ctx: RequestContext = { lang, state, areas, fine: profile.fine, modalities: request.modalities, urgency: request.urgency, needs };
+    const ctx: RequestContext = { lang, state, areas, fine: profile.fine, modalities: request.modalities, urgency: request.urgency, needs, nowMs: now.getTime() };
 
     // Candidates: offerings of the request's areas that its state may receive
     // (area × eligibility postings), plus the sparse top of the text index;

@@ -1,7 +1,7 @@
 import MiniSearch from 'minisearch';
 import { combineAreas, profileVersions, type TextProfile } from './classify.js';
 import type { ConceptTagger } from './concepts.tagger.js';
-import { stateRegionCodes } from './filters.js';
+import { stateRegionCodes, unavailableAt, type AvailabilityFacts } from './filters.js';
 import { analyze } from './text.normalize.js';
 import type { AreaScore, MatchableOffering, StateGeo } from './types.js';
 import { MATCHING_LIMITS } from './weights.js';
@@ -45,11 +45,9 @@ export function tieOrder(a: IndexedOffering, b: IndexedOffering): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-interface OfferingGate {
-  open: boolean;
+interface OfferingGate extends AvailabilityFacts {
+  /** When the offering starts (proposed before then, marked with the date; urgency weighs it). */
   fromMs: number;
-  untilMs: number;
-  confirmedMs: number;
   worldwide: boolean;
   /** ISO3 and M49 codes the offering is open to. */
   keys: ReadonlySet<string>;
@@ -100,7 +98,6 @@ const WORLDWIDE = '*';
 const NO_KEYS: ReadonlySet<string> = new Set();
 // Shared empty map for profile fields not needed once an offering is indexed.
 const EMPTY_MAP = new Map<string, number>();
-const DAY_MS = 86_400_000;
 
 const splitSpace = (s: string): string[] => (s.length === 0 ? [] : s.split(' '));
 
@@ -188,7 +185,8 @@ export class OfferingIndex {
     for (const a of areas) areaWeight.set(a.code, explicit.includes(a.code) ? 1 : a.score);
     const { regions, countries } = offering.eligibility;
     const gate: OfferingGate = {
-      open: offering.status === 'open' && (offering.capacity === null || offering.capacity > 0),
+      open: offering.status === 'open',
+      full: offering.capacity !== null && offering.capacity <= 0,
       fromMs: offering.availableFrom?.getTime() ?? -Infinity,
       untilMs: offering.availableUntil?.getTime() ?? Infinity,
       confirmedMs: offering.lastConfirmedAt.getTime(),
@@ -305,15 +303,11 @@ export class OfferingIndex {
     return doc.gate.worldwide ? [WORLDWIDE] : [...doc.gate.keys];
   }
 
-  /** Hard-filter predicate for one state at `now`: eligible (country, any M49 level, or worldwide) and available (open, in window, confirmed recently, capacity left). */
+  /** Hard-filter predicate for one state at `now`: eligible (country, any M49 level, or worldwide) and proposable (filters.ts: unavailableAt). */
   gateFor(state: StateGeo, now: Date, staleAfterDays: number = MATCHING_LIMITS.staleAfterDays): GateCheck {
     const keys = [state.iso3, ...stateRegionCodes(state)].filter((k) => k.length > 0);
     const t = now.getTime();
-    const staleBefore = t - staleAfterDays * DAY_MS;
-    const available = (doc: IndexedOffering): boolean => {
-      const g = doc.gate;
-      return g.open && g.fromMs <= t && g.untilMs >= t && g.confirmedMs >= staleBefore;
-    };
+    const available = (doc: IndexedOffering): boolean => unavailableAt(doc.gate, t, staleAfterDays) === null;
     const check = ((doc: IndexedOffering): boolean => {
       if (!available(doc)) return false;
       const g = doc.gate;

@@ -13,6 +13,8 @@ export interface RequestContext {
   urgency: MatchableRequest['urgency'];
   /** Linked needs of the same state: their areas and priority value (high 1, medium .6, low .3). */
   needs: { areas: ReadonlySet<string>; value: number }[];
+  /** The matching instant, for offerings that start later. */
+  nowMs: number;
 }
 
 export const PRIORITY_VALUE = { high: 1, medium: 0.6, low: 0.3 } as const;
@@ -104,11 +106,26 @@ export function modalityComponent(requested: readonly Modality[], offered: reado
   return requested.filter((m) => set.has(m)).length / requested.length;
 }
 
-/** Urgency: a high-urgency request favours offerings available now with room left; otherwise neutral. */
-export function urgencyComponent(urgency: MatchableRequest['urgency'], availableNow: boolean, capacity: number | null): number {
-  if (urgency !== 'high') return NEUTRAL;
-  if (!availableNow) return 0;
-  return capacity === null || capacity > 0 ? 1 : NEUTRAL;
+const DAY_MS = 86_400_000;
+// Beyond these many days to its start, an offering earns nothing on timing for an urgent request,
+// and the least (half of neutral) for a normal one; a low-urgency request does not mind the wait.
+const URGENT_HORIZON_DAYS = 90;
+const NORMAL_HORIZON_DAYS = 365;
+
+/**
+ * Urgency against timing: an offering that starts later (still proposed, marked with its start date)
+ * is worth less the more urgent the request and the longer the wait. High urgency: 1 when available
+ * now with room left, then from 0.5 down to 0 at 90 days. Normal: neutral now, down to 0.25 at a
+ * year. Low: neutral.
+ */
+export function urgencyComponent(urgency: MatchableRequest['urgency'], startsInDays: number, capacity: number | null): number {
+  const wait = Math.max(0, startsInDays);
+  if (urgency === 'high') {
+    if (wait > 0) return 0.5 * Math.max(0, 1 - wait / URGENT_HORIZON_DAYS);
+    return capacity === null || capacity > 0 ? 1 : NEUTRAL;
+  }
+  if (urgency === 'normal' && wait > 0) return NEUTRAL * Math.max(0.5, 1 - wait / NORMAL_HORIZON_DAYS);
+  return NEUTRAL;
 }
 
 /** Need support: the highest priority value among the request's linked needs that fall in one of the offering's areas. */
@@ -160,7 +177,7 @@ export function scoreComponents(ctx: RequestContext, doc: IndexedOffering, text:
     language: languageComponent(ctx.lang, o.languages),
     regional: regionalComponent(o.eligibility, ctx.state),
     modality: modalityComponent(ctx.modalities, o.modalities),
-    urgency: urgencyComponent(ctx.urgency, true, o.capacity),
+    urgency: urgencyComponent(ctx.urgency, (doc.gate.fromMs - ctx.nowMs) / DAY_MS, o.capacity),
   };
 }
 

@@ -173,6 +173,18 @@ export interface MatchExplanation {
   gate?: number;
   /** How far an applied learning model moved the score (score units), when it did. */
   learned?: number;
+  /** Set when the match comes from the request's attachments (see attachments.ts): new with them, or ranked higher. */
+  attachment?: AttachmentEvidence;
+}
+
+/** Why a match is said to come from the request's attachments. */
+export interface AttachmentEvidence {
+  /** The attachments whose text the matcher read. */
+  attachmentIds: string[];
+  /** Their file names, in the same order. */
+  names: string[];
+  /** The score without their text (null: not proposed at all without it). */
+  scoreWithout: number | null;
 }
 
 export interface OfferingMatch {

@@ -21,6 +21,8 @@ export default fp(async function openapi(app: FastifyInstance) {
         { name: 'offerings', description: 'Providers register offerings' },
         { name: 'needs', description: 'CTED identified needs' },
         { name: 'review', description: 'CTED review, entity queues, provider answers' },
+        { name: 'conversation', description: 'Messages, questions and answers on each request' },
+        { name: 'documents', description: 'Attachments: letters, draft laws, assessments, programme sheets' },
         { name: 'directory', description: 'Public search of offerings' },
         { name: 'analytics', description: 'Needs matrix and gap analytics' },
         { name: 'reference', description: 'Entities, thematic areas, member states' },

@@ -13,6 +13,8 @@ export const JobPayloads = {
   'sweep-stranded': z.object({ at: z.string().optional(), ...traced }),
   /** Re-screens the subjects the list or their names changed for; `runKey` (day:YYYY-MM-DD or list:<id>) makes each run happen once. */
   'screening-rescreen': z.object({ runKey: z.string().min(1).max(100), ...traced }),
+  /** Reads the text of a PDF or DOCX attachment; with `rematch` (or when the state asked for it) matches its request again with that text. */
+  'extract-attachment': z.object({ attachmentId: z.uuid(), rematch: z.boolean().optional(), ...traced }),
 } as const;
 
 export type JobName = keyof typeof JobPayloads;

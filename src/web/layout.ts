@@ -11,10 +11,12 @@ const NAV: NavItem[] = [
   { href: '/offerings', key: 'nav.offerings', roles: ['provider'] },
   { href: '/offerings/upload', key: 'nav.upload', roles: ['provider'] },
   { href: '/inbox', key: 'nav.inbox', roles: ['provider'] },
+  { href: '/triage', key: 'nav.triage', roles: ['cted', 'admin'] },
   { href: '/review', key: 'nav.review', roles: ['cted', 'admin'] },
   { href: '/entity', key: 'nav.entity', roles: ['entity', 'cted', 'admin'] },
   { href: '/needs', key: 'nav.needs', roles: ['cted', 'admin', 'entity'] },
   { href: '/analytics', key: 'nav.analytics', roles: ['cted', 'admin', 'entity'] },
+  { href: '/messages/search', key: 'nav.talkSearch', roles: ['cted', 'admin'] },
   { href: '/admin/entities', key: 'ent.nav', roles: ['admin'] },
   { href: '/admin/screening', key: 'nav.screening', roles: ['admin'] },
   { href: '/directory', key: 'nav.directory', roles: 'anyone' },
@@ -90,18 +92,22 @@ ${opts.body}
 /** Field-level problems of a form, by field name, already in the user's language. */
 export type FieldErrors = Record<string, string>;
 
-interface FieldBase { name: string; label: string; hint?: string; errors?: FieldErrors; required?: boolean; optionalText?: string }
+interface FieldBase {
+  name: string; label: string; hint?: string; errors?: FieldErrors; required?: boolean; optionalText?: string;
+  /** The element id's stem when the same name appears more than once on a page (default: the name). */
+  id?: string;
+}
 
-const ids = (name: string) => ({ id: `f-${name}`, hint: `f-${name}-hint`, err: `f-${name}-error` });
+const ids = (stem: string) => ({ id: `f-${stem}`, hint: `f-${stem}-hint`, err: `f-${stem}-error` });
 
 function described(f: FieldBase) {
-  const { hint, err } = ids(f.name);
+  const { hint, err } = ids(f.id ?? f.name);
   const parts = [f.hint ? hint : '', f.errors?.[f.name] ? err : ''].filter(Boolean).join(' ');
   return parts ? html` aria-describedby="${parts}"` : '';
 }
 
 function labelAndHelp(f: FieldBase, labelFor = true) {
-  const { id, hint, err } = ids(f.name);
+  const { id, hint, err } = ids(f.id ?? f.name);
   return html`${labelFor ? html`<label for="${id}">${f.label}${f.optionalText ? html` <span class="opt">(${f.optionalText})</span>` : ''}</label>` : ''}
     ${f.hint ? html`<p class="hint" id="${hint}">${f.hint}</p>` : ''}
     ${f.errors?.[f.name] ? html`<p class="error" id="${err}"><span aria-hidden="true">⚠ </span>${f.errors[f.name]}</p>` : ''}`;
@@ -112,21 +118,21 @@ const req = (f: FieldBase) => (f.required ? html` required` : '');
 
 /** A labelled single-line input with its hint and error next to it. */
 export function textField(f: FieldBase & { value?: string; type?: string; attrs?: SafeHtml }): SafeHtml {
-  const { id } = ids(f.name);
+  const { id } = ids(f.id ?? f.name);
   return html`<div class="field${f.errors?.[f.name] ? ' has-error' : ''}">${labelAndHelp(f)}
     <input id="${id}" name="${f.name}" type="${f.type ?? 'text'}" value="${f.value ?? ''}"${req(f)}${invalid(f)}${described(f)}${f.attrs ?? ''}></div>`;
 }
 
 /** A labelled multi-line input. */
 export function textArea(f: FieldBase & { value?: string; rows?: number; attrs?: SafeHtml }): SafeHtml {
-  const { id } = ids(f.name);
+  const { id } = ids(f.id ?? f.name);
   return html`<div class="field${f.errors?.[f.name] ? ' has-error' : ''}">${labelAndHelp(f)}
     <textarea id="${id}" name="${f.name}" rows="${f.rows ?? 6}"${req(f)}${invalid(f)}${described(f)}${f.attrs ?? ''}>${f.value ?? ''}</textarea></div>`;
 }
 
 /** A labelled select. */
 export function selectField(f: FieldBase & { value?: string; options: { value: string; label: string }[]; attrs?: SafeHtml }): SafeHtml {
-  const { id } = ids(f.name);
+  const { id } = ids(f.id ?? f.name);
   return html`<div class="field${f.errors?.[f.name] ? ' has-error' : ''}">${labelAndHelp(f)}
     <select id="${id}" name="${f.name}"${req(f)}${invalid(f)}${described(f)}${f.attrs ?? ''}>
       ${f.options.map((o) => html`<option value="${o.value}"${o.value === f.value ? html` selected` : ''}>${o.label}</option>`)}
@@ -135,7 +141,7 @@ export function selectField(f: FieldBase & { value?: string; options: { value: s
 
 /** A fieldset of checkboxes (multiple) or radio buttons (single), with legend, hint and error. */
 export function choiceGroup(f: FieldBase & { type: 'checkbox' | 'radio'; options: { value: string; label: string; hint?: string }[]; selected: string[]; groups?: { legend: string; values: string[] }[]; columns?: boolean }): SafeHtml {
-  const { hint, err } = ids(f.name);
+  const { hint, err } = ids(f.id ?? f.name);
   const describedBy = [f.hint ? hint : '', f.errors?.[f.name] ? err : ''].filter(Boolean).join(' ');
   const one = (o: { value: string; label: string; hint?: string }, n: number) => {
     const id = `f-${f.name}-${o.value}`.replace(/[^\w-]/g, '_');

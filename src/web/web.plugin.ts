@@ -18,11 +18,13 @@ import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
 import { entityPages } from './pages/entities.pages.js';
 import { homePages } from './pages/home.pages.js';
+import { lifecyclePages } from './pages/lifecycle.pages.js';
 import { needsPages } from './pages/needs.pages.js';
 import { offeringPages } from './pages/offerings.pages.js';
 import { requestPages } from './pages/requests.pages.js';
 import { reviewPages } from './pages/review.pages.js';
 import { screeningPages } from './pages/screening.pages.js';
+import { talkPages } from './pages/talk.pages.js';
 import {
   createSessionCrypto, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type SessionCrypto,
 } from './session.js';
@@ -175,9 +177,11 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   enginePages(app);
   offeringPages(app, deps);
   reviewPages(app, deps);
+  lifecyclePages(app, deps);
   needsPages(app, deps);
   analyticsPages(app, deps);
   directoryPages(app, deps);
   entityPages(app, deps);
   screeningPages(app, deps);
+  talkPages(app, deps);
 }

@@ -18,7 +18,7 @@ const MAR = 'maritime_security';
  *   D5 B  Virtual assets (TF)               expired yesterday
  *   D6 B  Cash couriers (TF)                closed
  *   D7 A  Cabin crew training (AV)          stale: confirmed 200 days ago
- *   D8 B  Port security drills (MAR)        available only from next month
+ *   D8 B  Port security drills (MAR)        worldwide, starts next month  en     workshop              proposable (issue 12 item 7)
  */
 describe('directory: public search of offerings', () => {
   let t: TestApp;
@@ -87,10 +87,10 @@ describe('directory: public search of offerings', () => {
   it('answers without any API key, listing only proposable offerings', async () => {
     const res = await t.call({ method: 'GET', url: '/v1/directory/offerings' });
     expect(res.status).toBe(200);
-    expect(res.body.total).toBe(4);
-    expect(res.body.items.map((o: { id: string }) => o.id).sort()).toEqual(idsOf('D1', 'D2', 'D3', 'D4'));
+    expect(res.body.total).toBe(5);
+    expect(res.body.items.map((o: { id: string }) => o.id).sort()).toEqual(idsOf('D1', 'D2', 'D3', 'D4', 'D8'));
     // A key does not change the answer.
-    expect((await search('', c.stateA)).total).toBe(4);
+    expect((await search('', c.stateA)).total).toBe(5);
   });
 
   it('shows public fields only', async () => {
@@ -129,7 +129,9 @@ describe('directory: public search of offerings', () => {
     });
 
     it('finds offerings from Russian, Spanish and English queries', async () => {
-      expect((await search(`q=${encodeURIComponent('морская безопасность портов')}`)).items[0].id).toBe(id.D3);
+      // Both port offerings (D8 starts next month) answer a Russian query on port security.
+      const ports = (await search(`q=${encodeURIComponent('морская безопасность портов')}`)).items.map((o) => o.id);
+      expect(ports.slice(0, 2).sort()).toEqual(idsOf('D3', 'D8'));
       expect((await search(`q=${encodeURIComponent('organizaciones sin fines de lucro')}`)).items[0].id).toBe(id.D4);
       expect((await search('q=airport%20screening')).items[0].id).toBe(id.D2);
     });
@@ -143,22 +145,23 @@ describe('directory: public search of offerings', () => {
 
   describe('filters', () => {
     it('region matches offerings open to a state of it, at every M49 level', async () => {
-      expect(await ids('region=011')).toEqual(idsOf('D1', 'D3')); // intermediate region listed by D1; D3 worldwide
-      expect(await ids('region=202')).toEqual(idsOf('D1', 'D3')); // sub-region containing 011
-      expect(await ids('region=002')).toEqual(idsOf('D1', 'D3')); // region containing 011
-      expect(await ids('region=014')).toEqual(idsOf('D3')); // Eastern Africa: only the worldwide one
-      expect(await ids('region=143')).toEqual(idsOf('D2', 'D3')); // Central Asia, where KAZ is
-      expect(await ids('region=142')).toEqual(idsOf('D2', 'D3')); // Asia
-      expect(await ids('region=419')).toEqual(idsOf('D3', 'D4')); // sub-region listed by D4
-      expect(await ids('region=005')).toEqual(idsOf('D3', 'D4')); // South America, inside 419
-      expect(await ids('region=150')).toEqual(idsOf('D3'));
+      // D3 and D8 are worldwide.
+      expect(await ids('region=011')).toEqual(idsOf('D1', 'D3', 'D8')); // intermediate region listed by D1
+      expect(await ids('region=202')).toEqual(idsOf('D1', 'D3', 'D8')); // sub-region containing 011
+      expect(await ids('region=002')).toEqual(idsOf('D1', 'D3', 'D8')); // region containing 011
+      expect(await ids('region=014')).toEqual(idsOf('D3', 'D8')); // Eastern Africa: only the worldwide ones
+      expect(await ids('region=143')).toEqual(idsOf('D2', 'D3', 'D8')); // Central Asia, where KAZ is
+      expect(await ids('region=142')).toEqual(idsOf('D2', 'D3', 'D8')); // Asia
+      expect(await ids('region=419')).toEqual(idsOf('D3', 'D4', 'D8')); // sub-region listed by D4
+      expect(await ids('region=005')).toEqual(idsOf('D3', 'D4', 'D8')); // South America, inside 419
+      expect(await ids('region=150')).toEqual(idsOf('D3', 'D8'));
     });
 
     it('country matches worldwide offerings, ones listing it and ones listing one of its regions', async () => {
-      expect(await ids('country=SEN')).toEqual(idsOf('D1', 'D3'));
-      expect(await ids('country=KAZ')).toEqual(idsOf('D2', 'D3'));
-      expect(await ids('country=PER')).toEqual(idsOf('D3', 'D4'));
-      expect(await ids('country=KEN')).toEqual(idsOf('D3'));
+      expect(await ids('country=SEN')).toEqual(idsOf('D1', 'D3', 'D8'));
+      expect(await ids('country=KAZ')).toEqual(idsOf('D2', 'D3', 'D8'));
+      expect(await ids('country=PER')).toEqual(idsOf('D3', 'D4', 'D8'));
+      expect(await ids('country=KEN')).toEqual(idsOf('D3', 'D8'));
     });
 
     it('filters by modality, provider, delivery language and thematic area', async () => {
@@ -170,10 +173,13 @@ describe('directory: public search of offerings', () => {
       expect(await ids(`thematicArea=${TF}`)).toEqual(idsOf('D1', 'D4'));
     });
 
-    it('leaves out expired, closed, stale and future-only offerings unless includeInactive=true', async () => {
+    it('leaves out expired, closed and stale offerings unless includeInactive=true; one that starts later is listed with its start date', async () => {
       const all = await search('includeInactive=true');
       expect(all.total).toBe(8);
-      expect(all.items.filter((o) => !o.proposable).map((o) => o.id).sort()).toEqual(idsOf('D5', 'D6', 'D7', 'D8'));
+      expect(all.items.filter((o) => !o.proposable).map((o) => o.id).sort()).toEqual(idsOf('D5', 'D6', 'D7'));
+      const later = (await search(`thematicArea=${MAR}`)).items.find((o) => o.id === id.D8) as unknown as { proposable: boolean; availableFrom: string };
+      expect(later.proposable).toBe(true);
+      expect(new Date(later.availableFrom).getTime()).toBeGreaterThan(Date.now() + 25 * DAY);
       expect(await ids(`thematicArea=${TF}&includeInactive=true`)).toEqual(idsOf('D1', 'D4', 'D5', 'D6'));
       expect(await ids(`providerId=${c.providerAId}&includeInactive=true`)).toEqual(idsOf('D1', 'D4', 'D7'));
       expect(await ids('q=cash%20couriers')).not.toContain(id.D6);
@@ -192,13 +198,13 @@ describe('directory: public search of offerings', () => {
   it('pages with limit and offset, with the total', async () => {
     const first = await search('limit=3');
     const second = await search('limit=3&offset=3');
-    expect(first).toMatchObject({ total: 4, limit: 3, offset: 0 });
-    expect(second).toMatchObject({ total: 4, limit: 3, offset: 3 });
+    expect(first).toMatchObject({ total: 5, limit: 3, offset: 0 });
+    expect(second).toMatchObject({ total: 5, limit: 3, offset: 3 });
     expect(first.items).toHaveLength(3);
-    expect(second.items).toHaveLength(1);
-    expect([...first.items, ...second.items].map((o) => o.id).sort()).toEqual(idsOf('D1', 'D2', 'D3', 'D4'));
-    // Most recently confirmed first: D4 was created last of the four.
-    expect(first.items[0].id).toBe(id.D4);
+    expect(second.items).toHaveLength(2);
+    expect([...first.items, ...second.items].map((o) => o.id).sort()).toEqual(idsOf('D1', 'D2', 'D3', 'D4', 'D8'));
+    // Most recently confirmed first: D8 was created last of the five.
+    expect(first.items[0].id).toBe(id.D8);
     expect((await search('offset=10')).items).toEqual([]);
   });
 

@@ -48,6 +48,13 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /v1/review/assignments': ['cted', 'admin'],
   'POST /v1/matches/{id}/decision': ['cted', 'admin'],
   'POST /v1/matches/decisions': ['cted', 'admin'],
+  'POST /v1/requests/{id}/decisions': ['cted', 'admin'],
+  'GET /v1/review/requests': ['cted', 'admin'],
+  'POST /v1/requests/{id}/attach': ['cted', 'admin'],
+  'POST /v1/requests/{id}/route': ['cted', 'admin'],
+  'POST /v1/requests/{id}/park': ['cted', 'admin'],
+  'POST /v1/requests/{id}/close': ['cted', 'admin'],
+  'POST /v1/requests/{id}/duplicates/{otherId}': ['cted', 'admin'],
   'GET /v1/entities/{code}/queue': ['entity', 'cted', 'admin'],
   'GET /v1/inbox': ['provider'],
   'POST /v1/matches/{id}/response': ['provider', 'admin'],
@@ -78,6 +85,19 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /v1/admin/entities': ['admin'],
   'GET /v1/admin/entities': ['admin'],
   'PATCH /v1/admin/entities/{code}': ['admin'],
+  'GET /v1/requests/{id}/messages': ROLES,
+  'POST /v1/requests/{id}/messages': ROLES,
+  'PATCH /v1/requests/{id}/messages/{messageId}': ROLES,
+  'POST /v1/requests/{id}/messages/{messageId}/answered': ROLES,
+  'GET /v1/requests/{id}/timeline': ROLES,
+  'GET /v1/messages/search': ['cted', 'admin'],
+  'POST /v1/requests/{id}/attachments': ['member_state', 'cted', 'entity', 'admin'],
+  'GET /v1/requests/{id}/attachments': ROLES,
+  'POST /v1/offerings/{id}/attachments': ['provider', 'admin'],
+  'GET /v1/offerings/{id}/attachments': ROLES,
+  'GET /v1/attachments/{id}': ROLES,
+  'GET /v1/attachments/{id}/content': ROLES,
+  'PUT /v1/attachments/{id}/matching': ['member_state'],
 };
 
 describe('role × endpoint matrix', () => {
@@ -105,7 +125,7 @@ describe('role × endpoint matrix', () => {
     const failures: string[] = [];
     for (const [route, allowed] of Object.entries(MATRIX)) {
       const [method, path] = route.split(' ');
-      const url = path.replace('{code}', 'UNODC').replace('{id}', Z);
+      const url = path.replace('{code}', 'UNODC').replace('{id}', Z).replace('{otherId}', Z).replace('{messageId}', Z);
       const payload = method === 'GET' || method === 'DELETE' ? undefined : {};
       const anon = await t.call({ method: method as 'GET', url, payload });
       if (allowed === 'public') {

@@ -78,7 +78,7 @@ export type UnmatchedNeeds = z.infer<typeof UnmatchedNeeds>;
 const balance = {
   openRequests: z.number().int(),
   openNeeds: z.number().int(),
-  supply: z.number().int().describe('Offerings that can be proposed now (open, within dates, confirmed within 180 days).'),
+  supply: z.number().int().describe('Offerings that can be proposed now (open, not past their end date, places left, confirmed within 180 days).'),
   ratio: z.number().nullable().describe('supply / (openRequests + openNeeds), two decimals; null when there is no demand.'),
 };
 export const SupplyDemand = z.object({

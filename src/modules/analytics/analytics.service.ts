@@ -111,11 +111,11 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
     identifiedAt: needs.identifiedAt, createdAt: needs.createdAt, source: needs.source, description: needs.description,
   }).from(needs).where(eq(needs.status, 'open'));
 
-  /** Proposable offerings now (open, within dates, confirmed within 180 days). */
+  /** Proposable offerings now (src/matching/filters.ts: unavailableAt). */
   async function supplyNow(now: Date) {
     const rows = await db.select({
       id: offerings.id, providerId: offerings.providerId, status: offerings.status, availableFrom: offerings.availableFrom,
-      availableUntil: offerings.availableUntil, lastConfirmedAt: offerings.lastConfirmedAt, thematicAreas: offerings.thematicAreas,
+      availableUntil: offerings.availableUntil, lastConfirmedAt: offerings.lastConfirmedAt, capacity: offerings.capacity, thematicAreas: offerings.thematicAreas,
       eligibilityRegions: offerings.eligibilityRegions, eligibilityCountries: offerings.eligibilityCountries,
     }).from(offerings).where(eq(offerings.status, 'open'));
     return rows.filter((o) => isProposable(o, now));

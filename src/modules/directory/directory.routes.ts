@@ -9,7 +9,7 @@ export const directoryRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/v1/directory/offerings', {
     schema: {
       tags: ['directory'], summary: 'Search the offering directory in any UN language',
-      description: `${PUBLIC} Only offerings that can be proposed now (open, within their dates, confirmed within 180 days) unless \`includeInactive=true\`. `
+      description: `${PUBLIC} Only offerings that can be proposed now (open, not past their end date, places left, confirmed within 180 days; offerings that start later are included, with their start date) unless \`includeInactive=true\`. `
         + 'With `q`, results are ranked by relevance (words and shared concepts across languages); without it, most recently confirmed first. '
         + '`region` matches offerings open to at least one member state of that M49 region at any level (worldwide ones included); '
         + '`country` matches offerings the state is eligible for (worldwide, listing it, or listing one of its M49 regions).',

@@ -11,7 +11,7 @@ export const DirectoryQuery = z.strictObject({
   providerId: Uuid.optional(),
   language: Lang.optional().describe('Delivery language.'),
   includeInactive: z.enum(['true', 'false']).default('false').transform((v) => v === 'true')
-    .describe('Also list closed, expired, not-yet-available and stale (unconfirmed for 180 days) offerings.'),
+    .describe('Also list closed, expired, full and stale (unconfirmed for 180 days) offerings.'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -32,7 +32,7 @@ export const DirectoryOffering = z.object({
   availableUntil: z.string().nullable(),
   budget: z.object({ amount: z.number(), currency: z.string() }).nullable(),
   lastConfirmedAt: z.string(),
-  /** Open, within its dates and confirmed within 180 days. */
+  /** Open, not past its end date, places left, confirmed within 180 days (src/matching/filters.ts); it may start later. */
   proposable: z.boolean(),
   /** Relevance to `q` (BM25 over words and concepts); null without `q`. */
   score: z.number().nullable(),

@@ -1,11 +1,12 @@
 import {
-  createMatcher, type Lang, type LearnedModel, type MatchableOffering, type MatchableRequest, type MatchOptions, type MatchResult, type StateGeo, type ThematicAreaRef,
+  createMatcher, matchWithAttachments, type AttachmentText, type Lang, type LearnedModel, type MatchableOffering, type MatchableRequest, type MatchOptions, type MatchResult, type StateGeo, type ThematicAreaRef,
 } from '../../matching/index.js';
 
 /** The few engine operations the database side needs. */
 export interface Engine {
   upsertOffering(o: MatchableOffering): void;
-  matchRequest(r: MatchableRequest, opts: MatchOptions): MatchResult;
+  /** Matches a request; `attachments` is text the state asked to be read beside it (at most `attachmentChars` of each). */
+  matchRequest(r: MatchableRequest, opts: MatchOptions, attachments?: { texts: readonly AttachmentText[]; maxChars: number }): MatchResult;
   linkNeeds(r: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[0], needs: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[1]): { needId: string; score: number }[];
   /** Area codes of a text, best first (offerings and needs that came without any). */
   inferAreas(text: string, lang: Lang): string[];
@@ -29,7 +30,7 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
       if (m.index.has(o.id)) m.replaceOffering(o);
       else m.addOffering(o);
     },
-    matchRequest: (r, opts) => m.matchRequest(r, opts),
+    matchRequest: (r, opts, attachments) => (attachments?.texts.length ? matchWithAttachments(m, r, opts, attachments.texts, attachments.maxChars) : m.matchRequest(r, opts)),
     setLearned: (model) => m.setLearned(model),
     get learnedVersion() { return m.learnedVersion; },
     linkNeeds: (r, needs) => m.linkNeeds(r, needs),

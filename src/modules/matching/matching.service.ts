@@ -7,9 +7,11 @@ import {
 import type { Config } from '../../config.js';
 import type { LearnedModel } from '../../matching/learning.js';
 import type { Lang, MatchableOffering, MatchableRequest, MatchResult, Modality, Routing } from '../../matching/types.js';
+import { matchingTexts } from '../attachments/attachments.repository.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { OPEN_STATUSES } from '../requests/request-lifecycle.js';
+import { requestAreas } from '../requests/request-areas.js';
+import { firstMatchMoves, OPEN_STATUSES, SYSTEM_NOTES, triageNote } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
 
 /** Statuses in which a request's proposals may still be refreshed by a new or changed offering. */
@@ -38,7 +40,7 @@ function engineColumns(result: MatchResult) {
  * Runs the matching engine against the database: keeps the in-memory offering index current
  * (incremental sync on updated_at), matches and routes requests in one transaction, idempotently.
  */
-export function createMatchingService(deps: { db: Db; reference: ReferenceService; config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE'>; onMatched?: (topScore: number | null) => void }) {
+export function createMatchingService(deps: { db: Db; reference: ReferenceService; config: Pick<Config, 'AUTO_ROUTE_CONFIDENCE' | 'ATTACHMENT_MATCH_CHARS'>; onMatched?: (topScore: number | null) => void }) {
   const { db } = deps;
   let engine: Promise<Engine> | undefined;
   // Watermark and versions as PostgreSQL's own text (microseconds): a JS Date would round them down
@@ -120,10 +122,11 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
 
   async function compute(req: typeof requests.$inferSelect, now: Date): Promise<MatchResult> {
     // Independent reads, sent together (postgres.js pipelines them on the pool).
-    const [, stateNeeds, openReqs, active] = await Promise.all([
+    const [, stateNeeds, openReqs, attachmentTexts, active] = await Promise.all([
       syncIndex(),
       q.stateNeeds.execute({ state: req.memberState }),
       q.openRequests.execute({ state: req.memberState, id: req.id }),
+      matchingTexts(db, req.id),
       q.activeModel.execute(),
     ]);
     await useModel(active);
@@ -138,7 +141,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       now,
       needs: stateNeeds.map((n) => ({ id: n.id, memberState: n.memberState, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematicAreas })),
       openRequests: openReqs.map((r) => ({ id: r.id, memberState: r.memberState, title: r.title, description: r.description, language: r.language as Lang, thematicAreas: r.thematicAreas })),
-    });
+    }, { texts: attachmentTexts, maxChars: deps.config.ATTACHMENT_MATCH_CHARS });
   }
 
   /**
@@ -163,8 +166,9 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       const top = result.matches[0];
       // Confident enough (or nothing to review): straight to the responsible entity, the top proposal approved.
       // A request the engine sends to CTED triage (no area fits, areas tie, nothing eligible, low
-      // confidence) is never routed by the engine itself.
-      const autoRoute = first && !!routingEntity && !result.triage && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
+      // confidence) is never routed by the engine itself, nor is a likely duplicate of an earlier
+      // request: CTED decides that first (issue 12 item 8).
+      const autoRoute = first && !!routingEntity && !result.triage && result.possibleDuplicates.length === 0 && (!top || top.score >= deps.config.AUTO_ROUTE_CONFIDENCE);
       // One statement for all proposals, its rows as one JSON parameter (drizzle's builder spent more
       // time on ~150 bound values than PostgreSQL on the insert); decided ones (approved, rejected, ...)
       // are left as they are.
@@ -185,7 +189,8 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         where matches.status in ('superseded', 'proposed')`);
       // A need imported meanwhile may have linked itself to this request already (linkNeed): same link.
       const insertLinks = () => tx.insert(requestNeedLinks).values(result.linkedNeeds.map((l) => ({ requestId: req.id, needId: l.needId, score: l.score }))).onConflictDoNothing();
-      const insertDuplicates = () => tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity })));
+      // A flag CTED already confirmed or dismissed stays as decided.
+      const insertDuplicates = () => tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: req.id, otherRequestId: d.requestId, similarity: d.similarity }))).onConflictDoNothing();
       const classifiedAreas = result.thematicAreas;
 
       if (!first) {
@@ -194,7 +199,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
         if (result.matches.length) await insertMatches();
         await tx.delete(requestNeedLinks).where(eq(requestNeedLinks.requestId, req.id));
         if (result.linkedNeeds.length) await insertLinks();
-        await tx.delete(requestDuplicates).where(eq(requestDuplicates.requestId, req.id));
+        await tx.delete(requestDuplicates).where(and(eq(requestDuplicates.requestId, req.id), eq(requestDuplicates.status, 'open')));
         if (result.possibleDuplicates.length) await insertDuplicates();
         await tx.update(requests).set({ classifiedAreas, ...engineColumns(result), updatedAt: now }).where(eq(requests.id, req.id));
         await recordChange(tx, SYSTEM, {
@@ -213,6 +218,10 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       // sent at once: postgres.js pipelines them on the transaction's connection (one round trip, not
       // eight). They touch different rows, so their order does not matter.
       const final = autoRoute ? 'routed' : 'in_review';
+      // Written by hand (one round trip), checked against TRANSITIONS here and in tests/unit/request-lifecycle.test.ts.
+      const moves = firstMatchMoves(req.status as 'submitted' | 'matched', final);
+      const note = result.triage ? triageNote(result.triage.reason) : autoRoute ? (top ? SYSTEM_NOTES.autoRouted : SYSTEM_NOTES.noOffering)
+        : result.possibleDuplicates.length ? SYSTEM_NOTES.duplicate : SYSTEM_NOTES.review;
       const matchSummary = { matches: result.matches.length, top: top?.score ?? null, routing: result.routing, confidence: result.confidence, triage: result.triage, parts: result.parts.length };
       await Promise.all([
         ...writes,
@@ -220,11 +229,9 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
           status: final, classifiedAreas, matchedAt: now, routedEntity: routingEntity, routingReason: result.routing.reason, ...engineColumns(result),
           language: result.language, routedAt: autoRoute ? now : null, updatedAt: now,
         }).where(and(eq(requests.id, req.id), eq(requests.status, req.status))),
-        tx.insert(requestTransitions).values([
-          ...(req.status === 'submitted' ? [{ requestId: req.id, fromStatus: 'submitted', toStatus: 'matched', actor: ACTOR, at: now }] : []),
-          { requestId: req.id, fromStatus: 'matched', toStatus: final, actor: ACTOR, at: new Date(now.getTime() + 1),
-            note: result.triage ? `waiting for CTED triage: ${result.triage.reason}` : !autoRoute ? 'waiting for CTED review' : top ? 'auto-routed above the confidence threshold' : 'no offering matched; routed to the responsible entity' },
-        ]),
+        tx.insert(requestTransitions).values(moves.map(([from, to], k) => ({
+          requestId: req.id, fromStatus: from, toStatus: to, actor: ACTOR, actorRole: 'system', at: new Date(now.getTime() + k), note: to === final ? note : null,
+        }))),
         tx.insert(auditEvents).values([
           { actorRole: SYSTEM.role, action: 'request.match', targetType: 'request', targetId: req.id, summary: matchSummary },
           ...(autoRoute ? [{ actorRole: SYSTEM.role, action: 'request.route', targetType: 'request', targetId: req.id, summary: { entity: routingEntity, reason: result.routing.reason } }] : []),
@@ -273,10 +280,7 @@ export function createMatchingService(deps: { db: Db; reference: ReferenceServic
       if (!o) return 0;
       const candidates = await db.select({ id: requests.id, areas: requests.classifiedAreas, explicit: requests.thematicAreas })
         .from(requests).where(inArray(requests.status, REMATCHABLE)).limit(5000);
-      const touched = candidates.filter((r) => {
-        const codes = r.explicit.length ? r.explicit : (r.areas ?? []).map((a) => a.code);
-        return codes.some((c) => o.thematicAreas.includes(c));
-      });
+      const touched = candidates.filter((r) => requestAreas({ thematicAreas: r.explicit, classifiedAreas: r.areas }).some((c) => o.thematicAreas.includes(c)));
       for (const r of touched) await matchAndRoute(r.id, { rematch: true });
       return touched.length;
     }

@@ -75,6 +75,8 @@ export const OfferingView = z.object({
   thematicAreas: z.array(z.string()), thematicAreasInferred: z.boolean(), status: z.enum(['open', 'closed']),
   translations: z.array(z.object({ language: Lang, title: z.string(), description: z.string() })),
   lastConfirmedAt: z.string(), proposable: z.boolean(),
+  /** available, not_yet_open (proposed, marked with its start date), or why it is not proposed: closed, expired, full, stale. */
+  availability: z.enum(['available', 'not_yet_open', 'closed', 'expired', 'full', 'stale']), unconfirmedDays: z.number().int(),
   /** Internal (import source, the provider's own reference, audit timestamps): shown to the owner, CTED and admins only. */
   source: z.string().optional(), externalRef: z.string().nullable().optional(),
   createdAt: z.string().optional(), updatedAt: z.string().optional(),

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { offerings, providers } from '../../../db/schema/index.js';
 import { AppError, badRequest, forbidden, notFound, type ErrorDetail } from '../../errors.js';
+import { availabilityOf, isProposable as proposable, unconfirmedDays } from '../../matching/filters.js';
 import { zodIssueDetail } from '../common/zod-details.js';
 import { IatiFormatError, parseIatiActivities } from '../imports/iati.parser.js';
 import { parseOfferingsCsv, type RowError } from '../imports/csv.parser.js';
@@ -16,17 +17,8 @@ type OfferingRow = typeof offerings.$inferSelect;
 /** An offering as it arrives, from JSON, CSV or IATI. */
 export type OfferingInput = Omit<CreateOfferingBody, 'providerId'> & { externalRef?: string; status?: 'open' | 'closed' };
 
-/** Offerings unconfirmed for longer than this are never proposed. */
-export const FRESHNESS_DAYS = 180;
-const DAY = 86_400_000;
-
-/** Whether an offering may be proposed now: open, within its dates, confirmed within 180 days. */
-export function isProposable(o: Pick<OfferingRow, 'status' | 'availableFrom' | 'availableUntil' | 'lastConfirmedAt'>, now = new Date()): boolean {
-  if (o.status !== 'open') return false;
-  if (o.availableUntil && o.availableUntil.getTime() < now.getTime()) return false;
-  if (o.availableFrom && o.availableFrom.getTime() > now.getTime()) return false;
-  return now.getTime() - o.lastConfirmedAt.getTime() <= FRESHNESS_DAYS * DAY;
-}
+/** Whether an offering may be proposed now; the rule itself lives in src/matching/filters.ts (unavailableAt). */
+export const isProposable = (o: Pick<OfferingRow, 'status' | 'availableFrom' | 'availableUntil' | 'lastConfirmedAt'> & { capacity?: number | null }, now = new Date()): boolean => proposable(o, now);
 
 /** Who sees an offering's internal fields (import source, external reference, audit timestamps): its provider, CTED and admins. */
 export function seesOfferingInternals(p: Principal, providerId: string): boolean {
@@ -49,7 +41,7 @@ export function toOfferingView(o: OfferingRow, now = new Date()): OfferingView {
     capacity: o.capacity, budget: o.budgetAmount !== null && o.budgetCurrency ? { amount: o.budgetAmount, currency: o.budgetCurrency } : null,
     thematicAreas: o.thematicAreas, thematicAreasInferred: o.thematicAreasInferred, status: o.status as 'open' | 'closed',
     translations: o.translations.map((t) => ({ language: t.language as OfferingView['language'], title: t.title, description: t.description })),
-    lastConfirmedAt: o.lastConfirmedAt.toISOString(), proposable: isProposable(o, now), source: o.source, externalRef: o.externalRef,
+    lastConfirmedAt: o.lastConfirmedAt.toISOString(), proposable: isProposable(o, now), availability: availabilityOf(o, now), unconfirmedDays: unconfirmedDays(o, now), source: o.source, externalRef: o.externalRef,
     createdAt: o.createdAt.toISOString(), updatedAt: o.updatedAt.toISOString(),
   };
 }
@@ -219,6 +211,8 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
   }
 
   return {
+    /** The offering when the principal owns it (or is an admin): 404 for another provider's, 403 for other roles. */
+    loadOwned,
     /** One offering; `source` says which door it came through ('api' or 'web'). */
     async create(p: Principal, body: CreateOfferingBody, opts: { source?: 'api' | 'web' } = {}): Promise<OfferingView> {
       const providerId = await resolveProvider(p, body.providerId);

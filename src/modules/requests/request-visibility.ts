@@ -11,7 +11,7 @@ export interface VisibilityFacts {
 /** Statuses in which a request has reached its routed entity. */
 const ROUTED_STATES = new Set(['routed', 'accepted', 'in_delivery', 'completed']);
 /** Match statuses that mean the provider was shown the request. */
-export const PROVIDER_VISIBLE_MATCH = ['approved', 'forwarded', 'accepted', 'declined'] as const;
+export const PROVIDER_VISIBLE_MATCH = ['approved', 'forwarded', 'accepted', 'declined', 'not_needed'] as const;
 
 /**
  * Who may see a request (issue 3, CTED and 1540 practice): the owner, CTED and admins always;
@@ -34,4 +34,71 @@ export function canViewRequest(p: Principal, r: VisibilityFacts, providerHasMatc
     default:
       return false;
   }
+}
+
+/**
+ * The conversation on a request (issue 14): its parties, written `state:SEN`, `cted`,
+ * `entity:UNODC`, `provider:<uuid>` and `admin`. The participants follow from the request's state:
+ * the filing state, CTED, the routed entity, and each provider once its offering is proposed to it
+ * (a match in PROVIDER_VISIBLE_MATCH) with the state's consent, never on a restricted request.
+ */
+export interface ConversationFacts extends VisibilityFacts {
+  /** Providers whose offering reached them on this request (match status in PROVIDER_VISIBLE_MATCH). */
+  proposedProviders: readonly string[];
+}
+
+/** `shared`: the state and every participant; `internal`: the UN side (CTED and entities) only. */
+export const MESSAGE_VISIBILITIES = ['shared', 'internal'] as const;
+export type MessageVisibility = (typeof MESSAGE_VISIBILITIES)[number];
+
+/** Where a party sits: the UN side (CTED, entities, admins), the requesting state, or a provider. */
+export type ConversationSide = 'un' | 'state' | 'provider';
+
+/** A principal's place in one request's conversation. */
+export interface ConversationSeat { party: string; side: ConversationSide; visibilities: readonly MessageVisibility[] }
+
+export const partyKind = (party: string) => party.split(':')[0] as 'state' | 'cted' | 'entity' | 'provider' | 'admin';
+
+const providersMaySee = (r: ConversationFacts) => r.consentToShare && r.confidentiality !== 'restricted';
+const routedTo = (r: ConversationFacts) => (r.routedEntity && ROUTED_STATES.has(r.status) ? r.routedEntity : null);
+
+/** The parties of a request's conversation, in the order people read them. */
+export function conversationParticipants(r: ConversationFacts): string[] {
+  const entity = routedTo(r);
+  return [`state:${r.memberState}`, 'cted', ...(entity ? [`entity:${entity}`] : []), ...(providersMaySee(r) ? [...new Set(r.proposedProviders)].map((id) => `provider:${id}`) : [])];
+}
+
+/** The principal's seat in the conversation, or null when it takes no part (then it reads nothing of it). */
+export function conversationSeat(p: Principal, r: ConversationFacts): ConversationSeat | null {
+  switch (p.role) {
+    case 'admin': return { party: 'admin', side: 'un', visibilities: MESSAGE_VISIBILITIES };
+    case 'cted': return { party: 'cted', side: 'un', visibilities: MESSAGE_VISIBILITIES };
+    case 'member_state': return p.memberState === r.memberState ? { party: `state:${r.memberState}`, side: 'state', visibilities: ['shared'] } : null;
+    case 'entity': return p.entity && routedTo(r) === p.entity ? { party: `entity:${p.entity}`, side: 'un', visibilities: MESSAGE_VISIBILITIES } : null;
+    case 'provider':
+      return p.providerId && providersMaySee(r) && r.proposedProviders.includes(p.providerId) ? { party: `provider:${p.providerId}`, side: 'provider', visibilities: ['shared'] } : null;
+    default: return null;
+  }
+}
+
+/**
+ * Whether a seat reads a message. Internal messages: the UN side only. Shared ones: everyone in the
+ * conversation, except that providers never read each other's exchanges (a message written by, or
+ * addressed to, another provider).
+ */
+export function canReadMessage(seat: ConversationSeat, m: { visibility: string; authorParty: string; addresseeParty: string | null }): boolean {
+  if (m.visibility !== 'shared') return seat.side === 'un';
+  if (seat.side !== 'provider') return true;
+  const otherProvider = (party: string | null) => !!party && partyKind(party) === 'provider' && party !== seat.party;
+  return !otherProvider(m.authorParty) && !otherProvider(m.addresseeParty);
+}
+
+/** Whether a message of this visibility may be addressed to `party`: it must be able to read it. */
+export function canAddress(visibility: MessageVisibility, party: string): boolean {
+  return visibility === 'shared' || !['state', 'provider'].includes(partyKind(party));
+}
+
+/** Who may mark a question answered: its addressee, its asker, CTED and admins. */
+export function mayMarkAnswered(seat: ConversationSeat, q: { authorParty: string; addresseeParty: string | null }): boolean {
+  return seat.party === q.addresseeParty || seat.party === q.authorParty || seat.party === 'cted' || seat.party === 'admin';
 }

@@ -25,6 +25,17 @@ export const MatchView = z.object({
   id: Uuid, offeringId: Uuid, providerId: Uuid, rank: z.number().int(), score: z.number(),
   confidence: z.number().nullable().describe('Calibrated probability that CTED and the provider accept this proposal (null for matches made before it was stored)'),
   explanation: z.record(z.string(), z.unknown()), status: z.string(), entity: EntityCode.nullable(),
+  offeringTitle: z.string(),
+  /** engine (proposed by matching) or cted (attached by CTED from the directory; not scored). */
+  origin: z.enum(['engine', 'cted']),
+  /** The offering starts later (still proposed): its start date. */
+  startsAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  /** CTED's note on its decision: for a rejected match, the reason. */
+  decisionNote: z.string().nullable(),
+  /** The provider's reason code and note when it declined. */
+  declineReason: z.string().nullable(),
+  declineNote: z.string().nullable(),
 });
 
 export const TRIAGE_REASONS_ENGINE = ['no_area_fits', 'areas_tie', 'nothing_eligible', 'low_confidence'] as const;
@@ -49,6 +60,13 @@ export const PartView = z.object({
   confidence: ConfidenceView,
   matches: z.array(z.object({ offeringId: Uuid, providerId: Uuid, rank: z.number().int(), score: z.number(), confidence: z.number() })),
 }).meta({ id: 'RequestPart' });
+export const NextActor = z.enum(['system', 'cted', 'entity', 'provider', 'member_state']);
+export const NextStep = z.object({
+  /** Who acts next (null when the request's life is over). */
+  actor: NextActor.nullable(),
+  step: z.enum(['matching', 'cted_duplicate', 'cted_review', 'cted_triage', 'waiting_offering', 'entity_forward', 'entity_find', 'provider_answer', 'start_delivery', 'state_feedback', 'done', 'merged', 'closed', 'withdrawn']),
+  entity: EntityCode.nullable(),
+}).meta({ id: 'NextStep' });
 
 export const RequestView = z.object({
   id: Uuid,
@@ -72,8 +90,22 @@ export const RequestView = z.object({
   parts: z.array(PartView).describe('The parts of a request that asks for several things, each with its areas, route and matches; empty for one part'),
   ctedParts: z.array(z.string()).nullable().describe('The parts CTED fixed (one text: merged; two or more: split); null when the engine splits'),
   linkedNeeds: z.array(z.object({ needId: Uuid, score: z.number() })),
-  possibleDuplicates: z.array(z.object({ requestId: Uuid, similarity: z.number() })),
+  /** Possible duplicates either way (`earlier`: filed before this one); dismissed ones are left out. */
+  possibleDuplicates: z.array(z.object({
+    requestId: Uuid, similarity: z.number(), direction: z.enum(['earlier', 'later']), decision: z.enum(['open', 'confirmed']),
+    /** The other request's title and status, when the reader may see it (else null). */
+    title: z.string().nullable(), status: RequestStatus.nullable(),
+  })),
   feedback: z.object({ outcome: z.string(), comment: z.string().optional(), at: z.string() }).nullable(),
+  nextStep: NextStep,
+  /** Every status change with who acted (role and organisation) and their reason: CTED's, the entity's hand-back, the provider's. */
+  history: z.array(z.object({
+    from: RequestStatus.nullable(), to: RequestStatus, at: z.string(), actorRole: z.string().nullable(), actorOrg: z.string().nullable(), note: z.string().nullable(),
+  })),
+  /** Set when CTED merged this request into an earlier one. */
+  duplicateOf: Uuid.nullable(),
+  /** CTED marked it unanswerable for now: still open, and any new offering that fits is proposed. */
+  parked: z.object({ at: z.string(), reason: z.string().nullable() }).nullable(),
 }).meta({ id: 'RequestView' });
 export type RequestView = z.infer<typeof RequestView>;
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ilike, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db, Query } from '../../../db/client.js';
 import {
-  idempotencyKeys, matches, requestDuplicates, requestNeedLinks, requests,
+  idempotencyKeys, matches, offerings, requestDuplicates, requestNeedLinks, requests, requestTransitions,
 } from '../../../db/schema/index.js';
 import { AppError, badRequest, conflict, forbidden, isConnectionError, notFound, sqlState } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
@@ -11,7 +11,7 @@ import { uniq } from '../common.schemas.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from './request-areas.js';
-import { REPARTABLE, transition, type RequestStatus } from './request-lifecycle.js';
+import { INITIAL_STATUS, nextStep, REPARTABLE, transition, type RequestStatus } from './request-lifecycle.js';
 import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
 import type { CreateRequestBody, RequestView } from './requests.schemas.js';
 import { createWriteBatcher, WriteDeadlineError } from './write-batcher.js';
@@ -58,11 +58,12 @@ const SUBMIT = `
     insert into requests (id, member_state, title, description, language, language_detected, thematic_areas, modalities,
                           urgency, confidentiality, consent_to_share, status, created_by_key, submitted_at)
     select id, member_state, title, description, language, language_detected, thematic_areas, modalities,
-           urgency, confidentiality, consent_to_share, 'submitted', created_by_key, clock_timestamp()
+           urgency, confidentiality, consent_to_share, '${INITIAL_STATUS}', created_by_key, clock_timestamp()
     from x
     returning id
   ), t as (
-    insert into request_transitions (request_id, from_status, to_status, actor) select id, null, 'submitted', actor from x
+    insert into request_transitions (request_id, from_status, to_status, actor, actor_role, actor_org)
+    select id, null, '${INITIAL_STATUS}', actor, actor_role, member_state from x
   ), a as (
     insert into audit_events (actor_key_id, actor_role, action, target_type, target_id, summary)
     select created_by_key, actor_role, 'request.submit', 'request', id::text, summary from x
@@ -141,14 +142,38 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
     return row;
   }
 
-  async function toView(p: Principal, row: RequestRow): Promise<RequestView> {
+  /** The possible duplicates of a request, both ways, with the other request's title and status where `p` may see it. */
+  async function duplicatesOf(p: Principal, row: RequestRow): Promise<RequestView['possibleDuplicates']> {
+    const pairs = await db.select().from(requestDuplicates)
+      .where(and(or(eq(requestDuplicates.requestId, row.id), eq(requestDuplicates.otherRequestId, row.id)), ne(requestDuplicates.status, 'dismissed')))
+      .orderBy(desc(requestDuplicates.similarity));
+    if (!pairs.length) return [];
+    const otherIds = pairs.map((d) => (d.requestId === row.id ? d.otherRequestId : d.requestId));
+    const others = new Map((await db.select().from(requests).where(inArray(requests.id, otherIds))).map((o) => [o.id, o]));
+    return Promise.all(pairs.map(async (d) => {
+      const earlier = d.requestId === row.id;
+      const other = others.get(earlier ? d.otherRequestId : d.requestId);
+      const visible = !!other && canViewRequest(p, other, p.role === 'provider' ? await providerHasMatch(p.providerId, other.id) : false);
+      return {
+        requestId: earlier ? d.otherRequestId : d.requestId, similarity: d.similarity, direction: earlier ? 'earlier' as const : 'later' as const,
+        decision: d.status === 'confirmed' ? 'confirmed' as const : 'open' as const,
+        title: visible ? other!.title : null, status: visible ? other!.status as RequestView['status'] : null,
+      };
+    }));
+  }
+
+  async function toView(p: Principal, row: RequestRow, now = new Date()): Promise<RequestView> {
     const matchFilter = p.role === 'provider'
       ? and(eq(matches.requestId, row.id), eq(matches.providerId, p.providerId ?? ''), inArray(matches.status, [...PROVIDER_VISIBLE_MATCH]))
       : and(eq(matches.requestId, row.id), ne(matches.status, 'superseded'));
-    const [ms, links, dups] = await Promise.all([
-      db.select().from(matches).where(matchFilter).orderBy(asc(matches.rank)),
+    const [ms, links, dups, moves, allStatuses] = await Promise.all([
+      db.select({ m: matches, title: offerings.title, from: offerings.availableFrom }).from(matches).innerJoin(offerings, eq(offerings.id, matches.offeringId))
+        .where(matchFilter).orderBy(asc(matches.rank)),
       p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestNeedLinks).where(eq(requestNeedLinks.requestId, row.id)).orderBy(desc(requestNeedLinks.score)),
-      p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestDuplicates).where(eq(requestDuplicates.requestId, row.id)).orderBy(desc(requestDuplicates.similarity)),
+      duplicatesOf(p, row),
+      // Internal notes (CTED's, entities') are for the state and the Task Force, not for providers.
+      p.role === 'provider' ? Promise.resolve([]) : db.select().from(requestTransitions).where(eq(requestTransitions.requestId, row.id)).orderBy(asc(requestTransitions.at)),
+      db.select({ status: matches.status }).from(matches).where(eq(matches.requestId, row.id)),
     ]);
     return {
       id: row.id, memberState: row.memberState, title: row.title, description: row.description,
@@ -158,9 +183,13 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       consentToShare: row.consentToShare,
       submittedAt: row.submittedAt.toISOString(), matchedAt: iso(row.matchedAt),
       routing: row.routedEntity ? { entity: row.routedEntity, reason: row.routingReason ?? 'unknown' } : null,
-      matches: ms.map((m) => ({
+      matches: ms.map(({ m, title, from }) => ({
         id: m.id, offeringId: m.offeringId, providerId: m.providerId, rank: m.rank, score: m.score, confidence: m.confidence,
-        explanation: m.explanation, status: m.status, entity: m.entityCode,
+        explanation: m.explanation, status: m.status, entity: m.entityCode, offeringTitle: title,
+        origin: m.origin === 'cted' ? 'cted' as const : 'engine' as const,
+        startsAt: from && from.getTime() > now.getTime() ? from.toISOString() : null,
+        decidedAt: iso(m.decidedAt), decisionNote: m.decisionNote,
+        declineReason: m.status === 'declined' ? m.responseReason : null, declineNote: m.status === 'declined' ? m.responseNote : null,
       })),
       triage: row.triage ? { reason: row.triage.reason as NonNullable<RequestView['triage']>['reason'], confidence: row.triage.confidence, detail: row.triage.detail } : null,
       confidence: row.confidence ?? null,
@@ -169,8 +198,18 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       parts: row.parts.map((part) => ({ ...part, matches: p.role === 'provider' ? part.matches.filter((m) => m.providerId === p.providerId) : part.matches })),
       ctedParts: row.ctedParts ?? null,
       linkedNeeds: links.map((l) => ({ needId: l.needId, score: l.score })),
-      possibleDuplicates: dups.map((d) => ({ requestId: d.otherRequestId, similarity: d.similarity })),
+      possibleDuplicates: dups,
       feedback: row.feedback ?? null,
+      nextStep: nextStep({
+        status: row.status, routedEntity: row.routedEntity, parkedAt: row.parkedAt, duplicateOf: row.duplicateOf,
+        matchStatuses: allStatuses.map((x) => x.status), openDuplicates: dups.filter((d) => d.decision === 'open').length,
+      }),
+      history: moves.map((t) => ({
+        from: t.fromStatus as RequestView['status'] | null, to: t.toStatus as RequestView['status'], at: t.at.toISOString(),
+        actorRole: t.actorRole ?? (t.actor.startsWith('system') ? 'system' : null), actorOrg: t.actorOrg, note: t.note,
+      })),
+      duplicateOf: row.duplicateOf,
+      parked: row.parkedAt ? { at: row.parkedAt.toISOString(), reason: row.parkedReason } : null,
     };
   }
 
@@ -201,10 +240,10 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
           thematic_areas: uniq(body.thematicAreas ?? []), modalities: uniq(body.modalities ?? []),
           urgency: body.urgency ?? 'normal', confidentiality, consent_to_share: body.consentToShare ?? true,
           created_by_key: p.keyId, actor: actorLabel(p), actor_role: p.role,
-          summary: { after: { status: 'submitted', language, confidentiality } }, trace_id: p.requestId ?? null,
+          summary: { after: { status: INITIAL_STATUS, language, confidentiality } }, trace_id: p.requestId ?? null,
           idem_scope: idempotencyKey ? scope : null, idem_key: idempotencyKey ?? null, body_hash: bodyHash,
         }, { waitMs: left() });
-        return { id, status: 'submitted', replayed: false };
+        return { id, status: INITIAL_STATUS, replayed: false };
       } catch (err) {
         if (err instanceof WriteDeadlineError || isConnectionError(err)) throw intakeUnavailable(err) ?? err;
         // Two submissions with the same key raced: the loser answers like a replay.
@@ -282,7 +321,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       const row = await loadVisible(p, id);
       if (p.role !== 'member_state') throw forbidden('Only the requesting state can withdraw a request.');
       await db.transaction(async (tx) => {
-        await transition(tx, row, 'withdrawn', actorLabel(p), reason);
+        await transition(tx, row, 'withdrawn', p, reason);
         await tx.update(matches).set({ status: 'withdrawn', updatedAt: new Date() })
           .where(and(eq(matches.requestId, id), inArray(matches.status, ['proposed', 'approved', 'forwarded'])));
         await recordChange(tx, p, {
@@ -313,7 +352,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       if (p.role !== 'member_state') throw forbidden('Only the requesting state gives feedback.');
       const feedback = { outcome: fb.outcome, comment: fb.comment, at: new Date().toISOString() };
       await db.transaction(async (tx) => {
-        await transition(tx, row, 'completed', actorLabel(p), fb.comment, { feedback });
+        await transition(tx, row, 'completed', p, fb.comment, { feedback });
         await recordChange(tx, p, {
           action: 'request.complete', targetType: 'request', targetId: id, summary: { feedback },
           event: { topic: 'request.completed', payload: { requestId: id, outcome: fb.outcome } },

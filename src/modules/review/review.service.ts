@@ -1,19 +1,19 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client.js';
-import { matches, memberStates, offerings, requests, reviewDecisions, routingDecisions } from '../../../db/schema/index.js';
+import { matches, memberStates, offerings, requestDuplicates, requests, reviewDecisions } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { actorLabel, recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import { requestAreas } from '../requests/request-areas.js';
-import { transition } from '../requests/request-lifecycle.js';
+import { requestAreas, requestHasAreaSql } from '../requests/request-areas.js';
+import { nextStep, overdueNote, transition } from '../requests/request-lifecycle.js';
+import { lockRequest, routeAfterDecisions, type MatchRow, type RequestRow } from './request-routing.js';
 import { assignBatch, assignGreedy } from '../../matching/index.js';
 import { canViewRequest } from '../requests/request-visibility.js';
 import { recordDecision } from '../learning/decision-recorder.js';
 
-type MatchRow = typeof matches.$inferSelect;
-type RequestRow = typeof requests.$inferSelect;
+type Decision = { decision: 'approve' | 'reject' | 'reassign'; entity?: string; note?: string };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -29,20 +29,11 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     return { m, r };
   }
 
-  async function routeTo(tx: Tx, p: Principal, r: RequestRow, entity: string, reason: string, note?: string) {
-    const now = new Date();
-    await transition(tx, r, 'routed', actorLabel(p), note, { routedEntity: entity, routingReason: reason, routedAt: now, entityActedAt: null });
-    await tx.insert(routingDecisions).values({ requestId: r.id, entityCode: entity, reason, actor: actorLabel(p) });
-    await recordChange(tx, p, {
-      action: 'request.route', targetType: 'request', targetId: r.id, summary: { entity, reason },
-      event: { topic: 'request.routed', payload: { requestId: r.id, entity } },
-    });
-  }
-
-  /** One CTED decision on one proposed match. */
-  async function decideIn(tx: Tx, p: Principal, id: string, d: { decision: 'approve' | 'reject' | 'reassign'; entity?: string; note?: string }) {
-    const { m, r } = await lockMatch(tx, id);
+  /** Writes one CTED decision on one proposed match (the request is already locked); routing is left to the caller. */
+  async function applyDecision(tx: Tx, p: Principal, m: MatchRow, r: RequestRow, d: Decision) {
+    if (m.requestId !== r.id) throw notFound('Match');
     if (m.status !== 'proposed') throw conflict('already_decided', `This match is ${m.status}, not waiting for review.`);
+    if (!['in_review', 'routed', 'matched'].includes(r.status)) throw conflict('invalid_transition', `The request is ${r.status}; its proposals can no longer be decided.`);
     if (d.decision === 'reassign') {
       const ref = await deps.reference.get();
       if (!d.entity || !ref.entityCodes.has(d.entity)) throw badRequest('Unknown entity.', [{ path: 'entity', message: 'not a Task Force entity code' }]);
@@ -50,51 +41,93 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     const now = new Date();
     const status = d.decision === 'reject' ? 'rejected' : 'approved';
     // An old code (DPKO) is accepted and answers as its successor (DPO).
-    const entity = d.decision === 'reassign' ? (await deps.reference.get()).canonicalEntity(d.entity!)! : m.entityCode;
-    await tx.update(matches).set({ status, entityCode: entity, decidedAt: now, decidedBy: actorLabel(p), decisionNote: d.note ?? null, updatedAt: now }).where(eq(matches.id, id));
-    await tx.insert(reviewDecisions).values({ matchId: id, decision: d.decision, entityCode: d.entity ?? null, note: d.note ?? null, actor: actorLabel(p) });
+    const entity = d.decision === 'reassign' ? (await deps.reference.get()).canonicalEntity(d.entity!)! : (m.entityCode ?? r.routedEntity);
+    await tx.update(matches).set({ status, entityCode: entity, decidedAt: now, decidedBy: actorLabel(p), decisionNote: d.note ?? null, updatedAt: now }).where(eq(matches.id, m.id));
+    await tx.insert(reviewDecisions).values({ matchId: m.id, decision: d.decision, entityCode: d.entity ?? null, note: d.note ?? null, actor: actorLabel(p) });
     await recordDecision(tx, { kind: `cted_${d.decision}`, request: r, match: m, decidedEntity: entity, actor: actorLabel(p), note: d.note });
     await recordChange(tx, p, {
-      action: `match.${d.decision}`, targetType: 'match', targetId: id, summary: { before: { status: m.status }, after: { status, entity }, note: d.note ?? null },
-      event: { topic: 'match.decided', payload: { matchId: id, requestId: r.id, decision: d.decision, entity } },
+      action: `match.${d.decision}`, targetType: 'match', targetId: m.id, summary: { before: { status: m.status }, after: { status, entity }, note: d.note ?? null },
+      event: { topic: 'match.decided', payload: { matchId: m.id, requestId: r.id, decision: d.decision, entity } },
     });
-    if (status === 'approved' && entity && (r.status === 'in_review' || (r.status === 'routed' && r.routedEntity !== entity))) {
-      await routeTo(tx, p, r, entity, d.decision === 'reassign' ? 'reassigned_by_cted' : 'approved_by_cted', d.note);
-    } else if (status === 'rejected' && r.status === 'in_review') {
-      const [left] = await tx.select({ n: sql<number>`count(*)::int` }).from(matches).where(and(eq(matches.requestId, r.id), inArray(matches.status, ['proposed', 'approved'])));
-      // Nothing left to approve: the responsible entity still owns the request, without an offering.
-      if (left.n === 0 && r.routedEntity) await routeTo(tx, p, r, r.routedEntity, 'no_accepted_offering', d.note);
-    }
-    return { id, status, requestId: r.id, requestStatus: r.status, entity };
+    // A decision is CTED answering: a mark "unanswerable for now" is lifted.
+    if (r.parkedAt) await tx.update(requests).set({ parkedAt: null, parkedReason: null }).where(eq(requests.id, r.id));
+    return { id: m.id, status, entity };
+  }
+
+  /** One CTED decision on one proposed match; the other proposals of the request stay waiting for CTED. */
+  async function decideIn(tx: Tx, p: Principal, id: string, d: Decision) {
+    const { m, r } = await lockMatch(tx, id);
+    const done = await applyDecision(tx, p, m, r, d);
+    await routeAfterDecisions(tx, p, r, done.status === 'approved' ? done.entity : null, d.decision === 'reassign', d.note);
+    return { id, status: done.status, requestId: r.id, requestStatus: r.status, entity: done.entity };
   }
 
   return {
     /** Pending proposals, oldest first, with filters. */
     async reviewQueue(q: { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number; maxScore?: number; limit: number; offset: number }) {
-      const conds = [eq(matches.status, 'proposed'), eq(requests.status, 'in_review')];
+      // Every proposal waits for CTED until decided, also when another one was already approved and the
+      // request routed (approving one never drops the others); none once an offering was accepted.
+      const conds = [eq(matches.status, 'proposed'), inArray(requests.status, ['in_review', 'routed'])];
       if (q.entity) conds.push(eq(matches.entityCode, (await deps.reference.get()).canonicalEntity(q.entity) ?? q.entity));
       if (q.urgency) conds.push(eq(requests.urgency, q.urgency));
       if (q.minScore !== undefined) conds.push(sql`${matches.score} >= ${q.minScore}`);
       if (q.maxScore !== undefined) conds.push(sql`${matches.score} <= ${q.maxScore}`);
       if (q.region) conds.push(or(eq(memberStates.region, q.region), eq(memberStates.subRegion, q.region), eq(memberStates.intermediateRegion, q.region))!);
-      if (q.thematicArea) conds.push(or(sql`${q.thematicArea} = any(${requests.thematicAreas})`, sql`${requests.classifiedAreas} @> ${JSON.stringify([{ code: q.thematicArea }])}::jsonb`)!);
-      const rows = await db.select({ m: matches, r: requests, title: offerings.title }).from(matches)
+      if (q.thematicArea) conds.push(requestHasAreaSql(q.thematicArea));
+      const rows = await db.select({
+        m: matches, r: requests, title: offerings.title,
+        duplicates: sql<number>`(select count(*)::int from ${requestDuplicates} d where d.status = 'open' and (d.request_id = "requests"."id" or d.other_request_id = "requests"."id"))`,
+      }).from(matches)
         .innerJoin(requests, eq(requests.id, matches.requestId))
         .innerJoin(memberStates, eq(memberStates.iso3, requests.memberState))
         .innerJoin(offerings, eq(offerings.id, matches.offeringId))
         .where(and(...conds)).orderBy(asc(matches.createdAt), asc(matches.rank)).limit(q.limit).offset(q.offset);
       const now = Date.now();
-      return rows.map(({ m, r, title }) => ({
+      return rows.map(({ m, r, title, duplicates }) => ({
         id: m.id, requestId: m.requestId, offeringId: m.offeringId, providerId: m.providerId, entity: m.entityCode, score: m.score, rank: m.rank,
         createdAt: m.createdAt.toISOString(), ageHours: Math.round(((now - m.createdAt.getTime()) / HOUR) * 10) / 10,
         memberState: r.memberState, title: r.title, urgency: r.urgency,
         thematicAreas: requestAreas(r),
-        offeringTitle: title, explanation: m.explanation,
+        offeringTitle: title, explanation: m.explanation, requestStatus: r.status, possibleDuplicate: duplicates > 0,
       }));
     },
 
-    async decide(p: Principal, id: string, d: { decision: 'approve' | 'reject' | 'reassign'; entity?: string; note?: string }) {
+    async decide(p: Principal, id: string, d: Decision) {
       return db.transaction((tx) => decideIn(tx, p, id, d));
+    },
+
+    /**
+     * Partial decisions on one request's proposals, all or nothing (issue 12 item 4): approve one or
+     * several, reject others each with its reason, leave the rest waiting; the request is routed once,
+     * to `entity` when given (else the approved match's entity).
+     */
+    async decideRequest(p: Principal, requestId: string, body: { approve: string[]; reject: { matchId: string; note: string }[]; entity?: string; note?: string }) {
+      const ids = [...body.approve, ...body.reject.map((x) => x.matchId)];
+      if (new Set(ids).size !== ids.length) throw badRequest('A match cannot be both approved and rejected.', [{ path: 'reject', message: 'each match once' }]);
+      if (!ids.length) throw badRequest('Nothing to decide.', [{ path: 'approve', message: 'approve or reject at least one proposal' }]);
+      if (body.entity) {
+        const current = (await deps.reference.get()).canonicalEntity(body.entity);
+        if (!current) throw badRequest('Unknown entity.', [{ path: 'entity', message: 'not a Task Force entity code' }]);
+        body = { ...body, entity: current };
+      }
+      return db.transaction(async (tx) => {
+        // Matches first, then the request: the same lock order as a single decision.
+        const ms = await tx.select().from(matches).where(and(eq(matches.requestId, requestId), inArray(matches.id, ids))).orderBy(asc(matches.id)).for('update');
+        if (ms.length !== ids.length) throw notFound('Match');
+        const r = await lockRequest(tx, requestId);
+        const byId = new Map(ms.map((m) => [m.id, m]));
+        const results: { id: string; status: string; entity: string | null }[] = [];
+        let approvedEntity: string | null = null;
+        for (const id of body.approve) {
+          const d: Decision = body.entity ? { decision: 'reassign', entity: body.entity, note: body.note ?? 'routed by CTED' } : { decision: 'approve', ...(body.note ? { note: body.note } : {}) };
+          const done = await applyDecision(tx, p, byId.get(id)!, r, d);
+          approvedEntity ??= done.entity;
+          results.push(done);
+        }
+        for (const x of body.reject) results.push(await applyDecision(tx, p, byId.get(x.matchId)!, r, { decision: 'reject', note: x.note }));
+        await routeAfterDecisions(tx, p, r, approvedEntity, !!body.entity, body.note);
+        return { requestId, requestStatus: r.status, entity: r.routedEntity, results };
+      });
     },
 
     /** Many decisions at once; each is its own transaction so one refusal does not undo the rest. */
@@ -119,7 +152,9 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
       if (p.role === 'entity' && p.entity !== code) throw forbidden('An entity key sees only its own queue.');
       const statuses = q.status ? [q.status] : ['routed', 'accepted', 'in_delivery'];
       const rows = await db.select().from(requests).where(and(eq(requests.routedEntity, code), inArray(requests.status, statuses))).orderBy(asc(requests.routedAt)).limit(1000);
-      const ms = rows.length ? await db.select().from(matches).where(and(inArray(matches.requestId, rows.map((r) => r.id)), inArray(matches.status, ['approved', 'forwarded', 'accepted', 'declined']))).orderBy(asc(matches.rank)) : [];
+      const ms = rows.length ? await db.select().from(matches).where(and(inArray(matches.requestId, rows.map((r) => r.id)), inArray(matches.status, ['proposed', 'approved', 'forwarded', 'accepted', 'declined']))).orderBy(asc(matches.rank)) : [];
+      const dups = rows.length ? await db.select({ a: requestDuplicates.requestId, b: requestDuplicates.otherRequestId }).from(requestDuplicates)
+        .where(and(eq(requestDuplicates.status, 'open'), or(inArray(requestDuplicates.requestId, rows.map((r) => r.id)), inArray(requestDuplicates.otherRequestId, rows.map((r) => r.id))))) : [];
       const now = Date.now();
       return rows.filter((r) => canViewRequest(p, r, false)).map((r) => {
         const due = dueAt(r);
@@ -128,7 +163,15 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
           dueAt: due?.toISOString() ?? null, overdue: r.status === 'routed' && !r.entityActedAt && !!due && due.getTime() < now,
           confidentiality: r.confidentiality, urgency: r.urgency,
           thematicAreas: requestAreas(r),
-          matches: ms.filter((m) => m.requestId === r.id).map((m) => ({ id: m.id, offeringId: m.offeringId, providerId: m.providerId, score: m.score, status: m.status, explanation: m.explanation })),
+          matches: ms.filter((m) => m.requestId === r.id).map((m) => ({
+            id: m.id, offeringId: m.offeringId, providerId: m.providerId, score: m.score, status: m.status, explanation: m.explanation,
+            declineReason: m.status === 'declined' ? m.responseReason : null, declineNote: m.status === 'declined' ? m.responseNote : null,
+          })),
+          possibleDuplicate: dups.some((d) => d.a === r.id || d.b === r.id),
+          nextStep: nextStep({
+            status: r.status, routedEntity: r.routedEntity, parkedAt: r.parkedAt, duplicateOf: r.duplicateOf,
+            matchStatuses: ms.filter((m) => m.requestId === r.id).map((m) => m.status), openDuplicates: dups.filter((d) => d.a === r.id || d.b === r.id).length,
+          }),
         };
       });
     },
@@ -143,10 +186,13 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         const now = new Date();
         if (a.action === 'hand_back') {
           const handedBack = r.routedEntity;
-          await transition(tx, r, 'in_review', actorLabel(p), a.note);
+          await transition(tx, r, 'in_review', p, a.note);
           await tx.update(matches).set({ status: 'proposed', updatedAt: now }).where(and(eq(matches.requestId, r.id), eq(matches.status, 'approved')));
+          await recordChange(tx, p, {
+            action: 'request.hand_back', targetType: 'request', targetId: r.id, summary: { note: a.note },
+            event: { topic: 'request.status_changed', payload: { requestId: r.id, status: 'in_review', reason: a.note ?? null } },
+          });
           await recordDecision(tx, { kind: 'entity_hand_back', request: r, decidedEntity: handedBack, actor: actorLabel(p), note: a.note });
-          await recordChange(tx, p, { action: 'request.hand_back', targetType: 'request', targetId: r.id, summary: { note: a.note } });
           return { requestId, status: r.status };
         }
         await tx.update(requests).set({ entityActedAt: now, updatedAt: now }).where(eq(requests.id, r.id));
@@ -171,11 +217,12 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     async providerInbox(p: Principal) {
       if (p.role !== 'provider') throw forbidden();
       const rows = await db.select({ m: matches, r: requests }).from(matches).innerJoin(requests, eq(requests.id, matches.requestId))
-        .where(and(eq(matches.providerId, p.providerId!), inArray(matches.status, ['forwarded', 'approved', 'accepted']), eq(requests.consentToShare, true), sql`${requests.confidentiality} <> 'restricted'`))
+        .where(and(eq(matches.providerId, p.providerId!), inArray(matches.status, ['forwarded', 'approved', 'accepted', 'not_needed']), eq(requests.consentToShare, true), sql`${requests.confidentiality} <> 'restricted'`))
         .orderBy(desc(matches.updatedAt)).limit(500);
       return rows.map(({ m, r }) => ({
         matchId: m.id, requestId: r.id, offeringId: m.offeringId, status: m.status, score: m.score, memberState: r.memberState,
         title: r.title, description: r.description, requestStatus: r.status, explanation: m.explanation, forwardedAt: m.updatedAt.toISOString(),
+        canStartDelivery: m.status === 'accepted' && r.status === 'accepted',
       }));
     },
 
@@ -190,9 +237,18 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         }
         const now = new Date();
         const status = body.decision === 'accept' ? 'accepted' : 'declined';
-        await tx.update(matches).set({ status, responseReason: body.reason ?? null, decisionNote: body.note ?? m.decisionNote, updatedAt: now }).where(eq(matches.id, m.id));
+        if (status === 'accepted' && r.status !== 'routed') throw conflict('invalid_transition', `The request is ${r.status}; it can be accepted only while routed to an entity.`);
+        await tx.update(matches).set({ status, responseReason: body.reason ?? null, responseNote: body.note ?? null, updatedAt: now }).where(eq(matches.id, m.id));
         await recordDecision(tx, { kind: status === 'accepted' ? 'provider_accept' : 'provider_decline', request: r, match: m, actor: actorLabel(p), note: body.reason ?? body.note });
-        if (status === 'accepted' && r.status === 'routed') await transition(tx, r, 'accepted', actorLabel(p), body.note);
+        if (status === 'accepted') {
+          await transition(tx, r, 'accepted', p, body.note);
+          // One offering answers the request: the others still in play are no longer needed (and say so).
+          await tx.update(matches).set({ status: 'not_needed', updatedAt: now })
+            .where(and(eq(matches.requestId, r.id), ne(matches.id, m.id), inArray(matches.status, ['proposed', 'approved', 'forwarded'])));
+        } else {
+          // The state and the entity read the reason on the request's history too.
+          await tx.update(requests).set({ updatedAt: now }).where(eq(requests.id, r.id));
+        }
         await recordChange(tx, p, {
           action: `match.${status}`, targetType: 'match', targetId: m.id, summary: { reason: body.reason ?? null, note: body.note ?? null },
           event: { topic: status === 'accepted' ? 'match.accepted' : 'match.declined', payload: { matchId: m.id, requestId: r.id, reason: body.reason ?? null } },
@@ -209,7 +265,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         const [accepted] = await tx.select().from(matches).where(and(eq(matches.requestId, requestId), eq(matches.status, 'accepted')));
         const allowed = p.role === 'admin' || p.role === 'cted' || (p.role === 'entity' && r.routedEntity === p.entity) || (p.role === 'provider' && accepted?.providerId === p.providerId);
         if (!allowed) throw notFound('Request');
-        await transition(tx, r, 'in_delivery', actorLabel(p));
+        await transition(tx, r, 'in_delivery', p);
         await recordChange(tx, p, { action: 'request.start_delivery', targetType: 'request', targetId: r.id, event: { topic: 'request.status_changed', payload: { requestId: r.id, status: 'in_delivery' } } });
         return { id: r.id, status: r.status };
       });
@@ -265,7 +321,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         await db.transaction(async (tx) => {
           const [r] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
           if (!r || r.status !== 'routed' || r.entityActedAt || !r.routedAt || r.routedAt >= cutoff) return;
-          await transition(tx, r, 'in_review', 'system:escalation', `no action by ${r.routedEntity} within ${deps.config.ENTITY_DUE_DAYS} days`);
+          await transition(tx, r, 'in_review', { ...SYSTEM, label: 'system:escalation' }, overdueNote(r.routedEntity, deps.config.ENTITY_DUE_DAYS));
           await tx.update(matches).set({ status: 'proposed', updatedAt: now }).where(and(eq(matches.requestId, r.id), eq(matches.status, 'approved')));
           await recordChange(tx, SYSTEM, { action: 'request.escalate', targetType: 'request', targetId: r.id, summary: { entity: r.routedEntity } });
           n++;

@@ -12,6 +12,7 @@ import { appErrors, detailPlace, detailText, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { badge, choiceGroup, csrfField, errorSummary, page, selectField, textArea, textField, type FieldErrors } from '../layout.js';
 import type { WebDeps } from '../web.plugin.js';
+import { act, actionNotice, availabilityBadge, backOf, startDeliveryForm } from '../lifecycle.view.js';
 import { areaChoices } from './requests.pages.js';
 
 interface OfferingFormValues {
@@ -187,9 +188,9 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
             <td dir="auto">${o.title}</td>
             <td>${areaList(names, o.thematicAreas)}</td>
             <td>${o.languages.map((l) => i.language(l)).join(', ')}</td>
-            <td>${badge(i.t(o.status === 'open' ? 'off.status.open' : 'off.status.closed'), o.status)} ${o.proposable ? badge(i.t('off.proposable'), 'ok') : badge(i.t('off.notProposable'), 'warn')}</td>
+            <td>${badge(i.t(o.status === 'open' ? 'off.status.open' : 'off.status.closed'), o.status)} ${availabilityBadge(ctx, o)}</td>
             <td>${i.date(o.lastConfirmedAt)}</td>
-            <td class="actions"><a href="/offerings/${o.id}/edit">${i.t('off.editLink')}<span class="sr-only">: ${o.title}</span></a>
+            <td class="actions"><a href="/offerings/${o.id}/edit">${i.t('off.editLink')}<span class="sr-only">: ${o.title}</span></a> <a href="/offerings/${o.id}/documents">${i.t('docs.programme.title')}<span class="sr-only">: ${o.title}</span></a>
               <form method="post" action="/offerings/${o.id}/confirm" class="inline">${csrfField(ctx)}<button type="submit" class="small secondary">${i.t('off.confirm')}<span class="sr-only">: ${o.title}</span></button></form></td>
           </tr>`)}</tbody></table>`}
         ${pager(ctx, '/offerings', offset, 50, res.nextOffset)}`,
@@ -308,12 +309,13 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     await Promise.all([...new Set(items.map((x) => x.offeringId))].map(async (id) => {
       try { titles.set(id, (await app.services.offerings.get(id)).title); } catch { /* gone */ }
     }));
-    const done = (req.query as Record<string, unknown>).done !== undefined;
+    const q = req.query as Record<string, unknown>;
+    const { notice, problem } = actionNotice(ctx, q);
     return sendPage(req, reply, page(ctx, {
-      title: i.t('inbox.title'), active: '/inbox', notice: done ? i.t('inbox.done') : null,
-      body: html`<h1>${i.t('inbox.title')}</h1><p class="lead">${i.t('inbox.intro')}</p>
-        ${items.length === 0 ? html`<p>${i.t('inbox.empty')}</p>` : items.map((m) => html`<article class="card" aria-labelledby="i-${m.matchId}">
-          <h2 id="i-${m.matchId}" dir="auto">${m.title}</h2>
+      title: i.t('inbox.title'), active: '/inbox', notice: notice ?? (q.done !== undefined ? i.t('inbox.done') : null),
+      body: html`<h1>${i.t('inbox.title')}</h1><p class="lead">${i.t('inbox.intro')}</p>${problem}
+        ${items.length === 0 ? html`<p>${i.t('inbox.empty')}</p>` : items.map((m) => html`<article class="card" aria-labelledby="i-${m.matchId}" data-match="${m.matchId}" data-status="${m.status}">
+          <h2 id="i-${m.matchId}"><a href="/requests/${m.requestId}" dir="auto">${m.title}</a></h2>
           <p class="muted">${names.state(m.memberState)} · ${statusBadge(ctx, m.requestStatus)} · ${matchBadge(ctx, m.status)}</p>
           <p><strong>${i.t('col.offering')}:</strong> <span dir="auto">${titles.get(m.offeringId) ?? ''}</span> · ${i.t('req.view.overall', { pct: i.pct(m.score) })}</p>
           <p class="prewrap" dir="auto">${m.description}</p>
@@ -326,6 +328,8 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
               ${textField({ name: `note-${m.matchId}`, label: i.t('inbox.note'), optionalText: i.t('form.optional') })}
               <button type="submit" class="secondary">${i.t('inbox.decline')}<span class="sr-only">: ${m.title}</span></button></form>
           </div>` : ''}
+          ${m.canStartDelivery ? html`<p class="next">${i.t('lc.inbox.next')}</p>${startDeliveryForm(ctx, m.requestId, '/inbox')}` : ''}
+          ${m.status === 'not_needed' ? html`<p class="muted">${i.t('lc.inbox.notNeeded')}</p>` : ''}
         </article>`)}`,
     }));
   });
@@ -341,6 +345,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
       ...(str(b[`note-${id}`]) ? { note: str(b[`note-${id}`]) } : {}),
     });
     if (!parsed.success) throw new WebError(409, 'error.conflict');
+    if (b.back !== undefined) return act(reply, backOf(b.back, '/inbox'), 'answered', () => app.services.review.respond(p, id, parsed.data));
     await app.services.review.respond(p, id, parsed.data);
     return reply.redirect('/inbox?done=1', 303);
   });

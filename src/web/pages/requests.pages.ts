@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { LANGS, MODALITIES } from '../../modules/common.schemas.js';
+import { DECLINE_REASONS, LANGS, MODALITIES } from '../../modules/common.schemas.js';
+import { DirectoryQuery } from '../../modules/directory/directory.schemas.js';
+import { OPEN_STATUSES, UNANSWERED_STATUSES } from '../../modules/requests/request-lifecycle.js';
 import { CreateRequestBody, FeedbackBody, type RequestView } from '../../modules/requests/requests.schemas.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
 import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE, type Audience } from '../components.js';
@@ -12,6 +14,9 @@ import type { MessageKey } from '../i18n/index.js';
 import { choiceGroup, csrfField, errorSummary, page, selectField, textArea, textField, type FieldErrors } from '../layout.js';
 import { filtersQuery, readRequestFilters, requestFilterBar, STAGES } from '../request-filters.js';
 import type { WebDeps } from '../web.plugin.js';
+import { act, actionNotice, attachPanel, ctedActions, decisionFields, decisionFooter, duplicatesSection, historyTable, matchReasons, nextStepBox, startDeliveryForm } from '../lifecycle.view.js';
+import { webServices } from '../optional-services.js';
+import { attachmentNote, requestTalk } from '../talk.view.js';
 
 const PILLARS = ['I', 'II', 'III', 'IV'] as const;
 
@@ -66,15 +71,18 @@ function requestForm(ctx: WebContext, ref: ReferenceSnapshot, v: RequestFormValu
   });
 }
 
-function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][number], offeringTitle: string, providerName: string, r: Pick<RequestView, 'urgency' | 'modalities'>, audience: Audience): SafeHtml {
+function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][number], providerName: string, r: Pick<RequestView, 'urgency' | 'modalities'>, audience: Audience, extra: SafeHtml = html``): SafeHtml {
   const { i } = ctx;
-  return html`<article class="match card" aria-labelledby="m-${m.id}">
-    <header><h3 id="m-${m.id}">${i.t('req.view.match', { rank: m.rank })}: ${offeringTitle}</h3>
+  return html`<article class="match card" aria-labelledby="m-${m.id}" data-match="${m.id}" data-status="${m.status}">
+    <header><h3 id="m-${m.id}">${i.t('req.view.match', { rank: m.rank })}: <span dir="auto">${m.offeringTitle}</span></h3>
       <p class="muted">${providerName} · ${matchBadge(ctx, m.status)}</p></header>
-    <p><strong>${i.t('req.view.overall', { pct: i.pct(m.score) })}</strong></p>
-    ${matchConfidence(ctx, m)}
-    <h4>${i.t('req.view.why')}</h4>
-    ${explanationView(ctx, names, m.explanation, { score: m.score, audience, urgency: r.urgency, modalitiesAsked: r.modalities.length })}
+    ${m.origin === 'engine' ? html`<p><strong>${i.t('req.view.overall', { pct: i.pct(m.score) })}</strong></p>` : ''}
+    ${m.origin === 'engine' ? matchConfidence(ctx, m) : ''}
+    ${matchReasons(ctx, m)}
+    ${m.origin === 'engine' ? html`<h4>${i.t('req.view.why')}</h4>
+    ${explanationView(ctx, names, m.explanation, { score: m.score, audience, urgency: r.urgency, modalitiesAsked: r.modalities.length })}` : ''}
+    ${attachmentNote(ctx, m.explanation)}
+    ${extra}
   </article>`;
 }
 
@@ -160,24 +168,54 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
     const q = req.query as Record<string, unknown>;
     const [ref, r] = await Promise.all([app.services.reference.get(), app.services.requests.view(p, id)]);
     const names = namer(ref, i);
-    const offeringTitles = new Map<string, string>();
-    const shown = new Set([...r.matches.map((m) => m.offeringId), ...r.parts.flatMap((x) => x.matches.slice(0, 3).map((m) => m.offeringId))]);
-    await Promise.all([...shown].map(async (oid) => {
+    // Titles of the offerings the request's parts propose (the request's own matches carry theirs).
+    const offeringTitles = new Map<string, string>(r.matches.map((m) => [m.offeringId, m.offeringTitle]));
+    await Promise.all([...new Set(r.parts.flatMap((x) => x.matches.slice(0, 3).map((m) => m.offeringId)))].filter((oid) => !offeringTitles.has(oid)).map(async (oid) => {
       try { offeringTitles.set(oid, (await app.services.offerings.get(oid)).title); } catch { /* closed or gone: keep the id */ }
     }));
     const providers = new Map((await app.services.admin.listProviders()).map((x) => [x.id, x.name]));
+    const here = `/requests/${r.id}`;
     const owner = p.role === 'member_state' && p.memberState === r.memberState;
-    const open = ['submitted', 'matched', 'in_review', 'routed', 'accepted', 'in_delivery'].includes(r.status);
-    const visibleMatches = r.matches.filter((m) => !['superseded', 'withdrawn'].includes(m.status));
-    const notice = q.filed ? i.t('req.submitted') : q.withdrawn ? i.t('req.view.withdrawn') : q.completed ? i.t('req.view.completed')
-      : q.parts === 'set' ? i.t('eng.edit.done') : q.parts === 'reset' ? i.t('eng.edit.resetDone') : null;
+    const cted = p.role === 'cted' || p.role === 'admin';
+    const routedHere = p.role === 'entity' && !!r.routing && p.entity === r.routing.entity;
+    const open = (OPEN_STATUSES as readonly string[]).includes(r.status);
+    const unanswered = (UNANSWERED_STATUSES as readonly string[]).includes(r.status);
+    const visibleMatches = r.matches.filter((m) => !['superseded'].includes(m.status));
+    const proposed = visibleMatches.filter((m) => m.status === 'proposed');
+    const deciding = cted && unanswered && proposed.length > 0;
+    const { notice: done, problem } = actionNotice(ctx, q);
+    const notice = done ?? (q.filed ? i.t('req.submitted') : q.withdrawn ? i.t('req.view.withdrawn') : q.completed ? i.t('req.view.completed')
+      : q.parts === 'set' ? i.t('eng.edit.done') : q.parts === 'reset' ? i.t('eng.edit.resetDone') : null);
     const reload = !r.matchedAt && r.status === 'submitted';
+    const dueDays = app.deps.config.ENTITY_DUE_DAYS;
+
+    // CTED's directory search for an offering to attach: proposable offerings the state is eligible for.
+    const words = str(q.q).slice(0, 300);
+    const results = cted && unanswered && words ? (await webServices(app).directory.search(DirectoryQuery.parse({ q: words, country: r.memberState, limit: 10 }))).items : null;
+
+    const providerOwn = (m: RequestView['matches'][number]) => p.role === 'provider' && m.providerId === p.providerId;
+    const cardExtra = (m: RequestView['matches'][number]): SafeHtml => {
+      if (deciding && m.status === 'proposed') return decisionFields(ctx, m);
+      if (routedHere && r.status === 'routed' && ['approved', 'proposed'].includes(m.status)) {
+        return html`<form method="post" action="/entity/${r.id}/action" class="inline forward">${csrfField(ctx)}
+          <input type="hidden" name="action" value="forward"><input type="hidden" name="matchId" value="${m.id}"><input type="hidden" name="back" value="${here}">
+          <button type="submit" class="small">${i.t('entity.forward')}<span class="sr-only">: ${m.offeringTitle}</span></button></form>`;
+      }
+      if (providerOwn(m) && ['approved', 'forwarded'].includes(m.status) && r.status === 'routed') return providerAnswer(ctx, m, here);
+      return html``;
+    };
+    const audience: Audience = owner ? 'state' : p.role === 'provider' ? 'provider' : 'cted';
+    const cards = visibleMatches.map((m) => matchCard(ctx, names, m, providers.get(m.providerId) ?? '', r, audience, cardExtra(m)));
+    const canStart = r.status === 'accepted' && (cted || routedHere || r.matches.some((m) => m.status === 'accepted' && providerOwn(m)));
 
     return sendPage(req, reply, page(ctx, {
-      title: r.title, active: '/requests', notice,
-      body: html`<p><a href="/requests">← ${i.t('nav.requests')}</a></p>
+      title: r.title, active: p.role === 'cted' || p.role === 'admin' ? '/triage' : '/requests', notice,
+      body: html`<p><a href="${cted ? '/triage' : p.role === 'provider' ? '/inbox' : p.role === 'entity' ? '/entity' : '/requests'}">← ${i.t(cted ? 'nav.triage' : p.role === 'provider' ? 'nav.inbox' : p.role === 'entity' ? 'nav.entity' : 'nav.requests')}</a></p>
+        ${problem}
         <h1 dir="auto">${r.title}</h1>
         <p>${statusBadge(ctx, r.status)} ${r.routing ? html`<span>${i.t('req.view.routing', { entity: names.entity(r.routing.entity) })}</span>` : ''}</p>
+        ${nextStepBox(ctx, names, r)}
+        ${r.parked ? html`<p class="notice parked" role="status">${i.t('lc.parked', { date: i.date(r.parked.at), reason: r.parked.reason ?? '' })}</p>` : ''}
         <section class="card" aria-labelledby="h-details">
           <h2 id="h-details">${i.t('req.view.details')}</h2>
           <p class="prewrap" dir="auto" lang="${r.language}">${r.description}</p>
@@ -191,25 +229,51 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
             <dt>${i.t('col.submitted')}</dt><dd>${i.date(r.submittedAt)}</dd>
           </dl>
           ${r.linkedNeeds.length ? html`<p>${i.t('req.view.linkedNeeds', { n: r.linkedNeeds.length })}</p>` : ''}
-          ${r.possibleDuplicates.length && owner ? html`<p>${i.t('req.view.duplicates')} ${r.possibleDuplicates.map((d, n) => html`${n ? ', ' : ''}<a href="/requests/${d.requestId}">${d.requestId.slice(0, 8)}</a>`)}</p>` : ''}
           ${r.feedback ? html`<p>${i.t('req.view.feedbackGiven', { outcome: i.tx('outcome', r.feedback.outcome) })}${r.feedback.comment ? html` <q>${r.feedback.comment}</q>` : ''}</p>` : ''}
         </section>
         ${engineSection(ctx, names, r, (oid) => offeringTitles.get(oid) ?? oid)}
-        <section aria-labelledby="h-matches">
+        ${duplicatesSection(ctx, r, here)}
+        <section aria-labelledby="h-matches" id="matches">
           <h2 id="h-matches">${i.t('req.view.matches')}</h2>
           ${reload ? html`<p class="notice" role="status">${i.t('req.view.waiting')}</p>`
             : visibleMatches.length === 0 ? html`<p>${i.t('req.view.noMatches')}</p>`
-            : visibleMatches.map((m) => matchCard(ctx, names, m, offeringTitles.get(m.offeringId) ?? m.offeringId, providers.get(m.providerId) ?? '', r, owner ? 'state' : p.role === 'provider' ? 'provider' : 'cted'))}
+            : deciding ? html`<form method="post" action="/requests/${r.id}/decide" id="decide-form" novalidate>
+                ${csrfField(ctx)}
+                <p class="lead">${i.t('lc.decide.intro')}</p>
+                ${cards}
+                <fieldset class="card"><legend>${i.t('lc.decide.title')}</legend>${decisionFooter(ctx, ref, here)}</fieldset>
+              </form>`
+            : cards}
+          ${p.role === 'provider' && r.matches.some((m) => providerOwn(m) && ['approved', 'forwarded'].includes(m.status)) ? html`<p><a href="/inbox">${i.t('lc.provider.answerInInbox')}</a></p>` : ''}
         </section>
+        ${cted && unanswered ? ctedActions(ctx, ref, names, { id: r.id, routedEntity: r.routing?.entity ?? null, parked: !!r.parked }, {
+          back: here, dueDays,
+          attach: attachPanel(ctx, ref, { id: r.id, routedEntity: r.routing?.entity ?? null }, {
+            back: here, searchAction: here, q: words, results, attachedIds: new Set(r.matches.filter((m) => ['approved', 'forwarded', 'accepted', 'declined'].includes(m.status)).map((m) => m.offeringId)),
+          }),
+        }) : ''}
+        ${routedHere && r.status === 'routed' ? entityPanel(ctx, names, r.id, r.routing!.entity, here) : ''}
+        ${canStart ? html`<section class="card" aria-labelledby="h-delivery"><h2 id="h-delivery" class="h3">${i.t('lc.delivery.start')}</h2>${startDeliveryForm(ctx, r.id, here)}</section>` : ''}
+        ${await requestTalk(app, req, ctx, r.id, { names, providers })}
         ${owner && r.status === 'in_delivery' ? feedbackForm(ctx, r.id) : ''}
+        ${owner && open ? consentForm(ctx, r.id, r.consentToShare) : ''}
         ${owner && open ? html`<section class="card danger-zone" aria-labelledby="h-withdraw">
           <h2 id="h-withdraw">${i.t('req.view.withdraw')}</h2>
           <form method="post" action="/requests/${r.id}/withdraw">
             ${csrfField(ctx)}
             ${textField({ name: 'reason', label: i.t('req.view.withdrawReason'), optionalText: i.t('form.optional'), attrs: html` maxlength="2000"` })}
             <button type="submit" class="danger">${i.t('req.view.withdraw')}</button>
-          </form></section>` : ''}`,
+          </form></section>` : ''}
+        ${historyTable(ctx, names, providers, r.history)}`,
     }));
+  });
+
+  app.post('/requests/:id/consent', async (req, reply) => {
+    const p = need(req, 'member_state');
+    const { id } = req.params as { id: string };
+    if (!UUID_RE.test(id)) throw new WebError(404, 'error.notFound');
+    const give = str((req.body as Record<string, unknown> | undefined)?.consent) === 'yes';
+    return act(reply, `/requests/${id}`, 'consent', () => app.services.requests.setConsent(p, id, give));
   });
 
   app.post('/requests/:id/withdraw', async (req, reply) => {
@@ -248,4 +312,43 @@ function feedbackForm(ctx: WebContext, id: string, errors: FieldErrors = {}): Sa
       ${textArea({ name: 'comment', label: i.t('req.view.comment'), optionalText: i.t('form.optional'), errors, rows: 3 })}
       <button type="submit">${i.t('req.view.sendFeedback')}</button>
     </form></section>`;
+}
+
+function consentForm(ctx: WebContext, id: string, consent: boolean): SafeHtml {
+  const { i } = ctx;
+  return html`<section class="card" aria-labelledby="h-consent" id="consent">
+    <h2 id="h-consent" class="h3">${i.t('lc.consent.title')}</h2>
+    <p>${i.t(consent ? 'lc.consent.on' : 'lc.consent.off')}</p>
+    <form method="post" action="/requests/${id}/consent">${csrfField(ctx)}<input type="hidden" name="consent" value="${consent ? 'no' : 'yes'}">
+      <button type="submit" class="secondary">${i.t(consent ? 'lc.consent.withdraw' : 'lc.consent.give')}</button></form>
+  </section>`;
+}
+
+/** The routed entity's actions on the request page: acknowledge, hand back with a reason. */
+function entityPanel(ctx: WebContext, names: Namer, id: string, entity: string, back: string): SafeHtml {
+  const { i } = ctx;
+  return html`<section class="card entity-actions" aria-labelledby="h-entity" id="entity-actions">
+    <h2 id="h-entity" class="h3">${i.t('lc.entity.title', { entity: names.entity(entity) })}</h2>
+    <p class="hint">${i.t('lc.entity.intro')}</p>
+    <div class="row">
+      <form method="post" action="/entity/${id}/action">${csrfField(ctx)}<input type="hidden" name="action" value="acknowledge"><input type="hidden" name="back" value="${back}">
+        <button type="submit" class="secondary">${i.t('entity.acknowledge')}</button></form>
+      <form method="post" action="/entity/${id}/action" class="hand-back">${csrfField(ctx)}<input type="hidden" name="action" value="hand_back"><input type="hidden" name="back" value="${back}">
+        ${textField({ name: `note-${id}`, label: i.t('entity.handBackNote'), required: true, attrs: html` maxlength="2000"` })}
+        <button type="submit" class="secondary">${i.t('entity.handBack')}</button></form>
+    </div>
+  </section>`;
+}
+
+/** The provider's accept / decline on one of its matches (posted to the inbox handler). */
+export function providerAnswer(ctx: WebContext, m: { id: string; offeringTitle?: string }, back: string): SafeHtml {
+  const { i } = ctx;
+  return html`<div class="row provider-answer">
+    <form method="post" action="/inbox/${m.id}">${csrfField(ctx)}<input type="hidden" name="decision" value="accept"><input type="hidden" name="back" value="${back}">
+      <button type="submit">${i.t('inbox.accept')}</button></form>
+    <form method="post" action="/inbox/${m.id}" class="decline">${csrfField(ctx)}<input type="hidden" name="decision" value="decline"><input type="hidden" name="back" value="${back}">
+      ${selectField({ name: `reason-${m.id}`, label: i.t('inbox.reason'), options: DECLINE_REASONS.map((x) => ({ value: x, label: i.t(`reason.${x}`) })) })}
+      ${textField({ name: `note-${m.id}`, label: i.t('inbox.note'), optionalText: i.t('form.optional'), attrs: html` maxlength="2000"` })}
+      <button type="submit" class="secondary">${i.t('inbox.decline')}</button></form>
+  </div>`;
 }

@@ -6,6 +6,7 @@ import type { MessageKey } from '../i18n/index.js';
 import { badge, bar, csrfField, page, selectField, textArea, textField } from '../layout.js';
 import { entityOptions as entityPicker, regionOptions } from '../pickers.js';
 import type { WebDeps } from '../web.plugin.js';
+import { act, backOf, refuse, startDeliveryForm } from '../lifecycle.view.js';
 
 interface ReviewFilters { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number }
 
@@ -47,9 +48,11 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     const errKey = typeof q.error === 'string' && ['review.noneSelected', 'review.noteRequired', 'review.entityRequired'].includes(q.error) ? q.error as MessageKey : null;
     const notice = q.ok !== undefined ? i.t('review.done', { ok: Number(q.ok) || 0, failed: Number(q.failed) || 0 }) : null;
     const entityOptions = entityPicker(ctx, ref);
+    const triage = await app.services.triage.queue(need(req, 'cted', 'admin'), { view: 'open', limit: 1, offset: 0 });
     return sendPage(req, reply, page(ctx, {
       title: i.t('review.title'), active: '/review', notice, wide: true, scripts: ['/static/review.js'],
       body: html`<h1>${i.t('review.title')}</h1><p class="lead">${i.t('review.intro')}</p>
+        <p><a class="button secondary" href="/triage">${i.t('lc.triage.link', { n: triage.total })}</a></p>
         <form method="get" action="/review" class="card filters" aria-labelledby="h-filters">
           <h2 id="h-filters" class="h3">${i.t('review.filters')}</h2>
           <div class="row">
@@ -74,7 +77,8 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
             </tr></thead>
             <tbody>${items.map((m) => html`<tr>
               <td><input type="checkbox" name="matchIds" value="${m.id}" id="sel-${m.id}" class="row-select" aria-label="${i.t('col.select')}: ${m.title} / ${m.offeringTitle}"></td>
-              <td><a href="/requests/${m.requestId}" dir="auto">${m.title}</a><br><span class="muted">${names.state(m.memberState)} · ${i.tx('urgency', m.urgency)}</span></td>
+              <td><a href="/requests/${m.requestId}" dir="auto">${m.title}</a><br><span class="muted">${names.state(m.memberState)} · ${i.tx('urgency', m.urgency)}</span>
+                ${m.possibleDuplicate ? html`<br>${badge(i.t('lc.review.duplicate'), 'overdue')}` : ''}${m.requestStatus === 'routed' ? html`<br><span class="muted">${i.t('lc.review.alsoApproved')}</span>` : ''}</td>
               <td><span dir="auto">${m.offeringTitle}</span><br><span class="muted">${providers.get(m.providerId) ?? ''}</span>
                 <details><summary>${i.t('req.view.why')}</summary>${explanationView(ctx, names, m.explanation, { score: m.score, audience: 'cted', urgency: m.urgency })}</details></td>
               <td>${m.entity ? html`<abbr title="${names.entityName(m.entity)}">${m.entity}</abbr>` : '—'}</td>
@@ -149,9 +153,11 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
         ${items.length === 0 ? html`<p>${i.t('entity.empty')}</p>` : items.map((r) => html`<article class="card" aria-labelledby="e-${r.requestId}">
           <h2 id="e-${r.requestId}"><a href="/requests/${r.requestId}" dir="auto">${r.title}</a></h2>
           <p class="muted">${names.state(r.memberState)} · ${statusBadge(ctx, r.status)} · ${i.tx('urgency', r.urgency)} · ${i.tx('conf', r.confidentiality)}
-            ${r.dueAt ? html` · ${i.t('col.due')}: ${i.date(r.dueAt)}` : ''} ${r.overdue ? badge(i.t('entity.overdue'), 'overdue') : ''}</p>
+            ${r.dueAt ? html` · ${i.t('col.due')}: ${i.date(r.dueAt)}` : ''} ${r.overdue ? badge(i.t('entity.overdue'), 'overdue') : ''} ${r.possibleDuplicate ? badge(i.t('lc.review.duplicate'), 'overdue') : ''}</p>
+          <p class="next">${i.t(`lc.step.${r.nextStep.step}` as MessageKey, { entity: names.entity(code) })}</p>
           ${r.matches.length ? html`<ul class="plain">${r.matches.map((m) => html`<li>
             <strong dir="auto">${titles.get(m.offeringId) ?? m.offeringId}</strong> (${providers.get(m.providerId) ?? ''}) · ${i.pct(m.score)} · ${matchBadge(ctx, m.status)}
+            ${m.status === 'declined' ? html`<span class="decline-reason">${i.t('lc.entity.declined', { reason: m.declineReason ? i.tx('reason', m.declineReason) : '—' })}${m.declineNote ? html` <q dir="auto">${m.declineNote}</q>` : ''}</span>` : ''}
             ${r.status === 'routed' && ['approved', 'proposed'].includes(m.status) ? html`<form method="post" action="/entity/${r.requestId}/action" class="inline">${csrfField(ctx)}
               <input type="hidden" name="action" value="forward"><input type="hidden" name="matchId" value="${m.id}"><input type="hidden" name="code" value="${code}">
               <button type="submit" class="small">${i.t('entity.forward')}<span class="sr-only">: ${titles.get(m.offeringId) ?? ''}</span></button></form>` : ''}
@@ -163,6 +169,7 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
               ${textField({ name: `note-${r.requestId}`, label: i.t('entity.handBackNote'), required: true, attrs: html` maxlength="2000"` })}
               <button type="submit" class="secondary">${i.t('entity.handBack')}<span class="sr-only">: ${r.title}</span></button></form>
           </div>` : ''}
+          ${r.status === 'accepted' ? startDeliveryForm(ctx, r.requestId, `/entity${p.role !== 'entity' ? `?code=${code}` : ''}`) : ''}
         </article>`)}`,
     }));
   });
@@ -175,6 +182,13 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     const action = str(b.action);
     const note = str(b[`note-${id}`]).slice(0, 2000);
     const matchId = str(b.matchId);
+    if (b.back !== undefined) {
+      // From the request page: go back there, with what happened or why not.
+      const back = backOf(b.back, `/requests/${id}`);
+      if (action === 'hand_back' && !note) return refuse(reply, back, 'noteRequired');
+      if (!['forward', 'acknowledge', 'hand_back'].includes(action) || (action === 'forward' && !UUID_RE.test(matchId))) throw new WebError(409, 'error.conflict');
+      return act(reply, back, 'entity', () => app.services.review.entityAction(p, id, { action: action as 'forward' | 'acknowledge' | 'hand_back', ...(matchId ? { matchId } : {}), ...(note ? { note } : {}) }));
+    }
     if (action === 'forward' && UUID_RE.test(matchId)) await app.services.review.entityAction(p, id, { action, matchId });
     else if (action === 'acknowledge') await app.services.review.entityAction(p, id, { action });
     else if (action === 'hand_back' && note) await app.services.review.entityAction(p, id, { action, note });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEligible, unavailableReason } from '../../../src/matching/filters.js';
+import { availabilityOf, isEligible, unavailableReason, unconfirmedDays } from '../../../src/matching/filters.js';
 import { STATES } from './areas.fixture.js';
 import { daysAgo, NOW, offering } from './helpers.js';
 
@@ -39,8 +39,20 @@ describe('availability', () => {
   it('rejects offerings past availableUntil', () => {
     expect(unavailableReason({ ...base, availableUntil: daysAgo(1) }, NOW)).toBe('expired');
   });
-  it('rejects offerings not yet available', () => {
-    expect(unavailableReason({ ...base, availableFrom: daysAgo(-5) }, NOW)).toBe('not_yet_available');
+  it('proposes offerings that start later, marked as not yet open (issue 12 item 7)', () => {
+    expect(unavailableReason({ ...base, availableFrom: daysAgo(-60) }, NOW)).toBeNull();
+    expect(availabilityOf({ ...base, availableFrom: daysAgo(-60) }, NOW)).toBe('not_yet_open');
+    expect(availabilityOf({ ...base, availableFrom: daysAgo(5) }, NOW)).toBe('available');
+  });
+  it('rejects offerings with no places left', () => {
+    expect(unavailableReason({ ...base, capacity: 0 }, NOW)).toBe('full');
+    expect(unavailableReason({ ...base, capacity: 3 }, NOW)).toBeNull();
+  });
+  it('says which reason, closed before expired before stale, and for how many days unconfirmed', () => {
+    expect(availabilityOf({ ...base, status: 'closed', availableUntil: daysAgo(1) }, NOW)).toBe('closed');
+    expect(availabilityOf({ ...base, availableUntil: daysAgo(1), lastConfirmedAt: daysAgo(300) }, NOW)).toBe('expired');
+    expect(availabilityOf({ ...base, lastConfirmedAt: daysAgo(200) }, NOW)).toBe('stale');
+    expect(unconfirmedDays({ lastConfirmedAt: daysAgo(200) }, NOW)).toBe(200);
   });
   it('rejects offerings not confirmed for more than 180 days', () => {
     expect(unavailableReason({ ...base, lastConfirmedAt: daysAgo(181) }, NOW)).toBe('stale');

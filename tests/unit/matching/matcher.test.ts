@@ -87,6 +87,22 @@ describe('matchRequest', () => {
     expect(peru.matches.map((x) => x.offeringId)).toContain('o-fiu-latam');
   });
 
+  it('proposes an offering that starts later; an urgent request ranks it below the same offering available now (issue 12 item 7)', () => {
+    const twin = (id: string, from: Date | null) => offering({
+      id, title: 'ISPS Code implementation workshop', description: 'Port facility security officers, drills and exercises.', modalities: ['workshop'], availableFrom: from,
+    });
+    const m = createMatcher({ areas: AREAS, states: STATES });
+    m.addOffering(twin('o-later', daysAgo(-60)));
+    m.addOffering(twin('o-now', null));
+    const ask = (urgency: 'high' | 'low') => m.matchRequest(request({ title: 'ISPS Code training for port facility security officers', urgency }), { now: NOW });
+    const urgent = ask('high');
+    expect(urgent.matches.map((x) => x.offeringId)).toEqual(['o-now', 'o-later']);
+    expect(urgent.matches[1]!.explanation.components.urgency).toBeLessThan(urgent.matches[0]!.explanation.components.urgency);
+    // A low-urgency request does not mind the wait: same timing value for both.
+    const calm = ask('low');
+    expect(calm.matches.map((x) => x.explanation.components.urgency)).toEqual([0.5, 0.5]);
+  });
+
   it('does not propose offerings of unrelated topics', () => {
     const m = build();
     const r = m.matchRequest(request({ title: 'ISPS Code training for port facility security officers' }), { now: NOW });

@@ -41,10 +41,17 @@ describe('score components', () => {
     expect(modalityComponent(['equipment'], ['training'])).toBe(0);
   });
 
-  it('urgency: boost only for high urgency with availability now', () => {
-    expect(urgencyComponent('high', true, null)).toBe(1);
-    expect(urgencyComponent('high', false, null)).toBe(0);
-    expect(urgencyComponent('normal', true, null)).toBe(0.5);
+  it('urgency: boost for high urgency with availability now; a later start costs more the more urgent the request', () => {
+    expect(urgencyComponent('high', 0, null)).toBe(1);
+    expect(urgencyComponent('high', -3, null)).toBe(1);
+    expect(urgencyComponent('high', 0, 0)).toBe(0.5);
+    expect(urgencyComponent('high', 30, null)).toBeCloseTo(0.5 * (1 - 30 / 90));
+    expect(urgencyComponent('high', 120, null)).toBe(0);
+    expect(urgencyComponent('normal', 0, null)).toBe(0.5);
+    expect(urgencyComponent('normal', 60, null)).toBeLessThan(0.5);
+    expect(urgencyComponent('normal', 60, null)).toBeGreaterThan(urgencyComponent('high', 60, null));
+    expect(urgencyComponent('normal', 900, null)).toBe(0.25);
+    expect(urgencyComponent('low', 200, null)).toBe(0.5);
   });
 
   it('need: priority value of a linked need in the offering’s areas', () => {
