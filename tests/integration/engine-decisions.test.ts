@@ -144,6 +144,16 @@ describe('what the engine decides, stored and shown; CTED merges and splits; dec
     expect(still!.status).toBe('proposed');
   });
 
+  it('keeps CTED’s own choices from the triage as examples too: an offering it attaches, an entity it routes to', async () => {
+    const id = await file(c.stateB, vague);
+    const offeringId = (await view(await file(c.stateA, fiuRequest))).matches[0].offeringId;
+    expect((await t.call({ method: 'POST', url: `/v1/requests/${id}/attach`, key: c.cted, payload: { offeringId, entity: 'UNODC', note: 'the FIU programme fits their study' } })).status).toBe(200);
+    const other = await file(c.stateB, vague);
+    expect((await t.call({ method: 'POST', url: `/v1/requests/${other}/route`, key: c.cted, payload: { entity: 'CTED', note: 'an assessment visit first' } })).status).toBe(200);
+    expect((await examples(id)).map((e) => [e.kind, e.offeringId, e.decidedEntity])).toEqual([['cted_approve', offeringId, 'UNODC']]);
+    expect((await examples(other)).map((e) => [e.kind, e.decidedEntity, e.note])).toEqual([['cted_reassign', 'CTED', 'an assessment visit first']]);
+  });
+
   it('changes nothing until a model is applied; apply and retire are audited with who and when', async () => {
     // CTED keeps reassigning FIU requests to IMF (most of its decisions on them): a routing correction.
     for (let i = 0; i < 8; i++) {
