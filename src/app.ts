@@ -10,6 +10,7 @@ import { conversationRoutes } from './modules/conversation/conversation.routes.j
 import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { entityRoutes } from './modules/entities/entities.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { learningRoutes } from './modules/learning/learning.routes.js';
 import { needRoutes } from './modules/needs/needs.routes.js';
 import { offeringRoutes } from './modules/offerings/offerings.routes.js';
 import { referenceRoutes } from './modules/reference/reference.routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(referenceRoutes);
   await app.register(adminRoutes);
   await app.register(entityRoutes);
+  await app.register(learningRoutes);
   await app.register(requestRoutes);
   await app.register(offeringRoutes);
   await app.register(needRoutes);

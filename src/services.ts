@@ -11,6 +11,7 @@ import { createDirectoryService } from './modules/directory/directory.service.js
 import { createEntitiesService } from './modules/entities/entities.service.js';
 import { createDeadLetterSpool, createDeadLettersService } from './modules/events/dead-letters.service.js';
 import { createSweeperService } from './modules/events/sweeper.service.js';
+import { createLearningService } from './modules/learning/learning.service.js';
 import { createMatchingService } from './modules/matching/matching.service.js';
 import { createNeedsService } from './modules/needs/needs.service.js';
 import { createOfferingsService } from './modules/offerings/offerings.service.js';
@@ -58,6 +59,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     /** Dead letters the database could not take yet, stored when it answers again. */
     deadLetterSpool: createDeadLetterSpool({ store: deadLetters.store, backup: queue.durableList?.('dead-letters'), log: deps.log ?? silent }),
     sweeper: createSweeperService({ db, queue, config }),
+    learning: createLearningService({ db }),
     webhooks: createWebhooksService({ db, queue, reference, config }),
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),

@@ -4,6 +4,15 @@ import {
 } from 'drizzle-orm/pg-core';
 import { entities, memberStates } from './reference.js';
 
+export interface OfferingTranslation { language: string; title: string; description: string }
+export interface StoredRouting { entity: string | null; reason: string; area: string | null; concept: string | null }
+export interface StoredTriage { reason: string; confidence: number; detail: string; candidates: { area: string; entity: string | null; score: number }[] }
+export interface StoredPart {
+  index: number; text: string; thematicAreas: { code: string; score: number }[]; routing: StoredRouting;
+  confidence: { area: number; route: number };
+  matches: { offeringId: string; providerId: string; rank: number; score: number; confidence: number }[];
+}
+
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const textArray = (name: string) => text(name).array().notNull().default(sql`'{}'::text[]`);
 /** PostgreSQL's tsvector, written from the engine's own analysed tokens (never PostgreSQL's parsers). */
@@ -48,6 +57,8 @@ export const offerings = pgTable('offerings', {
   eligibilityCountries: textArray('eligibility_countries'),
   thematicAreas: textArray('thematic_areas'),
   thematicAreasInferred: boolean('thematic_areas_inferred').notNull().default(false),
+  /** The same title and description in other languages, as the provider gave them (the matcher uses every version). */
+  translations: jsonb('translations').$type<OfferingTranslation[]>().notNull().default([]),
   availableFrom: ts('available_from'),
   availableUntil: ts('available_until'),
   capacity: integer('capacity'),
@@ -101,6 +112,16 @@ export const requests = pgTable('requests', {
   matchedAt: ts('matched_at'),
   routedEntity: text('routed_entity').references(() => entities.code),
   routingReason: text('routing_reason'),
+  /** What the engine decided at the last match (entity, reason, area, concept), whatever people did since. */
+  engineRouting: jsonb('engine_routing').$type<StoredRouting>(),
+  /** Calibrated confidence of the top area and of the route (src/matching/confidence.ts). */
+  confidence: jsonb('confidence').$type<{ area: number; route: number }>(),
+  /** Set when the engine sent the request to CTED's triage instead of to an entity. */
+  triage: jsonb('triage').$type<StoredTriage>(),
+  /** The request's parts, each with its areas, route and matches; empty when it asks for one thing. */
+  parts: jsonb('parts').$type<StoredPart[]>().notNull().default([]),
+  /** CTED's parts (merge: one text; split: two or more); null lets the engine split. */
+  ctedParts: text('cted_parts').array(),
   routedAt: ts('routed_at'),
   /** When the routed entity last acted (acknowledged, forwarded); overdue escalation looks at it. */
   entityActedAt: ts('entity_acted_at'),
@@ -186,6 +207,8 @@ export const matches = pgTable('matches', {
   entityCode: text('entity_code').references(() => entities.code),
   rank: integer('rank').notNull(),
   score: real('score').notNull(),
+  /** Calibrated probability that CTED and the provider accept the proposal. */
+  confidence: real('confidence'),
   explanation: jsonb('explanation').$type<Record<string, unknown>>().notNull(),
   status: text('status').notNull().default('proposed'),
   decidedAt: ts('decided_at'),

@@ -1,4 +1,5 @@
 export * from './reference.js';
 export * from './core.js';
 export * from './screening.js';
+export * from './learning.js';
 export * from './talk.js';

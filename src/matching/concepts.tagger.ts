@@ -1,3 +1,4 @@
+import { GENERIC_WORDS } from './stopwords.js';
 import { analyze, normalizeForSubstring } from './text.normalize.js';
 import type { Lang, ThematicAreaRef } from './types.js';
 import { LANGS } from './types.js';
@@ -226,9 +227,10 @@ export class ConceptTagger {
           }
         }
       }
+      const generic = new Set(GENERIC_WORDS[lang].flatMap((w) => analyze(w, lang)));
       const index = new Map<string, Map<string, number>>();
       for (const [t, areas] of areasByToken) {
-        if (areas.size > SOFT_MAX_AREAS) continue;
+        if (areas.size > SOFT_MAX_AREAS || generic.has(t)) continue;
         index.set(t, new Map([...areas].sort().map((a) => [a, SOFT_WEIGHT / areas.size])));
       }
       this.soft.set(lang, index);

@@ -1,7 +1,7 @@
 // Calibrated confidence and the triage decision. The confidences are logistic models over a few
 // features of the classification, the route and the ranking; their coefficients (CALIBRATION) were
-// fitted on the development set only (bench/learn.ts --calibrate prints the fit and its reliability),
-// so that "0.8" means that about 8 in 10 such routes or proposals were right there.
+// set on the development set only, so that "0.8" means that about 8 in 10 such routes or proposals were
+// right there; `npm run eval` prints the route confidence's expected calibration error on every set.
 import type { AreaScore, OfferingMatch, Routing, Triage } from './types.js';
 
 export const CALIBRATION = {
@@ -22,6 +22,9 @@ const NO_AREA_TERMS = 0.45;
 // ...and then the best hinted area must be at least this strong and this far ahead of the second.
 const NO_AREA_SCORE = 0.3;
 const NO_AREA_MARGIN = 0.25;
+// When the text gives not even a single-word hint, the area rests on the wording of similar offerings
+// alone: one such neighbour is not enough (≈ 0.33), several agreeing ones are.
+const NO_AREA_VOTES_ONLY = 0.45;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -55,6 +58,8 @@ export function triageDecision(input: {
   areas: readonly AreaScore[];
   termEvidence: number;
   fineCount: number;
+  /** Whether the text itself gives any area evidence (terms or single-word hints), not only neighbours' votes. */
+  ownHints?: boolean;
   routing: Routing;
   leadOf: (area: string) => string | null;
   matches: readonly OfferingMatch[];
@@ -65,7 +70,8 @@ export function triageDecision(input: {
   const make = (reason: Triage['reason'], detail: string): Triage => ({ reason, confidence: input.confidence, detail, candidates });
   const [a1, a2] = areas;
   // Without any term or concept named, only a clear winner among the hints counts as an area.
-  const unclear = !a1 || a1.score < NO_AREA_SCORE || (a1.score - (a2?.score ?? 0)) / a1.score < NO_AREA_MARGIN;
+  const floor = input.ownHints === false ? NO_AREA_VOTES_ONLY : NO_AREA_SCORE;
+  const unclear = !a1 || a1.score < floor || (a1.score - (a2?.score ?? 0)) / a1.score < NO_AREA_MARGIN;
   if (!routing.area || (input.termEvidence < NO_AREA_TERMS && input.fineCount === 0 && unclear)) {
     return make('no_area_fits', 'No thematic area fits: the request names no field of assistance clearly enough to route it.');
   }

@@ -4,9 +4,9 @@ import { areaConcepts, ConceptTagger, type ConceptDef } from './concepts.tagger.
 import { detectLanguage } from './language.detect.js';
 import { analyseOfferingText, toPairs, type OfferingAnalysis, type RequestAnalysis } from './analysis.js';
 import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
-import { acceptancePrior, withPrior, type LearnedModel } from './learning.js';
+import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js';
 import { conceptTokens, OfferingIndex, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
-import { clauses, groupParts } from './parts.js';
+import { clauses, enumerates, groupParts, preamble } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
 import { routeRequest, routingEvidence } from './routing.js';
 import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, type RequestContext } from './scoring.js';
@@ -28,7 +28,7 @@ import type {
   StateGeo,
   ThematicAreaRef,
 } from './types.js';
-import { MATCHING_LIMITS, SCORING_WEIGHTS, type ScoreComponent } from './weights.js';
+import { MATCHING_LIMITS, SCORING_WEIGHTS, TOPICAL_GATE, type ScoreComponent } from './weights.js';
 
 // Nearest-neighbour votes: how many top text hits vote, and the weight of a
 // vote relative to one exact area term (≈1).
@@ -40,6 +40,8 @@ interface Ranked {
   doc: IndexedOffering;
   score: number;
   components: Record<ScoreComponent, number>;
+  /** How far an applied learning model moved the score (0 without one). */
+  learned: number;
 }
 
 // A clause names its own part only with this much area evidence (≈ one clear term).
@@ -82,7 +84,7 @@ export interface Matcher {
   addOffering(offering: MatchableOffering, pre?: PreAnalysed): void;
   replaceOffering(offering: MatchableOffering, pre?: PreAnalysed): void;
   /** The analysis of an offering's text that addOffering would make, as storable data. */
-  analyseOffering(offering: Pick<MatchableOffering, 'title' | 'description' | 'language'>): OfferingAnalysis;
+  analyseOffering(offering: Pick<MatchableOffering, 'title' | 'description' | 'language' | 'versions'>): OfferingAnalysis;
   removeOffering(id: string): boolean;
   /** Scores, ranks and routes one request against the indexed offerings. */
   matchRequest(request: MatchableRequest, options: MatchOptions): MatchResult;
@@ -218,16 +220,32 @@ export function createMatcher(config: MatcherConfig): Matcher {
     query: RequestAnalysis['query'];
   }
 
-  /** A candidate's score as a request's list takes it, or null when it would not be listed. */
-  const scoreOf = (ctx: RequestContext, doc: IndexedOffering, text: number): { score: number; components: Record<ScoreComponent, number> } | null => {
+  /**
+   * The contexts an applied learning model's decisions were made in: the concept the request routes
+   * on, and its area (learning.ts). Empty without a model.
+   */
+  const learnedContexts = (ctx: RequestContext): { key: string; weight: number }[] => {
+    if (!learned) return [];
+    const evidence = routingEvidence(ctx.areas, ctx.fine, tagger.concepts, taxonomy);
+    return evidence ? contextsOf(evidence.concept, evidence.area) : [];
+  };
+
+  /** A candidate's score as a request's list takes it (with the learned adjustment), or null when it would not be listed. */
+  const scoreOf = (ctx: RequestContext, doc: IndexedOffering, text: number, contexts = learnedContexts(ctx)): { score: number; components: Record<ScoreComponent, number>; learned: number } | null => {
     const components = scoreComponents(ctx, doc, text);
     const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
     if (!relevant) return null;
     let score = combine(components, weights);
-    if (learned) score = withPrior(score, acceptancePrior(learned, doc.offering.id, doc.offering.providerId, ctx.areas[0]?.code), learned.priorWeight ?? 0);
+    const adjust = learned ? learnedAdjustment(learned, doc.offering.id, doc.offering.providerId, contexts) : 0;
+    if (adjust !== 0) score = Math.max(0, Math.min(1, score + adjust));
     score = round4(score);
-    return score < MATCHING_LIMITS.minScore ? null : { score, components };
+    return score < MATCHING_LIMITS.minScore ? null : { score, components, learned: round4(adjust) };
   };
+
+  /** A listed candidate's explanation; with a learning model's adjustment the gate is stored so its arithmetic still adds up. */
+  const explain = (ctx: RequestContext, t: { doc: IndexedOffering; components: Record<ScoreComponent, number>; learned: number }) => (t.learned === 0
+    ? explainMatch(ctx, t.doc, t.components, weights)
+    : { ...explainMatch(ctx, t.doc, t.components, weights), gate: round4(Math.max(t.components.thematic, TOPICAL_GATE.textOnly * t.components.text)), learned: t.learned });
 
   /** Classification, candidates, scoring, routing, confidence and triage of one text (the request or one part). */
   const analyseText = (
@@ -268,9 +286,10 @@ export function createMatcher(config: MatcherConfig): Matcher {
 
     // Full scoring is cheap arithmetic; explanations are built for the top N only.
     const top: Ranked[] = [];
+    const contexts = learnedContexts(ctx);
     const consider = (doc: IndexedOffering): void => {
-      const scored = scoreOf(ctx, doc, textOf(doc.offering.id));
-      if (scored) insertTopN(top, { doc, score: scored.score, components: scored.components }, topN);
+      const scored = scoreOf(ctx, doc, textOf(doc.offering.id), contexts);
+      if (scored) insertTopN(top, { doc, ...scored }, topN);
     };
     const seen = new Set<string>();
     index.forEachThematicCandidate(candidateAreas, gate, (doc) => {
@@ -295,14 +314,14 @@ export function createMatcher(config: MatcherConfig): Matcher {
       rank: i + 1,
       score: t.score,
       confidence: matchConfidence(t.score, topScore),
-      explanation: explainMatch(ctx, t.doc, t.components, weights),
+      explanation: explain(ctx, t),
     }));
     // Evidence from terms and concepts actually named (not single-word hints, not neighbour votes).
     let termEvidence = 0;
     for (const [code, v] of profile.tags) if (!code.startsWith('~')) termEvidence = Math.max(termEvidence, v);
     // Explicit areas chosen by the state are evidence enough.
     if (request.thematicAreas.some((c) => known.has(c))) termEvidence = Math.max(termEvidence, 1);
-    const triage = triageDecision({ areas, termEvidence, fineCount: profile.fine.size, routing, leadOf, matches, confidence: rConf });
+    const triage = triageDecision({ areas, termEvidence, fineCount: profile.fine.size, ownHints: profile.areaRaw.size > 0, routing, leadOf, matches, confidence: rConf });
     // No area, or a tie between areas of different entities: nobody to suggest.
     const finalRouting: Routing = triage && (triage.reason === 'no_area_fits' || triage.reason === 'areas_tie')
       ? { entity: null, reason: 'triage', area: null, concept: null, responsible: [] }
@@ -318,10 +337,15 @@ export function createMatcher(config: MatcherConfig): Matcher {
     };
   };
 
-  /** The parts of a request: CTED's when fixed, else the clauses that name areas of their own. */
+  /**
+   * The parts of a request: CTED's when fixed, else, in a text that enumerates, the clauses that name
+   * areas of their own (the introducing preamble, said of all of them, is none of them).
+   */
   const partTexts = (request: MatchableRequest, lang: Lang): string[] => {
     if (request.parts) return request.parts.length >= 2 ? [...request.parts] : [];
-    const pieces = clauses(request.description);
+    if (!enumerates(`${request.title}\n${request.description}`)) return [];
+    const intro = preamble(request.description);
+    const pieces = clauses(request.description).filter((c) => c !== intro);
     if (pieces.length < 2) return [];
     const topics = pieces.map((text) => {
       const p = profileText(tagger, '', text, lang);
@@ -354,14 +378,35 @@ export function createMatcher(config: MatcherConfig): Matcher {
     }));
     const whole = analyseText(request, lang, profile, termAreas, now, topN, needs);
 
-    const parts: RequestPart[] = partTexts(request, lang).map((text, i) => {
+    const analysed = partTexts(request, lang).map((text) => {
       const p = profileText(tagger, '', text, lang);
-      const part = analyseText({ ...request, thematicAreas: [] }, lang, p, combineAreas([], p.inferred, known), now, PART_TOP_N, needs);
-      return {
-        index: i, text, thematicAreas: part.areas.map((a) => ({ code: a.code, score: round4(a.score) })),
-        routing: part.routing, confidence: part.confidence, matches: part.matches,
-      };
+      return { text, part: analyseText({ ...request, thematicAreas: [] }, lang, p, combineAreas([], p.inferred, known), now, PART_TOP_N, needs) };
     });
+    const parts: RequestPart[] = analysed.map(({ text, part }, i) => ({
+      index: i, text, thematicAreas: part.areas.map((a) => ({ code: a.code, score: round4(a.score) })),
+      routing: part.routing, confidence: part.confidence, matches: part.matches,
+    }));
+
+    // A request in parts is routed as its first part (what the State asks for first, or CTED put first);
+    // its proposals take each part's best in turn, so every part's answer is near the top. Areas the State
+    // chose itself keep the whole request's reading.
+    const lead = analysed.length >= 2 && !request.thematicAreas.some((c) => known.has(c)) ? analysed[0]!.part : null;
+    const areasOut = lead ? [...lead.areas, ...whole.areas.filter((a) => !lead.areas.some((l) => l.code === a.code))] : whole.areas;
+    let matchesOut = whole.matches;
+    if (lead) {
+      const lists = [...analysed.map((x) => x.part.matches), whole.matches];
+      const seen = new Set<string>();
+      const merged: OfferingMatch[] = [];
+      for (let i = 0; merged.length < topN && lists.some((l) => i < l.length); i++) {
+        for (const l of lists) {
+          const m = l[i];
+          if (!m || seen.has(m.offeringId) || merged.length >= topN) continue;
+          seen.add(m.offeringId);
+          merged.push({ ...m, rank: merged.length + 1 });
+        }
+      }
+      matchesOut = merged;
+    }
 
     const openTopics = (options.openRequests ?? []).filter((o) => o.memberState === request.memberState && o.id !== request.id).map(openTopic);
     // What a changed offering needs to be scored against this request later (src/matching/reverse.ts).
@@ -374,11 +419,11 @@ export function createMatcher(config: MatcherConfig): Matcher {
     return {
       analysis,
       language: lang,
-      thematicAreas: whole.areas.map((a) => ({ code: a.code, score: round4(a.score) })),
-      matches: whole.matches,
-      routing: whole.routing,
-      confidence: whole.confidence,
-      triage: whole.triage,
+      thematicAreas: areasOut.map((a) => ({ code: a.code, score: round4(a.score) })),
+      matches: matchesOut,
+      routing: lead ? lead.routing : whole.routing,
+      confidence: lead ? lead.confidence : whole.confidence,
+      triage: lead ? lead.triage : whole.triage,
       parts,
       linkedNeeds,
       possibleDuplicates: findDuplicates(self, openTopics, MATCHING_LIMITS.duplicateThreshold),
@@ -408,7 +453,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     matchRequest,
     scoreCandidate: (ctx, doc, text) => {
       const scored = scoreOf(ctx, doc, text);
-      return scored ? { ...scored, explanation: explainMatch(ctx, doc, scored.components, weights) } : null;
+      return scored ? { score: scored.score, components: scored.components, explanation: explain(ctx, { doc, ...scored }) } : null;
     },
     linkNeeds: (request, needs) => {
       const { lang, profile, areas: termAreas } = requestProfile(request);

@@ -1,12 +1,15 @@
 // Splitting a request that asks for several things into parts. The text is cut into clauses at
 // sentence ends, list markers and the enumerating words of each UN language ("first … second",
-// "d'une part … d'autre part", "во-первых … во-вторых", "أولا … ثانيا", "一是 … 二是"), and at a comma
-// followed by "and" (", and", ", et", ", y", "، و", "，以及"). Consecutive clauses on the same area (or
-// on none) stay together; a part exists only where a clause names its own area or concept clearly.
+// "d'une part … d'autre part", "во-первых … во-вторых", "أولا … ثانيا", "一是 … 二是"), at a comma
+// followed by "and" (", and", ", et", ", y", "، و", "，以及") and after an introducing colon. Clauses on
+// the same area (or on none) stay together; a part exists only where a clause names its own area or
+// concept clearly, and only in a text that enumerates (ordinals, a list, "in two areas"): without that,
+// a sentence about the context ("our customs officers…") is part of the one thing asked, not another.
 
 const BOUNDARY = new RegExp(
   [
     '[.;!?。；！？\\n]+\\s*',
+    ':\\s+(?=\\S)', '：',
     '\\s*(?:^|\\s)(?:\\d{1,2}[.)]|[a-h][.)]|[-•·–])\\s+',
     ',\\s*(?:and|et|y|e|а также|и)\\s+(?=\\S)',
     '،\\s*و',
@@ -23,6 +26,37 @@ const BOUNDARY = new RegExp(
 /** Clauses of a text, in order (trimmed, empty ones dropped). */
 export function clauses(text: string): string[] {
   return text.split(BOUNDARY).map((c) => c?.trim() ?? '').filter((c) => c.length >= 8);
+}
+
+/** The text before an introducing colon ("Assistance for customs in two areas:"), said of every part, or null. */
+export function preamble(text: string): string | null {
+  const m = /^([^.;!?。；！？\n:：]{8,160})[:：]\s*\S/u.exec(text.trim());
+  return m ? m[1]!.trim() : null;
+}
+
+// Enumeration: ordinal words, list markers, "in two areas" / "deux domaines" / "两个方面" and the like.
+const ENUMERATION = new RegExp(
+  [
+    '\\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?)\\b,',
+    '\\b(?:premièrement|deuxièmement|en premier lieu|en second lieu|en primer lugar|en segundo lugar|por una parte|por otra parte|por un lado|por otro lado)\\b',
+    "d'une part|d’une part",
+    'во-первых|во-вторых',
+    'أولا|ثانيا',
+    '一是|二是|第一，|第二，|其次',
+    '(?:^|\\n)\\s*(?:\\d{1,2}[.)]|[a-h][.)]|[-•·–])\\s+',
+    '\\b(?:two|three|four|several) (?:areas|fields|things|components|parts|requests)\\b',
+    '\\b(?:deux|trois|quatre|plusieurs) (?:domaines|volets|axes|points|demandes)\\b',
+    '\\b(?:dos|tres|cuatro|varios) (?:ámbitos|áreas|componentes|aspectos|puntos)\\b',
+    '(?:^|\\s)(?:двум|трем|трём|нескольким|двух|трех|трёх) (?:направлениям|областям|направлений|областей)',
+    'مجالين|ثلاثة مجالات',
+    '两个方面|三个方面|两方面|几个方面',
+  ].join('|'),
+  'iu',
+);
+
+/** Whether a text enumerates several things (so that clauses on other areas are parts, not context). */
+export function enumerates(text: string): boolean {
+  return ENUMERATION.test(text);
 }
 
 export interface ClauseTopic {
@@ -51,5 +85,12 @@ export function groupParts(topics: readonly ClauseTopic[]): { text: string; area
     pending = '';
   }
   if (out.length === 0) return [{ text: topics.map((t) => t.text).join(' '), area: null }];
-  return out;
+  // "A …, B …, and again A …": one part per area, in the order the areas first appear.
+  const merged: { text: string; area: string | null }[] = [];
+  for (const part of out) {
+    const same = merged.find((m) => m.area === part.area);
+    if (same) same.text = `${same.text} ${part.text}`;
+    else merged.push({ ...part });
+  }
+  return merged;
 }

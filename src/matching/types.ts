@@ -173,6 +173,10 @@ export interface MatchExplanation {
   concepts: string[];
   language: { request: Lang; offering: Lang[]; fit: number };
   notes: string[];
+  /** The topical gate (stored when a learning model moved the score, so score = mean × gate + learned). */
+  gate?: number;
+  /** How far an applied learning model moved the score (score units), when it did. */
+  learned?: number;
   /** Set when the match comes from the request's attachments (see attachments.ts): new with them, or ranked higher. */
   attachment?: AttachmentEvidence;
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { FINE_CONCEPTS } from './concepts.lexicon.js';
-import { STOPWORDS } from './stopwords.js';
+import { GENERIC_WORDS, STOPWORDS } from './stopwords.js';
 
 /**
  * Version of the text normaliser and tagger code (stemming, Arabic and Chinese handling, term rules).
  * Bump it whenever analysis code changes in a way that changes an offering's tokens, concepts or areas.
  */
-export const NORMALISER_VERSION = 3;
+export const NORMALISER_VERSION = 4;
 
 /**
  * The analyser version: a hash over the normaliser version, the stop-word lists and the built-in
@@ -17,6 +17,7 @@ export const NORMALISER_VERSION = 3;
 export const ANALYSER_VERSION: string = createHash('sha256')
   .update(`normaliser:${NORMALISER_VERSION}\n`)
   .update(JSON.stringify(Object.fromEntries(Object.entries(STOPWORDS).map(([l, set]) => [l, [...set].sort()]))))
+  .update(JSON.stringify(GENERIC_WORDS))
   .update(JSON.stringify(FINE_CONCEPTS))
   .digest('hex')
   .slice(0, 16);

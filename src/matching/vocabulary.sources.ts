@@ -14,6 +14,7 @@ export interface VocabularySource {
 
 export const VOCABULARY_SOURCES: readonly VocabularySource[] = [
   { code: 'TAXONOMY', title: 'OneDoor thematic-area terms (db/reference/thematic-areas.json; method in db/reference/PROVENANCE.md)', url: 'db/reference/PROVENANCE.md', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
+  { code: 'ONEDOOR-TR', title: 'OneDoor team translation of a term of the concept\'s source, in a language in which that source has no official version', url: 'db/reference/VOCABULARY.md', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
   { code: 'ONEDOOR', title: 'OneDoor working vocabulary: descriptive terms written by the project for wording no instrument fixes', url: 'src/matching/concepts.lexicon.ts', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
   { code: 'A62898', title: 'A/62/898, Secretary-General report on UN system activities under the Global Counter-Terrorism Strategy (2008)', url: 'https://undocs.org/A/62/898', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
   { code: 'UNTERM', title: 'UNTERM, the United Nations terminology database', url: 'https://unterm.un.org', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
@@ -36,3 +37,14 @@ export const VOCABULARY_SOURCES: readonly VocabularySource[] = [
 ];
 
 export const SOURCE_CODES: ReadonlySet<string> = new Set(VOCABULARY_SOURCES.map((s) => s.code));
+
+const SOURCE_LANGUAGES = new Map(VOCABULARY_SOURCES.map((s) => [s.code, new Set(s.languages)]));
+
+/**
+ * Where a term in `lang` comes from: its recorded source when that source exists in `lang`, else a
+ * team translation of the source's term (`ONEDOOR-TR`): a term cannot come from a version that does not exist.
+ */
+export function sourceIn(code: string, lang: string): string {
+  const langs = SOURCE_LANGUAGES.get(code);
+  return !langs || langs.has(lang) ? code : 'ONEDOOR-TR';
+}

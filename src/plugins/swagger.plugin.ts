@@ -27,6 +27,7 @@ export default fp(async function openapi(app: FastifyInstance) {
         { name: 'analytics', description: 'Needs matrix and gap analytics' },
         { name: 'reference', description: 'Entities, thematic areas, member states' },
         { name: 'admin', description: 'Keys, providers, dead letters' },
+        { name: 'learning', description: 'Examples from decisions, learned models, the audited apply' },
         { name: 'operations', description: 'Health and metrics' },
       ],
     },

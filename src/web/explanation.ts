@@ -23,6 +23,8 @@ interface Explanation {
   weights?: Record<string, number>;
   /** The topical gate, when the engine stores it; otherwise it is worked out from score and components. */
   gate?: number;
+  /** How far an applied learning model moved the score, when it did (src/matching/learning.ts). */
+  learned?: number;
   concepts?: string[];
   language?: { request?: string; offering?: string[]; fit?: number };
   notes?: string[];
@@ -33,7 +35,7 @@ const levelOf = (x: number): MessageKey => (x >= 0.7 ? 'level.strong' : x >= 0.4
 const CONCEPT_TERMS = new Map(FINE_CONCEPTS.map((c) => [c.code, c.terms as Record<string, readonly string[]>]));
 
 /** A fine concept (`c:fiu`) by its first term in the user's language, else in English, else its code. */
-function conceptName(code: string, lang: string): string {
+export function conceptName(code: string, lang: string): string {
   const terms = CONCEPT_TERMS.get(code);
   return terms?.[lang]?.[0] ?? terms?.en?.[0] ?? code.replace(/^c:/, '').replace(/[_-]+/g, ' ');
 }
@@ -91,6 +93,7 @@ export function explanationView(ctx: WebContext, names: Namer, raw: Record<strin
     })}
     ${a.gate !== null ? html`<li data-component="gate" class="gate">${bar(a.gate)}<span class="explain-text">${i.t('ex.gate', { gate: i.num(Math.round(a.gate * 100) / 100) })} ${gateText}</span></li>` : ''}
   </ul>
+  ${typeof e.learned === 'number' && e.learned !== 0 ? html`<p class="muted" data-explain="learned">${i.t(e.learned > 0 ? 'ex.learned.up' : 'ex.learned.down', { points: i.num(Math.round(Math.abs(e.learned) * 1000) / 10) })}</p>` : ''}
   ${concepts.length ? html`<p class="muted">${i.t('req.view.shared', { list: [...new Set(concepts)].slice(0, 8).join(', ') })}</p>` : ''}
   ${offeredIn ? html`<p class="muted">${i.t('req.view.offeredIn', { langs: offeredIn })}</p>` : ''}
   </div>`;

@@ -13,6 +13,7 @@ import { detailText } from './forms.js';
 import { html } from './html.js';
 import { fromAcceptLanguage, i18n, isUiLang, type MessageKey, type UiLang } from './i18n/index.js';
 import { page } from './layout.js';
+import { enginePages } from './components/engine-view.js';
 import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
 import { entityPages } from './pages/entities.pages.js';
@@ -173,6 +174,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
 
   homePages(app, deps);
   requestPages(app, deps);
+  enginePages(app);
   offeringPages(app, deps);
   reviewPages(app, deps);
   lifecyclePages(app, deps);

@@ -44,3 +44,26 @@ export const fiuOffering = {
   languages: ['en', 'fr'],
   modalities: ['training', 'mentoring'],
 } as const;
+
+// Real texts of the realistic eval set (tests/fixtures/eval-real): a request in two parts, the
+// offerings that answer each part, and a vague request that names no field of assistance.
+export const twoPartsRequest = {
+  title: 'Renseignement, judiciarisation et révision du cadre juridique',
+  description: "Le Sénégal demande d'une part une formation sur le partage du renseignement et sa judiciarisation dans les affaires de terrorisme, et d'autre part une assistance législative pour réviser son cadre juridique national de lutte contre le terrorisme.",
+  language: 'fr', modalities: ['training', 'legislative_drafting'],
+} as const;
+export const criminalJusticeOffering = {
+  title: 'Criminal justice response to terrorism in West and Central Africa',
+  description: 'UNODC Terrorism Prevention Branch workshops for investigators, prosecutors and judges of West and Central Africa: investigation, prosecution and adjudication of terrorism cases, crime scene management and evidence, intelligence sharing and its use as evidence, special investigative techniques, and inter-agency and international judicial cooperation.',
+  languages: ['fr', 'en'], modalities: ['training', 'workshop', 'mentoring'], eligibility: { regions: ['011', '017'] },
+} as const;
+export const legalFrameworkOffering = {
+  title: 'Legislative assistance on the universal legal framework against terrorism',
+  description: 'UNODC assists States to ratify the international legal instruments against terrorism and to draft or review counter-terrorism legislation, criminalizing terrorist offences and enabling mutual legal assistance and extradition.',
+  languages: ['en', 'fr', 'es', 'ru', 'ar'], modalities: ['legislative_drafting', 'advisory_mission'],
+} as const;
+export const vagueRequest = {
+  title: 'Identifying the sectors that require technical assistance',
+  description: 'The Government is carrying out a study to identify the sectors that require technical assistance and will consider the appropriate way to address them once the study is complete.',
+  language: 'en',
+} as const;

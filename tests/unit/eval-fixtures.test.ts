@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FINE_CONCEPTS } from '../../src/matching/concepts.lexicon.js';
 import { isEligible, unavailableReason } from '../../src/matching/filters.js';
 import type { StateGeo } from '../../src/matching/types.js';
 import { CreateOfferingBody } from '../../src/modules/offerings/offerings.schemas.js';
@@ -64,6 +65,33 @@ describe('eval fixtures', () => {
           expect(r.expected.entity, r.key).toBe(topEntity && listed.includes(topEntity) ? topEntity : listed[0]);
         }
       });
+    });
+  }
+});
+
+// The realistic sets (tests/fixtures/eval-real/README.md): stricter offerings (those that answer the
+// need, not all of the area), responsibility from the labelled concept when there is one.
+describe('realistic eval fixtures', () => {
+  const readReal = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../fixtures/eval-real/${f}`, import.meta.url), 'utf8')) as T;
+  const realOfferings = readReal<Offering[]>('offerings.json');
+  const realProviders = new Map(readReal<Array<{ key: string; entity?: string | null }>>('providers.json').map((p) => [p.key, p.entity ?? null]));
+  const realByKey = new Map(realOfferings.map((o) => [o.key, o]));
+  const concepts = new Map(FINE_CONCEPTS.map((c) => [c.code, c.entities ?? null]));
+  for (const file of ['requests.json', 'holdout-requests.json']) {
+    it(`${file}: every request has its source, a valid body, proposable expected offerings and the entity of the rule`, () => {
+      const requests = readReal<Array<Request & { source: string; expected: Request['expected'] & { concept?: string; triage?: string } }>>(file);
+      expect(new Set(requests.map((r) => r.key)).size).toBe(requests.length);
+      for (const r of requests) {
+        expect(r.source, r.key).toMatch(/^https?:\/\//);
+        expect(CreateRequestBody.safeParse(r.body).success, r.key).toBe(true);
+        if (r.expected.triage) continue;
+        const state = states.get(r.memberState)!;
+        expect(state, r.key).toBeDefined();
+        for (const k of r.expected.offerings) expect(proposable(realByKey.get(k)!, state), `${r.key} ${k}`).toBe(true);
+        const listed = (r.expected.concept ? concepts.get(r.expected.concept) : null) ?? areaEntities.get(r.expected.area)!;
+        const top = r.expected.offerings[0] ? realProviders.get(realByKey.get(r.expected.offerings[0])!.provider) : null;
+        expect(r.expected.entity, r.key).toBe(top && listed.includes(top) ? top : listed[0]);
+      }
     });
   }
 });

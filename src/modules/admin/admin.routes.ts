@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, IdParams } from '../common.schemas.js';
-import { ApiKeyItem, CreateApiKeyBody, CreatedApiKey, CreateProviderBody, ProviderItem } from './admin.schemas.js';
+import { ApiKeyItem, CreateApiKeyBody, CreatedApiKey, CreateProviderBody, EntitySuggestion, ProviderItem, UpdateProviderBody } from './admin.schemas.js';
 
 /** Admin-only set-up: API keys and providers. */
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -30,6 +30,20 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags: ['admin'], summary: 'Register a provider', body: CreateProviderBody, response: { 201: ProviderItem, ...errorResponses } },
     onRequest: admin,
   }, async (req, reply) => reply.code(201).send(await app.services.admin.createProvider(req.principal!, req.body)));
+
+  app.patch('/v1/providers/:id', {
+    schema: {
+      tags: ['admin'], summary: 'Set or clear the Task Force entity a provider is (and its kind or name)',
+      description: '`entity: null` unlinks the provider. An entity needs kind `task_force_entity`. Audited with before and after; the provider\'s offerings are routed on the new entity from then on.',
+      params: IdParams, body: UpdateProviderBody, response: { 200: ProviderItem, ...errorResponses },
+    },
+    onRequest: admin,
+  }, async (req) => app.services.admin.updateProvider(req.principal!, req.params.id, req.body));
+
+  app.get('/v1/providers/:id/entity-suggestion', {
+    schema: { tags: ['admin'], summary: 'The Task Force entity a provider\'s name most likely refers to, for the admin to confirm', params: IdParams, response: { 200: EntitySuggestion, ...errorResponses } },
+    onRequest: admin,
+  }, async (req) => app.services.admin.entitySuggestion(req.params.id));
 
   app.get('/v1/providers', {
     schema: { tags: ['admin'], summary: 'List providers', response: { 200: z.object({ items: z.array(ProviderItem) }), ...errorResponses } },

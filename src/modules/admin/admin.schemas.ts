@@ -26,3 +26,15 @@ export const CreateProviderBody = z.strictObject({
   iatiOrgRef: z.string().trim().min(2).max(200).optional(),
 });
 export const ProviderItem = z.object({ id: Uuid, name: z.string(), kind: ProviderKind, entity: z.string().nullable(), iatiOrgRef: z.string().nullable().optional() });
+export const UpdateProviderBody = z.strictObject({
+  /** The Task Force entity this provider is; null unlinks it. */
+  entity: EntityCode.nullable().optional(),
+  kind: ProviderKind.optional(),
+  name: z.string().trim().min(2).max(300).optional(),
+}).refine((b) => Object.keys(b).length > 0, { message: 'say what to change (entity, kind or name)' }).meta({ id: 'UpdateProvider' });
+export const EntitySuggestion = z.object({
+  providerId: Uuid,
+  name: z.string(),
+  current: z.string().nullable().describe('The entity the provider is linked to now'),
+  suggestion: z.object({ entity: EntityCode, name: z.string() }).nullable().describe('The Task Force entity the provider name most likely refers to, for the admin to confirm; null when none'),
+});

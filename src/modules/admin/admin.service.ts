@@ -1,12 +1,13 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
-import { apiKeys, providers } from '../../../db/schema/index.js';
+import { apiKeys, offerings, providers } from '../../../db/schema/index.js';
 import { badRequest, notFound } from '../../errors.js';
 import { generateApiKey, type KeyLookup, type Principal, type Role } from '../../plugins/auth.plugin.js';
 import { recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
-import type { CreateApiKeyBody, CreateProviderBody } from './admin.schemas.js';
+import { suggestEntity } from '../../matching/entity.suggest.js';
+import type { CreateApiKeyBody, CreateProviderBody, UpdateProviderBody } from './admin.schemas.js';
 
 /** API keys and providers: what an admin sets up before anyone else can work. */
 export function createAdminService(deps: { db: Db; reference: ReferenceService }) {
@@ -84,6 +85,40 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
         await recordChange(tx, p, { action: 'provider.create', targetType: 'provider', targetId: r.id, summary: { name: r.name, kind: r.kind } });
         return { id: r.id, name: r.name, kind: r.kind as typeof body.kind, entity: r.entityCode, iatiOrgRef: r.iatiOrgRef };
       });
+    },
+
+    /**
+     * Sets or clears the Task Force entity a provider is (and its kind or name). The provider's offerings
+     * are marked changed, so every matcher re-reads them and routes on the new entity.
+     */
+    async updateProvider(p: Principal, id: string, body: z.infer<typeof UpdateProviderBody>) {
+      const ref = await deps.reference.get();
+      return db.transaction(async (tx) => {
+        const [row] = await tx.select().from(providers).where(eq(providers.id, id)).for('update');
+        if (!row) throw notFound('Provider');
+        // An old code (DPKO) answers as its successor (DPO): the reference data is the one home of aliases.
+        const entity = body.entity === undefined ? row.entityCode : body.entity === null ? null : ref.canonicalEntity(body.entity) ?? body.entity;
+        const kind = body.kind ?? row.kind;
+        if (entity && !ref.entityCodes.has(entity)) throw badRequest('Unknown entity.', [{ path: 'entity', message: 'not a Task Force entity code (see /v1/reference/entities)' }]);
+        if (entity && kind !== 'task_force_entity') throw badRequest('Only a task_force_entity provider is bound to an entity.', [{ path: body.entity !== undefined ? 'entity' : 'kind', message: 'an entity needs kind task_force_entity' }]);
+        const [r] = await tx.update(providers).set({ entityCode: entity, kind, name: body.name ?? row.name }).where(eq(providers.id, id)).returning();
+        if (entity !== row.entityCode) await tx.update(offerings).set({ updatedAt: new Date() }).where(eq(offerings.providerId, id));
+        await recordChange(tx, p, {
+          action: 'provider.update', targetType: 'provider', targetId: id,
+          summary: { before: { entity: row.entityCode, kind: row.kind, name: row.name }, after: { entity: r.entityCode, kind: r.kind, name: r.name } },
+        });
+        return { id: r.id, name: r.name, kind: r.kind as z.infer<typeof CreateProviderBody>['kind'], entity: r.entityCode };
+      });
+    },
+
+    /** The Task Force entity the provider's name most likely refers to (src/matching/entity.suggest.ts), for the admin to confirm. */
+    async entitySuggestion(id: string) {
+      const [row] = await db.select().from(providers).where(eq(providers.id, id));
+      if (!row) throw notFound('Provider');
+      const ref = await deps.reference.get();
+      const code = suggestEntity(row.name, ref.entities.filter((e) => !e.successor).map((e) => ({ code: e.code, name: e.name, nameZh: e.names.zh, aliases: e.aliases })));
+      const e = code ? ref.entities.find((x) => x.code === code) : undefined;
+      return { providerId: row.id, name: row.name, current: row.entityCode, suggestion: e ? { entity: e.code, name: e.name } : null };
     },
 
     async listProviders() {

@@ -14,6 +14,8 @@ export const coreEventRouter: EventRouter = (e) => {
   const p = e.payload as Record<string, string>;
   switch (e.topic) {
     case 'request.submitted': return [{ name: 'match-request', data: { requestId: p.requestId }, key: e.id }];
+    // CTED fixed the request's parts: match it again with them.
+    case 'request.parts_changed': return [{ name: 'match-request', data: { requestId: p.requestId, reason: 'parts' }, key: e.id }];
     // An import announces all its rows in one event (offeringIds / needIds): one re-matching job.
     case 'offering.changed': return [{ name: 'reverse-match', data: p.offeringIds ? { kind: 'offering', ids: p.offeringIds as unknown as string[] } : { kind: 'offering', id: p.offeringId }, key: e.id }];
     case 'need.changed': return [{ name: 'reverse-match', data: p.needIds ? { kind: 'need', ids: p.needIds as unknown as string[] } : { kind: 'need', id: p.needId }, key: e.id }];

@@ -32,6 +32,8 @@ export interface OfferingInput {
   externalRef?: string;
   /** Only the IATI parser sets it (from activity-status); CSV has no status column. */
   status?: 'open' | 'closed';
+  /** Title and description in other languages (CSV `title_fr`/`description_fr`... columns; IATI narratives by xml:lang). */
+  translations?: { language: Lang; title: string; description: string }[];
 }
 
 /** One need from CTED's matrix, before the service validates it. */
@@ -215,11 +217,14 @@ const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
 
 type OfferingColumn =
   | 'title' | 'description' | 'languages' | 'modalities' | 'regions' | 'countries' | 'availableFrom'
-  | 'availableUntil' | 'capacity' | 'budgetAmount' | 'budgetCurrency' | 'thematicAreas' | 'externalRef';
+  | 'availableUntil' | 'capacity' | 'budgetAmount' | 'budgetCurrency' | 'thematicAreas' | 'externalRef'
+  | `title_${Lang}` | `description_${Lang}`;
 
 const OFFERING_COLUMNS: readonly OfferingColumn[] = [
   'title', 'description', 'languages', 'modalities', 'regions', 'countries', 'availableFrom',
   'availableUntil', 'capacity', 'budgetAmount', 'budgetCurrency', 'thematicAreas', 'externalRef',
+  // The same offering in other languages: title_fr and description_fr, title_ar and description_ar...
+  ...LANGS.flatMap((l) => [`title_${l}`, `description_${l}`] as const),
 ];
 const OFFERING_ALIASES: Readonly<Record<string, OfferingColumn>> = Object.fromEntries(OFFERING_COLUMNS.map((c) => [headerKey(c), c]));
 
@@ -318,6 +323,14 @@ export function parseOfferingsCsv(text: string): ParseResult<OfferingInput> {
 
     const externalRef = get('externalRef');
 
+    const translations: NonNullable<OfferingInput['translations']> = [];
+    for (const l of LANGS) {
+      const t = get(`title_${l}`);
+      const d = get(`description_${l}`);
+      if (t && d) translations.push({ language: l, title: t, description: d });
+      else if (t) bad(`description_${l}`, `description_${l} is required with title_${l}`, 'translation.pair', { column: `description_${l}`, other: `title_${l}` });
+      else if (d) bad(`title_${l}`, `title_${l} is required with description_${l}`, 'translation.pair', { column: `title_${l}`, other: `description_${l}` });
+    }
     const value: OfferingInput = { title, description, languages: uniq(languages) };
     if (modalities.length) value.modalities = uniq(modalities);
     if (regions.length || countries.length) {
@@ -331,6 +344,7 @@ export function parseOfferingsCsv(text: string): ParseResult<OfferingInput> {
     if (budget) value.budget = budget;
     if (thematicAreas.length) value.thematicAreas = uniq(thematicAreas);
     if (externalRef) value.externalRef = externalRef;
+    if (translations.length) value.translations = translations;
     if (errs.length) {
       out.errors.push(...errs);
       // What could be read, for the service to check as well (date order, known codes...).

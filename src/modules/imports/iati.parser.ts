@@ -273,6 +273,17 @@ function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?:
   const languages = uniq([defaultLang, ...titleNs.map((n) => n.lang), ...descEls.flatMap((d) => narratives(d, defaultLang).map((n) => n.lang))]
     .map(toLang).filter((l): l is Lang => l !== undefined));
 
+  // The title and description in the activity's other languages (narratives by xml:lang), when both
+  // exist in that language: the matcher uses every version.
+  const chosen = toLang(pickNarrative(titleNs, defaultLang)?.lang);
+  const descNs = narratives(descEl, defaultLang);
+  const translations: NonNullable<OfferingInput['translations']> = [];
+  for (const l of uniq(titleNs.map((n) => toLang(n.lang)).filter((x): x is Lang => x !== undefined && x !== chosen))) {
+    const t = titleNs.find((n) => toLang(n.lang) === l)?.text;
+    const d = descNs.find((n) => toLang(n.lang) === l)?.text;
+    if (t && d) translations.push({ language: l, title: t, description: d });
+  }
+
   // Eligibility.
   const countries: string[] = [];
   activityOrTransactions(act, 'recipient-country').forEach((rc) => {
@@ -361,6 +372,7 @@ function mapActivity(act: XNode, row: number, opts: IatiParseOptions): { value?:
   if (dates.availableUntil) value.availableUntil = dates.availableUntil;
   if (budget) value.budget = budget;
   value.externalRef = externalRef;
+  if (translations.length) value.translations = translations;
   if (status) value.status = status;
   return { value, errors, sectorAreas, reportingOrg };
 }

@@ -1,6 +1,6 @@
 import { tfidfVector } from '../../matching/similarity.js';
 import {
-  analyserVersion, combineAreas, createMatcher, detectLanguage, matchWithAttachments, profileOf, profileText, scoreOffering, toPairs, type AttachmentText, type Lang, type MatchableOffering, type MatchableRequest, type MatchOptions,
+  analyserVersion, combineAreas, createMatcher, detectLanguage, matchWithAttachments, profileOf, profileText, scoreOffering, toPairs, type AttachmentText, type Lang, type LearnedModel, type MatchableOffering, type MatchableRequest, type MatchOptions,
   type MatchResult, type OfferingAnalysis, type ReverseScore, type StateGeo, type StoredRequest, type ThematicAreaRef,
 } from '../../matching/index.js';
 
@@ -11,7 +11,7 @@ export interface Engine {
   /** Indexes (or re-indexes) an offering, from its stored analysis when given. */
   upsertOffering(o: MatchableOffering, analysis?: OfferingAnalysis): void;
   /** The analysis of an offering's text, to store with it. */
-  analyseOffering(o: Pick<MatchableOffering, 'title' | 'description' | 'language'>): OfferingAnalysis;
+  analyseOffering(o: Pick<MatchableOffering, 'title' | 'description' | 'language' | 'versions'>): OfferingAnalysis;
   /** Matches a request; `attachments` is text the state asked to be read beside it (at most `attachmentChars` of each). */
   matchRequest(r: MatchableRequest, opts: MatchOptions, attachments?: { texts: readonly AttachmentText[]; maxChars: number }): MatchResult;
   /** One indexed offering scored against requests known by their stored analysis (re-matching). */
@@ -27,6 +27,10 @@ export interface Engine {
   /** The same choice from the areas of an offering's stored analysis (no second analysis of its text). */
   inferredAreasOf(analysis: OfferingAnalysis): string[];
   linkNeeds(r: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[0], needs: Parameters<ReturnType<typeof createMatcher>['linkNeeds']>[1]): { needId: string; score: number }[];
+  /** Applies a learning model (undefined: the shipped behaviour). */
+  setLearned(model: LearnedModel | undefined): void;
+  /** The applied model's id, or null. */
+  readonly learnedVersion: string | null;
   /** Every area's classification score for a text, best first. */
   scoreAreas(text: string, lang: Lang): { code: string; score: number }[];
 }
@@ -57,6 +61,8 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
     },
     analyseOffering: (o) => m.analyseOffering(o),
     matchRequest: (r, opts, attachments) => (attachments?.texts.length ? matchWithAttachments(m, r, opts, attachments.texts, attachments.maxChars) : m.matchRequest(r, opts)),
+    setLearned: (model) => m.setLearned(model),
+    get learnedVersion() { return m.learnedVersion; },
     linkNeeds: (r, needs) => m.linkNeeds(r, needs),
     scoreAreas: (text, lang) => m.classifyText(text, lang).map((a) => ({ code: a.code, score: a.score })),
     scoreOffering: (id, requests, now) => scoreOffering(m, id, requests, now),

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, Query, Tx } from '../../../db/client.js';
 import {
-  matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests,
+  learnedModels, matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests,
+  type StoredPart, type StoredRouting,
 } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
+import type { LearnedModel } from '../../matching/learning.js';
 import {
   isOfferingAnalysis, isRequestAnalysis, MATCHING_LIMITS, placeInList,
   type Lang, type ListedMatch, type MatchableOffering, type MatchableRequest, type MatchResult, type Modality, type OfferingAnalysis,
-  type RequestAnalysis, type StateGeo, type StoredRequest,
+  type RequestAnalysis, type Routing, type StateGeo, type StoredRequest,
 } from '../../matching/index.js';
 import { matchingTexts } from '../attachments/attachments.repository.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
@@ -50,7 +52,8 @@ type RequestRow = typeof requests.$inferSelect;
 const OPEN_FOR_DUPLICATES = OPEN_STATUSES.map((x) => `'${x}'`).join(', ');
 const MATCH_CONTEXT = `
   select jsonb_build_object('id', r.id, 'member_state', r.member_state, 'title', r.title, 'description', r.description, 'language', r.language,
-      'status', r.status, 'thematic_areas', r.thematic_areas, 'modalities', r.modalities, 'urgency', r.urgency, 'submitted_at', r.submitted_at) as req,
+      'status', r.status, 'thematic_areas', r.thematic_areas, 'modalities', r.modalities, 'urgency', r.urgency, 'submitted_at', r.submitted_at,
+      'cted_parts', r.cted_parts) as req,
     (select coalesce(jsonb_agg(jsonb_build_object('id', n.id, 'member_state', n.member_state, 'description', n.description, 'priority', n.priority,
       'thematic_areas', n.thematic_areas)), '[]'::jsonb) from needs n where n.member_state = r.member_state and n.status = 'open') as needs,
     (select coalesce(jsonb_agg(o), '[]'::jsonb) from (
@@ -67,13 +70,14 @@ const FIRST_MATCH = `
   with r as (
     update requests set status = $2, classified_areas = $3::jsonb, matched_at = $4::timestamptz, routed_entity = $5, routing_reason = $6,
       language = $7, routed_at = $8::timestamptz, updated_at = $4::timestamptz, analysis = $9::jsonb, analysis_version = $10,
-      analysis_hash = $11, match_areas = $12::text[], proposal_floor = $13::real
+      analysis_hash = $11, match_areas = $12::text[], proposal_floor = $13::real,
+      engine_routing = $25::jsonb, confidence = $26::jsonb, triage = $27::jsonb, parts = $28::jsonb
     where id = $1::uuid and status = $24
     returning id
   ), m as (
-    insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, explanation, status, decided_at, decided_by, decision_note)
-    select r.id, x.offering_id, x.provider_id, $5, x.rank, x.score, x.explanation, x.status, x.decided_at, x.decided_by, x.decision_note
-    from r, jsonb_to_recordset($14::jsonb) as x(offering_id uuid, provider_id uuid, rank integer, score real, explanation jsonb, status text,
+    insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, confidence, explanation, status, decided_at, decided_by, decision_note)
+    select r.id, x.offering_id, x.provider_id, $5, x.rank, x.score, x.confidence, x.explanation, x.status, x.decided_at, x.decided_by, x.decision_note
+    from r, jsonb_to_recordset($14::jsonb) as x(offering_id uuid, provider_id uuid, rank integer, score real, confidence real, explanation jsonb, status text,
       decided_at timestamptz, decided_by text, decision_note text)
     on conflict (request_id, offering_id) do nothing
   ), l as (
@@ -100,7 +104,7 @@ type Current = { id: string; offeringId: string; status: string; rank: number; s
 
 /** Changes to write for one request: proposals added or re-scored, re-ranked, superseded; its floor. */
 interface Ops {
-  upserts: { request_id: string; offering_id: string; provider_id: string; entity_code: string | null; rank: number; score: number; explanation: unknown }[];
+  upserts: { request_id: string; offering_id: string; provider_id: string; entity_code: string | null; rank: number; score: number; confidence: number | null; explanation: unknown }[];
   reranks: { request_id: string; offering_id: string; rank: number }[];
   drops: { request_id: string; offering_id: string }[];
   floors: { id: string; floor: number | null }[];
@@ -118,6 +122,20 @@ const compact = (a: RequestAnalysis): RequestAnalysis => ({
   query: { ...a.query, top: Math.round(a.query.top * 1e4) / 1e4, cut: Math.round(a.query.cut * 1e4) / 1e4 },
   vector: a.vector.map(([t, w]) => [t, Math.round(w * 1e4) / 1e4]),
 });
+
+const storedRouting = (r: Routing): StoredRouting => ({ entity: r.entity, reason: r.reason, area: r.area, concept: r.concept ?? null });
+
+/** What the request row keeps of the engine's decision: its route, confidence, triage and parts. */
+function engineColumns(result: MatchResult) {
+  const parts: StoredPart[] = result.parts.map((p) => ({
+    index: p.index, text: p.text, thematicAreas: p.thematicAreas, routing: storedRouting(p.routing), confidence: p.confidence,
+    matches: p.matches.map((m) => ({ offeringId: m.offeringId, providerId: m.providerId, rank: m.rank, score: m.score, confidence: m.confidence })),
+  }));
+  return {
+    engineRouting: storedRouting(result.routing), confidence: result.confidence, parts,
+    triage: result.triage ? { reason: result.triage.reason, confidence: result.triage.confidence, detail: result.triage.detail, candidates: result.triage.candidates } : null,
+  };
+}
 
 /**
  * Runs the matching engine against the database: keeps the in-memory offering index current
@@ -144,6 +162,12 @@ export function createMatchingService(deps: {
   const indexed = new Map<string, string>();
   let syncing: Promise<void> | undefined;
 
+  // The active learning model, checked by every job (another process may have applied one).
+  const q = {
+    activeModel: db.select({ id: learnedModels.id }).from(learnedModels).where(eq(learnedModels.status, 'active')).prepare('match_active_model'),
+    modelById: db.select({ model: learnedModels.model }).from(learnedModels).where(eq(learnedModels.id, sql.placeholder('id'))).prepare('match_model_by_id'),
+  };
+
   function getEngine(): Promise<Engine> {
     engine ??= deps.reference.get().then((ref) => {
       states = new Map(ref.states.map((s) => [s.iso3, { iso3: s.iso3, region: s.m49Region, subRegion: s.m49SubRegion, intermediateRegion: s.m49IntermediateRegion }]));
@@ -160,7 +184,7 @@ export function createMatchingService(deps: {
     id: string; provider_id: string; entity: string | null; provider_name: string; title: string; description: string; language: string;
     languages: string[]; modalities: string[]; thematic_areas: string[]; eligibility_regions: string[]; eligibility_countries: string[];
     available_from: Date | string | null; available_until: Date | string | null; last_confirmed_at: Date | string; status: string; capacity: number | null;
-    analysis: unknown; analysis_version: string | null; version: string;
+    analysis: unknown; analysis_version: string | null; version: string; translations: { language: string; title: string; description: string }[];
   };
   const date = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
 
@@ -173,6 +197,7 @@ export function createMatchingService(deps: {
       eligibility_countries: offerings.eligibilityCountries, available_from: offerings.availableFrom, available_until: offerings.availableUntil,
       last_confirmed_at: offerings.lastConfirmedAt, status: offerings.status, capacity: offerings.capacity,
       analysis: offerings.analysis, analysis_version: offerings.analysisVersion, version: sql<string>`${offerings.updatedAt}::text`,
+      translations: offerings.translations,
     }).from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId))
       .where(afterId === null
         ? sql`${offerings.updatedAt} > least(${since}::timestamptz, now() - interval '5 seconds')`
@@ -222,6 +247,7 @@ export function createMatchingService(deps: {
             id: row.id, providerId: row.provider_id, providerEntity: row.entity, title: row.title, description: row.description,
             language: row.language as Lang, languages: row.languages as Lang[], modalities: row.modalities as Modality[],
             thematicAreas: row.thematic_areas, eligibility: { regions: row.eligibility_regions, countries: row.eligibility_countries },
+            versions: row.translations.map((t) => ({ language: t.language as Lang, title: t.title, description: t.description })),
             availableFrom: date(row.available_from), availableUntil: date(row.available_until), lastConfirmedAt: date(row.last_confirmed_at)!,
             status: row.status as 'open' | 'closed', capacity: row.capacity,
           };
@@ -259,6 +285,7 @@ export function createMatchingService(deps: {
     const req = {
       id: r.id, memberState: r.member_state, title: r.title, description: r.description, language: r.language, status: r.status,
       thematicAreas: r.thematic_areas, modalities: r.modalities, urgency: r.urgency, submittedAt: new Date(r.submitted_at as string),
+      ctedParts: (r.cted_parts as string[] | null) ?? null,
     } as RequestRow;
     const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
     return { req, needs: parse<NeedRow[]>(row.needs), open: parse<OpenRow[]>(row.open) };
@@ -289,15 +316,30 @@ export function createMatchingService(deps: {
     });
   }
 
+  /**
+   * Applies the active learning model if it changed since the last job (another process may have applied
+   * it). Nothing changes in matching until an admin applies a model (learning.service.ts, audited).
+   */
+  async function useModel(active: { id: string }[]): Promise<void> {
+    const e = await getEngine();
+    const id = active[0]?.id ?? null;
+    if (id === e.learnedVersion) return;
+    if (!id) { e.setLearned(undefined); return; }
+    const [row] = await q.modelById.execute({ id });
+    e.setLearned(row ? (row.model as unknown as LearnedModel) : undefined);
+  }
+
   async function compute(ctx: { req: RequestRow; needs: NeedRow[]; open: OpenRow[] }, now: Date): Promise<MatchResult> {
     const e = await getEngine();
     const { req } = ctx;
     // The attachments the state asked to be read beside its text (their extracted text).
-    const [, openReqs, attachmentTexts] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open), matchingTexts(db, req.id)]);
+    const [, openReqs, attachmentTexts, active] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open), matchingTexts(db, req.id), q.activeModel.execute()]);
+    await useModel(active);
     const input: MatchableRequest = {
       id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
       thematicAreas: req.thematicAreas, modalities: req.modalities as Modality[], urgency: req.urgency as MatchableRequest['urgency'],
       submittedAt: req.submittedAt,
+      ...(req.ctedParts ? { parts: req.ctedParts } : {}),
     };
     return e.matchRequest(input, {
       now,
@@ -350,10 +392,10 @@ export function createMatchingService(deps: {
     const at = now.toISOString();
     await tx.execute(sql`
       with up as (
-        insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, explanation, status)
-        select request_id, offering_id, provider_id, entity_code, rank, score, explanation, 'proposed'
-        from jsonb_to_recordset(${JSON.stringify(ops.upserts)}::jsonb) as x(request_id uuid, offering_id uuid, provider_id uuid, entity_code text, rank integer, score real, explanation jsonb)
-        on conflict (request_id, offering_id) do update set rank = excluded.rank, score = excluded.score, explanation = excluded.explanation,
+        insert into matches (request_id, offering_id, provider_id, entity_code, rank, score, confidence, explanation, status)
+        select request_id, offering_id, provider_id, entity_code, rank, score, confidence, explanation, 'proposed'
+        from jsonb_to_recordset(${JSON.stringify(ops.upserts)}::jsonb) as x(request_id uuid, offering_id uuid, provider_id uuid, entity_code text, rank integer, score real, confidence real, explanation jsonb)
+        on conflict (request_id, offering_id) do update set rank = excluded.rank, score = excluded.score, confidence = excluded.confidence, explanation = excluded.explanation,
           status = 'proposed', entity_code = excluded.entity_code, updated_at = ${at}::timestamptz
         where matches.status in ('proposed', 'superseded')
         returning 1
@@ -382,7 +424,7 @@ export function createMatchingService(deps: {
   }
 
   /** The operations that turn a request's current list into `next` (offering → rank, score, explanation), never touching decided matches. */
-  function diffList(requestId: string, entity: string | null, current: Current[], next: Pick<MatchResult['matches'][number], 'offeringId' | 'providerId' | 'rank' | 'score' | 'explanation'>[], ops: Ops, cause: string): boolean {
+  function diffList(requestId: string, entity: string | null, current: Current[], next: (Pick<MatchResult['matches'][number], 'offeringId' | 'providerId' | 'rank' | 'score' | 'explanation'> & { confidence?: number })[], ops: Ops, cause: string): boolean {
     const byOffering = new Map(current.map((m) => [m.offeringId, m]));
     const inNext = new Set(next.map((m) => m.offeringId));
     const added: string[] = [];
@@ -392,7 +434,7 @@ export function createMatchingService(deps: {
       const cur = byOffering.get(m.offeringId);
       if (cur && cur.status !== 'proposed') continue;
       if (!cur || Math.abs(cur.score - m.score) > 1e-6) {
-        ops.upserts.push({ request_id: requestId, offering_id: m.offeringId, provider_id: m.providerId, entity_code: entity, rank: m.rank, score: m.score, explanation: m.explanation });
+        ops.upserts.push({ request_id: requestId, offering_id: m.offeringId, provider_id: m.providerId, entity_code: entity, rank: m.rank, score: m.score, confidence: m.confidence ?? null, explanation: m.explanation });
         if (!cur) added.push(m.offeringId);
         changed = true;
       } else if (cur.rank !== m.rank) {
@@ -412,13 +454,14 @@ export function createMatchingService(deps: {
    * transaction. Safe to run again: a request already past `submitted` is only refreshed when
    * re-matchable (open, no accepted offering), and a refresh that changes nothing writes nothing.
    */
-  async function matchAndRoute(requestId: string, opts: { rematch?: boolean } = {}): Promise<'matched' | 'refreshed' | 'unchanged' | 'busy' | 'skipped'> {
+  async function matchAndRoute(requestId: string, opts: { rematch?: boolean; statuses?: readonly string[] } = {}): Promise<'matched' | 'refreshed' | 'unchanged' | 'busy' | 'skipped'> {
     const e = await getEngine();
     const ctx = await loadContext(requestId, e.version);
     if (!ctx) return 'skipped';
     const pre = ctx.req;
     const first = (UNMATCHED as readonly string[]).includes(pre.status);
-    if (!first && !(opts.rematch && (REMATCHABLE_STATUSES as readonly string[]).includes(pre.status))) return 'skipped';
+    const again: readonly string[] = opts.statuses ?? REMATCHABLE_STATUSES;
+    if (!first && !(opts.rematch && again.includes(pre.status))) return 'skipped';
     const now = new Date();
     const result = await compute(ctx, now);
     const routingEntity = result.routing.entity;
@@ -435,7 +478,7 @@ export function createMatchingService(deps: {
     const at = now.toISOString();
     const final = autoRoute ? 'routed' : 'in_review';
     const matchRows = result.matches.map((m) => ({
-      offering_id: m.offeringId, provider_id: m.providerId, rank: m.rank, score: m.score, explanation: m.explanation,
+      offering_id: m.offeringId, provider_id: m.providerId, rank: m.rank, score: m.score, confidence: m.confidence, explanation: m.explanation,
       ...(autoRoute && m === top
         ? { status: 'approved', decided_at: at, decided_by: ACTOR, decision_note: 'auto-approved above the confidence threshold' }
         : { status: 'proposed', decided_at: null, decided_by: null, decision_note: null }),
@@ -456,11 +499,13 @@ export function createMatchingService(deps: {
     // One statement (one round trip, one implicit transaction): the update of the request is both the
     // guard and the lock — whoever comes second finds it no longer submitted, and every insert is
     // conditional on that update having happened.
+    const engine = engineColumns(result);
     const rows = await query<{ n: number }>(FIRST_MATCH, [
       requestId, final, JSON.stringify(result.thematicAreas), at, routingEntity, result.routing.reason, result.language, autoRoute ? at : null,
       JSON.stringify(columns.analysis), columns.analysisVersion, columns.analysisHash, columns.matchAreas, columns.proposalFloor,
       JSON.stringify(matchRows), JSON.stringify(result.linkedNeeds), JSON.stringify(result.possibleDuplicates), JSON.stringify(transitions),
       JSON.stringify(audits), JSON.stringify(events), autoRoute ? result.routing.area : null, autoRoute, ACTOR, SYSTEM.role, pre.status,
+      JSON.stringify(engine.engineRouting), JSON.stringify(engine.confidence), JSON.stringify(engine.triage), JSON.stringify(engine.parts),
     ]);
     const outcome = Number(rows[0]?.n ?? 0) > 0 ? 'matched' as const : 'skipped' as const;
     if (outcome === 'matched') deps.onMatched?.(result.matches[0]?.score ?? null);
@@ -502,7 +547,7 @@ export function createMatchingService(deps: {
         await tx.delete(requestDuplicates).where(and(eq(requestDuplicates.requestId, pre.id), eq(requestDuplicates.status, 'open')));
         if (result.possibleDuplicates.length) await tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: pre.id, otherRequestId: d.requestId, similarity: d.similarity }))).onConflictDoNothing();
       }
-      await tx.update(requests).set({ classifiedAreas: result.thematicAreas, ...columns, ...(changed || areasChanged ? { updatedAt: now } : {}) }).where(eq(requests.id, pre.id));
+      await tx.update(requests).set({ classifiedAreas: result.thematicAreas, ...columns, ...engineColumns(result), ...(changed || areasChanged ? { updatedAt: now } : {}) }).where(eq(requests.id, pre.id));
       if (linksChanged || dupsChanged) {
         changed = true;
         await recordChange(tx, SYSTEM, { action: 'request.rematch', targetType: 'request', targetId: pre.id, summary: { cause: 'refresh', needs: result.linkedNeeds.length, duplicates: result.possibleDuplicates.length } });
@@ -716,7 +761,7 @@ export function createMatchingService(deps: {
       return (await getEngine()).inferAreas(text, lang);
     },
     /** The analysis of an offering's text, made once when it is written; its inferred areas come from it. */
-    async analyseOffering(o: { title: string; description: string; language: Lang }) {
+    async analyseOffering(o: Pick<MatchableOffering, 'title' | 'description' | 'language' | 'versions'>) {
       const e = await getEngine();
       const analysis = e.analyseOffering(o);
       return { analysis, version: e.version, inferredAreas: e.inferredAreasOf(analysis) };

@@ -52,7 +52,7 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
     bodyLimit: IMPORT_BODY_LIMIT,
     schema: {
       tags: ['offerings'], summary: 'Create or update many offerings at once: a JSON array or text/csv (all-or-nothing)',
-      description: 'JSON: an array of Offering bodies (each may carry `externalRef`). CSV columns: title, description, languages, modalities, regions, countries, availableFrom, availableUntil, capacity, budgetAmount, budgetCurrency, thematicAreas, externalRef (lists separated by `;`; budgetAmount in major units, e.g. 12500.50). Any invalid row rejects the whole upload, with one `details` entry per problem (`rows.N.field`, N the data row: the line under the header).',
+      description: 'JSON: an array of Offering bodies (each may carry `externalRef`). CSV columns: title, description, languages, modalities, regions, countries, availableFrom, availableUntil, capacity, budgetAmount, budgetCurrency, thematicAreas, externalRef (lists separated by `;`; budgetAmount in major units, e.g. 12500.50), and the same offering in other languages as title_fr and description_fr, title_ar and description_ar... (both of a language, or neither). Any invalid row rejects the whole upload, with one `details` entry per problem (`rows.N.field`, N the data row: the line under the header).',
       querystring: ImportQuery, response: { 201: BulkResult, ...errorResponses },
     },
     onRequest: owner,
@@ -67,7 +67,7 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
     bodyLimit: IMPORT_BODY_LIMIT,
     schema: {
       tags: ['offerings'], summary: 'Import an IATI 2.03 iati-activities XML file (all-or-nothing; re-import updates)',
-      description: 'Send the file as `application/xml`. Activities map to offerings: title, description, recipient countries and regions, activity dates and status, budget; DAC sector codes are weighed as evidence beside the text when the areas are inferred. Under a provider key every activity\'s reporting-org/@ref must be the provider\'s IATI identifier (recorded by an admin), else 403 `foreign_reporting_org`; an admin may import any file for a provider.',
+      description: 'Send the file as `application/xml`. Activities map to offerings: title, description, recipient countries and regions, activity dates and status, budget; DAC sector codes are weighed as evidence beside the text when the areas are inferred. Under a provider key every activity\'s reporting-org/@ref must be the provider\'s IATI identifier (recorded by an admin), else 403 `foreign_reporting_org`; an admin may import any file for a provider. Title and description narratives in other languages (xml:lang) become `translations`.',
       querystring: ImportQuery, response: { 201: BulkResult, ...errorResponses },
     },
     onRequest: owner,

@@ -10,6 +10,20 @@ export const Eligibility = z.strictObject({
   countries: z.array(Iso3).max(193).optional(),
 });
 
+export const Translation = z.strictObject({
+  language: Lang,
+  title: Title,
+  description: Description,
+}).meta({ id: 'OfferingTranslation' });
+/** At most one version per language. */
+const Translations = z.array(Translation).max(6).superRefine((ts, ctx) => {
+  const seen = new Set<string>();
+  ts.forEach((t, i) => {
+    if (seen.has(t.language)) ctx.addIssue({ code: 'custom', path: [i, 'language'], message: `a second ${t.language} version; give each language once` });
+    seen.add(t.language);
+  });
+}).describe('The same title and description in other languages; the matcher uses every version');
+
 const offeringFields = {
   title: Title,
   description: Description,
@@ -21,6 +35,7 @@ const offeringFields = {
   capacity: z.number().int().min(1).max(100_000).optional(),
   budget: Budget.optional(),
   thematicAreas: z.array(AreaCode).max(10).optional(),
+  translations: Translations.optional(),
 };
 
 export const CreateOfferingBody = z.strictObject({
@@ -47,6 +62,8 @@ export const UpdateOfferingBody = z.strictObject({
   capacity: offeringFields.capacity.nullable(),
   budget: offeringFields.budget.nullable(),
   thematicAreas: offeringFields.thematicAreas,
+  /** Replaces the list ([] removes every translation). */
+  translations: offeringFields.translations,
 }).meta({ id: 'UpdateOffering' });
 export type UpdateOfferingBody = z.infer<typeof UpdateOfferingBody>;
 
@@ -56,6 +73,7 @@ export const OfferingView = z.object({
   languages: z.array(z.string()), availableFrom: z.string().nullable(), availableUntil: z.string().nullable(),
   capacity: z.number().nullable(), budget: z.object({ amount: z.number(), currency: z.string() }).nullable(),
   thematicAreas: z.array(z.string()), thematicAreasInferred: z.boolean(), status: z.enum(['open', 'closed']),
+  translations: z.array(z.object({ language: Lang, title: z.string(), description: z.string() })),
   lastConfirmedAt: z.string(), proposable: z.boolean(),
   /** available, not_yet_open (proposed, marked with its start date), or why it is not proposed: closed, expired, full, stale. */
   availability: z.enum(['available', 'not_yet_open', 'closed', 'expired', 'full', 'stale']), unconfirmedDays: z.number().int(),

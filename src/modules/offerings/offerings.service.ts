@@ -58,6 +58,7 @@ export function toOfferingView(o: OfferingRow, now = new Date()): OfferingView {
     languages: o.languages, availableFrom: o.availableFrom?.toISOString() ?? null, availableUntil: o.availableUntil?.toISOString() ?? null,
     capacity: o.capacity, budget: o.budgetAmount !== null && o.budgetCurrency ? { amount: o.budgetAmount, currency: o.budgetCurrency } : null,
     thematicAreas: o.thematicAreas, thematicAreasInferred: o.thematicAreasInferred, status: o.status as 'open' | 'closed',
+    translations: o.translations.map((t) => ({ language: t.language as OfferingView['language'], title: t.title, description: t.description })),
     lastConfirmedAt: o.lastConfirmedAt.toISOString(), proposable: isProposable(o, now), availability: availabilityOf(o, now), unconfirmedDays: unconfirmedDays(o, now), source: o.source, externalRef: o.externalRef,
     createdAt: o.createdAt.toISOString(), updatedAt: o.updatedAt.toISOString(),
   };
@@ -91,9 +92,14 @@ export function sectorEvidence(textScores: { code: string; score: number }[], te
   return [...textAreas, ...supported].slice(0, 4);
 }
 
+/** An offering's title and description in another language (the matcher reads every version). */
+type OfferingVersion = { language: OfferingView['language']; title: string; description: string };
+const versionsOf = (t: readonly { language: string; title: string; description: string }[] | undefined): OfferingVersion[] =>
+  (t ?? []).map((x) => ({ language: x.language as OfferingView['language'], title: x.title, description: x.description }));
+
 /** The engine's analysis of an offering's text, made once when the offering is written (see offering-analysis.ts). */
 export interface OfferingAnalyser {
-  analyseOffering(o: { title: string; description: string; language: OfferingView['language'] }): Promise<{ analysis: OfferingAnalysis; version: string; inferredAreas: string[] }>;
+  analyseOffering(o: { title: string; description: string; language: OfferingView['language']; versions?: OfferingVersion[] }): Promise<{ analysis: OfferingAnalysis; version: string; inferredAreas: string[] }>;
 }
 
 /** Offerings written in one bulk statement at most; an import of more is written in several. */
@@ -184,7 +190,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
   }
 
   /** The columns derived from an offering's text: its analysis (made once, for every worker's index) and its search vector. */
-  async function derived(text: { title: string; description: string; language: OfferingView['language'] }, areas: string[], inferred: boolean, provider: string) {
+  async function derived(text: { title: string; description: string; language: OfferingView['language']; versions: OfferingVersion[] }, areas: string[], inferred: boolean, provider: string) {
     const { analysis, version } = await deps.analyser.analyseOffering(text);
     return {
       thematicAreas: areas, thematicAreasInferred: inferred,
@@ -203,7 +209,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       areas = sectorEvidence(scores, areas, sectorAreas);
     }
     return {
-      ...await derived({ title: input.title, description: input.description, language }, areas, explicit.length === 0, provider),
+      ...await derived({ title: input.title, description: input.description, language, versions: versionsOf(input.translations) }, areas, explicit.length === 0, provider),
       providerId, title: input.title, description: input.description, language,
       languages: uniq(input.languages), modalities: uniq(input.modalities ?? []),
       eligibilityRegions: uniq(input.eligibility?.regions ?? []), eligibilityCountries: uniq(input.eligibility?.countries ?? []),
@@ -211,6 +217,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       availableUntil: input.availableUntil ? new Date(input.availableUntil) : null,
       capacity: input.capacity ?? null, budgetAmount: input.budget?.amount ?? null, budgetCurrency: input.budget?.currency ?? null,
       status: input.status ?? 'open', source, externalRef: input.externalRef ?? null,
+      translations: input.translations ?? [],
     };
   }
 
@@ -356,15 +363,16 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       if (patch.availableUntil !== undefined) set.availableUntil = patch.availableUntil ? new Date(patch.availableUntil) : null;
       if (patch.capacity !== undefined) set.capacity = patch.capacity;
       if (patch.budget !== undefined) { set.budgetAmount = patch.budget?.amount ?? null; set.budgetCurrency = patch.budget?.currency ?? null; }
+      if (patch.translations !== undefined) set.translations = patch.translations;
       const title = patch.title ?? row.title;
       const description = patch.description ?? row.description;
       if (patch.title !== undefined || patch.description !== undefined) set.language = detectLanguage(`${title}\n${description}`);
       const language = (set.language ?? row.language) as OfferingView['language'];
       const explicit = patch.thematicAreas !== undefined ? uniq(patch.thematicAreas) : row.thematicAreasInferred ? [] : row.thematicAreas;
-      if (patch.title !== undefined || patch.description !== undefined || patch.thematicAreas !== undefined) {
-        // The text or its areas changed: analysed again (once), areas inferred again when none are given.
+      if (patch.title !== undefined || patch.description !== undefined || patch.thematicAreas !== undefined || patch.translations !== undefined) {
+        // The text, its other versions or its areas changed: analysed again (once), areas inferred again when none are given.
         const areas = explicit.length ? explicit : await deps.areas.inferAreas(`${title}\n${description}`, language);
-        Object.assign(set, await derived({ title, description, language }, areas, explicit.length === 0, await providerName(row.providerId)));
+        Object.assign(set, await derived({ title, description, language, versions: versionsOf(patch.translations ?? row.translations) }, areas, explicit.length === 0, await providerName(row.providerId)));
       }
       const updated = await db.transaction(async (tx) => {
         const [r] = await tx.update(offerings).set(set).where(eq(offerings.id, id)).returning();

@@ -37,6 +37,9 @@ export const UNANSWERED_STATUSES: readonly RequestStatus[] = ['matched', 'in_rev
 /** Match statuses still in play (an offering proposed, approved, forwarded or accepted). */
 export const LIVE_MATCH_STATUSES = ['proposed', 'approved', 'forwarded', 'accepted'] as const;
 
+/** Statuses in which CTED may merge or split a request's parts (which re-runs matching with its parts). */
+export const REPARTABLE: readonly RequestStatus[] = ['in_review', 'routed'];
+
 export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
   return TRANSITIONS[from]?.includes(to) ?? false;
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, IdParams } from '../common.schemas.js';
 import {
-  Accepted, ConsentBody, CreateRequestBody, FeedbackBody, ListRequestsQuery, RequestSummary, RequestView, WithdrawBody,
+  Accepted, ConsentBody, CreateRequestBody, FeedbackBody, ListRequestsQuery, PartsBody, PartsResult, RequestSummary, RequestView, WithdrawBody,
 } from './requests.schemas.js';
 
 /** Member states file and follow their requests here. */
@@ -41,6 +41,20 @@ export const requestRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags: ['requests'], summary: 'Withdraw a request (the requesting state)', params: IdParams, body: WithdrawBody, response: { 200: Accepted, ...errorResponses } },
     onRequest: app.requireRole('member_state'),
   }, async (req) => app.services.requests.withdraw(req.principal!, req.params.id, req.body?.reason));
+
+  app.put('/v1/requests/:id/parts', {
+    schema: {
+      tags: ['requests'], summary: 'CTED merges a request into one part or splits it into parts; matching runs again with them',
+      description: 'One text merges the request (no parts); two or more split it, each part getting its own areas, route and matches. Only for a request in review or routed. Answers at once; `parts` in the request view shows the new parts when matching has run.',
+      params: IdParams, body: PartsBody, response: { 200: PartsResult, ...errorResponses },
+    },
+    onRequest: app.requireRole('cted', 'admin'),
+  }, async (req) => app.services.requests.setParts(req.principal!, req.params.id, req.body.parts, req.body.note));
+
+  app.delete('/v1/requests/:id/parts', {
+    schema: { tags: ['requests'], summary: 'CTED lets the engine split the request again (undoes a merge or split)', params: IdParams, response: { 200: PartsResult, ...errorResponses } },
+    onRequest: app.requireRole('cted', 'admin'),
+  }, async (req) => app.services.requests.setParts(req.principal!, req.params.id, null));
 
   app.put('/v1/requests/:id/consent', {
     schema: { tags: ['requests'], summary: 'Give or withdraw consent to share the request with providers', params: IdParams, body: ConsentBody, response: { 200: z.object({ id: z.uuid(), consentToShare: z.boolean() }), ...errorResponses } },

@@ -24,6 +24,7 @@ export const Accepted = z.object({ id: Uuid, status: RequestStatus });
 
 export const MatchView = z.object({
   id: Uuid, offeringId: Uuid, providerId: Uuid, rank: z.number().int(), score: z.number(),
+  confidence: z.number().nullable().describe('Calibrated probability that CTED and the provider accept this proposal (null for matches made before it was stored)'),
   explanation: z.record(z.string(), z.unknown()), status: z.string(), entity: EntityCode.nullable(),
   offeringTitle: z.string(),
   /** engine (proposed by matching) or cted (attached by CTED from the directory; not scored). */
@@ -38,6 +39,28 @@ export const MatchView = z.object({
   declineNote: z.string().nullable(),
 });
 
+export const TRIAGE_REASONS_ENGINE = ['no_area_fits', 'areas_tie', 'nothing_eligible', 'low_confidence'] as const;
+export const EngineRoutingView = z.object({
+  entity: EntityCode.nullable(), reason: z.string(), area: z.string().nullable(),
+  concept: z.string().nullable().describe('The fine concept the route rests on (`c:...`), null when it rests on the area'),
+}).meta({ id: 'EngineRouting' });
+export const ConfidenceView = z.object({
+  area: z.number().describe('Calibrated probability that the top thematic area is right'),
+  route: z.number().describe('Calibrated probability that the route is right'),
+}).meta({ id: 'Confidence' });
+export const TriageView = z.object({
+  reason: z.enum(TRIAGE_REASONS_ENGINE).describe('Why the engine sent the request to CTED instead of to an entity'),
+  confidence: z.number().describe('Calibrated confidence of the route that was not taken'),
+  detail: z.string().describe('A sentence for CTED (English; the web interface translates the reason)'),
+}).meta({ id: 'Triage' });
+export const PartView = z.object({
+  index: z.number().int(),
+  text: z.string(),
+  thematicAreas: z.array(z.object({ code: z.string(), score: z.number() })),
+  routing: EngineRoutingView,
+  confidence: ConfidenceView,
+  matches: z.array(z.object({ offeringId: Uuid, providerId: Uuid, rank: z.number().int(), score: z.number(), confidence: z.number() })),
+}).meta({ id: 'RequestPart' });
 export const NextActor = z.enum(['system', 'cted', 'entity', 'provider', 'member_state']);
 export const NextStep = z.object({
   /** Who acts next (null when the request's life is over). */
@@ -62,6 +85,11 @@ export const RequestView = z.object({
   matchedAt: z.string().nullable(),
   routing: z.object({ entity: EntityCode, reason: z.string() }).nullable(),
   matches: z.array(MatchView),
+  triage: TriageView.nullable().describe('Set when the engine sent the request to CTED triage instead of to an entity (null otherwise, and before matching)'),
+  confidence: ConfidenceView.nullable().describe('Calibrated confidence of the top area and of the route; null before matching'),
+  engineRouting: EngineRoutingView.nullable().describe('What the engine decided at its last run, whatever people decided since (`routing`)'),
+  parts: z.array(PartView).describe('The parts of a request that asks for several things, each with its areas, route and matches; empty for one part'),
+  ctedParts: z.array(z.string()).nullable().describe('The parts CTED fixed (one text: merged; two or more: split); null when the engine splits'),
   linkedNeeds: z.array(z.object({ needId: Uuid, score: z.number() })),
   /** Possible duplicates either way (`earlier`: filed before this one); dismissed ones are left out. */
   possibleDuplicates: z.array(z.object({
@@ -97,6 +125,12 @@ export const ListRequestsQuery = z.strictObject({
 });
 
 export const ConsentBody = z.strictObject({ consentToShare: z.boolean() });
+const PartText = z.string().trim().min(10, 'a part needs at least 10 characters').max(20_000);
+export const PartsBody = z.strictObject({
+  parts: z.array(PartText).min(1).max(10).describe('One text merges the request into one part; two or more split it into those parts'),
+  note: z.string().trim().max(2000).optional(),
+}).meta({ id: 'SetParts' });
+export const PartsResult = z.object({ id: Uuid, ctedParts: z.array(z.string()).nullable(), status: RequestStatus, rematching: z.boolean() });
 export const WithdrawBody = z.strictObject({ reason: z.string().trim().max(2000).optional() }).optional();
 export const FeedbackBody = z.strictObject({
   outcome: z.enum(['met', 'partly_met', 'not_met']),

@@ -11,7 +11,7 @@ import { uniq } from '../common.schemas.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from './request-areas.js';
-import { INITIAL_STATUS, nextStep, transition } from './request-lifecycle.js';
+import { INITIAL_STATUS, nextStep, REPARTABLE, transition, type RequestStatus } from './request-lifecycle.js';
 import { canViewRequest, PROVIDER_VISIBLE_MATCH } from './request-visibility.js';
 import type { CreateRequestBody, RequestView } from './requests.schemas.js';
 import { createWriteBatcher, WriteDeadlineError } from './write-batcher.js';
@@ -185,13 +185,19 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
       submittedAt: row.submittedAt.toISOString(), matchedAt: iso(row.matchedAt),
       routing: row.routedEntity ? { entity: row.routedEntity, reason: row.routingReason ?? 'unknown' } : null,
       matches: ms.map(({ m, title, from }) => ({
-        id: m.id, offeringId: m.offeringId, providerId: m.providerId, rank: m.rank, score: m.score,
+        id: m.id, offeringId: m.offeringId, providerId: m.providerId, rank: m.rank, score: m.score, confidence: m.confidence,
         explanation: m.explanation, status: m.status, entity: m.entityCode, offeringTitle: title,
         origin: m.origin === 'cted' ? 'cted' as const : 'engine' as const,
         startsAt: from && from.getTime() > now.getTime() ? from.toISOString() : null,
         decidedAt: iso(m.decidedAt), decisionNote: m.decisionNote,
         declineReason: m.status === 'declined' ? m.responseReason : null, declineNote: m.status === 'declined' ? m.responseNote : null,
       })),
+      triage: row.triage ? { reason: row.triage.reason as NonNullable<RequestView['triage']>['reason'], confidence: row.triage.confidence, detail: row.triage.detail } : null,
+      confidence: row.confidence ?? null,
+      engineRouting: row.engineRouting ?? null,
+      // A provider sees, in each part, only its own proposals (as in `matches`).
+      parts: row.parts.map((part) => ({ ...part, matches: p.role === 'provider' ? part.matches.filter((m) => m.providerId === p.providerId) : part.matches })),
+      ctedParts: row.ctedParts ?? null,
       linkedNeeds: links.map((l) => ({ needId: l.needId, score: l.score })),
       possibleDuplicates: dups,
       feedback: row.feedback ?? null,
@@ -295,6 +301,30 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
         })),
         nextOffset: rows.length > q.limit ? offset + q.limit : null,
       };
+    },
+
+    /**
+     * CTED merges the request into one part or splits it into the given parts (or, with null, lets the
+     * engine split it again); matching then runs again with them (job match-request, reason "parts").
+     * Audited with the parts before and after.
+     */
+    async setParts(p: Principal, id: string, parts: string[] | null, note?: string) {
+      if (p.role !== 'cted' && p.role !== 'admin') throw forbidden('Only CTED merges or splits a request.');
+      return db.transaction(async (tx) => {
+        const [row] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
+        if (!row) throw notFound('Request');
+        if (!REPARTABLE.includes(row.status as RequestStatus)) {
+          throw conflict('invalid_transition', `A request that is ${row.status} cannot be split or merged; only one ${REPARTABLE.join(' or ')} can.`);
+        }
+        const next = parts ? parts.map((t) => t.trim()) : null;
+        await tx.update(requests).set({ ctedParts: next, updatedAt: new Date() }).where(eq(requests.id, id));
+        await recordChange(tx, p, {
+          action: next === null ? 'request.parts_reset' : next.length === 1 ? 'request.parts_merge' : 'request.parts_split', targetType: 'request', targetId: id,
+          summary: { before: { ctedParts: row.ctedParts, engineParts: row.parts.length }, after: { ctedParts: next }, note: note ?? null },
+          event: { topic: 'request.parts_changed', payload: { requestId: id } },
+        });
+        return { id, ctedParts: next, status: row.status as RequestView['status'], rematching: true };
+      });
     },
 
     /** The owning state withdraws its request; the record is kept. */

@@ -12,6 +12,7 @@ import { lockRequest, routeAfterDecisions, type MatchRow, type RequestRow } from
 import { assignBatch, assignGreedy } from '../../matching/index.js';
 import { canViewRequest } from '../requests/request-visibility.js';
 import { decodeCursor, pageOf } from '../keyset-cursor.js';
+import { recordDecision } from '../learning/decision-recorder.js';
 
 type Decision = { decision: 'approve' | 'reject' | 'reassign'; entity?: string; note?: string };
 const HOUR = 3_600_000;
@@ -44,6 +45,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     const entity = d.decision === 'reassign' ? (await deps.reference.get()).canonicalEntity(d.entity!)! : (m.entityCode ?? r.routedEntity);
     await tx.update(matches).set({ status, entityCode: entity, decidedAt: now, decidedBy: actorLabel(p), decisionNote: d.note ?? null, updatedAt: now }).where(eq(matches.id, m.id));
     await tx.insert(reviewDecisions).values({ matchId: m.id, decision: d.decision, entityCode: d.entity ?? null, note: d.note ?? null, actor: actorLabel(p) });
+    await recordDecision(tx, { kind: `cted_${d.decision}`, request: r, match: m, decidedEntity: entity, actor: actorLabel(p), note: d.note });
     await recordChange(tx, p, {
       action: `match.${d.decision}`, targetType: 'match', targetId: m.id, summary: { before: { status: m.status }, after: { status, entity }, note: d.note ?? null },
       event: { topic: 'match.decided', payload: { matchId: m.id, requestId: r.id, decision: d.decision, entity } },
@@ -211,12 +213,14 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         if (r.status !== 'routed') throw conflict('invalid_transition', `The request is ${r.status}, not routed.`);
         const now = new Date();
         if (a.action === 'hand_back') {
+          const handedBack = r.routedEntity;
           await transition(tx, r, 'in_review', p, a.note);
           await tx.update(matches).set({ status: 'proposed', updatedAt: now }).where(and(eq(matches.requestId, r.id), eq(matches.status, 'approved')));
           await recordChange(tx, p, {
             action: 'request.hand_back', targetType: 'request', targetId: r.id, summary: { note: a.note },
             event: { topic: 'request.status_changed', payload: { requestId: r.id, status: 'in_review', reason: a.note ?? null } },
           });
+          await recordDecision(tx, { kind: 'entity_hand_back', request: r, decidedEntity: handedBack, actor: actorLabel(p), note: a.note });
           return { requestId, status: r.status };
         }
         await tx.update(requests).set({ entityActedAt: now, updatedAt: now }).where(eq(requests.id, r.id));
@@ -272,6 +276,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
         const status = body.decision === 'accept' ? 'accepted' : 'declined';
         if (status === 'accepted' && r.status !== 'routed') throw conflict('invalid_transition', `The request is ${r.status}; it can be accepted only while routed to an entity.`);
         await tx.update(matches).set({ status, responseReason: body.reason ?? null, responseNote: body.note ?? null, updatedAt: now }).where(eq(matches.id, m.id));
+        await recordDecision(tx, { kind: status === 'accepted' ? 'provider_accept' : 'provider_decline', request: r, match: m, actor: actorLabel(p), note: body.reason ?? body.note });
         if (status === 'accepted') {
           await transition(tx, r, 'accepted', p, body.note);
           // One offering answers the request: the others still in play are no longer needed (and say so).

@@ -9,6 +9,7 @@ import { actorLabel, recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from '../requests/request-areas.js';
 import { systemNote, transition, UNANSWERED_STATUSES } from '../requests/request-lifecycle.js';
+import { recordDecision } from '../learning/decision-recorder.js';
 import { assertUnanswered, lockRequest, routeTo, type RequestRow } from './request-routing.js';
 import { TRIAGE_REASONS } from './review.schemas.js';
 
@@ -137,8 +138,9 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
         const note = body.note ?? null;
         const decided = { status: 'approved', origin: 'cted', entityCode: entity, decidedAt: now, decidedBy: actorLabel(p), decisionNote: note, updatedAt: now };
         let matchId: string;
+        let row: typeof matches.$inferSelect;
         if (existing) {
-          await tx.update(matches).set(decided).where(eq(matches.id, existing.id));
+          [row] = await tx.update(matches).set(decided).where(eq(matches.id, existing.id)).returning();
           matchId = existing.id;
         } else {
           const [{ n }] = await tx.select({ n: sql<number>`coalesce(max(${matches.rank}), 0)::int` }).from(matches).where(eq(matches.requestId, r.id));
@@ -146,10 +148,13 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
             requestId: r.id, offeringId: o.o.id, providerId: o.o.providerId, rank: n + 1,
             // Not scored by the engine: CTED chose it. The view says so instead of a percentage.
             score: 0, explanation: { attachedBy: 'cted', components: {}, notes: ['attached by CTED from the directory'] }, ...decided,
-          }).returning({ id: matches.id });
+          }).returning();
+          row = m;
           matchId = m.id;
         }
         await tx.insert(reviewDecisions).values({ matchId, decision: 'attach', entityCode: entity, note, actor: actorLabel(p) });
+        // CTED choosing an offering itself is an approval: a labelled example like any other.
+        await recordDecision(tx, { kind: 'cted_approve', request: r, match: row, decidedEntity: entity, actor: actorLabel(p), note });
         await recordChange(tx, p, {
           action: 'match.attach', targetType: 'match', targetId: matchId, summary: { offeringId: o.o.id, entity, note },
           event: { topic: 'match.decided', payload: { matchId, requestId: r.id, decision: 'attach', entity } },
@@ -169,6 +174,8 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
         assertUnanswered(r);
         const reason = r.routedEntity === entity ? 'asked_again' : 'routed_by_cted';
         await routeTo(tx, p, r, entity, reason, body.note);
+        // CTED choosing the entity is a routing decision (a correction when it is not the engine's).
+        await recordDecision(tx, { kind: 'cted_reassign', request: r, decidedEntity: entity, actor: actorLabel(p), note: body.note });
         // The approved offerings go with the request to its new entity.
         await tx.update(matches).set({ entityCode: entity }).where(and(eq(matches.requestId, r.id), inArray(matches.status, ['proposed', 'approved'])));
         return { requestId: r.id, status: r.status, entity };

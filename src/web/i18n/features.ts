@@ -1,5 +1,6 @@
 import type { FeatureCatalogue } from './define-feature.js';
 import { paging } from './features/paging.js';
+import { engine } from './features/engine.js';
 import { lifecycle } from './features/lifecycle.js';
 import { entitiesText } from './features/entities.js';
 import { explainText } from './features/explain.js';
@@ -14,7 +15,7 @@ import { security } from './features/security.js';
  * Every feature catalogue (i18n/features/<feature>.ts, made with defineFeature); their keys join the
  * core catalogue's (en.ts) in MessageKey. Add a feature by importing it and listing it here.
  */
-export const FEATURES = [lifecycle, screening, security, formsText, importsText, pictureText, explainText, entitiesText, talk, paging] as const satisfies readonly FeatureCatalogue<string>[];
+export const FEATURES = [lifecycle, screening, security, formsText, importsText, pictureText, explainText, entitiesText, talk, paging, engine] as const satisfies readonly FeatureCatalogue<string>[];
 
 type KeysOf<F> = F extends FeatureCatalogue<infer K> ? K : never;
 /** The keys the feature catalogues add. */

@@ -6,6 +6,7 @@ import { OPEN_STATUSES, UNANSWERED_STATUSES } from '../../modules/requests/reque
 import { CreateRequestBody, FeedbackBody, type RequestView } from '../../modules/requests/requests.schemas.js';
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
 import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE, type Audience } from '../components.js';
+import { engineSection, matchConfidence } from '../components/engine-view.js';
 import { ctxOf, list, namer, need, sendPage, str, WebError, type Namer, type WebContext } from '../context.js';
 import { appErrors, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
@@ -76,6 +77,7 @@ function matchCard(ctx: WebContext, names: Namer, m: RequestView['matches'][numb
     <header><h3 id="m-${m.id}">${i.t('req.view.match', { rank: m.rank })}: <span dir="auto">${m.offeringTitle}</span></h3>
       <p class="muted">${providerName} · ${matchBadge(ctx, m.status)}</p></header>
     ${m.origin === 'engine' ? html`<p><strong>${i.t('req.view.overall', { pct: i.pct(m.score) })}</strong></p>` : ''}
+    ${m.origin === 'engine' ? matchConfidence(ctx, m) : ''}
     ${matchReasons(ctx, m)}
     ${m.origin === 'engine' ? html`<h4>${i.t('req.view.why')}</h4>
     ${explanationView(ctx, names, m.explanation, { score: m.score, audience, urgency: r.urgency, modalitiesAsked: r.modalities.length })}` : ''}
@@ -166,6 +168,11 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
     const q = req.query as Record<string, unknown>;
     const [ref, r] = await Promise.all([app.services.reference.get(), app.services.requests.view(p, id)]);
     const names = namer(ref, i);
+    // Titles of the offerings the request's parts propose (the request's own matches carry theirs).
+    const offeringTitles = new Map<string, string>(r.matches.map((m) => [m.offeringId, m.offeringTitle]));
+    await Promise.all([...new Set(r.parts.flatMap((x) => x.matches.slice(0, 3).map((m) => m.offeringId)))].filter((oid) => !offeringTitles.has(oid)).map(async (oid) => {
+      try { offeringTitles.set(oid, (await app.services.offerings.get(oid)).title); } catch { /* closed or gone: keep the id */ }
+    }));
     const providers = new Map((await app.services.admin.listProviders()).map((x) => [x.id, x.name]));
     const here = `/requests/${r.id}`;
     const owner = p.role === 'member_state' && p.memberState === r.memberState;
@@ -177,7 +184,8 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
     const proposed = visibleMatches.filter((m) => m.status === 'proposed');
     const deciding = cted && unanswered && proposed.length > 0;
     const { notice: done, problem } = actionNotice(ctx, q);
-    const notice = done ?? (q.filed ? i.t('req.submitted') : q.withdrawn ? i.t('req.view.withdrawn') : q.completed ? i.t('req.view.completed') : null);
+    const notice = done ?? (q.filed ? i.t('req.submitted') : q.withdrawn ? i.t('req.view.withdrawn') : q.completed ? i.t('req.view.completed')
+      : q.parts === 'set' ? i.t('eng.edit.done') : q.parts === 'reset' ? i.t('eng.edit.resetDone') : null);
     const reload = !r.matchedAt && r.status === 'submitted';
     const dueDays = app.deps.config.ENTITY_DUE_DAYS;
 
@@ -223,6 +231,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
           ${r.linkedNeeds.length ? html`<p>${i.t('req.view.linkedNeeds', { n: r.linkedNeeds.length })}</p>` : ''}
           ${r.feedback ? html`<p>${i.t('req.view.feedbackGiven', { outcome: i.tx('outcome', r.feedback.outcome) })}${r.feedback.comment ? html` <q>${r.feedback.comment}</q>` : ''}</p>` : ''}
         </section>
+        ${engineSection(ctx, names, r, (oid) => offeringTitles.get(oid) ?? oid)}
         ${duplicatesSection(ctx, r, here)}
         <section aria-labelledby="h-matches" id="matches">
           <h2 id="h-matches">${i.t('req.view.matches')}</h2>

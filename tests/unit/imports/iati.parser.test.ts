@@ -96,7 +96,7 @@ describe('parseIatiActivities: the example donor file', () => {
     });
   });
 
-  it('maps the bilingual activity: picks the default-language narrative, keeps both languages', () => {
+  it('maps the bilingual activity: picks the default-language narrative, keeps both languages and the other version as a translation', () => {
     expect(result.items[2]!.value).toEqual({
       title: 'Border security and trade facilitation in Central America',
       description: 'Mentoring of customs and border officers on risk management, advance passenger information and the detection of foreign terrorist fighters at land crossings.',
@@ -108,6 +108,10 @@ describe('parseIatiActivities: the example donor file', () => {
       budget: { amount: 48_000_000, currency: 'EUR' },
       externalRef: 'XM-EXAMPLE-CTF-2025-007',
       status: 'open', // pipeline
+      translations: [{
+        language: 'es', title: 'Seguridad fronteriza y facilitación del comercio en Centroamérica',
+        description: 'Mentoría para funcionarios de aduanas y fronteras sobre gestión de riesgos, información anticipada sobre pasajeros y detección de combatientes terroristas extranjeros.',
+      }],
     });
   });
 
