@@ -16,7 +16,8 @@ import type { AreaScore, Lang, MatchableOffering, Modality, StateGeo, ThematicAr
  * (lexicon, area terms, stop words) change the version by themselves, and so does ANALYSER_VERSION
  * (version.ts: the normaliser's own revision, stop words, lexicon), which is part of the hash.
  */
-const ANALYSER_REVISION = 2;
+// 3: an offering's stored analysis covers its translations (every version the matcher reads).
+const ANALYSER_REVISION = 3;
 
 // One sentence per language, run through the analyser when the version is computed: a normaliser or
 // tagger whose output changes changes the version, even when nobody bumped ANALYSER_REVISION.

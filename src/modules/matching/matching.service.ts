@@ -519,7 +519,8 @@ export function createMatchingService(deps: {
       if (busy.length) return 'busy';
       const current = lists.get(pre.id);
       if (!current) return 'skipped';
-      const [row] = await tx.select({ routedEntity: requests.routedEntity, status: requests.status, classifiedAreas: requests.classifiedAreas, analysis: requests.analysis, analysisVersion: requests.analysisVersion, analysisHash: requests.analysisHash, proposalFloor: requests.proposalFloor })
+      const [row] = await tx.select({ routedEntity: requests.routedEntity, status: requests.status, classifiedAreas: requests.classifiedAreas, analysis: requests.analysis, analysisVersion: requests.analysisVersion, analysisHash: requests.analysisHash, proposalFloor: requests.proposalFloor,
+        engineRouting: requests.engineRouting, confidence: requests.confidence, triage: requests.triage, parts: requests.parts })
         .from(requests).where(eq(requests.id, pre.id));
       // Proposals of a routed request go to the entity that holds it.
       const entity = row.status === 'routed' && row.routedEntity ? row.routedEntity : result.routing.entity;
@@ -537,7 +538,10 @@ export function createMatchingService(deps: {
       const analysisChanged = row.analysisVersion !== columns.analysisVersion || row.analysisHash !== columns.analysisHash
         || !isRequestAnalysis(row.analysis) || analysisKey(row.analysis) !== analysisKey(result.analysis);
       const floorChanged = !sameFloor(row.proposalFloor, columns.proposalFloor);
-      if (!changed && !linksChanged && !dupsChanged && !areasChanged && !analysisChanged && !floorChanged) return 'unchanged';
+      // The engine's decision as the request keeps it (route, confidence, triage, parts: CTED's parts change it).
+      const engine = engineColumns(result);
+      const engineChanged = JSON.stringify([row.engineRouting, row.confidence, row.triage, row.parts]) !== JSON.stringify([engine.engineRouting, engine.confidence, engine.triage, engine.parts]);
+      if (!changed && !linksChanged && !dupsChanged && !areasChanged && !analysisChanged && !floorChanged && !engineChanged) return 'unchanged';
       await writeOps(tx, ops, now);
       if (linksChanged) {
         await tx.delete(requestNeedLinks).where(eq(requestNeedLinks.requestId, pre.id));
@@ -547,10 +551,13 @@ export function createMatchingService(deps: {
         await tx.delete(requestDuplicates).where(and(eq(requestDuplicates.requestId, pre.id), eq(requestDuplicates.status, 'open')));
         if (result.possibleDuplicates.length) await tx.insert(requestDuplicates).values(result.possibleDuplicates.map((d) => ({ requestId: pre.id, otherRequestId: d.requestId, similarity: d.similarity }))).onConflictDoNothing();
       }
-      await tx.update(requests).set({ classifiedAreas: result.thematicAreas, ...columns, ...engineColumns(result), ...(changed || areasChanged ? { updatedAt: now } : {}) }).where(eq(requests.id, pre.id));
-      if (linksChanged || dupsChanged) {
+      await tx.update(requests).set({ classifiedAreas: result.thematicAreas, ...columns, ...engine, ...(changed || areasChanged || engineChanged ? { updatedAt: now } : {}) }).where(eq(requests.id, pre.id));
+      if (linksChanged || dupsChanged || engineChanged) {
         changed = true;
-        await recordChange(tx, SYSTEM, { action: 'request.rematch', targetType: 'request', targetId: pre.id, summary: { cause: 'refresh', needs: result.linkedNeeds.length, duplicates: result.possibleDuplicates.length } });
+        await recordChange(tx, SYSTEM, {
+          action: 'request.rematch', targetType: 'request', targetId: pre.id,
+          summary: { cause: 'refresh', needs: result.linkedNeeds.length, duplicates: result.possibleDuplicates.length, parts: result.parts.length, triage: result.triage?.reason ?? null },
+        });
       }
       return changed || areasChanged ? 'refreshed' : 'unchanged';
     });
