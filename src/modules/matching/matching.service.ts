@@ -63,7 +63,11 @@ const MATCH_CONTEXT = `
       where x.member_state = r.member_state and x.status in (${OPEN_FOR_DUPLICATES})
         -- filed before this one (to the microsecond; at the same instant the smaller id is first, so of two requests one may flag the other, never both)
         and (x.submitted_at, x.id) < (r.submitted_at, r.id)
-      order by x.submitted_at desc, x.id desc limit ${OPEN_REQUESTS_COMPARED}) o) as open
+      order by x.submitted_at desc, x.id desc limit ${OPEN_REQUESTS_COMPARED}) o) as open,
+    -- the active learning model (another process may have applied one), so a job does not ask for it apart
+    (select l.id from learned_models l where l.status = 'active' limit 1) as model,
+    -- whether any attachment may feed matching: only then are their texts read (matchingTexts has the whole rule)
+    exists (select 1 from attachments a where a.request_id = r.id and a.use_for_matching) as attachments
   from requests r where r.id = $1::uuid`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
 
 const FIRST_MATCH = `
@@ -164,7 +168,6 @@ export function createMatchingService(deps: {
 
   // The active learning model, checked by every job (another process may have applied one).
   const q = {
-    activeModel: db.select({ id: learnedModels.id }).from(learnedModels).where(eq(learnedModels.status, 'active')).prepare('match_active_model'),
     modelById: db.select({ model: learnedModels.model }).from(learnedModels).where(eq(learnedModels.id, sql.placeholder('id'))).prepare('match_model_by_id'),
   };
 
@@ -271,6 +274,8 @@ export function createMatchingService(deps: {
   const OPEN_CACHE_MAX = 20_000;
 
   type OpenRow = { id: string; language: string; thematic_areas: string[]; hash: string | null; fresh: boolean };
+  /** What one match reads up front (loadContext): the request, its state's needs and open requests, the active model, whether attachments may count. */
+  type MatchContext = { req: RequestRow; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean };
   type NeedRow = { id: string; member_state: string; description: string; priority: string; thematic_areas: string[] };
 
   /**
@@ -278,8 +283,8 @@ export function createMatchingService(deps: {
    * open requests (the most recent first: a stable subset) as ids with the hash of their text — not
    * their texts, whose stored analyses are kept here (openCache).
    */
-  async function loadContext(requestId: string, version: string): Promise<{ req: RequestRow; needs: NeedRow[]; open: OpenRow[] } | null> {
-    const [row] = await query<{ req: Record<string, unknown> | null; needs: NeedRow[]; open: OpenRow[] }>(MATCH_CONTEXT, [requestId, version]);
+  async function loadContext(requestId: string, version: string): Promise<MatchContext | null> {
+    const [row] = await query<{ req: Record<string, unknown> | null; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean }>(MATCH_CONTEXT, [requestId, version]);
     if (!row?.req) return null;
     const r = row.req;
     const req = {
@@ -288,7 +293,7 @@ export function createMatchingService(deps: {
       ctedParts: (r.cted_parts as string[] | null) ?? null,
     } as RequestRow;
     const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-    return { req, needs: parse<NeedRow[]>(row.needs), open: parse<OpenRow[]>(row.open) };
+    return { req, needs: parse<NeedRow[]>(row.needs), open: parse<OpenRow[]>(row.open), model: row.model ?? null, attachments: row.attachments === true };
   }
 
   /** The state's earlier open requests as the engine takes them: from the cache, the stored analysis, or (stale) the text. */
@@ -320,21 +325,19 @@ export function createMatchingService(deps: {
    * Applies the active learning model if it changed since the last job (another process may have applied
    * it). Nothing changes in matching until an admin applies a model (learning.service.ts, audited).
    */
-  async function useModel(active: { id: string }[]): Promise<void> {
+  async function useModel(id: string | null): Promise<void> {
     const e = await getEngine();
-    const id = active[0]?.id ?? null;
     if (id === e.learnedVersion) return;
     if (!id) { e.setLearned(undefined); return; }
     const [row] = await q.modelById.execute({ id });
     e.setLearned(row ? (row.model as unknown as LearnedModel) : undefined);
   }
 
-  async function compute(ctx: { req: RequestRow; needs: NeedRow[]; open: OpenRow[] }, now: Date): Promise<MatchResult> {
+  async function compute(ctx: MatchContext, now: Date): Promise<MatchResult> {
     const e = await getEngine();
     const { req } = ctx;
     // The attachments the state asked to be read beside its text (their extracted text).
-    const [, openReqs, attachmentTexts, active] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open), matchingTexts(db, req.id), q.activeModel.execute()]);
-    await useModel(active);
+    const [, openReqs, attachmentTexts] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open), ctx.attachments ? matchingTexts(db, req.id) : [], useModel(ctx.model)]);
     const input: MatchableRequest = {
       id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
       thematicAreas: req.thematicAreas, modalities: req.modalities as Modality[], urgency: req.urgency as MatchableRequest['urgency'],
