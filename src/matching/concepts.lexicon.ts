@@ -146,6 +146,24 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   // ── travel_documents_border ──
   {
+    // Issuing and verifying travel documents: ICAO's Traveller Identification Programme (Doc 9303, the
+    // PKD, evidence of identity), whose terms exist in the six languages of ICAO's documents.
+    code: 'c:travel_documents',
+    entities: ['ICAO'],
+    paragraphs: [30, 33],
+    area: 'travel_documents_border',
+    basis: 'ICAO Traveller Identification Programme (TRIP): machine readable travel documents (Doc 9303), the ICAO Public Key Directory and evidence of identity.',
+    source: 'ICAO-TRIP',
+    terms: {
+      en: ['machine readable travel documents', 'machine-readable passports', 'MRTD', 'ePassport', 'ePassports', 'electronic passports', 'Public Key Directory', 'ICAO PKD', 'evidence of identity', 'Doc 9303', 'passport issuance', 'breeder documents'],
+      fr: ['documents de voyage lisibles à la machine', 'DVLM', 'passeport électronique', 'passeports électroniques', 'répertoire de clés publiques', 'RCP de l’OACI', 'preuve d’identité', 'délivrance des passeports', 'documents sources'],
+      es: ['documentos de viaje de lectura mecánica', 'DVLM', 'pasaporte electrónico', 'pasaportes electrónicos', 'directorio de claves públicas', 'DCP de la OACI', 'prueba de identidad', 'expedición de pasaportes', 'documentos de origen'],
+      ru: ['машиносчитываемых проездных документов', 'МСПД', 'электронный паспорт', 'электронных паспортов', 'директории открытых ключей', 'ДОК ИКАО', 'подтверждения личности', 'выдачи паспортов'],
+      ar: ['وثائق السفر المقروءة آليا', 'جواز السفر الإلكتروني', 'جوازات السفر الإلكترونية', 'دليل المفاتيح العامة', 'إثبات الهوية', 'إصدار جوازات السفر'],
+      zh: ['机读旅行证件', '电子护照', '公钥目录', '公钥簿', '身份证明', '身份核实', '护照签发', '签发流程'],
+    },
+  },
+  {
     code: 'c:document_fraud',
     entities: ['ICAO', 'INTERPOL'],
     paragraphs: [30, 33],

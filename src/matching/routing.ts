@@ -25,7 +25,7 @@ export type RoutingCorrections = ReadonlyMap<string, string>;
 const CONCEPT_MIN = 0.45;
 const CONCEPT_ALONE = 0.7;
 // An area this close to the best one is a near tie: the classifier alone cannot tell them apart.
-const NEAR_TIE = 0.8;
+const NEAR_TIE = 0.75;
 
 /** What the best-ranked offering says: its main area and the fine concepts it carries. */
 export interface LeadMatch {

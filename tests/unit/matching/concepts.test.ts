@@ -121,6 +121,9 @@ describe('acronyms and expansions of the field in each language (issue 15, vocab
     ['Formation des agents de première ligne', 'fr', 'c:radiation_detection'],
     ['Productos de uso dual', 'es', 'c:strategic_trade'],
     ['تدريب على المساعدة والحماية', 'ar', 'c:chem_protection'],
+    ['加入公钥目录，验证电子护照的签名', 'zh', 'c:travel_documents'],
+    ['Adhésion au répertoire de clés publiques de l’OACI', 'fr', 'c:travel_documents'],
+    ['Выдача электронных паспортов', 'ru', 'c:travel_documents'],
   ] as const)('%s (%s) → %s', (text, lang, code) => {
     expect(fine(text, lang).get(code) ?? 0).toBeGreaterThan(0);
   });
