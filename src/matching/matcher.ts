@@ -53,6 +53,9 @@ function leadOfMatch(t: Ranked | undefined): LeadMatch | undefined {
   return { mainArea, concepts: [...t.doc.profile.fine.keys()] };
 }
 
+// A route's concept named this strongly (≈ two clear mentions) confines proposals to its concept or area.
+const STRONG_CONCEPT = 0.7;
+
 // A clause names its own part only with this much area evidence (≈ one clear term).
 const PART_AREA_MIN = 0.45;
 const PART_TOP_N = 5;
@@ -315,6 +318,14 @@ export function createMatcher(config: MatcherConfig): Matcher {
       { fine: profile.fine, concepts: tagger.concepts, corrections, lead },
     );
     const evidence = routingEvidence(areas, profile.fine, tagger.concepts, taxonomy, lead);
+    // A request that names the concept its route rests on clearly (witness protection, API/PNR) is
+    // answered by offerings on that concept or its area: one of a neighbouring area that shares only
+    // words with it (prosecutor mentoring for a witness-protection unit) is no answer, and proposing it
+    // hides that nothing eligible fits (CTED then triages, issue 15 item 3).
+    if (routing.concept && routing.area && (evidence?.strength ?? 0) >= STRONG_CONCEPT) {
+      const onRoute = (t: Ranked): boolean => t.doc.areaWeight.has(routing.area!) || t.doc.profile.fine.has(routing.concept!);
+      for (let i = top.length - 1; i >= 0; i--) if (!onRoute(top[i]!)) top.splice(i, 1);
+    }
     const aConf = areaConfidence(areas);
     const topScore = top[0]?.score ?? 0;
     const rConf = routing.entity ? routeConfidence(aConf, routing.concept ? evidence?.strength ?? 0 : 0, topScore) : 0;

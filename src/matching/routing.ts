@@ -99,6 +99,14 @@ export function routeRequest(
   if (topEntity !== null && topEntity !== responsible[0] && responsible.includes(topEntity)) {
     return { entity: topEntity, reason: 'top_match_entity', ...base };
   }
+  // The concept's table names who leads on it; an entity responsible for the concept's area whose own
+  // offering carries that very concept and ranks first delivers it too (UNICRI's course on trafficking
+  // investigations for a request about radioactive sources found at a border): the request goes to it.
+  // An offering that only shares the area (an ICAO document course for CBRN goods at borders) does not.
+  if (topEntity !== null && ev.concept !== null && !responsible.includes(topEntity)
+    && (taxonomy.get(ev.area)?.entities ?? []).includes(topEntity) && (top?.concepts ?? []).includes(ev.concept)) {
+    return { entity: topEntity, reason: 'top_match_entity', ...base };
+  }
   const corrected = opts.corrections?.get(ev.concept ?? `area:${ev.area}`) ?? (ev.concept ? opts.corrections?.get(`area:${ev.area}`) : undefined);
   if (corrected && corrected !== topEntity) return { entity: corrected, reason: 'learned_correction', ...base };
   return { entity: responsible[0] ?? null, reason: ev.concept ? 'concept_responsibility' : 'primary_responsibility', ...base };

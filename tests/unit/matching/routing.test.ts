@@ -52,3 +52,19 @@ describe('routingEvidence on a near tie between areas', () => {
     expect(routingEvidence(far, fine, concepts, two, { mainArea: 'nuclear_security', concepts: ['c:radiation_detection'] })).toMatchObject({ area: 'customs' });
   });
 });
+
+describe('routeRequest on a concept whose table omits the top match’s entity', () => {
+  const nuc = new Map([['nuclear_security', { ...AREAS[0]!, code: 'nuclear_security', entities: ['IAEA', 'UNICRI', 'INTERPOL'] }]]);
+  const concepts = new Map<string, ConceptDef>([['c:radiation_detection', { code: 'c:radiation_detection', area: 'nuclear_security', entities: ['IAEA', 'INTERPOL'], terms: {} }]]);
+  const opts = { fine: new Map([['c:radiation_detection', 0.9]]), concepts };
+  const areas = [{ code: 'nuclear_security', score: 1 }];
+
+  it('goes to an entity of the concept’s area whose first-ranked offering carries the concept', () => {
+    const r = routeRequest(areas, [{ providerEntity: 'UNICRI', areas: ['nuclear_security'], concepts: ['c:radiation_detection'] }], nuc, opts);
+    expect(r).toMatchObject({ entity: 'UNICRI', reason: 'top_match_entity', concept: 'c:radiation_detection' });
+  });
+  it('stays with the concept’s lead when that offering only shares the area', () => {
+    const r = routeRequest(areas, [{ providerEntity: 'UNICRI', areas: ['nuclear_security'], concepts: [] }], nuc, opts);
+    expect(r).toMatchObject({ entity: 'IAEA', reason: 'concept_responsibility' });
+  });
+});
