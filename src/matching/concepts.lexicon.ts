@@ -672,6 +672,24 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   // ── Pillar I: conditions conducive, prevention ──
   {
+    // Access to justice and police accountability: the rule-of-law side of a request about courts and
+    // police (UNDP's and OHCHR's mandates), not the criminal-justice response to terrorism cases.
+    code: 'c:access_to_justice',
+    entities: ['UNDP', 'OHCHR'],
+    paragraphs: [14, 15, 16],
+    area: 'rule_of_law',
+    basis: 'Rule of law and access to justice (UNDP, OHCHR), paragraphs 14-16 of the report.',
+    source: 'UNTERM',
+    terms: {
+      en: ['access to justice', 'legal aid', 'police oversight', 'police accountability', 'civilian oversight of the police', 'community justice', 'paralegals', 'access to a lawyer', 'complaints against the police'],
+      fr: ['accès à la justice', 'aide juridictionnelle', 'contrôle de la police', 'redevabilité de la police', 'justice de proximité', 'parajuristes', 'accès à un avocat', 'plaintes contre la police'],
+      es: ['acceso a la justicia', 'asistencia jurídica gratuita', 'defensa pública', 'control de la policía', 'rendición de cuentas de la policía', 'justicia comunitaria', 'paralegales', 'acceso a un abogado', 'denuncias contra la policía'],
+      ru: ['доступа к правосудию', 'доступ к правосудию', 'бесплатной юридической помощи', 'надзора за полицией', 'подотчетности полиции', 'доступа к адвокату', 'жалоб на полицию'],
+      ar: ['الوصول إلى العدالة', 'المساعدة القانونية المجانية', 'الرقابة على الشرطة', 'مساءلة الشرطة', 'العدالة المجتمعية', 'الحصول على محام', 'الشكاوى ضد الشرطة'],
+      zh: ['诉诸司法', '司法救助', '法律援助', '警察监督', '警察问责', '社区司法', '获得律师', '投诉警察'],
+    },
+  },
+  {
     code: 'c:radicalisation',
     area: 'violent_extremism',
     terms: {

@@ -124,8 +124,14 @@ describe('acronyms and expansions of the field in each language (issue 15, vocab
     ['加入公钥目录，验证电子护照的签名', 'zh', 'c:travel_documents'],
     ['Adhésion au répertoire de clés publiques de l’OACI', 'fr', 'c:travel_documents'],
     ['Выдача электронных паспортов', 'ru', 'c:travel_documents'],
+    ['Police oversight, legal aid and community justice', 'en', 'c:access_to_justice'],
+    ['تعزيز المساعدة القانونية المجانية ومساءلة الشرطة', 'ar', 'c:access_to_justice'],
   ] as const)('%s (%s) → %s', (text, lang, code) => {
     expect(fine(text, lang).get(code) ?? 0).toBeGreaterThan(0);
+  });
+
+  it('does not take legislative assistance for legal aid', () => {
+    expect(fine('المساعدة التشريعية لتنفيذ الصكوك القانونية العالمية', 'ar').get('c:access_to_justice') ?? 0).toBe(0);
   });
 
   it('does not take the name of a State’s financial monitoring department for an FIU request', () => {
