@@ -800,12 +800,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     basis: 'Para. 57: IAEA helps States ensure nuclear security at major public events (Pan American Games 2007, Olympic Games 2008).',
     source: 'IAEA-NSS',
     terms: {
-      en: ['nuclear security measures for the event', 'nuclear security at major public events', 'nuclear security plan', 'radiation detection equipment on loan'],
-      fr: ['sécurité nucléaire lors de grandes manifestations publiques', 'plan de sécurité nucléaire'],
-      es: ['seguridad física nuclear en grandes eventos públicos', 'plan de seguridad física nuclear'],
-      ru: ['физической ядерной безопасности при проведении крупных общественных мероприятий', 'плана физической ядерной безопасности'],
-      ar: ['الأمن النووي في الأحداث العامة الكبرى', 'خطة الأمن النووي'],
-      zh: ['大型公众活动核安保', '核安保计划', '核安保措施'],
+      en: ['nuclear security measures for the event', 'nuclear security at major public events', 'nuclear security plan for the event', 'nuclear security plans for the event', 'radiation detection equipment on loan', ['major public events', 'IAEA-NSS'], ['loan of radiation detection equipment', 'IAEA-NSS']],
+      fr: ['sécurité nucléaire lors de grandes manifestations publiques', 'plan de sécurité nucléaire', ['grandes manifestations publiques', 'IAEA-NSS'], ['prêt de matériel de détection des rayonnements', 'IAEA-NSS'], ['mesures de sécurité nucléaire pour la manifestation', 'IAEA-NSS']],
+      es: ['seguridad física nuclear en grandes eventos públicos', 'plan de seguridad física nuclear', ['grandes eventos públicos', 'IAEA-NSS'], ['préstamo de equipos de detección de radiación', 'IAEA-NSS'], ['medidas de seguridad física nuclear para el evento', 'IAEA-NSS']],
+      ru: ['физической ядерной безопасности при проведении крупных общественных мероприятий', 'плана физической ядерной безопасности', ['крупных общественных мероприятий', 'IAEA-NSS'], ['предоставление оборудования для обнаружения излучения', 'IAEA-NSS'], ['мер физической ядерной безопасности для мероприятия', 'IAEA-NSS']],
+      ar: ['الأمن النووي في الأحداث العامة الكبرى', 'خطة الأمن النووي', ['الأحداث العامة الكبرى', 'IAEA-NSS'], ['إعارة معدات الكشف عن الإشعاع', 'IAEA-NSS'], ['تدابير الأمن النووي للحدث', 'IAEA-NSS']],
+      zh: ['大型公众活动核安保', '核安保计划', '核安保措施', ['大型公众活动', 'IAEA-NSS'], ['出借辐射探测设备', 'IAEA-NSS'], ['出借辐射探测仪器', 'IAEA-NSS']],
     },
   },
   {
