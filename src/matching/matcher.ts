@@ -319,11 +319,14 @@ export function createMatcher(config: MatcherConfig): Matcher {
     );
     const evidence = routingEvidence(areas, profile.fine, tagger.concepts, taxonomy, lead);
     // A request that names the concept its route rests on clearly (witness protection, API/PNR) is
-    // answered by offerings on that concept or its area: one of a neighbouring area that shares only
-    // words with it (prosecutor mentoring for a witness-protection unit) is no answer, and proposing it
-    // hides that nothing eligible fits (CTED then triages, issue 15 item 3).
+    // answered by offerings on that concept or its area, or on the request's best area when the route
+    // rests on another one (the legislative half of a request merged into one part): an offering of a
+    // neighbouring area that shares only words with it (prosecutor mentoring for a witness-protection
+    // unit) is no answer, and proposing it hides that nothing eligible fits (CTED then triages).
     if (routing.concept && routing.area && (evidence?.strength ?? 0) >= STRONG_CONCEPT) {
-      const onRoute = (t: Ranked): boolean => t.doc.areaWeight.has(routing.area!) || t.doc.profile.fine.has(routing.concept!);
+      const bestArea = areas.find((a) => taxonomy.has(a.code))?.code ?? routing.area;
+      const onRoute = (t: Ranked): boolean =>
+        t.doc.areaWeight.has(routing.area!) || t.doc.areaWeight.has(bestArea) || t.doc.profile.fine.has(routing.concept!);
       for (let i = top.length - 1; i >= 0; i--) if (!onRoute(top[i]!)) top.splice(i, 1);
     }
     const aConf = areaConfidence(areas);
