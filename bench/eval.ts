@@ -150,6 +150,10 @@ export const EVAL_SETS = {
   holdout: { label: 'HELD-OUT set', dir: 'tests/fixtures/eval', requests: 'holdout-requests.json', needs: false },
   real: { label: 'realistic set (real public texts)', dir: 'tests/fixtures/eval-real', requests: 'requests.json', needs: false },
   'real-holdout': { label: 'HELD-OUT realistic set (further real public texts, labelled before any run)', dir: 'tests/fixtures/eval-real', requests: 'holdout-requests.json', needs: false },
+  // Passages in the other five UN languages taken from public pages as published (issue 15, third part);
+  // split by language into a half that may be looked at and a frozen half evaluated only at the end.
+  native: { label: 'native-language realistic set (public texts as published, tuning half)', dir: 'tests/fixtures/eval-real', requests: 'native-requests.json', needs: false },
+  'native-holdout': { label: 'HELD-OUT native-language realistic set (frozen half, never tuned on)', dir: 'tests/fixtures/eval-real', requests: 'native-holdout-requests.json', needs: false },
 } as const;
 export type EvalSetName = keyof typeof EVAL_SETS;
 
@@ -489,7 +493,7 @@ function report(set: EvalSetName, opts: { learned?: LearnedModel } = {}): void {
 function main(): void {
   const argv = process.argv.slice(2);
   // --holdout: the two held-out sets (hand-written and realistic), never used for tuning.
-  const only = argv.includes('--holdout') ? ['holdout', 'real-holdout'] : argv.filter((a) => a in EVAL_SETS);
+  const only = argv.includes('--holdout') ? ['holdout', 'real-holdout', 'native-holdout'] : argv.filter((a) => a in EVAL_SETS);
   const sets = (only.length > 0 ? only : Object.keys(EVAL_SETS)) as EvalSetName[];
   console.log('# OneDoor matching eval');
   console.log('mrr: 1/rank of the first expected offering; requests expecting none score 1 unless an ineligible or unavailable offering of their area is proposed (or, when labelled for triage, anything is proposed).');

@@ -18,11 +18,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     area: 'terrorist_financing',
     terms: {
       en: ['financial intelligence unit', 'financial intelligence units', 'FIU', 'financial intelligence', 'suspicious transaction reports', 'suspicious transaction reporting', 'STR', 'STRs', 'suspicious transaction report', ['goAML', 'ONEDOOR']],
-      fr: ['cellule de renseignement financier', 'cellules de renseignement financier', 'CRF', 'renseignement financier', 'déclarations de soupçon', 'déclarations d’opérations suspectes', 'opérations suspectes', 'investigation financière'],
-      es: ['unidad de inteligencia financiera', 'unidades de inteligencia financiera', 'UIF', 'inteligencia financiera', 'reportes de operaciones sospechosas', 'informes de transacciones sospechosas', 'declaraciones de sospecha', 'operaciones sospechosas', 'investigación financiera'],
-      ru: ['подразделение финансовой разведки', 'подразделения финансовой разведки', 'ПФР', 'финансовой разведки', 'финансовая разведка', 'подозрительных операциях', 'подозрительных операций'],
-      ar: ['وحدة الاستخبارات المالية', 'وحدة المعلومات المالية', 'وحدات الاستخبارات المالية', 'الاستخبارات المالية', 'المعاملات المشبوهة'],
-      zh: ['金融情报中心', '金融情报机构', '金融情报单位', '金融情报', '可疑交易报告', '可疑交易'],
+      fr: ['cellule de renseignement financier', 'cellules de renseignement financier', 'CRF', 'renseignement financier', 'déclarations de soupçon', 'déclarations d’opérations suspectes', 'opérations suspectes', 'investigation financière', ["déclaration d'opération suspecte", 'FATF'], ['déclarations d’opération suspecte', 'FATF'], ['déclarations de transactions suspectes', 'FATF']],
+      es: ['unidad de inteligencia financiera', 'unidades de inteligencia financiera', 'UIF', 'inteligencia financiera', 'reportes de operaciones sospechosas', 'informes de transacciones sospechosas', 'declaraciones de sospecha', 'operaciones sospechosas', 'investigación financiera', ['ROS', 'UNTERM'], ['reporte de operación sospechosa', 'UNTERM'], ['unidad de análisis financiero', 'UNTERM']],
+      ru: ['подразделение финансовой разведки', 'подразделения финансовой разведки', 'ПФР', 'финансовой разведки', 'финансовая разведка', 'подозрительных операциях', 'подозрительных операций', ['службы финансовой разведки', 'UNTERM'], ['сообщений о подозрительных операциях', 'UNTERM']],
+      ar: ['وحدة الاستخبارات المالية', 'وحدة المعلومات المالية', 'وحدات الاستخبارات المالية', 'الاستخبارات المالية', 'المعاملات المشبوهة', ['وحدة التحريات المالية', 'UNTERM'], ['وحدة مكافحة غسل الأموال', 'UNTERM'], ['الإبلاغ عن المعاملات المشبوهة', 'UNTERM']],
+      zh: ['金融情报中心', '金融情报机构', '金融情报单位', '金融情报', '可疑交易报告', '可疑交易', ['反洗钱监测分析中心', 'UNTERM'], ['可疑交易报告制度', 'UNTERM']],
     },
   },
   {
@@ -98,11 +98,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     area: 'travel_documents_border',
     terms: {
       en: ['advance passenger information', 'passenger name record', 'passenger name records', 'API/PNR', 'PNR', 'passenger data'],
-      fr: ['informations préalables sur les passagers', 'données des dossiers passagers', 'dossiers passagers', 'API/PNR', 'données passagers', 'données des passagers'],
-      es: ['información anticipada sobre pasajeros', 'registro de nombres de pasajeros', 'registros de nombres de pasajeros', 'API/PNR', 'datos de pasajeros'],
-      ru: ['предварительной информации о пассажирах', 'предварительная информация о пассажирах', 'записи регистрации пассажиров', 'данных о пассажирах', 'данные пассажиров'],
-      ar: ['المعلومات المسبقة عن الركاب', 'سجلات أسماء الركاب', 'سجل أسماء الركاب', 'بيانات الركاب'],
-      zh: ['预报旅客信息', '旅客订座记录', '旅客姓名记录', '旅客资料', '旅客信息', '乘客数据', '旅客数据'],
+      fr: ['informations préalables sur les passagers', 'données des dossiers passagers', 'dossiers passagers', 'API/PNR', 'données passagers', 'données des passagers', ['renseignements préalables concernant les voyageurs', 'UNSCR-2396'], ['RPCV', 'UNSCR-2396'], ['PNR', 'UNSCR-2396'], ['unité d’informations passagers', 'ONEDOOR'], ['informations passagers', 'ONEDOOR']],
+      es: ['información anticipada sobre pasajeros', 'registro de nombres de pasajeros', 'registros de nombres de pasajeros', 'API/PNR', 'datos de pasajeros', ['información anticipada sobre los pasajeros', 'UNSCR-2396'], ['registro de nombres de los pasajeros', 'UNSCR-2396'], ['PNR', 'UNSCR-2396'], ['unidad de información sobre pasajeros', 'ONEDOOR']],
+      ru: ['предварительной информации о пассажирах', 'предварительная информация о пассажирах', 'записи регистрации пассажиров', 'данных о пассажирах', 'данные пассажиров', ['предварительная информация о пассажирах', 'UNSCR-2396'], ['записей регистрации пассажиров', 'UNSCR-2396'], ['API', 'ICAO-A9-A17'], ['PNR', 'ICAO-A9-A17'], ['подразделения информации о пассажирах', 'ONEDOOR']],
+      ar: ['المعلومات المسبقة عن الركاب', 'سجلات أسماء الركاب', 'سجل أسماء الركاب', 'بيانات الركاب', ['المعلومات المسبقة عن المسافرين', 'UNSCR-2396'], ['وحدة معلومات المسافرين', 'ONEDOOR'], ['بيانات المسافرين', 'ONEDOOR'], ['API', 'ICAO-A9-A17'], ['PNR', 'ICAO-A9-A17']],
+      zh: ['预报旅客信息', '旅客订座记录', '旅客姓名记录', '旅客资料', '旅客信息', '乘客数据', '旅客数据', ['预先旅客资料', 'UNSCR-2396'], ['旅客订座记录数据', 'UNSCR-2396'], ['API', 'ICAO-A9-A17'], ['PNR', 'ICAO-A9-A17'], ['旅客信息股', 'ONEDOOR']],
     },
   },
   {
@@ -145,6 +145,24 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     },
   },
   // ── travel_documents_border ──
+  {
+    // Issuing and verifying travel documents: ICAO's Traveller Identification Programme (Doc 9303, the
+    // PKD, evidence of identity), whose terms exist in the six languages of ICAO's documents.
+    code: 'c:travel_documents',
+    entities: ['ICAO'],
+    paragraphs: [30, 33],
+    area: 'travel_documents_border',
+    basis: 'ICAO Traveller Identification Programme (TRIP): machine readable travel documents (Doc 9303), the ICAO Public Key Directory and evidence of identity.',
+    source: 'ICAO-TRIP',
+    terms: {
+      en: ['machine readable travel documents', 'machine-readable passports', 'MRTD', 'ePassport', 'ePassports', 'electronic passports', 'Public Key Directory', 'ICAO PKD', 'Doc 9303', 'passport issuance', 'breeder documents'],
+      fr: ['documents de voyage lisibles à la machine', 'DVLM', 'passeport électronique', 'passeports électroniques', 'répertoire de clés publiques', 'RCP de l’OACI', 'délivrance des passeports', 'documents sources'],
+      es: ['documentos de viaje de lectura mecánica', 'DVLM', 'pasaporte electrónico', 'pasaportes electrónicos', 'directorio de claves públicas', 'DCP de la OACI', 'expedición de pasaportes', 'documentos de origen'],
+      ru: ['машиносчитываемых проездных документов', 'МСПД', 'электронный паспорт', 'электронных паспортов', 'директории открытых ключей', 'ДОК ИКАО', 'выдачи паспортов'],
+      ar: ['وثائق السفر المقروءة آليا', 'جواز السفر الإلكتروني', 'جوازات السفر الإلكترونية', 'دليل المفاتيح العامة', 'إصدار جوازات السفر'],
+      zh: ['机读旅行证件', '电子护照', '公钥目录', '公钥簿', '身份证明', '身份核实', '护照签发', '签发流程'],
+    },
+  },
   {
     code: 'c:document_fraud',
     entities: ['ICAO', 'INTERPOL'],
@@ -263,11 +281,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     area: 'wmd_nonproliferation',
     terms: {
       en: ['strategic trade controls', 'export controls', 'export control', 'dual-use goods', 'dual-use items', 'dual use', ['export licensing', 'UNSCR-1540'], ['licensing system', 'UNSCR-1540'], ['control list', 'EU-DU'], ['control lists', 'EU-DU'], ['strategic goods', 'WCO-STCE'], ['transit and trans-shipment', 'UNSCR-1540'], ['brokering', 'UNSCR-1540'], ['end-user', 'EU-DU']],
-      fr: ['contrôle des échanges stratégiques', "contrôles à l'exportation", 'contrôle des exportations', 'biens à double usage', 'double usage', ["licences d'exportation", 'EU-DU'], ['liste de contrôle', 'EU-DU'], ['listes de contrôle', 'EU-DU'], ['transit et transbordement', 'UNSCR-1540'], ['courtage', 'UNSCR-1540']],
-      es: ['controles del comercio estratégico', 'controles de exportación', 'control de exportaciones', 'bienes de doble uso', 'doble uso', ['licencias de exportación', 'EU-DU'], ['lista nacional de control', 'EU-DU'], ['lista de control', 'EU-DU'], ['mercancías estratégicas', 'WCO-STCE'], ['tránsito y transbordo', 'UNSCR-1540']],
-      ru: ['контроля стратегической торговли', 'экспортного контроля', 'экспортный контроль', 'товаров двойного назначения', 'двойного назначения', ['выдачи лицензий', 'UNSCR-1540'], ['лицензирующего органа', 'UNSCR-1540'], ['контрольного списка', 'UNSCR-1540'], ['контрольные списки', 'UNSCR-1540'], ['транзита и перевалки', 'UNSCR-1540']],
-      ar: ['ضوابط التجارة الاستراتيجية', 'الرقابة على الصادرات', 'مراقبة الصادرات', 'السلع ذات الاستخدام المزدوج', 'الاستخدام المزدوج', ['الترخيص بالتصدير', 'UNSCR-1540'], ['تراخيص التصدير', 'UNSCR-1540'], ['قائمة وطنية', 'UNSCR-1540'], ['العبور وإعادة الشحن', 'UNSCR-1540']],
-      zh: ['战略贸易管制', '出口管制', '两用物项', '军民两用', '两用', ['出口许可', 'UNSCR-1540'], ['许可证', 'UNSCR-1540'], ['管制清单', 'UNSCR-1540'], ['过境和转运', 'UNSCR-1540'], ['最终用户', 'UNSCR-1540']],
+      fr: ['contrôle des échanges stratégiques', "contrôles à l'exportation", 'contrôle des exportations', 'biens à double usage', 'double usage', ["licences d'exportation", 'EU-DU'], ['liste de contrôle', 'EU-DU'], ['listes de contrôle', 'EU-DU'], ['transit et transbordement', 'UNSCR-1540'], ['courtage', 'UNSCR-1540'], ['biens et technologies à double usage', 'EU-DU'], ["autorisation d'exportation", 'EU-DU'], ['programme interne de conformité', 'EU-DU']],
+      es: ['controles del comercio estratégico', 'controles de exportación', 'control de exportaciones', 'bienes de doble uso', 'doble uso', ['licencias de exportación', 'EU-DU'], ['lista nacional de control', 'EU-DU'], ['lista de control', 'EU-DU'], ['mercancías estratégicas', 'WCO-STCE'], ['tránsito y transbordo', 'UNSCR-1540'], ['uso dual', 'UNSCR-1540'], ['productos de uso dual', 'UNSCR-1540'], ['comercio estratégico', 'WCO-STCE'], ['programa interno de cumplimiento', 'EU-DU']],
+      ru: ['контроля стратегической торговли', 'экспортного контроля', 'экспортный контроль', 'товаров двойного назначения', 'двойного назначения', ['выдачи лицензий', 'UNSCR-1540'], ['лицензирующего органа', 'UNSCR-1540'], ['контрольного списка', 'UNSCR-1540'], ['контрольные списки', 'UNSCR-1540'], ['транзита и перевалки', 'UNSCR-1540'], ['внутренней программы экспортного контроля', 'UNSCR-1540'], ['контролируемых товаров', 'UNSCR-1540'], ['конечного пользователя', 'UNSCR-1540']],
+      ar: ['ضوابط التجارة الاستراتيجية', 'الرقابة على الصادرات', 'مراقبة الصادرات', 'السلع ذات الاستخدام المزدوج', 'الاستخدام المزدوج', ['الترخيص بالتصدير', 'UNSCR-1540'], ['تراخيص التصدير', 'UNSCR-1540'], ['قائمة وطنية', 'UNSCR-1540'], ['العبور وإعادة الشحن', 'UNSCR-1540'], ['السلع الاستراتيجية', 'UNSCR-1540'], ['المستخدم النهائي', 'UNSCR-1540']],
+      zh: ['战略贸易管制', '出口管制', '两用物项', '军民两用', '两用', ['出口许可', 'UNSCR-1540'], ['许可证', 'UNSCR-1540'], ['管制清单', 'UNSCR-1540'], ['过境和转运', 'UNSCR-1540'], ['最终用户', 'UNSCR-1540'], ['两用物项和技术', 'UNSCR-1540'], ['出口管制清单', 'UNSCR-1540']],
     },
   },
   // ── nuclear / radiological ──
@@ -278,12 +296,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     paragraphs: [37, 38, 56],
     area: 'nuclear_security',
     terms: {
-      en: ['radiation detection', 'radiation portal monitors', 'radiological', 'radioactive sources', 'radioactive material', 'nuclear material', ['out of regulatory control', 'IAEA-NSS'], ['portal monitors', 'IAEA-NSS'], ['front-line officers', 'IAEA-NSS'], ['alarm assessment', 'IAEA-NSS'], ['illicit trafficking of nuclear', 'IAEA-NSS']],
-      fr: ['détection des rayonnements', 'portiques de détection', 'radiologiques', 'sources radioactives', 'matières radioactives', 'matières nucléaires'],
-      es: ['detección de radiación', 'pórticos de detección de radiación', 'radiológicos', 'fuentes radiactivas', 'material radiactivo', 'material nuclear', 'materiales nucleares'],
-      ru: ['обнаружения радиации', 'радиационного контроля', 'радиологических', 'радиоактивных источников', 'радиоактивных материалов', 'ядерных материалов', ['вне регулирующего контроля', 'IAEA-NSS'], ['радиационные мониторы', 'IAEA-NSS'], ['радиоактивных материалов', 'IAEA-NSS']],
-      ar: ['الكشف عن الإشعاع', 'أجهزة رصد الإشعاع', 'الإشعاعية', 'المصادر المشعة', 'المواد المشعة', 'المواد النووية'],
-      zh: ['辐射探测', '辐射监测', '放射性', '放射源', '放射性物质', '核材料', ['监管控制之外', 'IAEA-NSS'], ['报警评估', 'IAEA-NSS']],
+      en: ['radiation detection', 'radiation portal monitors', 'radiological', 'radioactive sources', 'radioactive material', 'nuclear material', ['out of regulatory control', 'IAEA-NSS'], ['portal monitors', 'IAEA-NSS'], ['front-line officers', 'IAEA-NSS'], ['alarm assessment', 'IAEA-NSS'], ['illicit trafficking of nuclear', 'IAEA-NSS'], ['radiation source', 'IAEA-NSS'], ['radiation sources', 'IAEA-NSS'], ['caesium-137', 'IAEA-NSS'], ['cesium-137', 'IAEA-NSS'], ['cobalt-60', 'IAEA-NSS']],
+      fr: ['détection des rayonnements', 'portiques de détection', 'radiologiques', 'sources radioactives', 'matières radioactives', 'matières nucléaires', ['agents de première ligne', 'IAEA-NSS'], ['architecture de détection', 'IAEA-NSS'], ['hors contrôle réglementaire', 'IAEA-NSS'], ['source de rayonnements', 'IAEA-NSS'], ['sources de rayonnements', 'IAEA-NSS'], ['césium 137', 'IAEA-NSS'], ['cobalt 60', 'IAEA-NSS']],
+      es: ['detección de radiación', 'pórticos de detección de radiación', 'radiológicos', 'fuentes radiactivas', 'material radiactivo', 'material nuclear', 'materiales nucleares', ['oficiales de primera línea', 'IAEA-NSS'], ['arquitectura de detección', 'IAEA-NSS'], ['no sometidos a control reglamentario', 'IAEA-NSS'], ['fuente de radiación', 'IAEA-NSS'], ['fuentes de radiación', 'IAEA-NSS'], ['cesio 137', 'IAEA-NSS'], ['cobalto 60', 'IAEA-NSS']],
+      ru: ['обнаружения радиации', 'радиационного контроля', 'радиологических', 'радиоактивных источников', 'радиоактивных материалов', 'ядерных материалов', ['вне регулирующего контроля', 'IAEA-NSS'], ['радиационные мониторы', 'IAEA-NSS'], ['радиоактивных материалов', 'IAEA-NSS'], ['делящихся материалов', 'IAEA-NSS'], ['делящихся и радиоактивных материалов', 'IAEA-NSS'], ['ТКДРМ', 'ONEDOOR'], ['радиационного мониторинга', 'IAEA-NSS'], ['источник излучения', 'IAEA-NSS'], ['источников излучения', 'IAEA-NSS'], ['источником излучения', 'IAEA-NSS'], ['цезия-137', 'IAEA-NSS'], ['цезий-137', 'IAEA-NSS'], ['кобальт-60', 'IAEA-NSS']],
+      ar: ['الكشف عن الإشعاع', 'أجهزة رصد الإشعاع', 'الإشعاعية', 'المصادر المشعة', 'المواد المشعة', 'المواد النووية', ['خارج نطاق التحكم الرقابي', 'IAEA-NSS'], ['موظفو الخطوط الأمامية', 'IAEA-NSS'], ['بنية الكشف', 'IAEA-NSS'], ['مصدر إشعاع', 'IAEA-NSS'], ['مصادر الإشعاع', 'IAEA-NSS'], ['السيزيوم 137', 'IAEA-NSS'], ['الكوبالت 60', 'IAEA-NSS']],
+      zh: ['辐射探测', '辐射监测', '放射性', '放射源', '放射性物质', '核材料', ['监管控制之外', 'IAEA-NSS'], ['报警评估', 'IAEA-NSS'], ['一线官员', 'IAEA-NSS'], ['侦查架构', 'IAEA-NSS'], ['核安保探测', 'IAEA-NSS'], ['辐射源', 'IAEA-NSS'], ['铯-137', 'IAEA-NSS'], ['钴-60', 'IAEA-NSS']],
     },
   },
   // ── chemical / biological ──
@@ -654,6 +672,24 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   // ── Pillar I: conditions conducive, prevention ──
   {
+    // Access to justice and police accountability: the rule-of-law side of a request about courts and
+    // police (UNDP's and OHCHR's mandates), not the criminal-justice response to terrorism cases.
+    code: 'c:access_to_justice',
+    entities: ['UNDP', 'OHCHR'],
+    paragraphs: [14, 15, 16],
+    area: 'rule_of_law',
+    basis: 'Rule of law and access to justice (UNDP, OHCHR), paragraphs 14-16 of the report.',
+    source: 'UNTERM',
+    terms: {
+      en: ['access to justice', 'legal aid', 'police oversight', 'police accountability', 'civilian oversight of the police', 'community justice', 'paralegals', 'access to a lawyer', 'complaints against the police'],
+      fr: ['accès à la justice', 'aide juridictionnelle', 'contrôle de la police', 'redevabilité de la police', 'justice de proximité', 'parajuristes', 'accès à un avocat', 'plaintes contre la police'],
+      es: ['acceso a la justicia', 'asistencia jurídica gratuita', 'defensa pública', 'control de la policía', 'rendición de cuentas de la policía', 'justicia comunitaria', 'paralegales', 'acceso a un abogado', 'denuncias contra la policía'],
+      ru: ['доступа к правосудию', 'доступ к правосудию', 'бесплатной юридической помощи', 'надзора за полицией', 'подотчетности полиции', 'доступа к адвокату', 'жалоб на полицию'],
+      ar: ['الوصول إلى العدالة', 'المساعدة القانونية المجانية', 'الرقابة على الشرطة', 'مساءلة الشرطة', 'العدالة المجتمعية', 'الحصول على محام', 'الشكاوى ضد الشرطة'],
+      zh: ['诉诸司法', '司法救助', '法律援助', '警察监督', '警察问责', '社区司法', '获得律师', '投诉警察'],
+    },
+  },
+  {
     code: 'c:radicalisation',
     area: 'violent_extremism',
     terms: {
@@ -749,11 +785,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     source: 'CPPNM',
     terms: {
       en: ['physical protection', 'CPPNM', 'Convention on the Physical Protection of Nuclear Material', ['INSSP', 'IAEA-NSS'], ['Integrated Nuclear Security Support Plan', 'IAEA-NSS'], ['IPPAS', 'IAEA-NSS'], 'research reactors', 'nuclear facilities', 'security of radioactive sources'],
-      fr: ['protection physique', 'Convention sur la protection physique des matières nucléaires', ['plan intégré d’appui en matière de sécurité nucléaire', 'IAEA-NSS'], 'réacteurs de recherche', 'installations nucléaires', 'sécurité des sources radioactives'],
-      es: ['protección física', 'Convención sobre la protección física de los materiales nucleares', ['plan integrado de apoyo a la seguridad física nuclear', 'IAEA-NSS'], 'reactores de investigación', 'instalaciones nucleares', 'seguridad física de las fuentes radiactivas'],
-      ru: ['физической защиты', 'Конвенция о физической защите ядерного материала', ['комплексный план поддержки физической ядерной безопасности', 'IAEA-NSS'], 'исследовательских реакторов', 'ядерных установок', 'сохранности радиоактивных источников'],
+      fr: ['protection physique', 'Convention sur la protection physique des matières nucléaires', ['plan intégré d’appui en matière de sécurité nucléaire', 'IAEA-NSS'], 'réacteurs de recherche', 'installations nucléaires', 'sécurité des sources radioactives', ['CPPMN', 'CPPNM'], ['INSSP', 'IAEA-NSS'], ['Plan intégré d’appui en matière de sécurité nucléaire', 'IAEA-NSS']],
+      es: ['protección física', 'Convención sobre la protección física de los materiales nucleares', ['plan integrado de apoyo a la seguridad física nuclear', 'IAEA-NSS'], 'reactores de investigación', 'instalaciones nucleares', 'seguridad física de las fuentes radiactivas', ['CPFMN', 'CPPNM'], ['INSSP', 'IAEA-NSS'], ['Convención sobre la Protección Física de los Materiales Nucleares', 'CPPNM']],
+      ru: ['физической защиты', 'Конвенция о физической защите ядерного материала', ['комплексный план поддержки физической ядерной безопасности', 'IAEA-NSS'], 'исследовательских реакторов', 'ядерных установок', 'сохранности радиоактивных источников', ['КФЗЯМ', 'CPPNM'], ['физической защиты ядерного материала', 'CPPNM'], ['режима физической защиты', 'IAEA-NSS']],
       ar: ['الحماية المادية', 'اتفاقية الحماية المادية للمواد النووية', ['خطة متكاملة لدعم الأمن النووي', 'IAEA-NSS'], 'مفاعلات البحوث', 'المرافق النووية', 'أمن المصادر المشعة'],
-      zh: ['实物保护', '核材料实物保护公约', ['综合核安保支助计划', 'IAEA-NSS'], '研究堆', '核设施', '放射源安保'],
+      zh: ['实物保护', '核材料实物保护公约', ['综合核安保支助计划', 'IAEA-NSS'], '研究堆', '核设施', '放射源安保', ['《核材料实物保护公约》', 'CPPNM'], ['国家核安保制度', 'IAEA-NSS']],
     },
   },
   {
@@ -764,12 +800,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     basis: 'Para. 57: IAEA helps States ensure nuclear security at major public events (Pan American Games 2007, Olympic Games 2008).',
     source: 'IAEA-NSS',
     terms: {
-      en: ['nuclear security measures for the event', 'nuclear security at major public events', 'nuclear security plan', 'radiation detection equipment on loan'],
-      fr: ['sécurité nucléaire lors de grandes manifestations publiques', 'plan de sécurité nucléaire'],
-      es: ['seguridad física nuclear en grandes eventos públicos', 'plan de seguridad física nuclear'],
-      ru: ['физической ядерной безопасности при проведении крупных общественных мероприятий', 'плана физической ядерной безопасности'],
-      ar: ['الأمن النووي في الأحداث العامة الكبرى', 'خطة الأمن النووي'],
-      zh: ['大型公众活动核安保', '核安保计划', '核安保措施'],
+      en: ['nuclear security measures for the event', 'nuclear security at major public events', 'nuclear security plan for the event', 'nuclear security plans for the event', 'radiation detection equipment on loan', ['major public events', 'IAEA-NSS'], ['loan of radiation detection equipment', 'IAEA-NSS']],
+      fr: ['sécurité nucléaire lors de grandes manifestations publiques', 'plan de sécurité nucléaire', ['grandes manifestations publiques', 'IAEA-NSS'], ['prêt de matériel de détection des rayonnements', 'IAEA-NSS'], ['mesures de sécurité nucléaire pour la manifestation', 'IAEA-NSS']],
+      es: ['seguridad física nuclear en grandes eventos públicos', 'plan de seguridad física nuclear', ['grandes eventos públicos', 'IAEA-NSS'], ['préstamo de equipos de detección de radiación', 'IAEA-NSS'], ['medidas de seguridad física nuclear para el evento', 'IAEA-NSS']],
+      ru: ['физической ядерной безопасности при проведении крупных общественных мероприятий', 'плана физической ядерной безопасности', ['крупных общественных мероприятий', 'IAEA-NSS'], ['предоставление оборудования для обнаружения излучения', 'IAEA-NSS'], ['мер физической ядерной безопасности для мероприятия', 'IAEA-NSS']],
+      ar: ['الأمن النووي في الأحداث العامة الكبرى', 'خطة الأمن النووي', ['الأحداث العامة الكبرى', 'IAEA-NSS'], ['إعارة معدات الكشف عن الإشعاع', 'IAEA-NSS'], ['تدابير الأمن النووي للحدث', 'IAEA-NSS']],
+      zh: ['大型公众活动核安保', '核安保计划', '核安保措施', ['大型公众活动', 'IAEA-NSS'], ['出借辐射探测设备', 'IAEA-NSS'], ['出借辐射探测仪器', 'IAEA-NSS']],
     },
   },
   {
@@ -812,11 +848,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     source: 'CWC',
     terms: {
       en: ['decontamination', 'individual protection', 'first responders', 'toxic chemicals', 'chemical attack', 'chemical incidents'],
-      fr: ['décontamination', 'protection individuelle', 'primo-intervenants', 'attaque chimique', 'incidents chimiques'],
-      es: ['descontaminación', 'protección individual', 'primeros intervinientes', 'ataque químico', 'incidentes químicos'],
-      ru: ['дезактивации', 'индивидуальной защиты', 'первых реагирующих', 'химического нападения', 'химических инцидентов'],
-      ar: ['إزالة التلوث', 'الحماية الفردية', 'المستجيبين الأوائل', 'هجوم كيميائي', 'الحوادث الكيميائية'],
-      zh: ['援助和防护', '洗消', '去污', '个人防护', '第一响应人员', '化学袭击', '化学事件'],
+      fr: ['décontamination', 'protection individuelle', 'primo-intervenants', 'attaque chimique', 'incidents chimiques', ['assistance et protection', 'CWC'], ['protection contre les armes chimiques', 'CWC']],
+      es: ['descontaminación', 'protección individual', 'primeros intervinientes', 'ataque químico', 'incidentes químicos', ['asistencia y protección', 'CWC'], ['protección contra las armas químicas', 'CWC']],
+      ru: ['дезактивации', 'индивидуальной защиты', 'первых реагирующих', 'химического нападения', 'химических инцидентов', ['помощь и защита', 'CWC'], ['защиты от химического оружия', 'CWC']],
+      ar: ['إزالة التلوث', 'الحماية الفردية', 'المستجيبين الأوائل', 'هجوم كيميائي', 'الحوادث الكيميائية', ['المساعدة والحماية', 'CWC'], ['الحماية من الأسلحة الكيميائية', 'CWC'], ['المادة العاشرة', 'CWC'], ['الأحداث الكيميائية', 'ONEDOOR']],
+      zh: ['援助和防护', '洗消', '去污', '个人防护', '第一响应人员', '化学袭击', '化学事件', ['援助与防护', 'CWC'], ['防护化学武器', 'CWC']],
     },
   },
   {
@@ -828,11 +864,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     source: 'UNODA-SGM',
     terms: {
       en: ['alleged use of biological weapons', 'alleged use', "Secretary-General's Mechanism", 'investigation of alleged use', 'roster of experts and laboratories', 'BWC', 'Biological Weapons Convention', 'chain of custody', 'deliberate release'],
-      fr: ["emploi allégué d'armes biologiques", 'emploi allégué', 'mécanisme du Secrétaire général', 'Convention sur les armes biologiques', 'chaîne de conservation'],
-      es: ['presunto empleo de armas biológicas', 'presunto empleo', 'Mecanismo del Secretario General', 'Convención sobre las Armas Biológicas', 'cadena de custodia'],
-      ru: ['предполагаемого применения биологического оружия', 'предполагаемого применения', 'Механизма Генерального секретаря', 'Конвенции о биологическом оружии', 'КБО'],
-      ar: ['الاستخدام المزعوم للأسلحة البيولوجية', 'الاستخدام المزعوم', 'آلية الأمين العام', 'اتفاقية الأسلحة البيولوجية'],
-      zh: ['指称使用生物武器', '指称使用', '秘书长调查机制', '生物武器公约', '保管链'],
+      fr: ["emploi allégué d'armes biologiques", 'emploi allégué', 'mécanisme du Secrétaire général', 'Convention sur les armes biologiques', 'chaîne de conservation', ['CIAB', 'BWC'], ["Convention sur l'interdiction des armes biologiques", 'BWC']],
+      es: ['presunto empleo de armas biológicas', 'presunto empleo', 'Mecanismo del Secretario General', 'Convención sobre las Armas Biológicas', 'cadena de custodia', ['Convención sobre la Prohibición de las Armas Biológicas', 'BWC']],
+      ru: ['предполагаемого применения биологического оружия', 'предполагаемого применения', 'Механизма Генерального секретаря', 'Конвенции о биологическом оружии', 'КБО', ['КБТО', 'BWC'], ['Конвенции о биологическом и токсинном оружии', 'BWC']],
+      ar: ['الاستخدام المزعوم للأسلحة البيولوجية', 'الاستخدام المزعوم', 'آلية الأمين العام', 'اتفاقية الأسلحة البيولوجية', ['اتفاقية حظر الأسلحة البيولوجية', 'BWC']],
+      zh: ['指称使用生物武器', '指称使用', '秘书长调查机制', '生物武器公约', '保管链', ['《禁止生物武器公约》', 'BWC'], ['禁止生物武器公约', 'BWC']],
     },
   },
   {
@@ -843,12 +879,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     basis: 'Para. 60: INTERPOL builds law-enforcement capacity to prevent and respond to bioterrorism, with health and customs.',
     source: 'INTERPOL-BTPU',
     terms: {
-      en: ['bioterrorism', 'bioterror', 'biological threats', 'biological weapons and materials', 'law enforcement and public health', 'police, customs and public health'],
-      fr: ['bioterrorisme', 'menaces biologiques'],
-      es: ['bioterrorismo', 'amenazas biológicas'],
-      ru: ['биотерроризма', 'биологических угроз'],
-      ar: ['الإرهاب البيولوجي', 'التهديدات البيولوجية'],
-      zh: ['生物恐怖主义', '生物恐怖', '生物威胁'],
+      en: ['bioterrorism', 'bioterror', 'biological threats', 'biological weapons and materials', 'law enforcement and public health', 'police, customs and public health', 'bioterrorist', 'bioterrorist attack', 'bioterrorism prevention'],
+      fr: ['bioterrorisme', 'menaces biologiques', 'bioterroriste', 'prévention du bioterrorisme'],
+      es: ['bioterrorismo', 'amenazas biológicas', 'bioterrorista', 'prevención del bioterrorismo'],
+      ru: ['биотерроризма', 'биологических угроз', 'биотеррористического', 'биотеррористических', 'биотерроризму'],
+      ar: ['الإرهاب البيولوجي', 'التهديدات البيولوجية', 'إرهاب بيولوجي', 'هجوم بيولوجي'],
+      zh: ['生物恐怖主义', '生物恐怖', '生物威胁', '生物恐怖袭击'],
     },
   },
   {

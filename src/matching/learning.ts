@@ -188,7 +188,11 @@ export function fitModel(
   const pairs = preferencePairs(sorted);
   const byContext = new Map<string, { w: string; l: string; weight: number }[]>();
   for (const p of pairs) {
-    for (const c of contextsOf(p.winner.concept, p.winner.area)) {
+    // A choice made on a request that named a fine concept says which offering answers *that* concept:
+    // it is kept in the concept's context only. The area's context learns from choices on requests that
+    // named none, so a preference among laboratory programmes is not carried to a protection request of
+    // the same area (the native-language set's replay made exactly that mistake).
+    for (const c of contextsOf(p.winner.concept, p.winner.concept ? null : p.winner.area)) {
       byContext.set(c.key, [...(byContext.get(c.key) ?? []), { w: p.winner.offeringId!, l: p.loser.offeringId!, weight: 1 }]);
     }
   }

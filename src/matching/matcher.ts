@@ -8,7 +8,7 @@ import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js'
 import { conceptTokens, OfferingIndex, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
 import { clauses, enumerates, groupParts, preamble } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
-import { routeRequest, routingEvidence } from './routing.js';
+import { routeRequest, routingEvidence, type LeadMatch } from './routing.js';
 import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, type RequestContext } from './scoring.js';
 import { tfidfVector } from './similarity.js';
 import type {
@@ -43,6 +43,18 @@ interface Ranked {
   /** How far an applied learning model moved the score (0 without one). */
   learned: number;
 }
+
+/** The best-ranked offering as routing reads it: its main area (strongest weight, code on ties) and its concepts. */
+function leadOfMatch(t: Ranked | undefined): LeadMatch | undefined {
+  if (!t) return undefined;
+  let mainArea: string | null = null;
+  let w = -Infinity;
+  for (const [code, v] of t.doc.areaWeight) if (v > w || (v === w && mainArea !== null && code < mainArea)) { mainArea = code; w = v; }
+  return { mainArea, concepts: [...t.doc.profile.fine.keys()] };
+}
+
+// A route's concept named this strongly (≈ two clear mentions) confines proposals to its concept or area.
+const STRONG_CONCEPT = 0.7;
 
 // A clause names its own part only with this much area evidence (≈ one clear term).
 const PART_AREA_MIN = 0.45;
@@ -298,13 +310,25 @@ export function createMatcher(config: MatcherConfig): Matcher {
     });
     for (const id of hits.keys()) if (!seen.has(id)) consider(index.get(id)!);
 
+    const lead = leadOfMatch(top[0]);
     const routing = routeRequest(
       areas,
       top.map((t) => ({ providerEntity: t.doc.offering.providerEntity, areas: [...t.doc.areaWeight.keys()], concepts: [...t.doc.profile.fine.keys()] })),
       taxonomy,
-      { fine: profile.fine, concepts: tagger.concepts, corrections },
+      { fine: profile.fine, concepts: tagger.concepts, corrections, lead },
     );
-    const evidence = routingEvidence(areas, profile.fine, tagger.concepts, taxonomy);
+    const evidence = routingEvidence(areas, profile.fine, tagger.concepts, taxonomy, lead);
+    // A request that names the concept its route rests on clearly (witness protection, API/PNR) is
+    // answered by offerings on that concept or its area, or on the request's best area when the route
+    // rests on another one (the legislative half of a request merged into one part): an offering of a
+    // neighbouring area that shares only words with it (prosecutor mentoring for a witness-protection
+    // unit) is no answer, and proposing it hides that nothing eligible fits (CTED then triages).
+    if (routing.concept && routing.area && (evidence?.strength ?? 0) >= STRONG_CONCEPT) {
+      const bestArea = areas.find((a) => taxonomy.has(a.code))?.code ?? routing.area;
+      const onRoute = (t: Ranked): boolean =>
+        t.doc.areaWeight.has(routing.area!) || t.doc.areaWeight.has(bestArea) || t.doc.profile.fine.has(routing.concept!);
+      for (let i = top.length - 1; i >= 0; i--) if (!onRoute(top[i]!)) top.splice(i, 1);
+    }
     const aConf = areaConfidence(areas);
     const topScore = top[0]?.score ?? 0;
     const rConf = routing.entity ? routeConfidence(aConf, routing.concept ? evidence?.strength ?? 0 : 0, topScore) : 0;

@@ -24,19 +24,34 @@ export type RoutingCorrections = ReadonlyMap<string, string>;
 // in the description); a cross-cutting one (no area) must be named more strongly.
 const CONCEPT_MIN = 0.45;
 const CONCEPT_ALONE = 0.7;
+// An area this close to the best one is a near tie: the classifier alone cannot tell them apart.
+const NEAR_TIE = 0.75;
+
+/** What the best-ranked offering says: its main area and the fine concepts it carries. */
+export interface LeadMatch {
+  mainArea: string | null;
+  concepts: readonly string[];
+}
 
 /**
  * The most specific evidence for routing: among the request's fine concepts that name responsible
  * entities, the strongest one on the request's best area (else a strongly named cross-cutting one);
- * otherwise the best area itself.
+ * otherwise the best area itself. When two areas nearly tie (customs officers trained to detect
+ * radioactive material; dual-use awareness for bioterrorism police), a concept of the runner-up area
+ * wins when the best-ranked offering is itself on that area and carries the concept: text, concept and
+ * catalogue then agree on what the request is about, which the area scores alone could not decide.
  */
 export function routingEvidence(
   areas: readonly AreaScore[],
   fine: ReadonlyMap<string, number>,
   concepts: ReadonlyMap<string, ConceptDef>,
   taxonomy: ReadonlyMap<string, ThematicAreaRef>,
+  lead?: LeadMatch,
 ): RoutingEvidence | null {
   const best = areas.find((a) => taxonomy.has(a.code));
+  const near = new Set(best ? areas.filter((a) => taxonomy.has(a.code) && a.score >= NEAR_TIE * best.score).map((a) => a.code) : []);
+  const agrees = (def: ConceptDef): boolean =>
+    lead !== undefined && def.area !== null && def.area !== best?.code && def.area === lead.mainArea && near.has(def.area) && lead.concepts.includes(def.code);
   let chosen: { def: ConceptDef; strength: number; rank: number } | null = null;
   // Sorted by code so equal strengths resolve the same way whatever the text's order.
   for (const code of [...fine.keys()].sort()) {
@@ -45,7 +60,7 @@ export function routingEvidence(
     if (!def?.entities?.length || strength < CONCEPT_MIN) continue;
     // A concept routes when it is on the request's main area, or when it belongs to no area (API/PNR,
     // IEDs) and is named strongly; a concept of another area says nothing about who owns the main topic.
-    const rank = def.area !== null && def.area === best?.code ? 2 : def.area === null && strength >= CONCEPT_ALONE ? 1 : 0;
+    const rank = agrees(def) ? 3 : def.area !== null && def.area === best?.code ? 2 : def.area === null && strength >= CONCEPT_ALONE ? 1 : 0;
     if (rank === 0) continue;
     if (!chosen || rank > chosen.rank || (rank === chosen.rank && strength > chosen.strength)) chosen = { def, strength, rank };
   }
@@ -70,9 +85,9 @@ export function routeRequest(
   areas: readonly AreaScore[],
   topMatches: readonly RoutableMatch[],
   taxonomy: ReadonlyMap<string, ThematicAreaRef>,
-  opts: { fine?: ReadonlyMap<string, number>; concepts?: ReadonlyMap<string, ConceptDef>; corrections?: RoutingCorrections } = {},
+  opts: { fine?: ReadonlyMap<string, number>; concepts?: ReadonlyMap<string, ConceptDef>; corrections?: RoutingCorrections; lead?: LeadMatch } = {},
 ): Routing {
-  const ev = routingEvidence(areas, opts.fine ?? new Map(), opts.concepts ?? new Map(), taxonomy);
+  const ev = routingEvidence(areas, opts.fine ?? new Map(), opts.concepts ?? new Map(), taxonomy, opts.lead);
   if (!ev) return { entity: null, reason: 'triage', area: null, concept: null, responsible: [] };
   const responsible = [...ev.responsible];
   const base = { area: ev.area, concept: ev.concept, responsible };
@@ -82,6 +97,14 @@ export function routeRequest(
   const top = topMatches.find(onEvidence);
   const topEntity = top?.providerEntity ?? null;
   if (topEntity !== null && topEntity !== responsible[0] && responsible.includes(topEntity)) {
+    return { entity: topEntity, reason: 'top_match_entity', ...base };
+  }
+  // The concept's table names who leads on it; an entity responsible for the concept's area whose own
+  // offering carries that very concept and ranks first delivers it too (UNICRI's course on trafficking
+  // investigations for a request about radioactive sources found at a border): the request goes to it.
+  // An offering that only shares the area (an ICAO document course for CBRN goods at borders) does not.
+  if (topEntity !== null && ev.concept !== null && !responsible.includes(topEntity)
+    && (taxonomy.get(ev.area)?.entities ?? []).includes(topEntity) && (top?.concepts ?? []).includes(ev.concept)) {
     return { entity: topEntity, reason: 'top_match_entity', ...base };
   }
   const corrected = opts.corrections?.get(ev.concept ?? `area:${ev.area}`) ?? (ev.concept ? opts.corrections?.get(`area:${ev.area}`) : undefined);

@@ -39,12 +39,16 @@ export function foldAccents(text: string): string {
 // Tashkeel (harakat, tanwin, shadda, sukun), Quranic marks, superscript alef.
 const ARABIC_DIACRITICS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]/g;
 const TATWEEL = /\u0640/g;
+const KIMIYAI = /كيميا[وئ]ي|كيما[وئ]ي/g;
 
 /** Arabic orthographic normalisation: alef variants → ا, ى → ي, ة → ه, hamza carriers, no tashkeel or tatweel. */
 export function normalizeArabic(text: string): string {
   return text
     .replace(ARABIC_DIACRITICS, '')
     .replace(TATWEEL, '')
+    // "Chemical" is spelt كيميائي in UN texts and كيمياوي / كيماوي / كيمائي in much of the region's press
+    // and official usage (Iraq, Iran, the Gulf): one word, so one spelling before stemming.
+    .replace(KIMIYAI, 'كيميائي')
     .replace(/[أإآٱ]/g, 'ا')
     .replace(/ى/g, 'ي')
     .replace(/ة/g, 'ه')

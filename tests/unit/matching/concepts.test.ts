@@ -98,3 +98,43 @@ describe('classification', () => {
     }
   });
 });
+
+describe('acronyms and expansions of the field in each language (issue 15, vocabulary)', () => {
+  const fine = (text: string, lang: Parameters<typeof profileText>[3]) => profileText(tagger, text, '', lang).fine;
+  it.each([
+    ['Mise en place des RPCV et des données PNR', 'fr', 'c:api_pnr'],
+    ['renseignements préalables concernant les voyageurs', 'fr', 'c:api_pnr'],
+    ['información anticipada sobre los pasajeros', 'es', 'c:api_pnr'],
+    ['Внедрение систем API и PNR', 'ru', 'c:api_pnr'],
+    ['تفعيل وحدة معلومات المسافرين', 'ar', 'c:api_pnr'],
+    ["Traitement des déclarations d'opération suspecte", 'fr', 'c:fiu'],
+    ['Análisis de los ROS por la UIF', 'es', 'c:fiu'],
+    ['إنشاء وحدة التحريات المالية', 'ar', 'c:fiu'],
+    ['Ratificación de la CPFMN y su enmienda', 'es', 'c:physical_protection'],
+    ['Mise en œuvre de la CPPMN', 'fr', 'c:physical_protection'],
+    ['Ратификация КФЗЯМ', 'ru', 'c:physical_protection'],
+    ['Осуществление КБТО', 'ru', 'c:bio_investigation'],
+    ['Mise en œuvre de la CIAB', 'fr', 'c:bio_investigation'],
+    ['Responding to a bioterrorist attack', 'en', 'c:bioterrorism_police'],
+    ['Préparation à une attaque bioterroriste', 'fr', 'c:bioterrorism_police'],
+    ['Контроль делящихся и радиоактивных материалов на таможне', 'ru', 'c:radiation_detection'],
+    ['Formation des agents de première ligne', 'fr', 'c:radiation_detection'],
+    ['Productos de uso dual', 'es', 'c:strategic_trade'],
+    ['تدريب على المساعدة والحماية', 'ar', 'c:chem_protection'],
+    ['加入公钥目录，验证电子护照的签名', 'zh', 'c:travel_documents'],
+    ['Adhésion au répertoire de clés publiques de l’OACI', 'fr', 'c:travel_documents'],
+    ['Выдача электронных паспортов', 'ru', 'c:travel_documents'],
+    ['Police oversight, legal aid and community justice', 'en', 'c:access_to_justice'],
+    ['تعزيز المساعدة القانونية المجانية ومساءلة الشرطة', 'ar', 'c:access_to_justice'],
+  ] as const)('%s (%s) → %s', (text, lang, code) => {
+    expect(fine(text, lang).get(code) ?? 0).toBeGreaterThan(0);
+  });
+
+  it('does not take legislative assistance for legal aid', () => {
+    expect(fine('المساعدة التشريعية لتنفيذ الصكوك القانونية العالمية', 'ar').get('c:access_to_justice') ?? 0).toBe(0);
+  });
+
+  it('does not take the name of a State’s financial monitoring department for an FIU request', () => {
+    expect(fine('Департамент финансового мониторинга', 'ru').get('c:fiu') ?? 0).toBe(0);
+  });
+});

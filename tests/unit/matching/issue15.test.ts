@@ -166,3 +166,32 @@ describe('provider ↔ entity suggestion', () => {
     expect(suggestEntity('Ministry of Foreign Affairs of Norway', entities)).toBeNull();
   });
 });
+
+describe('a request that names its route’s concept clearly is answered on that concept or area only', () => {
+  const data = load('dev');
+  const mk = (id: string, title: string, description: string, providerEntity: string): MatchableOffering => ({
+    id, providerId: `p-${id}`, providerEntity, title, description, language: 'en', languages: ['en'], modalities: ['training'],
+    thematicAreas: [], eligibility: { regions: [], countries: [] }, availableFrom: null, availableUntil: null,
+    lastConfirmedAt: new Date('2026-11-01T00:00:00Z'), status: 'open', capacity: null,
+  });
+  const req = {
+    id: 'r-wit', memberState: 'PAK', language: null, thematicAreas: [], modalities: [], urgency: 'normal' as const, submittedAt: new Date('2026-11-28T00:00:00Z'),
+    title: 'Witness protection unit for anti-terrorism courts',
+    description: 'Witnesses retract their statements after threats. We need a witness protection programme: relocation of witnesses and testimony without revealing identity.',
+  };
+  it('does not propose a neighbouring area’s offering that shares only words; CTED triages (nothing eligible)', () => {
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    m.addOffering(mk('o-pros', 'Mentoring of counter-terrorism prosecutors', 'Prosecutors and judges build terrorism cases for anti-terrorism courts with admissible evidence and fair trial guarantees.', 'UNODC'));
+    const res = m.matchRequest(req, { now: new Date('2026-11-29T00:00:00Z') });
+    expect(res.routing.concept).toBe('c:witnesses');
+    expect(res.matches).toEqual([]);
+    expect(res.triage?.reason).toBe('nothing_eligible');
+  });
+  it('keeps an offering on the concept', () => {
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    m.addOffering(mk('o-pros', 'Mentoring of counter-terrorism prosecutors', 'Prosecutors and judges build terrorism cases for anti-terrorism courts with admissible evidence and fair trial guarantees.', 'UNODC'));
+    m.addOffering(mk('o-wit', 'Witness protection programmes', 'Advice to set up witness protection units: relocation, identity protection and testimony by video link.', 'UNODC'));
+    const res = m.matchRequest(req, { now: new Date('2026-11-29T00:00:00Z') });
+    expect(res.matches.map((x) => x.offeringId)).toEqual(['o-wit']);
+  });
+});

@@ -29,15 +29,19 @@ describe('learning from decisions: shrinkage, contexts, order', () => {
     expect(gap(many)).toBeLessThan(0.25);
   });
 
-  it('keeps a preference within the context it was learned in (a concept, then its area at half weight)', () => {
+  it('keeps a preference within the context it was learned in (the concept; the area only from requests that named none)', () => {
     const m = fitModel(Array.from({ length: 4 }, (_, i) => choice(`r${i}`, 'A', 'B', 'c:stce', 2 * i)).flat());
     expect(learnedAdjustment(m, 'B', 'p-B', contextsOf('c:stce', 'customs'))).toBeLessThan(0);
     // Another concept of another area: no evidence, no change.
     expect(learnedAdjustment(m, 'B', 'p-B', contextsOf('c:fiu', 'terrorist_financing'))).toBe(0);
-    // The same area without the concept: the area context, weaker than the concept's.
-    const area = learnedAdjustment(m, 'B', 'p-B', contextsOf(null, 'customs'));
+    // The same area, another concept or none: choices on STCE requests say nothing about it.
+    expect(learnedAdjustment(m, 'B', 'p-B', contextsOf('c:cargo', 'customs'))).toBe(0);
+    expect(learnedAdjustment(m, 'B', 'p-B', contextsOf(null, 'customs'))).toBe(0);
+    // Choices on requests of the area that named no concept: the area's context, at half weight under a concept.
+    const n = fitModel(Array.from({ length: 4 }, (_, i) => choice(`q${i}`, 'A', 'B', null, 2 * i)).flat());
+    const area = learnedAdjustment(n, 'B', 'p-B', contextsOf(null, 'customs'));
     expect(area).toBeLessThan(0);
-    expect(Math.abs(area)).toBeLessThan(Math.abs(learnedAdjustment(m, 'B', 'p-B', contextsOf('c:stce', 'customs'))));
+    expect(Math.abs(learnedAdjustment(n, 'B', 'p-B', contextsOf('c:stce', 'customs')))).toBeLessThan(Math.abs(area));
   });
 
   it('does not penalise an offering CTED passed over for another kind of request (the first attempt did)', () => {
@@ -75,7 +79,9 @@ describe('learning from decisions: shrinkage, contexts, order', () => {
 });
 
 describe('replay: decisions on the first half of a set, measured on the second half', () => {
-  for (const set of Object.keys(EVAL_SETS) as EvalSetName[]) {
+  // The frozen half of the native-language set is evaluated (npm run learn -- --replay prints it), never
+  // made a test target: a change chosen to pass it would be tuned on it.
+  for (const set of (Object.keys(EVAL_SETS) as EvalSetName[]).filter((s) => s !== 'native-holdout')) {
     it(`never makes the second half of ${set} worse`, () => {
       const r = replay(load(set));
       expect(r.examples).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { routeRequest } from '../../../src/matching/routing.js';
+import type { ConceptDef } from '../../../src/matching/concepts.tagger.js';
+import { routeRequest, routingEvidence } from '../../../src/matching/routing.js';
 import { AREAS } from './areas.fixture.js';
 
 const taxonomy = new Map(AREAS.map((a) => [a.code, a]));
@@ -26,5 +27,44 @@ describe('routeRequest', () => {
   });
   it('returns no entity when nothing is classified', () => {
     expect(routeRequest([], [], taxonomy)).toMatchObject({ entity: null, reason: 'triage', area: null });
+  });
+});
+
+describe('routingEvidence on a near tie between areas', () => {
+  const concepts = new Map<string, ConceptDef>([
+    ['c:radiation_detection', { code: 'c:radiation_detection', area: 'nuclear_security', entities: ['IAEA', 'INTERPOL'], terms: {} }],
+    ['c:cargo', { code: 'c:cargo', area: 'customs', entities: ['WCO', 'UNODC'], terms: {} }],
+  ]);
+  const two = new Map(['customs', 'nuclear_security'].map((code) => [code, { ...AREAS[0]!, code, entities: code === 'customs' ? ['WCO'] : ['IAEA'] }]));
+  const areas = [{ code: 'customs', score: 1 }, { code: 'nuclear_security', score: 0.85 }];
+  const fine = new Map([['c:radiation_detection', 0.8], ['c:cargo', 0.5]]);
+
+  it('keeps the best area’s concept when the best-ranked offering does not side with the runner-up', () => {
+    expect(routingEvidence(areas, fine, concepts, two)).toMatchObject({ area: 'customs', concept: 'c:cargo' });
+    expect(routingEvidence(areas, fine, concepts, two, { mainArea: 'customs', concepts: ['c:cargo', 'c:radiation_detection'] })).toMatchObject({ concept: 'c:cargo' });
+  });
+  it('takes the runner-up area’s concept when the best-ranked offering is on that area and carries it', () => {
+    const ev = routingEvidence(areas, fine, concepts, two, { mainArea: 'nuclear_security', concepts: ['c:radiation_detection'] });
+    expect(ev).toMatchObject({ area: 'nuclear_security', concept: 'c:radiation_detection', responsible: ['IAEA', 'INTERPOL'] });
+  });
+  it('does not when the runner-up is not close', () => {
+    const far = [{ code: 'customs', score: 1 }, { code: 'nuclear_security', score: 0.5 }];
+    expect(routingEvidence(far, fine, concepts, two, { mainArea: 'nuclear_security', concepts: ['c:radiation_detection'] })).toMatchObject({ area: 'customs' });
+  });
+});
+
+describe('routeRequest on a concept whose table omits the top match’s entity', () => {
+  const nuc = new Map([['nuclear_security', { ...AREAS[0]!, code: 'nuclear_security', entities: ['IAEA', 'UNICRI', 'INTERPOL'] }]]);
+  const concepts = new Map<string, ConceptDef>([['c:radiation_detection', { code: 'c:radiation_detection', area: 'nuclear_security', entities: ['IAEA', 'INTERPOL'], terms: {} }]]);
+  const opts = { fine: new Map([['c:radiation_detection', 0.9]]), concepts };
+  const areas = [{ code: 'nuclear_security', score: 1 }];
+
+  it('goes to an entity of the concept’s area whose first-ranked offering carries the concept', () => {
+    const r = routeRequest(areas, [{ providerEntity: 'UNICRI', areas: ['nuclear_security'], concepts: ['c:radiation_detection'] }], nuc, opts);
+    expect(r).toMatchObject({ entity: 'UNICRI', reason: 'top_match_entity', concept: 'c:radiation_detection' });
+  });
+  it('stays with the concept’s lead when that offering only shares the area', () => {
+    const r = routeRequest(areas, [{ providerEntity: 'UNICRI', areas: ['nuclear_security'], concepts: [] }], nuc, opts);
+    expect(r).toMatchObject({ entity: 'IAEA', reason: 'concept_responsibility' });
   });
 });

@@ -58,6 +58,11 @@ describe('Arabic', () => {
     expect(normalizeArabic('على')).toBe('علي');
     expect(normalizeArabic('مكافحة')).toBe('مكافحه');
   });
+  it('gives the regional spellings of "chemical" (كيمياوي, كيماوي, كيمائي) the UN spelling’s stem', () => {
+    const un = analyze('الأسلحة الكيميائية', 'ar');
+    for (const v of ['الأسلحة الكيمياوية', 'الأسلحة الكيماوية', 'الأسلحة الكيمائية']) expect(analyze(v, 'ar')).toEqual(un);
+    expect(analyze('السلاح الكيمياوي', 'ar')[1]).toBe(analyze('السلاح الكيميائي', 'ar')[1]);
+  });
   it('removes tashkeel and tatweel', () => {
     expect(normalizeArabic('الإرْهَابُ')).toBe('الارهاب');
     expect(normalizeArabic('تـــمويل')).toBe('تمويل');
