@@ -64,6 +64,16 @@ export const ConfigSchema = z.object({
   /** Encrypts web session cookies; when unset a random one is made per process (sessions end on restart). */
   SESSION_SECRET: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   TRUST_PROXY: TrustProxy,
+  /**
+   * Encrypts secrets kept at rest (TOTP seeds). When unset, SESSION_SECRET is used; the embedded
+   * default generates one into DATA_DIR. Changing it makes every enrolled authenticator app unreadable.
+   */
+  ENCRYPTION_KEY: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
+  /**
+   * The address people reach OneDoor at (https://onedoor.example.org): passkeys are bound to its
+   * host name and origin. Passkeys need it in production; elsewhere the request's own address is used.
+   */
+  PUBLIC_URL: optionalEmpty(urlWithScheme(['http', 'https'])),
   /** Bearer token Prometheus sends to read /metrics; without it /metrics answers only the admin key. */
   METRICS_TOKEN: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Allow webhook URLs on loopback/private addresses (tests, single-host installs). */
