@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, describeMode, loadConfig, type Config } from './config.js';
+import { withEncryptionKey } from './modules/factors/secret-box.js';
 import { openRuntime, startConsumers, startRelay } from './runtime.js';
 
 let config: Config;
 try {
-  config = loadConfig();
+  config = withEncryptionKey(loadConfig());
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(`OneDoor cannot start.\n${err.message}`);

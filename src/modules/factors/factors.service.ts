@@ -391,4 +391,3 @@ export function createFactorsService(deps: FactorsDeps) {
 }
 
 export type FactorsService = ReturnType<typeof createFactorsService>;
-

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../../config.js';
 
 const VERSION = 'v1';
 
@@ -63,4 +64,15 @@ export function loadOrCreateSecret(dataDir: string, fileName: string): string {
   writeFileSync(path, `${v}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
   return v;
+}
+
+/**
+ * The configuration with ENCRYPTION_KEY filled in when neither it nor SESSION_SECRET is set: in
+ * production that is refused (sealed seeds must survive a restart and be shared by every process);
+ * elsewhere a key is generated into DATA_DIR once and kept.
+ */
+export function withEncryptionKey<C extends { ENCRYPTION_KEY?: string; SESSION_SECRET?: string; NODE_ENV: string; DATA_DIR: string }>(config: C): C {
+  if (config.ENCRYPTION_KEY || config.SESSION_SECRET) return config;
+  if (config.NODE_ENV === 'production') throw new ConfigError(['ENCRYPTION_KEY: required in production when SESSION_SECRET is not set (it encrypts second-factor secrets)']);
+  return Object.freeze({ ...config, ENCRYPTION_KEY: loadOrCreateSecret(config.DATA_DIR, 'encryption-key') });
 }
