@@ -9,6 +9,7 @@ import { createBlobStore } from './modules/attachments/blob-store.js';
 import { createConversationService } from './modules/conversation/conversation.service.js';
 import { createDirectoryService } from './modules/directory/directory.service.js';
 import { createEntitiesService } from './modules/entities/entities.service.js';
+import { createFactorsService } from './modules/factors/factors.service.js';
 import { createDeadLetterSpool, createDeadLettersService } from './modules/events/dead-letters.service.js';
 import { createSweeperService } from './modules/events/sweeper.service.js';
 import { createLearningService } from './modules/learning/learning.service.js';
@@ -64,9 +65,17 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),
     screening: createScreeningService({ db }),
+    factors: createFactorsService({ db, config, log: deps.log, organisationKindsOf: (userId) => organisationKindsOf(deps.query, userId) }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
+
+/** The kinds of the active organisations a person belongs to (people's memberships), for the second-factor rule. */
+async function organisationKindsOf(query: Query, userId: string): Promise<string[]> {
+  const rows = await query<{ kind: string }>(
+    "select distinct o.kind from memberships m join organisations o on o.id = m.organisation_id where m.user_id = $1 and o.status <> 'suspended'", [userId]);
+  return rows.map((r) => r.kind);
+}
 
 declare module 'fastify' {
   interface FastifyInstance { services: Services }

@@ -145,9 +145,10 @@ for (const dbKind of ['postgres', 'pglite'] as const) {
       const auth = new SoftAuthenticator(ORIGIN);
       const reg = await f.passkeyRegistrationOptions(user);
       expect(reg.rp).toEqual({ name: 'OneDoor', id: 'onedoor.example.org' });
-      const pk = await f.registerPasskey(ACTOR, id, auth.register(reg) as never, 'Laptop');
-      expect(pk).toMatchObject({ name: 'Laptop', lastUsedAt: null });
-      expect(await f.status(id)).toMatchObject({ enrolled: true, passkeys: 1, totp: false });
+      const { passkey, recoveryCodes } = await f.registerPasskey(ACTOR, id, auth.register(reg) as never, 'Laptop');
+      expect(passkey).toMatchObject({ name: 'Laptop', lastUsedAt: null });
+      expect(recoveryCodes).toHaveLength(10);
+      expect(await f.status(id)).toMatchObject({ enrolled: true, passkeys: 1, totp: false, recoveryCodesLeft: 10 });
       // The registration challenge was taken: the same answer does not register twice.
       await expect(f.registerPasskey(ACTOR, id, auth.register(reg) as never, 'Again')).rejects.toMatchObject({ statusCode: 400 });
       // A second registration excludes the passkey already there.
@@ -178,7 +179,8 @@ for (const dbKind of ['postgres', 'pglite'] as const) {
       const { id } = await enrolled('admin');
       await expect(f.removeTotp(ACTOR, id)).rejects.toMatchObject({ statusCode: 409, code: 'second_factor_required' });
       const auth = new SoftAuthenticator(ORIGIN);
-      const pk = await f.registerPasskey(ACTOR, id, auth.register(await f.passkeyRegistrationOptions({ id, email: 'a@un.org', name: 'A' })) as never, 'Key');
+      const { passkey: pk, recoveryCodes } = await f.registerPasskey(ACTOR, id, auth.register(await f.passkeyRegistrationOptions({ id, email: 'a@un.org', name: 'A' })) as never, 'Key');
+      expect(recoveryCodes).toBeUndefined();
       await f.removeTotp(ACTOR, id);
       expect(await f.status(id)).toMatchObject({ enrolled: true, totp: false, passkeys: 1 });
       await expect(f.removePasskey(ACTOR, id, pk.id)).rejects.toMatchObject({ code: 'second_factor_required' });

@@ -23,7 +23,7 @@ describe('secret box', () => {
   });
 
   it('generates the embedded default key into DATA_DIR once (owner-only) and keeps it; production must set one', () => {
-    const base = { NODE_ENV: 'development', DATA_DIR: dir } as const;
+    const base: { NODE_ENV: string; DATA_DIR: string; ENCRYPTION_KEY?: string; SESSION_SECRET?: string } = { NODE_ENV: 'development', DATA_DIR: dir };
     const first = withEncryptionKey(base).ENCRYPTION_KEY!;
     expect(first.length).toBeGreaterThanOrEqual(32);
     expect(withEncryptionKey(base).ENCRYPTION_KEY).toBe(first);

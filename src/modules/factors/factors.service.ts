@@ -244,8 +244,11 @@ export function createFactorsService(deps: FactorsDeps) {
     return options;
   }
 
-  /** Verifies the browser's answer to the registration options and stores the passkey. */
-  async function registerPasskey(actor: Principal, userId: string, response: RegistrationResponseJSON, name: string, requestOrigin?: string): Promise<PasskeyView> {
+  /**
+   * Verifies the browser's answer to the registration options and stores the passkey. The first
+   * factor a person adds comes with recovery codes (returned, shown once), as with an app.
+   */
+  async function registerPasskey(actor: Principal, userId: string, response: RegistrationResponseJSON, name: string, requestOrigin?: string): Promise<{ passkey: PasskeyView; recoveryCodes?: string[] }> {
     const rp = relyingParty(requestOrigin);
     const label = name.trim().slice(0, 80) || 'Passkey';
     return db.transaction(async (tx) => {
@@ -265,8 +268,10 @@ export function createFactorsService(deps: FactorsDeps) {
         transports: credential.transports ?? [], name: label, deviceType: credentialDeviceType, backedUp: credentialBackedUp,
       }).onConflictDoNothing().returning();
       if (!row) throw conflict('passkey_exists', 'This passkey is already registered.');
-      await recordChange(tx, actor, { action: 'factors.passkey_added', targetType: 'user', targetId: userId, summary: { passkey: row.id, name: label } });
-      return viewOf(row);
+      const c = await counts(tx, userId);
+      const recoveryCodes = c.recoveryCodesLeft === 0 ? await replaceRecoveryCodes(tx, userId) : undefined;
+      await recordChange(tx, actor, { action: 'factors.passkey_added', targetType: 'user', targetId: userId, summary: { passkey: row.id, name: label, recoveryCodes: !!recoveryCodes } });
+      return { passkey: viewOf(row), recoveryCodes };
     });
   }
 
