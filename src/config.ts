@@ -71,7 +71,7 @@ export const ConfigSchema = z.object({
   ENCRYPTION_KEY: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /**
    * The address people reach OneDoor at (https://onedoor.example.org): passkeys are bound to its
-   * host name and origin. Passkeys need it in production; elsewhere the request's own address is used.
+   * host name and origin in production; elsewhere the address the browser used is.
    */
   PUBLIC_URL: optionalEmpty(urlWithScheme(['http', 'https'])),
   /** Bearer token Prometheus sends to read /metrics; without it /metrics answers only the admin key. */

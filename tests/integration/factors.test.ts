@@ -197,9 +197,10 @@ describe('relying party', () => {
   const f = (c: { PUBLIC_URL?: string; NODE_ENV: 'production' | 'development' }) => createFactorsService({
     db: null as never, config: { ENCRYPTION_KEY: KEY, SESSION_SECRET: undefined, ...c }, organisationKindsOf: async () => [],
   });
-  it('binds passkeys to PUBLIC_URL, to the request only outside production, and refuses without either', () => {
+  it('binds passkeys to PUBLIC_URL in production, to the address the browser used elsewhere, and refuses without either', () => {
     expect(f({ PUBLIC_URL: 'https://onedoor.un.org/app', NODE_ENV: 'production' }).relyingParty('https://evil.test')).toEqual({ rpID: 'onedoor.un.org', origin: 'https://onedoor.un.org' });
-    expect(f({ NODE_ENV: 'development' }).relyingParty('http://localhost:3000')).toEqual({ rpID: 'localhost', origin: 'http://localhost:3000' });
+    expect(f({ PUBLIC_URL: 'http://localhost:3000', NODE_ENV: 'development' }).relyingParty('http://localhost:41234')).toEqual({ rpID: 'localhost', origin: 'http://localhost:41234' });
+    expect(f({ PUBLIC_URL: 'http://localhost:3000', NODE_ENV: 'development' }).relyingParty()).toEqual({ rpID: 'localhost', origin: 'http://localhost:3000' });
     expect(() => f({ NODE_ENV: 'production' }).relyingParty('https://evil.test')).toThrow(/PUBLIC_URL/);
   });
 });

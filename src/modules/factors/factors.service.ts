@@ -84,9 +84,13 @@ export function createFactorsService(deps: FactorsDeps) {
   if (!secret) deps.log?.warn({}, 'neither ENCRYPTION_KEY nor SESSION_SECRET is set: second-factor secrets use a key of this process only');
   const box: SecretBox = createSecretBox(secret ?? randomBytes(32).toString('base64url'));
 
-  /** The relying party: PUBLIC_URL's host and origin, or (outside production) the request's own. */
+  /**
+   * The relying party passkeys are bound to: in production PUBLIC_URL's host and origin, never the
+   * request's (a phishing proxy chooses its Host header); elsewhere the address the browser used, so
+   * a development server on any port works.
+   */
   function relyingParty(requestOrigin?: string): { rpID: string; origin: string } {
-    const base = config.PUBLIC_URL ?? (config.NODE_ENV === 'production' ? undefined : requestOrigin);
+    const base = config.NODE_ENV === 'production' ? config.PUBLIC_URL : requestOrigin ?? config.PUBLIC_URL;
     if (!base) throw new AppError(503, 'passkeys_unconfigured', 'Passkeys need PUBLIC_URL (the address people reach OneDoor at) to be set.');
     const u = new URL(base);
     return { rpID: u.hostname, origin: u.origin };
