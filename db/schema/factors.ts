@@ -1,4 +1,5 @@
 import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from './people.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -8,7 +9,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
  * while the confirmed secret keeps working, so re-enrolling never locks a person out half-way.
  */
 export const userTotp = pgTable('user_totp', {
-  userId: uuid('user_id').primaryKey(),
+  userId: uuid('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
   secret: text('secret'),
   confirmedAt: ts('confirmed_at'),
   pendingSecret: text('pending_secret'),
@@ -21,7 +22,7 @@ export const userTotp = pgTable('user_totp', {
 /** Single-use recovery codes, stored as keyed hashes (HMAC-SHA-256); shown once when made. */
 export const userRecoveryCodes = pgTable('user_recovery_codes', {
   id: uuid('id').primaryKey().defaultRandom(),
-  userId: uuid('user_id').notNull(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   codeHash: text('code_hash').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   usedAt: ts('used_at'),
@@ -30,7 +31,7 @@ export const userRecoveryCodes = pgTable('user_recovery_codes', {
 /** WebAuthn credentials (passkeys, security keys): only the public key is kept. */
 export const userPasskeys = pgTable('user_passkeys', {
   id: uuid('id').primaryKey().defaultRandom(),
-  userId: uuid('user_id').notNull(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   /** base64url, as the authenticator gives it. */
   credentialId: text('credential_id').notNull().unique(),
   /** The COSE public key, base64url. */
@@ -48,7 +49,7 @@ export const userPasskeys = pgTable('user_passkeys', {
 /** WebAuthn challenges issued and not yet answered; each is taken (deleted) by the answer, once. */
 export const webauthnChallenges = pgTable('webauthn_challenges', {
   challenge: text('challenge').primaryKey(),
-  userId: uuid('user_id').notNull(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   purpose: text('purpose').notNull(),
   expiresAt: ts('expires_at').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
@@ -56,7 +57,7 @@ export const webauthnChallenges = pgTable('webauthn_challenges', {
 
 /** Wrong second-factor answers in a row, per person: enough of them lock the second factor for a while. */
 export const secondFactorFailures = pgTable('second_factor_failures', {
-  userId: uuid('user_id').primaryKey(),
+  userId: uuid('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
   failures: integer('failures').notNull().default(0),
   lastFailureAt: ts('last_failure_at'),
   lockedUntil: ts('locked_until'),

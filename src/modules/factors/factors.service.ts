@@ -6,7 +6,7 @@ import {
 } from '@simplewebauthn/server';
 import { and, asc, count, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import * as OTPAuth from 'otpauth';
-import type { Db, DbOrTx } from '../../../db/client.js';
+import type { Db, DbOrTx, Query } from '../../../db/client.js';
 import { secondFactorFailures, userPasskeys, userRecoveryCodes, userTotp, webauthnChallenges } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import { AppError, badRequest, conflict, notFound } from '../../errors.js';
@@ -57,6 +57,13 @@ export interface FactorsDeps {
   now?: () => Date;
   log?: { warn(o: object, m?: string): void };
 }
+
+/** The kinds of the organisations (not suspended) a person belongs to, from people's memberships. */
+export const membershipKinds = (query: Query) => async (userId: string): Promise<string[]> => {
+  const rows = await query<{ kind: string }>(
+    "select distinct o.kind from memberships m join organisations o on o.id = m.organisation_id where m.user_id = $1 and o.status <> 'suspended'", [userId]);
+  return rows.map((r) => r.kind);
+};
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const normaliseCode = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -321,28 +328,31 @@ export function createFactorsService(deps: FactorsDeps) {
   }
 
   /** Refuses to take away a required person's last factor (recovery codes alone are not one). */
-  async function assertNotLast(tx: DbOrTx, userId: string, removing: 'totp' | 'passkey'): Promise<void> {
+  async function assertNotLast(tx: DbOrTx, userId: string, removing: 'totp' | 'passkey', isRequired: boolean): Promise<void> {
     const c = await counts(tx, userId);
     const left = (c.totp && removing !== 'totp' ? 1 : 0) + c.passkeys - (removing === 'passkey' ? 1 : 0);
-    if (left <= 0 && await required(userId)) {
+    if (left <= 0 && isRequired) {
       throw conflict('second_factor_required', 'Your organisation requires a second factor: add another one before removing this one.');
     }
   }
 
   async function removePasskey(actor: Principal, userId: string, passkeyId: string): Promise<void> {
     if (!/^[0-9a-f-]{36}$/i.test(passkeyId)) throw notFound('Passkey');
+    // Asked before the transaction: the embedded database has one connection, which the transaction holds.
+    const isRequired = await required(userId);
     await db.transaction(async (tx) => {
       // Locks the person's factors so two removals at once cannot both pass the "not the last" check.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`factors:${userId}`}))`);
       const [pk] = await tx.select().from(userPasskeys).where(and(eq(userPasskeys.id, passkeyId), eq(userPasskeys.userId, userId)));
       if (!pk) throw notFound('Passkey');
-      await assertNotLast(tx, userId, 'passkey');
+      await assertNotLast(tx, userId, 'passkey', isRequired);
       await tx.delete(userPasskeys).where(eq(userPasskeys.id, passkeyId));
       await recordChange(tx, actor, { action: 'factors.passkey_removed', targetType: 'user', targetId: userId, summary: { passkey: passkeyId, name: pk.name } });
     });
   }
 
   async function removeTotp(actor: Principal, userId: string): Promise<void> {
+    const isRequired = await required(userId);
     await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`factors:${userId}`}))`);
       const [row] = await tx.select().from(userTotp).where(eq(userTotp.userId, userId));
@@ -350,7 +360,7 @@ export function createFactorsService(deps: FactorsDeps) {
         if (row) await tx.delete(userTotp).where(eq(userTotp.userId, userId));
         return;
       }
-      await assertNotLast(tx, userId, 'totp');
+      await assertNotLast(tx, userId, 'totp', isRequired);
       await tx.delete(userTotp).where(eq(userTotp.userId, userId));
       await recordChange(tx, actor, { action: 'factors.totp_removed', targetType: 'user', targetId: userId });
     });
