@@ -44,7 +44,11 @@ class Browser {
   }
   async signIn(who: { email: string; password: string }): Promise<Res> {
     await this.get('/sign-in');
-    return this.post('/sign-in', { email: who.email, password: who.password });
+    const r = await this.post('/sign-in', { email: who.email, password: who.password });
+    // The CSRF token follows the session: read it from the page signed in to.
+    this.csrf = '';
+    await this.get(r.location && r.location.startsWith('/') ? r.location : '/');
+    return r;
   }
 }
 
