@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
-import { personForKey } from '../helpers/web-session.js';
+import { passSecondFactor, personForKey } from '../helpers/web-session.js';
 
 /** Debian's Chromium; never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -60,5 +60,15 @@ export async function signInAs(page: Page, base: string, person: { email: string
   await page.goto(`${base}/sign-in`);
   await page.locator('#f-email').fill(person.email);
   await page.locator('#f-password').fill(person.password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.locator('form[action="/sign-in"] button[type=submit]').click()]);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/sign-in'), page.locator('form[action="/sign-in"] button[type=submit]').click()]);
+  // A person whose organisation requires a second factor: stand for it (tests/e2e/factors.test.ts drives the real one).
+  const at = new URL(page.url());
+  if (at.pathname === '/sign-in/second-factor' || at.pathname === '/account/security') {
+    const t = servers.get(base);
+    const token = (await page.context().cookies(base)).find((c) => c.name === 'od_session')?.value;
+    if (!t || !token) throw new Error('signInAs: no server or session for the second factor');
+    await passSecondFactor(t, token);
+    const next = at.searchParams.get('next');
+    await page.goto(`${base}/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  }
 }
