@@ -157,11 +157,13 @@ describe('second factor pages over inject', () => {
     const who = await createPerson(t, { kind: 'member_state', binding: { memberState: 'MLI' }, role: 'focal_point' });
     const b = new Browser(t);
     expect((await b.signIn(who)).location).not.toMatch(/second-factor|security/);
+    expect((await b.get('/')).html).toContain('id="factor-nudge"');
     const sec = await b.get('/account/security');
     expect(sec.html).toContain('id="factor-encouraged"');
     await b.post('/account/security/totp');
     const secret = secretOf((await b.get('/account/security')).html);
     await b.post('/account/security/totp/confirm', { code: totpOf(secret).generate() });
+    expect((await b.get('/')).html).not.toContain('id="factor-nudge"');
     expect((await b.post('/account/security/totp/remove')).location).toBe('/account/security?done=totpRemoved');
 
     const { b: analyst } = await withApp('cted');
@@ -170,6 +172,20 @@ describe('second factor pages over inject', () => {
     expect(refused.html).toContain('add another one before removing this one');
     const fresh = await analyst.post('/account/security/recovery-codes');
     expect(codesOf(fresh.html)).toHaveLength(10);
+  });
+
+  it('speaks the six languages on both pages (Arabic right to left)', async () => {
+    const { who, b } = await withApp('cted');
+    const titles = { en: 'Account security', fr: 'Sécurité du compte', es: 'Seguridad de la cuenta', ru: 'Безопасность учётной записи', ar: 'أمان الحساب', zh: '账户安全' };
+    for (const [lang, title] of Object.entries(titles)) {
+      const r = await b.get(`/account/security?lang=${lang}`);
+      expect(r.html).toContain(`<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">`);
+      expect(r.html).toContain(`<h1>${title}</h1>`);
+    }
+    const half = new Browser(t);
+    await half.signIn(who);
+    expect((await half.get('/sign-in/second-factor?lang=zh')).html).toContain('<h1>确认是您本人</h1>');
+    expect((await half.get('/sign-in/second-factor?lang=ar')).html).toContain('<h1>أكّد أنك أنت</h1>');
   });
 
   it('adds a passkey and signs in with it; a wrong answer is refused with a next step', async () => {

@@ -35,6 +35,18 @@ function mustPerson(req: FastifyRequest): WebPerson {
   return p;
 }
 
+/**
+ * The encouragement on the home page for a person who has no second factor and is not required to
+ * have one (issue 13: optional but encouraged); nothing for everyone else.
+ */
+export async function secondFactorNudge(app: FastifyInstance, ctx: WebContext): Promise<SafeHtml> {
+  const s = ctx.session;
+  if (!s || s.halfSignedIn) return html``;
+  const st = await app.services.factors.status(s.userId);
+  if (st.enrolled) return html``;
+  return html`<div class="notice" id="factor-nudge"><p>${ctx.i.t('sec.encouraged')} <a href="/account/security">${ctx.i.t('sec.encouraged.link')}</a></p></div>`;
+}
+
 /** The recovery codes, shown once, with the way on. */
 function codesPage(ctx: WebContext, codes: string[], next: string, notice: string | null): SafeHtml {
   const { i } = ctx;

@@ -6,6 +6,7 @@ import { AUTONYMS, isUiLang, UI_LANGS } from '../i18n/index.js';
 import { csrfField, navFor, page, textField, type FieldErrors } from '../layout.js';
 import { LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE } from '../session.js';
 import { cookieOptions, type WebDeps } from '../web.plugin.js';
+import { secondFactorNudge } from './factors.pages.js';
 
 /** Where each role starts after signing in. */
 export function homeOf(p: Principal): string {
@@ -50,6 +51,7 @@ export function homePages(app: FastifyInstance, _deps: WebDeps): void {
       notice: signedOut ? i.t('signOut.done') : null,
       body: html`<h1>${i.t('home.title')}</h1>
         <p class="lead">${i.t('home.intro')}</p>
+        ${await secondFactorNudge(app, ctx)}
         <div class="grid">
           <section class="card" aria-labelledby="h-lang">
             <h2 id="h-lang">${i.t('home.chooseLanguage')}</h2>

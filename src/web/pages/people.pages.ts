@@ -102,7 +102,7 @@ export function peoplePages(app: FastifyInstance, _deps: WebDeps): void {
             <button type="submit" class="secondary">${i.t('pp.signOutEverywhere')}</button>
           </form>
         </div>
-        <p>${i.t('pp.next', { link: '' })}<a href="/organisation">${i.t('pp.people')}</a> · <a href="/organisation/keys">${i.t('pp.keys')}</a> · <a href="${homeOf(p)}">${i.t('nav.home')}</a></p>`,
+        <p>${i.t('pp.next', { link: '' })}<a href="/organisation">${i.t('pp.people')}</a> · <a href="/organisation/keys">${i.t('pp.keys')}</a> · <a href="/account/security">${i.t('nav.security')}</a> · <a href="${homeOf(p)}">${i.t('nav.home')}</a></p>`,
     }), o.status ?? 200);
   }
 
