@@ -242,3 +242,26 @@ describe('second factor pages over inject', () => {
     }
   });
 });
+
+describe('second factor code entry under the sensitive rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await buildTestApp({ env: { PUBLIC_URL: ORIGIN, RATE_LIMIT_SENSITIVE_PER_MINUTE: '3' }, now: () => 1_800_000_000_000 }); });
+  afterAll(async () => { await t?.close(); });
+
+  it('takes code entry from the per-address sensitive budget (429 with Retry-After), before the per-person lock', async () => {
+    const who = await createPerson(t, { kind: 'cted', role: 'focal_point' });
+    await t.services.factors.beginTotp(who.userId, who.email);
+    const b = new Browser(t);
+    // The sign-in itself takes one from the budget; the enrolment below is done in the service.
+    const { secret } = (await t.services.factors.pendingTotp(who.userId, who.email))!;
+    const actor = { keyId: null, role: 'cted' as const, memberState: null, providerId: null, entity: null, label: 'x', userId: who.userId, organisationId: who.organisationId, memberRole: null };
+    expect((await t.services.factors.confirmTotp(actor, who.userId, totpOf(secret).generate())).ok).toBe(true);
+    await b.signIn(who);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await b.post('/sign-in/second-factor', { method: 'totp', code: '12345' })).status);
+    expect(statuses).toEqual([401, 401, 429]);
+    const limited = await t.app.inject({ method: 'POST', url: '/sign-in/second-factor', payload: {} });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+});
