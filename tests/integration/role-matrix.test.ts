@@ -177,6 +177,8 @@ describe('role × second-factor web routes', () => {
   it('are served, refuse the signed-out, and answer every role without a refusal or a server error', async () => {
     const keys: Record<Role, string> = { admin: c.admin, member_state: c.stateA, provider: c.providerA, cted: c.cted, entity: c.unodc };
     const failures: string[] = [];
+    // One session per role (a password sign-in costs an argon2 hash).
+    const sessions = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await webSession(t, keys[role])] as const)));
     for (const route of FACTOR_WEB_ROUTES) {
       const [method, path] = route.split(' ') as ['GET' | 'POST', string];
       const url = path.replace('{id}', Z);
@@ -185,11 +187,11 @@ describe('role × second-factor web routes', () => {
       const anonOk = method === 'GET' ? anon.statusCode === 303 && String(anon.headers.location).startsWith('/sign-in') : [401, 403].includes(anon.statusCode);
       if (!anonOk) failures.push(`${route} signed out got ${anon.statusCode}`);
       for (const role of ROLES) {
-        const s = await webSession(t, keys[role]);
+        const s = sessions[role];
         const r = method === 'GET' ? await s.get(url) : await s.post(url, {});
         if (r.status === 401 || r.status === 403 || r.status >= 500) failures.push(`${route} ${role} got ${r.status}`);
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 60_000);
 });
