@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { createPerson, signInPerson, webSession } from '../helpers/web-session.js';
 import { docxWith, makeZip, multipart } from '../helpers/zip.js';
 
+const Z = '00000000-0000-4000-8000-000000000000';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 
 /** Anything JSON can hold, plus shapes close to the real bodies, hostile strings and deep nesting. */
@@ -138,5 +140,27 @@ describe('fuzzing every write endpoint', () => {
       const res = await t.call({ method: 'GET', url: `/v1/admin/screening/hits?${new URLSearchParams(q)}`, key: c.admin });
       assertShape(res.status, res.body, 'GET /v1/admin/screening/hits');
     }), { numRuns: Math.min(RUNS, 300) });
+  }, 300_000);
+
+  it('answers random second-factor forms (the sign-in step, the security page) with no 5xx, and never lets a half signed-in person through', async () => {
+    const field = fc.oneof(fc.string({ maxLength: 200 }), hostile, fc.constantFrom('', '000000', '123456', 'aaaaa-aaaaa', '{}', 'null', '{"id":"x","rawId":"x","type":"public-key","response":{}}'));
+    const form = fc.dictionary(fc.constantFrom('method', 'code', 'recovery', 'response', 'name', 'next', 'extra'), field, { maxKeys: 5 })
+      .chain((d) => fc.constantFrom('totp', 'recovery', 'passkey', 'x').map((m) => ({ method: m, ...d })));
+    const analyst = await createPerson(t, { kind: 'cted', role: 'focal_point' });
+    await signInPerson(t, analyst); // enrols the analyst's authenticator app
+    const half = await signInPerson(t, analyst, { secondFactor: 'leave' });
+    const full = await webSession(t, c.stateA);
+    const targets = [
+      { s: half, url: '/sign-in/second-factor' }, { s: half, url: '/account/security/totp/confirm' }, { s: half, url: '/account/security/passkeys' },
+      { s: full, url: '/account/security/totp/confirm' }, { s: full, url: '/account/security/passkeys' }, { s: full, url: '/account/security/totp' },
+      { s: full, url: '/account/security/recovery-codes' }, { s: full, url: `/account/security/passkeys/${Z}/remove` },
+    ];
+    for (const { s, url } of targets) {
+      await fc.assert(fc.asyncProperty(form, async (f) => {
+        const r = await s.post(url, f as Record<string, string>);
+        expect(r.status, `${url}: ${r.html.slice(0, 200)}`).toBeLessThan(500);
+      }), { numRuns: Math.min(RUNS, 150) });
+    }
+    expect((await half.get('/review')).status).toBe(303);
   }, 300_000);
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { webSession } from '../helpers/web-session.js';
 
 type Role = 'admin' | 'member_state' | 'provider' | 'cted' | 'entity';
 const ROLES: Role[] = ['admin', 'member_state', 'provider', 'cted', 'entity'];
@@ -153,4 +154,44 @@ describe('role × endpoint matrix', () => {
     expect((await t.call({ method: 'PATCH', url: `/v1/offerings/${oid}`, key: c.providerB, payload: { title: 'Not mine to change' } })).status).toBe(404);
     expect((await t.call({ method: 'GET', url: '/v1/entities/UNODC/queue', key: c.icao })).status).toBe(403);
   });
+});
+
+/**
+ * The second factor's web routes (issue 13 item 3): each person's own, so every role may use them
+ * once signed in (a half signed-in session is held at them: tests/integration/factors-web.test.ts);
+ * signed out, a page sends to sign-in and a form is refused.
+ */
+const FACTOR_WEB_ROUTES = [
+  'GET /sign-in/second-factor', 'POST /sign-in/second-factor', 'POST /sign-in/second-factor/passkey-options',
+  'GET /account/security', 'POST /account/security/totp', 'POST /account/security/totp/confirm', 'POST /account/security/totp/remove',
+  'POST /account/security/passkeys/options', 'POST /account/security/passkeys', 'POST /account/security/passkeys/{id}/remove',
+  'POST /account/security/recovery-codes',
+] as const;
+
+describe('role × second-factor web routes', () => {
+  let t: TestApp;
+  let c: Cast;
+  beforeAll(async () => { t = await buildTestApp(); c = await castOf(t); });
+  afterAll(async () => { await t?.close(); });
+
+  it('are served, refuse the signed-out, and answer every role without a refusal or a server error', async () => {
+    const keys: Record<Role, string> = { admin: c.admin, member_state: c.stateA, provider: c.providerA, cted: c.cted, entity: c.unodc };
+    const failures: string[] = [];
+    // One session per role (a password sign-in costs an argon2 hash).
+    const sessions = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await webSession(t, keys[role])] as const)));
+    for (const route of FACTOR_WEB_ROUTES) {
+      const [method, path] = route.split(' ') as ['GET' | 'POST', string];
+      const url = path.replace('{id}', Z);
+      if (!t.app.hasRoute({ method, url: path.replace('{id}', ':id') })) failures.push(`${route} is not served`);
+      const anon = await t.app.inject({ method, url, ...(method === 'POST' ? { payload: {} } : {}) });
+      const anonOk = method === 'GET' ? anon.statusCode === 303 && String(anon.headers.location).startsWith('/sign-in') : [401, 403].includes(anon.statusCode);
+      if (!anonOk) failures.push(`${route} signed out got ${anon.statusCode}`);
+      for (const role of ROLES) {
+        const s = sessions[role];
+        const r = method === 'GET' ? await s.get(url) : await s.post(url, {});
+        if (r.status === 401 || r.status === 403 || r.status >= 500) failures.push(`${route} ${role} got ${r.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 60_000);
 });
