@@ -64,6 +64,12 @@ export const ConfigSchema = z.object({
   /** Encrypts web session cookies; when unset a random one is made per process (sessions end on restart). */
   SESSION_SECRET: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   TRUST_PROXY: TrustProxy,
+  /**
+   * Encrypts secrets kept in the database (an identity provider's client secret; second-factor seeds): at
+   * least 32 characters. When unset in the embedded default (no DATABASE_URL), one is generated into
+   * DATA_DIR (file `encryption-key`) and kept across restarts; with PostgreSQL it must be set to store such secrets.
+   */
+  ENCRYPTION_KEY: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Bearer token Prometheus sends to read /metrics; without it /metrics answers only the admin key. */
   METRICS_TOKEN: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Allow webhook URLs on loopback/private addresses (tests, single-host installs). */
