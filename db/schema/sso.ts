@@ -19,6 +19,8 @@ export const ssoConfigs = pgTable('sso_configs', {
   /** The membership role of a person provisioned on first sign-in. */
   defaultRole: text('default_role').notNull().default('reader'),
   enabled: boolean('enabled').notNull().default(true),
+  /** The provider enforces multi-factor sign-in itself: OneDoor asks for no second factor of its own after it. */
+  idpEnforcesMfa: boolean('idp_enforces_mfa').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   updatedBy: text('updated_by').notNull(),

@@ -14,6 +14,7 @@ export const SSO_REFUSALS = {
   sso_email_missing: [403, 'The identity provider did not give a verified e-mail address.'],
   sso_domain_not_allowed: [403, 'Your e-mail address is not in a domain this organisation signs in with.'],
   sso_other_organisation: [403, 'Your account belongs to another organisation: sign in through that organisation\'s identity provider.'],
+  sso_not_member: [403, 'You are no longer a member of this organisation. Ask its focal point to invite you again.'],
   sso_user_suspended: [403, 'Your account is suspended. Ask your organisation\'s focal point or an administrator.'],
   sso_organisation_inactive: [403, 'This organisation is not active on OneDoor.'],
 } as const satisfies Record<string, readonly [number, string]>;
