@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOidcClient, type IdpSettings } from '../../src/modules/sso/oidc-client.js';
 import { SsoError } from '../../src/modules/sso/sso.errors.js';
-import { createSecretBox } from '../../src/modules/sso/secret-box.js';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSecretBox, resolveEncryptionKey } from '../../src/modules/sso/secret-box.js';
 import { idpSignIn, startOidcProvider, type TestIdp } from '../helpers/oidc-provider.js';
 
 const REDIRECT = 'http://127.0.0.1:9/sso/callback';
@@ -110,5 +113,18 @@ describe('secret box', () => {
     expect(() => box.open(sealed, 'org:2')).toThrow();
     expect(() => createSecretBox('j'.repeat(40), 'test').open(sealed, 'org:1')).toThrow();
     expect(() => createSecretBox(null, 'test').seal('x', 'y')).toThrow(/ENCRYPTION_KEY/);
+  });
+
+  it('takes ENCRYPTION_KEY, else generates one into DATA_DIR (embedded), kept across restarts; none with PostgreSQL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'od-key-'));
+    try {
+      expect(resolveEncryptionKey({ ENCRYPTION_KEY: 'e'.repeat(40), DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'production' })).toBe('e'.repeat(40));
+      const made = resolveEncryptionKey({ ENCRYPTION_KEY: undefined, DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'development' });
+      expect(made).toMatch(/^[\w-]{43}$/);
+      expect(readFileSync(join(dir, 'encryption-key'), 'utf8').trim()).toBe(made);
+      expect(statSync(join(dir, 'encryption-key')).mode & 0o777).toBe(0o600);
+      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'development' })).toBe(made);
+      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, DATA_DIR: dir, DATABASE_URL: 'postgres://x/y', NODE_ENV: 'production' })).toBeNull();
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

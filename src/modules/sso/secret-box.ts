@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js';
 
 const VERSION = 'v1';
 const KEY_FILE = 'encryption-key';
+let testKey: string | undefined;
 
 /** Thrown when a secret must be stored or read but no ENCRYPTION_KEY is configured (PostgreSQL mode). */
 export const encryptionKeyMissing = () => new AppError(503, 'encryption_key_missing',
@@ -13,10 +14,13 @@ export const encryptionKeyMissing = () => new AppError(503, 'encryption_key_miss
 
 /**
  * The key material: ENCRYPTION_KEY, or in the embedded default (no DATABASE_URL) a random one kept in
- * DATA_DIR so restarts can read what was stored; null when neither applies.
+ * DATA_DIR so restarts can read what was stored (in tests, one per process); null when none applies
+ * (PostgreSQL without ENCRYPTION_KEY: secrets cannot be stored, and saying so is the caller's).
  */
-export function resolveEncryptionKey(config: Pick<Config, 'ENCRYPTION_KEY' | 'DATA_DIR' | 'DATABASE_URL'>): string | null {
+export function resolveEncryptionKey(config: Pick<Config, 'ENCRYPTION_KEY' | 'DATA_DIR' | 'DATABASE_URL' | 'NODE_ENV'>): string | null {
   if (config.ENCRYPTION_KEY) return config.ENCRYPTION_KEY;
+  // Tests: one random key per process (what they seal, they read back in the same process).
+  if (config.NODE_ENV === 'test') return (testKey ??= randomBytes(32).toString('base64url'));
   if (config.DATABASE_URL) return null;
   const file = join(config.DATA_DIR, KEY_FILE);
   try { return readFileSync(file, 'utf8').trim(); } catch { /* first start: make one */ }
