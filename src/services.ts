@@ -22,6 +22,10 @@ import { createTriageService } from './modules/review/triage.service.js';
 import { createScreeningService } from './modules/screening/screening.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
+import { createMailService } from './modules/mail/mail.service.js';
+import { createMailTransport, type MailTransport } from './modules/mail/mail.transport.js';
+import { createPeopleService, type FactorsStatus } from './modules/people/people.service.js';
+import { resolveSessionSecret } from './modules/people/secret.js';
 
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 const silent: Log = { info() {}, warn() {}, error() {} };
@@ -41,7 +45,12 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const requests = createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log });
   const offerings = createOfferingsService({ db, reference, areas, analyser });
   const conversation = createConversationService({ db, store: blobs, config });
-  return {
+  // Made on first use: a process that never sends mail opens no SMTP connection.
+  let transport: MailTransport | undefined;
+  const mail = createMailService({ db, transport: () => (transport ??= createMailTransport(config, deps.log ?? silent)), secret: () => resolveSessionSecret(config) });
+  // factors (src/modules/factors) joins the services later; people asks it at each sign-in.
+  const people = createPeopleService({ db, reference, mail, config, factors: () => (services as { factors?: FactorsStatus }).factors });
+  const services = {
     metrics,
     pacer,
     reference,
@@ -64,7 +73,10 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),
     screening: createScreeningService({ db }),
+    mail,
+    people,
   };
+  return services;
 }
 export type Services = ReturnType<typeof createServices>;
 

@@ -3,6 +3,7 @@ import type { Services } from '../src/services.js';
 import { escalateOverdue } from './processors/escalate-overdue.processor.js';
 import { extractAttachment } from './processors/extract-attachment.processor.js';
 import { matchRequest } from './processors/match-request.processor.js';
+import { sendMail } from './processors/send-mail.processor.js';
 import { reverseMatch } from './processors/reverse-match.processor.js';
 import { screeningRescreen } from './processors/screening-rescreen.processor.js';
 import { sweepStranded } from './processors/sweep-stranded.processor.js';
@@ -19,5 +20,6 @@ export function createJobHandlers(services: Services): JobHandlers {
     'deliver-webhook': deliverWebhook(services),
     'screening-rescreen': screeningRescreen(services),
     'extract-attachment': extractAttachment(services),
+    'send-mail': sendMail(services),
   };
 }

@@ -3,4 +3,5 @@ export * from './core.js';
 export * from './screening.js';
 export * from './learning.js';
 export * from './talk.js';
+export * from './people.js';
 export * from './sso.js';

@@ -17,6 +17,8 @@ export const JobPayloads = {
   'screening-rescreen': z.object({ runKey: z.string().min(1).max(100), ...traced }),
   /** Reads the text of a PDF or DOCX attachment; with `rematch` (or when the state asked for it) matches its request again with that text. */
   'extract-attachment': z.object({ attachmentId: z.uuid(), rematch: z.boolean().optional(), ...traced }),
+  /** Sends one mail_messages row (src/modules/mail/mail.service.ts). */
+  'send-mail': z.object({ mailId: z.uuid(), ...traced }),
 } as const;
 
 export type JobName = keyof typeof JobPayloads;
