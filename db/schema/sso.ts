@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { memberStates } from './reference.js';
 import { providers } from './core.js';
+import { organisations, users } from './people.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -10,7 +11,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
  * (AES-256-GCM under ENCRYPTION_KEY, src/modules/sso/secret-box.ts), never in the clear.
  */
 export const ssoConfigs = pgTable('sso_configs', {
-  organisationId: uuid('organisation_id').primaryKey(),
+  organisationId: uuid('organisation_id').primaryKey().references(() => organisations.id),
   issuer: text('issuer').notNull(),
   clientId: text('client_id').notNull(),
   clientSecretSealed: text('client_secret_sealed').notNull(),
@@ -30,9 +31,9 @@ export const ssoConfigs = pgTable('sso_configs', {
 export const userIdentities = pgTable('user_identities', {
   issuer: text('issuer').notNull(),
   subject: text('subject').notNull(),
-  userId: uuid('user_id').notNull(),
+  userId: uuid('user_id').notNull().references(() => users.id),
   /** The organisation whose provider first signed the person in: the only one it signs them into. */
-  organisationId: uuid('organisation_id').notNull(),
+  organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
   email: text('email'),
   createdAt: ts('created_at').notNull().defaultNow(),
   lastSignInAt: ts('last_sign_in_at'),
@@ -45,7 +46,7 @@ export const userIdentities = pgTable('user_identities', {
  */
 export const ssoSignIns = pgTable('sso_sign_ins', {
   stateHash: text('state_hash').primaryKey(),
-  organisationId: uuid('organisation_id').notNull(),
+  organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
   browserHash: text('browser_hash').notNull(),
   nonce: text('nonce').notNull(),
   codeVerifierSealed: text('code_verifier_sealed').notNull(),
@@ -60,7 +61,7 @@ export const ssoSignIns = pgTable('sso_sign_ins', {
  * decision. The organisation itself (pending until approved) and its first user are people's rows.
  */
 export const providerRegistrations = pgTable('provider_registrations', {
-  organisationId: uuid('organisation_id').primaryKey(),
+  organisationId: uuid('organisation_id').primaryKey().references(() => organisations.id),
   providerId: uuid('provider_id').notNull().references(() => providers.id),
   country: text('country').notNull().references(() => memberStates.iso3),
   website: text('website').notNull(),

@@ -103,11 +103,12 @@ export async function idpSignIn(authorizationUrl: string, accountId: string, red
   const jar = new Map<string, string>();
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
   const keep = (r: Response) => { for (const c of r.headers.getSetCookie()) { const [kv] = c.split(';'); const i = kv.indexOf('='); jar.set(kv.slice(0, i), kv.slice(i + 1)); } };
+  const target = new URL(redirectUri).href;
   let url = new URL(authorizationUrl);
   let method = 'GET';
   let body: string | undefined;
   for (let i = 0; i < 12; i++) {
-    if (url.href.startsWith(redirectUri)) return url;
+    if (url.href.startsWith(target)) return url;
     const r = await fetch(url, { method, body, redirect: 'manual', headers: { cookie: cookie(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) } });
     keep(r);
     const location = r.headers.get('location');

@@ -53,3 +53,16 @@ export const ProviderRegistrationBody = z.strictObject({
   language: z.enum(LANGS).default('en'),
 });
 export type ProviderRegistrationBody = z.input<typeof ProviderRegistrationBody>;
+
+/** The answer shapes of the API (the secret is never among them). */
+export const SsoConfigReply = z.object({
+  organisationId: z.uuid(), organisationName: z.string(), issuer: z.string(), clientId: z.string(), hasSecret: z.literal(true),
+  allowedDomains: z.array(z.string()), defaultRole: z.enum(MEMBER_ROLES), enabled: z.boolean(), idpEnforcesMfa: z.boolean(), updatedAt: z.string(), updatedBy: z.string(),
+});
+export const RegistrationReply = z.object({
+  organisationId: z.uuid(), providerId: z.uuid(), name: z.string(), kind: z.string(), status: z.string(), country: z.string(), website: z.string(),
+  contactName: z.string(), contactEmail: z.string(), submittedAt: z.string(), decision: z.string().nullable(), decidedAt: z.string().nullable(),
+  decidedBy: z.string().nullable(), decisionNote: z.string().nullable(),
+});
+export const RegistrationsQuery = z.strictObject({ status: z.enum(['waiting', 'decided', 'all']).default('waiting') });
+export const RejectBody = z.strictObject({ note: z.string().trim().min(1).max(2000).refine(NoNul, 'must not contain the NUL character') });
