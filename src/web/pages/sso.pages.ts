@@ -128,7 +128,13 @@ export function ssoPages(app: FastifyInstance, _deps: WebDeps): void {
     try {
       const { url } = await sso().begin({ organisationId, redirectUri: redirectUri(req), browserToken, loginHint: email || undefined, returnTo: next || null });
       reply.setCookie(SSO_COOKIE, browserToken, { ...cookieOptions(req, 600), path: CALLBACK });
-      return reply.redirect(url, 303);
+      // Not a 303: the pages' CSP (form-action 'self') stops a form's redirect to another origin. The
+      // Refresh header (and the link, without it) is a plain navigation to the provider.
+      reply.header('refresh', `0; url=${url}`);
+      return sendPage(req, reply, page(ctx, {
+        title: ctx.i.t('sso.entry.title'),
+        body: html`<h1>${ctx.i.t('sso.entry.title')}</h1><p><a class="button" id="sso-continue" href="${url}">${ctx.i.t('sso.entry.submit')}</a></p>`,
+      }));
     } catch (err) {
       if (err instanceof SsoError) return sendPage(req, reply, failedPage(ctx, err), err.statusCode);
       throw err;
