@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposableSql } from '../../src/modules/offerings/offerings.service.js';
 import type { Principal } from '../../src/plugins/auth.plugin.js';
 import { fiuOffering } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
@@ -57,6 +58,9 @@ describe('provider self-registration, screening at approval, drafts nobody sees'
     expect((await t.services.directory.search({ limit: 50, offset: 0, includeInactive: true } as never)).items.map((x) => x.id)).not.toContain(o.id);
     expect((await t.app.inject({ method: 'GET', url: `/v1/directory/offerings/${o.id}` })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/directory/offerings/${o.id}` })).statusCode).toBe(404);
+    // Not proposable either (analytics and the directory count only proposable offerings).
+    const proposable = async () => (await rows(sql`select 1 from offerings where id = ${o.id} and ${proposableSql(new Date())}`)).length;
+    expect(await proposable()).toBe(0);
 
     // Approval waits for a loaded list (it cannot be screened without one).
     expect(await errOf(reg().approve(ADMIN, r.organisationId))).toMatchObject({ statusCode: 409, code: 'screening_list_not_loaded' });
@@ -67,6 +71,7 @@ describe('provider self-registration, screening at approval, drafts nobody sees'
     expect((await t.services.offerings.getFor(CTED, o.id)).id).toBe(o.id);
     expect((await t.services.directory.search({ limit: 50, offset: 0, includeInactive: true } as never)).items.map((x) => x.id)).toContain(o.id);
     expect((await t.app.inject({ method: 'GET', url: `/v1/directory/offerings/${o.id}` })).statusCode).toBe(200);
+    expect(await proposable()).toBe(1);
     expect(await errOf(reg().approve(ADMIN, r.organisationId))).toMatchObject({ statusCode: 409, code: 'not_pending' });
     // Matching reads the offering again (announced at approval).
     expect(await rows(sql`select 1 from outbox where topic = 'offering.changed' and payload->'offeringIds' ? ${o.id}`)).toHaveLength(1);

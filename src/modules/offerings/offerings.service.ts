@@ -29,14 +29,16 @@ export const isProposable = (o: Pick<OfferingRow, 'status' | 'availableFrom' | '
  * The proposability rule (src/matching/filters.ts: unavailableAt) as an SQL condition on `offerings`,
  * for the queries that filter in the database (the directory, analytics): open, places left, not past
  * its end date, confirmed within the stale limit (a future start does not block). The two must say the
- * same; tests/integration/proposable-sql.test.ts checks every combination.
+ * same; tests/integration/proposable-sql.test.ts checks every combination. A provider waiting for approval
+ * has nothing proposable (offering-visibility.ts; the engine holds its offerings as closed).
  */
 export function proposableSql(now: Date): SQL {
   const at = now.toISOString();
   return sql`(${offerings.status} = 'open'
     and (${offerings.availableUntil} is null or ${offerings.availableUntil} >= ${at}::timestamptz)
     and (${offerings.capacity} is null or ${offerings.capacity} > 0)
-    and ${offerings.lastConfirmedAt} >= ${at}::timestamptz - make_interval(days => ${MATCHING_LIMITS.staleAfterDays}))`;
+    and ${offerings.lastConfirmedAt} >= ${at}::timestamptz - make_interval(days => ${MATCHING_LIMITS.staleAfterDays})
+    and not ${providerPendingSql()})`;
 }
 
 /** Who sees an offering's internal fields (import source, external reference, audit timestamps): its provider, CTED and admins. */
