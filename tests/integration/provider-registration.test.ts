@@ -62,6 +62,13 @@ describe('provider self-registration, screening at approval, drafts nobody sees'
     const proposable = async () => (await rows(sql`select 1 from offerings where id = ${o.id} and ${proposableSql(new Date())}`)).length;
     expect(await proposable()).toBe(0);
 
+    // A colleague of the waiting provider signs in: the offerings page says they are drafts nobody else sees.
+    const colleague = await signInPerson(t, await createPerson(t, { kind: 'provider', organisationId: r.organisationId, name: 'Lars Colleague' }));
+    const mine = await colleague.get('/offerings');
+    expect(mine.status).toBe(200);
+    expect(mine.html).toContain('id="pending-approval"');
+    expect(mine.html).toContain(fiuOffering.title);
+
     // Approval waits for a loaded list (it cannot be screened without one).
     expect(await errOf(reg().approve(ADMIN, r.organisationId))).toMatchObject({ statusCode: 409, code: 'screening_list_not_loaded' });
     await t.services.screening.loadList(ADMIN, LIST, { source: 'consolidated.xml' });
@@ -72,6 +79,7 @@ describe('provider self-registration, screening at approval, drafts nobody sees'
     expect((await t.services.directory.search({ limit: 50, offset: 0, includeInactive: true } as never)).items.map((x) => x.id)).toContain(o.id);
     expect((await t.app.inject({ method: 'GET', url: `/v1/directory/offerings/${o.id}` })).statusCode).toBe(200);
     expect(await proposable()).toBe(1);
+    expect((await colleague.get('/offerings')).html).not.toContain('id="pending-approval"');
     expect(await errOf(reg().approve(ADMIN, r.organisationId))).toMatchObject({ statusCode: 409, code: 'not_pending' });
     // Matching reads the offering again (announced at approval).
     expect(await rows(sql`select 1 from outbox where topic = 'offering.changed' and payload->'offeringIds' ? ${o.id}`)).toHaveLength(1);
@@ -113,9 +121,11 @@ describe('provider self-registration, screening at approval, drafts nobody sees'
     expect((await reg().reject(ADMIN, r.organisationId, 'Not a provider of assistance.')).status).toBe('suspended');
     await t.db.db.execute(sql`delete from screening_subjects`);
     const n = await reg().syncSubjects();
-    // Three provider organisations (one still waiting, two approved) and their contacts; the refused one is not kept.
-    expect(n).toBe(6);
-    expect((await t.services.screening.status()).subjects).toBe(6);
+    // Three provider organisations (one still waiting, two approved), their contacts and the colleague who
+    // joined one of them after registering (screened from now on); the refused one is not kept.
+    expect(n).toBe(7);
+    expect((await t.services.screening.status()).subjects).toBe(7);
+    expect(await rows(sql`select 1 from screening_subjects s join users u on u.id::text = s.subject_id where u.name = 'Lars Colleague'`)).toHaveLength(1);
   });
 
   it('the registration form says which fields are wrong in the user\'s language, and registers from the page', async () => {

@@ -113,6 +113,14 @@ export function createProviderRegistrationService(deps: { db: Db; reference: Ref
     /** Who would be screened at approval (the organisation and its people). */
     subjectsOf,
 
+    /** Whether a provider's organisation waits for approval (its offerings are drafts nobody else sees). */
+    async providerPending(providerId: string): Promise<boolean> {
+      if (!/^[0-9a-f-]{36}$/i.test(providerId)) return false;
+      const [r] = await db.select({ id: organisations.id }).from(organisations)
+        .where(and(eq(organisations.providerId, providerId), eq(organisations.status, 'pending'))).limit(1);
+      return !!r;
+    },
+
     /**
      * Approves a waiting provider (admins): screens the organisation and its people now; any hit that
      * is open or confirmed blocks (409 `screening_hits`, one detail per hit) until an admin decides it
