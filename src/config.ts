@@ -80,9 +80,8 @@ export const ConfigSchema = z.object({
   /** The address people reach OneDoor at, for the links in mail (and the first-admin link printed at start). */
   PUBLIC_URL: z.string().trim().default('http://localhost:3000').pipe(urlWithScheme(['http', 'https'])).transform((v) => v.replace(/\/+$/, '')),
   /**
-   * Encrypts secrets kept in the database (an identity provider's client secret; second-factor seeds): at
-   * least 32 characters. When unset in the embedded default (no DATABASE_URL), one is generated into
-   * DATA_DIR (file `encryption-key`) and kept across restarts; with PostgreSQL it must be set to store such secrets.
+   * Encrypts secrets kept at rest (TOTP seeds, identity providers' client secrets). When unset, SESSION_SECRET is
+   * used; the embedded default generates one into DATA_DIR. Changing it makes what was sealed under it unreadable.
    */
   ENCRYPTION_KEY: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Bearer token Prometheus sends to read /metrics; without it /metrics answers only the admin key. */

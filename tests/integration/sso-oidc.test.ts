@@ -115,16 +115,17 @@ describe('secret box', () => {
     expect(() => createSecretBox(null, 'test').seal('x', 'y')).toThrow(/ENCRYPTION_KEY/);
   });
 
-  it('takes ENCRYPTION_KEY, else generates one into DATA_DIR (embedded), kept across restarts; none with PostgreSQL', () => {
+  it('takes ENCRYPTION_KEY, else SESSION_SECRET, else generates one into DATA_DIR (embedded), kept across restarts; none with PostgreSQL', () => {
     const dir = mkdtempSync(join(tmpdir(), 'od-key-'));
     try {
-      expect(resolveEncryptionKey({ ENCRYPTION_KEY: 'e'.repeat(40), DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'production' })).toBe('e'.repeat(40));
-      const made = resolveEncryptionKey({ ENCRYPTION_KEY: undefined, DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'development' });
+      expect(resolveEncryptionKey({ ENCRYPTION_KEY: 'e'.repeat(40), DATA_DIR: dir, DATABASE_URL: undefined, SESSION_SECRET: undefined, NODE_ENV: 'production' })).toBe('e'.repeat(40));
+      const made = resolveEncryptionKey({ ENCRYPTION_KEY: undefined, SESSION_SECRET: undefined, DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'development' });
       expect(made).toMatch(/^[\w-]{43}$/);
       expect(readFileSync(join(dir, 'encryption-key'), 'utf8').trim()).toBe(made);
       expect(statSync(join(dir, 'encryption-key')).mode & 0o777).toBe(0o600);
-      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'development' })).toBe(made);
-      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, DATA_DIR: dir, DATABASE_URL: 'postgres://x/y', NODE_ENV: 'production' })).toBeNull();
+      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, SESSION_SECRET: undefined, DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'development' })).toBe(made);
+      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, SESSION_SECRET: 's'.repeat(40), DATA_DIR: dir, DATABASE_URL: 'postgres://x/y', NODE_ENV: 'production' })).toBe('s'.repeat(40));
+      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, SESSION_SECRET: undefined, DATA_DIR: dir, DATABASE_URL: 'postgres://x/y', NODE_ENV: 'production' })).toBeNull();
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

@@ -13,14 +13,16 @@ export const encryptionKeyMissing = () => new AppError(503, 'encryption_key_miss
   'ENCRYPTION_KEY is not set, so secrets cannot be stored or read: set it (at least 32 characters, e.g. `openssl rand -base64 32`) and restart.');
 
 /**
- * The key material: ENCRYPTION_KEY, or in the embedded default (no DATABASE_URL) a random one kept in
- * DATA_DIR so restarts can read what was stored (in tests, one per process); null when none applies
- * (PostgreSQL without ENCRYPTION_KEY: secrets cannot be stored, and saying so is the caller's).
+ * The key material: ENCRYPTION_KEY, else SESSION_SECRET, else in the embedded default (no DATABASE_URL) a
+ * random one kept in DATA_DIR/encryption-key (the same file factors uses) so restarts can read what was
+ * stored; in tests one per process; null when none applies (secrets cannot be stored: the caller says so).
  */
-export function resolveEncryptionKey(config: Pick<Config, 'ENCRYPTION_KEY' | 'DATA_DIR' | 'DATABASE_URL' | 'NODE_ENV'>): string | null {
+export function resolveEncryptionKey(config: Pick<Config, 'ENCRYPTION_KEY' | 'SESSION_SECRET' | 'DATA_DIR' | 'DATABASE_URL' | 'NODE_ENV'>): string | null {
   if (config.ENCRYPTION_KEY) return config.ENCRYPTION_KEY;
   // Tests: one random key per process (what they seal, they read back in the same process).
   if (config.NODE_ENV === 'test') return (testKey ??= randomBytes(32).toString('base64url'));
+  // As factors does: SESSION_SECRET (required in production) stands in; HKDF per purpose keeps the keys apart.
+  if (config.SESSION_SECRET) return config.SESSION_SECRET;
   if (config.DATABASE_URL) return null;
   const file = join(config.DATA_DIR, KEY_FILE);
   try { return readFileSync(file, 'utf8').trim(); } catch { /* first start: make one */ }
