@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposableSql } from '../../src/modules/offerings/offerings.service.js';
 import type { Principal } from '../../src/plugins/auth.plugin.js';
+import { screeningRescreen } from '../../workers/processors/screening-rescreen.processor.js';
 import { fiuOffering } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { createPerson, signInPerson } from '../helpers/web-session.js';
@@ -126,6 +127,16 @@ describe('provider self-registration, screening at approval, drafts nobody sees'
     expect(n).toBe(7);
     expect((await t.services.screening.status()).subjects).toBe(7);
     expect(await rows(sql`select 1 from screening_subjects s join users u on u.id::text = s.subject_id where u.name = 'Lars Colleague'`)).toHaveLength(1);
+
+    // The nightly job does the same first, then screens: a colleague whose name is on the list is a new hit.
+    await t.db.db.execute(sql`delete from screening_subjects`);
+    const fjord = (await reg().list({ status: 'all' })).find((x) => x.name === 'Fjord Security Partnership')!;
+    await createPerson(t, { kind: 'provider', organisationId: fjord.organisationId, name: 'Abdul Latif Mansur' });
+    const lines: string[] = [];
+    await screeningRescreen(t.services)({ runKey: 'day:2026-12-02' }, { jobId: 'nightly', attempt: 1, log: { info: (_o, m) => { lines.push(m ?? ''); }, warn() {}, error() {} } });
+    expect(lines).toContain('screening re-screen done');
+    const hits = await t.services.screening.listHits({ subjectType: 'user', status: 'open' });
+    expect(hits.items.map((h) => h.matchedName)).toContain('Abdul Latif Mansur');
   });
 
   it('the registration form says which fields are wrong in the user\'s language, and registers from the page', async () => {
