@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorDetail } from '../../errors.js';
 import { SsoError } from '../../modules/sso/sso.errors.js';
-import { SELF_REGISTRATION_KINDS } from '../../modules/sso/sso.schemas.js';
+import { SELF_REGISTRATION_KINDS, type ProviderRegistrationBody, type SsoConfigBody } from '../../modules/sso/sso.schemas.js';
 import type { RegistrationView } from '../../modules/sso/provider-registration.service.js';
 import { UUID_RE } from '../components.js';
 import { ctxOf, need, safeNext, sendPage, str, type WebContext } from '../context.js';
@@ -244,7 +244,7 @@ export function ssoPages(app: FastifyInstance, _deps: WebDeps): void {
     try {
       await sso().saveConfig(p, orgId, {
         issuer: v.issuer, clientId: v.clientId, clientSecret: typeof b.clientSecret === 'string' ? b.clientSecret : undefined,
-        allowedDomains: v.allowedDomains.split(/[\s,;]+/).filter(Boolean), defaultRole: v.defaultRole as 'reader', enabled: v.enabled === 'true', idpEnforcesMfa: v.idpEnforcesMfa === 'true',
+        allowedDomains: v.allowedDomains.split(/[\s,;]+/).filter(Boolean), defaultRole: v.defaultRole as SsoConfigBody['defaultRole'], enabled: v.enabled === 'true', idpEnforcesMfa: v.idpEnforcesMfa === 'true',
       });
     } catch (err) {
       if (err instanceof AppError && err.statusCode === 400) return configForm(req, reply, orgId, v, fieldErrors(ctx.i, err.details, 'sso'), 400);
@@ -267,7 +267,8 @@ export function ssoPages(app: FastifyInstance, _deps: WebDeps): void {
     const states = stateOptions(ctx, await app.services.reference.get());
     let done: RegistrationView;
     try {
-      done = await registrations().register({ ...v, language: (isUiLang(v.language) ? v.language : i.lang) as 'en' } as never);
+      // The service validates every field (its 400 names them); the form's strings go as they came.
+      done = await registrations().register({ ...v, language: isUiLang(v.language) ? v.language : i.lang } as ProviderRegistrationBody);
     } catch (err) {
       if (err instanceof AppError && err.statusCode === 400) return sendPage(req, reply, registrationForm(ctx, states, v, fieldErrors(i, err.details, 'reg')), 400);
       if (err instanceof AppError && err.code === 'email_taken') return sendPage(req, reply, registrationForm(ctx, states, v, { contactEmail: i.t('reg.err.emailTaken') }), 409);
