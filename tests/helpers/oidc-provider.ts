@@ -97,9 +97,9 @@ export async function startOidcProvider(opts: { clients: IdpClient[]; accounts: 
 /**
  * Goes through the provider's sign-in as a browser would, without one: follows the authorization URL,
  * submits the login form for `accountId`, and returns the URL the provider sends the browser back to
- * (the redirect URI with code and state) without fetching it.
+ * (the redirect URI with code and state) without fetching it. With `cancel`, the person cancels there instead.
  */
-export async function idpSignIn(authorizationUrl: string, accountId: string, redirectUri: string): Promise<URL> {
+export async function idpSignIn(authorizationUrl: string, accountId: string, redirectUri: string, opts: { cancel?: boolean } = {}): Promise<URL> {
   const jar = new Map<string, string>();
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
   const keep = (r: Response) => { for (const c of r.headers.getSetCookie()) { const [kv] = c.split(';'); const i = kv.indexOf('='); jar.set(kv.slice(0, i), kv.slice(i + 1)); } };
@@ -117,6 +117,8 @@ export async function idpSignIn(authorizationUrl: string, accountId: string, red
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     if (!action) throw new Error(`the identity provider answered ${r.status} without a form: ${html.slice(0, 300)}`);
     const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1] ?? 'login';
+    // The person cancels at the provider's sign-in form (its abort link): the provider answers access_denied.
+    if (opts.cancel) { url = new URL(`${action.replace(/\/(login)?$/, '')}/abort`, url); method = 'GET'; body = undefined; continue; }
     url = new URL(action, url); method = 'POST';
     body = new URLSearchParams(prompt === 'login' ? { prompt, login: accountId, password: 'any' } : { prompt }).toString();
   }

@@ -138,6 +138,15 @@ describe('single sign-on through an organisation\'s OpenID Connect provider', ()
     expect(refusal(r3.body)).toBe('sso_bad_state');
   });
 
+  it('says the provider did not sign the person in when they cancel there', async () => {
+    const s = await start({ email: 'omar@unodc.org' });
+    const cb = await idpSignIn(s.location, 'omar', CALLBACK, { cancel: true });
+    expect(cb.searchParams.get('error')).toBe('access_denied');
+    const res = await back(cb, s.cookie);
+    expect(res.statusCode).toBe(400);
+    expect(refusal(res.body)).toBe('sso_idp_refused');
+  });
+
   it('refuses an ID token issued to another client (wrong audience)', async () => {
     const s = await start({ email: 'omar@unodc.org' });
     const cb = await idpSignIn(s.location, 'omar', CALLBACK);
