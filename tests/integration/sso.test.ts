@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/plugins/auth.plugin.js';
 import { idpSignIn, startOidcProvider, type TestIdp } from '../helpers/oidc-provider.js';
-import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 const ADMIN: Principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'Test Admin', userId: null, organisationId: null, memberRole: null };
 /** Where app.inject's requests arrive (light-my-request's default Host). */
 const CALLBACK = 'http://localhost/sso/callback';
+const ADMIN_ORG_ZERO = '00000000-0000-4000-8000-000000000000';
 const cookiesOf = (h: unknown) => (Array.isArray(h) ? h : h ? [String(h)] : []).map((s: string) => s.split(';')[0]);
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
@@ -67,6 +68,16 @@ describe('single sign-on through an organisation\'s OpenID Connect provider', ()
     const audit = await rows<{ summary: unknown }>(sql`select summary from audit_events where action = 'sso.config_created'`);
     expect(audit).toHaveLength(2);
     expect(JSON.stringify(audit)).not.toContain('secret-0123');
+  });
+
+  it('sets and reads the settings through the API, never answering the secret', async () => {
+    const put = await t.call({ method: 'PUT', url: `/v1/admin/organisations/${unodc}/sso`, key: ADMIN_KEY, payload: { issuer: idp.issuer, clientId: 'onedoor-unodc', allowedDomains: ['UNODC.org'] } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toMatchObject({ organisationId: unodc, organisationName: 'UNODC', allowedDomains: ['unodc.org'], defaultRole: 'reader', enabled: true, hasSecret: true });
+    const got = await t.call({ method: 'GET', url: `/v1/admin/organisations/${unodc}/sso`, key: ADMIN_KEY });
+    expect(JSON.stringify(got.body)).not.toContain('unodc-secret');
+    const none = await t.call({ method: 'GET', url: `/v1/admin/organisations/${ADMIN_ORG_ZERO}/sso`, key: ADMIN_KEY });
+    expect(none.status).toBe(404);
   });
 
   it('refuses settings whose issuer does not answer discovery, with the field named', async () => {
