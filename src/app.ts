@@ -17,6 +17,7 @@ import { referenceRoutes } from './modules/reference/reference.routes.js';
 import { requestRoutes } from './modules/requests/requests.routes.js';
 import { reviewRoutes } from './modules/review/review.routes.js';
 import { screeningRoutes } from './modules/screening/screening.routes.js';
+import { ssoRoutes } from './modules/sso/sso.routes.js';
 import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.plugin.js';
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(directoryRoutes);
   await app.register(analyticsRoutes);
   await app.register(screeningRoutes);
+  await app.register(ssoRoutes);
   await app.register(conversationRoutes);
   await app.register(attachmentRoutes);
 

@@ -67,11 +67,6 @@ export const ConfigSchema = z.object({
    */
   SESSION_SECRET: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   TRUST_PROXY: TrustProxy,
-  /**
-   * Encrypts secrets kept at rest (TOTP seeds). When unset, SESSION_SECRET is used; the embedded
-   * default generates one into DATA_DIR. Changing it makes every enrolled authenticator app unreadable.
-   */
-  ENCRYPTION_KEY: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** A web session ends after this long without a request (NIST SP 800-63B: 30 minutes at AAL2)... */
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** ...and this long after sign-in, however active. */
@@ -84,6 +79,11 @@ export const ConfigSchema = z.object({
   MAIL_FROM: z.string().min(3).default('OneDoor <no-reply@onedoor.invalid>'),
   /** The address people reach OneDoor at, for the links in mail (and the first-admin link printed at start). */
   PUBLIC_URL: z.string().trim().default('http://localhost:3000').pipe(urlWithScheme(['http', 'https'])).transform((v) => v.replace(/\/+$/, '')),
+  /**
+   * Encrypts secrets kept at rest (TOTP seeds, identity providers' client secrets). When unset, SESSION_SECRET is
+   * used; the embedded default generates one into DATA_DIR. Changing it makes what was sealed under it unreadable.
+   */
+  ENCRYPTION_KEY: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Bearer token Prometheus sends to read /metrics; without it /metrics answers only the admin key. */
   METRICS_TOKEN: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Allow webhook URLs on loopback/private addresses (tests, single-host installs). */

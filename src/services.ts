@@ -27,6 +27,10 @@ import { createMailService } from './modules/mail/mail.service.js';
 import { createMailTransport, type MailTransport } from './modules/mail/mail.transport.js';
 import { createPeopleService, type FactorsStatus } from './modules/people/people.service.js';
 import { resolveSessionSecret } from './modules/people/secret.js';
+import { createOidcClient } from './modules/sso/oidc-client.js';
+import { createProviderRegistrationService } from './modules/sso/provider-registration.service.js';
+import { createSecretBox, resolveEncryptionKey } from './modules/sso/secret-box.js';
+import { createSsoService } from './modules/sso/sso.service.js';
 
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 const silent: Log = { info() {}, warn() {}, error() {} };
@@ -51,6 +55,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const mail = createMailService({ db, transport: () => (transport ??= createMailTransport(config, deps.log ?? silent)), secret: () => resolveSessionSecret(config) });
   // factors (src/modules/factors) joins the services later; people asks it at each sign-in.
   const people = createPeopleService({ db, reference, mail, config, factors: () => (services as { factors?: FactorsStatus }).factors });
+  const screening = createScreeningService({ db });
   const services = {
     metrics,
     pacer,
@@ -73,10 +78,14 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     webhooks: createWebhooksService({ db, queue, reference, config }),
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),
-    screening: createScreeningService({ db }),
+    screening,
     mail,
     people,
     factors: createFactorsService({ db, config, log: deps.log, organisationKindsOf: membershipKinds(deps.query) }),
+    /** Single sign-on through organisations' OpenID Connect providers (secrets sealed under ENCRYPTION_KEY). */
+    sso: createSsoService({ db, oidc: createOidcClient(), box: createSecretBox(resolveEncryptionKey(config), 'sso'), people: () => people }),
+    /** Provider self-registration and its approval, screened. */
+    registrations: createProviderRegistrationService({ db, reference, screening, people: () => people }),
   };
   return services;
 }

@@ -5,3 +5,4 @@ export * from './learning.js';
 export * from './talk.js';
 export * from './people.js';
 export * from './factors.js';
+export * from './sso.js';

@@ -20,6 +20,8 @@ const NAV: NavItem[] = [
   { href: '/admin/entities', key: 'ent.nav', roles: ['admin'] },
   { href: '/admin/screening', key: 'nav.screening', roles: ['admin'] },
   { href: '/admin/organisations', key: 'pp.orgs', roles: ['admin'] },
+  { href: '/admin/registrations', key: 'reg.nav', roles: ['admin'] },
+  { href: '/admin/sso', key: 'sso.nav', roles: ['admin'] },
   { href: '/directory', key: 'nav.directory', roles: 'anyone' },
 ];
 

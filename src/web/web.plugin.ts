@@ -26,6 +26,7 @@ import { offeringPages } from './pages/offerings.pages.js';
 import { requestPages } from './pages/requests.pages.js';
 import { reviewPages } from './pages/review.pages.js';
 import { screeningPages } from './pages/screening.pages.js';
+import { ssoPages } from './pages/sso.pages.js';
 import { talkPages } from './pages/talk.pages.js';
 import { factorPages } from './pages/factors.pages.js';
 import { peoplePages } from './pages/people.pages.js';
@@ -203,6 +204,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   directoryPages(app, deps);
   entityPages(app, deps);
   screeningPages(app, deps);
+  ssoPages(app, deps);
   talkPages(app, deps);
   peoplePages(app, deps);
   adminPeoplePages(app, deps);

@@ -40,6 +40,9 @@ describe('fuzzing every write endpoint', () => {
   let messageId: string;
   let questionId: string;
   let attachmentId: string;
+  let pendingOrgId: string;
+  let entityOrgId: string;
+  const registration = { organisationName: 'Fuzz Fund', kind: 'ngo', contactName: 'Fuzz Person', contactEmail: 'fuzz@example.org', country: 'NOR', website: 'https://fuzz.example.org' };
   beforeAll(async () => {
     t = await buildTestApp();
     c = await castOf(t);
@@ -49,6 +52,8 @@ describe('fuzzing every write endpoint', () => {
     questionId = (await t.call({ method: 'POST', url: `/v1/requests/${requestId}/messages`, key: c.cted, payload: { visibility: 'shared', body: 'How many analysts?', addressee: 'state' } })).body.id;
     const pdf = multipart({ purpose: 'request_letter' }, [{ name: 'letter.pdf', data: readFileSync(new URL('../fixtures/attachments/letter-fr.pdf', import.meta.url)) }]);
     attachmentId = (await t.call({ method: 'POST', url: `/v1/requests/${requestId}/attachments`, key: c.stateA, ...pdf })).body.items[0].id;
+    pendingOrgId = (await t.call({ method: 'POST', url: '/v1/provider-registrations', payload: { ...registration, contactEmail: 'first@example.org' } })).body.organisationId;
+    entityOrgId = (await t.services.people.ensureOrganisation({ kind: 'entity', name: 'UNODC', entity: 'UNODC' })).id;
   });
   afterAll(async () => { await t?.close(); });
 
@@ -74,6 +79,11 @@ describe('fuzzing every write endpoint', () => {
     { method: 'PUT', url: `/v1/attachments/${attachmentId}/matching`, key: c.stateA, base: { useForMatching: true } },
     { method: 'POST', url: `/v1/requests/${requestId}/attachments`, key: c.stateA, base: { purpose: 'request_letter' } },
     { method: 'POST', url: `/v1/offerings/${offeringId}/attachments`, key: c.providerA, base: { purpose: 'programme_sheet' } },
+    { method: 'POST', url: '/v1/provider-registrations', key: undefined, base: registration },
+    { method: 'POST', url: `/v1/admin/provider-registrations/${pendingOrgId}/approve`, key: c.admin, base: {} },
+    { method: 'POST', url: `/v1/admin/provider-registrations/${pendingOrgId}/reject`, key: c.admin, base: { note: 'Not a provider.' } },
+    // An issuer that refuses connections at once: discovery fails fast, as the checks after the schema must.
+    { method: 'PUT', url: `/v1/admin/organisations/${entityOrgId}/sso`, key: c.admin, base: { issuer: 'http://127.0.0.1:9', clientId: 'onedoor', clientSecret: 'secret', allowedDomains: ['unodc.org'] } },
   ] as const;
 
   it(`answers ${RUNS} random and malformed bodies per endpoint with no 5xx, always in the error shape`, async () => {

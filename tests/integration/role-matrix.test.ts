@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
-import { buildTestApp, type TestApp } from '../helpers/test-app.js';
-import { webSession } from '../helpers/web-session.js';
+import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { createPerson, signInPerson, webSession } from '../helpers/web-session.js';
 
 type Role = 'admin' | 'member_state' | 'provider' | 'cted' | 'entity';
 const ROLES: Role[] = ['admin', 'member_state', 'provider', 'cted', 'entity'];
@@ -99,6 +99,29 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /v1/attachments/{id}': ROLES,
   'GET /v1/attachments/{id}/content': ROLES,
   'PUT /v1/attachments/{id}/matching': ['member_state'],
+  'POST /v1/provider-registrations': 'public',
+  'GET /v1/admin/provider-registrations': ['admin'],
+  'POST /v1/admin/provider-registrations/{id}/approve': ['admin'],
+  'POST /v1/admin/provider-registrations/{id}/reject': ['admin'],
+  'GET /v1/admin/organisations/{id}/sso': ['admin'],
+  'PUT /v1/admin/organisations/{id}/sso': ['admin'],
+};
+
+/** The web pages of single sign-on and provider registration, and who may open them (signed in as a person of each role). */
+const WEB_MATRIX: Record<string, Role[] | 'public'> = {
+  'GET /sign-in/sso': 'public',
+  'POST /sign-in/sso': 'public',
+  'GET /sso/callback': 'public',
+  'GET /register/provider': 'public',
+  'POST /register/provider': 'public',
+  'GET /admin/sso': ['admin'],
+  'GET /admin/sso/choose': ['admin'],
+  'GET /admin/sso/{id}': ['admin'],
+  'POST /admin/sso/{id}': ['admin'],
+  'GET /admin/registrations': ['admin'],
+  'GET /admin/registrations/{id}': ['admin'],
+  'POST /admin/registrations/{id}/approve': ['admin'],
+  'POST /admin/registrations/{id}/reject': ['admin'],
 };
 
 describe('role × endpoint matrix', () => {
@@ -194,4 +217,40 @@ describe('role × second-factor web routes', () => {
     }
     expect(failures).toEqual([]);
   }, 60_000);
+});
+
+describe('role × web page matrix (single sign-on and registration pages)', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await buildTestApp(); });
+  afterAll(async () => { await t?.close(); });
+
+  it('lets only the listed roles open each page; public pages open signed out', async () => {
+    const failures: string[] = [];
+    const bindings: Record<Role, { memberState?: string; entity?: string; providerId?: string }> = {
+      admin: {}, cted: {}, member_state: { memberState: 'MLI' }, entity: { entity: 'UNODC' },
+      provider: { providerId: (await t.call({ method: 'POST', url: '/v1/providers', key: ADMIN_KEY, payload: { name: 'Matrix Provider', kind: 'ngo' } })).body.id },
+    };
+    const sessions = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await signInPerson(t, await createPerson(t, { kind: r, binding: bindings[r] }))] as const)));
+    for (const [route, allowed] of Object.entries(WEB_MATRIX)) {
+      const [method, path] = route.split(' ');
+      const url = path.replace('{id}', Z);
+      if (allowed === 'public') {
+        const anon = await t.app.inject({ method: method as 'GET', url, ...(method === 'POST' ? { payload: {} } : {}) });
+        // A signed-out POST without the pre-session's CSRF token is refused 403 by the CSRF check, not by a role.
+        if (method === 'GET' && (anon.statusCode === 401 || anon.statusCode === 403 || anon.statusCode >= 500)) failures.push(`${route} anonymous got ${anon.statusCode}`);
+        continue;
+      }
+      // Signed out, a page sends the browser to sign in (a POST without a session is refused by the CSRF check first).
+      const anon = method === 'GET' ? await t.app.inject({ method: 'GET', url }) : null;
+      if (anon && anon.statusCode !== 303) failures.push(`${route} anonymous got ${anon.statusCode}, expected the sign-in redirect`);
+      for (const role of ROLES) {
+        const s = sessions[role];
+        const res = method === 'GET' ? await s.get(url) : await s.post(url, {});
+        const refused = res.status === 401 || res.status === 403;
+        if (allowed.includes(role) && (refused || res.status >= 500)) failures.push(`${route} ${role} got ${res.status}`);
+        if (!allowed.includes(role) && res.status !== 403) failures.push(`${route} ${role} got ${res.status}, expected 403`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import { badRequest, notFound, type ErrorDetail } from '../../errors.js';
 import { stateRegionCodes, type Lang, type StateGeo, type ThematicAreaRef } from '../../matching/index.js';
 import { SEARCH_WEIGHTS } from '../offerings/offering-analysis.js';
 import { isProposable, proposableSql } from '../offerings/offerings.service.js';
+import { offeringVisibleSql } from '../offerings/offering-visibility.js';
 import type { ReferenceService, ReferenceSnapshot } from '../reference/reference.service.js';
 import type { DirectoryOffering, DirectoryPage, DirectoryQuery } from './directory.schemas.js';
 import { DirectoryQueryAnalyser } from './directory-query.js';
@@ -104,7 +105,7 @@ export function createDirectoryService(deps: { db: Db; reference: ReferenceServi
     checkFilters(q, ref);
     const text = q.q?.trim() ?? '';
     const groups = text ? (await getAnalyser()).termGroups(text) : null;
-    const conds: SQL[] = [];
+    const conds: SQL[] = [offeringVisibleSql(null)];
     if (!q.includeInactive) conds.push(proposableSql(now));
     if (q.thematicArea) conds.push(sql`${offerings.thematicAreas} @> array[${q.thematicArea}]::text[]`);
     if (q.modality) conds.push(sql`${offerings.modalities} @> array[${q.modality}]::text[]`);
@@ -163,7 +164,7 @@ export function createDirectoryService(deps: { db: Db; reference: ReferenceServi
     /** One offering's public view (also when closed or expired; `proposable` says so). */
     async get(id: string, now = new Date()): Promise<DirectoryOffering> {
       const [row] = await db.select({ o: offerings, p: { id: providers.id, name: providers.name, kind: providers.kind } })
-        .from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId)).where(eq(offerings.id, id));
+        .from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId)).where(and(eq(offerings.id, id), offeringVisibleSql(null)));
       if (!row) throw notFound('Offering');
       return toDirectoryOffering(row.o, row.p, now);
     },

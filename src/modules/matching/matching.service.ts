@@ -15,6 +15,7 @@ import {
 import { matchingTexts } from '../attachments/attachments.repository.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import { providerTokens, searchVectorText } from '../offerings/offering-analysis.js';
+import { providerPendingSql } from '../offerings/offering-visibility.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { firstMatchMoves, OPEN_STATUSES, SYSTEM_NOTES, triageNote } from '../requests/request-lifecycle.js';
 import { createEngine, type Engine } from './engine.adapter.js';
@@ -198,7 +199,9 @@ export function createMatchingService(deps: {
       title: offerings.title, description: offerings.description, language: offerings.language, languages: offerings.languages,
       modalities: offerings.modalities, thematic_areas: offerings.thematicAreas, eligibility_regions: offerings.eligibilityRegions,
       eligibility_countries: offerings.eligibilityCountries, available_from: offerings.availableFrom, available_until: offerings.availableUntil,
-      last_confirmed_at: offerings.lastConfirmedAt, status: offerings.status, capacity: offerings.capacity,
+      last_confirmed_at: offerings.lastConfirmedAt,
+      // A waiting provider's drafts are never proposed (offering-visibility.ts): the engine holds them as closed.
+      status: sql<string>`case when ${providerPendingSql()} then 'closed' else ${offerings.status} end`, capacity: offerings.capacity,
       analysis: offerings.analysis, analysis_version: offerings.analysisVersion, version: sql<string>`${offerings.updatedAt}::text`,
       translations: offerings.translations,
     }).from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId))

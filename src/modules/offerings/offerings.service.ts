@@ -15,6 +15,7 @@ import { recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import type { OfferingAnalysis } from '../../matching/index.js';
 import { providerTokens, searchVectorText } from './offering-analysis.js';
+import { offeringVisibleSql, providerPendingSql, seesProviderOfferings } from './offering-visibility.js';
 import { BulkOfferingRow, MAX_BULK_ROWS, type CreateOfferingBody, type OfferingView, type UpdateOfferingBody } from './offerings.schemas.js';
 
 type OfferingRow = typeof offerings.$inferSelect;
@@ -28,14 +29,16 @@ export const isProposable = (o: Pick<OfferingRow, 'status' | 'availableFrom' | '
  * The proposability rule (src/matching/filters.ts: unavailableAt) as an SQL condition on `offerings`,
  * for the queries that filter in the database (the directory, analytics): open, places left, not past
  * its end date, confirmed within the stale limit (a future start does not block). The two must say the
- * same; tests/integration/proposable-sql.test.ts checks every combination.
+ * same; tests/integration/proposable-sql.test.ts checks every combination. A provider waiting for approval
+ * has nothing proposable (offering-visibility.ts; the engine holds its offerings as closed).
  */
 export function proposableSql(now: Date): SQL {
   const at = now.toISOString();
   return sql`(${offerings.status} = 'open'
     and (${offerings.availableUntil} is null or ${offerings.availableUntil} >= ${at}::timestamptz)
     and (${offerings.capacity} is null or ${offerings.capacity} > 0)
-    and ${offerings.lastConfirmedAt} >= ${at}::timestamptz - make_interval(days => ${MATCHING_LIMITS.staleAfterDays}))`;
+    and ${offerings.lastConfirmedAt} >= ${at}::timestamptz - make_interval(days => ${MATCHING_LIMITS.staleAfterDays})
+    and not ${providerPendingSql()})`;
 }
 
 /** Who sees an offering's internal fields (import source, external reference, audit timestamps): its provider, CTED and admins. */
@@ -417,7 +420,9 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
 
     /** One offering as `p` may read it (GET /v1/offerings/:id). */
     async getFor(p: Principal, id: string): Promise<OfferingView> {
-      return offeringViewFor(p, await getOne(id));
+      const [row] = await db.select({ o: offerings, pending: sql<boolean>`${providerPendingSql()}` }).from(offerings).where(eq(offerings.id, id));
+      if (!row || !seesProviderOfferings(p, row.o.providerId, row.pending)) throw notFound('Offering');
+      return offeringViewFor(p, toOfferingView(row.o));
     },
 
     async list(p: Principal, q: { providerId?: string; status?: string; limit: number; offset: number }) {
@@ -425,6 +430,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       if (p.role === 'provider') conds.push(eq(offerings.providerId, p.providerId!));
       else if (q.providerId) conds.push(eq(offerings.providerId, q.providerId));
       if (q.status) conds.push(eq(offerings.status, q.status));
+      conds.push(offeringVisibleSql(p));
       const rows = await db.select().from(offerings).where(conds.length ? and(...conds) : undefined)
         .orderBy(asc(offerings.createdAt), asc(offerings.id)).limit(q.limit + 1).offset(q.offset);
       const now = new Date();

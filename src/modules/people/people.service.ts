@@ -46,6 +46,13 @@ const SESSION_CACHE_MS = 3_000;
 /** last_seen_at is written at most this often per session (the idle timeout's resolution). */
 const TOUCH_EVERY_MS = 30_000;
 
+/**
+ * Whether people of an organisation may sign in: an active one, or a provider waiting for approval
+ * (a self-registered provider drafts its offerings while it waits; src/modules/sso). Suspended: never.
+ */
+const worksIn = (o: { status: string; kind: string }) => o.status === 'active' || (o.status === 'pending' && o.kind === 'provider');
+const worksInSql = sql`(${organisations.status} = 'active' or (${organisations.status} = 'pending' and ${organisations.kind} = 'provider'))`;
+
 export type SignInResult =
   | { ok: true; userId: string; organisationId: string; language: string }
   | { ok: false; reason: 'invalid' | 'locked' | 'no_organisation' };
@@ -151,7 +158,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     if (!r) return null;
     const now = Date.now();
     if (r.s.revokedAt || r.s.expiresAt.getTime() <= now || r.s.lastSeenAt.getTime() + idleMs <= now) return null;
-    if (r.u.status !== 'active' || r.o.status !== 'active') return null;
+    if (r.u.status !== 'active' || !worksIn(r.o)) return null;
     return {
       id: r.s.id, userId: r.u.id, organisationId: r.o.id, halfSignedIn: r.s.secondFactorNeeded && !r.s.secondFactorAt,
       principal: await principalFor(r.u, r.o, r.role), email: r.u.email, language: r.u.language, organisationName: r.o.name, expiresAt: r.s.expiresAt,
@@ -231,7 +238,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       if (u.failedSignIns || u.lockedUntil) await db.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, u.id));
       const [m] = await db.select({ organisationId: memberships.organisationId }).from(memberships)
         .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-        .where(and(eq(memberships.userId, u.id), eq(organisations.status, 'active'))).orderBy(asc(memberships.createdAt)).limit(1);
+        .where(and(eq(memberships.userId, u.id), worksInSql)).orderBy(asc(memberships.createdAt)).limit(1);
       if (!m) return { ok: false, reason: 'no_organisation' };
       return { ok: true, userId: u.id, organisationId: m.organisationId, language: u.language };
     },

@@ -34,6 +34,8 @@ function signInPage(ctx: WebContext, next: string, errors: FieldErrors = {}, ema
         <button type="submit">${i.t('signIn.submit')}</button>
       </form>
       <p><a href="/password/forgot">${i.t('pp.forgot')}</a></p>
+      <p><a href="/sign-in/sso${next ? `?next=${encodeURIComponent(next)}` : ''}" class="button secondary">${i.t('sso.entry.link')}</a></p>
+      <p><a href="/register/provider">${i.t('reg.link')}</a></p>
       <p class="hint">${i.t('pp.machinesNote')}</p>`,
   });
 }

@@ -175,12 +175,13 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     const { i } = ctx;
     const offset = offsetOf(req.query);
     const q = req.query as Record<string, unknown>;
-    const [ref, res] = await Promise.all([app.services.reference.get(), app.services.offerings.list(p, { limit: 50, offset })]);
+    const [ref, res, pending] = await Promise.all([app.services.reference.get(), app.services.offerings.list(p, { limit: 50, offset }), app.services.registrations.providerPending(p.providerId ?? '')]);
     const names = namer(ref, i);
     const notice = q.saved ? i.t('off.saved') : q.confirmed ? i.t('off.confirmed') : null;
     return sendPage(req, reply, page(ctx, {
       title: i.t('off.list.title'), active: '/offerings', notice, wide: true,
       body: html`<h1>${i.t('off.list.title')}</h1>
+        ${pending ? html`<p class="notice" role="status" id="pending-approval">${i.t('reg.pending.banner')}</p>` : ''}
         <p><a class="button" href="/offerings/new">${i.t('off.new')}</a> <a class="button secondary" href="/offerings/upload">${i.t('nav.upload')}</a></p>
         ${res.items.length === 0 ? html`<p>${i.t('off.list.empty')}</p>` : html`<table class="data">
           <thead><tr><th scope="col">${i.t('col.title')}</th><th scope="col">${i.t('col.areas')}</th><th scope="col">${i.t('col.languages')}</th><th scope="col">${i.t('col.status')}</th><th scope="col">${i.t('col.confirmed')}</th><th scope="col">${i.t('col.actions')}</th></tr></thead>
