@@ -21,6 +21,7 @@ import { createReviewService } from './modules/review/review.service.js';
 import { createTriageService } from './modules/review/triage.service.js';
 import { createScreeningService } from './modules/screening/screening.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
+import { createExportsService } from './modules/exports/exports.service.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
@@ -41,7 +42,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const requests = createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log });
   const offerings = createOfferingsService({ db, reference, areas, analyser });
   const conversation = createConversationService({ db, store: blobs, config });
-  return {
+  const services = {
     metrics,
     pacer,
     reference,
@@ -65,6 +66,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     analytics: createAnalyticsService({ db, reference }),
     screening: createScreeningService({ db }),
   };
+  return { ...services, exports: createExportsService(services) };
 }
 export type Services = ReturnType<typeof createServices>;
 

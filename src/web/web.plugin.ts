@@ -17,6 +17,7 @@ import { enginePages } from './components/engine-view.js';
 import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
 import { entityPages } from './pages/entities.pages.js';
+import { exportPages } from './pages/exports.pages.js';
 import { homePages } from './pages/home.pages.js';
 import { lifecyclePages } from './pages/lifecycle.pages.js';
 import { needsPages } from './pages/needs.pages.js';
@@ -184,4 +185,5 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   entityPages(app, deps);
   screeningPages(app, deps);
   talkPages(app, deps);
+  exportPages(app, deps);
 }

@@ -14,6 +14,7 @@ import { badge, choiceGroup, csrfField, errorSummary, page, selectField, textAre
 import type { WebDeps } from '../web.plugin.js';
 import { act, actionNotice, availabilityBadge, backOf, startDeliveryForm } from '../lifecycle.view.js';
 import { areaChoices } from './requests.pages.js';
+import { exportControl } from './exports.pages.js';
 
 interface OfferingFormValues {
   title: string; description: string; languages: string[]; modalities: string[]; thematicAreas: string[];
@@ -182,6 +183,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
       title: i.t('off.list.title'), active: '/offerings', notice, wide: true,
       body: html`<h1>${i.t('off.list.title')}</h1>
         <p><a class="button" href="/offerings/new">${i.t('off.new')}</a> <a class="button secondary" href="/offerings/upload">${i.t('nav.upload')}</a></p>
+        ${exportControl(app, ctx, 'offerings')}
         ${res.items.length === 0 ? html`<p>${i.t('off.list.empty')}</p>` : html`<table class="data">
           <thead><tr><th scope="col">${i.t('col.title')}</th><th scope="col">${i.t('col.areas')}</th><th scope="col">${i.t('col.languages')}</th><th scope="col">${i.t('col.status')}</th><th scope="col">${i.t('col.confirmed')}</th><th scope="col">${i.t('col.actions')}</th></tr></thead>
           <tbody>${res.items.map((o) => html`<tr>
@@ -315,6 +317,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     return sendPage(req, reply, page(ctx, {
       title: i.t('inbox.title'), active: '/inbox', notice: notice ?? (q.done !== undefined ? i.t('inbox.done') : null),
       body: html`<h1>${i.t('inbox.title')}</h1><p class="lead">${i.t('inbox.intro')}</p>${problem}
+        ${exportControl(app, ctx, 'inbox')}
         ${items.length === 0 ? html`<p>${i.t('inbox.empty')}</p>` : items.map((m) => html`<article class="card" aria-labelledby="i-${m.matchId}" data-match="${m.matchId}" data-status="${m.status}">
           <h2 id="i-${m.matchId}"><a href="/requests/${m.requestId}" dir="auto">${m.title}</a></h2>
           <p class="muted">${names.state(m.memberState)} · ${statusBadge(ctx, m.requestStatus)} · ${matchBadge(ctx, m.status)}</p>

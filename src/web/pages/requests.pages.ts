@@ -17,6 +17,7 @@ import type { WebDeps } from '../web.plugin.js';
 import { act, actionNotice, attachPanel, ctedActions, decisionFields, decisionFooter, duplicatesSection, historyTable, matchReasons, nextStepBox, startDeliveryForm } from '../lifecycle.view.js';
 import { webServices } from '../optional-services.js';
 import { attachmentNote, requestTalk } from '../talk.view.js';
+import { exportControl } from './exports.pages.js';
 
 const PILLARS = ['I', 'II', 'III', 'IV'] as const;
 
@@ -107,6 +108,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
       body: html`<h1>${heading}</h1>
         ${p.role === 'member_state' ? html`<p><a class="button" href="/requests/new">${i.t('nav.newRequest')}</a></p>` : ''}
         ${requestFilterBar(ctx, ref, p, f)}
+        ${exportControl(app, ctx, 'requests', req.query as Record<string, unknown>)}
         ${res.items.length === 0 ? html`<p>${i.t(filtered ? 'pic.noResults' : 'req.list.empty')}</p>` : html`
         <p class="muted" role="status">${i.t('pic.results', { n: res.items.length })}</p>
         <table class="data">
