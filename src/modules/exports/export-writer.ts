@@ -38,9 +38,18 @@ export function xlsxStream(t: ExportTable, opts: { sheet: string; rightToLeft: b
   void (async () => {
     const ws = wb.addWorksheet(sheetName(opts.sheet), { views: [{ rightToLeft: opts.rightToLeft, state: 'frozen', ySplit: 1 }] });
     ws.addRow(t.headers).commit();
+    // The sheet's buffer (exceljs StreamBuf, batch mode) passes 64 KiB blocks to the zip's input
+    // stream without waiting for it, so rows read faster than deflate takes them would pile up there.
+    // Backpressure is that input's own: wait for its drain while it holds more than its high-water mark.
+    type Input = NodeJS.EventEmitter & { _writableState?: { needDrain?: boolean } };
+    const sheet = (ws as unknown as { stream: { pipes?: Input[] } }).stream;
+    const zipTakes = async () => {
+      const input = sheet.pipes?.[0];
+      while (input?._writableState?.needDrain && !out.destroyed) await once(input, 'drain');
+    };
     for await (const batch of t.rows) {
       for (const r of batch) ws.addRow(r).commit();
-      // Backpressure: the HTTP answer (or the bench's sink) has not taken what was written yet.
+      await zipTakes();
       while (out.writableNeedDrain && !out.destroyed) await once(out, 'drain');
       if (out.destroyed) return;
     }
