@@ -22,6 +22,7 @@ import { createTriageService } from './modules/review/triage.service.js';
 import { createScreeningService } from './modules/screening/screening.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createExportsService } from './modules/exports/exports.service.js';
+import { createProfilesService } from './modules/profiles/profiles.service.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
@@ -65,6 +66,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),
     screening: createScreeningService({ db }),
+    profiles: createProfilesService({ db, reference }),
   };
   return { ...services, exports: createExportsService(services) };
 }

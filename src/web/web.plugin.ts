@@ -18,6 +18,7 @@ import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
 import { entityPages } from './pages/entities.pages.js';
 import { exportPages } from './pages/exports.pages.js';
+import { profilePages } from './pages/profiles.pages.js';
 import { homePages } from './pages/home.pages.js';
 import { lifecyclePages } from './pages/lifecycle.pages.js';
 import { needsPages } from './pages/needs.pages.js';
@@ -186,4 +187,5 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   screeningPages(app, deps);
   talkPages(app, deps);
   exportPages(app, deps);
+  profilePages(app, deps);
 }
