@@ -7,6 +7,7 @@ import { html, type SafeHtml } from '../html.js';
 import { page, selectField } from '../layout.js';
 import { regionOptions, stateOptions } from '../pickers.js';
 import type { WebDeps } from '../web.plugin.js';
+import { printButton, PRINT_SCRIPT } from '../print.js';
 
 const num = (ctx: WebContext, n: number) => ctx.i.num(n);
 
@@ -95,8 +96,9 @@ export function profilePages(app: FastifyInstance, _deps: WebDeps): void {
     const title = scope.kind === 'state' ? i.t('prof.title', { name: names.state(scope.iso3) }) : i.t('prof.regionTitle', { name: names.region(scope.m49) });
     const requestsLink = p.role !== 'provider' ? html`<p class="next-step">${i.t('prof.next')} <a href="/requests${scope.kind === 'state' && p.role !== 'member_state' ? `?memberState=${scope.iso3}` : ''}">${i.t('prof.nextRequests')}</a></p>` : html``;
     return page(ctx, {
-      title, active: '/profiles', wide: true,
+      title, active: '/profiles', wide: true, scripts: [PRINT_SCRIPT],
       body: html`<h1>${title}</h1>
+        ${printButton(ctx)}
         ${scope.kind === 'state' ? regionLinks(ctx, ref, names, scope.iso3) : ''}
         ${profileBody(ctx, ref, names, d)}
         ${requestsLink}`,

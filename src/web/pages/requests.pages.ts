@@ -18,6 +18,7 @@ import { act, actionNotice, attachPanel, ctedActions, decisionFields, decisionFo
 import { webServices } from '../optional-services.js';
 import { attachmentNote, requestTalk } from '../talk.view.js';
 import { exportControl } from './exports.pages.js';
+import { printButton, PRINT_SCRIPT } from '../print.js';
 
 const PILLARS = ['I', 'II', 'III', 'IV'] as const;
 
@@ -211,10 +212,11 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
     const canStart = r.status === 'accepted' && (cted || routedHere || r.matches.some((m) => m.status === 'accepted' && providerOwn(m)));
 
     return sendPage(req, reply, page(ctx, {
-      title: r.title, active: p.role === 'cted' || p.role === 'admin' ? '/triage' : '/requests', notice,
+      title: r.title, active: p.role === 'cted' || p.role === 'admin' ? '/triage' : '/requests', notice, scripts: [PRINT_SCRIPT],
       body: html`<p><a href="${cted ? '/triage' : p.role === 'provider' ? '/inbox' : p.role === 'entity' ? '/entity' : '/requests'}">← ${i.t(cted ? 'nav.triage' : p.role === 'provider' ? 'nav.inbox' : p.role === 'entity' ? 'nav.entity' : 'nav.requests')}</a></p>
         ${problem}
         <h1 dir="auto">${r.title}</h1>
+        ${printButton(ctx)}
         <p>${statusBadge(ctx, r.status)} ${r.routing ? html`<span>${i.t('req.view.routing', { entity: names.entity(r.routing.entity) })}</span>` : ''}</p>
         ${nextStepBox(ctx, names, r)}
         ${r.parked ? html`<p class="notice parked" role="status">${i.t('lc.parked', { date: i.date(r.parked.at), reason: r.parked.reason ?? '' })}</p>` : ''}
@@ -239,7 +241,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
           <h2 id="h-matches">${i.t('req.view.matches')}</h2>
           ${reload ? html`<p class="notice" role="status">${i.t('req.view.waiting')}</p>`
             : visibleMatches.length === 0 ? html`<p>${i.t('req.view.noMatches')}</p>`
-            : deciding ? html`<form method="post" action="/requests/${r.id}/decide" id="decide-form" novalidate>
+            : deciding ? html`<form method="post" action="/requests/${r.id}/decide" id="decide-form" class="print-keep" novalidate>
                 ${csrfField(ctx)}
                 <p class="lead">${i.t('lc.decide.intro')}</p>
                 ${cards}

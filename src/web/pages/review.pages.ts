@@ -9,6 +9,7 @@ import type { WebDeps } from '../web.plugin.js';
 import { act, backOf, refuse, startDeliveryForm } from '../lifecycle.view.js';
 import { readReviewFilters, reviewFiltersQuery as filtersQuery } from '../review-filters.js';
 import { exportControl } from './exports.pages.js';
+import { printButton, PRINT_SCRIPT } from '../print.js';
 
 /** CTED's review queue (filters, bulk decisions) and the queues of Task Force entities. */
 export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
@@ -29,8 +30,9 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     const entityOptions = entityPicker(ctx, ref);
     const triage = await app.services.triage.queue(need(req, 'cted', 'admin'), { view: 'open', limit: 1, offset: 0 });
     return sendPage(req, reply, page(ctx, {
-      title: i.t('review.title'), active: '/review', notice, wide: true, scripts: ['/static/review.js'],
+      title: i.t('review.title'), active: '/review', notice, wide: true, scripts: ['/static/review.js', PRINT_SCRIPT],
       body: html`<h1>${i.t('review.title')}</h1><p class="lead">${i.t('review.intro')}</p>
+        ${printButton(ctx)}
         ${exportControl(app, ctx, 'review', q)}
         <p><a class="button secondary" href="/triage">${i.t('lc.triage.link', { n: triage.total })}</a></p>
         <form method="get" action="/review" class="card filters" aria-labelledby="h-filters">
@@ -46,7 +48,7 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
         </form>
         ${errKey ? html`<div class="error-summary" role="alert"><p>${i.t(errKey)}</p></div>` : ''}
         ${items.length === 0 ? html`<p>${i.t('review.empty')}</p>` : html`
-        <form method="post" action="/review/decide" id="review-form">
+        <form method="post" action="/review/decide" id="review-form" class="print-keep">
           ${csrfField(ctx)}
           <input type="hidden" name="back" value="${filtersQuery(f)}">
           <table class="data review">
