@@ -23,6 +23,7 @@ import { createScreeningService } from './modules/screening/screening.service.js
 import { createMetrics } from './modules/operations/metrics.js';
 import { createExportsService } from './modules/exports/exports.service.js';
 import { createProfilesService } from './modules/profiles/profiles.service.js';
+import { createPublishingService } from './modules/publishing/publishing.service.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
@@ -67,6 +68,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     analytics: createAnalyticsService({ db, reference }),
     screening: createScreeningService({ db }),
     profiles: createProfilesService({ db, reference }),
+    publishing: createPublishingService({ db, reference }),
   };
   return { ...services, exports: createExportsService(services) };
 }

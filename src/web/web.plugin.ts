@@ -19,6 +19,7 @@ import { directoryPages } from './pages/directory.pages.js';
 import { entityPages } from './pages/entities.pages.js';
 import { exportPages } from './pages/exports.pages.js';
 import { profilePages } from './pages/profiles.pages.js';
+import { publishingPages } from './pages/publishing.pages.js';
 import { homePages } from './pages/home.pages.js';
 import { lifecyclePages } from './pages/lifecycle.pages.js';
 import { needsPages } from './pages/needs.pages.js';
@@ -188,4 +189,5 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   talkPages(app, deps);
   exportPages(app, deps);
   profilePages(app, deps);
+  publishingPages(app, deps);
 }

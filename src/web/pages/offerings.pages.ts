@@ -15,6 +15,7 @@ import type { WebDeps } from '../web.plugin.js';
 import { act, actionNotice, availabilityBadge, backOf, startDeliveryForm } from '../lifecycle.view.js';
 import { areaChoices } from './requests.pages.js';
 import { exportControl } from './exports.pages.js';
+import { providerPublishForm } from './publishing.pages.js';
 
 interface OfferingFormValues {
   title: string; description: string; languages: string[]; modalities: string[]; thematicAreas: string[];
@@ -195,7 +196,8 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
             <td class="actions"><a href="/offerings/${o.id}/edit">${i.t('off.editLink')}<span class="sr-only">: ${o.title}</span></a> <a href="/offerings/${o.id}/documents">${i.t('docs.programme.title')}<span class="sr-only">: ${o.title}</span></a>
               <form method="post" action="/offerings/${o.id}/confirm" class="inline">${csrfField(ctx)}<button type="submit" class="small secondary">${i.t('off.confirm')}<span class="sr-only">: ${o.title}</span></button></form></td>
           </tr>`)}</tbody></table>`}
-        ${pager(ctx, '/offerings', offset, 50, res.nextOffset)}`,
+        ${pager(ctx, '/offerings', offset, 50, res.nextOffset)}
+        ${providerPublishForm(ctx, await app.services.publishing.providerConsent(p.providerId!))}`,
     }));
   });
 

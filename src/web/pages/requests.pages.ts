@@ -19,6 +19,7 @@ import { webServices } from '../optional-services.js';
 import { attachmentNote, requestTalk } from '../talk.view.js';
 import { exportControl } from './exports.pages.js';
 import { printButton, PRINT_SCRIPT } from '../print.js';
+import { requestPublishForm } from './publishing.pages.js';
 
 const PILLARS = ['I', 'II', 'III', 'IV'] as const;
 
@@ -261,6 +262,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
         ${await requestTalk(app, req, ctx, r.id, { names, providers })}
         ${owner && r.status === 'in_delivery' ? feedbackForm(ctx, r.id) : ''}
         ${owner && open ? consentForm(ctx, r.id, r.consentToShare) : ''}
+        ${owner && r.status !== 'withdrawn' && r.status !== 'rejected' ? requestPublishForm(ctx, r.id, await app.services.publishing.requestConsent(r.id)) : ''}
         ${owner && open ? html`<section class="card danger-zone" aria-labelledby="h-withdraw">
           <h2 id="h-withdraw">${i.t('req.view.withdraw')}</h2>
           <form method="post" action="/requests/${r.id}/withdraw">
