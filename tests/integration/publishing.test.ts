@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matches, providers, requests } from '../../db/schema/index.js';
@@ -13,6 +14,8 @@ import { webSession } from '../helpers/web-session.js';
 
 const TF = 'terrorist_financing';
 const NORWAY = 'NO-BRC-971277882';
+/** The official IATI 2.03 activity schema shipped in the repository (db/reference/iati/PROVENANCE.md). */
+const SCHEMA = fileURLToPath(new URL('../../db/reference/iati/iati-activities-schema.xsd', import.meta.url));
 const who = (role: Principal['role'], extra: Partial<Principal> = {}): Principal => ({ keyId: null, role, memberState: null, providerId: null, entity: null, label: role, ...extra });
 
 /** xmllint's verdict on a file: well-formed (and, with a schema, valid). */
@@ -69,7 +72,7 @@ describe('publishing the brokered assistance as IATI 2.03, with both sides\' con
     await expect(t.services.publishing.iatiFile(who('provider', { providerId: c.providerAId }))).rejects.toThrow();
   });
 
-  it('writes provider, recipient country, DAC sector, dates, budget and status, well-formed', async () => {
+  it('writes provider, recipient country, DAC sector, dates, budget and status, valid against the IATI 2.03 schema', async () => {
     const xml = (await t.services.publishing.iatiFile(cted))!;
     expect(xml).toMatch(/<iati-activities version="2.03" generated-datetime="[^"]+">/);
     expect(xml).toContain(`<reporting-org ref="${NORWAY}" type="10">`);
@@ -81,7 +84,12 @@ describe('publishing the brokered assistance as IATI 2.03, with both sides\' con
     expect(xml).toContain('<activity-status code="2"/');
     expect(xml).toContain('<activity-date type="4" iso-date="2027-06-30"/');
     expect(xml).toContain('<value currency="USD" value-date="2027-01-01">125000.50</value>');
-    expect(xmllint(xml).ok).toBe(true);
+    const lint = xmllint(xml, SCHEMA);
+    expect(lint.ok, lint.out).toBe(true);
+    // The check can fail: the same file without its required activity-status does not validate.
+    const broken = xmllint(xml.replace(/<activity-status code="\d"\/>/g, ''), SCHEMA);
+    expect(broken.ok).toBe(false);
+    expect(broken.out).toContain('activity-status');
   });
 
   it('round-trips through the IATI import: the same titles, countries, areas, dates and budgets come back', async () => {
