@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matches, requestNeedLinks, requests } from '../../db/schema/index.js';
@@ -127,5 +128,21 @@ describe('country and regional profiles: figures counted in SQL over what each r
     expect(fr.html).toMatch(/data-figure="delivered">2</);
     const index = await (await webSession(t, mali)).get('/profiles');
     expect(index.status).toBe(303);
+  });
+
+  it('exports a profile with its page: each figure a row, names in the reader\'s language, refused to who may not open it', async () => {
+    const s = await webSession(t, mali);
+    expect((await s.get('/profiles/MLI')).html).toContain('action="/export/profile"');
+    const res = await t.app.inject({ method: 'GET', url: '/export/profile?state=MLI&format=csv', headers: { cookie: `${s.cookie}; od_lang=fr` } });
+    expect(res.statusCode).toBe(200);
+    const [head, ...rows] = parse(res.body, { bom: true }) as string[][];
+    expect(head).toEqual(['Rubrique (code)', 'Rubrique', 'Élément (code)', 'Élément', 'Priorité (code)', 'Priorité', 'Mesure (code)', 'Mesure', 'Valeur']);
+    const delivered = rows.find((r) => r[0] === 'matches' && r[2] === 'delivered')!;
+    expect(delivered[1]).toBe('Correspondances');
+    expect(delivered[8]).toBe('2');
+    const needs = rows.find((r) => r[0] === 'needs' && r[2] === TF && r[6] === 'needs')!;
+    expect(needs.slice(3, 6)).toEqual(['Lutte contre le financement du terrorisme', 'high', 'Haute']);
+    const other = await webSession(t, c.stateA);
+    expect((await t.app.inject({ method: 'GET', url: '/export/profile?state=MLI&format=csv', headers: { cookie: other.cookie } })).statusCode).toBe(403);
   });
 });

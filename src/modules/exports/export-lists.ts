@@ -12,10 +12,12 @@ import type { OfferingsService } from '../offerings/offerings.service.js';
 import type { RequestsService } from '../requests/requests.service.js';
 import type { ReviewService } from '../review/review.service.js';
 import type { TriageService } from '../review/triage.service.js';
+import type { Profile, ProfileScope, ProfilesService } from '../profiles/profiles.service.js';
 
 /** What an export reads from: the same services (and so the same visibility) as the list pages. */
 export interface ExportSources {
   requests: RequestsService; offerings: OfferingsService; needs: NeedsService; review: ReviewService; triage: TriageService; analytics: AnalyticsService; admin: AdminService;
+  profiles: ProfilesService;
 }
 
 /** What a column's name part knows: the reference namer and the reader's language, and provider names. */
@@ -43,6 +45,8 @@ export interface ExportList<R, F> {
   filters: (raw: Record<string, unknown>, ref: ReferenceSnapshot) => F;
   /** Every row, a page at a time (keyset cursors), under the list service's own visibility. */
   rows: (s: ExportSources, p: Principal, f: F) => AsyncIterable<R[]>;
+  /** Whether `p` may read this list with these filters, checked before the download starts (a refusal is then a 403, not a broken file). */
+  mayRead?: (s: ExportSources, p: Principal, f: F) => boolean;
 }
 
 /** Rows of a keyset-paged list service, one batch per page. */
@@ -245,6 +249,53 @@ const unmatchedNeedsList: ExportList<UnmatchedRow, Record<string, never>> = {
   rows: (s, p) => s.analytics.allUnmatchedNeeds(p, {}),
 };
 
+/** One figure of a country or region profile, as a row: its section, what it counts, which measure, the number. */
+interface ProfileRow { section: 'needs' | 'requests' | 'matches' | 'providers' | 'feedback' | 'byState'; item: string; priority?: string; measure: string; value: number; label?: string }
+
+const SECTION_LABEL: Record<ProfileRow['section'], MessageKey> = {
+  needs: 'prof.needs.title', requests: 'prof.requests.title', matches: 'prof.matches.title', providers: 'prof.providers.title', feedback: 'prof.feedback.title', byState: 'prof.byState.title',
+};
+const MEASURE_LABEL: Record<string, MessageKey> = {
+  needs: 'prof.col.needs', covered: 'prof.col.covered', medianAgeDays: 'prof.col.medianAge', oldestAgeDays: 'prof.col.oldest',
+  requests: 'prof.col.requests', medianWaitDays: 'prof.col.medianWait', longestWaitDays: 'prof.col.longestWait', openNeeds: 'prof.col.needs',
+  proposed: 'prof.m.proposed', accepted: 'prof.m.accepted', declined: 'prof.m.declined', delivered: 'prof.m.delivered',
+};
+
+/** A profile's figures, one row each (the page's tables, flat). */
+export function profileRows(d: Profile): ProfileRow[] {
+  return [
+    ...d.needs.flatMap((x) => (['needs', 'covered', 'medianAgeDays', 'oldestAgeDays'] as const).map((m) => ({ section: 'needs' as const, item: x.thematicArea ?? '', priority: x.priority, measure: m, value: x[m] }))),
+    ...d.requests.flatMap((x) => (['requests', 'medianWaitDays', 'longestWaitDays'] as const).map((m) => ({ section: 'requests' as const, item: x.status, measure: m, value: x[m] }))),
+    ...(['proposed', 'accepted', 'declined', 'delivered'] as const).map((m) => ({ section: 'matches' as const, item: m, measure: m, value: d.matches[m] })),
+    ...d.providers.map((x) => ({ section: 'providers' as const, item: x.providerId, label: x.name, measure: 'requests', value: x.requests })),
+    ...d.feedback.map((x) => ({ section: 'feedback' as const, item: x.outcome, measure: 'requests', value: x.requests })),
+    ...d.byState.flatMap((x) => (['requests', 'openNeeds'] as const).map((m) => ({ section: 'byState' as const, item: x.memberState, measure: m, value: x[m] }))),
+  ];
+}
+
+const profileList: ExportList<ProfileRow, ProfileScope | null> = {
+  title: 'prof.index.title',
+  roles: ['cted', 'admin', 'entity', 'member_state', 'provider'],
+  columns: [
+    { key: 'section', label: 'exp.col.section', value: (r) => r.section, name: (r, c) => c.i.t(SECTION_LABEL[r.section]) },
+    {
+      key: 'item', label: 'exp.col.item', value: (r) => r.item,
+      name: (r, c) => (r.section === 'needs' ? (r.item ? c.n.area(r.item) : c.i.t('prof.unclassified')) : r.section === 'requests' ? c.i.tx('status', r.item)
+        : r.section === 'matches' ? c.i.t(MEASURE_LABEL[r.item]!) : r.section === 'feedback' ? c.i.tx('outcome', r.item) : r.section === 'byState' ? c.n.state(r.item) : r.label ?? r.item),
+    },
+    { key: 'priority', label: 'col.priority', value: (r) => r.priority ?? '', name: (r, c) => (r.priority ? c.i.tx('priority', r.priority) : '') },
+    { key: 'measure', label: 'exp.col.measure', value: (r) => r.measure, name: (r, c) => c.i.t(MEASURE_LABEL[r.measure]!) },
+    { key: 'value', label: 'exp.col.value', value: (r) => r.value },
+  ],
+  filters: (raw, ref) => (ref.stateByIso3.has(str(raw.state)) ? { kind: 'state', iso3: str(raw.state) } : ref.regionByCode.has(str(raw.region)) ? { kind: 'region', m49: str(raw.region) } : null),
+  mayRead: (s, p, scope) => !!scope && s.profiles.mayOpen(p, scope),
+  // The profile's own service and visibility.
+  rows: async function* (s, p, scope) {
+    if (!scope) return;
+    yield profileRows(await s.profiles.get(p, scope));
+  },
+};
+
 /** Every exportable list, by the name in its address (/export/<name>). */
 export const EXPORT_LISTS = {
   requests: requestsList,
@@ -254,6 +305,7 @@ export const EXPORT_LISTS = {
   triage: triageList,
   inbox: inboxList,
   unmatchedNeeds: unmatchedNeedsList,
+  profile: profileList,
 } as const;
 export type ExportListName = keyof typeof EXPORT_LISTS;
 

@@ -44,7 +44,7 @@ export function createExportsService(deps: ExportSources & { reference: Referenc
      * (unknown ones ignored; none means all). Refused (403) for a role the list page is not for.
      */
     async open(p: Principal, list: ExportListName, opts: { format: ExportFormat; columns: readonly string[]; query: Record<string, unknown>; i: I18n }): Promise<{ filename: string; contentType: string; body: Readable }> {
-      const spec = EXPORT_LISTS[list] as unknown as { title: Parameters<I18n['t']>[0]; roles: readonly string[]; columns: readonly ExportColumn<unknown>[]; filters: (raw: Record<string, unknown>, ref: Awaited<ReturnType<ReferenceService['get']>>) => unknown; rows: (s: ExportSources, p: Principal, f: unknown) => AsyncIterable<unknown[]> };
+      const spec = EXPORT_LISTS[list] as unknown as { title: Parameters<I18n['t']>[0]; roles: readonly string[]; columns: readonly ExportColumn<unknown>[]; filters: (raw: Record<string, unknown>, ref: Awaited<ReturnType<ReferenceService['get']>>) => unknown; rows: (s: ExportSources, p: Principal, f: unknown) => AsyncIterable<unknown[]>; mayRead?: (s: ExportSources, p: Principal, f: unknown) => boolean };
       if (!spec.roles.includes(p.role)) throw forbidden('This list is not yours to export.');
       const ref = await deps.reference.get();
       const picked = spec.columns.filter((c) => opts.columns.includes(c.key));
@@ -52,7 +52,9 @@ export function createExportsService(deps: ExportSources & { reference: Referenc
       const needsProviders = cols.some((c) => c.key === 'provider');
       const providers = needsProviders ? new Map((await deps.admin.listProviders()).map((x) => [x.id, x.name])) : new Map<string, string>();
       const names = nameContext(ref, opts.i, providers);
-      const source = spec.rows(deps, p, spec.filters(opts.query, ref));
+      const filters = spec.filters(opts.query, ref);
+      if (spec.mayRead && !spec.mayRead(deps, p, filters)) throw forbidden('This list is not yours to export.');
+      const source = spec.rows(deps, p, filters);
       const rows = (async function* () {
         for await (const batch of source) yield batch.map((r) => cellsOf(cols, r, names));
       })();

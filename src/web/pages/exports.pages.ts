@@ -38,6 +38,7 @@ export function exportPages(app: FastifyInstance, _deps: WebDeps): void {
     const name = (req.params as { list: string }).list;
     if (!isExportList(name)) throw new WebError(404, 'error.notFound');
     if (!app.services.exports.allowed(p, name)) throw new WebError(403, 'error.forbidden');
+    // A refusal of these filters (a profile not the reader's) is the service's 403, answered as a page.
     const q = req.query as Record<string, unknown>;
     const out = await app.services.exports.open(p, name, { format: str(q.format) === 'xlsx' ? 'xlsx' : 'csv', columns: list(q.columns), query: q, i });
     return reply.type(out.contentType).header('cache-control', 'no-store')

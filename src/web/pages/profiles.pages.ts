@@ -7,6 +7,7 @@ import { html, type SafeHtml } from '../html.js';
 import { page, selectField } from '../layout.js';
 import { regionOptions, stateOptions } from '../pickers.js';
 import type { WebDeps } from '../web.plugin.js';
+import { exportControl } from './exports.pages.js';
 import { printButton, PRINT_SCRIPT } from '../print.js';
 
 const num = (ctx: WebContext, n: number) => ctx.i.num(n);
@@ -99,6 +100,7 @@ export function profilePages(app: FastifyInstance, _deps: WebDeps): void {
       title, active: '/profiles', wide: true, scripts: [PRINT_SCRIPT],
       body: html`<h1>${title}</h1>
         ${printButton(ctx)}
+        ${exportControl(app, ctx, 'profile', scope.kind === 'state' ? { state: scope.iso3 } : { region: scope.m49 })}
         ${scope.kind === 'state' ? regionLinks(ctx, ref, names, scope.iso3) : ''}
         ${profileBody(ctx, ref, names, d)}
         ${requestsLink}`,

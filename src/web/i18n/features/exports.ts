@@ -46,6 +46,10 @@ export const exportsText = defineFeature({
   'exp.col.topScore': 'Best score',
   'exp.col.matchStatus': 'Match status',
   'exp.col.forwardedAt': 'Forwarded',
+  'exp.col.section': 'Section',
+  'exp.col.item': 'Item',
+  'exp.col.measure': 'Measure',
+  'exp.col.value': 'Value',
 }, {
   fr: {
     'exp.control': 'Exporter',
@@ -92,6 +96,10 @@ export const exportsText = defineFeature({
     'exp.col.topScore': 'Meilleur score',
     'exp.col.matchStatus': 'Statut de la correspondance',
     'exp.col.forwardedAt': 'Transmis le',
+    'exp.col.section': 'Rubrique',
+    'exp.col.item': 'Élément',
+    'exp.col.measure': 'Mesure',
+    'exp.col.value': 'Valeur',
   },
   es: {
     'exp.control': 'Exportar',
@@ -138,6 +146,10 @@ export const exportsText = defineFeature({
     'exp.col.topScore': 'Mejor puntuación',
     'exp.col.matchStatus': 'Estado de la correspondencia',
     'exp.col.forwardedAt': 'Transmitida',
+    'exp.col.section': 'Sección',
+    'exp.col.item': 'Elemento',
+    'exp.col.measure': 'Medida',
+    'exp.col.value': 'Valor',
   },
   ru: {
     'exp.control': 'Экспорт',
@@ -184,6 +196,10 @@ export const exportsText = defineFeature({
     'exp.col.topScore': 'Лучшая оценка',
     'exp.col.matchStatus': 'Статус сопоставления',
     'exp.col.forwardedAt': 'Передано',
+    'exp.col.section': 'Раздел',
+    'exp.col.item': 'Элемент',
+    'exp.col.measure': 'Показатель',
+    'exp.col.value': 'Значение',
   },
   ar: {
     'exp.control': 'تصدير',
@@ -230,6 +246,10 @@ export const exportsText = defineFeature({
     'exp.col.topScore': 'أفضل درجة',
     'exp.col.matchStatus': 'حالة المطابقة',
     'exp.col.forwardedAt': 'تاريخ الإحالة',
+    'exp.col.section': 'القسم',
+    'exp.col.item': 'البند',
+    'exp.col.measure': 'المقياس',
+    'exp.col.value': 'القيمة',
   },
   zh: {
     'exp.control': '导出',
@@ -276,5 +296,9 @@ export const exportsText = defineFeature({
     'exp.col.topScore': '最高分',
     'exp.col.matchStatus': '匹配状态',
     'exp.col.forwardedAt': '转交日期',
+    'exp.col.section': '部分',
+    'exp.col.item': '项目',
+    'exp.col.measure': '指标',
+    'exp.col.value': '数值',
   },
 });
