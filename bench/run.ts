@@ -9,6 +9,7 @@ import { benchTable, runMatchingBench } from './matching-bench.js';
 import { growthSvg, runGrowthBench, runOpenRequestsBench } from './growth-bench.js';
 import { ensureBuilt, runScaleAt, scalePlans, scaleSvg, type ScaleRow } from './scale-bench.js';
 import { runEmbeddedBench } from './embedded-bench.js';
+import { runExportBench } from './export-bench.js';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -101,6 +102,13 @@ if (want('embedded')) {
     'The compiled server on PGlite with the in-process queue (what `npm start` runs on a bare machine), 1,000 offerings imported, 20 connections filing for 10 s. First with no job running (`EMBEDDED_WORKER=false`); then, on the same data, with jobs: the process matches the requests filed in the first run (waiting in the outbox) and re-matches the import while it keeps filing — measured once the first of them is matched (the index is built after the server listens). Target: filing while matching ≥ 50 % of idle filing.', '',
     table(r.rows as unknown as Record<string, unknown>[]), '',
     `Filing while matching reaches **${Math.round(r.ratio * 100)}%** of idle filing (target ≥ 50%).`, '');
+}
+if (want('export')) {
+  console.error('export bench (issue 17)…');
+  const rows = await runExportBench(ADMIN_URL);
+  out.push('## Exports: the requests list to CSV and XLSX', '',
+    'The whole requests list as CTED sees it (every column, names in French beside the codes) through the export service (src/modules/exports), read a page of 1,000 at a time by keyset cursor and written as it is read: CSV through the shared writer, XLSX through exceljs\'s streaming WorkbookWriter; the bytes go to a sink that counts them. Each row is one fresh child process (node --expose-gc), which samples its own RSS and heap every 20 ms; growth is peak minus the figure after start-up. The floor reads the same pages from the list service and throws them away. Every child runs with the old space capped at 160 MB (`--max-old-space-size`): flat memory means 100k rows export under the cap as 10k do, with the peak growth about the same and nothing retained after (heapRetainedMb: heap after a forced GC at the end, minus at the start).', '',
+    table(rows as unknown as Record<string, unknown>[]), '');
 }
 writeFileSync(only.length ? `docs/benchmarks-${only.join('-')}.md` /* a partial run: not committed (.gitignore) */ : 'docs/benchmarks.md', `${out.join('\n')}\n`);
 console.log(out.join('\n'));

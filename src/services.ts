@@ -22,6 +22,9 @@ import { createReviewService } from './modules/review/review.service.js';
 import { createTriageService } from './modules/review/triage.service.js';
 import { createScreeningService } from './modules/screening/screening.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
+import { createExportsService } from './modules/exports/exports.service.js';
+import { createProfilesService } from './modules/profiles/profiles.service.js';
+import { createPublishingService } from './modules/publishing/publishing.service.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 import { createMailService } from './modules/mail/mail.service.js';
 import { createMailTransport, type MailTransport } from './modules/mail/mail.transport.js';
@@ -86,8 +89,10 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     sso: createSsoService({ db, oidc: createOidcClient(), box: createSecretBox(resolveEncryptionKey(config), 'sso'), people: () => people }),
     /** Provider self-registration and its approval, screened. */
     registrations: createProviderRegistrationService({ db, reference, screening, people: () => people }),
+    profiles: createProfilesService({ db, reference }),
+    publishing: createPublishingService({ db, reference }),
   };
-  return services;
+  return { ...services, exports: createExportsService(services) };
 }
 export type Services = ReturnType<typeof createServices>;
 

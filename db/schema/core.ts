@@ -26,6 +26,8 @@ export const providers = pgTable('providers', {
   entityCode: text('entity_code').references(() => entities.code),
   /** The provider's IATI organisation identifier (reporting-org/@ref), set by an admin; IATI files of other organisations are refused under the provider's key. */
   iatiOrgRef: text('iati_org_ref'),
+  /** The provider agrees that the assistance OneDoor brokered for it is published (IATI 2.03, src/modules/publishing). */
+  consentToPublish: boolean('consent_to_publish').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -111,6 +113,8 @@ export const requests = pgTable('requests', {
   urgency: text('urgency').notNull().default('normal'),
   confidentiality: text('confidentiality').notNull().default('task_force'),
   consentToShare: boolean('consent_to_share').notNull().default(true),
+  /** The state agrees that the assistance it receives on this request is published (IATI 2.03); off until it says so. */
+  consentToPublish: boolean('consent_to_publish').notNull().default(false),
   status: text('status').notNull().default('submitted'),
   submittedAt: ts('submitted_at').notNull().defaultNow(),
   matchedAt: ts('matched_at'),

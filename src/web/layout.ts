@@ -16,6 +16,7 @@ const NAV: NavItem[] = [
   { href: '/entity', key: 'nav.entity', roles: ['entity', 'cted', 'admin'] },
   { href: '/needs', key: 'nav.needs', roles: ['cted', 'admin', 'entity'] },
   { href: '/analytics', key: 'nav.analytics', roles: ['cted', 'admin', 'entity'] },
+  { href: '/profiles', key: 'prof.nav', roles: ['member_state', 'cted', 'admin', 'entity', 'provider'] },
   { href: '/messages/search', key: 'nav.talkSearch', roles: ['cted', 'admin'] },
   { href: '/admin/entities', key: 'ent.nav', roles: ['admin'] },
   { href: '/admin/screening', key: 'nav.screening', roles: ['admin'] },
@@ -84,6 +85,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
   </div>
 </header>
 <main id="main" tabindex="-1"${opts.wide ? html` class="wide"` : ''}>
+${ctx.principal ? html`<p class="print-meta">${i.t('print.meta', { date: new Intl.DateTimeFormat(i.lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date()) + ' UTC', who: whoLabel(ctx) })}</p>` : ''}
 ${opts.notice ? html`<div class="notice" role="status">${opts.notice}</div>` : ''}
 ${opts.body}
 </main>

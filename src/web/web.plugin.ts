@@ -19,6 +19,9 @@ import { enginePages } from './components/engine-view.js';
 import { analyticsPages } from './pages/analytics.pages.js';
 import { directoryPages } from './pages/directory.pages.js';
 import { entityPages } from './pages/entities.pages.js';
+import { exportPages } from './pages/exports.pages.js';
+import { profilePages } from './pages/profiles.pages.js';
+import { publishingPages } from './pages/publishing.pages.js';
 import { homePages } from './pages/home.pages.js';
 import { lifecyclePages } from './pages/lifecycle.pages.js';
 import { needsPages } from './pages/needs.pages.js';
@@ -209,4 +212,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   peoplePages(app, deps);
   adminPeoplePages(app, deps);
   factorPages(app, deps);
+  exportPages(app, deps);
+  profilePages(app, deps);
+  publishingPages(app, deps);
 }

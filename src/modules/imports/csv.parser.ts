@@ -450,12 +450,21 @@ function cellText(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * A cell's text as every export writes it (CSV here, XLSX in src/modules/exports): lists joined with
+ * `;`, dates ISO, and text a spreadsheet would run as a formula neutralised by a leading `'`.
+ * Numbers are ours and safe (a negative number must stay a number), so they come back unchanged.
+ */
+export function safeCell(v: unknown): string | number {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : '';
+  const s = cellText(v);
+  return typeof v !== 'bigint' && FORMULA_START.test(s) ? `'${s}` : s;
+}
+
 /** RFC 4180 CSV (header row, CRLF, quoting where needed) with formula-like text cells neutralised by a leading `'`. */
 export function toCsv(rows: Record<string, unknown>[], columns: string[]): string {
   const cell = (v: unknown): string => {
-    let s = cellText(v);
-    // Numbers are ours and safe; a negative number must stay a number in the spreadsheet.
-    if (typeof v !== 'number' && typeof v !== 'bigint' && FORMULA_START.test(s)) s = `'${s}`;
+    const s = String(safeCell(v));
     return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [columns.map(cell).join(',')];

@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Principal } from '../../plugins/auth.plugin.js';
 
 /**
@@ -8,4 +9,14 @@ import type { Principal } from '../../plugins/auth.plugin.js';
  */
 export function readsNeedDescription(p: Principal, needMemberState: string): boolean {
   return p.role === 'cted' || p.role === 'admin' || (p.role === 'member_state' && p.memberState === needMemberState);
+}
+
+/**
+ * Whose needs a principal may count (GET /v1/needs' rule, as SQL on the needs row aliased `alias`):
+ * CTED, admins and Task Force entities all, a member state its own, anyone else none.
+ */
+export function visibleNeedSql(p: Principal, alias = 'n'): SQL {
+  if (p.role === 'cted' || p.role === 'admin' || p.role === 'entity') return sql`true`;
+  if (p.role === 'member_state') return sql`${sql.raw(`${alias}.member_state`)} = ${p.memberState ?? ''}`;
+  return sql`false`;
 }

@@ -12,6 +12,7 @@ import type { AreaInference } from '../offerings/offerings.service.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { readsNeedDescription } from './need-visibility.js';
 import { NeedImportRow, type CreateNeedBody, type NeedView } from './needs.schemas.js';
+import { decodeCursor, pageOf } from '../keyset-cursor.js';
 
 type NeedRow = typeof needs.$inferSelect;
 export interface NeedInput extends CreateNeedBody { externalKey?: string }
@@ -119,7 +120,8 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
     },
 
     /** CTED and admins see all needs; a member state only its own; an entity all, without their descriptions. */
-    async list(p: Principal, q: { memberState?: string; thematicArea?: string; priority?: string; limit: number; offset: number }) {
+    async list(p: Principal, q: { memberState?: string; thematicArea?: string; priority?: string; limit: number; offset: number; cursor?: string }) {
+      const after = decodeCursor(q.cursor, ['string', 'string', 'string']);
       const conds = [];
       if (p.role === 'member_state') conds.push(eq(needs.memberState, p.memberState ?? ''));
       else if (p.role !== 'cted' && p.role !== 'admin' && p.role !== 'entity') throw forbidden();
@@ -127,9 +129,11 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
       if (q.priority) conds.push(eq(needs.priority, q.priority));
       // Filtered in the query, before the page is cut (a filter after LIMIT gave short or empty pages with rows behind them).
       if (q.thematicArea) conds.push(sql`${needs.thematicAreas} @> array[${q.thematicArea}]::text[]`);
-      const rows = await db.select().from(needs).where(conds.length ? and(...conds) : undefined)
-        .orderBy(asc(needs.memberState), asc(needs.createdAt), asc(needs.id)).limit(q.limit + 1).offset(q.offset);
-      return { items: rows.slice(0, q.limit).map((n) => toView(n, p)), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
+      if (after) conds.push(sql`(${needs.memberState}, ${needs.createdAt}, ${needs.id}) > (${after[0]}, ${after[1]}::timestamptz, ${after[2]}::uuid)`);
+      const rows = await db.select({ n: needs, key: sql<string>`${needs.createdAt}::text` }).from(needs).where(conds.length ? and(...conds) : undefined)
+        .orderBy(asc(needs.memberState), asc(needs.createdAt), asc(needs.id)).limit(q.limit + 1).offset(after ? 0 : q.offset);
+      const page = pageOf(rows, q.limit, (x) => [x.n.memberState, x.key, x.n.id]);
+      return { items: page.items.map((x) => toView(x.n, p)), nextOffset: rows.length > q.limit ? q.offset + q.limit : null, nextCursor: page.nextCursor };
     },
   };
 }

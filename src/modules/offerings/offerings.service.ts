@@ -17,6 +17,7 @@ import type { OfferingAnalysis } from '../../matching/index.js';
 import { providerTokens, searchVectorText } from './offering-analysis.js';
 import { offeringVisibleSql, providerPendingSql, seesProviderOfferings } from './offering-visibility.js';
 import { BulkOfferingRow, MAX_BULK_ROWS, type CreateOfferingBody, type OfferingView, type UpdateOfferingBody } from './offerings.schemas.js';
+import { decodeCursor, pageOf } from '../keyset-cursor.js';
 
 type OfferingRow = typeof offerings.$inferSelect;
 /** An offering as it arrives, from JSON, CSV or IATI. */
@@ -425,16 +426,20 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
       return offeringViewFor(p, toOfferingView(row.o));
     },
 
-    async list(p: Principal, q: { providerId?: string; status?: string; limit: number; offset: number }) {
+    /** A provider's own offerings (others' for CTED, entities and admins), oldest first; by offset or keyset `cursor` (created_at, id). */
+    async list(p: Principal, q: { providerId?: string; status?: string; limit: number; offset: number; cursor?: string }) {
+      const after = decodeCursor(q.cursor, ['string', 'string']);
       const conds = [];
       if (p.role === 'provider') conds.push(eq(offerings.providerId, p.providerId!));
       else if (q.providerId) conds.push(eq(offerings.providerId, q.providerId));
       if (q.status) conds.push(eq(offerings.status, q.status));
       conds.push(offeringVisibleSql(p));
-      const rows = await db.select().from(offerings).where(conds.length ? and(...conds) : undefined)
-        .orderBy(asc(offerings.createdAt), asc(offerings.id)).limit(q.limit + 1).offset(q.offset);
+      if (after) conds.push(sql`(${offerings.createdAt}, ${offerings.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+      const rows = await db.select({ o: offerings, key: sql<string>`${offerings.createdAt}::text` }).from(offerings).where(conds.length ? and(...conds) : undefined)
+        .orderBy(asc(offerings.createdAt), asc(offerings.id)).limit(q.limit + 1).offset(after ? 0 : q.offset);
       const now = new Date();
-      return { items: rows.slice(0, q.limit).map((r) => offeringViewFor(p, toOfferingView(r, now))), nextOffset: rows.length > q.limit ? q.offset + q.limit : null };
+      const page = pageOf(rows, q.limit, (x) => [x.key, x.o.id]);
+      return { items: page.items.map((r) => offeringViewFor(p, toOfferingView(r.o, now))), nextOffset: rows.length > q.limit ? q.offset + q.limit : null, nextCursor: page.nextCursor };
     },
   };
 }

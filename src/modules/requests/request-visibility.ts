@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Principal } from '../../plugins/auth.plugin.js';
 
 export interface VisibilityFacts {
@@ -33,6 +34,31 @@ export function canViewRequest(p: Principal, r: VisibilityFacts, providerHasMatc
       return r.confidentiality === 'public' || providerHasMatch;
     default:
       return false;
+  }
+}
+
+const sqlList = (xs: Iterable<string>) => sql.raw(`(${[...xs].map((x) => `'${x}'`).join(', ')})`);
+
+/**
+ * canViewRequest as an SQL condition on the requests row aliased `alias`, for figures counted by
+ * PostgreSQL (the country profiles): the same rule, so a count never includes a request its reader
+ * could not open. tests/integration/profiles.test.ts checks the two agree for every role.
+ */
+export function visibleRequestSql(p: Principal, alias = 'r'): SQL {
+  const c = (col: string) => sql.raw(`${alias}.${col}`);
+  switch (p.role) {
+    case 'admin':
+    case 'cted':
+      return sql`true`;
+    case 'member_state':
+      return sql`${c('member_state')} = ${p.memberState ?? ''}`;
+    case 'entity':
+      return sql`(${c('confidentiality')} <> 'restricted' or (${c('routed_entity')} = ${p.entity ?? ''} and ${c('status')} in ${sqlList(ROUTED_STATES)}))`;
+    case 'provider':
+      return sql`(${c('confidentiality')} <> 'restricted' and ${c('consent_to_share')} and (${c('confidentiality')} = 'public'
+        or exists (select 1 from matches vm where vm.request_id = ${c('id')} and vm.provider_id = ${p.providerId ?? '00000000-0000-0000-0000-000000000000'}::uuid and vm.status in ${sqlList(PROVIDER_VISIBLE_MATCH)})))`;
+    default:
+      return sql`false`;
   }
 }
 

@@ -13,12 +13,37 @@ import { security } from './features/security.js';
 import { people } from './features/people.js';
 import { factorsText } from './features/factors.js';
 import { ssoText } from './features/sso.js';
+import { exportsText } from './features/exports.js';
+import { profilesText } from './features/profiles.js';
+import { printText } from './features/print.js';
+import { directoryPagesText } from './features/directory-pages.js';
+import { publishingText } from './features/publishing.js';
 
 /**
  * Every feature catalogue (i18n/features/<feature>.ts, made with defineFeature); their keys join the
  * core catalogue's (en.ts) in MessageKey. Add a feature by importing it and listing it here.
  */
-export const FEATURES = [lifecycle, screening, security, formsText, importsText, pictureText, explainText, entitiesText, talk, paging, engine, people, factorsText, ssoText] as const satisfies readonly FeatureCatalogue<string>[];
+export const FEATURES = [
+  lifecycle,
+  screening,
+  security,
+  formsText,
+  importsText,
+  pictureText,
+  explainText,
+  entitiesText,
+  talk,
+  paging,
+  engine,
+  people,
+  factorsText,
+  ssoText,
+  exportsText,
+  profilesText,
+  printText,
+  directoryPagesText,
+  publishingText,
+] as const satisfies readonly FeatureCatalogue<string>[];
 
 type KeysOf<F> = F extends FeatureCatalogue<infer K> ? K : never;
 /** The keys the feature catalogues add. */

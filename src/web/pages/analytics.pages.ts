@@ -6,6 +6,7 @@ import { html, jsonIsland, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 import { webServices } from '../optional-services.js';
 import type { WebDeps } from '../web.plugin.js';
+import { exportControl } from './exports.pages.js';
 
 const EXPORTS = ['needsMatrix', 'unmatchedNeeds', 'supplyDemand', 'overlaps', 'timings', 'outcomes'] as const;
 type Report = (typeof EXPORTS)[number];
@@ -105,6 +106,7 @@ export function analyticsPages(app: FastifyInstance, _deps: WebDeps): void {
     return sendPage(req, reply, page(ctx, {
       title: i.t('an.title'), active: '/analytics', wide: true, scripts: ['/static/chart.umd.js', '/static/charts.js'],
       body: html`<h1>${i.t('an.title')}</h1><p class="lead">${i.t('an.intro')}</p>
+        ${exportControl(app, ctx, 'unmatchedNeeds')}
         <noscript><p class="notice">${i.t('an.noJs')}</p></noscript>
         ${jsonIsland('chart-data', chartData)}
         <section class="card" aria-labelledby="h-area">

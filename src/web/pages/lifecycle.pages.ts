@@ -9,6 +9,7 @@ import { badge, page, selectField } from '../layout.js';
 import { act, actionNotice, attachPanel, backOf, ctedActions, refuse } from '../lifecycle.view.js';
 import { webServices } from '../optional-services.js';
 import type { WebDeps } from '../web.plugin.js';
+import { exportControl } from './exports.pages.js';
 
 const note = (b: Record<string, unknown>, key: string) => str(b[key]).slice(0, 2000);
 
@@ -57,6 +58,7 @@ export function lifecyclePages(app: FastifyInstance, _deps: WebDeps): void {
         ${view === 'open' ? html`<form method="get" action="/triage" class="card filters row">
           ${selectField({ name: 'reason', label: i.t('lc.triage.reason'), value: reason ?? '', options: [{ value: '', label: i.t('lc.triage.anyReason') }, ...TRIAGE_REASONS.map((x) => ({ value: x, label: i.t(`lc.reason.${x}` as MessageKey) }))] })}
           <button type="submit" class="secondary">${i.t('lc.triage.filter')}</button></form>` : ''}
+        ${exportControl(app, ctx, 'triage', q)}
         ${res.items.length === 0 ? html`<p>${i.t(view === 'parked' ? 'lc.triage.emptyParked' : 'lc.triage.empty')}</p>` : html`<ol class="results triage">${res.items.map((x) => html`<li class="card triage-item" id="t-${x.requestId}" data-request="${x.requestId}">
           <h2 class="h3"><a href="/requests/${x.requestId}" dir="auto">${x.title}</a></h2>
           <p class="muted">${names.state(x.memberState)} · ${statusBadge(ctx, x.status)} · ${i.tx('urgency', x.urgency)}${x.routedEntity ? html` · ${names.entity(x.routedEntity)}` : ''} · ${areaList(names, x.thematicAreas)}</p>

@@ -9,6 +9,7 @@ import { html, type SafeHtml } from '../html.js';
 import { badge, csrfField, page, textArea, textField } from '../layout.js';
 import { webServices } from '../optional-services.js';
 import type { WebDeps } from '../web.plugin.js';
+import { exportControl } from './exports.pages.js';
 
 const WEIGHT: Record<string, number> = { high: 3, medium: 2, low: 1 };
 const MAX_PREVIEW_ROWS = 5000;
@@ -93,6 +94,7 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
     return page(ctx, {
       title: i.t('needs.title'), active: '/needs', wide: true, notice: extra.notice ?? null, scripts: canImport ? ['/static/needs.js'] : [],
       body: html`<h1>${i.t('needs.title')}</h1><p class="lead">${i.t('needs.intro')}</p>
+        ${exportControl(app, ctx, 'needs')}
         ${states.length === 0 ? html`<p>${i.t('needs.empty')}</p>` : html`
         <p class="muted">${i.t('needs.legend')}</p>
         <div class="scroll"><table class="heat" id="needs-matrix">

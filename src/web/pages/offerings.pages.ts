@@ -14,6 +14,8 @@ import { badge, choiceGroup, csrfField, errorSummary, page, selectField, textAre
 import type { WebDeps } from '../web.plugin.js';
 import { act, actionNotice, availabilityBadge, backOf, startDeliveryForm } from '../lifecycle.view.js';
 import { areaChoices } from './requests.pages.js';
+import { exportControl } from './exports.pages.js';
+import { providerPublishForm } from './publishing.pages.js';
 
 interface OfferingFormValues {
   title: string; description: string; languages: string[]; modalities: string[]; thematicAreas: string[];
@@ -183,6 +185,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
       body: html`<h1>${i.t('off.list.title')}</h1>
         ${pending ? html`<p class="notice" role="status" id="pending-approval">${i.t('reg.pending.banner')}</p>` : ''}
         <p><a class="button" href="/offerings/new">${i.t('off.new')}</a> <a class="button secondary" href="/offerings/upload">${i.t('nav.upload')}</a></p>
+        ${exportControl(app, ctx, 'offerings')}
         ${res.items.length === 0 ? html`<p>${i.t('off.list.empty')}</p>` : html`<table class="data">
           <thead><tr><th scope="col">${i.t('col.title')}</th><th scope="col">${i.t('col.areas')}</th><th scope="col">${i.t('col.languages')}</th><th scope="col">${i.t('col.status')}</th><th scope="col">${i.t('col.confirmed')}</th><th scope="col">${i.t('col.actions')}</th></tr></thead>
           <tbody>${res.items.map((o) => html`<tr>
@@ -194,7 +197,8 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
             <td class="actions"><a href="/offerings/${o.id}/edit">${i.t('off.editLink')}<span class="sr-only">: ${o.title}</span></a> <a href="/offerings/${o.id}/documents">${i.t('docs.programme.title')}<span class="sr-only">: ${o.title}</span></a>
               <form method="post" action="/offerings/${o.id}/confirm" class="inline">${csrfField(ctx)}<button type="submit" class="small secondary">${i.t('off.confirm')}<span class="sr-only">: ${o.title}</span></button></form></td>
           </tr>`)}</tbody></table>`}
-        ${pager(ctx, '/offerings', offset, 50, res.nextOffset)}`,
+        ${pager(ctx, '/offerings', offset, 50, res.nextOffset)}
+        ${providerPublishForm(ctx, await app.services.publishing.providerConsent(p.providerId!))}`,
     }));
   });
 
@@ -316,6 +320,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     return sendPage(req, reply, page(ctx, {
       title: i.t('inbox.title'), active: '/inbox', notice: notice ?? (q.done !== undefined ? i.t('inbox.done') : null),
       body: html`<h1>${i.t('inbox.title')}</h1><p class="lead">${i.t('inbox.intro')}</p>${problem}
+        ${exportControl(app, ctx, 'inbox')}
         ${items.length === 0 ? html`<p>${i.t('inbox.empty')}</p>` : items.map((m) => html`<article class="card" aria-labelledby="i-${m.matchId}" data-match="${m.matchId}" data-status="${m.status}">
           <h2 id="i-${m.matchId}"><a href="/requests/${m.requestId}" dir="auto">${m.title}</a></h2>
           <p class="muted">${names.state(m.memberState)} · ${statusBadge(ctx, m.requestStatus)} · ${matchBadge(ctx, m.status)}</p>

@@ -17,6 +17,9 @@ import type { WebDeps } from '../web.plugin.js';
 import { act, actionNotice, attachPanel, ctedActions, decisionFields, decisionFooter, duplicatesSection, historyTable, matchReasons, nextStepBox, startDeliveryForm } from '../lifecycle.view.js';
 import { webServices } from '../optional-services.js';
 import { attachmentNote, requestTalk } from '../talk.view.js';
+import { exportControl } from './exports.pages.js';
+import { printButton, PRINT_SCRIPT } from '../print.js';
+import { requestPublishForm } from './publishing.pages.js';
 
 const PILLARS = ['I', 'II', 'III', 'IV'] as const;
 
@@ -107,6 +110,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
       body: html`<h1>${heading}</h1>
         ${p.role === 'member_state' ? html`<p><a class="button" href="/requests/new">${i.t('nav.newRequest')}</a></p>` : ''}
         ${requestFilterBar(ctx, ref, p, f)}
+        ${exportControl(app, ctx, 'requests', req.query as Record<string, unknown>)}
         ${res.items.length === 0 ? html`<p>${i.t(filtered ? 'pic.noResults' : 'req.list.empty')}</p>` : html`
         <p class="muted" role="status">${i.t('pic.results', { n: res.items.length })}</p>
         <table class="data">
@@ -214,10 +218,11 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
     const canStart = r.status === 'accepted' && (cted || routedHere || r.matches.some((m) => m.status === 'accepted' && providerOwn(m)));
 
     return sendPage(req, reply, page(ctx, {
-      title: r.title, active: p.role === 'cted' || p.role === 'admin' ? '/triage' : '/requests', notice,
+      title: r.title, active: p.role === 'cted' || p.role === 'admin' ? '/triage' : '/requests', notice, scripts: [PRINT_SCRIPT],
       body: html`<p><a href="${cted ? '/triage' : p.role === 'provider' ? '/inbox' : p.role === 'entity' ? '/entity' : '/requests'}">← ${i.t(cted ? 'nav.triage' : p.role === 'provider' ? 'nav.inbox' : p.role === 'entity' ? 'nav.entity' : 'nav.requests')}</a></p>
         ${problem}
         <h1 dir="auto">${r.title}</h1>
+        ${printButton(ctx)}
         <p>${statusBadge(ctx, r.status)} ${r.routing ? html`<span>${i.t('req.view.routing', { entity: names.entity(r.routing.entity) })}</span>` : ''}</p>
         ${nextStepBox(ctx, names, r)}
         ${r.parked ? html`<p class="notice parked" role="status">${i.t('lc.parked', { date: i.date(r.parked.at), reason: r.parked.reason ?? '' })}</p>` : ''}
@@ -242,7 +247,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
           <h2 id="h-matches">${i.t('req.view.matches')}</h2>
           ${reload ? html`<p class="notice" role="status">${i.t('req.view.waiting')}</p>`
             : visibleMatches.length === 0 ? html`<p>${i.t('req.view.noMatches')}</p>`
-            : deciding ? html`<form method="post" action="/requests/${r.id}/decide" id="decide-form" novalidate>
+            : deciding ? html`<form method="post" action="/requests/${r.id}/decide" id="decide-form" class="print-keep" novalidate>
                 ${csrfField(ctx)}
                 <p class="lead">${i.t('lc.decide.intro')}</p>
                 ${cards}
@@ -262,6 +267,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
         ${await requestTalk(app, req, ctx, r.id, { names, providers })}
         ${owner && r.status === 'in_delivery' ? feedbackForm(ctx, r.id) : ''}
         ${owner && open ? consentForm(ctx, r.id, r.consentToShare) : ''}
+        ${owner && r.status !== 'withdrawn' && r.status !== 'rejected' ? requestPublishForm(ctx, r.id, await app.services.publishing.requestConsent(r.id)) : ''}
         ${owner && open ? html`<section class="card danger-zone" aria-labelledby="h-withdraw">
           <h2 id="h-withdraw">${i.t('req.view.withdraw')}</h2>
           <form method="post" action="/requests/${r.id}/withdraw">

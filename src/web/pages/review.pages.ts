@@ -7,34 +7,13 @@ import { badge, bar, csrfField, page, selectField, textArea, textField } from '.
 import { entityOptions as entityPicker, regionOptions } from '../pickers.js';
 import type { WebDeps } from '../web.plugin.js';
 import { act, backOf, refuse, startDeliveryForm } from '../lifecycle.view.js';
-
-interface ReviewFilters { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number }
-
-const FILTER_KEYS = ['region', 'thematicArea', 'entity', 'urgency', 'minScore'] as const;
-
-function filtersQuery(f: ReviewFilters): string {
-  const q = new URLSearchParams();
-  for (const k of FILTER_KEYS) if (f[k] !== undefined) q.set(k, String(f[k]));
-  return q.toString();
-}
+import { readReviewFilters, reviewFiltersQuery as filtersQuery } from '../review-filters.js';
+import { exportControl } from './exports.pages.js';
+import { printButton, PRINT_SCRIPT } from '../print.js';
 
 /** CTED's review queue (filters, bulk decisions) and the queues of Task Force entities. */
 export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
-  async function readFilters(raw: Record<string, unknown>): Promise<ReviewFilters> {
-    const ref = await app.services.reference.get();
-    const f: ReviewFilters = {};
-    const region = str(raw.region);
-    if (/^\d{3}$/.test(region)) f.region = region;
-    const area = str(raw.thematicArea);
-    if (ref.areaByCode.has(area)) f.thematicArea = area;
-    const entity = str(raw.entity);
-    if (ref.entityCodes.has(entity)) f.entity = entity;
-    const urgency = str(raw.urgency);
-    if (['low', 'normal', 'high'].includes(urgency)) f.urgency = urgency;
-    const min = Number(str(raw.minScore));
-    if (str(raw.minScore) !== '' && Number.isFinite(min) && min >= 0 && min <= 1) f.minScore = min;
-    return f;
-  }
+  const readFilters = async (raw: Record<string, unknown>) => readReviewFilters(raw, await app.services.reference.get());
 
   app.get('/review', async (req, reply) => {
     need(req, 'cted', 'admin');
@@ -51,8 +30,10 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
     const entityOptions = entityPicker(ctx, ref);
     const triage = await app.services.triage.queue(need(req, 'cted', 'admin'), { view: 'open', limit: 1, offset: 0 });
     return sendPage(req, reply, page(ctx, {
-      title: i.t('review.title'), active: '/review', notice, wide: true, scripts: ['/static/review.js'],
+      title: i.t('review.title'), active: '/review', notice, wide: true, scripts: ['/static/review.js', PRINT_SCRIPT],
       body: html`<h1>${i.t('review.title')}</h1><p class="lead">${i.t('review.intro')}</p>
+        ${printButton(ctx)}
+        ${exportControl(app, ctx, 'review', q)}
         <p><a class="button secondary" href="/triage">${i.t('lc.triage.link', { n: triage.total })}</a></p>
         <form method="get" action="/review" class="card filters" aria-labelledby="h-filters">
           <h2 id="h-filters" class="h3">${i.t('review.filters')}</h2>
@@ -67,7 +48,7 @@ export function reviewPages(app: FastifyInstance, _deps: WebDeps): void {
         </form>
         ${errKey ? html`<div class="error-summary" role="alert"><p>${i.t(errKey)}</p></div>` : ''}
         ${items.length === 0 ? html`<p>${i.t('review.empty')}</p>` : html`
-        <form method="post" action="/review/decide" id="review-form">
+        <form method="post" action="/review/decide" id="review-form" class="print-keep">
           ${csrfField(ctx)}
           <input type="hidden" name="back" value="${filtersQuery(f)}">
           <table class="data review">
