@@ -77,8 +77,8 @@ export const ConfigSchema = z.object({
   /** Where mail goes (smtp:// or smtps://user:pass@host:port); without it each mail is written to DATA_DIR/mail as an .eml file. */
   SMTP_URL: optionalEmpty(urlWithScheme(['smtp', 'smtps'])),
   MAIL_FROM: z.string().min(3).default('OneDoor <no-reply@onedoor.invalid>'),
-  /** The address people reach OneDoor at, for the links in mail (and the first-admin link printed at start). */
-  PUBLIC_URL: z.string().trim().default('http://localhost:3000').pipe(urlWithScheme(['http', 'https'])).transform((v) => v.replace(/\/+$/, '')),
+  /** The address people reach OneDoor at, for the links in mail (and the first-admin link printed at start); http://localhost:PORT when unset. */
+  PUBLIC_URL: optionalEmpty(urlWithScheme(['http', 'https']).transform((v) => v.replace(/\/+$/, ''))),
   /**
    * Encrypts secrets kept at rest (TOTP seeds, identity providers' client secrets). When unset, SESSION_SECRET is
    * used; the embedded default generates one into DATA_DIR. Changing it makes what was sealed under it unreadable.
@@ -151,7 +151,7 @@ export const ConfigSchema = z.object({
   DB_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
 });
 
-export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+export type Config = Readonly<Omit<z.infer<typeof ConfigSchema>, 'PUBLIC_URL'> & { PUBLIC_URL: string }>;
 
 /** A configuration that cannot be used; `problems` lists each bad variable. */
 export class ConfigError extends Error {
@@ -174,7 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!!c.S3_ACCESS_KEY_ID !== !!c.S3_SECRET_ACCESS_KEY) {
     throw new ConfigError(['S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: give both or neither (neither: the AWS SDK\'s default credential chain)']);
   }
-  return Object.freeze(c);
+  return Object.freeze({ ...c, PUBLIC_URL: c.PUBLIC_URL ?? `http://localhost:${c.PORT}` });
 }
 
 /** Which storage and queue the process runs on. */

@@ -174,3 +174,53 @@ describe('fuzzing every write endpoint', () => {
     expect((await half.get('/review')).status).toBe(303);
   }, 300_000);
 });
+
+describe('fuzzing the people forms (issue 13)', () => {
+  let t: TestApp;
+  const WEB_RUNS = Math.min(RUNS, 120);
+  beforeAll(async () => { t = await buildTestApp(); await castOf(t); });
+  afterAll(async () => { await t?.close(); });
+
+  const formKeys = ['email', 'password', 'current', 'name', 'language', 'role', 'kind', 'memberState', 'providerId', 'entity', 'label', 'expiresInDays', 'status', 'token', 'next', 'q', 'extra'];
+  const formValue = fc.oneof(scalar.map(String), fc.array(scalar.map(String), { maxLength: 3 }));
+  const formBody = fc.dictionary(fc.constantFrom(...formKeys), formValue, { maxKeys: 6 });
+  const encode = (d: Record<string, string | string[]>, csrf: string) => {
+    const b = new URLSearchParams();
+    for (const [k, v] of Object.entries(d)) for (const x of [v].flat()) b.append(k, x);
+    b.set('_csrf', csrf);
+    return b.toString();
+  };
+
+  it(`answers ${WEB_RUNS} random form bodies per people form with a page, never 5xx`, async () => {
+    const { createPerson, signInPerson } = await import('../helpers/web-session.js');
+    const focal = await createPerson(t, { kind: 'member_state', binding: { memberState: 'SEN' }, role: 'focal_point' });
+    const admin = await createPerson(t, { kind: 'admin', role: 'focal_point' });
+    const sessions = { focal: await signInPerson(t, focal), admin: await signInPerson(t, admin) };
+    const org = focal.organisationId;
+    const signedIn: [keyof typeof sessions, string][] = [
+      ['focal', '/account'], ['focal', '/account/password'], ['focal', '/organisation/invitations'], ['focal', `/organisation/people/${Z}/status`],
+      ['focal', '/organisation/keys'], ['focal', `/organisation/keys/${Z}/rotate`], ['focal', `/organisation/keys/${Z}/revoke`],
+      ['focal', `/requests/drafts/${Z}/file`], ['admin', '/admin/organisations'], ['admin', `/admin/organisations/${org}/invitations`], ['admin', `/admin/organisations/${Z}/status`],
+    ];
+    for (const [who, url] of signedIn) {
+      const s = sessions[who];
+      await fc.assert(fc.asyncProperty(formBody, async (d) => {
+        const res = await s.post(url, d);
+        expect(res.status, `${url} ${JSON.stringify(d).slice(0, 200)}`).toBeLessThan(500);
+      }), { numRuns: url === '/account/password' ? Math.min(WEB_RUNS, 40) : WEB_RUNS });
+    }
+    // The signed-out forms (sign-in, links from mail), each with a pre-session and its CSRF token.
+    for (const url of ['/sign-in', '/password/forgot', '/password/reset', '/invitations/accept', '/account/unlock', '/first-admin']) {
+      const page = await t.app.inject({ method: 'GET', url: '/sign-in' });
+      const cookie = [page.headers['set-cookie']].flat().map((x) => String(x).split(';')[0]).join('; ');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+      await fc.assert(fc.asyncProperty(formBody, async (d) => {
+        const res = await t.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: encode(d, csrf) });
+        expect(res.statusCode, `${url} ${JSON.stringify(d).slice(0, 200)}`).toBeLessThan(500);
+        expect(String(res.headers['content-type'] ?? 'text/html')).toMatch(/text\/html/);
+      }), { numRuns: url === '/sign-in' ? Math.min(WEB_RUNS, 60) : WEB_RUNS });
+    }
+    // The people the fuzzing made are still signed in (nothing it sent ended their sessions).
+    expect((await sessions.admin.get('/admin/organisations')).status).toBe(200);
+  }, 600_000);
+});

@@ -254,3 +254,80 @@ describe('role × web page matrix (single sign-on and registration pages)', () =
     expect(failures).toEqual([]);
   });
 });
+
+type MemberRole = 'focal_point' | 'contributor' | 'reader';
+type Who = `${Role}:${MemberRole}`;
+/**
+ * The people pages (issue 13) per organisation kind and member role: who gets past the page's checks
+ * (any answer but 401/403). `signed-in` is every person; the rest list kind:role pairs or kinds.
+ * Sign-out everywhere comes last: it ends the session the loop uses.
+ */
+const PEOPLE_WEB_MATRIX: [string, 'signed-in' | (Role | Who)[]][] = [
+  ['GET /account', 'signed-in'],
+  ['POST /account', 'signed-in'],
+  ['POST /account/password', 'signed-in'],
+  ['GET /organisation', 'signed-in'],
+  ['POST /organisation/invitations', [...ROLES.map((r) => `${r}:focal_point` as Who)]],
+  ['POST /organisation/people/{id}/status', [...ROLES.map((r) => `${r}:focal_point` as Who)]],
+  ['GET /organisation/keys', 'signed-in'],
+  ['POST /organisation/keys', [...ROLES.map((r) => `${r}:focal_point` as Who)]],
+  ['POST /organisation/keys/{id}/rotate', [...ROLES.map((r) => `${r}:focal_point` as Who)]],
+  ['POST /organisation/keys/{id}/revoke', [...ROLES.map((r) => `${r}:focal_point` as Who)]],
+  ['GET /requests/drafts', ['member_state']],
+  ['GET /requests/drafts/{id}', ['member_state']],
+  ['POST /requests/drafts/{id}/file', ['member_state:focal_point']],
+  ['POST /requests', ['member_state:focal_point', 'member_state:contributor']],
+  ['GET /admin/organisations', ['admin']],
+  ['POST /admin/organisations', ['admin']],
+  ['GET /admin/organisations/{id}', ['admin']],
+  ['POST /admin/organisations/{id}/invitations', ['admin']],
+  ['POST /admin/organisations/{id}/status', ['admin']],
+  ['GET /admin/people', ['admin']],
+  ['GET /admin/audit', ['admin']],
+  ['GET /admin/mail', ['admin']],
+  ['POST /account/sign-out-everywhere', 'signed-in'],
+];
+/** Pages anyone reaches signed out (a link from a mail, the sign-in itself). */
+const PUBLIC_PAGES = ['/sign-in', '/password/forgot', '/password/reset?token=x', '/invitations/accept?token=x', '/account/unlock?token=x', '/first-admin?token=x'];
+
+describe('role × people page matrix (organisation kind × member role)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp();
+    await castOf(t);
+  });
+  afterAll(async () => { await t?.close(); });
+
+  it('lets each kind and member role past exactly the pages the matrix names, and signed-out browsers to none of them', async () => {
+    const { createPerson, signInPerson } = await import('../helpers/web-session.js');
+    const [prov] = (await t.call({ method: 'GET', url: '/v1/providers', key: (await import('../helpers/test-app.js')).ADMIN_KEY })).body.items;
+    const binding: Record<Role, Record<string, string | undefined>> = { admin: {}, cted: {}, member_state: { memberState: 'SEN' }, provider: { providerId: prov.id }, entity: { entity: 'UNODC' } };
+    const people: Who[] = [...ROLES.map((r) => `${r}:focal_point` as Who), 'member_state:contributor', 'member_state:reader', 'provider:reader'];
+    const failures: string[] = [];
+    for (const who of people) {
+      const [kind, role] = who.split(':') as [Role, MemberRole];
+      const s = await signInPerson(t, await createPerson(t, { kind, binding: binding[kind], role }));
+      for (const [route, allowed] of PEOPLE_WEB_MATRIX) {
+        const [method, path] = route.split(' ');
+        const url = path!.replace('{id}', Z);
+        const res = method === 'GET' ? await s.get(url) : await s.post(url, {});
+        const ok = allowed === 'signed-in' || allowed.includes(kind) || allowed.includes(who);
+        const refused = res.status === 401 || res.status === 403 || (method === 'GET' && res.status === 303 && String(res.headers.location).startsWith('/sign-in'));
+        if (ok && refused) failures.push(`${route} ${who} refused (${res.status})`);
+        if (!ok && res.status !== 403) failures.push(`${route} ${who} got ${res.status}, expected 403`);
+        if (res.status >= 500) failures.push(`${route} ${who} got ${res.status}`);
+      }
+    }
+    for (const [route] of PEOPLE_WEB_MATRIX) {
+      const [method, path] = route.split(' ');
+      const res = await t.app.inject({ method: method as 'GET', url: path!.replace('{id}', Z) });
+      // Signed out: a page sends to the sign-in, a form post without a session's CSRF token is refused.
+      if (method === 'GET' ? !(res.statusCode === 303 && String(res.headers.location).startsWith('/sign-in')) : res.statusCode !== 403) failures.push(`${route} signed out got ${res.statusCode}`);
+    }
+    for (const url of PUBLIC_PAGES) {
+      const res = await t.app.inject({ method: 'GET', url });
+      if (![200, 410].includes(res.statusCode)) failures.push(`${url} signed out got ${res.statusCode}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -12,7 +12,11 @@ export type Topic =
 /** The system itself, when a worker acts. */
 export const SYSTEM: Principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'system', userId: null, organisationId: null, memberRole: null };
 
-export const actorLabel = (p: Principal) => (p.keyId ? `key:${p.keyId}` : p.label);
+/**
+ * Who acted, as records and history show it: the person's name, or a machine key's label (issue 13:
+ * names, not key ids; the audit row keeps the key's, person's and organisation's ids beside it).
+ */
+export const actorLabel = (p: Principal) => p.label;
 
 /** Writes the audit record and, when given, the outbox event, inside the caller's transaction. */
 export async function recordChange(tx: DbOrTx, p: Principal, change: {

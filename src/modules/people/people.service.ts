@@ -379,9 +379,9 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
 
     /** Suspends or reactivates a person (admins; a focal point for their own organisation's members): suspension ends every session. */
     async setUserStatus(p: Principal, userId: string, status: 'active' | 'suspended') {
+      if (p.role !== 'admin') requireMay(p, 'decide');
       const u = await service.user(userId);
       if (p.role !== 'admin') {
-        requireMay(p, 'decide');
         const [m] = await db.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.organisationId, p.organisationId ?? '00000000-0000-0000-0000-000000000000')));
         if (!m) throw forbidden('This person is not in your organisation.');
       }
@@ -576,6 +576,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
 
     /** Rotation: a new key with the same label and expiry span, and the old one revoked, in one step. */
     async rotateOrgKey(p: Principal, id: string) {
+      requireMay(p, 'decide');
       const [old] = /^[0-9a-f-]{36}$/i.test(id) ? await db.select().from(apiKeys).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt), eq(apiKeys.organisationId, p.organisationId ?? '00000000-0000-0000-0000-000000000000'))) : [];
       if (!old) throw notFound('API key');
       const days = old.expiresAt ? Math.max(1, Math.round((old.expiresAt.getTime() - old.createdAt.getTime()) / 86_400_000)) : null;

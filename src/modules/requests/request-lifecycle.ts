@@ -88,7 +88,7 @@ export function systemNote(note: string | null): { code: keyof typeof SYSTEM_NOT
 export function actorOf(p: Principal): { actor: string; actorRole: string; actorOrg: string | null } {
   const system = !p.keyId && p.label.startsWith('system');
   return {
-    actor: p.keyId ? `key:${p.keyId}` : p.label,
+    actor: p.label,
     actorRole: system ? 'system' : p.role,
     actorOrg: p.role === 'member_state' ? p.memberState : p.role === 'entity' ? p.entity : p.role === 'provider' ? p.providerId : p.role === 'cted' ? 'CTED' : null,
   };

@@ -7,6 +7,7 @@ import { CreateRequestBody, FeedbackBody, type RequestView } from '../../modules
 import type { ReferenceSnapshot } from '../../modules/reference/reference.service.js';
 import { areaList, explanationView, matchBadge, offsetOf, pager, statusBadge, UUID_RE, type Audience } from '../components.js';
 import { engineSection, matchConfidence } from '../components/engine-view.js';
+import { may } from '../../plugins/auth.plugin.js';
 import { ctxOf, list, namer, need, sendPage, str, WebError, type Namer, type WebContext } from '../context.js';
 import { appErrors, zodErrors } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
@@ -128,7 +129,8 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
   });
 
   app.get('/requests/new', async (req, reply) => {
-    need(req, 'member_state');
+    // A reader reads: the one home of what a member role allows is may() (src/plugins/auth.plugin.ts).
+    if (!may(need(req, 'member_state'), 'draft')) throw new WebError(403, 'pp.readerCannot');
     const ctx = ctxOf(req);
     const ref = await app.services.reference.get();
     return sendPage(req, reply, requestForm(ctx, ref, {
@@ -138,6 +140,7 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
 
   app.post('/requests', async (req, reply) => {
     const p = need(req, 'member_state');
+    if (!may(p, 'draft')) throw new WebError(403, 'pp.readerCannot');
     const ctx = ctxOf(req);
     const b = (req.body ?? {}) as Record<string, unknown>;
     const v: RequestFormValues = {
