@@ -3,12 +3,14 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import { logSerializers } from './plugins/log-serializers.js';
 import { ConfigError, describeMode, loadConfig, type Config } from './config.js';
-import { withEncryptionKey } from './modules/factors/secret-box.js';
+import { resolveEncryptionKey } from './modules/common/secrets.js';
 import { openRuntime, startConsumers, startRelay } from './runtime.js';
 
 let config: Config;
 try {
-  config = withEncryptionKey(loadConfig());
+  config = loadConfig();
+  // Refuses production without a key for secrets at rest now, not at the first sign-in.
+  resolveEncryptionKey(config);
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(`OneDoor cannot start.\n${err.message}`);

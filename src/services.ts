@@ -29,10 +29,9 @@ import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 import { createMailService } from './modules/mail/mail.service.js';
 import { createMailTransport, type MailTransport } from './modules/mail/mail.transport.js';
 import { createPeopleService, type FactorsStatus } from './modules/people/people.service.js';
-import { resolveSessionSecret } from './modules/people/secret.js';
 import { createOidcClient } from './modules/sso/oidc-client.js';
 import { createProviderRegistrationService } from './modules/sso/provider-registration.service.js';
-import { createSecretBox, resolveEncryptionKey } from './modules/sso/secret-box.js';
+import { createSecretBox, resolveEncryptionKey, resolveSessionSecret } from './modules/common/secrets.js';
 import { createSsoService } from './modules/sso/sso.service.js';
 
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };

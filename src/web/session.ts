@@ -8,7 +8,7 @@ export const LANG_COOKIE = 'od_lang';
 
 /**
  * CSRF tokens bound to the session (or pre-session) cookie: an HMAC-SHA-256 of the cookie value under a
- * key derived from SESSION_SECRET (src/modules/people/secret.ts), so a page's token is worthless with
+ * key derived from SESSION_SECRET (src/modules/common/secrets.ts), so a page's token is worthless with
  * another session, and the sign-in form still works after a restart.
  */
 export function createCsrf(secret: string) {

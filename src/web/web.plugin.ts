@@ -9,7 +9,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError, RateLimitedError, unstorableText } from '../errors.js';
 import type { Principal } from '../plugins/auth.plugin.js';
 import type { SessionView } from '../modules/people/people.service.js';
-import { resolveSessionSecret } from '../modules/people/secret.js';
+import { resolveSessionSecret } from '../modules/common/secrets.js';
 import { sendPage, WebError, type WebContext } from './context.js';
 import { detailText } from './forms.js';
 import { html } from './html.js';

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFactorsService, LOCK_MS, MAX_FAILURES, membershipKinds, type FactorsService } from '../../src/modules/factors/factors.service.js';
-import { createSecretBox } from '../../src/modules/factors/secret-box.js';
+import { createSecretBox } from '../../src/modules/common/secrets.js';
 import type { Principal } from '../../src/plugins/auth.plugin.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
@@ -29,7 +29,7 @@ for (const dbKind of ['postgres', 'pglite'] as const) {
     beforeAll(async () => {
       t = await buildTestApp({ db: dbKind });
       f = createFactorsService({
-        db: t.db.db, config: { ENCRYPTION_KEY: KEY, SESSION_SECRET: undefined, PUBLIC_URL: ORIGIN, NODE_ENV: 'test' },
+        db: t.db.db, config: { ENCRYPTION_KEY: KEY, SESSION_SECRET: undefined, PUBLIC_URL: ORIGIN, NODE_ENV: 'test', DATA_DIR: './data' },
         organisationKindsOf: membershipKinds(t.db.query), now: () => clock,
       });
     });
@@ -75,10 +75,10 @@ for (const dbKind of ['postgres', 'pglite'] as const) {
       expect(dump).not.toContain(secret);
       for (const c of codes) { expect(dump).not.toContain(c); expect(dump).not.toContain(c.replace('-', '')); }
       const [row] = rows<{ secret: string }>(await t.db.db.execute(sql`select secret from user_totp where user_id = ${id}`));
-      expect(createSecretBox(KEY).open(row.secret, id)).toBe(secret);
+      expect(createSecretBox(KEY, 'second-factor').open(row.secret, id)).toBe(secret);
       // Sealed for its owner: the same text on another person's row does not open, nor under another key.
-      expect(createSecretBox(KEY).open(row.secret, randomUUID())).toBeNull();
-      expect(createSecretBox(`${KEY}-other`).open(row.secret, id)).toBeNull();
+      expect(createSecretBox(KEY, 'second-factor').open(row.secret, randomUUID())).toBeNull();
+      expect(createSecretBox(`${KEY}-other`, 'second-factor').open(row.secret, id)).toBeNull();
     });
 
     it('accepts a code once (a replay is refused), allows one step of clock drift each way and no more', async () => {
@@ -196,7 +196,7 @@ for (const dbKind of ['postgres', 'pglite'] as const) {
 
 describe('relying party', () => {
   const f = (c: { PUBLIC_URL: string; NODE_ENV: 'production' | 'development' }) => createFactorsService({
-    db: null as never, config: { ENCRYPTION_KEY: KEY, SESSION_SECRET: undefined, ...c }, organisationKindsOf: async () => [],
+    db: null as never, config: { ENCRYPTION_KEY: KEY, SESSION_SECRET: undefined, DATA_DIR: './data', ...c }, organisationKindsOf: async () => [],
   });
   it('binds passkeys to PUBLIC_URL in production, and to the address the browser used elsewhere', () => {
     expect(f({ PUBLIC_URL: 'https://onedoor.un.org/app', NODE_ENV: 'production' }).relyingParty('https://evil.test')).toEqual({ rpID: 'onedoor.un.org', origin: 'https://onedoor.un.org' });

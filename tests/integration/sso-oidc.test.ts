@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOidcClient, type IdpSettings } from '../../src/modules/sso/oidc-client.js';
 import { SsoError } from '../../src/modules/sso/sso.errors.js';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createSecretBox, resolveEncryptionKey } from '../../src/modules/sso/secret-box.js';
 import { idpSignIn, startOidcProvider, type TestIdp } from '../helpers/oidc-provider.js';
 
 const REDIRECT = 'http://127.0.0.1:9/sso/callback';
@@ -101,31 +97,5 @@ describe('OpenID Connect client (against oidc-provider)', () => {
     expect(bad.code).toBe('sso_idp_refused');
     const gone = await refusal(client.discover({ ...rp, issuer: 'http://127.0.0.1:9' }));
     expect(gone.code).toBe('sso_idp_unreachable');
-  });
-});
-
-describe('secret box', () => {
-  it('seals with AES-256-GCM bound to its context and key', () => {
-    const box = createSecretBox('k'.repeat(40), 'test');
-    const sealed = box.seal('client-secret', 'org:1');
-    expect(sealed).not.toContain('client-secret');
-    expect(box.open(sealed, 'org:1')).toBe('client-secret');
-    expect(() => box.open(sealed, 'org:2')).toThrow();
-    expect(() => createSecretBox('j'.repeat(40), 'test').open(sealed, 'org:1')).toThrow();
-    expect(() => createSecretBox(null, 'test').seal('x', 'y')).toThrow(/ENCRYPTION_KEY/);
-  });
-
-  it('takes ENCRYPTION_KEY, else SESSION_SECRET, else generates one into DATA_DIR (embedded), kept across restarts; none with PostgreSQL', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'od-key-'));
-    try {
-      expect(resolveEncryptionKey({ ENCRYPTION_KEY: 'e'.repeat(40), DATA_DIR: dir, DATABASE_URL: undefined, SESSION_SECRET: undefined, NODE_ENV: 'production' })).toBe('e'.repeat(40));
-      const made = resolveEncryptionKey({ ENCRYPTION_KEY: undefined, SESSION_SECRET: undefined, DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'development' });
-      expect(made).toMatch(/^[\w-]{43}$/);
-      expect(readFileSync(join(dir, 'encryption-key'), 'utf8').trim()).toBe(made);
-      expect(statSync(join(dir, 'encryption-key')).mode & 0o777).toBe(0o600);
-      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, SESSION_SECRET: undefined, DATA_DIR: dir, DATABASE_URL: undefined, NODE_ENV: 'development' })).toBe(made);
-      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, SESSION_SECRET: 's'.repeat(40), DATA_DIR: dir, DATABASE_URL: 'postgres://x/y', NODE_ENV: 'production' })).toBe('s'.repeat(40));
-      expect(resolveEncryptionKey({ ENCRYPTION_KEY: undefined, SESSION_SECRET: undefined, DATA_DIR: dir, DATABASE_URL: 'postgres://x/y', NODE_ENV: 'production' })).toBeNull();
-    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

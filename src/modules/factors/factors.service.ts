@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import {
   generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse,
   type AuthenticationResponseJSON, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON,
@@ -12,7 +12,7 @@ import type { Config } from '../../config.js';
 import { AppError, badRequest, conflict, notFound } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { recordChange } from '../events/events.repository.js';
-import { createSecretBox, type SecretBox } from './secret-box.js';
+import { createSecretBox, resolveEncryptionKey, type SecretBox } from '../common/secrets.js';
 
 /** Organisation kinds whose people must have a second factor (issue 13: CTED, entity and admin roles). */
 export const SECOND_FACTOR_REQUIRED_FOR: ReadonlySet<string> = new Set(['cted', 'entity', 'admin']);
@@ -51,7 +51,7 @@ export interface PasskeyView { id: string; name: string; createdAt: string; last
 
 export interface FactorsDeps {
   db: Db;
-  config: Pick<Config, 'ENCRYPTION_KEY' | 'SESSION_SECRET' | 'PUBLIC_URL' | 'NODE_ENV'>;
+  config: Pick<Config, 'ENCRYPTION_KEY' | 'SESSION_SECRET' | 'PUBLIC_URL' | 'NODE_ENV' | 'DATA_DIR'>;
   /** The kinds of the organisations a person belongs to (people's memberships). */
   organisationKindsOf(userId: string): Promise<string[]>;
   now?: () => Date;
@@ -87,9 +87,7 @@ function totpOf(base32: string, label = ''): OTPAuth.TOTP {
 export function createFactorsService(deps: FactorsDeps) {
   const { db, config } = deps;
   const now = deps.now ?? (() => new Date());
-  const secret = config.ENCRYPTION_KEY ?? config.SESSION_SECRET;
-  if (!secret) deps.log?.warn({}, 'neither ENCRYPTION_KEY nor SESSION_SECRET is set: second-factor secrets use a key of this process only');
-  const box: SecretBox = createSecretBox(secret ?? randomBytes(32).toString('base64url'));
+  const box: SecretBox = createSecretBox(resolveEncryptionKey(config), 'second-factor');
 
   /**
    * The relying party passkeys are bound to: in production PUBLIC_URL's host and origin, never the

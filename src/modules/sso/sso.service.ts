@@ -7,7 +7,7 @@ import type { MemberRole, Principal } from '../../plugins/auth.plugin.js';
 import { zodIssueDetail } from '../common/zod-details.js';
 import { actorLabel, recordChange, SYSTEM } from '../events/events.repository.js';
 import type { OidcClient } from './oidc-client.js';
-import type { SecretBox } from './secret-box.js';
+import type { SecretBox } from '../common/secrets.js';
 import { SsoError } from './sso.errors.js';
 import { SsoConfigBody, type SsoConfigView } from './sso.schemas.js';
 
@@ -51,7 +51,13 @@ export function createSsoService(deps: { db: Db; oidc: OidcClient; box: SecretBo
     updatedAt: r.c.updatedAt.toISOString(), updatedBy: r.c.updatedBy,
   });
 
-  const settingsOf = (c: typeof ssoConfigs.$inferSelect) => ({ issuer: c.issuer, clientId: c.clientId, clientSecret: box.open(c.clientSecretSealed, secretContext(c.organisationId)) });
+  /** A sealed value this service wrote; one that does not open means the key changed (ENCRYPTION_KEY or SESSION_SECRET). */
+  const opened = (sealed: string, context: string): string => {
+    const v = box.open(sealed, context);
+    if (v === null) throw new Error('a sealed single sign-on secret does not open: ENCRYPTION_KEY (or SESSION_SECRET) changed since it was saved');
+    return v;
+  };
+  const settingsOf = (c: typeof ssoConfigs.$inferSelect) => ({ issuer: c.issuer, clientId: c.clientId, clientSecret: opened(c.clientSecretSealed, secretContext(c.organisationId)) });
 
   async function choices(domain: string | null): Promise<SsoChoice[]> {
     const rows = await db.select({ organisationId: ssoConfigs.organisationId, name: organisations.name }).from(ssoConfigs)
@@ -116,9 +122,6 @@ export function createSsoService(deps: { db: Db; oidc: OidcClient; box: SecretBo
   }
 
   return {
-    /** Whether settings can be saved (ENCRYPTION_KEY, or the embedded default's generated key). */
-    get canStoreSecrets(): boolean { return box.available; },
-
     /** The settings of every organisation that has an identity provider. */
     async listConfigs(): Promise<SsoConfigView[]> {
       const rows = await db.select({ c: ssoConfigs, name: organisations.name, status: organisations.status }).from(ssoConfigs)
@@ -213,7 +216,7 @@ export function createSsoService(deps: { db: Db; oidc: OidcClient; box: SecretBo
       const r = await configRow(started.organisationId);
       if (!r || !r.c.enabled) throw new SsoError('sso_not_configured', started.organisationId);
       const claims = await oidc.complete(settingsOf(r.c), o.callbackUrl, {
-        state, nonce: started.nonce, codeVerifier: box.open(started.codeVerifierSealed, verifierContext(stateHash)),
+        state, nonce: started.nonce, codeVerifier: opened(started.codeVerifierSealed, verifierContext(stateHash)),
       });
       const who = await resolveUser(r.c, claims, o.language);
       const step = r.c.idpEnforcesMfa ? { needed: false, next: null } : await deps.people().secondFactorStep(who.userId);

@@ -177,7 +177,6 @@ export function ssoPages(app: FastifyInstance, _deps: WebDeps): void {
     return sendPage(req, reply, page(ctx, {
       title: i.t('sso.admin.title'), active: '/admin/sso', notice: q.saved !== undefined ? i.t('sso.admin.saved') : null,
       body: html`<h1>${i.t('sso.admin.title')}</h1><p class="lead">${i.t('sso.admin.intro')}</p>
-        ${sso().canStoreSecrets ? '' : html`<p class="error" role="alert">${i.t('sso.admin.noKey')}</p>`}
         <p>${i.t('sso.admin.redirect', { uri: redirectUri(req) })}</p>
         ${configs.length ? html`<table class="data"><thead><tr><th scope="col">${i.t('sso.admin.organisation')}</th><th scope="col">${i.t('sso.admin.issuer')}</th><th scope="col">${i.t('sso.admin.domains')}</th><th scope="col">${i.t('sso.admin.role')}</th><th scope="col"></th></tr></thead>
           <tbody>${configs.map((c) => html`<tr><td>${c.organisationName} ${badge(c.enabled ? i.t('sso.admin.on') : i.t('sso.admin.off'), c.enabled ? 'ok' : 'closed')}</td><td><code>${c.issuer}</code></td><td>${c.allowedDomains.join(', ')}</td><td>${i.t(`sso.role.${c.defaultRole}` as MessageKey)}</td><td><a href="/admin/sso/${c.organisationId}">${i.t('sso.admin.edit')}</a></td></tr>`)}</tbody></table>`

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { hashPassword, passwordProblems, verifyPassword } from '../../../src/modules/people/passwords.js';
-import { resolveSessionSecret } from '../../../src/modules/people/secret.js';
+import { resolveSessionSecret } from '../../../src/modules/common/secrets.js';
 
 describe('password rules (NIST SP 800-63B)', () => {
   const who = { email: 'awa.diop@gouv.sn', name: 'Awa Diop' };
