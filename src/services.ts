@@ -20,6 +20,8 @@ import { createRequestsService } from './modules/requests/requests.service.js';
 import { createReviewService } from './modules/review/review.service.js';
 import { createTriageService } from './modules/review/triage.service.js';
 import { createScreeningService } from './modules/screening/screening.service.js';
+import { createNotificationsService, type MailPort } from './modules/notifications/notifications.service.js';
+import { createSavedSearchesService } from './modules/saved-searches/saved-searches.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
 
@@ -41,7 +43,11 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const requests = createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log });
   const offerings = createOfferingsService({ db, reference, areas, analyser });
   const conversation = createConversationService({ db, store: blobs, config });
-  return {
+  // The mail module, when this process has one (services.mail), is looked up at each send.
+  const mailPort = (): MailPort | undefined => (built as { mail?: MailPort }).mail;
+  const savedSearches = createSavedSearchesService({ db, reference, matching, notifications: () => notifications });
+  const notifications = createNotificationsService({ db, config, mail: mailPort, onRequestMatched: (id) => savedSearches.onRequestMatched(id) });
+  const built = {
     metrics,
     pacer,
     reference,
@@ -64,7 +70,10 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),
     screening: createScreeningService({ db }),
+    notifications,
+    savedSearches,
   };
+  return built;
 }
 export type Services = ReturnType<typeof createServices>;
 

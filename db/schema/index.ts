@@ -3,3 +3,4 @@ export * from './core.js';
 export * from './screening.js';
 export * from './learning.js';
 export * from './talk.js';
+export * from './notify.js';

@@ -53,6 +53,11 @@ export class BullMqQueueDriver implements QueueDriver {
     await this.queue(name).add(name, data, { jobId: opts.jobId, delay: opts.delayMs });
   }
 
+  async schedule(schedulerId: string, name: JobName, everyMs: number, data: unknown): Promise<void> {
+    // Upserting the same id again (every worker at start) changes nothing but the options.
+    await this.queue(name).upsertJobScheduler(schedulerId, { every: everyMs }, { name, data });
+  }
+
   async consume(handlers: JobHandlers, opts: ConsumeOptions): Promise<void> {
     this.consumerConn = new Redis(this.url, { maxRetriesPerRequest: null });
     this.consumerConn.on('error', (err) => opts.log.warn({ err: err.message }, 'redis (worker) error'));
