@@ -25,6 +25,7 @@ import { requestPages } from './pages/requests.pages.js';
 import { reviewPages } from './pages/review.pages.js';
 import { screeningPages } from './pages/screening.pages.js';
 import { talkPages } from './pages/talk.pages.js';
+import { notifyPages, unreadCountHook } from './pages/notify.pages.js';
 import {
   createSessionCrypto, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type SessionCrypto,
 } from './session.js';
@@ -134,6 +135,9 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     }
   });
 
+  // The header's unread notifications count (after the hook above has set req.web).
+  app.addHook('preHandler', unreadCountHook(app));
+
   app.setErrorHandler((thrown: FastifyError | AppError | WebError | Error, req, reply) => {
     const err = unstorableText(thrown) ?? thrown;
     const ctx: WebContext = req.web ?? { i: i18n(pickLang(req).lang), principal: null, apiKey: null, csrf: '', path: '/' };
@@ -184,4 +188,5 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   entityPages(app, deps);
   screeningPages(app, deps);
   talkPages(app, deps);
+  notifyPages(app, deps);
 }

@@ -71,8 +71,8 @@ export function createNotificationsService(deps: {
   }
 
   /** RFC 8058 headers: an https link the mail client POSTs to, with no session. */
-  async function unsubscribeHeaders(u: Unsubscribe): Promise<{ url: string; headers: Record<string, string> }> {
-    const url = absolute(`/unsubscribe?token=${encodeURIComponent(await tokens.sign(u))}`);
+  async function unsubscribeHeaders(u: Unsubscribe, language = 'en'): Promise<{ url: string; headers: Record<string, string> }> {
+    const url = absolute(`/unsubscribe?token=${encodeURIComponent(await tokens.sign(u))}&lang=${encodeURIComponent(language)}`);
     return { url, headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
   }
 
@@ -101,7 +101,7 @@ export function createNotificationsService(deps: {
     const mail = deps.mail?.();
     if (delivery === 'immediate' && mail) {
       const key = `notification:${row.id}`;
-      const unsub = await unsubscribeHeaders({ userId: to.userId, kind: item.kind });
+      const unsub = await unsubscribeHeaders({ userId: to.userId, kind: item.kind }, to.language);
       await mail.queue(tx, {
         to: to.email, language: to.language, template: 'notification', dedupeKey: key, headers: unsub.headers,
         params: { ...mailParams(item), link: absolute(item.link), unsubscribeUrl: unsub.url },
@@ -298,7 +298,7 @@ export function createNotificationsService(deps: {
           for (const it of items) if ((await frequencyOf(tx, userId, it.kind as NotificationKind)) !== 'never') wanted.push(it);
           const key = `digest:${frequency}:${userId}:${period}`;
           if (person && wanted.length) {
-            const unsub = await unsubscribeHeaders({ userId, kind: 'all' });
+            const unsub = await unsubscribeHeaders({ userId, kind: 'all' }, person.language);
             await mail.queue(tx, {
               to: person.email, language: person.language, template: 'digest', dedupeKey: key, headers: unsub.headers,
               params: {
@@ -372,6 +372,9 @@ export function createNotificationsService(deps: {
       await setFrequencies(db, u.userId, Object.fromEntries(kinds.map((k) => [k, 'never'])) as Partial<Record<NotificationKind, Frequency>>);
       return u;
     },
+
+    /** Whether an unsubscribe token is ours (the confirmation page). */
+    verifyUnsubscribe: async (token: unknown) => (await tokens.verify(token)) !== null,
 
     /** The unsubscribe link of a person and kind (the preferences page shows it; tests use it). */
     unsubscribeUrl: async (u: Unsubscribe) => (await unsubscribeHeaders(u)).url,
