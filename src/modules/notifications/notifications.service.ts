@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { matches, notificationPreferences, notifications, outbox, requests } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
-import { forbidden, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { DEFAULT_FREQUENCY, FOLLOW_UP, NOTIFICATION_KINDS, type Frequency, type NotificationKind } from './notification-kinds.js';
 import { recipientsOf, type Recipient } from './people-directory.js';
@@ -33,7 +33,7 @@ export interface NotificationItem {
 /** The person a principal acts for; notifications belong to people, not to API keys. */
 export function personOf(p: Principal): string {
   const userId = (p as Principal & { userId?: string | null }).userId;
-  if (!userId) throw forbidden('Notifications belong to a person: sign in to the web interface (an API key is not a person).');
+  if (!userId) throw new AppError(403, 'person_required', 'Notifications belong to a person: sign in as yourself (an API key is not a person).');
   return userId;
 }
 

@@ -34,7 +34,7 @@ export function createSavedSearchesService(deps: {
     const e = await deps.matching.engine();
     return (text, lang) => {
       const a = e.analyseOffering({ title: text, description: '', language: lang, versions: [] } as never);
-      return { tokens: [...a.title, ...a.body], concepts: a.fine.map(([c]) => c) };
+      return { tokens: [...a.title, ...a.body], concepts: a.fine.map(([c]) => c), areas: a.inferred.map(([code, score]) => ({ code, score })) };
     };
   };
 
