@@ -72,6 +72,11 @@ describe('fuzzing every write endpoint', () => {
     { method: 'PUT', url: `/v1/attachments/${attachmentId}/matching`, key: c.stateA, base: { useForMatching: true } },
     { method: 'POST', url: `/v1/requests/${requestId}/attachments`, key: c.stateA, base: { purpose: 'request_letter' } },
     { method: 'POST', url: `/v1/offerings/${offeringId}/attachments`, key: c.providerA, base: { purpose: 'programme_sheet' } },
+    { method: 'PUT', url: '/v1/notifications/preferences', key: c.stateA, base: { question: 'daily', saved_search: 'never' } },
+    { method: 'POST', url: '/v1/notifications/00000000-0000-4000-8000-000000000000/read', key: c.stateA, base: {} },
+    { method: 'POST', url: '/v1/notifications/read-all', key: c.cted, base: {} },
+    { method: 'POST', url: '/v1/saved-searches', key: c.providerA, base: { name: 'Judicial training', areas: ['justice_reform'], regions: ['011', 'SEN'], modalities: ['training'], words: 'formation judiciaire' } },
+    { method: 'POST', url: '/unsubscribe?token=00000000-0000-4000-8000-000000000000.question.x', key: '', base: { 'List-Unsubscribe': 'One-Click' } },
   ] as const;
 
   it(`answers ${RUNS} random and malformed bodies per endpoint with no 5xx, always in the error shape`, async () => {
