@@ -120,7 +120,7 @@ describe('notifications to people, by mail through a real SMTP server', () => {
     const id = (await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, payload: { ...fiuRequest, title: 'Digest request for the FIU' } })).body.id as string;
     await t.drain();
     const before = mailsTo(state.email).length;
-    const q = await t.call({ method: 'POST', url: `/v1/requests/${id}/messages`, key: c.cted, payload: { visibility: 'shared', body: 'How many analysts work in the unit?', addressee: `state:SEN` } });
+    const q = await t.call({ method: 'POST', url: `/v1/requests/${id}/messages`, key: c.cted, payload: { visibility: 'shared', body: 'How many analysts work in the unit?', addressee: 'state' } });
     expect(q.status, JSON.stringify(q.body)).toBe(201);
     await t.drain();
     expect(mailsTo(state.email).length).toBe(before);
@@ -150,7 +150,7 @@ describe('notifications to people, by mail through a real SMTP server', () => {
     await t.drain();
     await t.db.db.execute(sql`update requests set status = 'in_delivery' where id = ${delivered}`);
     await t.db.db.execute(sql`insert into request_transitions (request_id, from_status, to_status, actor, at) values (${delivered}, 'accepted', 'in_delivery', 'test', now() - interval '125 days')`);
-    const asked = await t.call({ method: 'POST', url: `/v1/requests/${soon}/messages`, key: c.cted, payload: { visibility: 'internal', body: 'Can UNODC take this one?', addressee: 'entity:UNODC' } });
+    const asked = await t.call({ method: 'POST', url: `/v1/requests/${soon}/messages`, key: c.cted, payload: { visibility: 'internal', body: 'Can UNODC take this one?', addressee: 'entity' } });
     expect(asked.status, JSON.stringify(asked.body)).toBe(201);
     await t.db.db.execute(sql`update request_messages set created_at = now() - interval '8 days' where id = ${asked.body.id}`);
     await t.db.db.execute(sql`update requests set submitted_at = now() - interval '370 days' where id = ${delivered}`);
