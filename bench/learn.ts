@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL || undefined;
   const handle = await openDatabase({ url, dataDir: process.env.DATA_DIR ?? './data' });
   const learning = createLearningService({ db: handle.db });
-  const who: Principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: `cli:${userInfo().username}` };
+  const who: Principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: `cli:${userInfo().username}`, userId: null, organisationId: null, memberRole: null };
   try {
     if (cmd === '--list') {
       for (const m of await learning.list()) console.log(`${m.id}  ${m.status.padEnd(9)}  ${m.examples} examples  fitted ${m.fittedAt} by ${m.fittedBy}${m.appliedAt ? `  applied ${m.appliedAt} by ${m.appliedBy}` : ''}`);

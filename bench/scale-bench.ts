@@ -18,8 +18,8 @@ import { createServices } from '../src/services.js';
 import { loadHistory, type LoadPlan } from './scale-load.js';
 
 const ADMIN = 'bench-admin-key-0123456789abcdef';
-const CTED: Principal = { keyId: null, role: 'cted', memberState: null, providerId: null, entity: null, label: 'bench' };
-const PROVIDER = (id: string): Principal => ({ keyId: null, role: 'provider', memberState: null, providerId: id, entity: null, label: 'bench' });
+const CTED: Principal = { keyId: null, role: 'cted', memberState: null, providerId: null, entity: null, label: 'bench', userId: null, organisationId: null, memberRole: null };
+const PROVIDER = (id: string): Principal => ({ keyId: null, role: 'provider', memberState: null, providerId: id, entity: null, label: 'bench', userId: null, organisationId: null, memberRole: null });
 
 export interface ScaleRow { size: string; target: string; measured: number; floor: number; ratio: number; goal: string; unit: string; note?: string }
 

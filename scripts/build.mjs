@@ -15,5 +15,6 @@ copy('db/migrations', 'db/migrations');
 mkdirSync(join(root, 'dist/db/reference'), { recursive: true });
 for (const f of readdirSync(join(root, 'db/reference'))) if (f.endsWith('.json')) copy(`db/reference/${f}`, `db/reference/${f}`);
 copy('src/web/static', 'src/web/static');
+copy('src/modules/people/common-passwords.txt', 'src/modules/people/common-passwords.txt');
 // The time of the build, which `npm start` compares with the sources (scripts/run.mjs).
 writeFileSync(join(root, 'dist/.built'), new Date().toISOString());

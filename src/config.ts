@@ -61,9 +61,24 @@ export const ConfigSchema = z.object({
   REDIS_URL: optionalEmpty(urlWithScheme(['redis', 'rediss'])),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default('onedoor'),
   ADMIN_API_KEY: optionalEmpty(z.string().min(24, 'must be at least 24 characters').refine(notPublished, PUBLISHED)),
-  /** Encrypts web session cookies; when unset a random one is made per process (sessions end on restart). */
+  /**
+   * Signs CSRF tokens and seals the links of queued mail. Required in production; in the embedded default
+   * one is generated into DATA_DIR/session-secret (mode 0600) so restarts keep working pages and sessions.
+   */
   SESSION_SECRET: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   TRUST_PROXY: TrustProxy,
+  /** A web session ends after this long without a request (NIST SP 800-63B: 30 minutes at AAL2)... */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** ...and this long after sign-in, however active. */
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Failed password sign-ins in a row before an account is locked (and an unlock link is mailed). */
+  SIGN_IN_LOCK_AFTER: z.coerce.number().int().min(3).max(100).default(10),
+  SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Where mail goes (smtp:// or smtps://user:pass@host:port); without it each mail is written to DATA_DIR/mail as an .eml file. */
+  SMTP_URL: optionalEmpty(urlWithScheme(['smtp', 'smtps'])),
+  MAIL_FROM: z.string().min(3).default('OneDoor <no-reply@onedoor.invalid>'),
+  /** The address people reach OneDoor at, for the links in mail (and the first-admin link printed at start). */
+  PUBLIC_URL: z.string().trim().default('http://localhost:3000').pipe(urlWithScheme(['http', 'https'])).transform((v) => v.replace(/\/+$/, '')),
   /** Bearer token Prometheus sends to read /metrics; without it /metrics answers only the admin key. */
   METRICS_TOKEN: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Allow webhook URLs on loopback/private addresses (tests, single-host installs). */
@@ -148,6 +163,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const c = parsed.data;
+  if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
+    throw new ConfigError(['SESSION_SECRET: required in production (at least 32 characters, e.g. `openssl rand -base64 32`); every API process and worker must have the same one']);
+  }
   if (!!c.S3_ACCESS_KEY_ID !== !!c.S3_SECRET_ACCESS_KEY) {
     throw new ConfigError(['S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: give both or neither (neither: the AWS SDK\'s default credential chain)']);
   }

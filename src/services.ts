@@ -20,10 +20,14 @@ import { createRequestsService } from './modules/requests/requests.service.js';
 import { createReviewService } from './modules/review/review.service.js';
 import { createTriageService } from './modules/review/triage.service.js';
 import { createScreeningService } from './modules/screening/screening.service.js';
-import { createNotificationsService, type MailPort } from './modules/notifications/notifications.service.js';
+import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createSavedSearchesService } from './modules/saved-searches/saved-searches.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
+import { createMailService } from './modules/mail/mail.service.js';
+import { createMailTransport, type MailTransport } from './modules/mail/mail.transport.js';
+import { createPeopleService, type FactorsStatus } from './modules/people/people.service.js';
+import { resolveSessionSecret } from './modules/people/secret.js';
 
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 const silent: Log = { info() {}, warn() {}, error() {} };
@@ -43,11 +47,14 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const requests = createRequestsService({ db, query: deps.query, reference, dbWaitMs: config.DB_WAIT_MS, log: deps.log });
   const offerings = createOfferingsService({ db, reference, areas, analyser });
   const conversation = createConversationService({ db, store: blobs, config });
-  // The mail module, when this process has one (services.mail), is looked up at each send.
-  const mailPort = (): MailPort | undefined => (built as { mail?: MailPort }).mail;
+  // Made on first use: a process that never sends mail opens no SMTP connection.
+  let transport: MailTransport | undefined;
+  const mail = createMailService({ db, transport: () => (transport ??= createMailTransport(config, deps.log ?? silent)), secret: () => resolveSessionSecret(config) });
+  // factors (src/modules/factors) joins the services later; people asks it at each sign-in.
+  const people = createPeopleService({ db, reference, mail, config, factors: () => (services as { factors?: FactorsStatus }).factors });
   const savedSearches = createSavedSearchesService({ db, reference, matching, notifications: () => notifications });
-  const notifications = createNotificationsService({ db, config, mail: mailPort, onRequestMatched: (id) => savedSearches.onRequestMatched(id) });
-  const built = {
+  const notifications = createNotificationsService({ db, config, mail: () => mail, onRequestMatched: (id) => savedSearches.onRequestMatched(id) });
+  const services = {
     metrics,
     pacer,
     reference,
@@ -70,10 +77,12 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     directory: createDirectoryService({ db, reference }),
     analytics: createAnalyticsService({ db, reference }),
     screening: createScreeningService({ db }),
+    mail,
+    people,
     notifications,
     savedSearches,
   };
-  return built;
+  return services;
 }
 export type Services = ReturnType<typeof createServices>;
 

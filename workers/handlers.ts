@@ -4,6 +4,7 @@ import { escalateOverdue } from './processors/escalate-overdue.processor.js';
 import { extractAttachment } from './processors/extract-attachment.processor.js';
 import { notifyEvent, notifyFollowUps, sendDigests } from './processors/notifications.processor.js';
 import { matchRequest } from './processors/match-request.processor.js';
+import { sendMail } from './processors/send-mail.processor.js';
 import { reverseMatch } from './processors/reverse-match.processor.js';
 import { screeningRescreen } from './processors/screening-rescreen.processor.js';
 import { sweepStranded } from './processors/sweep-stranded.processor.js';
@@ -23,5 +24,6 @@ export function createJobHandlers(services: Services): JobHandlers {
     'notify-event': notifyEvent(services),
     'notify-follow-ups': notifyFollowUps(services),
     'send-digests': sendDigests(services),
+    'send-mail': sendMail(services),
   };
 }

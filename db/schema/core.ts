@@ -42,7 +42,11 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: ts('created_at').notNull().defaultNow(),
   revokedAt: ts('revoked_at'),
   lastUsedAt: ts('last_used_at'),
-}, (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash)]);
+  /** The organisation that owns the key (its users manage it); null for keys made before organisations. */
+  organisationId: uuid('organisation_id'),
+  expiresAt: ts('expires_at'),
+  createdByUser: uuid('created_by_user'),
+}, (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash), index('api_keys_org_idx').on(t.organisationId)]);
 
 /** What providers offer. Money is integer minor units with an ISO 4217 currency. */
 export const offerings = pgTable('offerings', {
@@ -298,6 +302,11 @@ export const auditEvents = pgTable('audit_events', {
   id: uuid('id').primaryKey().defaultRandom(),
   actorKeyId: uuid('actor_key_id'),
   actorRole: text('actor_role').notNull(),
+  /** The person and organisation acting (null for a machine key made before organisations, and for the system). */
+  actorUserId: uuid('actor_user_id'),
+  actorOrganisationId: uuid('actor_organisation_id'),
+  /** Who acted, by name, as the audit log shows it. */
+  actorLabel: text('actor_label'),
   action: text('action').notNull(),
   targetType: text('target_type').notNull(),
   targetId: text('target_id'),

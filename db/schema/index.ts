@@ -4,3 +4,4 @@ export * from './screening.js';
 export * from './learning.js';
 export * from './talk.js';
 export * from './notify.js';
+export * from './people.js';

@@ -6,6 +6,10 @@ import { AppError, forbidden, unauthorized } from '../errors.js';
 export const ROLES = ['admin', 'member_state', 'provider', 'cted', 'entity'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const MEMBER_ROLES = ['focal_point', 'contributor', 'reader'] as const;
+/** A person's role in their organisation: a focal point files and decides, a contributor drafts, a reader reads. */
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
 /** Who is calling, as established from the API key (or a web session). */
 export interface Principal {
   keyId: string | null;
@@ -13,7 +17,14 @@ export interface Principal {
   memberState: string | null;
   providerId: string | null;
   entity: string | null;
+  /** The person's name (a web session), or the key's label (a machine). */
   label: string;
+  /** The person signed in (null for an API key and for the system). */
+  userId: string | null;
+  /** The organisation acted for (a web session, or the organisation that owns the key). */
+  organisationId: string | null;
+  /** The person's role in that organisation; null for machines (a key acts with its organisation's full rights). */
+  memberRole: MemberRole | null;
   /** The HTTP request id of the call acting (set per request), carried into the outbox events it writes and the jobs they start. */
   requestId?: string;
 }
@@ -60,7 +71,25 @@ export function keyDigest(req: FastifyRequest): string | null {
 }
 
 const CACHE_MS = 5_000;
-const ADMIN: Principal = Object.freeze({ keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'ADMIN_API_KEY' });
+const ADMIN: Principal = Object.freeze({ keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'ADMIN_API_KEY', userId: null, organisationId: null, memberRole: null });
+
+/** What a person may do in their organisation beyond reading: file a request or offering, decide (approve, accept, route, change a status), draft. */
+export type MemberAction = 'file' | 'decide' | 'draft';
+
+/**
+ * The one home of "may file / may decide" (issue 13): a focal point may do all, a contributor may
+ * only draft (its filing is saved as a draft a focal point files), a reader nothing. Machines (API
+ * keys) and the system carry no member role and act with their organisation's rights.
+ */
+export function may(p: Principal, action: MemberAction): boolean {
+  if (p.memberRole === null || p.memberRole === undefined || p.memberRole === 'focal_point') return true;
+  return p.memberRole === 'contributor' && action === 'draft';
+}
+
+/** Throws 403 unless `may(p, action)`. */
+export function requireMay(p: Principal, action: MemberAction): void {
+  if (!may(p, action)) throw forbidden(action === 'file' ? 'Only a focal point of your organisation may file; a contributor\'s filing is kept as a draft.' : `Your role in your organisation (${p.memberRole}) may not ${action}.`);
+}
 const TOUCH_EVERY_MS = 60_000;
 
 /**
@@ -108,7 +137,10 @@ export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
       opts.keys.touch(p.keyId).catch((err) => req.log.warn({ err: String(err) }, 'could not record key use'));
     }
     // Copied field by field: an object spread measured ~20× slower here, on every request.
-    req.principal = { keyId: p.keyId, role: p.role, memberState: p.memberState, providerId: p.providerId, entity: p.entity, label: p.label, requestId: req.id };
+    req.principal = {
+      keyId: p.keyId, role: p.role, memberState: p.memberState, providerId: p.providerId, entity: p.entity, label: p.label,
+      userId: p.userId, organisationId: p.organisationId, memberRole: p.memberRole, requestId: req.id,
+    };
     return req.principal;
   }
 

@@ -23,6 +23,8 @@ export const JobPayloads = {
   'notify-follow-ups': z.object({ at: z.string().optional(), ...traced }),
   /** Each person's daily or weekly digest of the notifications they chose to receive so. */
   'send-digests': z.object({ frequency: z.enum(['daily', 'weekly']), at: z.string().optional(), ...traced }),
+  /** Sends one mail_messages row (src/modules/mail/mail.service.ts). */
+  'send-mail': z.object({ mailId: z.uuid(), ...traced }),
 } as const;
 
 export type JobName = keyof typeof JobPayloads;

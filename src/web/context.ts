@@ -8,8 +8,11 @@ import type { I18n, MessageKey } from './i18n/index.js';
 export interface WebContext {
   i: I18n;
   principal: Principal | null;
-  /** The API key of the session (for relaying uploads to the API); null when signed out. */
-  apiKey: string | null;
+  /**
+   * The browser's session, also while half signed-in (a second factor still owed, when `principal` is
+   * null): factors' pages read the user and organisation from it.
+   */
+  session?: { id: string; userId: string; organisationId: string; organisationName: string; email: string; halfSignedIn: boolean; expiresAt: Date };
   /** The CSRF token to put in every POST form of this page. */
   csrf: string;
   /** The path and query of this page (for the language switcher's return address). */

@@ -23,7 +23,7 @@ export async function unsubscribePlugin(app: FastifyInstance): Promise<void> {
   }
   const render = (req: FastifyRequest, reply: FastifyReply, status: number, body: (ctx: WebContext) => ReturnType<typeof html>) => {
     const i = i18n(langOf(req));
-    const ctx: WebContext = { i, principal: null, apiKey: null, csrf: '', path: '/' };
+    const ctx: WebContext = { i, principal: null, csrf: '', path: '/' };
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     return reply.code(status).type('text/html; charset=utf-8').send(page(ctx, { title: i.t('notify.unsub.title'), body: body(ctx) }).value);
   };

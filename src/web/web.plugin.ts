@@ -7,7 +7,9 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, RateLimitedError, unstorableText } from '../errors.js';
-import { hashApiKey, type Principal } from '../plugins/auth.plugin.js';
+import type { Principal } from '../plugins/auth.plugin.js';
+import type { SessionView } from '../modules/people/people.service.js';
+import { resolveSessionSecret } from '../modules/people/secret.js';
 import { sendPage, WebError, type WebContext } from './context.js';
 import { detailText } from './forms.js';
 import { html } from './html.js';
@@ -26,15 +28,15 @@ import { reviewPages } from './pages/review.pages.js';
 import { screeningPages } from './pages/screening.pages.js';
 import { talkPages } from './pages/talk.pages.js';
 import { notifyPages, unreadCountHook } from './pages/notify.pages.js';
-import {
-  createSessionCrypto, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type SessionCrypto,
-} from './session.js';
+import { peoplePages } from './pages/people.pages.js';
+import { adminPeoplePages } from './pages/admin-people.pages.js';
+import { createCsrf, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type Csrf } from './session.js';
 
 const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 const YEAR_S = 365 * 24 * 3600;
 
-export interface WebDeps { sessions: SessionCrypto }
+export interface WebDeps { csrf: Csrf }
 
 /** The state or entity a key stands for, by its name in the page's language (the header says "Mali", not "MLI"). */
 async function boundNameOf(app: FastifyInstance, p: { memberState: string | null; entity: string | null }, lang: UiLang): Promise<string | undefined> {
@@ -45,7 +47,13 @@ async function boundNameOf(app: FastifyInstance, p: { memberState: string | null
 }
 const SESSION = Symbol('webSession');
 /** What the onRequest hook found in the session cookie, for the preHandler. */
-type WithSession = FastifyRequest & { [SESSION]?: { principal: Principal | null; apiKey: string | null; sealed: string } };
+type WithSession = FastifyRequest & { [SESSION]?: { principal: Principal | null; view: SessionView; token: string } };
+
+/**
+ * What a half signed-in session (a second factor still owed) may reach: the second-factor and security
+ * pages (src/modules/factors' own), sign-out, and what every page needs (static files, the language switch).
+ */
+const HALF_SIGNED_IN_PATHS = /^\/(?:sign-in\/second-factor|account\/security|sign-out|static\/|language\/)/;
 
 /** Cookie options shared by every cookie the web interface sets. */
 export const cookieOptions = (req: FastifyRequest, maxAge?: number) => ({
@@ -68,7 +76,7 @@ const wantsJson = (req: FastifyRequest) => String(req.headers.accept ?? '').incl
 /** The page a browser gets for a path that is neither a page nor an API route (the API's own 404 stays JSON). */
 export function notFoundPage(req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const i = i18n(pickLang(req).lang);
-  const ctx: WebContext = { i, principal: null, apiKey: null, csrf: '', path: '/' };
+  const ctx: WebContext = { i, principal: null, csrf: '', path: '/' };
   return sendPage(req, reply, page(ctx, {
     title: i.t('error.title'),
     body: html`<h1>${i.t('error.title')}</h1><p>${i.t('error.notFound')}</p><p><a href="/">${i.t('error.back')}</a></p>`,
@@ -85,8 +93,9 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', index: false, maxAge: 3600 * 1000, decorateReply: false });
 
-  const sessions = createSessionCrypto(app.deps?.config?.SESSION_SECRET);
-  const deps: WebDeps = { sessions };
+  const csrf = createCsrf(resolveSessionSecret(app.deps.config));
+  const deps: WebDeps = { csrf };
+  const people = app.services.people;
 
   // chart.js ships its browser build inside node_modules; only that one file is served.
   app.get('/static/chart.umd.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(createReadStream(CHART_JS)));
@@ -95,20 +104,18 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   // counts a signed-in user per session, never per address.
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.startsWith('/static/')) return;
-    const sealed = req.cookies[SESSION_COOKIE];
-    if (!sealed) return;
-    let apiKey = sessions.open(sealed);
-    let principal = null;
-    if (apiKey) {
-      req.headers.authorization = `Bearer ${apiKey}`;
-      try { principal = await app.authenticate(req); } catch (err) {
-        if (err instanceof RateLimitedError) throw err;
-        principal = null; apiKey = null;
-      }
-    }
-    if (principal) req.rateLimitId = `session:${hashApiKey(sealed)}`;
-    else reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    (req as WithSession)[SESSION] = { principal, apiKey, sealed };
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) return;
+    // A token not resolved lately costs a database read: its address pays for it from the lookup budget, as a Bearer key does.
+    const digest = people.hashToken(token);
+    if (!people.sessionCached(token) && !app.rateLimits.vouched(digest)) await app.rateLimits.take('lookup', `ip:${req.ip}`, reply);
+    const view = await people.resolveSession(token);
+    if (!view) { reply.clearCookie(SESSION_COOKIE, { path: '/' }); return; }
+    app.rateLimits.vouch(digest);
+    req.rateLimitId = `session:${view.id}`;
+    const principal = people.principalOf(view);
+    if (principal) req.principal = { ...principal, requestId: req.id };
+    (req as WithSession)[SESSION] = { principal: req.principal ?? null, view, token };
   });
 
   app.addHook('preHandler', async (req, reply) => {
@@ -116,18 +123,30 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     const { lang, fromQuery } = pickLang(req);
     if (fromQuery) reply.setCookie(LANG_COOKIE, lang, cookieOptions(req, YEAR_S));
 
-    const { principal, apiKey, sealed } = (req as WithSession)[SESSION] ?? { principal: null, apiKey: null, sealed: undefined };
-    let csrfBase = principal ? sealed : req.cookies[PRE_SESSION_COOKIE];
+    const found = (req as WithSession)[SESSION];
+    const principal = found?.principal ?? null;
+    const sessionToken = found?.token;
+    let csrfBase = sessionToken ?? req.cookies[PRE_SESSION_COOKIE];
     if (!csrfBase) {
       csrfBase = newPreSession();
       reply.setCookie(PRE_SESSION_COOKIE, csrfBase, cookieOptions(req));
     }
     const path = req.url.length < 400 ? req.url : req.url.split('?')[0];
-    req.web = { i: i18n(lang), principal, apiKey, csrf: sessions.csrfToken(csrfBase!), path, boundName: principal ? await boundNameOf(app, principal, lang) : undefined } satisfies WebContext;
+    const v = found?.view;
+    req.web = {
+      i: i18n(lang), principal, csrf: csrf.csrfToken(csrfBase!), path, boundName: principal ? await boundNameOf(app, principal, lang) : undefined,
+      session: v ? { id: v.id, userId: v.userId, organisationId: v.organisationId, organisationName: v.organisationName, email: v.email, halfSignedIn: v.halfSignedIn, expiresAt: v.expiresAt } : undefined,
+    } satisfies WebContext;
+
+    // The half signed-in gate: until the second factor, only its pages, the security page and sign-out.
+    if (v?.halfSignedIn && !HALF_SIGNED_IN_PATHS.test(req.url)) {
+      if (req.method === 'GET' && !wantsJson(req)) return reply.redirect('/sign-in/second-factor', 303);
+      return sendPage(req, reply, page(req.web, { title: req.web.i.t('error.title'), body: html`<h1>${req.web.i.t('error.title')}</h1><p>${req.web.i.t('error.signInNeeded')}</p>` }), 401);
+    }
 
     if (req.method === 'POST') {
       const token = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
-      if (!sessions.checkCsrf(principal ? sealed : req.cookies[PRE_SESSION_COOKIE], typeof token === 'string' ? token : undefined)) {
+      if (!csrf.checkCsrf(sessionToken ?? req.cookies[PRE_SESSION_COOKIE], typeof token === 'string' ? token : undefined)) {
         req.log.warn({ url: req.url }, 'web form refused: CSRF token missing or wrong');
         if (wantsJson(req)) return reply.code(403).send({ error: { code: 'csrf_failed', message: 'CSRF token missing or wrong.', details: [] } });
         return sendPage(req, reply, page(req.web, { title: req.web.i.t('error.title'), body: html`<h1>${req.web.i.t('error.title')}</h1><p>${req.web.i.t('error.csrf')}</p>` }), 403);
@@ -140,7 +159,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
 
   app.setErrorHandler((thrown: FastifyError | AppError | WebError | Error, req, reply) => {
     const err = unstorableText(thrown) ?? thrown;
-    const ctx: WebContext = req.web ?? { i: i18n(pickLang(req).lang), principal: null, apiKey: null, csrf: '', path: '/' };
+    const ctx: WebContext = req.web ?? { i: i18n(pickLang(req).lang), principal: null, csrf: '', path: '/' };
     let status = 500;
     let key: MessageKey = 'error.server';
     if (err instanceof RateLimitedError) {
@@ -188,5 +207,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   entityPages(app, deps);
   screeningPages(app, deps);
   talkPages(app, deps);
+  peoplePages(app, deps);
+  adminPeoplePages(app, deps);
   notifyPages(app, deps);
 }

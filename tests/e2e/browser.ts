@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { personForKey } from '../helpers/web-session.js';
 
 /** Debian's Chromium; never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,8 +27,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<{ t
   await t.startWorkers();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = t.app.server.address() as AddressInfo;
-  return { t, base: `http://127.0.0.1:${port}` };
+  const base = `http://127.0.0.1:${port}`;
+  servers.set(base, t);
+  return { t, base };
 }
+
+/** The app behind each base URL startServer gave, so signIn can make the person a key stands for. */
+const servers = new Map<string, TestApp>();
 
 /** Screenshots go to docs/screenshots when ONEDOOR_SCREENSHOTS=1 (run by hand; see docs/screenshots/README.md). */
 export const SCREENSHOTS = process.env.ONEDOOR_SCREENSHOTS === '1';
@@ -39,9 +45,20 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Signs in through the form with an API key. */
+/**
+ * Signs in through the form as the person an API key's cast stands for (found or made in the server's
+ * database: an organisation of the key's role and binding, a focal point named as the key's label).
+ */
 export async function signIn(page: Page, base: string, key: string): Promise<void> {
+  const t = servers.get(base);
+  if (!t) throw new Error('signIn: base is not a server startServer started');
+  await signInAs(page, base, await personForKey(t, key));
+}
+
+/** Signs in through the form with e-mail and password. */
+export async function signInAs(page: Page, base: string, person: { email: string; password: string }): Promise<void> {
   await page.goto(`${base}/sign-in`);
-  await page.locator('#f-key').fill(key);
+  await page.locator('#f-email').fill(person.email);
+  await page.locator('#f-password').fill(person.password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.locator('form[action="/sign-in"] button[type=submit]').click()]);
 }

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castOf, type Cast } from '../helpers/fixtures.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { personForKey } from '../helpers/web-session.js';
 import { launchBrowser, shot, signIn, startServer } from './browser.js';
 
 const GOOD_CSV = [
@@ -260,25 +262,34 @@ describe('web sessions and forms (no browser)', { timeout: 60_000 }, () => {
   const cookiesOf = (res: Response) => res.headers.getSetCookie().map((s) => s.split(';')[0]).join('; ');
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
-  it('exchanges a key for an HttpOnly SameSite cookie, checks CSRF on every POST, and signs out', async () => {
+  it('signs a person in by e-mail and password into an HttpOnly SameSite cookie holding only a random token, checks CSRF on every POST, and signs out on the server', async () => {
+    const person = await personForKey(t, c.stateA);
     const form = await fetch(`${base}/sign-in`);
     const pre = cookiesOf(form);
     const token = csrfOf(await form.text());
     expect(token).not.toBe('');
+    const post = (body: Record<string, string>, cookie = pre) => fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
 
-    const noToken = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key: c.stateA }) });
-    expect(noToken.status).toBe(403);
-    const wrong = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key: 'od_not-a-real-key-at-all-000000', _csrf: token }) });
-    expect(wrong.status).toBe(401);
+    expect((await post({ email: person.email, password: person.password })).status).toBe(403); // no CSRF token
+    expect((await post({ email: person.email, password: 'not the password at all, sorry', _csrf: token })).status).toBe(401);
+    // API keys are for machines: the form takes none.
+    const byKey = await post({ key: c.stateA, _csrf: token });
+    expect(byKey.status).toBe(400);
+    expect(byKey.headers.getSetCookie().some((x) => x.startsWith('od_session='))).toBe(false);
 
-    const ok = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key: c.stateA, _csrf: token }) });
+    const ok = await post({ email: person.email.toUpperCase(), password: person.password, _csrf: token });
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/requests');
     const setCookie = ok.headers.getSetCookie().find((s) => s.startsWith('od_session='))!;
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
-    expect(setCookie).not.toContain(c.stateA);
     const session = setCookie.split(';')[0];
+    const value = session.slice('od_session='.length);
+    expect(value).toMatch(/^[\w-]{43}$/);
+    // Only the token's SHA-256 is stored.
+    const stored = await t.db.query<{ token_hash: string }>('select token_hash from web_sessions', []);
+    expect(stored.map((r) => r.token_hash)).toContain(createHash('sha256').update(value).digest('hex'));
+    expect(JSON.stringify(stored)).not.toContain(value);
 
     const list = await fetch(`${base}/requests`, { headers: { cookie: session } });
     expect(list.status).toBe(200);
@@ -298,6 +309,9 @@ describe('web sessions and forms (no browser)', { timeout: 60_000 }, () => {
     const out = await fetch(`${base}/sign-out`, { method: 'POST', redirect: 'manual', headers: { cookie: session, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: sessionToken }) });
     expect(out.status).toBe(303);
     expect(out.headers.getSetCookie().find((s) => s.startsWith('od_session='))).toMatch(/Expires=Thu, 01 Jan 1970|Max-Age=0/i);
+    // The same cookie, kept by a copy of the browser, is no session any more.
+    const copied = await fetch(`${base}/requests`, { redirect: 'manual', headers: { cookie: session } });
+    expect(copied.status).toBe(303);
   });
 
   it('keeps form bodies out of the API: /v1 still answers 415 to a form post', async () => {
@@ -313,7 +327,7 @@ describe('web sessions and forms (no browser)', { timeout: 60_000 }, () => {
     expect(chart.headers.get('content-type')).toContain('javascript');
     const anon = await fetch(`${base}/review`, { redirect: 'manual' });
     expect(anon.status).toBe(303);
-    const res = await t.app.inject({ method: 'GET', url: '/review', headers: { cookie: await sessionCookie(base, c.stateA) } });
+    const res = await t.app.inject({ method: 'GET', url: '/review', headers: { cookie: await sessionCookie(t, base, c.stateA) } });
     expect(res.statusCode).toBe(403);
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     const health = await fetch(`${base}/health`);
@@ -333,11 +347,12 @@ describe('web sessions and forms (no browser)', { timeout: 60_000 }, () => {
   });
 });
 
-/** Signs in over HTTP and returns the session cookie. */
-async function sessionCookie(base: string, key: string): Promise<string> {
+/** Signs in over HTTP as the person a key's cast stands for and returns the session cookie. */
+async function sessionCookie(t: TestApp, base: string, key: string): Promise<string> {
+  const person = await personForKey(t, key);
   const form = await fetch(`${base}/sign-in`);
   const pre = form.headers.getSetCookie().map((s) => s.split(';')[0]).join('; ');
   const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
-  const res = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key, _csrf: token }) });
+  const res = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: person.email, password: person.password, _csrf: token }) });
   return res.headers.getSetCookie().find((s) => s.startsWith('od_session='))!.split(';')[0];
 }

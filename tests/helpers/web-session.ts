@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import type { MemberRole, Role } from '../../src/plugins/auth.plugin.js';
+import { hashApiKey } from '../../src/plugins/auth.plugin.js';
 import type { TestApp } from './test-app.js';
+import { ADMIN_KEY } from './test-app.js';
 
 /** A signed-in browser without a browser: the session cookie and the CSRF token of its pages. */
 export interface WebSession {
@@ -11,19 +15,56 @@ export interface WebSession {
   postRaw(url: string, body: string, contentType: string, lang?: string): Promise<{ status: number; body: any }>;
 }
 
+/** A person made for a test, with the password to sign in. */
+export interface TestPerson { email: string; password: string; userId: string; organisationId: string; name: string }
+
+export interface PersonSpec {
+  kind: Role;
+  /** The organisation's binding: a state (ISO3), a provider id or an entity code, as the kind needs. */
+  binding?: { memberState?: string | null; providerId?: string | null; entity?: string | null };
+  role?: MemberRole;
+  email?: string;
+  name?: string;
+  language?: string;
+  /** An existing organisation (else the oldest one of the binding, made when there is none). */
+  organisationId?: string;
+}
+
 const cookiesOf = (setCookie: unknown) => (Array.isArray(setCookie) ? setCookie : setCookie ? [String(setCookie)] : []).map((s: string) => s.split(';')[0]);
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+/** Long, random and free of the person's name: passes the password rules. */
+export const testPassword = () => `pw ${randomBytes(12).toString('base64url')} tango`;
 
-/** Signs in through the web form with an API key, over app.inject. */
-export async function webSession(t: TestApp, key: string): Promise<WebSession> {
+/** Creates an active person in an organisation of the given kind and binding (found or made), straight through the people service. */
+export async function createPerson(t: TestApp, spec: PersonSpec): Promise<TestPerson> {
+  const people = t.services.people;
+  const b = spec.binding ?? {};
+  const org = spec.organisationId
+    ? await people.organisation(spec.organisationId)
+    : await people.ensureOrganisation({ kind: spec.kind, name: `${spec.kind} ${b.memberState ?? b.entity ?? b.providerId ?? 'office'}`, memberState: b.memberState, providerId: b.providerId, entity: b.entity });
+  const password = testPassword();
+  const email = spec.email ?? `person-${randomBytes(6).toString('hex')}@example.org`;
+  const name = spec.name ?? `Person ${randomBytes(3).toString('hex')}`;
+  const u = await people.createPerson({ keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'test setup', userId: null, organisationId: null, memberRole: null },
+    { organisationId: org.id, email, name, password, role: spec.role ?? 'focal_point', language: spec.language });
+  return { email, password, userId: u.id, organisationId: org.id, name };
+}
+
+/** Signs a person in through the web form (e-mail and password), over app.inject. */
+export async function signInPerson(t: TestApp, person: { email: string; password: string }): Promise<WebSession> {
   const form = await t.app.inject({ method: 'GET', url: '/sign-in' });
-  const pre = cookiesOf(form.headers['set-cookie']).join('; ');
+  const pre = cookiesOf(form.headers['set-cookie']).filter((c) => c.startsWith('od_pre=')).join('; ');
   const res = await t.app.inject({
     method: 'POST', url: '/sign-in', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ key, _csrf: csrfOf(form.body) }).toString(),
+    payload: new URLSearchParams({ email: person.email, password: person.password, _csrf: csrfOf(form.body) }).toString(),
   });
   const session = cookiesOf(res.headers['set-cookie']).find((c) => c.startsWith('od_session='));
   if (!session) throw new Error(`sign-in failed: ${res.statusCode}`);
+  return sessionOf(t, session);
+}
+
+/** A WebSession over an existing session cookie (`od_session=...`). */
+export function sessionOf(t: TestApp, session: string): WebSession {
   const langCookie = (lang?: string) => (lang ? `; od_lang=${lang}` : '');
   let csrf = '';
   const s: WebSession = {
@@ -50,4 +91,33 @@ export async function webSession(t: TestApp, key: string): Promise<WebSession> {
     },
   };
   return s;
+}
+
+/** People made for keys, per app: the same key signs in as the same person each time. */
+const castPeople = new WeakMap<TestApp, Map<string, Promise<TestPerson>>>();
+
+/**
+ * The person an API key's cast stands for: an organisation of the key's role and binding (found or
+ * made) and one focal point named as the key's label, so pages and audit show the same name as before.
+ */
+export function personForKey(t: TestApp, key: string): Promise<TestPerson> {
+  let byKey = castPeople.get(t);
+  if (!byKey) castPeople.set(t, (byKey = new Map()));
+  let made = byKey.get(key);
+  if (!made) {
+    made = (async () => {
+      const p = key === ADMIN_KEY
+        ? { role: 'admin' as const, memberState: null, providerId: null, entity: null, label: 'ADMIN_API_KEY' }
+        : await t.services.admin.keyLookup.findActiveByHash(hashApiKey(key));
+      if (!p) throw new Error('webSession: the key is unknown or revoked');
+      return createPerson(t, { kind: p.role, binding: { memberState: p.memberState, providerId: p.providerId, entity: p.entity }, role: 'focal_point', name: p.label });
+    })();
+    byKey.set(key, made);
+  }
+  return made;
+}
+
+/** Signs in through the web form as the person a key's cast stands for (people sign in by password; keys are for machines). */
+export async function webSession(t: TestApp, key: string): Promise<WebSession> {
+  return signInPerson(t, await personForKey(t, key));
 }

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionCrypto } from '../../src/web/session.js';
 import { castOf, type Cast } from '../helpers/fixtures.js';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { webSession } from '../helpers/web-session.js';
 
 const SESSION_SECRET = 'rate-limit-test-session-secret-0123456789';
 /** A still clock in the middle of a minute: no window ends while a test runs. */
 const still = () => { const t = (Math.floor(Date.now() / 60_000) + 1) * 60_000 + 30_000; return () => t; };
 const randomKey = () => `od_${randomBytes(32).toString('base64url')}`;
-/** A web session cookie for an API key, sealed as the sign-in form would seal it. */
-const sessionCookie = (key: string) => `od_session=${createSessionCrypto(SESSION_SECRET).seal(key)}`;
+/** A web session cookie of the person a key's cast stands for (signed in by password through the form). */
+const sessionCookie = async (t: TestApp, key: string) => (await webSession(t, key)).cookie;
 
 /** Counts the key store's lookups (each is a database read). */
 function countLookups(t: TestApp): { n: number } {
@@ -55,23 +55,25 @@ describe('rate limits before authentication', () => {
 describe('rate limits per address, per key and per session', () => {
   let t: TestApp;
   let c: Cast;
+  let web: Record<'stateB' | 'cted' | 'admin', string>;
   beforeAll(async () => {
     t = await buildTestApp({ now: still(), env: { RATE_LIMIT_PER_MINUTE: '30', SESSION_SECRET } });
     c = await castOf(t);
+    // Signed in before the address's anonymous budget is spent (signing in is anonymous).
+    web = { stateB: await sessionCookie(t, c.stateB), cted: await sessionCookie(t, c.cted), admin: await sessionCookie(t, c.admin) };
   });
   afterAll(async () => { await t?.close(); });
 
   it('an anonymous flood from the same address (a NAT) locks out neither keys nor signed-in web users', async () => {
-    const web = sessionCookie(c.stateB);
     expect((await t.call({ method: 'GET', url: '/v1/requests', key: c.stateA })).status).toBe(200);
-    expect((await t.call({ method: 'GET', url: '/requests', headers: { cookie: web } })).status).toBe(200);
+    expect((await t.call({ method: 'GET', url: '/requests', headers: { cookie: web.stateB } })).status).toBe(200);
     const anonymous: number[] = [];
     // Forwarded-For headers change nothing while no proxy is trusted: it is still one address.
     for (let i = 0; i < 35; i++) anonymous.push((await t.call({ method: 'GET', url: '/v1/reference/entities', headers: { 'x-forwarded-for': `198.51.100.${i}` } })).status);
     expect(anonymous.filter((s) => s === 429).length).toBeGreaterThanOrEqual(5);
     expect((await t.call({ method: 'GET', url: '/directory' })).status).toBe(429);
     expect((await t.call({ method: 'GET', url: '/v1/requests', key: c.stateA })).status).toBe(200);
-    const page = await t.call({ method: 'GET', url: '/requests', headers: { cookie: web } });
+    const page = await t.call({ method: 'GET', url: '/requests', headers: { cookie: web.stateB } });
     expect(page.status).toBe(200);
     expect(Number(page.headers['x-ratelimit-limit'])).toBe(30);
     expect(Number(page.headers['x-ratelimit-remaining'])).toBe(28); // the session's own budget: two pages so far
@@ -85,7 +87,7 @@ describe('rate limits per address, per key and per session', () => {
   });
 
   it('limits a signed-in web user per session, with a page that says when to come back in their language', async () => {
-    const cookie = `${sessionCookie(c.cted)}; od_lang=fr`;
+    const cookie = `${web.cted}; od_lang=fr`;
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) statuses.push((await t.call({ method: 'GET', url: '/review', headers: { cookie } })).status);
     expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
@@ -96,7 +98,7 @@ describe('rate limits per address, per key and per session', () => {
     expect(refused.body).toContain('Trop de requêtes');
     expect(Number(refused.headers['retry-after'])).toBe(30);
     // Another session of the same person's organisation, and its API key, have budgets of their own.
-    expect((await t.call({ method: 'GET', url: '/review', headers: { cookie: sessionCookie(c.admin) } })).status).toBe(200);
+    expect((await t.call({ method: 'GET', url: '/review', headers: { cookie: web.admin } })).status).toBe(200);
     expect((await t.call({ method: 'GET', url: '/v1/review/queue', key: c.cted })).status).toBe(200);
   });
 });

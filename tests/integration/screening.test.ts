@@ -8,7 +8,7 @@ import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/test-app.js';
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/screening/${name}`, import.meta.url), 'utf8');
 const V1 = fixture('consolidated.xml');
 const V2 = fixture('consolidated-update.xml');
-const ADMIN: Principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'Test Admin' };
+const ADMIN: Principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'Test Admin', userId: null, organisationId: null, memberRole: null };
 const CTED: Principal = { ...ADMIN, role: 'cted', label: 'CTED analyst' };
 
 /** A small list in the published format with one entity, for the "no longer listed" case. */

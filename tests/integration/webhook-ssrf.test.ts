@@ -42,7 +42,7 @@ describe('webhook addresses (SSRF)', () => {
   /** The webhooks service over the test app's database, resolving through `resolve`. */
   const service = (resolve: Parameters<typeof createWebhooksService>[0]['resolve'], allowPrivate = false): WebhooksService =>
     createWebhooksService({ db: t.db.db, queue: t.queue, reference: t.services.reference, config: { WEBHOOK_ALLOW_PRIVATE: allowPrivate, WEBHOOK_TIMEOUT_MS: 2000 }, resolve });
-  const entity = () => ({ keyId: null, role: 'entity' as const, memberState: null, providerId: null, entity: 'UNODC', label: 'UNODC desk' });
+  const entity = () => ({ keyId: null, role: 'entity' as const, memberState: null, providerId: null, entity: 'UNODC', label: 'UNODC desk', userId: null, organisationId: null, memberRole: null });
 
   /** A stored subscription and one pending delivery for it, as fan-out leaves them. */
   async function pendingDelivery(url: string) {

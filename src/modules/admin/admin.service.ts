@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
-import { apiKeys, offerings, providers } from '../../../db/schema/index.js';
+import { apiKeys, offerings, organisations, providers } from '../../../db/schema/index.js';
 import { badRequest, notFound } from '../../errors.js';
 import { generateApiKey, type KeyLookup, type Principal, type Role } from '../../plugins/auth.plugin.js';
 import { recordChange } from '../events/events.repository.js';
@@ -15,11 +15,20 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
 
   const keyLookup: KeyLookup = {
     async findActiveByHash(hash) {
-      const [k] = await db.select().from(apiKeys).where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
-      if (!k) return null;
+      const [row] = await db.select({ k: apiKeys, org: organisations }).from(apiKeys).leftJoin(organisations, eq(organisations.id, apiKeys.organisationId))
+        .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
+      if (!row) return null;
+      const { k, org } = row;
+      if (k.expiresAt && k.expiresAt.getTime() <= Date.now()) return null;
+      // A key owned by an organisation acts for it, with its binding, while the organisation is active.
+      if (k.organisationId && (!org || org.status !== 'active')) return null;
+      const bound = org ?? { kind: k.role, memberState: k.memberState, providerId: k.providerId, entityCode: k.entityCode };
       // A key bound to a code that has since been superseded acts as the successor (DPKO → DPO).
-      const entity = k.entityCode ? (await deps.reference.get()).canonicalEntity(k.entityCode) ?? k.entityCode : null;
-      return { keyId: k.id, role: k.role as Role, memberState: k.memberState, providerId: k.providerId, entity, label: k.label };
+      const entity = bound.entityCode ? (await deps.reference.get()).canonicalEntity(bound.entityCode) ?? bound.entityCode : null;
+      return {
+        keyId: k.id, role: bound.kind as Role, memberState: bound.memberState, providerId: bound.providerId, entity, label: k.label,
+        userId: null, organisationId: k.organisationId, memberRole: null,
+      };
     },
     async touch(keyId) {
       await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, keyId));

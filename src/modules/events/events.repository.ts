@@ -7,10 +7,10 @@ export type Topic =
   | 'offering.changed' | 'need.changed' | 'match.decided' | 'match.forwarded' | 'match.accepted' | 'match.declined'
   | 'request.completed' | 'screening.list_loaded'
   | 'message.posted' | 'message.edited' | 'question.asked' | 'question.answered' | 'attachment.added' | 'attachment.matching_changed'
-  | 'request.parts_changed' | 'learning.model_applied' | 'request.escalated';
+  | 'request.parts_changed' | 'learning.model_applied' | 'mail.queued' | 'request.escalated';
 
 /** The system itself, when a worker acts. */
-export const SYSTEM: Principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'system' };
+export const SYSTEM: Principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'system', userId: null, organisationId: null, memberRole: null };
 
 export const actorLabel = (p: Principal) => (p.keyId ? `key:${p.keyId}` : p.label);
 
@@ -20,7 +20,8 @@ export async function recordChange(tx: DbOrTx, p: Principal, change: {
   event?: { topic: Topic; payload: Record<string, unknown> };
 }): Promise<void> {
   await tx.insert(auditEvents).values({
-    actorKeyId: p.keyId, actorRole: p.role, action: change.action, targetType: change.targetType,
+    actorKeyId: p.keyId, actorRole: p.role, actorUserId: p.userId ?? null, actorOrganisationId: p.organisationId ?? null, actorLabel: p.label,
+    action: change.action, targetType: change.targetType,
     targetId: change.targetId, summary: change.summary ?? {},
   });
   if (change.event) await tx.insert(outbox).values({ topic: change.event.topic, payload: change.event.payload, requestId: p.requestId ?? null });

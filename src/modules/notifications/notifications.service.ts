@@ -4,6 +4,7 @@ import { matches, notificationPreferences, notifications, outbox, requests } fro
 import type { Config } from '../../config.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
+import type { MailService } from '../mail/mail.service.js';
 import { DEFAULT_FREQUENCY, FOLLOW_UP, NOTIFICATION_KINDS, type Frequency, type NotificationKind } from './notification-kinds.js';
 import { recipientsOf, type Recipient } from './people-directory.js';
 import { concernedParties, providersMayHear, type Concerned, type RequestFacts } from './recipients.js';
@@ -11,13 +12,8 @@ import { createUnsubscribeTokens, type Unsubscribe } from './unsubscribe-token.j
 
 const DAY = 86_400_000;
 
-/** One mail for the mail module (services.mail.queue): the row is written in the caller's transaction. */
-export interface QueuedMail {
-  to: string; language: string; template: string; params: Record<string, string>; dedupeKey: string;
-  /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post). */
-  headers?: Record<string, string>;
-}
-export interface MailPort { queue(tx: DbOrTx | undefined, m: QueuedMail): Promise<unknown> }
+/** The mail module's queue (services.mail): the row is written in the caller's transaction. */
+export type MailPort = Pick<MailService, 'queue'>;
 
 /** What one notification says: its kind, the key that makes it once per person, what it links to. */
 export interface NotificationItem {
@@ -32,7 +28,7 @@ export interface NotificationItem {
 
 /** The person a principal acts for; notifications belong to people, not to API keys. */
 export function personOf(p: Principal): string {
-  const userId = (p as Principal & { userId?: string | null }).userId;
+  const userId = p.userId;
   if (!userId) throw new AppError(403, 'person_required', 'Notifications belong to a person: sign in as yourself (an API key is not a person).');
   return userId;
 }
@@ -70,10 +66,9 @@ export function createNotificationsService(deps: {
     return (row?.f as Frequency | undefined) ?? DEFAULT_FREQUENCY[kind];
   }
 
-  /** RFC 8058 headers: an https link the mail client POSTs to, with no session. */
-  async function unsubscribeHeaders(u: Unsubscribe, language = 'en'): Promise<{ url: string; headers: Record<string, string> }> {
-    const url = absolute(`/unsubscribe?token=${encodeURIComponent(await tokens.sign(u))}&lang=${encodeURIComponent(language)}`);
-    return { url, headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
+  /** The RFC 8058 link (the mail module makes the List-Unsubscribe headers of `unsubscribeUrl`): the mail client POSTs to it, with no session. */
+  async function unsubscribeHeaders(u: Unsubscribe, language = 'en'): Promise<{ url: string }> {
+    return { url: absolute(`/unsubscribe?token=${encodeURIComponent(await tokens.sign(u))}&lang=${encodeURIComponent(language)}`) };
   }
 
   /** What a mail may say of a notification: never a restricted request's title. */
@@ -103,7 +98,7 @@ export function createNotificationsService(deps: {
       const key = `notification:${row.id}`;
       const unsub = await unsubscribeHeaders({ userId: to.userId, kind: item.kind }, to.language);
       await mail.queue(tx, {
-        to: to.email, language: to.language, template: 'notification', dedupeKey: key, headers: unsub.headers,
+        to: to.email, language: to.language, template: 'notification', dedupeKey: key,
         params: { ...mailParams(item), link: absolute(item.link), unsubscribeUrl: unsub.url },
       });
       await tx.update(notifications).set({ mailedAt: new Date(), mailKey: key }).where(eq(notifications.id, row.id));
@@ -300,7 +295,7 @@ export function createNotificationsService(deps: {
           if (person && wanted.length) {
             const unsub = await unsubscribeHeaders({ userId, kind: 'all' }, person.language);
             await mail.queue(tx, {
-              to: person.email, language: person.language, template: 'digest', dedupeKey: key, headers: unsub.headers,
+              to: person.email, language: person.language, template: 'digest', dedupeKey: key,
               params: {
                 frequency, count: String(wanted.length), link: absolute('/notifications'), unsubscribeUrl: unsub.url,
                 items: JSON.stringify(wanted.map((it) => ({ ...mailParams({ kind: it.kind as NotificationKind, params: it.params }), link: absolute(it.link) }))),

@@ -5,7 +5,7 @@ import {
   idempotencyKeys, matches, offerings, requestDuplicates, requestNeedLinks, requests, requestTransitions,
 } from '../../../db/schema/index.js';
 import { AppError, badRequest, conflict, forbidden, isConnectionError, notFound, sqlState } from '../../errors.js';
-import type { Principal } from '../../plugins/auth.plugin.js';
+import { requireMay, type Principal } from '../../plugins/auth.plugin.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import { uniq } from '../common.schemas.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
@@ -37,7 +37,7 @@ const isUniqueViolation = (err: unknown) => sqlState(err) === '23505';
 interface NewRequest {
   id: string; member_state: string; title: string; description: string; language: string; language_detected: boolean;
   thematic_areas: string[]; modalities: string[]; urgency: string; confidentiality: string; consent_to_share: boolean;
-  created_by_key: string | null; actor: string; actor_role: string; summary: Record<string, unknown>; trace_id: string | null;
+  created_by_key: string | null; actor: string; actor_role: string; actor_user_id: string | null; actor_organisation_id: string | null; summary: Record<string, unknown>; trace_id: string | null;
   idem_scope: string | null; idem_key: string | null; body_hash: string | null;
 }
 
@@ -53,7 +53,7 @@ const SUBMIT = `
     select * from jsonb_to_recordset($1::jsonb) as x(
       id uuid, member_state text, title text, description text, language text, language_detected boolean,
       thematic_areas text[], modalities text[], urgency text, confidentiality text, consent_to_share boolean,
-      created_by_key uuid, actor text, actor_role text, summary jsonb, trace_id text,
+      created_by_key uuid, actor text, actor_role text, actor_user_id uuid, actor_organisation_id uuid, summary jsonb, trace_id text,
       idem_scope text, idem_key text, body_hash text)
   ), r as (
     insert into requests (id, member_state, title, description, language, language_detected, thematic_areas, modalities,
@@ -66,8 +66,8 @@ const SUBMIT = `
     insert into request_transitions (request_id, from_status, to_status, actor, actor_role, actor_org)
     select id, null, '${INITIAL_STATUS}', actor, actor_role, member_state from x
   ), a as (
-    insert into audit_events (actor_key_id, actor_role, action, target_type, target_id, summary)
-    select created_by_key, actor_role, 'request.submit', 'request', id::text, summary from x
+    insert into audit_events (actor_key_id, actor_role, actor_user_id, actor_organisation_id, actor_label, action, target_type, target_id, summary)
+    select created_by_key, actor_role, actor_user_id, actor_organisation_id, actor, 'request.submit', 'request', id::text, summary from x
   ), o as (
     insert into outbox (topic, payload, request_id) select 'request.submitted', jsonb_build_object('requestId', id), trace_id from x
   ), k as (
@@ -218,6 +218,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
     /** Files a request; with an Idempotency-Key the same body returns the same request. */
     async submit(p: Principal, body: CreateRequestBody, idempotencyKey?: string): Promise<{ id: string; status: string; replayed: boolean }> {
       if (p.role !== 'member_state' || !p.memberState) throw forbidden('Only a member state key can file requests.');
+      requireMay(p, 'file');
       await validateAreas(body.thematicAreas);
       if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
         throw badRequest('Invalid Idempotency-Key header.', [{ path: 'headers.idempotency-key', message: '1-200 visible ASCII characters' }]);
@@ -240,7 +241,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
           id, member_state: p.memberState, title: body.title, description: body.description, language, language_detected: !body.language,
           thematic_areas: uniq(body.thematicAreas ?? []), modalities: uniq(body.modalities ?? []),
           urgency: body.urgency ?? 'normal', confidentiality, consent_to_share: body.consentToShare ?? true,
-          created_by_key: p.keyId, actor: actorLabel(p), actor_role: p.role,
+          created_by_key: p.keyId, actor: actorLabel(p), actor_role: p.role, actor_user_id: p.userId ?? null, actor_organisation_id: p.organisationId ?? null,
           summary: { after: { status: INITIAL_STATUS, language, confidentiality } }, trace_id: p.requestId ?? null,
           idem_scope: idempotencyKey ? scope : null, idem_key: idempotencyKey ?? null, body_hash: bodyHash,
         }, { waitMs: left() });

@@ -94,7 +94,7 @@ export function createSavedSearchesService(deps: {
         .filter((m) => (PROVIDER_VISIBLE_MATCH as readonly string[]).includes(m.s)).map((m) => m.p));
       let n = 0;
       for (const s of searches) {
-        const principal: Principal = { keyId: null, role: 'provider', memberState: null, providerId: s.providerId, entity: null, label: 'saved search' };
+        const principal: Principal = { keyId: null, role: 'provider', memberState: null, providerId: s.providerId, entity: null, label: 'saved search', userId: s.userId, organisationId: null, memberRole: null };
         if (!canViewRequest(principal, r, seen.has(s.providerId))) continue;
         if (!searchMatches(s, { areas: requestAreas(r), places, modalities: r.modalities, lang, text })) continue;
         // Only the person who saved it, and only while they still belong to the provider.

@@ -11,12 +11,13 @@ import { screening } from './features/screening.js';
 import { talk } from './features/talk.js';
 import { security } from './features/security.js';
 import { notify } from './features/notify.js';
+import { people } from './features/people.js';
 
 /**
  * Every feature catalogue (i18n/features/<feature>.ts, made with defineFeature); their keys join the
  * core catalogue's (en.ts) in MessageKey. Add a feature by importing it and listing it here.
  */
-export const FEATURES = [lifecycle, screening, security, formsText, importsText, pictureText, explainText, entitiesText, talk, paging, engine, notify] as const satisfies readonly FeatureCatalogue<string>[];
+export const FEATURES = [lifecycle, screening, security, formsText, importsText, pictureText, explainText, entitiesText, talk, paging, engine, people, notify] as const satisfies readonly FeatureCatalogue<string>[];
 
 type KeysOf<F> = F extends FeatureCatalogue<infer K> ? K : never;
 /** The keys the feature catalogues add. */

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { RateLimitedError } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { ctxOf, safeNext, sendPage, str, type WebContext } from '../context.js';
 import { html } from '../html.js';
 import { AUTONYMS, isUiLang, UI_LANGS } from '../i18n/index.js';
 import { csrfField, navFor, page, textField, type FieldErrors } from '../layout.js';
-import { LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE_S } from '../session.js';
+import { LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE } from '../session.js';
 import { cookieOptions, type WebDeps } from '../web.plugin.js';
 
 /** Where each role starts after signing in. */
@@ -18,24 +17,28 @@ export function homeOf(p: Principal): string {
   }
 }
 
-function signInPage(ctx: WebContext, next: string, errors: FieldErrors = {}) {
+function signInPage(ctx: WebContext, next: string, errors: FieldErrors = {}, email = '') {
   const { i } = ctx;
   return page(ctx, {
     title: i.t('signIn.title'),
     active: '/sign-in',
     body: html`<h1>${i.t('signIn.title')}</h1>
-      <p>${i.t('home.signInPrompt')}</p>
+      <p>${i.t('pp.signInPrompt')}</p>
+      ${errors._form ? html`<div class="error-summary" role="alert"><p>${errors._form}</p></div>` : ''}
       <form method="post" action="/sign-in" class="card narrow" novalidate>
         ${csrfField(ctx)}
         <input type="hidden" name="next" value="${next}">
-        ${textField({ name: 'key', label: i.t('signIn.key'), hint: i.t('signIn.keyHint'), errors, required: true, type: 'password', attrs: html` autocomplete="current-password" spellcheck="false" autocapitalize="off"` })}
+        ${textField({ name: 'email', label: i.t('pp.email'), errors, required: true, type: 'email', value: email, attrs: html` autocomplete="username" spellcheck="false" autocapitalize="off"` })}
+        ${textField({ name: 'password', label: i.t('pp.password'), errors, required: true, type: 'password', attrs: html` autocomplete="current-password"` })}
         <button type="submit">${i.t('signIn.submit')}</button>
-      </form>`,
+      </form>
+      <p><a href="/password/forgot">${i.t('pp.forgot')}</a></p>
+      <p class="hint">${i.t('pp.machinesNote')}</p>`,
   });
 }
 
 /** Home, sign-in, sign-out and the language switch. */
-export function homePages(app: FastifyInstance, deps: WebDeps): void {
+export function homePages(app: FastifyInstance, _deps: WebDeps): void {
   app.get('/', async (req, reply) => {
     const ctx = ctxOf(req);
     const { i } = ctx;
@@ -56,7 +59,7 @@ export function homePages(app: FastifyInstance, deps: WebDeps): void {
             ? html`<section class="card" aria-labelledby="h-work"><h2 id="h-work">${i.t('home.yourWork')}</h2>
                 <ul>${work.map((n) => html`<li><a href="${n.href}">${i.t(n.key)}</a></li>`)}</ul></section>`
             : html`<section class="card" aria-labelledby="h-signin"><h2 id="h-signin">${i.t('signIn.title')}</h2>
-                <p>${i.t('home.signInPrompt')}</p><p><a class="button" href="/sign-in">${i.t('nav.signIn')}</a></p></section>`}
+                <p>${i.t('pp.signInPrompt')}</p><p><a class="button" href="/sign-in">${i.t('nav.signIn')}</a></p></section>`}
           <section class="card" aria-labelledby="h-dir">
             <h2 id="h-dir">${i.t('nav.directory')}</h2>
             <p>${i.t('home.directoryPrompt')}</p>
@@ -79,27 +82,42 @@ export function homePages(app: FastifyInstance, deps: WebDeps): void {
     return sendPage(req, reply, signInPage(ctx, next));
   });
 
-  // A sign-in guesses a secret: it takes from the stricter per-address `sensitive` budget.
+  // A sign-in guesses a secret: it takes from the stricter per-address `sensitive` budget, and from the account's own.
   app.post('/sign-in', { config: { rateLimit: 'sensitive' } }, async (req: FastifyRequest, reply) => {
     const ctx = ctxOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const key = str(body.key);
+    const email = str(body.email).slice(0, 320);
+    const password = typeof body.password === 'string' ? body.password : '';
     const next = safeNext(body.next, '');
-    if (!key) return sendPage(req, reply, signInPage(ctx, next, { key: ctx.i.t('v.required') }), 400);
-    // Forget any principal of an earlier session, then check the key exactly as the API would.
-    req.principal = undefined;
-    req.headers.authorization = `Bearer ${key}`;
-    let p: Principal;
-    try { p = await app.authenticate(req); } catch (err) {
-      if (err instanceof RateLimitedError) throw err;
-      return sendPage(req, reply, signInPage(ctx, next, { key: ctx.i.t('signIn.invalid') }), 401);
+    const errors: FieldErrors = {};
+    if (!email) errors.email = ctx.i.t('v.required');
+    if (!password) errors.password = ctx.i.t('v.required');
+    if (Object.keys(errors).length) return sendPage(req, reply, signInPage(ctx, next, errors, email), 400);
+    // Guesses spread over many addresses still meet the account's budget (and, past it, the lockout).
+    await app.rateLimits.take('sensitive', `account:${app.services.people.hashToken(email.toLowerCase())}`, reply);
+    const result = await app.services.people.signIn(email, password);
+    if (!result.ok) {
+      const key = result.reason === 'locked' ? 'pp.signInLocked' : result.reason === 'no_organisation' ? 'pp.noOrganisation' : 'pp.signInInvalid';
+      return sendPage(req, reply, signInPage(ctx, next, { _form: ctx.i.t(key) }, email), 401);
     }
-    reply.setCookie(SESSION_COOKIE, deps.sessions.seal(key), cookieOptions(req, SESSION_MAX_AGE_S));
+    // A new token at every sign-in (no session fixation); the session of an earlier sign-in in this browser ends.
+    const earlier = req.cookies[SESSION_COOKIE];
+    if (earlier) await app.services.people.endSession(earlier);
+    const step = await app.services.people.secondFactorStep(result.userId);
+    const s = await app.services.people.createSession(result.userId, result.organisationId, { secondFactorNeeded: step.needed, ip: req.ip, userAgent: String(req.headers['user-agent'] ?? '') });
+    reply.setCookie(SESSION_COOKIE, s.token, cookieOptions(req, s.maxAgeS));
     reply.clearCookie(PRE_SESSION_COOKIE, { path: '/' });
-    return reply.redirect(next || homeOf(p), 303);
+    // The person's language is the interface's unless this browser chose one.
+    if (!req.cookies[LANG_COOKIE] && (req.query as Record<string, unknown>).lang === undefined) reply.setCookie(LANG_COOKIE, result.language, cookieOptions(req, 365 * 24 * 3600));
+    if (step.next) return reply.redirect(next ? `${step.next}?next=${encodeURIComponent(next)}` : step.next, 303);
+    const view = await app.services.people.resolveSession(s.token);
+    return reply.redirect(next || (view ? homeOf(view.principal) : '/'), 303);
   });
 
-  app.post('/sign-out', async (_req, reply) => {
+  // Ends the session on the server: a copy of the cookie elsewhere stops working at once.
+  app.post('/sign-out', async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) await app.services.people.endSession(token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/?signedOut', 303);
   });

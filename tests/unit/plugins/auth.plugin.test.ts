@@ -23,7 +23,7 @@ async function app(opts: { hold?: Promise<void> } = {}) {
       started.open();
       started = gate();
       if (opts.hold) await opts.hold;
-      return hash === hashApiKey(STATE_KEY) ? { keyId: 'k1', role: 'member_state', memberState: 'SEN', providerId: null, entity: null, label: 'Senegal' } : null;
+      return hash === hashApiKey(STATE_KEY) ? { keyId: 'k1', role: 'member_state', memberState: 'SEN', providerId: null, entity: null, label: 'Senegal', userId: null, organisationId: null, memberRole: null } : null;
     },
     async touch() {},
   };

@@ -6,7 +6,7 @@ import { explanationArithmetic, explanationView } from '../../../src/web/explana
 import { i18n } from '../../../src/web/i18n/index.js';
 
 const names = { area: (c: string) => c, region: (c: string) => c, state: (c: string) => c, entity: (c: string | null | undefined) => c ?? '', entityName: (c: string) => c };
-const ctx = (lang: 'en' | 'fr' | 'ar'): WebContext => ({ i: i18n(lang), principal: null, apiKey: null, csrf: '', path: '/' });
+const ctx = (lang: 'en' | 'fr' | 'ar'): WebContext => ({ i: i18n(lang), principal: null, csrf: '', path: '/' });
 
 // Mostly strong bars, weak thematic overlap: the multiplicative gate brings the score down (the "29 %" of issue 12).
 const components: Record<ScoreComponent, number> = { thematic: 0.35, concept: 0.9, text: 0.8, language: 1, need: 0, regional: 0.75, modality: 1, urgency: 0.5 };

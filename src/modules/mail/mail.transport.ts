@@ -1,0 +1,100 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
+import type { Config } from '../../config.js';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable across retries (derived from the mail_messages row), so a receiver can drop a duplicate. */
+  messageId: string;
+  language: string;
+  /** Extra headers (List-Unsubscribe and List-Unsubscribe-Post for notifications). */
+  headers?: Record<string, string>;
+}
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'folder';
+  /**
+   * Sends one mail. `commit`, when given, runs once the whole message is handed over but before it is
+   * ended (SMTP: before the final dot); if it throws the message is abandoned and never delivered.
+   */
+  send(mail: OutgoingMail, commit?: () => Promise<void>): Promise<void>;
+  close(): void;
+}
+
+type Log = { info(o: object, m?: string): void };
+
+/**
+ * SMTP through nodemailer when SMTP_URL is set; otherwise (the embedded default) nodemailer builds the
+ * same message and it is written to DATA_DIR/mail/<id>.eml with a log line, so `npm start` needs no mail server.
+ */
+export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR'>, log: Log): MailTransport {
+  const message = (m: OutgoingMail) => ({
+    from: config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId,
+    headers: { 'Content-Language': m.language, 'Auto-Submitted': 'auto-generated', ...m.headers },
+  });
+  if (config.SMTP_URL) {
+    const url = new URL(config.SMTP_URL);
+    const secure = url.protocol === 'smtps:';
+    const options = { host: url.hostname, port: url.port ? Number(url.port) : secure ? 465 : 587, secure, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+    const auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : null;
+    return {
+      kind: 'smtp',
+      /**
+       * One SMTP transaction on nodemailer's own SMTPConnection (not sendMail, which reads the message
+       * ahead), so that `commit` runs after the body went to the socket and before the final dot: a
+       * sender killed before the commit leaves an unfinished DATA the server throws away (the mail is
+       * still `sending` and is sent again), and one killed after it has said `sent` — so a retry never
+       * sends a mail twice, whatever moment the process dies at (issue 14: exactly once).
+       */
+      async send(m, commit) {
+        const node = new MailComposer(message(m)).compile();
+        const envelope = node.getEnvelope();
+        const raw = await node.build();
+        const conn = new SMTPConnection(options);
+        let ok = false;
+        try {
+          await new Promise<void>((resolve, reject) => { conn.once('error', reject); conn.connect(() => resolve()); });
+          if (auth) await new Promise<void>((resolve, reject) => conn.login(auth, (err) => (err ? reject(err) : resolve())));
+          let stage = 0;
+          // highWaterMark 0: read() is asked for more only once the body was taken by the connection.
+          const body = new Readable({
+            highWaterMark: 0,
+            read() {
+              if (stage === 0) { stage = 1; this.push(raw); return; }
+              if (stage === 1) { stage = 2; (commit ? commit() : Promise.resolve()).then(() => this.push(null), (err: Error) => this.destroy(err)); }
+            },
+          });
+          await new Promise<void>((resolve, reject) => conn.send({ from: envelope.from || '', to: envelope.to }, body, (err) => (err ? reject(err) : resolve())));
+          ok = true;
+        } finally {
+          // A failed transaction is dropped, never QUIT (in the middle of DATA the QUIT would be message text).
+          if (ok) conn.quit(); else conn.close();
+        }
+      },
+      close() {},
+    };
+  }
+  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const dir = join(config.DATA_DIR, 'mail');
+  return {
+    kind: 'folder',
+    async send(m, commit) {
+      const info = await stream.sendMail(message(m));
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, `${m.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')}.eml`);
+      await writeFile(file, info.message as Buffer, { mode: 0o600 });
+      // Written again by a retry, the file (named by the Message-ID) is the same file.
+      await commit?.();
+      // The recipient and subject only: the body carries single-use links.
+      log.info({ to: m.to, subject: m.subject, file }, 'mail written to the mail folder (no SMTP_URL)');
+    },
+    close() {},
+  };
+}
