@@ -74,12 +74,5 @@ export const savedSearches = pgTable('saved_searches', {
   index('saved_searches_user_idx').on(t.userId, t.createdAt),
 ]);
 
-/** A signing key kept in the database when SESSION_SECRET is not set, so unsubscribe links outlive a restart. */
-export const notifySecrets = pgTable('notify_secrets', {
-  name: text('name').primaryKey(),
-  secret: text('secret').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
-
 export type NotificationRow = typeof notifications.$inferSelect;
 export type SavedSearchRow = typeof savedSearches.$inferSelect;

@@ -9,6 +9,7 @@ import { DEFAULT_FREQUENCY, FOLLOW_UP, NOTIFICATION_KINDS, type Frequency, type 
 import { recipientsOf, type Recipient } from './people-directory.js';
 import { concernedParties, providersMayHear, type Concerned, type RequestFacts } from './recipients.js';
 import { createUnsubscribeTokens, type Unsubscribe } from './unsubscribe-token.js';
+import { resolveSessionSecret } from '../people/secret.js';
 
 const DAY = 86_400_000;
 
@@ -49,15 +50,15 @@ const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { r
  */
 export function createNotificationsService(deps: {
   db: Db;
-  config: Pick<Config, 'ENTITY_DUE_DAYS' | 'SESSION_SECRET'> & { PUBLIC_URL?: string; PORT?: number };
+  config: Pick<Config, 'ENTITY_DUE_DAYS' | 'SESSION_SECRET' | 'NODE_ENV' | 'DATA_DIR' | 'PUBLIC_URL'>;
   /** The mail module, once it is built (services.mail); without it notifications are only shown in the web interface. */
   mail?: () => MailPort | undefined;
   /** New requests a provider's saved search finds (the saved-searches module). */
   onRequestMatched?: (requestId: string) => Promise<number>;
 }) {
   const { db } = deps;
-  const tokens = createUnsubscribeTokens({ db, secret: deps.config.SESSION_SECRET });
-  const base = (deps.config.PUBLIC_URL ?? `http://localhost:${deps.config.PORT ?? 3000}`).replace(/\/+$/, '');
+  const tokens = createUnsubscribeTokens({ secret: () => resolveSessionSecret(deps.config) });
+  const base = deps.config.PUBLIC_URL.replace(/\/+$/, '');
   const absolute = (path: string) => `${base}${path}`;
 
   async function frequencyOf(tx: DbOrTx, userId: string, kind: NotificationKind): Promise<Frequency> {

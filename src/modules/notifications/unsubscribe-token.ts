@@ -1,7 +1,4 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
-import { notifySecrets } from '../../../db/schema/index.js';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { NOTIFICATION_KINDS, type NotificationKind } from './notification-kinds.js';
 
 /** What an unsubscribe link stands for: this person, no more mail of this kind (or of any, `all`). */
@@ -15,15 +12,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * secret kept in the database when it is unset, so a link in yesterday's mail still works after a restart.
  * The token never expires: RFC 8058 links must keep working as long as mail keeps arriving.
  */
-export function createUnsubscribeTokens(deps: { db: Db; secret?: string }) {
-  let key: Promise<Buffer> | undefined;
-  const derive = (master: string) => Buffer.from(hkdfSync('sha256', Buffer.from(master, 'utf8'), 'onedoor-notify', 'unsubscribe', 32));
-  const getKey = () => (key ??= (async () => {
-    if (deps.secret) return derive(deps.secret);
-    await deps.db.insert(notifySecrets).values({ name: 'unsubscribe', secret: randomBytes(32).toString('base64url') }).onConflictDoNothing();
-    const [row] = await deps.db.select().from(notifySecrets).where(eq(notifySecrets.name, 'unsubscribe'));
-    return derive(row.secret);
-  })().catch((err) => { key = undefined; throw err; }));
+export function createUnsubscribeTokens(deps: { secret: () => string }) {
+  let key: Buffer | undefined;
+  const getKey = async () => (key ??= Buffer.from(hkdfSync('sha256', Buffer.from(deps.secret(), 'utf8'), 'onedoor-notify', 'unsubscribe', 32)));
   const mac = (k: Buffer, body: string) => createHmac('sha256', k).update(body, 'utf8').digest('base64url');
 
   return {
