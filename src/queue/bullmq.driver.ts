@@ -155,8 +155,10 @@ export class BullMqQueueDriver implements QueueDriver {
   async depth(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const name of JOB_NAMES) {
-      const c = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      out[name] = Object.values(c).reduce((a, b) => a + b, 0);
+      const q = this.queue(name);
+      const [c, schedulers] = await Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), q.getJobSchedulersCount()]);
+      // A job scheduler always keeps its next run delayed: that is not work waiting.
+      out[name] = c.waiting + c.active + c.prioritized + Math.max(0, c.delayed - schedulers);
     }
     return out;
   }
