@@ -200,6 +200,28 @@ describe('notifications to people, by mail through a real SMTP server', () => {
     expect(await t.services.savedSearches.list(me)).toEqual([]);
   }, 120_000);
 
+  it('tells a provider once that its offering was proposed (approved by the engine or by CTED), in Spanish', async () => {
+    const oid = (await t.call({ method: 'POST', url: '/v1/offerings', key: c.providerA, payload: fiuOffering })).body.id as string;
+    await t.drain();
+    const id = (await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, payload: { ...fiuRequest, title: 'FIU analysts need training on typologies' } })).body.id as string;
+    await t.drain();
+    const view = (await t.call({ method: 'GET', url: `/v1/requests/${id}`, key: c.cted })).body;
+    const m = (view.matches as { id: string; offeringId: string; status: string }[]).find((x) => x.offeringId === oid)!;
+    expect(m, JSON.stringify(view.matches)).toBeDefined();
+    if (m.status === 'proposed') {
+      const d = await t.call({ method: 'POST', url: `/v1/matches/${m.id}/decision`, key: c.cted, payload: { decision: 'approve' } });
+      expect(d.status, JSON.stringify(d.body)).toBe(200);
+      await t.drain();
+    }
+    const rows = rowsOf<{ event_key: string }>(await t.db.db.execute(sql`select event_key from notifications where user_id = ${provider.userId} and kind = 'match_proposed' and request_id = ${id}`));
+    expect(rows).toEqual([{ event_key: `match:${m.id}` }]);
+    await sink.waitFor(sink.mails.length + 1, 3000);
+    const mail = mailsTo(provider.email).find((x) => x.subject.includes('Oferta propuesta'));
+    expect(mail).toBeDefined();
+    expect(mail!.text).toContain('FIU analysts need training on typologies');
+    expect(mail!.text).toContain('https://onedoor.example/inbox');
+  }, 120_000);
+
   it('answers forged and random unsubscribe tokens with 400, never 5xx', async () => {
     await fc.assert(fc.asyncProperty(fc.oneof(fc.string({ maxLength: 300 }), fc.constant(`${state.userId}.all.x`), fc.constant(`${state.userId}.nope.x`)), async (token) => {
       const res = await t.call({ method: 'POST', url: `/unsubscribe?token=${encodeURIComponent(token)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });

@@ -251,9 +251,12 @@ export function createNotificationsService(deps: {
       const acceptedProviders = e.topic === 'request.completed'
         ? (await db.select({ p: matches.providerId }).from(matches).where(and(eq(matches.requestId, r.id), eq(matches.status, 'accepted')))).map((x) => x.p)
         : [];
-      const concerned = concernedParties(e.topic, p, r as RequestFacts, { matchProvider, acceptedProviders });
+      const approvedMatches = e.topic === 'request.routed'
+        ? await db.select({ id: matches.id, providerId: matches.providerId }).from(matches).where(and(eq(matches.requestId, r.id), eq(matches.status, 'approved')))
+        : [];
+      const concerned = concernedParties(e.topic, p, r as RequestFacts, { matchProvider, acceptedProviders, approvedMatches });
       return notifyParties(concerned, (c) => ({
-        kind: c.kind, eventKey: e.id, requestId: r.id,
+        kind: c.kind, eventKey: c.key ?? e.id, requestId: r.id,
         link: c.kind === 'match_proposed' ? '/inbox' : typeof p.messageId === 'string' ? `/requests/${r.id}#message-${p.messageId}` : `/requests/${r.id}`,
         params: requestParams(r, { topic: e.topic, status: typeof p.status === 'string' ? p.status : r.status, ...(typeof p.decision === 'string' ? { decision: p.decision } : {}) }),
       }));

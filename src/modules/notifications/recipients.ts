@@ -14,7 +14,8 @@ export interface RequestFacts {
   status: string;
 }
 
-export interface Concerned { party: string; kind: NotificationKind }
+/** `key`, when set, is what makes the notification once per person instead of the event (a match is proposed once, whichever event says so). */
+export interface Concerned { party: string; kind: NotificationKind; key?: string }
 
 /** Providers hear of a request only with the state's consent, and never of a restricted one. */
 export const providersMayHear = (r: Pick<RequestFacts, 'confidentiality' | 'consentToShare'>) => r.consentToShare && r.confidentiality !== 'restricted';
@@ -30,25 +31,30 @@ export function concernedParties(
   topic: string,
   payload: Record<string, unknown>,
   r: RequestFacts | null,
-  extra: { matchProvider?: string | null; acceptedProviders?: readonly string[] } = {},
+  extra: { matchProvider?: string | null; acceptedProviders?: readonly string[]; approvedMatches?: readonly { id: string; providerId: string }[] } = {},
 ): Concerned[] {
   if (!r) return [];
   const out: Concerned[] = [];
-  const add = (party: string | null | undefined, kind: NotificationKind) => { if (party && !out.some((c) => c.party === party && c.kind === kind)) out.push({ party, kind }); };
+  const add = (party: string | null | undefined, kind: NotificationKind, key?: string) => {
+    if (party && !out.some((c) => c.party === party && c.kind === kind && c.key === key)) out.push({ party, kind, ...(key ? { key } : {}) });
+  };
+  const matchKey = typeof payload.matchId === 'string' ? `match:${payload.matchId}` : undefined;
   const state = `state:${r.memberState}`;
   const entity = (code: unknown) => (typeof code === 'string' && code ? `entity:${code}` : null);
   const provider = (id: string | null | undefined) => (id && providersMayHear(r) ? `provider:${id}` : null);
   switch (topic) {
     case 'match.forwarded':
-      add(provider(extra.matchProvider), 'match_proposed');
+      add(provider(extra.matchProvider), 'match_proposed', matchKey);
       break;
     case 'match.decided':
       // Approved or reassigned: the offering's provider now has it in its inbox (as the webhooks judge it).
-      if (payload.decision === 'approve' || payload.decision === 'reassign') add(provider(extra.matchProvider), 'match_proposed');
+      if (payload.decision === 'approve' || payload.decision === 'reassign') add(provider(extra.matchProvider), 'match_proposed', matchKey);
       break;
     case 'request.routed':
       add(entity(payload.entity ?? r.routedEntity), 'request_routed');
       add(state, 'request_decision');
+      // Routed by the engine with its top proposal approved: that offering's provider has it in its inbox.
+      for (const m of extra.approvedMatches ?? []) add(provider(m.providerId), 'match_proposed', `match:${m.id}`);
       break;
     case 'request.status_changed':
       if (payload.parked) break;

@@ -8,8 +8,8 @@ const req = (over: Partial<RequestFacts> = {}): RequestFacts => ({
 
 describe('who an event concerns (one home)', () => {
   it('tells the provider of a forwarded or approved match, never on a restricted request or without consent', () => {
-    expect(concernedParties('match.forwarded', {}, req(), { matchProvider: 'p1' })).toEqual([{ party: 'provider:p1', kind: 'match_proposed' }]);
-    expect(concernedParties('match.decided', { decision: 'approve' }, req(), { matchProvider: 'p1' })).toEqual([{ party: 'provider:p1', kind: 'match_proposed' }]);
+    expect(concernedParties('match.forwarded', { matchId: 'm1' }, req(), { matchProvider: 'p1' })).toEqual([{ party: 'provider:p1', kind: 'match_proposed', key: 'match:m1' }]);
+    expect(concernedParties('match.decided', { decision: 'approve', matchId: 'm1' }, req(), { matchProvider: 'p1' })).toEqual([{ party: 'provider:p1', kind: 'match_proposed', key: 'match:m1' }]);
     expect(concernedParties('match.decided', { decision: 'reject' }, req(), { matchProvider: 'p1' })).toEqual([]);
     expect(concernedParties('match.forwarded', {}, req({ confidentiality: 'restricted' }), { matchProvider: 'p1' })).toEqual([]);
     expect(concernedParties('match.forwarded', {}, req({ consentToShare: false }), { matchProvider: 'p1' })).toEqual([]);
@@ -19,6 +19,9 @@ describe('who an event concerns (one home)', () => {
     expect(concernedParties('request.routed', { entity: 'ICAO' }, req())).toEqual([
       { party: 'entity:ICAO', kind: 'request_routed' }, { party: 'state:SEN', kind: 'request_decision' },
     ]);
+    // Routed by the engine with its top proposal approved: the provider is told, once per match whichever event says so.
+    expect(concernedParties('request.routed', { entity: 'UNODC' }, req(), { approvedMatches: [{ id: 'm1', providerId: 'p1' }] })).toContainEqual({ party: 'provider:p1', kind: 'match_proposed', key: 'match:m1' });
+    expect(concernedParties('request.routed', { entity: 'UNODC' }, req({ confidentiality: 'restricted' }), { approvedMatches: [{ id: 'm1', providerId: 'p1' }] })).toHaveLength(2);
   });
 
   it('tells the state of a decision on its request, not of a parked one', () => {
