@@ -57,9 +57,8 @@ function notificationsPage(ctx: WebContext, data: { unread: number; items: Item[
 
 type SearchView = Awaited<ReturnType<FastifyInstance['services']['savedSearches']['list']>>[number];
 
-function searchesPage(ctx: WebContext, areas: { code: string; name: string }[], items: SearchView[], errors: FieldErrors = {}, values: Record<string, unknown> = {}, notice: string | null = null, status?: number): SafeHtml {
+function searchesPage(ctx: WebContext, areas: { code: string; name: string }[], items: SearchView[], errors: FieldErrors = {}, values: Record<string, unknown> = {}, notice: string | null = null): SafeHtml {
   const { i } = ctx;
-  void status;
   const labels: Record<string, string> = { name: i.t('search.name'), areas: i.t('search.areas'), regions: i.t('search.regions'), modalities: i.t('search.modalities'), words: i.t('search.words'), _form: i.t('error.title') };
   return page(ctx, {
     title: i.t('search.title'), active: '/saved-searches', notice,
