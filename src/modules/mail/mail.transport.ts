@@ -51,7 +51,9 @@ export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM
        * ahead), so that `commit` runs after the body went to the socket and before the final dot: a
        * sender killed before the commit leaves an unfinished DATA the server throws away (the mail is
        * still `sending` and is sent again), and one killed after it has said `sent` — so a retry never
-       * sends a mail twice, whatever moment the process dies at (issue 14: exactly once).
+       * sends a mail twice (issue 14: exactly once). What remains is the instant between the commit's
+       * answer and the final dot's write (this process's own work, no network wait): a kill exactly
+       * there loses that mail rather than doubling it.
        */
       async send(m, commit) {
         const node = new MailComposer(message(m)).compile();
