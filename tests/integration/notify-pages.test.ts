@@ -24,7 +24,7 @@ describe('notification and saved-search pages', () => {
     expect(q.status).toBe(201);
     await t.drain();
     const home = await state.get('/', 'fr');
-    expect(home.html).toMatch(/id="unread-count"[^>]*>Notifications <span class="badge badge-warn">1 non lues<\/span>/);
+    expect(home.html).toMatch(/id="unread-count"[^>]*>Notifications <span class="unread">1 non lues<\/span>/);
     const list = await state.get('/notifications', 'fr');
     expect(list.status).toBe(200);
     expect(list.html).toContain('Une question vous a été posée sur la demande « Strengthening our financial intelligence unit »');
