@@ -25,6 +25,7 @@ import { unsubscribePlugin } from './web/unsubscribe.plugin.js';
 import authPlugin from './plugins/auth.plugin.js';
 import errorHandler from './plugins/error-handler.plugin.js';
 import { responseSerializer } from './plugins/response-serializer.js';
+import { logSerializers } from './plugins/log-serializers.js';
 import security from './plugins/security.plugin.js';
 import swagger from './plugins/swagger.plugin.js';
 import type { QueueDriver } from './queue/queue.driver.js';
@@ -61,7 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.loggerInstance
       ? { loggerInstance: deps.loggerInstance }
-      : { logger: deps.logger ?? { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'] } }),
+      : { logger: deps.logger ?? { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], serializers: logSerializers } }),
     bodyLimit: 256 * 1024,
     // Off unless TRUST_PROXY names the proxies in front: then req.ip, req.protocol (Secure cookies) and req.host come from X-Forwarded-*.
     trustProxy: trustProxyOption(deps.config.TRUST_PROXY),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { buildApp } from './app.js';
+import { logSerializers } from './plugins/log-serializers.js';
 import { ConfigError, describeMode, loadConfig, type Config } from './config.js';
 import { openRuntime, startConsumers, startRelay } from './runtime.js';
 
@@ -15,7 +16,7 @@ try {
   throw err;
 }
 
-const log = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+const log = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: logSerializers });
 let adminKey = config.ADMIN_API_KEY;
 if (!adminKey) {
   adminKey = `od_admin_${randomBytes(24).toString('base64url')}`;
@@ -58,3 +59,12 @@ await app.listen({ host: config.HOST, port: config.PORT });
 // Embedded mode has no separate worker: the API process consumes its own jobs. It starts once the API
 // listens, so building the offering index (page by page, yielding) never keeps anyone from filing.
 if (rt.queue.kind === 'in-process' && config.EMBEDDED_WORKER) await startConsumers(rt, log);
+
+// The first sign-in: until an admin person exists, each start prints a single-use link (24 h) to create one.
+try {
+  const link = await rt.services.people.firstAdminLink();
+  // Printed on purpose, like the admin key above: it is the only way to make the first person.
+  if (link) console.log(`\nNo administrator has signed up yet. Create the first one (the link works once, for 24 hours):\n\n  ${link}\n\nThe admin key is for machines and bootstrapping (the API); people sign in with e-mail and password.\n`);
+} catch (err) {
+  log.warn({ err: String(err) }, 'could not make the first-administrator link; restart to try again');
+}

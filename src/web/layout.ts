@@ -76,7 +76,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
     </nav>
     <div class="who">
       ${ctx.principal
-        ? html`${ctx.unread !== undefined ? html`<a href="/notifications" class="notifications-link" id="unread-count">${i.t('nav.notifications')}${ctx.unread ? html` <span class="unread">${i.t('notify.unread', { n: ctx.unread })}</span>` : ''}</a> ` : ''}<a href="/account">${i.t('nav.signedInAs', { who: whoLabel(ctx) })}</a>
+        ? html`${ctx.unread !== undefined ? html`<a href="/notifications" class="notifications-link" id="unread-count">${i.t('nav.notifications')}${ctx.unread ? html` <span class="unread">${i.t('notify.unread', { n: ctx.unread })}</span>` : ''}</a> ` : ''}<span>${i.t('nav.signedInAs', { who: whoLabel(ctx) })}</span> <a href="/account">${i.t('pp.account')}</a>
           <form method="post" action="/sign-out" class="inline">${csrfField(ctx)}<button type="submit" class="link">${i.t('nav.signOut')}</button></form>`
         : html`<a href="/sign-in" class="button small">${i.t('nav.signIn')}</a>`}
     </div>

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
 import { migrateAndSeed } from '../../db/migrate.js';
 import { buildApp } from '../../src/app.js';
+import { logSerializers } from '../../src/plugins/log-serializers.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { InProcessQueueDriver } from '../../src/queue/in-process.driver.js';
 import type { QueueDriver } from '../../src/queue/queue.driver.js';
@@ -104,7 +105,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
   const queue = opts.queue === 'bullmq' ? createQueueDriver(config) : new InProcessQueueDriver();
   const services = createServices({ db: db.db, query: db.query, queue, config });
   const logger = opts.logStream
-    ? { level: 'info', stream: opts.logStream, redact: ['req.headers.authorization', 'req.headers.cookie'] }
+    ? { level: 'info', stream: opts.logStream, redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: logSerializers }
     : false;
   const app = await buildApp({ config, db, queue, services, logger, now: opts.now });
   await app.ready();

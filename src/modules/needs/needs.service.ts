@@ -6,7 +6,7 @@ import { badRequest, forbidden, type ErrorDetail } from '../../errors.js';
 import { zodIssueDetail } from '../common/zod-details.js';
 import { parseNeedsCsv } from '../imports/csv.parser.js';
 import { detectLanguage } from '../../matching/language.detect.js';
-import type { Principal } from '../../plugins/auth.plugin.js';
+import { requireMay, type Principal } from '../../plugins/auth.plugin.js';
 import { recordChange } from '../events/events.repository.js';
 import type { AreaInference } from '../offerings/offerings.service.js';
 import type { ReferenceService } from '../reference/reference.service.js';
@@ -43,6 +43,7 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
 
   return {
     async create(p: Principal, body: CreateNeedBody) {
+      requireMay(p, 'file');
       const problems = await problemsOf(body);
       if (problems.length) throw badRequest('The need is not valid.', problems);
       const thematicAreas = await areasOf(body);
@@ -62,6 +63,7 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
      * spreadsheet line); rows are keyed by externalKey so a re-import updates instead of duplicating.
      */
     async importCsv(p: Principal, text: string) {
+      requireMay(p, 'file');
       const parsed = parseNeedsCsv(text);
       const problems: ErrorDetail[] = parsed.errors.map((e) => ({ path: `rows.${e.row}.${e.path}`, message: e.message, ...(e.code ? { code: e.code, params: e.params ?? {} } : {}), ...(e.line ? { line: e.line } : {}) }));
       const rows: { row: number; value: NeedInput }[] = [];

@@ -9,7 +9,7 @@ import { IatiFormatError, parseIatiActivities } from '../imports/iati.parser.js'
 import { parseOfferingsCsv, type RowError } from '../imports/csv.parser.js';
 import { detectLanguage } from '../../matching/language.detect.js';
 import { MATCHING_LIMITS } from '../../matching/weights.js';
-import type { Principal } from '../../plugins/auth.plugin.js';
+import { requireMay, type Principal } from '../../plugins/auth.plugin.js';
 import { uniq } from '../common.schemas.js';
 import { recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
@@ -277,6 +277,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
     loadOwned,
     /** One offering; `source` says which door it came through ('api' or 'web'). */
     async create(p: Principal, body: CreateOfferingBody, opts: { source?: 'api' | 'web' } = {}): Promise<OfferingView> {
+      requireMay(p, 'file');
       const providerId = await resolveProvider(p, body.providerId);
       const { providerId: _ignored, ...input } = body;
       const problems = await semanticProblems(input);
@@ -294,12 +295,14 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
 
     /** A JSON array of offerings (the API's bulk route): every row checked, all or nothing. */
     async importJson(p: Principal, providerId: string, items: unknown[]) {
+      requireMay(p, 'file');
       const rows = await checkRows(items.map((value, i) => ({ row: i + 1, value })), []);
       return upsertMany(p, providerId, rows, 'bulk');
     },
 
     /** A CSV upload: parsed, every row checked (problems carry their spreadsheet line), all or nothing. */
     async importCsv(p: Principal, providerId: string, text: string) {
+      requireMay(p, 'file');
       const parsed = parseOfferingsCsv(text);
       const rows = await checkRows([
         ...parsed.items, ...(parsed.partial ?? []),
@@ -313,6 +316,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
      * another organisation's file needs an admin.
      */
     async importIati(p: Principal, providerId: string, xml: string) {
+      requireMay(p, 'file');
       const ref = await deps.reference.get();
       let parsed;
       try {
@@ -342,6 +346,8 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
     },
 
     async update(p: Principal, id: string, patch: UpdateOfferingBody): Promise<OfferingView> {
+
+      requireMay(p, 'file');
       const row = await loadOwned(p, id);
       const merged = {
         availableFrom: patch.availableFrom === undefined ? row.availableFrom?.toISOString() : patch.availableFrom ?? undefined,
@@ -384,6 +390,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
 
     /** Closes an offering: it is never proposed again. */
     async close(p: Principal, id: string): Promise<OfferingView> {
+      requireMay(p, 'file');
       await loadOwned(p, id);
       const r = await db.transaction(async (tx) => {
         const [row] = await tx.update(offerings).set({ status: 'closed', updatedAt: new Date() }).where(eq(offerings.id, id)).returning();
@@ -395,6 +402,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
 
     /** The provider confirms the offering is still current (resets the 180-day freshness clock). */
     async confirm(p: Principal, id: string): Promise<OfferingView> {
+      requireMay(p, 'file');
       await loadOwned(p, id);
       const r = await db.transaction(async (tx) => {
         const [row] = await tx.update(offerings).set({ lastConfirmedAt: new Date(), updatedAt: new Date() }).where(eq(offerings.id, id)).returning();

@@ -33,7 +33,7 @@ export function passwordProblems(password: string, who: { email?: string; name?:
   const problems: PasswordProblem[] = [];
   const lower = password.normalize('NFKC').toLowerCase();
   const stripped = lower.replace(/[\d\W_]+$/u, '');
-  if (common().has(lower) || (stripped.length >= 4 && common().has(stripped)) || isRepeatOfCommon(lower)) problems.push('common');
+  if (common().has(lower) || (stripped.length >= 4 && common().has(stripped)) || isRepeatOfCommon(lower) || isKeyboardWalk(stripped)) problems.push('common');
   const personal = [who.email?.toLowerCase(), who.email?.toLowerCase().split('@')[0], ...(who.name?.toLowerCase().split(/\s+/) ?? [])]
     .filter((x): x is string => !!x && x.length >= 4);
   if (personal.some((x) => lower.includes(x))) problems.push('personal');
@@ -41,15 +41,19 @@ export function passwordProblems(password: string, who: { email?: string; name?:
   return problems;
 }
 
-/** "passwordpassword", "qwertyqwertyqwerty": a common word repeated. */
+/** "passwordpassword", "abcdabcdabcdabcd": a common word, or anything shorter than 8 characters, repeated. */
 function isRepeatOfCommon(p: string): boolean {
-  for (let n = 4; n <= p.length / 2; n++) {
+  for (let n = 1; n <= p.length / 2; n++) {
     if (p.length % n) continue;
     const unit = p.slice(0, n);
-    if (unit.repeat(p.length / n) === p) return true;
+    if (unit.repeat(p.length / n) === p) return n < 8 || common().has(unit) || common().has(unit.trim());
   }
   return false;
 }
+
+/** Rows of the QWERTY and AZERTY keyboards and the digits, as people walk them ("qwertyuiopasdfgh", "azertyuiop"). */
+const KEYBOARD_WALKS = ['qwertyuiopasdfghjklzxcvbnm', 'azertyuiopqsdfghjklmwxcvbn', 'qwertzuiopasdfghjklyxcvbnm', '1234567890', '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p'];
+const isKeyboardWalk = (p: string) => p.length >= 8 && KEYBOARD_WALKS.some((w) => w.includes(p) || [...w].reverse().join('').includes(p));
 
 /** Fewer than four distinct characters, or a single ascending or descending run ("abcdefghijklmnop", "987654321098765"). */
 function isRepetitive(p: string): boolean {

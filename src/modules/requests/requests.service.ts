@@ -310,6 +310,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
      * Audited with the parts before and after.
      */
     async setParts(p: Principal, id: string, parts: string[] | null, note?: string) {
+      requireMay(p, 'decide');
       if (p.role !== 'cted' && p.role !== 'admin') throw forbidden('Only CTED merges or splits a request.');
       return db.transaction(async (tx) => {
         const [row] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
@@ -330,6 +331,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
 
     /** The owning state withdraws its request; the record is kept. */
     async withdraw(p: Principal, id: string, reason?: string) {
+      requireMay(p, 'decide');
       const row = await loadVisible(p, id);
       if (p.role !== 'member_state') throw forbidden('Only the requesting state can withdraw a request.');
       await db.transaction(async (tx) => {
@@ -346,6 +348,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
 
     /** The owning state gives or withdraws consent to share the request with providers. */
     async setConsent(p: Principal, id: string, consent: boolean) {
+      requireMay(p, 'decide');
       const row = await loadVisible(p, id);
       if (p.role !== 'member_state') throw forbidden('Only the requesting state can change its consent.');
       await db.transaction(async (tx) => {
@@ -360,6 +363,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
 
     /** The owning state closes a delivered request with its feedback (met / partly met / not met). */
     async complete(p: Principal, id: string, fb: { outcome: string; comment?: string }) {
+      requireMay(p, 'decide');
       const row = await loadVisible(p, id);
       if (p.role !== 'member_state') throw forbidden('Only the requesting state gives feedback.');
       const feedback = { outcome: fb.outcome, comment: fb.comment, at: new Date().toISOString() };

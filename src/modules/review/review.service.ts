@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../../db/client.js';
 import { matches, memberStates, offerings, requestDuplicates, requests, reviewDecisions } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
-import type { Principal } from '../../plugins/auth.plugin.js';
+import { requireMay, type Principal } from '../../plugins/auth.plugin.js';
 import { actorLabel, recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas, requestHasAreaSql } from '../requests/request-areas.js';
@@ -106,6 +106,8 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     },
 
     async decide(p: Principal, id: string, d: Decision) {
+
+      requireMay(p, 'decide');
       return db.transaction((tx) => decideIn(tx, p, id, d));
     },
 
@@ -115,6 +117,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
      * to `entity` when given (else the approved match's entity).
      */
     async decideRequest(p: Principal, requestId: string, body: { approve: string[]; reject: { matchId: string; note: string }[]; entity?: string; note?: string }) {
+      requireMay(p, 'decide');
       const ids = [...body.approve, ...body.reject.map((x) => x.matchId)];
       if (new Set(ids).size !== ids.length) throw badRequest('A match cannot be both approved and rejected.', [{ path: 'reject', message: 'each match once' }]);
       if (!ids.length) throw badRequest('Nothing to decide.', [{ path: 'approve', message: 'approve or reject at least one proposal' }]);
@@ -145,6 +148,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
 
     /** Many decisions at once; each is its own transaction so one refusal does not undo the rest. */
     async decideMany(p: Principal, ids: string[], d: { decision: 'approve' | 'reject' | 'reassign'; entity?: string; note?: string }) {
+      requireMay(p, 'decide');
       const results = [];
       for (const id of ids) {
         try {
@@ -206,6 +210,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
 
     /** The routed entity acknowledges, forwards a match to its provider, or hands the request back to CTED. */
     async entityAction(p: Principal, requestId: string, a: { action: 'acknowledge' | 'forward' | 'hand_back'; matchId?: string; note?: string }) {
+      requireMay(p, 'decide');
       return db.transaction(async (tx) => {
         const [r] = await tx.select().from(requests).where(eq(requests.id, requestId)).for('update');
         if (!r || !canViewRequest(p, r, false)) throw notFound('Request');
@@ -265,6 +270,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
 
     /** The provider accepts (request → accepted) or declines with a reason code. */
     async respond(p: Principal, matchId: string, body: { decision: 'accept' | 'decline'; reason?: string; note?: string }) {
+      requireMay(p, 'decide');
       return db.transaction(async (tx) => {
         const { m, r } = await lockMatch(tx, matchId);
         const visible = p.role === 'admin' || (p.role === 'provider' && m.providerId === p.providerId && r.consentToShare && r.confidentiality !== 'restricted');
@@ -296,6 +302,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
 
     /** The accepting provider (or the entity) starts delivery. */
     async startDelivery(p: Principal, requestId: string) {
+      requireMay(p, 'decide');
       return db.transaction(async (tx) => {
         const [r] = await tx.select().from(requests).where(eq(requests.id, requestId)).for('update');
         if (!r) throw notFound('Request');

@@ -4,7 +4,7 @@ import { matches, offerings, providers, requestDuplicates, requests, reviewDecis
 import type { Config } from '../../config.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import { isEligible, unavailableReason } from '../../matching/filters.js';
-import type { Principal } from '../../plugins/auth.plugin.js';
+import { requireMay, type Principal } from '../../plugins/auth.plugin.js';
 import { actorLabel, recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { requestAreas } from '../requests/request-areas.js';
@@ -115,6 +115,7 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
      * it: the request goes to `entity` (else where it is routed, else the area's responsible entity).
      */
     async attachOffering(p: Principal, requestId: string, body: { offeringId: string; entity?: string; note?: string }, now = new Date()) {
+      requireMay(p, 'decide');
       cted(p);
       const chosen = body.entity ? await entityOrThrow(body.entity) : undefined;
       const ref = await deps.reference.get();
@@ -167,6 +168,7 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
 
     /** CTED routes the request to an entity of its choice, or asks the same entity again (the due clock restarts). */
     async route(p: Principal, requestId: string, body: { entity: string; note?: string }) {
+      requireMay(p, 'decide');
       cted(p);
       const entity = await entityOrThrow(body.entity);
       return db.transaction(async (tx) => {
@@ -184,6 +186,7 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
 
     /** Marks the request unanswerable for now: it stays open and re-matchable, and comes back when a proposal arrives. */
     async park(p: Principal, requestId: string, reason: string, now = new Date()) {
+      requireMay(p, 'decide');
       cted(p);
       return db.transaction(async (tx) => {
         const r = await lockRequest(tx, requestId);
@@ -199,6 +202,7 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
 
     /** CTED closes a request that cannot or need not be answered (status rejected, with its reason). */
     async close(p: Principal, requestId: string, reason: string) {
+      requireMay(p, 'decide');
       cted(p);
       return db.transaction(async (tx) => {
         const r = await lockRequest(tx, requestId);
@@ -218,6 +222,7 @@ export function createTriageService(deps: { db: Db; reference: ReferenceService;
      * or dismisses the flag. Either request of the pair may be named first.
      */
     async decideDuplicate(p: Principal, requestId: string, otherId: string, body: { decision: 'confirm' | 'dismiss'; note?: string }, now = new Date()) {
+      requireMay(p, 'decide');
       cted(p);
       return db.transaction(async (tx) => {
         const [pair] = await tx.select().from(requestDuplicates).where(or(

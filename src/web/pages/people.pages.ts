@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { MEMBER_ROLES, type MemberRole } from '../../plugins/auth.plugin.js';
+import { CreateRequestBody } from '../../modules/requests/requests.schemas.js';
 import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR, MIN_LENGTH_WITH_SECOND_FACTOR } from '../../modules/people/passwords.js';
 import { PasswordRefused, USER_LANGS } from '../../modules/people/people.service.js';
 import { ctxOf, need, sendPage, str, WebError, type WebContext } from '../context.js';
@@ -393,6 +394,46 @@ export function peoplePages(app: FastifyInstance, _deps: WebDeps): void {
     await people.revokeOrgKey(p, (req.params as { id: string }).id);
     app.forgetKeyCache();
     return reply.redirect('/organisation/keys?revoked', 303);
+  });
+
+  // ------------------------------------------------------------------ request drafts (contributors draft, focal points file)
+  app.get('/requests/drafts', async (req, reply) => {
+    const p = need(req, 'member_state');
+    const ctx = ctxOf(req);
+    const { i } = ctx;
+    const drafts = await people.listDrafts(p.organisationId ?? '00000000-0000-0000-0000-000000000000');
+    return sendPage(req, reply, page(ctx, {
+      title: i.t('pp.drafts'), active: '/requests', notice: (req.query as Record<string, unknown>).saved !== undefined ? i.t('pp.draftSaved') : null,
+      body: html`<h1>${i.t('pp.drafts')}</h1><p>${i.t('pp.draftsIntro')}</p>
+        ${drafts.length ? html`<ul class="drafts">${drafts.map((d) => html`<li><a href="/requests/drafts/${d.id}">${d.title}</a> · ${i.t('pp.draftBy', { name: d.author, date: i.date(d.createdAt) })}</li>`)}</ul>` : html`<p>${i.t('pp.none')}</p>`}
+        <p><a href="/requests/new">${i.t('nav.newRequest')}</a> · <a href="/requests">${i.t('nav.requests')}</a></p>`,
+    }));
+  });
+
+  app.get('/requests/drafts/:id', async (req, reply) => {
+    const p = need(req, 'member_state');
+    const ctx = ctxOf(req);
+    const { i } = ctx;
+    const d = await people.draft(p, (req.params as { id: string }).id);
+    const b = d.body as { title?: string; description?: string; thematicAreas?: string[]; urgency?: string };
+    return sendPage(req, reply, page(ctx, {
+      title: d.title, active: '/requests',
+      body: html`<h1>${d.title}</h1><p class="hint">${i.t('pp.draftBy', { name: (await people.user(d.createdBy)).name, date: i.date(d.createdAt) })}</p>
+        <p class="prewrap">${b.description ?? ''}</p>
+        ${d.filedAt ? html`<p>${d.requestId ? html`<a href="/requests/${d.requestId}">${i.t('pp.saved')}</a>` : ''}</p>`
+          : p.memberRole === 'focal_point' || p.memberRole === null
+            ? html`<form method="post" action="/requests/drafts/${d.id}/file">${csrfField(ctx)}<button type="submit">${i.t('pp.fileDraft')}</button></form>`
+            : html`<p class="hint">${i.t('pp.roleHint')}</p>`}
+        <p><a href="/requests/drafts">${i.t('pp.drafts')}</a></p>`,
+    }));
+  });
+
+  // The focal point files the draft as it was written: the requests service checks it as any filing (and that they may file).
+  app.post('/requests/drafts/:id/file', async (req, reply) => {
+    const p = need(req, 'member_state');
+    const id = (req.params as { id: string }).id;
+    const created = await people.fileDraft(p, id, (body) => app.services.requests.submit(p, CreateRequestBody.parse(body), `draft-${id}`));
+    return reply.redirect(`/requests/${created.id}?filed=1`, 303);
   });
 }
 

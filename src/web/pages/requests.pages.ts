@@ -148,6 +148,11 @@ export function requestPages(app: FastifyInstance, _deps: WebDeps): void {
     };
     const parsed = CreateRequestBody.safeParse(input);
     if (!parsed.success) return sendPage(req, reply, requestForm(ctx, ref, v, zodErrors(ctx.i, parsed.error.issues, {}, input)), 400);
+    // A contributor's filing is kept as a draft of the organisation, for a focal point to file (src/modules/people).
+    if (p.memberRole === 'contributor') {
+      await app.services.people.saveDraft(p, parsed.data as Record<string, unknown>, parsed.data.title);
+      return reply.redirect('/requests/drafts?saved', 303);
+    }
     try {
       // The form's one-time key makes a double click or a resubmitted page file one request, not two.
       const created = await app.services.requests.submit(p, parsed.data, `web-${v.idem}`);
