@@ -54,7 +54,10 @@ describe('mail is sent exactly once, even when the worker is killed mid-batch', 
     expect(atKill).toBeLessThan(MAILS);
     procs.push(await startWorkerProcess(env));
     const sent = async () => Number(rowsOf<{ n: number }>(await t!.db.db.execute(sql`select count(*)::int as n from mail_messages where status = 'sent'`))[0].n);
-    await waitFor(async () => (await sent()) === MAILS && sink!.mails.length >= MAILS, 180_000, 'every mail sent');
+    await waitFor(async () => (await sent()) === MAILS && sink!.mails.length >= MAILS, 180_000, 'every mail sent').catch(async (err) => {
+      const states = rowsOf<{ status: string; n: number; err: string | null }>(await t!.db.db.execute(sql`select status, count(*)::int as n, max(last_error) as err from mail_messages group by 1`));
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(states)}, ${sink!.mails.length} received`);
+    });
     // Anything sent twice would arrive now (retries of the killed worker's jobs are done by then).
     await new Promise((r) => setTimeout(r, 2500));
     const ids = sink.mails.map((m) => m.messageId);

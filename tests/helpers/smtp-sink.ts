@@ -48,6 +48,8 @@ export async function startSmtpSink(opts: { beforeAccept?: (m: ReceivedMail, n: 
       });
     },
   });
+  // A sender killed mid-transaction resets its connection: expected here, not a test failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {

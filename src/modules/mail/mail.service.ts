@@ -98,7 +98,8 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         // Refused after the commit (the server answered the final dot with an error): not sent after all.
-        await db.update(mailMessages).set({ status: attempt >= maxAttempts ? 'failed' : 'retrying', lastError: message.slice(0, 500), sentAt: null })
+        // The link the commit let go of is put back for the retry.
+        await db.update(mailMessages).set({ status: attempt >= maxAttempts ? 'failed' : 'retrying', lastError: message.slice(0, 500), sentAt: null, params: row.params })
           .where(and(eq(mailMessages.id, mailId), eq(mailMessages.attempts, row.attempts)));
         throw err;
       }
