@@ -44,6 +44,7 @@ export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM
     const secure = url.protocol === 'smtps:';
     const options = { host: url.hostname, port: url.port ? Number(url.port) : secure ? 465 : 587, secure, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
     const auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : null;
+    let queue: Promise<void> = Promise.resolve();
     return {
       kind: 'smtp',
       /**
@@ -51,37 +52,45 @@ export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM
        * ahead), so that `commit` runs after the body went to the socket and before the final dot: a
        * sender killed before the commit leaves an unfinished DATA the server throws away (the mail is
        * still `sending` and is sent again), and one killed after it has said `sent` — so a retry never
-       * sends a mail twice (issue 14: exactly once). What remains is the instant between the commit's
-       * answer and the final dot's write (this process's own work, no network wait): a kill exactly
-       * there loses that mail rather than doubling it.
+       * sends a mail twice (issue 14: exactly once). What no ordering can close is a kill inside the
+       * commit's own round trip (PostgreSQL committed, the final dot not yet written): that one mail
+       * is then lost rather than doubled.
        */
       async send(m, commit) {
-        const node = new MailComposer(message(m)).compile();
-        const envelope = node.getEnvelope();
-        const raw = await node.build();
-        const conn = new SMTPConnection(options);
-        let ok = false;
-        try {
-          await new Promise<void>((resolve, reject) => { conn.once('error', reject); conn.connect(() => resolve()); });
-          if (auth) await new Promise<void>((resolve, reject) => conn.login(auth, (err) => (err ? reject(err) : resolve())));
-          let stage = 0;
-          // highWaterMark 0: read() is asked for more only once the body was taken by the connection.
-          const body = new Readable({
-            highWaterMark: 0,
-            read() {
-              if (stage === 0) { stage = 1; this.push(raw); return; }
-              if (stage === 1) { stage = 2; (commit ? commit() : Promise.resolve()).then(() => this.push(null), (err: Error) => this.destroy(err)); }
-            },
-          });
-          await new Promise<void>((resolve, reject) => conn.send({ from: envelope.from || '', to: envelope.to }, body, (err) => (err ? reject(err) : resolve())));
-          ok = true;
-        } finally {
-          // A failed transaction is dropped, never QUIT (in the middle of DATA the QUIT would be message text).
-          if (ok) conn.quit(); else conn.close();
-        }
+        // One transaction at a time per process: at any moment at most one mail of this process is in
+        // the instant between its commit and its final dot (and a kill while the server answers one
+        // mail finds no other mail half-way).
+        const turn = queue.then(() => sendOne(m, commit));
+        queue = turn.catch(() => {});
+        return turn;
       },
       close() {},
     };
+    async function sendOne(m: OutgoingMail, commit?: () => Promise<void>): Promise<void> {
+      const node = new MailComposer(message(m)).compile();
+      const envelope = node.getEnvelope();
+      const raw = await node.build();
+      const conn = new SMTPConnection(options);
+      let ok = false;
+      try {
+        await new Promise<void>((resolve, reject) => { conn.once('error', reject); conn.connect(() => resolve()); });
+        if (auth) await new Promise<void>((resolve, reject) => conn.login(auth, (err) => (err ? reject(err) : resolve())));
+        let stage = 0;
+        // highWaterMark 0: read() is asked for more only once the body was taken by the connection.
+        const body = new Readable({
+          highWaterMark: 0,
+          read() {
+            if (stage === 0) { stage = 1; this.push(raw); return; }
+            if (stage === 1) { stage = 2; (commit ? commit() : Promise.resolve()).then(() => this.push(null), (err: Error) => this.destroy(err)); }
+          },
+        });
+        await new Promise<void>((resolve, reject) => conn.send({ from: envelope.from || '', to: envelope.to }, body, (err) => (err ? reject(err) : resolve())));
+        ok = true;
+      } finally {
+        // A failed transaction is dropped, never QUIT (in the middle of DATA the QUIT would be message text).
+        if (ok) conn.quit(); else conn.close();
+      }
+    }
   }
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const dir = join(config.DATA_DIR, 'mail');
