@@ -20,6 +20,9 @@ import { screeningRoutes } from './modules/screening/screening.routes.js';
 import { ssoRoutes } from './modules/sso/sso.routes.js';
 import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
+import { notificationRoutes } from './modules/notifications/notifications.routes.js';
+import { savedSearchRoutes } from './modules/saved-searches/saved-searches.routes.js';
+import { unsubscribePlugin } from './web/unsubscribe.plugin.js';
 import authPlugin from './plugins/auth.plugin.js';
 import errorHandler from './plugins/error-handler.plugin.js';
 import { responseSerializer } from './plugins/response-serializer.js';
@@ -118,6 +121,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ssoRoutes);
   await app.register(conversationRoutes);
   await app.register(attachmentRoutes);
+  await app.register(notificationRoutes);
+  await app.register(savedSearchRoutes);
+  await app.register(unsubscribePlugin);
 
   // 3. the web interface, over the same services
   await app.register(webPlugin);

@@ -9,6 +9,7 @@ import { createQueueDriver } from './queue/index.js';
 import { webhookEventRouter } from './modules/webhooks/webhooks.service.js';
 import { nightlyRescreenJob, screeningEventRouter } from './modules/screening/screening.events.js';
 import { attachmentsEventRouter } from './modules/attachments/attachments.events.js';
+import { NOTIFY_SCHEDULES, notificationsEventRouter } from './modules/notifications/notifications.events.js';
 import { jobIdFor, type JobContext, type JobName } from './queue/jobs.js';
 import type { QueueDriver } from './queue/queue.driver.js';
 import { createServices, type Services } from './services.js';
@@ -85,7 +86,7 @@ export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
  * with FOR UPDATE SKIP LOCKED and every job has a fixed id, so a replay is harmless.
  */
 export function startRelay(rt: Runtime, log: Log): OutboxRelay {
-  rt.relay ??= createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter, attachmentsEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
+  rt.relay ??= createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter, attachmentsEventRouter, notificationsEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
   rt.relay.start();
   return rt.relay;
 }
@@ -134,6 +135,8 @@ export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayM
   void nightly();
   timers.push(setInterval(nightly, 15 * 60_000));
   timers.at(-1)!.unref();
+  // Digests and follow-ups: job schedulers (BullMQ) or the in-process driver's timers.
+  for (const s of NOTIFY_SCHEDULES) await rt.queue.schedule(s.id, s.job, s.everyMs, s.data as never).catch((err) => log.warn({ scheduler: s.id, err: String(err) }, 'could not schedule'));
   const close = rt.close;
   rt.close = async () => { for (const t of timers) clearInterval(t); await close(); };
 }

@@ -21,6 +21,8 @@ import { createRequestsService } from './modules/requests/requests.service.js';
 import { createReviewService } from './modules/review/review.service.js';
 import { createTriageService } from './modules/review/triage.service.js';
 import { createScreeningService } from './modules/screening/screening.service.js';
+import { createNotificationsService } from './modules/notifications/notifications.service.js';
+import { createSavedSearchesService } from './modules/saved-searches/saved-searches.service.js';
 import { createMetrics } from './modules/operations/metrics.js';
 import { createExportsService } from './modules/exports/exports.service.js';
 import { createProfilesService } from './modules/profiles/profiles.service.js';
@@ -58,6 +60,8 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   // factors (src/modules/factors) joins the services later; people asks it at each sign-in.
   const people = createPeopleService({ db, reference, mail, config, factors: () => (services as { factors?: FactorsStatus }).factors });
   const screening = createScreeningService({ db });
+  const savedSearches = createSavedSearchesService({ db, reference, matching, notifications: () => notifications });
+  const notifications = createNotificationsService({ db, config, mail: () => mail, onRequestMatched: (id) => savedSearches.onRequestMatched(id) });
   const services = {
     metrics,
     pacer,
@@ -90,6 +94,8 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     registrations: createProviderRegistrationService({ db, reference, screening, people: () => people }),
     profiles: createProfilesService({ db, reference }),
     publishing: createPublishingService({ db, reference }),
+    notifications,
+    savedSearches,
   };
   return { ...services, exports: createExportsService(services) };
 }

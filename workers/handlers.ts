@@ -2,6 +2,7 @@ import type { JobHandlers } from '../src/queue/jobs.js';
 import type { Services } from '../src/services.js';
 import { escalateOverdue } from './processors/escalate-overdue.processor.js';
 import { extractAttachment } from './processors/extract-attachment.processor.js';
+import { notifyEvent, notifyFollowUps, sendDigests } from './processors/notifications.processor.js';
 import { matchRequest } from './processors/match-request.processor.js';
 import { sendMail } from './processors/send-mail.processor.js';
 import { reverseMatch } from './processors/reverse-match.processor.js';
@@ -20,6 +21,9 @@ export function createJobHandlers(services: Services): JobHandlers {
     'deliver-webhook': deliverWebhook(services),
     'screening-rescreen': screeningRescreen(services),
     'extract-attachment': extractAttachment(services),
+    'notify-event': notifyEvent(services),
+    'notify-follow-ups': notifyFollowUps(services),
+    'send-digests': sendDigests(services),
     'send-mail': sendMail(services),
   };
 }

@@ -3,6 +3,7 @@ export * from './core.js';
 export * from './screening.js';
 export * from './learning.js';
 export * from './talk.js';
+export * from './notify.js';
 export * from './people.js';
 export * from './factors.js';
 export * from './sso.js';

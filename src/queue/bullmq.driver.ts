@@ -53,6 +53,11 @@ export class BullMqQueueDriver implements QueueDriver {
     await this.queue(name).add(name, data, { jobId: opts.jobId, delay: opts.delayMs });
   }
 
+  async schedule(schedulerId: string, name: JobName, everyMs: number, data: unknown): Promise<void> {
+    // Upserting the same id again (every worker at start) changes nothing but the options.
+    await this.queue(name).upsertJobScheduler(schedulerId, { every: everyMs }, { name, data });
+  }
+
   async consume(handlers: JobHandlers, opts: ConsumeOptions): Promise<void> {
     this.consumerConn = new Redis(this.url, { maxRetriesPerRequest: null });
     this.consumerConn.on('error', (err) => opts.log.warn({ err: err.message }, 'redis (worker) error'));
@@ -150,8 +155,10 @@ export class BullMqQueueDriver implements QueueDriver {
   async depth(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const name of JOB_NAMES) {
-      const c = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      out[name] = Object.values(c).reduce((a, b) => a + b, 0);
+      const q = this.queue(name);
+      const [c, schedulers] = await Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), q.getJobSchedulersCount()]);
+      // A job scheduler always keeps its next run delayed: that is not work waiting.
+      out[name] = c.waiting + c.active + c.prioritized + Math.max(0, c.delayed - schedulers);
     }
     return out;
   }

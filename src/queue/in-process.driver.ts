@@ -16,6 +16,7 @@ export class InProcessQueueDriver implements QueueDriver {
   private readonly ready: PendingJob[] = [];
   private readonly known = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly schedulers = new Set<NodeJS.Timeout>();
   private running = 0;
   private handlers: JobHandlers = {};
   private opts?: ConsumeOptions;
@@ -30,6 +31,16 @@ export class InProcessQueueDriver implements QueueDriver {
     const job = { name, data, jobId: opts.jobId, attempt: 0, waits: 0 };
     if (opts.delayMs) this.later(job, opts.delayMs);
     else { this.ready.push(job); this.pump(); }
+  }
+
+  /** The embedded equivalent of a BullMQ job scheduler: a timer adding the job with one id per period. */
+  async schedule(schedulerId: string, name: JobName, everyMs: number, data: unknown): Promise<void> {
+    if (this.closed) throw new Error('queue closed');
+    const add = () => this.enqueue(name, data as never, { jobId: `${schedulerId}-${Math.floor(Date.now() / everyMs)}` }).catch(() => {});
+    void add();
+    const t = setInterval(add, everyMs);
+    t.unref?.();
+    this.schedulers.add(t);
   }
 
   async consume(handlers: JobHandlers, opts: ConsumeOptions): Promise<void> {
@@ -64,6 +75,8 @@ export class InProcessQueueDriver implements QueueDriver {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.schedulers) clearInterval(t);
+    this.schedulers.clear();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.ready.length = 0;

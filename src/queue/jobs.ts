@@ -17,6 +17,12 @@ export const JobPayloads = {
   'screening-rescreen': z.object({ runKey: z.string().min(1).max(100), ...traced }),
   /** Reads the text of a PDF or DOCX attachment; with `rematch` (or when the state asked for it) matches its request again with that text. */
   'extract-attachment': z.object({ attachmentId: z.uuid(), rematch: z.boolean().optional(), ...traced }),
+  /** The people an outbox event concerns, each told once (src/modules/notifications). */
+  'notify-event': z.object({ eventId: z.uuid(), ...traced }),
+  /** Deadlines, stale offerings, feedback, unanswered questions, the yearly check; `at` simulates another time (tests). */
+  'notify-follow-ups': z.object({ at: z.string().optional(), ...traced }),
+  /** Each person's daily or weekly digest of the notifications they chose to receive so. */
+  'send-digests': z.object({ frequency: z.enum(['daily', 'weekly']), at: z.string().optional(), ...traced }),
   /** Sends one mail_messages row (src/modules/mail/mail.service.ts). */
   'send-mail': z.object({ mailId: z.uuid(), ...traced }),
 } as const;

@@ -44,6 +44,11 @@ export interface QueueDriver {
   readonly kind: 'bullmq' | 'in-process';
   /** Adds a job; a second add with the same jobId is ignored. */
   enqueue<N extends JobName>(name: N, data: JobData<N>, opts: { jobId: string; delayMs?: number }): Promise<void>;
+  /**
+   * Runs a job every `everyMs` for as long as OneDoor runs, however many processes ask (BullMQ: a job
+   * scheduler, `upsertJobScheduler`, so one job per period whatever the number of workers; in-process: a timer).
+   */
+  schedule<N extends JobName>(schedulerId: string, name: N, everyMs: number, data: JobData<N>): Promise<void>;
   /** Starts consuming every job that has a handler. */
   consume(handlers: JobHandlers, opts: ConsumeOptions): Promise<void>;
   /** Rejects when the queue backend does not answer. */

@@ -23,6 +23,8 @@ export interface WebContext {
   path: string;
   /** Whom the signed-in key stands for, named in the page's language ("Mali", "Office des Nations Unies contre la drogue et le crime"). */
   boundName?: string;
+  /** The signed-in person's unread notifications (set for GET pages; absent for an API key's session). */
+  unread?: number;
 }
 
 declare module 'fastify' {

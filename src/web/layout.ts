@@ -20,6 +20,7 @@ const NAV: NavItem[] = [
   { href: '/messages/search', key: 'nav.talkSearch', roles: ['cted', 'admin'] },
   { href: '/admin/entities', key: 'ent.nav', roles: ['admin'] },
   { href: '/admin/screening', key: 'nav.screening', roles: ['admin'] },
+  { href: '/saved-searches', key: 'nav.savedSearches', roles: ['provider'] },
   { href: '/admin/organisations', key: 'pp.orgs', roles: ['admin'] },
   { href: '/admin/registrations', key: 'reg.nav', roles: ['admin'] },
   { href: '/admin/sso', key: 'sso.nav', roles: ['admin'] },
@@ -78,7 +79,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
     </nav>
     <div class="who">
       ${ctx.principal
-        ? html`<span>${i.t('nav.signedInAs', { who: whoLabel(ctx) })}</span> <a href="/account">${i.t('pp.account')}</a>
+        ? html`${ctx.unread !== undefined ? html`<a href="/notifications" class="notifications-link" id="unread-count">${i.t('nav.notifications')}${ctx.unread ? html` <span class="unread">${i.t('notify.unread', { n: ctx.unread })}</span>` : ''}</a> ` : ''}<span>${i.t('nav.signedInAs', { who: whoLabel(ctx) })}</span> <a href="/account">${i.t('pp.account')}</a>
           <form method="post" action="/sign-out" class="inline">${csrfField(ctx)}<button type="submit" class="link">${i.t('nav.signOut')}</button></form>`
         : html`<a href="/sign-in" class="button small">${i.t('nav.signIn')}</a>`}
     </div>

@@ -32,6 +32,7 @@ import { screeningPages } from './pages/screening.pages.js';
 import { ssoPages } from './pages/sso.pages.js';
 import { talkPages } from './pages/talk.pages.js';
 import { factorPages } from './pages/factors.pages.js';
+import { notifyPages, unreadCountHook } from './pages/notify.pages.js';
 import { peoplePages } from './pages/people.pages.js';
 import { adminPeoplePages } from './pages/admin-people.pages.js';
 import { createCsrf, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type Csrf } from './session.js';
@@ -158,6 +159,9 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     }
   });
 
+  // The header's unread notifications count (after the hook above has set req.web).
+  app.addHook('preHandler', unreadCountHook(app));
+
   app.setErrorHandler((thrown: FastifyError | AppError | WebError | Error, req, reply) => {
     const err = unstorableText(thrown) ?? thrown;
     const ctx: WebContext = req.web ?? { i: i18n(pickLang(req).lang), principal: null, csrf: '', path: '/' };
@@ -215,4 +219,5 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   exportPages(app, deps);
   profilePages(app, deps);
   publishingPages(app, deps);
+  notifyPages(app, deps);
 }

@@ -84,6 +84,11 @@ describe('fuzzing every write endpoint', () => {
     { method: 'POST', url: `/v1/admin/provider-registrations/${pendingOrgId}/reject`, key: c.admin, base: { note: 'Not a provider.' } },
     // An issuer that refuses connections at once: discovery fails fast, as the checks after the schema must.
     { method: 'PUT', url: `/v1/admin/organisations/${entityOrgId}/sso`, key: c.admin, base: { issuer: 'http://127.0.0.1:9', clientId: 'onedoor', clientSecret: 'secret', allowedDomains: ['unodc.org'] } },
+    { method: 'PUT', url: '/v1/notifications/preferences', key: c.stateA, base: { question: 'daily', saved_search: 'never' } },
+    { method: 'POST', url: '/v1/notifications/00000000-0000-4000-8000-000000000000/read', key: c.stateA, base: {} },
+    { method: 'POST', url: '/v1/notifications/read-all', key: c.cted, base: {} },
+    { method: 'POST', url: '/v1/saved-searches', key: c.providerA, base: { name: 'Judicial training', areas: ['justice_reform'], regions: ['011', 'SEN'], modalities: ['training'], words: 'formation judiciaire' } },
+    { method: 'POST', url: '/unsubscribe?token=00000000-0000-4000-8000-000000000000.question.x', key: '', base: { 'List-Unsubscribe': 'One-Click' } },
   ] as const;
 
   it(`answers ${RUNS} random and malformed bodies per endpoint with no 5xx, always in the error shape`, async () => {

@@ -7,7 +7,7 @@ export type Topic =
   | 'offering.changed' | 'need.changed' | 'match.decided' | 'match.forwarded' | 'match.accepted' | 'match.declined'
   | 'request.completed' | 'screening.list_loaded'
   | 'message.posted' | 'message.edited' | 'question.asked' | 'question.answered' | 'attachment.added' | 'attachment.matching_changed'
-  | 'request.parts_changed' | 'learning.model_applied' | 'mail.queued';
+  | 'request.parts_changed' | 'learning.model_applied' | 'mail.queued' | 'request.escalated';
 
 /** The system itself, when a worker acts. */
 export const SYSTEM: Principal = { keyId: null, role: 'admin', memberState: null, providerId: null, entity: null, label: 'system', userId: null, organisationId: null, memberRole: null };

@@ -1,6 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Config } from '../../config.js';
 
 export interface OutgoingMail {
@@ -11,11 +14,17 @@ export interface OutgoingMail {
   /** Stable across retries (derived from the mail_messages row), so a receiver can drop a duplicate. */
   messageId: string;
   language: string;
+  /** Extra headers (List-Unsubscribe and List-Unsubscribe-Post for notifications). */
+  headers?: Record<string, string>;
 }
 
 export interface MailTransport {
   readonly kind: 'smtp' | 'folder';
-  send(mail: OutgoingMail): Promise<void>;
+  /**
+   * Sends one mail. `commit`, when given, runs once the whole message is handed over but before it is
+   * ended (SMTP: before the final dot); if it throws the message is abandoned and never delivered.
+   */
+  send(mail: OutgoingMail, commit?: () => Promise<void>): Promise<void>;
   close(): void;
 }
 
@@ -28,25 +37,72 @@ type Log = { info(o: object, m?: string): void };
 export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR'>, log: Log): MailTransport {
   const message = (m: OutgoingMail) => ({
     from: config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId,
-    headers: { 'Content-Language': m.language, 'Auto-Submitted': 'auto-generated' },
+    headers: { 'Content-Language': m.language, 'Auto-Submitted': 'auto-generated', ...m.headers },
   });
   if (config.SMTP_URL) {
-    const smtp = nodemailer.createTransport(config.SMTP_URL);
+    const url = new URL(config.SMTP_URL);
+    const secure = url.protocol === 'smtps:';
+    const options = { host: url.hostname, port: url.port ? Number(url.port) : secure ? 465 : 587, secure, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+    const auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : null;
+    let queue: Promise<void> = Promise.resolve();
     return {
       kind: 'smtp',
-      async send(m) { await smtp.sendMail(message(m)); },
-      close() { smtp.close(); },
+      /**
+       * One SMTP transaction on nodemailer's own SMTPConnection (not sendMail, which reads the message
+       * ahead), so that `commit` runs after the body went to the socket and before the final dot: a
+       * sender killed before the commit leaves an unfinished DATA the server throws away (the mail is
+       * still `sending` and is sent again), and one killed after it has said `sent` — so a retry never
+       * sends a mail twice (issue 14: exactly once). What no ordering can close is a kill inside the
+       * commit's own round trip (PostgreSQL committed, the final dot not yet written): that one mail
+       * is then lost rather than doubled.
+       */
+      async send(m, commit) {
+        // One transaction at a time per process: at any moment at most one mail of this process is in
+        // the instant between its commit and its final dot (and a kill while the server answers one
+        // mail finds no other mail half-way).
+        const turn = queue.then(() => sendOne(m, commit));
+        queue = turn.catch(() => {});
+        return turn;
+      },
+      close() {},
     };
+    async function sendOne(m: OutgoingMail, commit?: () => Promise<void>): Promise<void> {
+      const node = new MailComposer(message(m)).compile();
+      const envelope = node.getEnvelope();
+      const raw = await node.build();
+      const conn = new SMTPConnection(options);
+      let ok = false;
+      try {
+        await new Promise<void>((resolve, reject) => { conn.once('error', reject); conn.connect(() => resolve()); });
+        if (auth) await new Promise<void>((resolve, reject) => conn.login(auth, (err) => (err ? reject(err) : resolve())));
+        let stage = 0;
+        // highWaterMark 0: read() is asked for more only once the body was taken by the connection.
+        const body = new Readable({
+          highWaterMark: 0,
+          read() {
+            if (stage === 0) { stage = 1; this.push(raw); return; }
+            if (stage === 1) { stage = 2; (commit ? commit() : Promise.resolve()).then(() => this.push(null), (err: Error) => this.destroy(err)); }
+          },
+        });
+        await new Promise<void>((resolve, reject) => conn.send({ from: envelope.from || '', to: envelope.to }, body, (err) => (err ? reject(err) : resolve())));
+        ok = true;
+      } finally {
+        // A failed transaction is dropped, never QUIT (in the middle of DATA the QUIT would be message text).
+        if (ok) conn.quit(); else conn.close();
+      }
+    }
   }
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const dir = join(config.DATA_DIR, 'mail');
   return {
     kind: 'folder',
-    async send(m) {
+    async send(m, commit) {
       const info = await stream.sendMail(message(m));
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${m.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')}.eml`);
       await writeFile(file, info.message as Buffer, { mode: 0o600 });
+      // Written again by a retry, the file (named by the Message-ID) is the same file.
+      await commit?.();
       // The recipient and subject only: the body carries single-use links.
       log.info({ to: m.to, subject: m.subject, file }, 'mail written to the mail folder (no SMTP_URL)');
     },

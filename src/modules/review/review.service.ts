@@ -367,7 +367,11 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
           if (!r || r.status !== 'routed' || r.entityActedAt || !r.routedAt || r.routedAt >= cutoff) return;
           await transition(tx, r, 'in_review', { ...SYSTEM, label: 'system:escalation' }, overdueNote(r.routedEntity, deps.config.ENTITY_DUE_DAYS));
           await tx.update(matches).set({ status: 'proposed', updatedAt: now }).where(and(eq(matches.requestId, r.id), eq(matches.status, 'approved')));
-          await recordChange(tx, SYSTEM, { action: 'request.escalate', targetType: 'request', targetId: r.id, summary: { entity: r.routedEntity } });
+          await recordChange(tx, SYSTEM, {
+            action: 'request.escalate', targetType: 'request', targetId: r.id, summary: { entity: r.routedEntity },
+            // Its entity and CTED are told (notifications).
+            event: { topic: 'request.escalated', payload: { requestId: r.id, entity: r.routedEntity } },
+          });
           n++;
         });
       }

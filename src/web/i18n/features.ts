@@ -10,6 +10,7 @@ import { pictureText } from './features/picture.js';
 import { screening } from './features/screening.js';
 import { talk } from './features/talk.js';
 import { security } from './features/security.js';
+import { notify } from './features/notify.js';
 import { people } from './features/people.js';
 import { factorsText } from './features/factors.js';
 import { ssoText } from './features/sso.js';
@@ -43,6 +44,7 @@ export const FEATURES = [
   printText,
   directoryPagesText,
   publishingText,
+  notify,
 ] as const satisfies readonly FeatureCatalogue<string>[];
 
 type KeysOf<F> = F extends FeatureCatalogue<infer K> ? K : never;

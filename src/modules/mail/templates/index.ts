@@ -1,4 +1,5 @@
 import { CATALOGUE, MAIL_LANGS, ROLE_NAMES, type MailLang, type MailTemplate } from './catalogue.js';
+import { isNotifyTemplate, renderNotifyMail, type NotifyMailTemplate } from '../../notifications/notification-mail.js';
 
 export { MAIL_LANGS, MAIL_TEMPLATES, type MailLang, type MailTemplate } from './catalogue.js';
 
@@ -7,7 +8,9 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 const fill = (s: string, params: Record<string, string>) => s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? params[k]! : m));
 
 /** A mail rendered in one language: subject, plain text and HTML (same content; the HTML is right-to-left in Arabic). */
-export function renderMail(template: MailTemplate, language: string, params: Record<string, string>): { subject: string; text: string; html: string; language: MailLang } {
+export function renderMail(template: MailTemplate | NotifyMailTemplate, language: string, params: Record<string, string>): { subject: string; text: string; html: string; language: MailLang } {
+  // Notifications and digests: their text is the notifications' catalogue (the same as the web's).
+  if (isNotifyTemplate(template)) return renderNotifyMail(template, language, params);
   const lang: MailLang = (MAIL_LANGS as readonly string[]).includes(language) ? (language as MailLang) : 'en';
   const t = CATALOGUE[template][lang];
   const p = { ...params, role: params.role ? ROLE_NAMES[params.role]?.[lang] ?? params.role : '', name: params.name || '' };
