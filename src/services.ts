@@ -97,7 +97,8 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     notifications,
     savedSearches,
   };
-  return { ...services, exports: createExportsService(services) };
+  // The same object, not a copy: people asks `services.factors` at each sign-in (and tests may stand in for it).
+  return Object.assign(services, { exports: createExportsService(services) });
 }
 export type Services = ReturnType<typeof createServices>;
 

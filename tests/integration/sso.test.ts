@@ -55,7 +55,7 @@ describe('single sign-on through an organisation\'s OpenID Connect provider', ()
     });
     unodc = (await t.services.people.createOrganisation(ADMIN, { kind: 'entity', name: 'UNODC', entity: 'UNODC' })).id;
     unoct = (await t.services.people.createOrganisation(ADMIN, { kind: 'entity', name: 'UNOCT', entity: 'UNOCT' })).id;
-    await t.services.sso.saveConfig(ADMIN, unodc, { issuer: idp.issuer, clientId: 'onedoor-unodc', clientSecret: 'unodc-secret-0123456789abcdef', allowedDomains: ['unodc.org'] });
+    await t.services.sso.saveConfig(ADMIN, unodc, { issuer: idp.issuer, clientId: 'onedoor-unodc', clientSecret: 'unodc-secret-0123456789abcdef', allowedDomains: ['unodc.org'], idpEnforcesMfa: true });
     // UNOCT's desk signs in through the same UN provider with its own client.
     await t.services.sso.saveConfig(ADMIN, unoct, { issuer: idp.issuer, clientId: 'onedoor-unoct', clientSecret: 'unoct-secret-0123456789abcdef', allowedDomains: ['un.org'], defaultRole: 'contributor' });
   });
@@ -71,7 +71,7 @@ describe('single sign-on through an organisation\'s OpenID Connect provider', ()
   });
 
   it('sets and reads the settings through the API, never answering the secret', async () => {
-    const put = await t.call({ method: 'PUT', url: `/v1/admin/organisations/${unodc}/sso`, key: ADMIN_KEY, payload: { issuer: idp.issuer, clientId: 'onedoor-unodc', allowedDomains: ['UNODC.org'] } });
+    const put = await t.call({ method: 'PUT', url: `/v1/admin/organisations/${unodc}/sso`, key: ADMIN_KEY, payload: { issuer: idp.issuer, clientId: 'onedoor-unodc', allowedDomains: ['UNODC.org'], idpEnforcesMfa: true } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body).toMatchObject({ organisationId: unodc, organisationName: 'UNODC', allowedDomains: ['unodc.org'], defaultRole: 'reader', enabled: true, hasSecret: true });
     const got = await t.call({ method: 'GET', url: `/v1/admin/organisations/${unodc}/sso`, key: ADMIN_KEY });
