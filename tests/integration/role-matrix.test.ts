@@ -340,3 +340,113 @@ describe('role × people page matrix (organisation kind × member role)', () => 
     expect(failures).toEqual([]);
   });
 });
+
+/**
+ * Every page of the web interface (each GET route outside /v1, /docs, /static and operations), and who
+ * gets past its checks, signed in as a focal point of each kind of organisation: `public` pages open
+ * signed out; the others send a signed-out browser to sign in and refuse (403) the roles not listed.
+ * A page whose lookup comes first answers 404 for an unknown id to every listed role; that counts as past.
+ * A new page must be added here (the first check fails until it is).
+ */
+const EVERY_ROLE: Role[] = ROLES;
+const WEB_PAGES: Record<string, Role[] | 'public'> = {
+  '/': 'public',
+  '/language/{lang}': 'public',
+  '/sign-in': 'public',
+  '/sign-in/sso': 'public',
+  '/sso/callback': 'public',
+  '/register/provider': 'public',
+  '/password/forgot': 'public',
+  '/password/reset': 'public',
+  '/invitations/accept': 'public',
+  '/account/unlock': 'public',
+  '/first-admin': 'public',
+  '/directory': 'public',
+  '/directory/offerings/{id}': 'public',
+  '/directory/providers/{id}': 'public',
+  '/requests': ['admin', 'cted', 'member_state', 'entity'],
+  '/requests/new': ['member_state'],
+  '/requests/{id}': EVERY_ROLE,
+  '/requests/drafts': ['member_state'],
+  '/requests/drafts/{id}': ['member_state'],
+  '/offerings': ['provider'],
+  '/offerings/new': ['provider'],
+  '/offerings/upload': ['provider'],
+  '/offerings/{id}/edit': ['provider'],
+  '/offerings/{id}/documents': ['admin', 'provider'],
+  '/inbox': ['provider'],
+  '/saved-searches': ['provider'],
+  '/review': ['admin', 'cted'],
+  '/triage': ['admin', 'cted'],
+  '/messages/search': ['admin', 'cted'],
+  '/publishing/iati.xml': ['admin', 'cted'],
+  '/entity': ['admin', 'cted', 'entity'],
+  '/needs': ['admin', 'cted', 'entity'],
+  '/needs/cell': ['admin', 'cted', 'entity'],
+  '/analytics': ['admin', 'cted', 'entity'],
+  '/analytics/export/{report}': ['admin', 'cted', 'entity'],
+  '/export/{list}': ['admin', 'cted', 'member_state', 'entity'],
+  '/profiles': EVERY_ROLE,
+  '/profiles/{iso3}': ['admin', 'cted', 'member_state', 'entity'],
+  '/profiles/region/{m49}': EVERY_ROLE,
+  '/attachments/{id}': EVERY_ROLE,
+  '/account': EVERY_ROLE,
+  '/account/security': EVERY_ROLE,
+  '/sign-in/second-factor': EVERY_ROLE,
+  '/notifications': EVERY_ROLE,
+  '/organisation': EVERY_ROLE,
+  '/organisation/keys': EVERY_ROLE,
+  '/admin/entities': ['admin'],
+  '/admin/screening': ['admin'],
+  '/admin/sso': ['admin'],
+  '/admin/sso/choose': ['admin'],
+  '/admin/sso/{orgId}': ['admin'],
+  '/admin/registrations': ['admin'],
+  '/admin/registrations/{orgId}': ['admin'],
+  '/admin/organisations': ['admin'],
+  '/admin/organisations/{id}': ['admin'],
+  '/admin/people': ['admin'],
+  '/admin/audit': ['admin'],
+  '/admin/mail': ['admin'],
+};
+/** What a page's path parameters are filled with: real values where the value decides the answer. */
+const PAGE_PARAMS: Record<string, string> = { lang: 'fr', iso3: 'SEN', m49: '002', list: 'requests', report: 'unmatchedNeeds' };
+
+describe('role × every web page', () => {
+  let t: TestApp;
+  let pages: string[];
+  beforeAll(async () => {
+    t = await buildTestApp();
+    await castOf(t);
+    const spec = (await t.call({ method: 'GET', url: '/docs/json' })).body as { paths: Record<string, Record<string, unknown>> };
+    pages = Object.entries(spec.paths).filter(([p, ops]) => 'get' in ops && !/^\/(v1|docs|static|health|metrics|admin\/queues)(\/|$)/.test(p)).map(([p]) => p);
+  });
+  afterAll(async () => { await t?.close(); });
+
+  it('lists every page the web interface serves, and no page it does not', () => {
+    expect([...pages].sort()).toEqual(Object.keys(WEB_PAGES).sort());
+  });
+
+  it('lets exactly the listed roles past each page, sends signed-out browsers to sign in, and never fails with 5xx', async () => {
+    const [prov] = (await t.call({ method: 'GET', url: '/v1/providers', key: ADMIN_KEY })).body.items;
+    const binding: Record<Role, { memberState?: string; entity?: string; providerId?: string }> = { admin: {}, cted: {}, member_state: { memberState: 'SEN' }, provider: { providerId: prov.id }, entity: { entity: 'UNODC' } };
+    const sessions = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await signInPerson(t, await createPerson(t, { kind: r, binding: binding[r] }))] as const)));
+    const failures: string[] = [];
+    const toSignIn = (status: number, location: unknown) => status === 303 && String(location ?? '').startsWith('/sign-in');
+    for (const [path, allowed] of Object.entries(WEB_PAGES)) {
+      const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => PAGE_PARAMS[name] ?? Z);
+      const anon = await t.app.inject({ method: 'GET', url });
+      if (anon.statusCode >= 500) failures.push(`${path} signed out got ${anon.statusCode}`);
+      if (allowed === 'public' ? toSignIn(anon.statusCode, anon.headers.location) || anon.statusCode === 403 : !toSignIn(anon.statusCode, anon.headers.location)) {
+        failures.push(`${path} signed out got ${anon.statusCode} ${anon.headers.location ?? ''}`);
+      }
+      for (const role of ROLES) {
+        const res = await sessions[role].get(url);
+        const refused = res.status === 401 || res.status === 403 || toSignIn(res.status, res.headers.location);
+        if (res.status >= 500) failures.push(`${path} ${role} got ${res.status}`);
+        else if ((allowed === 'public' || allowed.includes(role)) === refused) failures.push(`${path} ${role} got ${res.status}${refused ? ' (refused)' : ', expected 403'}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
