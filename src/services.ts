@@ -91,7 +91,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     /** Single sign-on through organisations' OpenID Connect providers (secrets sealed under ENCRYPTION_KEY). */
     sso: createSsoService({ db, oidc: createOidcClient(), box: createSecretBox(resolveEncryptionKey(config), 'sso'), people: () => people }),
     /** Provider self-registration and its approval, screened. */
-    registrations: createProviderRegistrationService({ db, reference, screening, people: () => people }),
+    registrations: createProviderRegistrationService({ db, reference, screening, people: () => people, mail, publicUrl: config.PUBLIC_URL }),
     profiles: createProfilesService({ db, reference }),
     publishing: createPublishingService({ db, reference }),
     notifications,

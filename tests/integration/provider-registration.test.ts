@@ -76,6 +76,10 @@ describe('provider self-registration, screening at approval, drafts nobody sees'
     expect(await errOf(reg().approve(CTED, r.organisationId))).toMatchObject({ statusCode: 403 });
     const approved = await reg().approve(ADMIN, r.organisationId);
     expect(approved).toMatchObject({ status: 'active', decision: 'approved', decidedBy: 'Test Admin' });
+    // The registration's contact hears of it, in the language they registered in, with the way to sign in.
+    const told = await rows<{ language: string; link: string | null }>(sql`select language, params->>'link' as link from mail_messages where template = 'registration_approved'`);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.language).toBe('fr');
     expect((await t.services.offerings.getFor(CTED, o.id)).id).toBe(o.id);
     expect((await t.services.directory.search({ limit: 50, offset: 0, includeInactive: true } as never)).items.map((x) => x.id)).toContain(o.id);
     expect((await t.app.inject({ method: 'GET', url: `/v1/directory/offerings/${o.id}` })).statusCode).toBe(200);
@@ -120,6 +124,8 @@ describe('provider self-registration, screening at approval, drafts nobody sees'
     const r = await reg().register(donor('Doubtful Trust', 'dt@example.org'));
     expect(await errOf(reg().reject(ADMIN, r.organisationId, ' '))).toMatchObject({ statusCode: 400 });
     expect((await reg().reject(ADMIN, r.organisationId, 'Not a provider of assistance.')).status).toBe('suspended');
+    const refused = await rows<{ note: string }>(sql`select params->>'note' as note from mail_messages where "to" = 'dt@example.org' and template = 'registration_refused'`);
+    expect(refused).toEqual([{ note: 'Not a provider of assistance.' }]);
     await t.db.db.execute(sql`delete from screening_subjects`);
     const n = await reg().syncSubjects();
     // Three provider organisations (one still waiting, two approved), their contacts and the colleague who

@@ -6,6 +6,7 @@ import type { Principal } from '../../plugins/auth.plugin.js';
 import { zodIssueDetail } from '../common/zod-details.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
+import type { MailService } from '../mail/mail.service.js';
 import type { ScreeningService } from '../screening/screening.service.js';
 import type { ScreeningSubject } from '../screening/screening.schemas.js';
 import { ProviderRegistrationBody } from './sso.schemas.js';
@@ -31,8 +32,22 @@ export interface RegistrationView {
  * offering-visibility.ts). At approval its organisation and people are screened (src/modules/screening):
  * a hit blocks approval until an admin decides it. The nightly re-screen covers them through `syncSubjects`.
  */
-export function createProviderRegistrationService(deps: { db: Db; reference: ReferenceService; screening: ScreeningService; people: () => RegistrationPeople; now?: () => Date }) {
+export function createProviderRegistrationService(deps: {
+  db: Db; reference: ReferenceService; screening: ScreeningService; people: () => RegistrationPeople;
+  /** The decision is mailed to the registration's contact; links point at publicUrl. */
+  mail: Pick<MailService, 'queue'>; publicUrl: string; now?: () => Date;
+}) {
   const { db } = deps;
+  type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+  /** Tells the registration's contact of the decision, in their language, once (in the decision's transaction). */
+  async function mailDecision(tx: Tx, reg: typeof providerRegistrations.$inferSelect, organisation: string, decision: 'approved' | 'refused', note?: string) {
+    const [contact] = await tx.select({ name: users.name, language: users.language }).from(users).where(eq(users.email, reg.contactEmail.toLowerCase()));
+    await deps.mail.queue(tx, {
+      to: reg.contactEmail, language: contact?.language ?? 'en', template: decision === 'approved' ? 'registration_approved' : 'registration_refused',
+      params: { name: contact?.name ?? reg.contactName, organisation, ...(note ? { note } : {}), ...(decision === 'approved' ? { link: `${deps.publicUrl}/sign-in` } : {}) },
+      dedupeKey: `registration:${reg.organisationId}:${decision}`,
+    });
+  }
   const now = deps.now ?? (() => new Date());
 
   async function row(orgId: string) {
@@ -148,6 +163,7 @@ export function createProviderRegistrationService(deps: { db: Db; reference: Ref
         // Its drafts become offerings everyone sees: matching reads them again (changed, announced).
         const ids = (await tx.update(offerings).set({ updatedAt: now() }).where(eq(offerings.providerId, r.r.providerId)).returning({ id: offerings.id })).map((x) => x.id);
         for (let i = 0; i < ids.length; i += EVENT_CHUNK) await tx.insert(outbox).values({ topic: 'offering.changed', payload: { offeringIds: ids.slice(i, i + EVENT_CHUNK) }, requestId: p.requestId ?? null });
+        await mailDecision(tx, r.r, r.o.name, 'approved');
         await recordChange(tx, p, { action: 'organisation.approved', targetType: 'organisation', targetId: orgId, summary: { name: r.o.name, offerings: ids.length } });
       });
       return toView((await row(orgId))!);
@@ -164,6 +180,7 @@ export function createProviderRegistrationService(deps: { db: Db; reference: Ref
       await db.transaction(async (tx) => {
         await tx.update(organisations).set({ status: 'suspended' }).where(eq(organisations.id, orgId));
         await tx.update(providerRegistrations).set({ decision: 'rejected', decidedAt: now(), decidedBy: p.label, decisionNote: text }).where(eq(providerRegistrations.organisationId, orgId));
+        await mailDecision(tx, r.r, r.o.name, 'refused', text);
         await recordChange(tx, p, { action: 'organisation.rejected', targetType: 'organisation', targetId: orgId, summary: { name: r.o.name, note: text } });
       });
       return toView((await row(orgId))!);

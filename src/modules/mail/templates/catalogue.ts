@@ -5,7 +5,7 @@
  */
 export const MAIL_LANGS = ['en', 'fr', 'es', 'ru', 'ar', 'zh'] as const;
 export type MailLang = (typeof MAIL_LANGS)[number];
-export const MAIL_TEMPLATES = ['invitation', 'reset', 'unlock', 'password_changed'] as const;
+export const MAIL_TEMPLATES = ['invitation', 'reset', 'unlock', 'password_changed', 'registration_approved', 'registration_refused'] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export interface TemplateText { subject: string; before: string[]; action?: string; after: string[] }
@@ -132,7 +132,23 @@ export const CATALOGUE: Record<MailTemplate, Record<MailLang, TemplateText>> = {
     ru: { subject: 'Пароль OneDoor изменён', before: ['Здравствуйте, {name}!', 'Пароль вашей учётной записи OneDoor изменён, все сеансы учётной записи завершены.'], after: ['Если это были не вы, запросите новый пароль на {signIn} и сообщите координатору вашей организации.'] },
     ar: { subject: 'تم تغيير كلمة مرور OneDoor', before: ['مرحبًا {name}،', 'تم تغيير كلمة مرور حسابك في OneDoor وإنهاء جميع جلسات الحساب.'], after: ['إن لم تكن أنت، فاطلب كلمة مرور جديدة من {signIn} وأبلغ جهة الاتصال في مؤسستك.'] },
     zh: { subject: '您的 OneDoor 密码已更改', before: ['{name}，您好：', '您的 OneDoor 账户密码已更改，该账户的所有会话均已结束。'], after: ['如果不是您本人操作，请在 {signIn} 申请新密码，并告知贵组织的联络人。'] },
+  },  registration_approved: {
+    en: { subject: '{organisation} is approved in OneDoor', before: ['Hello {name},', 'An administrator approved the registration of {organisation}. Its offerings are now in the directory and are proposed to the requests they answer.', 'If you have not yet accepted the invitation mailed when you registered, accept it first to set your password.'], action: 'Sign in to OneDoor', after: [] },
+    fr: { subject: '{organisation} est approuvé dans OneDoor', before: ['Bonjour {name},', 'Un administrateur a approuvé l’inscription de {organisation}. Ses offres figurent désormais dans le répertoire et sont proposées aux demandes auxquelles elles répondent.', 'Si vous n’avez pas encore accepté l’invitation envoyée lors de l’inscription, acceptez-la d’abord pour définir votre mot de passe.'], action: 'Se connecter à OneDoor', after: [] },
+    es: { subject: '{organisation} ha sido aprobado en OneDoor', before: ['Hola, {name}:', 'Un administrador aprobó el registro de {organisation}. Sus ofertas ya figuran en el directorio y se proponen a las solicitudes a las que responden.', 'Si aún no aceptó la invitación enviada al registrarse, acéptela primero para fijar su contraseña.'], action: 'Iniciar sesión en OneDoor', after: [] },
+    ru: { subject: 'Регистрация {organisation} в OneDoor одобрена', before: ['Здравствуйте, {name}!', 'Администратор одобрил регистрацию {organisation}. Её предложения теперь есть в каталоге и предлагаются по запросам, на которые они отвечают.', 'Если вы ещё не приняли приглашение, отправленное при регистрации, сначала примите его, чтобы задать пароль.'], action: 'Войти в OneDoor', after: [] },
+    ar: { subject: 'تمت الموافقة على {organisation} في OneDoor', before: ['مرحبًا {name}،', 'وافق أحد المسؤولين على تسجيل {organisation}. أصبحت عروضها الآن في الدليل وتُقترح على الطلبات التي تلبيها.', 'إذا لم تكن قد قبلت بعدُ الدعوة المرسلة عند التسجيل، فاقبلها أولًا لتعيين كلمة المرور.'], action: 'تسجيل الدخول إلى OneDoor', after: [] },
+    zh: { subject: '{organisation}已在 OneDoor 获得批准', before: ['{name}，您好：', '管理员已批准{organisation}的注册。其提供的项目现已列入目录，并会推荐给与之相符的请求。', '如果您尚未接受注册时发送的邀请，请先接受邀请并设置密码。'], action: '登录 OneDoor', after: [] },
   },
+  registration_refused: {
+    en: { subject: 'The registration of {organisation} in OneDoor', before: ['Hello {name},', 'An administrator did not approve the registration of {organisation}, for this reason:', '{note}'], after: ['Nothing of the registration is shown to anyone. If you think this is a mistake, reply to the administrators of OneDoor with what would change their decision.'] },
+    fr: { subject: 'L’inscription de {organisation} dans OneDoor', before: ['Bonjour {name},', 'Un administrateur n’a pas approuvé l’inscription de {organisation}, pour la raison suivante :', '{note}'], after: ['Rien de l’inscription n’est montré à quiconque. Si vous pensez qu’il s’agit d’une erreur, répondez aux administrateurs de OneDoor en indiquant ce qui pourrait changer leur décision.'] },
+    es: { subject: 'El registro de {organisation} en OneDoor', before: ['Hola, {name}:', 'Un administrador no aprobó el registro de {organisation}, por este motivo:', '{note}'], after: ['Nada del registro se muestra a nadie. Si cree que se trata de un error, responda a los administradores de OneDoor con lo que podría cambiar su decisión.'] },
+    ru: { subject: 'Регистрация {organisation} в OneDoor', before: ['Здравствуйте, {name}!', 'Администратор не одобрил регистрацию {organisation} по следующей причине:', '{note}'], after: ['Данные регистрации никому не показываются. Если вы считаете это ошибкой, ответьте администраторам OneDoor и сообщите, что могло бы изменить их решение.'] },
+    ar: { subject: 'تسجيل {organisation} في OneDoor', before: ['مرحبًا {name}،', 'لم يوافق أحد المسؤولين على تسجيل {organisation}، للسبب التالي:', '{note}'], after: ['لا يُعرض أي شيء من التسجيل على أحد. إذا كنت ترى أن في ذلك خطأ، فراسل مسؤولي OneDoor بما قد يغيّر قرارهم.'] },
+    zh: { subject: '{organisation}在 OneDoor 的注册', before: ['{name}，您好：', '管理员未批准{organisation}的注册，理由如下：', '{note}'], after: ['注册的任何内容都不会向任何人显示。如果您认为这是误会，请回复 OneDoor 管理员，说明可能改变其决定的情况。'] },
+  },
+
 };
 
 /** How a member role is named in mail. */
