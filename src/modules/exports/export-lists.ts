@@ -68,6 +68,7 @@ const yesNo = (b: boolean, i: I18n) => i.t(b ? 'exp.yes' : 'exp.no');
 
 // Columns shared by several lists.
 const stateCol = <R extends { memberState: string }>(): ExportColumn<R> => ({ key: 'memberState', label: 'col.state', value: (r) => r.memberState, name: (r, c) => c.n.state(r.memberState) });
+const priorityCol = <R extends { priority?: string | null }>(): ExportColumn<R> => ({ key: 'priority', label: 'col.priority', value: (r) => r.priority ?? '', name: (r, c) => (r.priority ? c.i.tx('priority', r.priority) : '') });
 const areasCol = <R extends { thematicAreas: readonly string[] }>(): ExportColumn<R> => ({ key: 'thematicAreas', label: 'col.areas', value: (r) => codesOf(r.thematicAreas), name: (r, c) => codesOf(r.thematicAreas).map((a) => c.n.area(a)) });
 const urgencyCol = <R extends { urgency: string }>(): ExportColumn<R> => ({ key: 'urgency', label: 'col.urgency', value: (r) => r.urgency, name: (r, c) => c.i.tx('urgency', r.urgency) });
 const requestStatusCol = <R>(get: (r: R) => string, key = 'status', label: MessageKey = 'col.status'): ExportColumn<R> => ({ key, label, value: get, name: (r, c) => c.i.tx('status', get(r)) });
@@ -138,7 +139,7 @@ const needsList: ExportList<NeedRow, NeedFilters> = {
   columns: [
     { key: 'id', label: 'exp.col.id', value: (x) => x.id },
     stateCol(),
-    { key: 'priority', label: 'col.priority', value: (x) => x.priority, name: (x, c) => c.i.tx('priority', x.priority) },
+    priorityCol(),
     areasCol(),
     // Absent from the row for readers who may not read it (the needs service's own rule).
     { key: 'description', label: 'col.description', value: (x) => x.description ?? '' },
@@ -238,7 +239,7 @@ const unmatchedNeedsList: ExportList<UnmatchedRow, Record<string, never>> = {
   columns: [
     { key: 'id', label: 'exp.col.id', value: (x) => x.id },
     stateCol(),
-    { key: 'priority', label: 'col.priority', value: (x) => x.priority, name: (x, c) => c.i.tx('priority', x.priority) },
+    priorityCol(),
     areasCol(),
     { key: 'identifiedAt', label: 'exp.col.identifiedAt', value: (x) => x.identifiedAt },
     { key: 'ageDays', label: 'exp.col.ageDays', value: (x) => x.ageDays },
@@ -283,7 +284,7 @@ const profileList: ExportList<ProfileRow, ProfileScope | null> = {
       name: (r, c) => (r.section === 'needs' ? (r.item ? c.n.area(r.item) : c.i.t('prof.unclassified')) : r.section === 'requests' ? c.i.tx('status', r.item)
         : r.section === 'matches' ? c.i.t(MEASURE_LABEL[r.item]!) : r.section === 'feedback' ? c.i.tx('outcome', r.item) : r.section === 'byState' ? c.n.state(r.item) : r.label ?? r.item),
     },
-    { key: 'priority', label: 'col.priority', value: (r) => r.priority ?? '', name: (r, c) => (r.priority ? c.i.tx('priority', r.priority) : '') },
+    priorityCol(),
     { key: 'measure', label: 'exp.col.measure', value: (r) => r.measure, name: (r, c) => c.i.t(MEASURE_LABEL[r.measure]!) },
     { key: 'value', label: 'exp.col.value', value: (r) => r.value },
   ],

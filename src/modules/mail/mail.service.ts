@@ -1,8 +1,8 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { mailMessages, outbox } from '../../../db/schema/index.js';
+import { createSecretBox, type SecretBox } from '../common/secrets.js';
 import type { MailTransport } from './mail.transport.js';
 import { renderMail, MAIL_TEMPLATES, type MailTemplate } from './templates/index.js';
 import { isNotifyTemplate, type NotifyMailTemplate } from '../notifications/notification-mail.js';
@@ -28,20 +28,15 @@ const SEALED = 'sealed:';
  */
 export function createMailService(deps: { db: Db; transport: () => MailTransport; secret: () => string }) {
   const { db } = deps;
-  let key: Buffer | undefined;
-  const sealKey = () => (key ??= Buffer.from(hkdfSync('sha256', Buffer.from(deps.secret(), 'utf8'), 'onedoor-mail', 'link-sealing', 32)));
-  const seal = (v: string) => {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', sealKey(), iv);
-    const body = Buffer.concat([c.update(v, 'utf8'), c.final()]);
-    return SEALED + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64url');
-  };
+  // The secrets module's box (made on first use: the secret may be generated into DATA_DIR).
+  let box: SecretBox | undefined;
+  const sealer = () => (box ??= createSecretBox(deps.secret(), 'mail-link'));
+  const seal = (v: string) => SEALED + sealer().seal(v, 'mail-link');
   const unseal = (v: string) => {
     if (!v.startsWith(SEALED)) return v;
-    const buf = Buffer.from(v.slice(SEALED.length), 'base64url');
-    const d = createDecipheriv('aes-256-gcm', sealKey(), buf.subarray(0, 12));
-    d.setAuthTag(buf.subarray(12, 28));
-    return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8');
+    const plain = sealer().open(v.slice(SEALED.length), 'mail-link');
+    if (plain === null) throw new Error('a queued mail link does not open: SESSION_SECRET changed since it was queued');
+    return plain;
   };
 
   return {
