@@ -76,6 +76,8 @@ if (want('scale')) {
   for (const plan of scalePlans()) {
     const r = await runScaleAt(ADMIN_URL, REDIS_URL, plan, (m) => console.error(m));
     all.push(...r.rows);
+    // Each size's rows as soon as they are measured, so a long run that is stopped still leaves its figures.
+    console.error(table(r.rows.map((row) => ({ size: row.size, target: row.target, measured: row.measured, floor: row.floor, unit: row.unit, ratio: `${row.ratio}×`, note: row.note ?? '' }))));
     loads.push(`${plan.offerings.toLocaleString('en')} offerings / ${plan.requests.toLocaleString('en')} requests / ${plan.inReview.toLocaleString('en')} in review / ${plan.needs.toLocaleString('en')} needs (${r.sizes.matches.toLocaleString('en')} matches): loaded in ${Object.entries(r.load).map(([k, v]) => `${k} ${v} s`).join(', ')}`);
   }
   const svg = only.length ? 'docs/benchmarks-scale.svg' : 'docs/benchmarks-scale-growth.svg';
