@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import postgres from 'postgres';
 
-export interface LatencyRow { rate: number; seconds: number; filed: number; matched: number; p50: number; p95: number; p99: number; max: number }
+export interface LatencyRow { rate: number; seconds: number; filed: number; refused: number; matched: number; p50: number; p95: number; p99: number; max: number }
 
 const ADMIN = 'bench-admin-key-0123456789abcdef';
 const TOPICS = [
@@ -28,7 +28,7 @@ const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1,
 export async function runLatencyBench(opts: { dbUrl: string; redisUrl: string; rate?: number; seconds?: number; offerings?: number }): Promise<LatencyRow> {
   const rate = opts.rate ?? 50;
   const seconds = opts.seconds ?? 20;
-  const env = { DATABASE_URL: opts.dbUrl, REDIS_URL: opts.redisUrl, ADMIN_API_KEY: ADMIN, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', QUEUE_PREFIX: 'odbench', OUTBOX_POLL_MS: '50', AUTO_ROUTE_CONFIDENCE: '0.85' };
+  const env = { DATABASE_URL: opts.dbUrl, REDIS_URL: opts.redisUrl, ADMIN_API_KEY: ADMIN, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_SENSITIVE_PER_MINUTE: '10000', QUEUE_PREFIX: 'odbench', OUTBOX_POLL_MS: '50', AUTO_ROUTE_CONFIDENCE: '0.85' };
   const api = await child('bench/intake-server.ts', ['onedoor', '3903', opts.dbUrl, opts.redisUrl], {});
   const worker = await child('workers/main.ts', [], env);
   const sql = postgres(opts.dbUrl, { max: 2, onnotice: () => {} });
@@ -41,10 +41,15 @@ export async function runLatencyBench(opts: { dbUrl: string; redisUrl: string; r
     // Requests come from many states, as they would: duplicate detection looks at a state's own open requests.
     const STATES = ['KEN', 'SEN', 'MLI', 'NER', 'NGA', 'GHA', 'ETH', 'UGA', 'TZA', 'SOM', 'KAZ', 'KGZ', 'TJK', 'UZB', 'PAK', 'BGD', 'IDN', 'PHL', 'MYS', 'THA', 'PER', 'COL', 'MEX', 'GTM', 'HND', 'JOR', 'IRQ', 'LBN', 'EGY', 'TUN', 'MAR', 'DZA', 'LBY', 'YEM', 'FJI', 'PNG', 'UKR', 'MDA', 'ARM', 'GEO'];
     const skeys: string[] = [];
-    for (const st of STATES) skeys.push((await post('/v1/api-keys', ADMIN, { role: 'member_state', label: 'bench', memberState: st })).key);
+    for (const st of STATES) {
+      const made = await post('/v1/api-keys', ADMIN, { role: 'member_state', label: 'bench', memberState: st });
+      if (typeof made?.key !== 'string') throw new Error(`latency bench: no key for ${st}: ${JSON.stringify(made).slice(0, 300)}`);
+      skeys.push(made.key);
+    }
     await new Promise((r) => setTimeout(r, 2000)); // let reverse matching of the catalogue settle
 
     const ids: string[] = [];
+    const refused: string[] = []; // answers without an id: counted and shown, never passed to SQL
     const started = Date.now();
     const total = rate * seconds;
     const inflight: Promise<void>[] = [];
@@ -53,7 +58,10 @@ export async function runLatencyBench(opts: { dbUrl: string; redisUrl: string; r
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const [title, description] = TOPICS[i % 4];
-      inflight.push(post('/v1/requests', skeys[i % skeys.length], { title, description: `${description} (${i})`, language: 'en' }).then((r) => { ids.push(r.id); }));
+      inflight.push(post('/v1/requests', skeys[i % skeys.length], { title, description: `${description} (${i})`, language: 'en' }).then((r) => {
+        if (typeof r?.id === 'string') ids.push(r.id);
+        else refused.push(JSON.stringify(r).slice(0, 300));
+      }));
     }
     await Promise.all(inflight);
     const deadline = Date.now() + 60_000;
@@ -64,7 +72,8 @@ export async function runLatencyBench(opts: { dbUrl: string; redisUrl: string; r
       await new Promise((r) => setTimeout(r, 250));
     }
     const lat = rows.map((r) => Number(r.ms)).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-    return { rate, seconds, filed: ids.length, matched: lat.length, p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99), max: lat.at(-1) ?? NaN };
+    if (refused.length) console.error(`latency bench: ${refused.length} filings refused, first: ${refused[0]}`);
+    return { rate, seconds, filed: ids.length, refused: refused.length, matched: lat.length, p50: pct(lat, 50), p95: pct(lat, 95), p99: pct(lat, 99), max: lat.at(-1) ?? NaN };
   } finally {
     await sql.end();
     api.kill('SIGTERM');
