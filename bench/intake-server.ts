@@ -37,7 +37,7 @@ if (mode === 'baseline') {
   });
   await app.listen({ port: Number(port), host: '127.0.0.1' });
 } else {
-  const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL: redisUrl, ADMIN_API_KEY: 'bench-admin-key-0123456789abcdef', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', QUEUE_PREFIX: 'odbench', DATABASE_POOL_MAX: String(POOL) });
+  const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL: redisUrl, ADMIN_API_KEY: 'bench-admin-key-0123456789abcdef', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_SENSITIVE_PER_MINUTE: '10000', QUEUE_PREFIX: 'odbench', DATABASE_POOL_MAX: String(POOL) });
   const rt = await openRuntime(config, quiet);
   const app = await buildApp({ config, db: rt.db, queue: rt.queue, redis: rt.redis, services: rt.services, logger: false });
   await app.listen({ port: Number(port), host: '127.0.0.1' });

@@ -28,7 +28,7 @@ const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1,
 export async function runLatencyBench(opts: { dbUrl: string; redisUrl: string; rate?: number; seconds?: number; offerings?: number }): Promise<LatencyRow> {
   const rate = opts.rate ?? 50;
   const seconds = opts.seconds ?? 20;
-  const env = { DATABASE_URL: opts.dbUrl, REDIS_URL: opts.redisUrl, ADMIN_API_KEY: ADMIN, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_SENSITIVE_PER_MINUTE: '10000', QUEUE_PREFIX: 'odbench', OUTBOX_POLL_MS: '50', AUTO_ROUTE_CONFIDENCE: '0.85' };
+  const env = { DATABASE_URL: opts.dbUrl, REDIS_URL: opts.redisUrl, ADMIN_API_KEY: ADMIN, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000', QUEUE_PREFIX: 'odbench', OUTBOX_POLL_MS: '50', AUTO_ROUTE_CONFIDENCE: '0.85' };
   const api = await child('bench/intake-server.ts', ['onedoor', '3903', opts.dbUrl, opts.redisUrl], {});
   const worker = await child('workers/main.ts', [], env);
   const sql = postgres(opts.dbUrl, { max: 2, onnotice: () => {} });
