@@ -27,6 +27,8 @@ const q = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b)
 const median = (xs: number[]) => q(xs, 0.5);
 const ms = (t0: number) => performance.now() - t0;
 const r2 = (x: number) => Math.round(x * 100) / 100;
+/** Production refuses to start without one; the API and the worker share it, as in a deployment. */
+const BENCH_SESSION_SECRET = 'bench-session-secret-0123456789abcdefghij';
 
 /** Builds dist/ when it is missing or older than the sources (the same check as npm start). */
 export function ensureBuilt(): void {
@@ -52,7 +54,7 @@ export function cpuMs(pid: number): number {
 
 function childProcess(script: string, env: Record<string, string>, waitFor: 'message' | 'health', port?: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const c = fork(script, [], { env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const c = fork(script, [], { env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: BENCH_SESSION_SECRET, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const fail = (code: number | null) => reject(new Error(`${script} exited with ${code}`));
     c.once('exit', fail);
     if (waitFor === 'message') c.once('message', () => { c.off('exit', fail); resolve(c); });
