@@ -40,7 +40,7 @@ type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): voi
 const silent: Log = { info() {}, warn() {}, error() {} };
 
 /** Every service, built once per process from the database, queue and config. */
-export function createServices(deps: { db: Db; query: Query; queue: QueueDriver; config: Config; log?: Log }) {
+export function createServices(deps: { db: Db; query: Query; queue: QueueDriver; config: Config; log?: Log; now?: () => number }) {
   const { db, queue, config } = deps;
   const deadLetters = createDeadLettersService({ db, queue });
   const reference = createReferenceService({ db });
@@ -61,7 +61,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   const people = createPeopleService({ db, reference, mail, config, factors: () => (services as { factors?: FactorsStatus }).factors });
   const screening = createScreeningService({ db });
   const savedSearches = createSavedSearchesService({ db, reference, matching, notifications: () => notifications });
-  const notifications = createNotificationsService({ db, config, mail: () => mail, onRequestMatched: (id) => savedSearches.onRequestMatched(id) });
+  const notifications = createNotificationsService({ db, config, mail: () => mail, onRequestMatched: (id) => savedSearches.onRequestMatched(id), now: deps.now });
   const services = {
     metrics,
     pacer,

@@ -76,3 +76,19 @@ export const savedSearches = pgTable('saved_searches', {
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type SavedSearchRow = typeof savedSearches.$inferSelect;
+
+/**
+ * An address a mail server refused for good (a 5xx answer to RCPT TO): mail to it is held, not sent,
+ * until the person or an admin confirms the address (`confirmedAt`). Keyed by the lower-cased address.
+ */
+export const mailBounces = pgTable('mail_bounces', {
+  address: text('address').primaryKey(),
+  /** The server's reply, as it gave it (shown to admins). */
+  reply: text('reply').notNull(),
+  /** The mail that was refused. */
+  mailId: uuid('mail_id'),
+  bouncedAt: ts('bounced_at').notNull().defaultNow(),
+  confirmedAt: ts('confirmed_at'),
+  /** Who confirmed the address: the person themselves or an admin (a label, for the record). */
+  confirmedBy: text('confirmed_by'),
+});

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { AttachmentView } from '../modules/attachments/attachments.repository.js';
-import { AttachmentRefusal, type FileKind } from '../modules/attachments/file-inspect.js';
+import { AttachmentRefusal, REFUSAL_REASONS, type FileKind, type RefusalReason } from '../modules/attachments/file-inspect.js';
 import type { MessageView } from '../modules/conversation/conversation.schemas.js';
 import { partyKind } from '../modules/requests/request-visibility.js';
 import type { Principal } from '../plugins/auth.plugin.js';
@@ -158,7 +158,7 @@ export async function requestTalk(app: FastifyInstance, req: FastifyRequest, ctx
   const docs = await app.services.attachments.listForRequest(p, requestId);
   const maxBytes = app.deps.config.ATTACHMENT_MAX_BYTES;
   const errKey = TALK_ERRORS.find((k) => k === q.talkError);
-  const error = errKey ? (errKey === 'file' ? i.t('refused.unknown_content', { name: '' }) : i.t(`talk.error.${errKey}` as MessageKey)) : null;
+  const error = errKey ? (errKey === 'file' ? refusalText(i, q) : i.t(`talk.error.${errKey}` as MessageKey)) : null;
   const list = thread ? thread.participants.map((x) => partyName(ctx, d, x)).join(', ') : '';
   return html`${q.posted ? html`<div class="notice" role="status" id="talk-posted">${i.t('talk.posted')}</div>` : ''}
     ${q.attached ? html`<div class="notice" role="status" id="docs-added">${i.t('docs.added')}</div>` : ''}
@@ -184,6 +184,30 @@ export function attachmentNote(ctx: WebContext, explanation: Record<string, unkn
 }
 
 /** A refusal or problem from the talk services, in the user's language; null when it is not one of them. */
+/** The values a refusal's sentence names, carried through the redirect of a form sent without JavaScript. */
+const REFUSAL_PARAMS = ['name', 'max', 'ext', 'actual', 'entries'] as const;
+
+/** A refused upload as query parameters for the page the form goes back to (a redirect keeps no body). */
+export function refusalQuery(err: AttachmentRefusal): string {
+  const q = new URLSearchParams({ refused: err.reason });
+  const name = err.params.name ?? err.filename;
+  for (const k of REFUSAL_PARAMS) { const v = k === 'name' ? name : err.params[k]; if (v !== undefined && v !== '') q.set(`r_${k}`, String(v).slice(0, 200)); }
+  return q.toString();
+}
+
+/**
+ * The sentence of a refused upload, from the query refusalQuery made, in the reader's language; only
+ * a known reason and its known values are taken (anyone can write such a URL), else the general one.
+ */
+export function refusalText(i: I18n, q: Record<string, unknown>): string {
+  const reason = (REFUSAL_REASONS as readonly string[]).find((r) => r === q.refused) as RefusalReason | undefined;
+  const params: Record<string, string> = {};
+  for (const k of REFUSAL_PARAMS) if (typeof q[`r_${k}`] === 'string') params[k] = (q[`r_${k}`] as string).slice(0, 200);
+  if (params.actual !== undefined && !(params.actual in KIND_LABEL)) delete params.actual;
+  if (!reason) return i.t('refused.unknown_content', { name: params.name ?? '' });
+  return talkErrorText(i, new AttachmentRefusal(reason, '', { ...params }, params.name ?? ''))!;
+}
+
 export function talkErrorText(i: I18n, err: unknown): string | null {
   if (err instanceof AttachmentRefusal) {
     const actual = (err.params.actual as FileKind | undefined);

@@ -35,6 +35,7 @@ import { factorPages } from './pages/factors.pages.js';
 import { notifyPages, unreadCountHook } from './pages/notify.pages.js';
 import { peoplePages } from './pages/people.pages.js';
 import { adminPeoplePages } from './pages/admin-people.pages.js';
+import { adminMailPages } from './pages/admin-mail.pages.js';
 import { createCsrf, LANG_COOKIE, newPreSession, PRE_SESSION_COOKIE, SESSION_COOKIE, type Csrf } from './session.js';
 
 const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
@@ -215,6 +216,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   talkPages(app, deps);
   peoplePages(app, deps);
   adminPeoplePages(app, deps);
+  adminMailPages(app, deps);
   factorPages(app, deps);
   exportPages(app, deps);
   profilePages(app, deps);

@@ -17,15 +17,16 @@ export function launchBrowser(): Promise<Browser> {
 /**
  * The real app listening on a free port, with the workers running: PostgreSQL and the in-process queue
  * (ONEDOOR_E2E_DB=pglite runs it over the embedded PGlite that `npm start` uses without DATABASE_URL).
+ * `port` fixes the port (so PUBLIC_URL, and the links mailed, can name it); `now` is the app's clock.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<{ t: TestApp; base: string }> {
-  const t = await buildTestApp({ db: process.env.ONEDOOR_E2E_DB === 'pglite' ? 'pglite' : 'postgres', env });
+export async function startServer(env: Record<string, string> = {}, opts: { port?: number; now?: () => number } = {}): Promise<{ t: TestApp; base: string }> {
+  const t = await buildTestApp({ db: process.env.ONEDOOR_E2E_DB === 'pglite' ? 'pglite' : 'postgres', env, now: opts.now });
   if (!t.app.hasRoute({ method: 'GET', url: '/sign-in' })) {
     await t.close();
     throw new Error('The web interface is not registered: src/app.ts must `await app.register(webPlugin)` after the API routes.');
   }
   await t.startWorkers();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  await t.app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
   const { port } = t.app.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   servers.set(base, t);

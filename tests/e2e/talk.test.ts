@@ -1,9 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { castOf, fiuOffering, type Cast } from '../helpers/fixtures.js';
+import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
+import { freePort } from '../helpers/processes.js';
+import { linkIn, startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp-catcher.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { personForKey } from '../helpers/web-session.js';
 import { launchBrowser, shot, signIn, startServer } from './browser.js';
+
+const DAY = 86_400_000;
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/attachments/${name}`, import.meta.url));
 
@@ -16,6 +21,9 @@ describe('a conversation on a request in Chromium', { timeout: 180_000 }, () => 
   let requestId = '';
   let internalQ = '';
   let sharedQ = '';
+  let smtp: SmtpCatcher;
+  // The app's clock: the test moves it to the next day.
+  let ahead = 0;
 
   async function as(key: string, lang?: string): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
@@ -36,7 +44,9 @@ describe('a conversation on a request in Chromium', { timeout: 180_000 }, () => 
   const messageIds = (page: Page) => page.locator('#conversation ol.thread > li.msg').evaluateAll((els) => els.map((e) => e.id.replace('msg-', '')));
 
   beforeAll(async () => {
-    ({ t, base } = await startServer({ AUTO_ROUTE_CONFIDENCE: '1' }));
+    smtp = await startSmtpCatcher();
+    const port = await freePort();
+    ({ t, base } = await startServer({ AUTO_ROUTE_CONFIDENCE: '1', SMTP_URL: smtp.url, PUBLIC_URL: `http://127.0.0.1:${port}` }, { port, now: () => Date.now() + ahead }));
     c = await castOf(t);
     browser = await launchBrowser();
     expect((await t.call({ method: 'POST', url: '/v1/offerings', key: c.providerA, payload: fiuOffering })).status).toBe(201);
@@ -47,10 +57,16 @@ describe('a conversation on a request in Chromium', { timeout: 180_000 }, () => 
     for (const ctx of contexts) await ctx.close().catch(() => {});
     await browser?.close();
     await t?.close();
+    await smtp?.close();
   });
 
   it('a state files a request and attaches its PDF letter, with a progress bar', async () => {
     const page = await as(c.stateA);
+    // Questions can wait for the daily digest, the state's focal point chooses.
+    await page.goto(`${base}/notifications`);
+    await page.locator('#f-question').selectOption('daily');
+    await Promise.all([page.waitForURL(/\/notifications\?saved/), page.locator('#preferences button[type=submit]').click()]);
+    expect(await page.locator('#f-question').inputValue()).toBe('daily');
     await page.goto(`${base}/requests/new`);
     await page.locator('#f-title').fill('Strengthening our financial intelligence unit');
     await page.locator('#f-description').fill('Our FIU receives few suspicious transaction reports. We ask for training of analysts on terrorist financing typologies; see our official letter.');
@@ -120,6 +136,10 @@ describe('a conversation on a request in Chromium', { timeout: 180_000 }, () => 
 
   it('the state sees only the shared question and answers it, in French', async () => {
     const page = await as(c.stateA, 'fr');
+    // Its mail comes in French too.
+    await page.goto(`${base}/account`);
+    await page.locator('#f-language').selectOption('fr');
+    await Promise.all([page.waitForURL(/\/account\?saved/), page.locator('form[action="/account"] button[type=submit]').click()]);
     await page.goto(`${base}/requests/${requestId}`);
     expect(await messageIds(page)).toEqual([sharedQ]);
     expect(await page.locator('#conversation').textContent()).not.toContain('2025 assessment');
@@ -167,5 +187,56 @@ describe('a conversation on a request in Chromium', { timeout: 180_000 }, () => 
     await page.goto(`${base}/messages/search?q=${encodeURIComponent('analyste français')}`);
     expect(await page.locator('#search-results li').count()).toBe(1);
     expect(await page.locator('#search-results li').textContent()).toContain('14 analystes');
+  });
+
+  it('the digest arrives the next (simulated) day, in French, with no confidential text, and its link leads to the request', async () => {
+    const state = await personForKey(t, c.stateA);
+    // A restricted request, with a question to the state: the digest must not even name it.
+    const secret = 'Secret FIU vulnerabilities of Senegal';
+    const restricted = await t.call({ method: 'POST', url: '/v1/requests', key: c.stateA, payload: { ...fiuRequest, title: secret, confidentiality: 'restricted' } });
+    expect(restricted.status, JSON.stringify(restricted.body)).toBe(202);
+    const restrictedId = restricted.body.id as string;
+    await t.drain();
+    const asked = await t.call({ method: 'POST', url: `/v1/requests/${restrictedId}/messages`, key: c.cted, payload: { visibility: 'shared', body: 'Which reports did the unit receive in 2025?', addressee: 'state' } });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    await t.drain();
+    const isDigest = (m: { subject?: string }) => (m.subject ?? '').includes('résumé quotidien');
+    // Today the questions wait: no digest was sent, nor a mail of each.
+    expect(smtp.mails.filter(isDigest)).toEqual([]);
+
+    // The next day, the worker's job scheduler (as src/runtime.ts sets it, with a period short enough
+    // to tick during the test, as tests/integration/job-schedulers.test.ts does) runs the digest job.
+    ahead = DAY;
+    await t.queue.schedule('digest-daily', 'send-digests', 1000, { frequency: 'daily' });
+    const mail = await smtp.next(state.email, 30_000, isDigest);
+    expect(mail.headers.get('content-language')).toBe('fr');
+    expect(String(mail.html)).toContain('<html lang="fr"');
+    expect(mail.subject).toBe('OneDoor : votre résumé quotidien (2)');
+    expect(mail.text).toContain('Une question vous a été posée sur la demande « Strengthening our financial intelligence unit ».');
+    expect(mail.text).toContain('Une question vous a été posée sur la demande « une demande à diffusion restreinte ».');
+    for (const part of [mail.subject, mail.text, String(mail.html)]) {
+      expect(part).not.toContain(secret);
+      // Messages are never mailed, only that there is one.
+      expect(part).not.toContain('How many analysts');
+      expect(part).not.toContain('Which reports');
+    }
+    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    const link = linkIn(mail, base);
+    expect(link).toBe(`/requests/${requestId}#msg-${sharedQ}`);
+
+    // Followed from the mail in a browser that is not signed in: sign in, then the request.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    await page.goto(`${base}${link}`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.locator('#f-email').fill(state.email);
+    await page.locator('#f-password').fill(state.password);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/requests/${requestId}`), page.locator('form[action="/sign-in"] button[type=submit]').click()]);
+    expect(await page.locator('h1').textContent()).toContain('Strengthening our financial intelligence unit');
+    expect(await page.locator(`#msg-${sharedQ}`).count()).toBe(1);
+    // One digest per day: the scheduler ticking again that day sends nothing more.
+    expect(await t.services.notifications.sendDigests('daily')).toBe(0);
+    expect(smtp.mails.filter(isDigest)).toHaveLength(1);
   });
 });

@@ -8,8 +8,8 @@ export interface SmtpCatcher {
   mails: ParsedMail[];
   /** Refuse the next `n` messages with a 451 (a temporary failure), to test retries. */
   failNext(n: number): void;
-  /** The next mail to `to` (waits for it). */
-  next(to: string, timeoutMs?: number): Promise<ParsedMail>;
+  /** The next mail to `to` (waits for it); with `match`, the next such mail that `match` accepts. */
+  next(to: string, timeoutMs?: number, match?: (m: ParsedMail) => boolean): Promise<ParsedMail>;
   close(): Promise<void>;
 }
 
@@ -36,10 +36,10 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
     url: `smtp://127.0.0.1:${port}`,
     mails,
     failNext(n) { failing = n; },
-    async next(to, timeoutMs = 10_000) {
+    async next(to, timeoutMs = 10_000, match = () => true) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const m = mails.find((x) => !taken.has(x) && toOf(x).includes(to.toLowerCase()));
+        const m = mails.find((x) => !taken.has(x) && toOf(x).includes(to.toLowerCase()) && match(x));
         if (m) { taken.add(m); return m; }
         if (Date.now() > until) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 50));

@@ -103,7 +103,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
     ...opts.env,
   });
   const queue = opts.queue === 'bullmq' ? createQueueDriver(config) : new InProcessQueueDriver();
-  const services = createServices({ db: db.db, query: db.query, queue, config });
+  const services = createServices({ db: db.db, query: db.query, queue, config, now: opts.now });
   const logger = opts.logStream
     ? { level: 'info', stream: opts.logStream, redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: logSerializers }
     : false;

@@ -13,7 +13,7 @@ export interface WebSession {
   /** POST a form (urlencoded) with the session's CSRF token. */
   post(url: string, form: Record<string, string | string[]>, lang?: string): Promise<{ status: number; html: string; headers: Record<string, unknown> }>;
   /** POST a raw body (as upload.js does) with the CSRF token in a header. */
-  postRaw(url: string, body: string, contentType: string, lang?: string): Promise<{ status: number; body: any }>;
+  postRaw(url: string, body: string | Buffer, contentType: string, lang?: string): Promise<{ status: number; body: any }>;
 }
 
 /** A person made for a test, with the password to sign in. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routedRequestWithProviders } from '../helpers/conversation.js';
 import { castOf, fiuOffering, type Cast } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { webSession } from '../helpers/web-session.js';
 import { docxWith, makeZip, multipart, zeros } from '../helpers/zip.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/attachments/${name}`, import.meta.url));
@@ -104,6 +105,35 @@ describe('documents stored in PostgreSQL', () => {
     // Nothing refused was stored.
     const [{ n }] = await t.db.query<{ n: number }>(`select count(*)::int as n from attachments where filename in ('letter.pdf', 'lettre-officielle.pdf', 'big.pdf', 'draft.docx', 'tool.exe')`, []);
     expect(n).toBe(0);
+  });
+
+  it('says why the same uploads are refused in the web forms, in the person\'s language, with the upload script and without it', async () => {
+    const web = await webSession(t, c.stateA);
+    const refused: [{ name: string; data: Buffer; type?: string }, string][] = [
+      [{ name: 'letter.pdf', data: fixture('letter-scan.png'), type: 'application/pdf' }, '« letter.pdf » porte l’extension .pdf mais son contenu est d’un autre type (PNG). Renommez-le ou joignez le bon fichier.'],
+      [{ name: 'lettre-officielle.pdf', data: fixture('page.html'), type: 'application/pdf' }, '« lettre-officielle.pdf » est une page web, pas un document. OneDoor n’accepte pas les pages web, quel que soit leur nom.'],
+      [{ name: 'big.pdf', data: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300 * 1024, 0x41)]) }, '« big.pdf » dépasse 0.3 MiB, la taille maximale d’un document.'],
+      [{ name: 'draft.docx', data: docxWith(zeros(32 * 1024 * 1024)) }, 'Le document deviendrait bien plus volumineux une fois ouvert (au-delà de 4 MiB) ; il ressemble à une bombe ZIP et a été refusé.'],
+    ];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await web.get(`/requests/${id}`)).html)![1]!;
+    for (const [file, sentence] of refused) {
+      // The upload script: a JSON answer it shows under the form.
+      const body = multipart({ purpose: 'request_letter' }, [file]);
+      const res = await web.postRaw(`/requests/${id}/attachments`, body.payload, body.headers['content-type']!, 'fr');
+      expect(res.status, file.name).toBeGreaterThanOrEqual(400);
+      expect(res.status, file.name).toBeLessThan(500);
+      expect(res.body.error.message).toBe(sentence);
+      // No script: the form goes back to the request page, which says the same.
+      const plain = multipart({ _csrf: csrf, purpose: 'request_letter' }, [file]);
+      const sent = await t.app.inject({ method: 'POST', url: `/requests/${id}/attachments`, headers: { ...plain.headers, cookie: `${web.cookie}; od_lang=fr` }, payload: plain.payload });
+      expect(sent.statusCode, file.name).toBe(303);
+      const back = await web.get(String(sent.headers.location).replace(/#.*$/, ''), 'fr');
+      expect(back.html).toContain(`<div class="error-summary" role="alert"><p>${sentence}</p></div>`);
+    }
+    // A made-up reason in the URL says only the general sentence, with no value it was not given.
+    const forged = await web.get(`/requests/${id}?talkError=file&refused=evil&r_name=x&r_actual=<b>`, 'fr');
+    expect(forged.html).toContain('Le contenu de « x » n’est pas un document PDF, DOCX, ODT, XLSX, CSV, PNG ou JPEG.');
+    expect(forged.html).not.toContain('<b>');
   });
 
   it('refuses uploads that are not multipart, or that carry no file, with a clear error', async () => {

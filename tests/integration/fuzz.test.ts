@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
-import { createPerson, signInPerson, webSession } from '../helpers/web-session.js';
+import { createPerson, signInPerson, webSession, type WebSession } from '../helpers/web-session.js';
 import { docxWith, makeZip, multipart } from '../helpers/zip.js';
 
 const Z = '00000000-0000-4000-8000-000000000000';
@@ -21,6 +21,9 @@ function nearBody(base: Record<string, unknown>) {
   const keys = [...Object.keys(base), 'language', 'thematicAreas', 'modalities', 'urgency', 'confidentiality', 'eligibility', 'budget', 'capacity', 'availableUntil', 'providerId', 'memberState', 'priority', 'decision', 'entity', 'note', 'extra'];
   return fc.dictionary(fc.constantFrom(...keys), fc.oneof(scalar, fc.array(scalar, { maxLength: 5 }), fc.dictionary(fc.string({ maxLength: 10 }), scalar, { maxKeys: 3 }))).map((d) => ({ ...base, ...d }));
 }
+
+/** Any string as a percent-encoded URL part (its UTF-8 bytes, lone surrogates included as U+FFFD). */
+const pathSegment = (v: string) => [...Buffer.from(v, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
 
 function assertShape(status: number, body: any, what: string) {
   expect(status, `${what}: ${JSON.stringify(body).slice(0, 300)}`).toBeLessThan(500);
@@ -122,23 +125,32 @@ describe('fuzzing every write endpoint', () => {
     const nearValid = fc.tuple(fc.nat({ max: 15_000 }), fc.uint8Array({ maxLength: 100 })).map(([at, ins]) => ({ name: 'letter.pdf', data: Buffer.concat([pdf.subarray(0, 16 + at), Buffer.from(ins)]) }));
     // Mostly valid fields (so the files are looked at), sometimes mangled ones.
     const extra = fc.dictionary(fc.constantFrom('purpose', 'useForMatching', 'visibility', 'body', 'addressee', 'answers', 'extra', '__proto__', 'constructor'), fc.oneof(fc.constantFrom('request_letter', 'programme_sheet', 'shared', 'internal', 'true', 'state', ''), fc.string({ maxLength: 50 })), { maxKeys: 3 });
-    const targets: { url: string; key: string; fields: Record<string, string> }[] = [
-      { url: `/v1/requests/${requestId}/attachments`, key: c.stateA, fields: { purpose: 'request_letter', useForMatching: 'true' } },
-      { url: `/v1/offerings/${offeringId}/attachments`, key: c.providerA, fields: { purpose: 'programme_sheet' } },
-      { url: `/v1/requests/${requestId}/messages`, key: c.cted, fields: { visibility: 'shared', body: 'With documents.', addressee: 'state' } },
+    const [stateWeb, providerWeb, ctedWeb] = [await webSession(t, c.stateA), await webSession(t, c.providerA), await webSession(t, c.cted)];
+    const api = (url: string, key: string) => async (headers: Record<string, string>, payload: Buffer) => t.call({ method: 'POST', url, key, headers, payload });
+    // The web forms, as the upload script sends them (JSON answers, the CSRF token in a header).
+    const web = (url: string, s: WebSession) => async (headers: Record<string, string>, payload: Buffer) => s.postRaw(url, payload, headers['content-type']!);
+    const targets: { url: string; send: (headers: Record<string, string>, payload: Buffer) => Promise<{ status: number; body: any }>; fields: Record<string, string> }[] = [
+      { url: `/v1/requests/${requestId}/attachments`, send: api(`/v1/requests/${requestId}/attachments`, c.stateA), fields: { purpose: 'request_letter', useForMatching: 'true' } },
+      { url: `/v1/offerings/${offeringId}/attachments`, send: api(`/v1/offerings/${offeringId}/attachments`, c.providerA), fields: { purpose: 'programme_sheet' } },
+      { url: `/v1/requests/${requestId}/messages`, send: api(`/v1/requests/${requestId}/messages`, c.cted), fields: { visibility: 'shared', body: 'With documents.', addressee: 'state' } },
+      { url: `/requests/${requestId}/attachments`, send: web(`/requests/${requestId}/attachments`, stateWeb), fields: { purpose: 'request_letter', useForMatching: 'true' } },
+      { url: `/offerings/${offeringId}/documents`, send: web(`/offerings/${offeringId}/documents`, providerWeb), fields: { purpose: 'programme_sheet' } },
+      { url: `/requests/${requestId}/messages`, send: web(`/requests/${requestId}/messages`, ctedWeb), fields: { visibility: 'internal', body: 'With documents.', addressee: 'entity' } },
     ];
     const seen: Record<number, number> = {};
     await fc.assert(fc.asyncProperty(fc.constantFrom(...targets), fc.option(extra, { freq: 4 }), fc.array(fc.oneof(fc.record({ name, data: content }), nearValid), { minLength: 1, maxLength: 2 }), fc.nat({ max: 100 }), async (target, more, files, cutPct) => {
       const body = multipart({ ...target.fields, ...(more ?? {}) }, files);
       // Now and then the body is cut short, as a dropped connection leaves it.
       const payload = cutPct < 10 ? body.payload.subarray(0, Math.floor((body.payload.length * cutPct) / 10)) : body.payload;
-      const res = await t.call({ method: 'POST', url: target.url, key: target.key, headers: body.headers, payload });
+      const res = await target.send(body.headers, payload);
       assertShape(res.status, res.body, `multipart ${target.url}`);
       seen[res.status] = (seen[res.status] ?? 0) + 1;
-    }), { numRuns: Math.min(RUNS, 400) });
+    }), { numRuns: Math.min(RUNS, 600) });
     // The property reached the file checks and the stores, not only the field validation.
     expect(seen[201], JSON.stringify(seen)).toBeGreaterThan(0);
     expect(seen[400], JSON.stringify(seen)).toBeGreaterThan(0);
+    // The web forms took some too (the upload script is answered 200 with where to go).
+    expect(seen[200], JSON.stringify(seen)).toBeGreaterThan(0);
   }, 600_000);
 
   it('answers random, truncated and mangled Consolidated List files and hit queries with 4xx, never 5xx', async () => {
@@ -156,6 +168,47 @@ describe('fuzzing every write endpoint', () => {
       assertShape(res.status, res.body, 'GET /v1/admin/screening/hits');
     }), { numRuns: Math.min(RUNS, 300) });
   }, 300_000);
+
+  it('answers random forms of notifications, saved searches, the conversation, documents and mail (issue 14) with no 5xx, ids included', async () => {
+    const WEB_RUNS = Math.min(RUNS, 120);
+    const admin = await signInPerson(t, await createPerson(t, { kind: 'admin', role: 'focal_point' }));
+    const s = { state: await webSession(t, c.stateA), provider: await webSession(t, c.providerA), cted: await webSession(t, c.cted), admin };
+    const keys = ['visibility', 'body', 'addressee', 'answers', 'use', 'purpose', 'name', 'areas', 'regions', 'modalities', 'words', 'address', 'question', 'saved_search', 'match_proposed', 'token', 'List-Unsubscribe', 'extra', '__proto__'];
+    const value = fc.oneof(scalar.map(String), fc.constantFrom('shared', 'internal', 'state', 'entity', 'cted', 'true', 'daily', 'never', 'justice_reform', '011', 'training', questionId, Z, ''), fc.array(scalar.map(String), { maxLength: 3 }));
+    const form = fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 6 });
+    const forms: [keyof typeof s, string][] = [
+      ['state', '/notifications/preferences'], ['state', `/notifications/${Z}/read`], ['state', '/notifications/read-all'], ['state', '/notifications/confirm-address'],
+      ['provider', '/saved-searches'], ['provider', `/saved-searches/${Z}/delete`],
+      ['state', `/requests/${requestId}/messages`], ['cted', `/requests/${requestId}/messages`], ['cted', `/requests/${requestId}/messages/${messageId}/edit`],
+      ['state', `/requests/${requestId}/messages/${questionId}/answered`], ['state', `/attachments/${attachmentId}/matching`],
+      ['state', `/requests/${requestId}/attachments`], ['provider', `/offerings/${offeringId}/documents`],
+      ['admin', `/admin/mail/${Z}/retry`], ['admin', '/admin/mail/bounces/confirm'],
+    ];
+    for (const [who, url] of forms) {
+      await fc.assert(fc.asyncProperty(form, async (d) => {
+        const res = await s[who].post(url, d);
+        expect(res.status, `${url} ${JSON.stringify(d).slice(0, 200)}`).toBeLessThan(500);
+      }), { numRuns: WEB_RUNS });
+    }
+    // The ids in the paths, of the web forms and of the API's DELETE.
+    const seg = fc.oneof(fc.string({ maxLength: 60 }), hostile, fc.uuid(), fc.constantFrom(requestId, messageId, attachmentId, '..', '%00'));
+    await fc.assert(fc.asyncProperty(seg, seg, async (a, b) => {
+      const [x, y] = [pathSegment(a), pathSegment(b)];
+      for (const [who, url] of [['state', `/notifications/${x}/read`], ['provider', `/saved-searches/${x}/delete`], ['cted', `/requests/${x}/messages/${y}/edit`], ['state', `/requests/${x}/messages/${y}/answered`], ['state', `/attachments/${x}/matching`], ['admin', `/admin/mail/${x}/retry`]] as const) {
+        const res = await s[who].post(url, { body: 'x', use: 'true' });
+        expect(res.status, url).toBeLessThan(500);
+      }
+      const del = await t.call({ method: 'DELETE', url: `/v1/saved-searches/${x}`, key: c.providerA });
+      assertShape(del.status, del.body, 'DELETE /v1/saved-searches/:id');
+    }), { numRuns: WEB_RUNS });
+    // One-click unsubscribe from a mail client: no session, any form and token.
+    await fc.assert(fc.asyncProperty(form, seg, async (d, token) => {
+      const res = await t.app.inject({ method: 'POST', url: `/unsubscribe?token=${pathSegment(token)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(d as Record<string, string>).toString() });
+      expect(res.statusCode, token).toBeLessThan(500);
+    }), { numRuns: WEB_RUNS });
+    // The fuzzing did not sign anybody out.
+    expect((await s.admin.get('/admin/mail')).status).toBe(200);
+  }, 600_000);
 
   it('answers random second-factor forms (the sign-in step, the security page) with no 5xx, and never lets a half signed-in person through', async () => {
     const field = fc.oneof(fc.string({ maxLength: 200 }), hostile, fc.constantFrom('', '000000', '123456', 'aaaaa-aaaaa', '{}', 'null', '{"id":"x","rawId":"x","type":"public-key","response":{}}'));

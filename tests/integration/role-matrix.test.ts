@@ -294,6 +294,9 @@ const PEOPLE_WEB_MATRIX: [string, 'signed-in' | (Role | Who)[]][] = [
   ['GET /admin/people', ['admin']],
   ['GET /admin/audit', ['admin']],
   ['GET /admin/mail', ['admin']],
+  ['POST /admin/mail/{id}/retry', ['admin']],
+  ['POST /admin/mail/bounces/confirm', ['admin']],
+  ['POST /notifications/confirm-address', 'signed-in'],
   ['POST /account/sign-out-everywhere', 'signed-in'],
 ];
 /** Pages anyone reaches signed out (a link from a mail, the sign-in itself). */

@@ -14,7 +14,7 @@ export const notifyEvent = (deps: { notifications: Pick<NotificationsService, 'f
 export const notifyFollowUps = (deps: { notifications: Pick<NotificationsService, 'runFollowUps'> }) =>
   async (data: JobData<'notify-follow-ups'>, ctx: JobContext) => {
     const { at } = parseJob('notify-follow-ups', data);
-    const counts = await deps.notifications.runFollowUps(at ? new Date(at) : new Date());
+    const counts = await deps.notifications.runFollowUps(at ? new Date(at) : undefined);
     if (Object.values(counts).some((n) => n > 0)) ctx.log.info(counts, 'follow-up notifications made');
   };
 
@@ -22,6 +22,6 @@ export const notifyFollowUps = (deps: { notifications: Pick<NotificationsService
 export const sendDigests = (deps: { notifications: Pick<NotificationsService, 'sendDigests'> }) =>
   async (data: JobData<'send-digests'>, ctx: JobContext) => {
     const { frequency, at } = parseJob('send-digests', data);
-    const n = await deps.notifications.sendDigests(frequency, at ? new Date(at) : new Date());
+    const n = await deps.notifications.sendDigests(frequency, at ? new Date(at) : undefined);
     if (n) ctx.log.info({ frequency, digests: n }, 'digests queued');
   };

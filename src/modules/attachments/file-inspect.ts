@@ -22,9 +22,11 @@ export type FileKind = keyof typeof FILE_KINDS;
 export const ALLOWED_EXTENSIONS = Object.values(FILE_KINDS).flatMap((k) => [...k.extensions]);
 
 /** Why a file was refused; the web interface says each in the user's language. */
-export type RefusalReason =
-  | 'empty' | 'too_large' | 'extension_not_allowed' | 'extension_mismatch' | 'html_content' | 'unknown_content'
-  | 'zip_too_many_entries' | 'zip_bomb' | 'zip_invalid' | 'office_macros' | 'csv_invalid' | 'too_many_files';
+export const REFUSAL_REASONS = [
+  'empty', 'too_large', 'extension_not_allowed', 'extension_mismatch', 'html_content', 'unknown_content',
+  'zip_too_many_entries', 'zip_bomb', 'zip_invalid', 'office_macros', 'csv_invalid', 'too_many_files',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** A refused upload: 400 (413 when too large), code `attachment_refused`, with the reason and its values. */
 export class AttachmentRefusal extends AppError {

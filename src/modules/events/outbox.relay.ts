@@ -19,8 +19,8 @@ export const coreEventRouter: EventRouter = (e) => {
     // An import announces all its rows in one event (offeringIds / needIds): one re-matching job.
     case 'offering.changed': return [{ name: 'reverse-match', data: p.offeringIds ? { kind: 'offering', ids: p.offeringIds as unknown as string[] } : { kind: 'offering', id: p.offeringId }, key: e.id }];
     case 'need.changed': return [{ name: 'reverse-match', data: p.needIds ? { kind: 'need', ids: p.needIds as unknown as string[] } : { kind: 'need', id: p.needId }, key: e.id }];
-    // A mail written in a transaction (src/modules/mail): one send per row.
-    case 'mail.queued': return [{ name: 'send-mail', data: { mailId: p.mailId }, key: p.mailId }];
+    // A mail written in a transaction (src/modules/mail): one send per row (and per retry round an admin or a confirmed address starts).
+    case 'mail.queued': return [{ name: 'send-mail', data: { mailId: p.mailId }, key: p.round ? `${p.mailId}:${p.round}` : p.mailId }];
     default: return [];
   }
 };

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../../db/client.js';
-import { mailMessages, outbox } from '../../../db/schema/index.js';
+import { mailBounces, mailMessages, outbox, users } from '../../../db/schema/index.js';
 import { createSecretBox, type SecretBox } from '../common/secrets.js';
 import type { MailTransport } from './mail.transport.js';
 import { renderMail, MAIL_TEMPLATES, type MailTemplate } from './templates/index.js';
@@ -20,6 +20,43 @@ export interface QueuedMail {
 
 /** A param holding a secret (a link with a token): stored sealed with a key derived from the session secret. */
 const SEALED = 'sealed:';
+
+/** What became of a mail the send-mail job was given. */
+export type SendOutcome = 'sent' | 'already' | 'held';
+
+/** The mail server's reply when it refused for good (5xx): retrying changes nothing. At RCPT TO, the address itself was refused. */
+function permanentRefusal(err: unknown): { reply: string; address: boolean } | null {
+  const e = err as { responseCode?: unknown; response?: unknown; command?: unknown; message?: unknown };
+  if (typeof e?.responseCode !== 'number' || e.responseCode < 500 || e.responseCode > 599) return null;
+  return { reply: String(e.response ?? e.message), address: e.command === 'RCPT TO' };
+}
+
+/** The mail server's reply, or what went wrong reaching it. */
+const replyOf = (err: unknown) => {
+  const e = err as { response?: unknown; message?: unknown };
+  return String(e?.response ?? e?.message ?? err);
+};
+
+/**
+ * A temporary failure to hand a mail over (a 4xx reply, a refused or dropped connection): the job is
+ * retried with backoff and its attempts count, so the mail fails in the end. Its message names no
+ * socket error: the queue would take that for the database being away and wait without counting.
+ */
+export class MailNotSentError extends Error {
+  constructor(mailId: string, readonly reply: string) {
+    super(`mail ${mailId} was not handed over; it is tried again`);
+    this.name = 'MailNotSentError';
+  }
+}
+
+const addressKey = (a: string) => a.trim().toLowerCase();
+
+/** Sends held mail to an address again (its outbox events start new send-mail jobs: `round` makes each job id new). */
+async function requeue(tx: DbOrTx, where: ReturnType<typeof and>): Promise<number> {
+  const rows = await tx.update(mailMessages).set({ status: 'queued' }).where(where).returning({ id: mailMessages.id, attempts: mailMessages.attempts });
+  if (rows.length) await tx.insert(outbox).values(rows.map((r) => ({ topic: 'mail.queued', payload: { mailId: r.id, round: String(r.attempts) } })));
+  return rows.length;
+}
 
 /**
  * Mail, written first and sent after: `queue` writes a mail_messages row and an outbox event in the
@@ -56,21 +93,32 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
 
     /**
      * Sends one queued mail (the send-mail job): claims the row, sends it with a Message-ID made from the
-     * row id, marks it sent and forgets its link. A transport failure is recorded and thrown, so the queue
-     * retries with backoff; after the last attempt the row stays `failed` with the error for admins.
+     * row id, marks it sent and forgets its link. A temporary failure (4xx, no connection) is recorded
+     * and thrown, so the queue retries with backoff; after the last attempt the row stays `failed` with
+     * the error for admins. A permanent refusal (5xx) fails it at once with the server's reply, without
+     * retrying; refused at RCPT TO, the address is marked bounced and later mail to it is `held`.
      */
-    async send(mailId: string, attempt = 1, maxAttempts = 5): Promise<'sent' | 'already'> {
+    async send(mailId: string, attempt = 1, maxAttempts = 5): Promise<SendOutcome> {
       const [row] = await db.update(mailMessages).set({ status: 'sending', attempts: sql`${mailMessages.attempts} + 1` })
         .where(and(eq(mailMessages.id, mailId), inArray(mailMessages.status, ['queued', 'retrying', 'failed']))).returning();
       if (!row) {
         const [exists] = await db.select({ status: mailMessages.status }).from(mailMessages).where(eq(mailMessages.id, mailId));
         if (!exists) throw new UnrecoverableError(`no mail ${mailId}`);
         if (exists.status === 'sent') return 'already';
+        // Waiting for its address to be confirmed (confirmAddress sends it then).
+        if (exists.status === 'held') return 'held';
         // 'sending': an attempt that died holding it (or a stalled one still running: its commit below
         // then finds the row taken over and abandons its mail before the end). A 'sending' row was never
         // handed over in full (see commit), so it is sent again.
         await db.update(mailMessages).set({ status: 'retrying' }).where(and(eq(mailMessages.id, mailId), eq(mailMessages.status, 'sending')));
         return this.send(mailId, attempt, maxAttempts);
+      }
+      const address = addressKey(row.to);
+      const [bounced] = await db.select({ reply: mailBounces.reply }).from(mailBounces).where(and(eq(mailBounces.address, address), isNull(mailBounces.confirmedAt)));
+      if (bounced) {
+        await db.update(mailMessages).set({ status: 'held', lastError: bounced.reply })
+          .where(and(eq(mailMessages.id, mailId), eq(mailMessages.status, 'sending'), eq(mailMessages.attempts, row.attempts)));
+        return 'held';
       }
       const params = Object.fromEntries(Object.entries(row.params).map(([k, v]) => [k, unseal(v)]));
       const rendered = renderMail(row.template as MailTemplate, row.language, params);
@@ -79,10 +127,13 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
       // calls it before the final dot), guarded by this attempt's claim: a process killed at any moment
       // either left the mail unfinished at the server and `sending` here (sent again), or sent here.
       let committed = false;
+      let commitFailed = false;
       const commit = async () => {
+        commitFailed = true;
         const done = await db.update(mailMessages).set({ status: 'sent', sentAt: new Date(), lastError: null, params: kept })
           .where(and(eq(mailMessages.id, mailId), eq(mailMessages.status, 'sending'), eq(mailMessages.attempts, row.attempts))).returning({ id: mailMessages.id });
         if (!done.length) throw new Error('the mail was taken over by another attempt');
+        commitFailed = false;
         committed = true;
       };
       // RFC 8058 one-click unsubscribe, for the notifications' mail.
@@ -91,22 +142,66 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
         await deps.transport().send({ to: row.to, subject: rendered.subject, text: rendered.text, html: rendered.html, language: rendered.language, messageId: `<${row.id}@onedoor>`, headers }, commit);
         if (!committed) await commit();
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        // Refused after the commit (the server answered the final dot with an error): not sent after all.
-        // The link the commit let go of is put back for the retry.
-        await db.update(mailMessages).set({ status: attempt >= maxAttempts ? 'failed' : 'retrying', lastError: message.slice(0, 500), sentAt: null, params: row.params })
-          .where(and(eq(mailMessages.id, mailId), eq(mailMessages.attempts, row.attempts)));
-        throw err;
+        // Our own commit failed (the database): the queue's rules for the database apply.
+        if (commitFailed) throw err;
+        const refusal = permanentRefusal(err);
+        const reply = (refusal?.reply ?? replyOf(err)).slice(0, 500);
+        await db.transaction(async (tx) => {
+          // Refused after the commit (the server answered the final dot with an error): not sent after all.
+          // The link the commit let go of is put back for the retry.
+          await tx.update(mailMessages).set({ status: refusal || attempt >= maxAttempts ? 'failed' : 'retrying', lastError: reply, sentAt: null, params: row.params })
+            .where(and(eq(mailMessages.id, mailId), eq(mailMessages.attempts, row.attempts)));
+          if (refusal?.address) {
+            await tx.insert(mailBounces).values({ address, reply, mailId })
+              .onConflictDoUpdate({ target: mailBounces.address, set: { reply, mailId, bouncedAt: new Date(), confirmedAt: null, confirmedBy: null } });
+          }
+        });
+        if (refusal) throw new UnrecoverableError(`mail ${mailId} was refused for good: ${reply}`);
+        throw new MailNotSentError(mailId, reply);
       }
       return 'sent';
     },
 
+    /** Sends a failed or held mail again (an admin's retry); false when it is neither. */
+    async retry(mailId: string): Promise<boolean> {
+      return db.transaction(async (tx) => (await requeue(tx, and(eq(mailMessages.id, mailId), inArray(mailMessages.status, ['failed', 'held'])))) > 0);
+    },
+
+    /**
+     * The person or an admin says a bounced address is right after all: mail to it is no longer held,
+     * and what was held is sent. Returns how many held mails went back to the queue (null: not bounced).
+     */
+    async confirmAddress(address: string, by: string): Promise<number | null> {
+      const a = addressKey(address);
+      return db.transaction(async (tx) => {
+        const [b] = await tx.update(mailBounces).set({ confirmedAt: new Date(), confirmedBy: by.slice(0, 200) })
+          .where(and(eq(mailBounces.address, a), isNull(mailBounces.confirmedAt))).returning({ address: mailBounces.address });
+        if (!b) return null;
+        return requeue(tx, and(sql`lower(${mailMessages.to}) = ${a}`, eq(mailMessages.status, 'held')));
+      });
+    },
+
+    /** The bounce holding a person's mail, if any (their notice on the notifications page). */
+    async bounceOfPerson(userId: string): Promise<{ address: string; reply: string; bouncedAt: Date } | null> {
+      const [b] = await db.select({ address: mailBounces.address, reply: mailBounces.reply, bouncedAt: mailBounces.bouncedAt }).from(mailBounces)
+        .innerJoin(users, sql`lower(${users.email}) = ${mailBounces.address}`)
+        .where(and(eq(users.id, userId), isNull(mailBounces.confirmedAt)));
+      return b ?? null;
+    },
+
+    /** Addresses that bounced and are not confirmed, with the person they belong to (admins). */
+    async bounces(limit = 200) {
+      return db.select({ address: mailBounces.address, reply: mailBounces.reply, bouncedAt: mailBounces.bouncedAt, personId: users.id, personName: users.name })
+        .from(mailBounces).leftJoin(users, sql`lower(${users.email}) = ${mailBounces.address}`)
+        .where(isNull(mailBounces.confirmedAt)).orderBy(desc(mailBounces.bouncedAt)).limit(limit);
+    },
+
     /** The latest mail, newest first (admins see what failed and why). */
-    async list(opts: { status?: string; limit?: number } = {}) {
+    async list(opts: { status?: string | string[]; limit?: number } = {}) {
       const rows = await db.select({
         id: mailMessages.id, to: mailMessages.to, template: mailMessages.template, language: mailMessages.language, status: mailMessages.status,
         attempts: mailMessages.attempts, lastError: mailMessages.lastError, createdAt: mailMessages.createdAt, sentAt: mailMessages.sentAt,
-      }).from(mailMessages).where(opts.status ? eq(mailMessages.status, opts.status) : undefined).orderBy(desc(mailMessages.createdAt)).limit(opts.limit ?? 100);
+      }).from(mailMessages).where(opts.status ? inArray(mailMessages.status, [opts.status].flat()) : undefined).orderBy(desc(mailMessages.createdAt)).limit(opts.limit ?? 100);
       return rows;
     },
   };

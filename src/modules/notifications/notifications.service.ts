@@ -55,8 +55,11 @@ export function createNotificationsService(deps: {
   mail?: () => MailPort | undefined;
   /** New requests a provider's saved search finds (the saved-searches module). */
   onRequestMatched?: (requestId: string) => Promise<number>;
+  /** The clock of the scheduled jobs (digests, follow-ups) when their job names no time; tests move it to the next day. */
+  now?: () => number;
 }) {
   const { db } = deps;
+  const clock = () => new Date(deps.now ? deps.now() : Date.now());
   const tokens = createUnsubscribeTokens({ secret: () => resolveSessionSecret(deps.config) });
   const base = deps.config.PUBLIC_URL.replace(/\/+$/, '');
   const absolute = (path: string) => `${base}${path}`;
@@ -215,7 +218,7 @@ export function createNotificationsService(deps: {
         const party = q.addressee_party.startsWith('provider:') && !providersMayHear(r) ? null : q.addressee_party;
         if (!party) continue;
         n += await notifyParties([{ party, kind: 'question_reminder' }], (c) => ({
-          kind: c.kind, eventKey: `question:${q.id}:${round}`, requestId: r.id, link: `/requests/${r.id}#message-${q.id}`, params: requestParams(r, { days: round * FOLLOW_UP.questionReminderDays }),
+          kind: c.kind, eventKey: `question:${q.id}:${round}`, requestId: r.id, link: `/requests/${r.id}#msg-${q.id}`, params: requestParams(r, { days: round * FOLLOW_UP.questionReminderDays }),
         }));
       }
       return n;
@@ -257,7 +260,7 @@ export function createNotificationsService(deps: {
       const concerned = concernedParties(e.topic, p, r as RequestFacts, { matchProvider, acceptedProviders, approvedMatches });
       return notifyParties(concerned, (c) => ({
         kind: c.kind, eventKey: c.key ?? e.id, requestId: r.id,
-        link: c.kind === 'match_proposed' ? '/inbox' : typeof p.messageId === 'string' ? `/requests/${r.id}#message-${p.messageId}` : `/requests/${r.id}`,
+        link: c.kind === 'match_proposed' ? '/inbox' : typeof p.messageId === 'string' ? `/requests/${r.id}#msg-${p.messageId}` : `/requests/${r.id}`,
         params: requestParams(r, { topic: e.topic, status: typeof p.status === 'string' ? p.status : r.status, ...(typeof p.decision === 'string' ? { decision: p.decision } : {}) }),
       }));
     },
@@ -266,7 +269,7 @@ export function createNotificationsService(deps: {
     notifyParties,
 
     /** Job notify-follow-ups: deadlines, stale offerings, feedback, unanswered questions, the yearly check. */
-    async runFollowUps(now = new Date()): Promise<Record<keyof typeof followUps, number>> {
+    async runFollowUps(now = clock()): Promise<Record<keyof typeof followUps, number>> {
       const out = {} as Record<keyof typeof followUps, number>;
       for (const [name, check] of Object.entries(followUps)) out[name as keyof typeof followUps] = await check(now);
       return out;
@@ -277,7 +280,7 @@ export function createNotificationsService(deps: {
      * before the current period began, in one mail keyed by person and period. Marked in the same
      * transaction as the mail is queued, so a digest is sent once and each notification is in one digest.
      */
-    async sendDigests(frequency: 'daily' | 'weekly', now = new Date()): Promise<number> {
+    async sendDigests(frequency: 'daily' | 'weekly', now = clock()): Promise<number> {
       const start = periodStart(frequency, now);
       const period = start.toISOString().slice(0, 10);
       const mail = deps.mail?.();

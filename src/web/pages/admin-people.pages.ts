@@ -10,10 +10,12 @@ import { formProblem, inviteForm, memberTable, peopleErrors } from './people.pag
 
 const dateOf = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : undefined);
 
-/** The admins' pages of people (issue 13, item 6): organisations, people, invitations, the audit log and mail. */
+/** The admins' sub-navigation (people's pages and the mail page). */
+export const adminNav = (ctx: WebContext) => html`<p class="subnav"><a href="/admin/organisations">${ctx.i.t('pp.orgs')}</a> · <a href="/admin/people">${ctx.i.t('pp.people')}</a> · <a href="/admin/audit">${ctx.i.t('pp.audit')}</a> · <a href="/admin/mail">${ctx.i.t('pp.mail')}</a></p>`;
+
+/** The admins' pages of people (issue 13, item 6): organisations, people, invitations, the audit log (mail: admin-mail.pages.ts). */
 export function adminPeoplePages(app: FastifyInstance, _deps: WebDeps): void {
   const people = app.services.people;
-  const adminNav = (ctx: WebContext) => html`<p class="subnav"><a href="/admin/organisations">${ctx.i.t('pp.orgs')}</a> · <a href="/admin/people">${ctx.i.t('pp.people')}</a> · <a href="/admin/audit">${ctx.i.t('pp.audit')}</a> · <a href="/admin/mail">${ctx.i.t('pp.mail')}</a></p>`;
 
   async function orgsPage(req: FastifyRequest, reply: FastifyReply, o: { errors?: FieldErrors; v?: Record<string, string>; status?: number; notice?: string | null } = {}) {
     need(req, 'admin');
@@ -135,20 +137,6 @@ export function adminPeoplePages(app: FastifyInstance, _deps: WebDeps): void {
           <button type="submit">${i.t('pp.search')}</button></form>
         ${rows.length ? html`<table><thead><tr><th>${i.t('pp.when')}</th><th>${i.t('pp.who')}</th><th>${i.t('pp.organisation')}</th><th>${i.t('pp.what')}</th><th>${i.t('pp.record')}</th></tr></thead><tbody>
           ${rows.map((r) => html`<tr><td>${r.at.toISOString().slice(0, 16).replace('T', ' ')}</td><td>${r.actor}</td><td>${r.organisationName ?? ''}</td><td><code>${r.action}</code></td><td>${r.targetType} <code>${r.targetId ?? ''}</code></td></tr>`)}
-        </tbody></table>` : html`<p>${i.t('pp.none')}</p>`}`,
-    }));
-  });
-
-  app.get('/admin/mail', async (req, reply) => {
-    need(req, 'admin');
-    const ctx = ctxOf(req);
-    const { i } = ctx;
-    const rows = await app.services.mail.list({ limit: 200 });
-    return sendPage(req, reply, page(ctx, {
-      title: i.t('pp.mail'), active: '/admin/mail', wide: true,
-      body: html`<h1>${i.t('pp.mail')}</h1>${adminNav(ctx)}<p>${i.t('pp.mailIntro')}</p>
-        ${rows.length ? html`<table><thead><tr><th>${i.t('pp.when')}</th><th>${i.t('pp.to')}</th><th>${i.t('pp.what')}</th><th>${i.t('pp.status')}</th></tr></thead><tbody>
-          ${rows.map((r) => html`<tr><td>${r.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td><td>${r.to}</td><td>${r.template} (${r.language})</td><td>${r.status}${r.attempts > 1 ? html` · ${r.attempts}×` : ''}${r.lastError ? html` · <span class="error">${r.lastError}</span>` : ''}</td></tr>`)}
         </tbody></table>` : html`<p>${i.t('pp.none')}</p>`}`,
     }));
   });

@@ -33,11 +33,13 @@ export function unreadCountHook(app: FastifyInstance) {
   };
 }
 
-function notificationsPage(ctx: WebContext, data: { unread: number; items: Item[] }, prefs: Record<NotificationKind, Frequency> | null, notice: string | null): SafeHtml {
+function notificationsPage(ctx: WebContext, data: { unread: number; items: Item[] }, prefs: Record<NotificationKind, Frequency> | null, notice: string | null, bounce: { address: string; reply: string } | null = null): SafeHtml {
   const { i } = ctx;
   return page(ctx, {
     title: i.t('notify.title'), active: '/notifications', notice,
     body: html`<h1>${i.t('notify.title')} ${data.unread ? badge(i.t('notify.unread', { n: data.unread }), 'warn') : ''}</h1>
+      ${bounce ? html`<section class="card warn" id="mail-bounced" role="alert"><p>${i.t('mail.bounced.notice', { address: bounce.address, reply: bounce.reply })}</p>
+        <form method="post" action="/notifications/confirm-address">${csrfField(ctx)}<button type="submit">${i.t('mail.bounced.confirm')}</button></form></section>` : ''}
       <p class="lead">${i.t('notify.intro')}</p>
       ${data.items.length === 0 ? html`<p>${i.t('notify.empty')}</p>` : html`
         <form method="post" action="/notifications/read-all">${csrfField(ctx)}<button type="submit" class="small">${i.t('notify.markAllRead')}</button></form>
@@ -92,8 +94,17 @@ export function notifyPages(app: FastifyInstance, _deps: WebDeps): void {
     const { p, ctx, hasPerson } = person(req);
     if (!hasPerson) return sendPage(req, reply, page(ctx, { title: ctx.i.t('notify.title'), body: html`<h1>${ctx.i.t('notify.title')}</h1><p>${ctx.i.t('notify.noPerson')}</p><p><a href="/">${ctx.i.t('error.back')}</a></p>` }), 403);
     const q = req.query as Record<string, unknown>;
-    const [data, prefs] = await Promise.all([app.services.notifications.list(p), app.services.notifications.preferences(p)]);
-    return sendPage(req, reply, notificationsPage(ctx, data, prefs, q.saved !== undefined ? ctx.i.t('notify.prefs.saved') : null));
+    const [data, prefs, bounce] = await Promise.all([app.services.notifications.list(p), app.services.notifications.preferences(p), app.services.mail.bounceOfPerson(userIdOf(ctx)!)]);
+    const notice = q.saved !== undefined ? ctx.i.t('notify.prefs.saved') : q.addressConfirmed !== undefined ? ctx.i.t('mail.bounced.confirmed') : null;
+    return sendPage(req, reply, notificationsPage(ctx, data, prefs, notice, bounce));
+  });
+
+  // The person says their bounced address is right: their held mail is sent (src/modules/mail).
+  app.post('/notifications/confirm-address', async (req, reply) => {
+    const { p, ctx, hasPerson } = person(req);
+    const bounce = hasPerson ? await app.services.mail.bounceOfPerson(userIdOf(ctx)!) : null;
+    if (bounce) await app.services.mail.confirmAddress(bounce.address, `person: ${p.label}`);
+    return reply.redirect(bounce ? '/notifications?addressConfirmed' : '/notifications', 303);
   });
 
   app.post('/notifications/:id/read', async (req, reply) => {

@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { UploadAttachmentsBody } from '../../modules/attachments/attachments.schemas.js';
 import { sendDownload } from '../../modules/attachments/download.js';
+import { AttachmentRefusal } from '../../modules/attachments/file-inspect.js';
 import { acceptUploads } from '../../modules/attachments/uploads.plugin.js';
 import { EditMessageBody, PostMessageBody } from '../../modules/conversation/conversation.schemas.js';
 import { offsetOf, pager, UUID_RE } from '../components.js';
 import { ctxOf, namer, need, sendPage, str, WebError, type WebContext } from '../context.js';
 import { html } from '../html.js';
 import { csrfField, page } from '../layout.js';
-import { partyName, talkErrorText, TALK_ERRORS, visibilityBadge } from '../talk.view.js';
+import { partyName, refusalQuery, refusalText, talkErrorText, TALK_ERRORS, visibilityBadge } from '../talk.view.js';
 import type { WebDeps } from '../web.plugin.js';
 
 const wantsJson = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('application/json');
@@ -35,11 +36,12 @@ function zodKey(issues: readonly z.core.$ZodIssue[]): TalkError {
  * Answers a talk form: JSON for the upload script (a place to go, or the problems in the user's
  * language), a redirect back to the request page otherwise.
  */
-function respond(req: FastifyRequest, reply: FastifyReply, ctx: WebContext, back: string, outcome: { ok: true; to: string } | { ok: false; status: number; message: string; key: TalkError }) {
+function respond(req: FastifyRequest, reply: FastifyReply, ctx: WebContext, back: string, outcome: { ok: true; to: string } | { ok: false; status: number; message: string; key: TalkError; refusal?: AttachmentRefusal }) {
   if (wantsJson(req)) {
     return outcome.ok ? reply.code(200).send({ redirect: outcome.to }) : reply.code(outcome.status).send({ error: { code: 'talk_refused', message: outcome.message, details: [] } });
   }
-  return reply.redirect(outcome.ok ? outcome.to : `${back}?talkError=${outcome.key}#talk-form`, 303);
+  // Without JavaScript the page itself says why, the refused file named (talk.view.ts refusalText).
+  return reply.redirect(outcome.ok ? outcome.to : `${back}?talkError=${outcome.key}${outcome.refusal ? `&${refusalQuery(outcome.refusal)}` : ''}#talk-form`, 303);
 }
 
 async function attempt(req: FastifyRequest, reply: FastifyReply, ctx: WebContext, back: string, run: () => Promise<string>) {
@@ -50,7 +52,7 @@ async function attempt(req: FastifyRequest, reply: FastifyReply, ctx: WebContext
     if (message === null) throw err;
     const status = (err as { statusCode?: number }).statusCode ?? 400;
     const key: TalkError = status === 503 ? 'store' : status === 403 ? 'forbidden' : (err as { code?: string }).code === 'already_answered' ? 'alreadyAnswered' : 'file';
-    return respond(req, reply, ctx, back, { ok: false, status, message, key });
+    return respond(req, reply, ctx, back, { ok: false, status, message, key, refusal: err instanceof AttachmentRefusal ? err : undefined });
   }
 }
 
@@ -147,7 +149,7 @@ export function talkPages(app: FastifyInstance, _deps: WebDeps): void {
           ${docs.length ? html`<ul class="docs" id="offering-docs">${docs.map((a) => html`<li class="doc" id="doc-${a.id}"><a href="/attachments/${a.id}" download>${a.filename}</a> <span class="muted">(${i.tx('purpose', a.purpose)}, ${i.date(a.uploadedAt)})</span></li>`)}</ul>` : html`<p>${i.t('docs.empty')}</p>`}
           <form method="post" action="/offerings/${id}/documents" enctype="multipart/form-data" id="docs-form" novalidate data-upload data-msg-sending="${i.t('talk.sending')}" data-msg-processing="${i.t('talk.processing')}" data-msg-network="${i.t('talk.network')}" data-msg-failed="${i.t('talk.error.failed')}">
             ${csrfField(ctx)}
-            ${q.talkError ? html`<div class="error-summary" role="alert"><p>${i.t('refused.unknown_content', { name: '' })}</p></div>` : ''}
+            ${q.talkError ? html`<div class="error-summary" role="alert"><p>${refusalText(i, q)}</p></div>` : ''}
             <div class="field"><label for="f-doc-file">${i.t('docs.file')}</label><input type="file" id="f-doc-file" name="file" required accept=".pdf,.docx,.odt,.xlsx,.csv,.png,.jpg,.jpeg"></div>
             <div class="field"><label for="f-doc-purpose">${i.t('docs.purpose')}</label><select id="f-doc-purpose" name="purpose"><option value="programme_sheet">${i.t('purpose.programme_sheet')}</option><option value="other">${i.t('purpose.other')}</option></select></div>
             <button type="submit">${i.t('docs.add')}</button>

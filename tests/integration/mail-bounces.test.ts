@@ -1,0 +1,177 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/processes.js';
+import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { createPerson, signInPerson, type WebSession } from '../helpers/web-session.js';
+
+const GONE = 'gone@bounce.example';
+const LATER = 'later@bounce.example';
+const FINE = 'fine@bounce.example';
+
+/**
+ * A real SMTP server that refuses GONE at RCPT TO with a 550 (while `refusing`), answers 451 to the
+ * data of any mail to LATER, and keeps what it accepts; every RCPT TO is counted per address.
+ */
+async function startRefusingServer() {
+  const received: ParsedMail[] = [];
+  const rcpts = new Map<string, number>();
+  const state = { refusing: true };
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+    onRcptTo(address, _session, cb) {
+      const a = address.address.toLowerCase();
+      rcpts.set(a, (rcpts.get(a) ?? 0) + 1);
+      if (a === GONE && state.refusing) return cb(Object.assign(new Error('5.1.1 <gone@bounce.example>: mailbox unknown'), { responseCode: 550 }));
+      cb();
+    },
+    onData(stream, session, cb) {
+      if (session.envelope.rcptTo.some((r) => r.address.toLowerCase() === LATER)) {
+        stream.resume();
+        stream.on('end', () => cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 })));
+        return;
+      }
+      simpleParser(stream).then((m) => { received.push(m); cb(); }, cb);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, received, rcpts, state, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** The mail row failed after `attempts` attempts, its reason holding each of `reply`'s parts. */
+async function expectFailed(rows: { id: string; status: string; attempts: number; lastError: string | null }[], id: string, attempts: number, ...reply: string[]) {
+  const m = rows.find((x) => x.id === id)!;
+  expect({ status: m.status, attempts: m.attempts }).toEqual({ status: 'failed', attempts });
+  for (const part of reply) expect(m.lastError).toContain(part);
+}
+
+const mailParams = { kind: 'question', title: 'A request', link: 'https://onedoor.example/requests/x', unsubscribeUrl: 'https://onedoor.example/unsubscribe?token=x' };
+
+describe('mail the server refuses: permanent and temporary failures, bounced addresses held until confirmed', () => {
+  let t: TestApp;
+  let smtp: Awaited<ReturnType<typeof startRefusingServer>>;
+  let admin: WebSession;
+  let gonePerson: Awaited<ReturnType<typeof createPerson>>;
+  let firstGone = '';
+
+  const row = async (id: string) => (await t.services.mail.list({ limit: 500 })).find((m) => m.id === id)!;
+  const queue = async (to: string) => (await t.services.mail.queue(undefined, { to, language: 'en', template: 'notification', params: mailParams }))!;
+  const toOf = (m: ParsedMail) => [m.to].flat().flatMap((a) => a?.value ?? []).map((v) => v.address?.toLowerCase());
+
+  beforeAll(async () => {
+    smtp = await startRefusingServer();
+    t = await buildTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://onedoor.example' } });
+    await t.startWorkers();
+    admin = await signInPerson(t, await createPerson(t, { kind: 'admin', name: 'Ada Admin' }));
+    gonePerson = await createPerson(t, { kind: 'member_state', binding: { memberState: 'SEN' }, email: 'Gone@bounce.example', name: 'Awa Gone' });
+  }, 120_000);
+  afterAll(async () => { await t?.close(); await smtp?.close(); });
+
+  it('a 550 at RCPT TO fails the mail at once with the server\'s reply, and flags the address', async () => {
+    firstGone = await queue(GONE);
+    await t.drain();
+    await expectFailed(await t.services.mail.list(), firstGone, 1, '550', 'mailbox unknown');
+    // Not retried: the server was asked once.
+    expect(smtp.rcpts.get(GONE)).toBe(1);
+    const bounces = await t.services.mail.bounces();
+    expect(bounces.map((b) => [b.address, b.personName])).toEqual([[GONE, 'Awa Gone']]);
+  });
+
+  it('further mail to the bounced address is held, not sent', async () => {
+    const next = await queue('GONE@bounce.example');
+    await t.drain();
+    expect((await row(next)).status).toBe('held');
+    expect(smtp.rcpts.get(GONE)).toBe(1);
+    // Another address is not concerned.
+    const fine = await queue(FINE);
+    await t.drain();
+    expect((await row(fine)).status).toBe('sent');
+    expect(smtp.received.filter((x) => toOf(x).includes(FINE))).toHaveLength(1);
+  });
+
+  it('a 451 is retried with backoff, then the mail fails with the reply', async () => {
+    const id = await queue(LATER);
+    await t.drain();
+    await expectFailed(await t.services.mail.list(), id, 5, '451', 'try again later');
+    expect(smtp.rcpts.get(LATER)).toBe(5);
+  }, 60_000);
+
+  it('admins see what failed or is held, with the reason, and the bounced address with its person', async () => {
+    const page = await admin.get('/admin/mail');
+    expect(page.status).toBe(200);
+    const undelivered = /<table id="mail-undelivered">[\s\S]*?<\/table>/.exec(page.html)![0];
+    expect(undelivered).toContain(`id="mail-${firstGone}" data-status="failed"`);
+    expect(undelivered).toContain('mailbox unknown');
+    expect(undelivered).toContain('data-status="held"');
+    expect(undelivered).toContain('try again later');
+    expect(undelivered).toContain(`action="/admin/mail/${firstGone}/retry"`);
+    const bounced = /<table id="mail-bounces">[\s\S]*?<\/table>/.exec(page.html)![0];
+    expect(bounced).toContain(GONE);
+    expect(bounced).toContain('Awa Gone');
+    expect(bounced).toContain('action="/admin/mail/bounces/confirm"');
+    // In the admin's language.
+    expect((await admin.get('/admin/mail', 'fr')).html).toContain('Adresses rejetées');
+    // Only admins.
+    const other = await signInPerson(t, gonePerson);
+    expect((await other.get('/admin/mail')).status).toBe(403);
+    expect((await other.post(`/admin/mail/${firstGone}/retry`, {})).status).toBe(403);
+  });
+
+  it('the person is told on their notifications page and confirms the address: the held mail is sent', async () => {
+    const me = await signInPerson(t, gonePerson);
+    const before = await me.get('/notifications');
+    expect(before.html).toContain('id="mail-bounced"');
+    expect(before.html).toContain('mailbox unknown');
+    // The mailbox works again.
+    smtp.state.refusing = false;
+    const res = await me.post('/notifications/confirm-address', {});
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/notifications?addressConfirmed');
+    await t.drain();
+    expect(smtp.received.filter((x) => toOf(x).includes(GONE))).toHaveLength(1);
+    expect(await t.services.mail.bounces()).toEqual([]);
+    expect((await me.get('/notifications')).html).not.toContain('id="mail-bounced"');
+  });
+
+  it('an admin retries a failed mail from the mail page, and confirms a bounced address', async () => {
+    const res = await admin.post(`/admin/mail/${firstGone}/retry`, {});
+    expect(res.headers.location).toBe('/admin/mail?retried');
+    await t.drain();
+    expect((await row(firstGone)).status).toBe('sent');
+    expect(smtp.received.filter((x) => toOf(x).includes(GONE))).toHaveLength(2);
+    // A mail that is not failed or held is left alone; a retry of a sent mail sends nothing.
+    expect((await admin.post(`/admin/mail/${firstGone}/retry`, {})).headers.location).toBe('/admin/mail?notRetried');
+
+    // Bounced again, then confirmed by an admin.
+    smtp.state.refusing = true;
+    const id = await queue(GONE);
+    await t.drain();
+    expect((await row(id)).status).toBe('failed');
+    const held = await queue(GONE);
+    await t.drain();
+    expect((await row(held)).status).toBe('held');
+    smtp.state.refusing = false;
+    const confirmed = await admin.post('/admin/mail/bounces/confirm', { address: GONE });
+    expect(confirmed.headers.location).toBe('/admin/mail?confirmed=1');
+    await t.drain();
+    expect((await row(held)).status).toBe('sent');
+    expect((await admin.post('/admin/mail/bounces/confirm', { address: GONE })).headers.location).toBe('/admin/mail?notConfirmed');
+  }, 60_000);
+});
+
+describe('a mail server that refuses connections', () => {
+  it('retries with backoff, then fails the mail with the reason (not waiting forever as for the database)', async () => {
+    const port = await freePort();
+    const t = await buildTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    try {
+      await t.startWorkers();
+      const id = (await t.services.mail.queue(undefined, { to: FINE, language: 'en', template: 'notification', params: mailParams }))!;
+      await t.drain();
+      await expectFailed(await t.services.mail.list(), id, 5, 'ECONNREFUSED');
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});
