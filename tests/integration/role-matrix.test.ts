@@ -292,6 +292,8 @@ const PEOPLE_WEB_MATRIX: [string, 'signed-in' | (Role | Who)[]][] = [
   ['POST /admin/organisations/{id}/invitations', ['admin']],
   ['POST /admin/organisations/{id}/status', ['admin']],
   ['GET /admin/people', ['admin']],
+  ['GET /admin/people/{id}/second-factor', ['admin']],
+  ['POST /admin/people/{id}/second-factor', ['admin']],
   ['GET /admin/audit', ['admin']],
   ['GET /admin/mail', ['admin']],
   ['POST /account/sign-out-everywhere', 'signed-in'],
@@ -406,6 +408,7 @@ const WEB_PAGES: Record<string, Role[] | 'public'> = {
   '/admin/organisations': ['admin'],
   '/admin/organisations/{id}': ['admin'],
   '/admin/people': ['admin'],
+  '/admin/people/{id}/second-factor': ['admin'],
   '/admin/audit': ['admin'],
   '/admin/mail': ['admin'],
 };

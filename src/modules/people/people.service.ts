@@ -19,8 +19,13 @@ export type TokenPurpose = 'invitation' | 'reset' | 'unlock' | 'first_admin';
 /** Hours each kind of link stays valid. */
 export const TOKEN_HOURS: Record<TokenPurpose, number> = { invitation: 72, reset: 1, unlock: 24, first_admin: 24 };
 
-/** What factors (src/modules/factors) tells people about a user's second factor. */
-export interface FactorsStatus { status(userId: string): Promise<{ enrolled: boolean; required: boolean }> }
+/** What people asks of factors (src/modules/factors): a user's second factor, and an admin's reset of all of them. */
+export interface FactorsStatus {
+  status(userId: string): Promise<{ enrolled: boolean; required: boolean }>;
+  resetAll(tx: DbOrTx, userId: string): Promise<{ totp: boolean; passkeys: number; recoveryCodes: number }>;
+}
+/** The longest reason an admin may give for resetting a person's second factor. */
+export const RESET_REASON_MAX = 500;
 
 /** A signed-in (or half signed-in) browser, as the web plugin sees it. */
 export interface SessionView {
@@ -392,6 +397,31 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         await recordChange(tx, p, { action: `user.${status === 'active' ? 'activate' : 'suspend'}`, targetType: 'user', targetId: userId, summary: { name: u.name } });
       });
       forget(userId);
+    },
+
+    /**
+     * An admin resets a person's second factor (they lost app, passkeys and recovery codes): every factor
+     * goes, every session of the person ends, the person is mailed in their language with the admin's
+     * name and reason, and the audit names both. At the next sign-in a person whose organisation
+     * requires a factor is held at enrolment (secondFactorStep). Admins only; a reason is required.
+     */
+    async resetSecondFactor(p: Principal, userId: string, reasonIn: string) {
+      if (p.role !== 'admin' || !p.userId) throw forbidden('Only an administrator, signed in as a person, resets a second factor.');
+      const reason = reasonIn.trim();
+      if (!reason || reason.length > RESET_REASON_MAX) throw badRequest('A reason is required.', [{ path: 'reason', message: `required, at most ${RESET_REASON_MAX} characters`, code: 'people.badReason' }]);
+      if (userId === p.userId) throw forbidden('Another administrator resets your own second factor.');
+      const u = await service.user(userId);
+      const factors = deps.factors?.();
+      if (!factors) throw new Error('second factors are not configured');
+      const removed = await db.transaction(async (tx) => {
+        const r = await factors.resetAll(tx, u.id);
+        const ended = await endSessions(u.id, tx);
+        await mail.queue(tx, { to: u.email, language: u.language, template: 'second_factor_reset', params: { name: u.name, admin: p.label, reason, link: `${config.PUBLIC_URL}/sign-in` } });
+        await recordChange(tx, p, { action: 'user.second_factor_reset', targetType: 'user', targetId: u.id, summary: { name: u.name, reason, ...r, sessionsEnded: ended } });
+        return r;
+      });
+      forget(u.id);
+      return removed;
     },
 
     /** Updates the person's own name and language. */

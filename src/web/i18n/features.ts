@@ -19,6 +19,7 @@ import { profilesText } from './features/profiles.js';
 import { printText } from './features/print.js';
 import { directoryPagesText } from './features/directory-pages.js';
 import { publishingText } from './features/publishing.js';
+import { accessText } from './features/access.js';
 
 /**
  * Every feature catalogue (i18n/features/<feature>.ts, made with defineFeature); their keys join the
@@ -45,6 +46,7 @@ export const FEATURES = [
   directoryPagesText,
   publishingText,
   notify,
+  accessText,
 ] as const satisfies readonly FeatureCatalogue<string>[];
 
 type KeysOf<F> = F extends FeatureCatalogue<infer K> ? K : never;
