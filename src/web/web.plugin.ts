@@ -140,7 +140,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     const v = found?.view;
     req.web = {
       i: i18n(lang), principal, csrf: csrf.csrfToken(csrfBase!), path, boundName: principal ? await boundNameOf(app, principal, lang) : undefined,
-      session: v ? { id: v.id, userId: v.userId, organisationId: v.organisationId, organisationName: v.organisationName, email: v.email, halfSignedIn: v.halfSignedIn, expiresAt: v.expiresAt, actor: v.principal } : undefined,
+      session: v ? { id: v.id, userId: v.userId, organisationId: v.organisationId, organisationName: v.organisationName, email: v.email, halfSignedIn: v.halfSignedIn, expiresAt: v.expiresAt, actor: v.principal, organisations: v.organisations } : undefined,
     } satisfies WebContext;
 
     // The half signed-in gate: until the second factor, only its pages, the security page and sign-out.

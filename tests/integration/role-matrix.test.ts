@@ -273,6 +273,7 @@ type Who = `${Role}:${MemberRole}`;
  */
 const PEOPLE_WEB_MATRIX: [string, 'signed-in' | (Role | Who)[]][] = [
   ['GET /account', 'signed-in'],
+  ['GET /sign-in/organisation', 'signed-in'],
   ['POST /account', 'signed-in'],
   ['POST /account/password', 'signed-in'],
   ['GET /organisation', 'signed-in'],
@@ -395,6 +396,7 @@ const WEB_PAGES: Record<string, Role[] | 'public'> = {
   '/account': EVERY_ROLE,
   '/account/security': EVERY_ROLE,
   '/sign-in/second-factor': EVERY_ROLE,
+  '/sign-in/organisation': EVERY_ROLE,
   '/notifications': EVERY_ROLE,
   '/organisation': EVERY_ROLE,
   '/organisation/keys': EVERY_ROLE,

@@ -39,6 +39,8 @@ export interface SessionView {
   language: string;
   organisationName: string;
   expiresAt: Date;
+  /** Every organisation the person may act for (the session's among them), by name: the header's switcher. */
+  organisations: { id: string; name: string }[];
 }
 
 const sha256 = (v: string) => createHash('sha256').update(v, 'utf8').digest('hex');
@@ -59,7 +61,7 @@ const worksIn = (o: { status: string; kind: string }) => o.status === 'active' |
 const worksInSql = sql`(${organisations.status} = 'active' or (${organisations.status} = 'pending' and ${organisations.kind} = 'provider'))`;
 
 export type SignInResult =
-  | { ok: true; userId: string; organisationId: string; language: string }
+  | { ok: true; userId: string; organisationId: string; language: string; /** How many organisations the person may act for: more than one, they choose. */ organisations: number }
   | { ok: false; reason: 'invalid' | 'locked' | 'no_organisation' };
 
 /**
@@ -76,7 +78,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
   /** Forgets cached sessions of a user (or all), so this process refuses them at once. */
   function forget(userId?: string, organisationId?: string) {
     for (const [k, v] of cache.entries()) {
-      if (!v.view || (!userId && !organisationId) || v.view.userId === userId || v.view.organisationId === organisationId) cache.delete(k);
+      if (!v.view || (!userId && !organisationId) || v.view.userId === userId || (organisationId && v.view.organisations.some((o) => o.id === organisationId))) cache.delete(k);
     }
   }
 
@@ -154,6 +156,13 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     return { token, id: row.id, maxAgeS: Math.floor(maxMs / 1000) };
   }
 
+  /** The organisations a person may act for (active, or a provider waiting for approval), oldest membership first. */
+  async function organisationsOf(userId: string) {
+    return db.select({ id: organisations.id, name: organisations.name }).from(memberships)
+      .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+      .where(and(eq(memberships.userId, userId), worksInSql)).orderBy(asc(memberships.createdAt), asc(organisations.name));
+  }
+
   async function loadSession(tokenHash: string): Promise<SessionView | null> {
     const [r] = await db.select({ s: webSessions, u: users, o: organisations, role: memberships.role }).from(webSessions)
       .innerJoin(users, eq(users.id, webSessions.userId))
@@ -165,6 +174,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     if (r.s.revokedAt || r.s.expiresAt.getTime() <= now || r.s.lastSeenAt.getTime() + idleMs <= now) return null;
     if (r.u.status !== 'active' || !worksIn(r.o)) return null;
     return {
+      organisations: await organisationsOf(r.u.id),
       id: r.s.id, userId: r.u.id, organisationId: r.o.id, halfSignedIn: r.s.secondFactorNeeded && !r.s.secondFactorAt,
       principal: await principalFor(r.u, r.o, r.role), email: r.u.email, language: r.u.language, organisationName: r.o.name, expiresAt: r.s.expiresAt,
     };
@@ -208,6 +218,27 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       await db.update(webSessions).set({ secondFactorAt: new Date() }).where(eq(webSessions.id, sessionId));
       forget();
     },
+    /**
+     * Makes the session act for another of the person's organisations. Refused (403, nothing changed)
+     * unless the person is a member of it and it may be worked in; audited as the person in the new one.
+     */
+    async switchOrganisation(session: SessionView, organisationId: string) {
+      const target = (await organisationsOf(session.userId)).find((o) => o.id === organisationId);
+      if (!target) throw forbidden('You are not a member of that organisation.');
+      if (target.id === session.organisationId) return target;
+      const [m] = await db.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, session.userId), eq(memberships.organisationId, target.id)));
+      const [u] = await db.select().from(users).where(eq(users.id, session.userId));
+      const org = await service.organisation(target.id);
+      await db.transaction(async (tx) => {
+        // Only a live session of this person moves: a revoked one stays revoked.
+        const [moved] = await tx.update(webSessions).set({ organisationId: target.id })
+          .where(and(eq(webSessions.id, session.id), eq(webSessions.userId, session.userId), isNull(webSessions.revokedAt))).returning({ id: webSessions.id });
+        if (!moved) throw forbidden('The session has ended.');
+        await recordChange(tx, await principalFor(u!, org, m!.role), { action: 'session.switch_organisation', targetType: 'organisation', targetId: target.id, summary: { from: session.organisationId, fromName: session.organisationName, to: target.id, toName: target.name } });
+      });
+      forget(session.userId);
+      return target;
+    },
     /** Ends one session (sign-out). */
     async endSession(token: string) {
       const [r] = await db.update(webSessions).set({ revokedAt: new Date() }).where(and(eq(webSessions.tokenHash, sha256(token)), isNull(webSessions.revokedAt))).returning({ userId: webSessions.userId });
@@ -241,11 +272,9 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         });
       }
       if (u.failedSignIns || u.lockedUntil) await db.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, u.id));
-      const [m] = await db.select({ organisationId: memberships.organisationId }).from(memberships)
-        .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-        .where(and(eq(memberships.userId, u.id), worksInSql)).orderBy(asc(memberships.createdAt)).limit(1);
-      if (!m) return { ok: false, reason: 'no_organisation' };
-      return { ok: true, userId: u.id, organisationId: m.organisationId, language: u.language };
+      const orgs = await organisationsOf(u.id);
+      if (!orgs.length) return { ok: false, reason: 'no_organisation' };
+      return { ok: true, userId: u.id, organisationId: orgs[0]!.id, language: u.language, organisations: orgs.length };
     },
 
     /** Whether a second factor must follow the password, and where to send the user for it. */

@@ -4,7 +4,7 @@ import { MEMBER_ROLES, type MemberRole } from '../../plugins/auth.plugin.js';
 import { CreateRequestBody } from '../../modules/requests/requests.schemas.js';
 import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR, MIN_LENGTH_WITH_SECOND_FACTOR } from '../../modules/people/passwords.js';
 import { PasswordRefused, USER_LANGS } from '../../modules/people/people.service.js';
-import { ctxOf, need, sendPage, str, WebError, type WebContext } from '../context.js';
+import { ctxOf, need, safeNext, sendPage, str, WebError, type WebContext } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
 import { AUTONYMS, isUiLang, type I18n, type MessageKey } from '../i18n/index.js';
 import { csrfField, page, selectField, textField, type FieldErrors } from '../layout.js';
@@ -134,6 +134,40 @@ export function peoplePages(app: FastifyInstance, _deps: WebDeps): void {
     }
     await startSession(app, req, reply, p.userId!, p.organisationId!);
     return reply.redirect('/account?passwordChanged', 303);
+  });
+
+  // ------------------------------------------------------------------ the organisation the session acts for
+  app.get('/sign-in/organisation', async (req, reply) => {
+    need(req);
+    const ctx = ctxOf(req);
+    const { i } = ctx;
+    const s = ctx.session!;
+    const next = safeNext((req.query as Record<string, unknown>).next, '');
+    if (s.organisations.length < 2) return reply.redirect(next || homeOf(ctx.principal!), 303);
+    return sendPage(req, reply, page(ctx, {
+      title: i.t('ac.orgTitle'),
+      body: html`<h1>${i.t('ac.orgTitle')}</h1><p>${i.t('ac.orgIntro')}</p>
+        <ul class="org-choices">${s.organisations.map((o) => html`<li><form method="post" action="/account/organisation" class="inline">${csrfField(ctx)}
+          <input type="hidden" name="organisationId" value="${o.id}"><input type="hidden" name="next" value="${next}">
+          <button type="submit"${o.id === s.organisationId ? html` class="secondary"` : ''}>${i.t('ac.orgChoose', { name: o.name })}</button>${o.id === s.organisationId ? html` <span class="hint">(${i.t('ac.orgCurrent')})</span>` : ''}</form></li>`)}</ul>`,
+    }));
+  });
+
+  // The organisation comes from the form but is only ever one the person is a member of (the service refuses any other, 403).
+  app.post('/account/organisation', async (req, reply) => {
+    need(req);
+    const ctx = ctxOf(req);
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const view = await people.resolveSession(req.cookies[SESSION_COOKIE] ?? '');
+    if (!view) throw new WebError(401, 'error.signInNeeded');
+    try { await people.switchOrganisation(view, str(b.organisationId)); } catch (err) {
+      if (err instanceof AppError && err.statusCode === 403) {
+        return sendPage(req, reply, page(ctx, { title: ctx.i.t('error.title'), body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t('ac.orgNotMember')}</p><p><a href="/">${ctx.i.t('error.back')}</a></p>` }), 403);
+      }
+      throw err;
+    }
+    const now = await people.resolveSession(req.cookies[SESSION_COOKIE] ?? '');
+    return reply.redirect(safeNext(b.next, '') || (now ? homeOf(now.principal) : '/'), 303);
   });
 
   app.post('/account/sign-out-everywhere', async (req, reply) => {
