@@ -101,6 +101,8 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   const csrf = createCsrf(resolveSessionSecret(app.deps.config));
   const deps: WebDeps = { csrf };
   const people = app.services.people;
+  // The shared session cache's Redis connections (REDIS_URL) close with the server.
+  app.addHook('onClose', async () => { await people.close(); });
 
   // chart.js ships its browser build inside node_modules; only that one file is served.
   app.get('/static/chart.umd.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(createReadStream(CHART_JS)));

@@ -149,3 +149,12 @@ export function personForKey(t: TestApp, key: string): Promise<TestPerson> {
 export async function webSession(t: TestApp, key: string): Promise<WebSession> {
   return signInPerson(t, await personForKey(t, key));
 }
+
+/** Waits until `check` holds (another process's session cache, a server coming back). */
+export async function eventually(check: () => Promise<boolean>, ms = 6000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -10,6 +10,7 @@ import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { hashPassword, passwordProblems, verifyPassword, type PasswordProblem } from './passwords.js';
+import { createSharedSessionCache, type Forget, type SharedSessionCache } from './session-cache.js';
 
 export const ORG_KINDS = ['member_state', 'provider', 'cted', 'entity', 'admin'] as const satisfies readonly Role[];
 export type OrgKind = (typeof ORG_KINDS)[number];
@@ -68,18 +69,36 @@ export type SignInResult =
  * People, organisations, memberships, sessions, passwords and the single-use links sent by mail
  * (issue 13). Every rule about who a person is and how they sign in lives here; the web pages call it.
  */
-export function createPeopleService(deps: { db: Db; reference: ReferenceService; mail: MailService; config: Config; factors?: () => FactorsStatus | undefined }) {
+export function createPeopleService(deps: { db: Db; reference: ReferenceService; mail: MailService; config: Config; factors?: () => FactorsStatus | undefined; log?: { warn(o: object, m?: string): void } }) {
   const { db, config, mail } = deps;
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
   const maxMs = config.SESSION_MAX_HOURS * 3_600_000;
   const cache = new LRUCache<string, { view: SessionView | null; until: number; lastSeen: number }>({ max: 20_000 });
   const link = (path: string, token: string) => `${config.PUBLIC_URL}${path}?token=${encodeURIComponent(token)}`;
 
-  /** Forgets cached sessions of a user (or all), so this process refuses them at once. */
-  function forget(userId?: string, organisationId?: string) {
+  /** Forgets this process's cached sessions of a user, of an organisation, or all. */
+  function forgetLocal(f: Forget) {
     for (const [k, v] of cache.entries()) {
-      if (!v.view || (!userId && !organisationId) || v.view.userId === userId || (organisationId && v.view.organisations.some((o) => o.id === organisationId))) cache.delete(k);
+      if (!v.view || f.all || v.view.userId === f.userId || (f.organisationId && v.view.organisations.some((o) => o.id === f.organisationId))) cache.delete(k);
     }
+  }
+  // With REDIS_URL, resolved sessions are shared between processes and invalidations reach all of them at once (session-cache.ts).
+  // Connected on first use: a process that never resolves or ends a session (a worker) opens no connection.
+  let sharedCache: SharedSessionCache<SessionView> | undefined;
+  const sharedOf = () => (config.REDIS_URL
+    ? sharedCache ??= createSharedSessionCache<SessionView>({
+      url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, onForget: forgetLocal, log: deps.log,
+      revive: (raw) => ({ ...(raw as SessionView), expiresAt: new Date((raw as { expiresAt: string }).expiresAt) }),
+    })
+    : undefined);
+  /** Before a revocation commits: no process may share the sessions it is about to end. */
+  const revoking = async (f: Forget) => { await sharedOf()?.block(f); };
+  /** After a change to a user's or organisation's sessions commits: every process refuses the old view at once. */
+  async function forget(userId?: string, organisationId?: string) {
+    const f: Forget = userId || organisationId ? { userId, organisationId } : { all: true };
+    const shared = sharedOf();
+    if (shared) await shared.invalidate(f);
+    else forgetLocal(f);
   }
 
   async function principalFor(user: { id: string; name: string }, org: typeof organisations.$inferSelect, role: string): Promise<Principal> {
@@ -135,8 +154,9 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
 
   /** Ends every session of a user (sign-out everywhere, password change, suspension), in `tx` when given. */
   async function endSessions(userId: string, tx: DbOrTx = db): Promise<number> {
+    await revoking({ userId });
     const ended = await tx.update(webSessions).set({ revokedAt: new Date() }).where(and(eq(webSessions.userId, userId), isNull(webSessions.revokedAt))).returning({ id: webSessions.id });
-    forget(userId);
+    await forget(userId);
     return ended.length;
   }
 
@@ -182,6 +202,10 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
 
   const service = {
     hashToken,
+    /** Whether sessions are shared through Redis (REDIS_URL), and whether its invalidation channel is connected now. */
+    sharedSessions(): { live: boolean } | null { const c = sharedOf(); return c ? { live: c.live } : null; },
+    /** Closes the shared session cache's connections (with REDIS_URL). */
+    async close() { const c = sharedCache; sharedCache = undefined; await c?.close(); },
     /** Whether a session token has been resolved lately (its lookup costs no database read). */
     sessionCached(token: string) { return cache.has(sha256(token)); },
 
@@ -196,10 +220,18 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       const h = sha256(token);
       const now = Date.now();
       const hit = cache.get(h);
-      let entry = hit && hit.until > now ? hit : undefined;
+      const shared = sharedOf();
+      // While Redis answers, it is the one cache (a revocation deletes there before it answers); else this process's, a few seconds.
+      const viaRedis = shared?.live === true;
+      // An unknown or ended token stays refused locally for a few seconds either way (it never becomes valid).
+      let entry = hit && hit.until > now && (!viaRedis || !hit.view) ? hit : undefined;
       if (!entry) {
-        const view = await loadSession(h);
-        entry = { view, until: now + SESSION_CACHE_MS, lastSeen: hit?.lastSeen ?? now };
+        let view = viaRedis ? await shared.get(h) ?? null : null;
+        if (!view) {
+          view = await loadSession(h);
+          if (view && viaRedis) await shared.put(h, view, view.userId, view.organisationId);
+        }
+        entry = { view, until: viaRedis && view ? 0 : now + SESSION_CACHE_MS, lastSeen: hit?.lastSeen ?? now };
         cache.set(h, entry);
       }
       const { view } = entry;
@@ -215,8 +247,11 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     principalOf(session: SessionView): Principal | null { return session.halfSignedIn ? null : session.principal; },
     /** Marks the second factor done (factors calls it after a good TOTP code or passkey). */
     async completeSecondFactor(sessionId: string) {
+      const [s] = await db.select({ userId: webSessions.userId }).from(webSessions).where(eq(webSessions.id, sessionId));
+      if (!s) return;
+      await revoking({ userId: s.userId });
       await db.update(webSessions).set({ secondFactorAt: new Date() }).where(eq(webSessions.id, sessionId));
-      forget();
+      await forget(s.userId);
     },
     /**
      * Makes the session act for another of the person's organisations. Refused (403, nothing changed)
@@ -226,6 +261,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       const target = (await organisationsOf(session.userId)).find((o) => o.id === organisationId);
       if (!target) throw forbidden('You are not a member of that organisation.');
       if (target.id === session.organisationId) return target;
+      await revoking({ userId: session.userId });
       const [m] = await db.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, session.userId), eq(memberships.organisationId, target.id)));
       const [u] = await db.select().from(users).where(eq(users.id, session.userId));
       const org = await service.organisation(target.id);
@@ -236,13 +272,16 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         if (!moved) throw forbidden('The session has ended.');
         await recordChange(tx, await principalFor(u!, org, m!.role), { action: 'session.switch_organisation', targetType: 'organisation', targetId: target.id, summary: { from: session.organisationId, fromName: session.organisationName, to: target.id, toName: target.name } });
       });
-      forget(session.userId);
+      await forget(session.userId);
       return target;
     },
     /** Ends one session (sign-out). */
     async endSession(token: string) {
+      const [owner] = await db.select({ userId: webSessions.userId }).from(webSessions).where(eq(webSessions.tokenHash, sha256(token)));
+      if (owner) await revoking({ userId: owner.userId });
       const [r] = await db.update(webSessions).set({ revokedAt: new Date() }).where(and(eq(webSessions.tokenHash, sha256(token)), isNull(webSessions.revokedAt))).returning({ userId: webSessions.userId });
       cache.delete(sha256(token));
+      if (r) await forget(r.userId);
       return r?.userId ?? null;
     },
     endSessions,
@@ -310,7 +349,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         await mail.queue(tx, { to: u.email, language: u.language, template: 'password_changed', params: { name: u.name, signIn: `${config.PUBLIC_URL}/password/forgot` } });
         await recordChange(tx, p, { action: 'user.password_change', targetType: 'user', targetId: u.id });
       });
-      forget(u.id);
+      await forget(u.id);
     },
 
     /** Mails a reset link when the address belongs to an active user; says nothing either way (no account discovery). */
@@ -341,7 +380,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         await recordChange(tx, { ...SYSTEM, label: u.name, userId: u.id }, { action: 'user.password_reset', targetType: 'user', targetId: u.id });
         const [m] = await tx.select({ organisationId: memberships.organisationId }).from(memberships).where(eq(memberships.userId, u.id)).orderBy(asc(memberships.createdAt)).limit(1);
         return { userId: u.id, organisationId: m?.organisationId ?? null };
-      });
+      }).finally(() => forget(u.id));
     },
 
     // ---------------------------------------------------------------- organisations and people
@@ -386,12 +425,13 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     /** Suspends (or reactivates) an organisation: a suspended one's sessions end at once and its keys stop working. */
     async setOrganisationStatus(p: Principal, id: string, status: 'active' | 'suspended') {
       const o = await service.organisation(id);
+      if (status === 'suspended') await revoking({ organisationId: id });
       await db.transaction(async (tx) => {
         await tx.update(organisations).set({ status, ...(status === 'active' && !o.approvedAt ? { approvedAt: new Date(), approvedBy: p.userId } : {}) }).where(eq(organisations.id, id));
         if (status === 'suspended') await tx.update(webSessions).set({ revokedAt: new Date() }).where(and(eq(webSessions.organisationId, id), isNull(webSessions.revokedAt)));
         await recordChange(tx, p, { action: `organisation.${status === 'active' ? 'activate' : 'suspend'}`, targetType: 'organisation', targetId: id, summary: { name: o.name } });
       });
-      forget(undefined, id);
+      await forget(undefined, id);
     },
 
     /** The people of an organisation (or all, for admins), with their role there. */
@@ -425,7 +465,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         if (status === 'suspended') await endSessions(userId, tx);
         await recordChange(tx, p, { action: `user.${status === 'active' ? 'activate' : 'suspend'}`, targetType: 'user', targetId: userId, summary: { name: u.name } });
       });
-      forget(userId);
+      await forget(userId);
     },
 
     /**
@@ -449,7 +489,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         await recordChange(tx, p, { action: 'user.second_factor_reset', targetType: 'user', targetId: u.id, summary: { name: u.name, reason, ...r, sessionsEnded: ended } });
         return r;
       });
-      forget(u.id);
+      await forget(u.id);
       return removed;
     },
 
@@ -460,7 +500,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       if (!name || name.length > 200) throw badRequest('A name is required.', [{ path: 'name', message: 'required', code: 'people.badName' }]);
       const language = (USER_LANGS as readonly string[]).includes(body.language) ? body.language : 'en';
       await db.update(users).set({ name, language }).where(eq(users.id, p.userId));
-      forget(p.userId);
+      await forget(p.userId);
     },
 
     /**
