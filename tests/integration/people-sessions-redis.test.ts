@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSharedSessionCache, type Forget } from '../../src/modules/people/session-cache.js';
 import { freePort } from '../helpers/processes.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { createPerson, eventually, signInPerson, type TestPerson } from '../helpers/web-session.js';
@@ -110,6 +111,25 @@ describe('sessions shared through Redis, with PostgreSQL as the record', () => {
     person.password = next;
     expect(await page(a, elsewhere.cookie)).toBe(303);
     expect(await page(b, elsewhere.cookie)).toBe(303);
+  });
+
+  it('never puts back a session whose revocation is under way, and drops an organisation\'s entries by its index', async () => {
+    const forgotten: Forget[] = [];
+    const c = createSharedSessionCache<{ n: number }>({ url: `redis://127.0.0.1:${port}`, prefix: `${prefix}-unit`, onForget: (f) => forgotten.push(f), revive: (raw) => raw as { n: number } });
+    try {
+      await eventually(async () => c.live, 5_000);
+      // A process that read PostgreSQL just before a revocation committed comes to write after the revocation's delete.
+      await c.block({ userId: 'u1' });
+      await c.put('h1', { n: 1 }, 'u1', 'o1');
+      expect(await c.get('h1')).toBeUndefined();
+      await c.put('h2', { n: 2 }, 'u2', 'o1');
+      await c.put('h3', { n: 3 }, 'u3', 'o2');
+      expect(await c.get('h2')).toEqual({ n: 2 });
+      await c.invalidate({ organisationId: 'o1' });
+      expect(forgotten).toContainEqual({ organisationId: 'o1' });
+      expect(await c.get('h2')).toBeUndefined();
+      expect(await c.get('h3')).toEqual({ n: 3 });
+    } finally { await c.close(); }
   });
 
   it('keeps working from PostgreSQL while Redis is down, and shares again once it is back', async () => {

@@ -21,7 +21,9 @@ export interface Forget { userId?: string; organisationId?: string; all?: boolea
  * cache of its own. A revocation deletes the entries before it answers, so a session signed out, a
  * password changed or a person suspended ends in every process at once. Every call fails soft: while
  * Redis is away sessions are read from PostgreSQL (each process then trusts what it read for a few
- * seconds), and invalidations that could not be sent are sent again on reconnection.
+ * seconds), and invalidations that could not be sent are sent again on reconnection. The one gap: a
+ * process cut off from a Redis the others still reach revokes in PostgreSQL only, and the others may
+ * serve the shared entry until it expires (SHARED_SESSION_MS) or that process reconnects.
  */
 export interface SharedSessionCache<V> {
   get(tokenHash: string): Promise<V | undefined>;
