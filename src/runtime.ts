@@ -73,6 +73,7 @@ export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
       await rt.relay?.stop();
       await services.deadLetterSpool.stop();
       await queue.close();
+      await services.people.close();
       if (redis) { await redis.quit().catch(() => {}); redis.disconnect(); }
       await db.close();
     },

@@ -58,7 +58,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
   let transport: MailTransport | undefined;
   const mail = createMailService({ db, transport: () => (transport ??= createMailTransport(config, deps.log ?? silent)), secret: () => resolveSessionSecret(config) });
   // factors (src/modules/factors) joins the services later; people asks it at each sign-in.
-  const people = createPeopleService({ db, reference, mail, config, factors: () => (services as { factors?: FactorsStatus }).factors });
+  const people = createPeopleService({ db, reference, mail, config, log: deps.log, factors: () => (services as { factors?: FactorsStatus }).factors });
   const screening = createScreeningService({ db });
   const savedSearches = createSavedSearchesService({ db, reference, matching, notifications: () => notifications });
   const notifications = createNotificationsService({ db, config, mail: () => mail, onRequestMatched: (id) => savedSearches.onRequestMatched(id), now: deps.now });

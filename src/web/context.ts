@@ -14,6 +14,8 @@ export interface WebContext {
    */
   session?: {
     id: string; userId: string; organisationId: string; organisationName: string; email: string; halfSignedIn: boolean; expiresAt: Date;
+    /** The organisations the person may act for: more than one, the header offers to switch. */
+    organisations: { id: string; name: string }[];
     /** Who the person is, also while half signed-in (the second factor's audit events name them). */
     actor: Principal;
   };

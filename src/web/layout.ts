@@ -44,6 +44,16 @@ export function whoLabel(ctx: WebContext): string {
 /** A hidden CSRF field for POST forms. */
 export const csrfField = (ctx: WebContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 
+/** The header's choice of the organisation the session acts for, for a person of several (src/web/pages/people.pages.ts handles it). */
+function organisationSwitcher(ctx: WebContext): SafeHtml | '' {
+  const s = ctx.session;
+  if (!s || s.organisations.length < 2) return '';
+  const { i } = ctx;
+  return html`<form method="post" action="/account/organisation" class="inline org-switch">${csrfField(ctx)}
+    <label for="f-switch-org">${i.t('ac.orgSwitch')}</label> <select id="f-switch-org" name="organisationId">${s.organisations.map((o) => html`<option value="${o.id}"${o.id === s.organisationId ? html` selected` : ''}>${o.name}</option>`)}</select>
+    <button type="submit" class="small secondary">${i.t('ac.orgSwitchButton')}</button></form> `;
+}
+
 const langHref = (ctx: WebContext, l: string) => `/language/${l}?next=${encodeURIComponent(ctx.path)}`;
 
 /** The whole HTML document: skip link, header with navigation and language switcher, main, footer. */
@@ -79,7 +89,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
     </nav>
     <div class="who">
       ${ctx.principal
-        ? html`${ctx.unread !== undefined ? html`<a href="/notifications" class="notifications-link" id="unread-count">${i.t('nav.notifications')}${ctx.unread ? html` <span class="unread">${i.t('notify.unread', { n: ctx.unread })}</span>` : ''}</a> ` : ''}<span>${i.t('nav.signedInAs', { who: whoLabel(ctx) })}</span> <a href="/account">${i.t('pp.account')}</a>
+        ? html`${ctx.unread !== undefined ? html`<a href="/notifications" class="notifications-link" id="unread-count">${i.t('nav.notifications')}${ctx.unread ? html` <span class="unread">${i.t('notify.unread', { n: ctx.unread })}</span>` : ''}</a> ` : ''}<span>${i.t('nav.signedInAs', { who: whoLabel(ctx) })}</span> ${organisationSwitcher(ctx)}<a href="/account">${i.t('pp.account')}</a>
           <form method="post" action="/sign-out" class="inline">${csrfField(ctx)}<button type="submit" class="link">${i.t('nav.signOut')}</button></form>`
         : html`<a href="/sign-in" class="button small">${i.t('nav.signIn')}</a>`}
     </div>

@@ -102,6 +102,8 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   const csrf = createCsrf(resolveSessionSecret(app.deps.config));
   const deps: WebDeps = { csrf };
   const people = app.services.people;
+  // The shared session cache's Redis connections (REDIS_URL) close with the server.
+  app.addHook('onClose', async () => { await people.close(); });
 
   // chart.js ships its browser build inside node_modules; only that one file is served.
   app.get('/static/chart.umd.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(createReadStream(CHART_JS)));
@@ -141,7 +143,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     const v = found?.view;
     req.web = {
       i: i18n(lang), principal, csrf: csrf.csrfToken(csrfBase!), path, boundName: principal ? await boundNameOf(app, principal, lang) : undefined,
-      session: v ? { id: v.id, userId: v.userId, organisationId: v.organisationId, organisationName: v.organisationName, email: v.email, halfSignedIn: v.halfSignedIn, expiresAt: v.expiresAt, actor: v.principal } : undefined,
+      session: v ? { id: v.id, userId: v.userId, organisationId: v.organisationId, organisationName: v.organisationName, email: v.email, halfSignedIn: v.halfSignedIn, expiresAt: v.expiresAt, actor: v.principal, organisations: v.organisations } : undefined,
     } satisfies WebContext;
 
     // The half signed-in gate: until the second factor, only its pages, the security page and sign-out.

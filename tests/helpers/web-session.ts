@@ -51,17 +51,22 @@ export async function createPerson(t: TestApp, spec: PersonSpec): Promise<TestPe
   return { email, password, userId: u.id, organisationId: org.id, name };
 }
 
-/** Signs a person in through the web form (e-mail and password), over app.inject. */
-/** `secondFactor: 'leave'` keeps a half signed-in session as it is (else passSecondFactor completes it). */
-export async function signInPerson(t: TestApp, person: { email: string; password: string }, opts: { secondFactor?: 'pass' | 'leave' } = {}): Promise<WebSession> {
+/** Sends the sign-in form as a browser does: the answer's status, where it sends the person next, and the session cookie (`od_session=...`). */
+export async function submitSignIn(t: TestApp, person: { email: string; password: string }): Promise<{ status: number; location: string; session: string | undefined }> {
   const form = await t.app.inject({ method: 'GET', url: '/sign-in' });
   const pre = cookiesOf(form.headers['set-cookie']).filter((c) => c.startsWith('od_pre=')).join('; ');
   const res = await t.app.inject({
     method: 'POST', url: '/sign-in', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ email: person.email, password: person.password, _csrf: csrfOf(form.body) }).toString(),
   });
-  const session = cookiesOf(res.headers['set-cookie']).find((c) => c.startsWith('od_session='));
-  if (!session) throw new Error(`sign-in failed: ${res.statusCode}`);
+  return { status: res.statusCode, location: String(res.headers.location ?? ''), session: cookiesOf(res.headers['set-cookie']).find((c) => c.startsWith('od_session=')) };
+}
+
+/** Signs a person in through the web form (e-mail and password), over app.inject. */
+/** `secondFactor: 'leave'` keeps a half signed-in session as it is (else passSecondFactor completes it). */
+export async function signInPerson(t: TestApp, person: { email: string; password: string }, opts: { secondFactor?: 'pass' | 'leave' } = {}): Promise<WebSession> {
+  const { status, session } = await submitSignIn(t, person);
+  if (!session) throw new Error(`sign-in failed: ${status}`);
   if (opts.secondFactor !== 'leave') await passSecondFactor(t, session.slice('od_session='.length));
   return sessionOf(t, session);
 }
@@ -143,4 +148,13 @@ export function personForKey(t: TestApp, key: string): Promise<TestPerson> {
 /** Signs in through the web form as the person a key's cast stands for (people sign in by password; keys are for machines). */
 export async function webSession(t: TestApp, key: string): Promise<WebSession> {
   return signInPerson(t, await personForKey(t, key));
+}
+
+/** Waits until `check` holds (another process's session cache, a server coming back). */
+export async function eventually(check: () => Promise<boolean>, ms = 6000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

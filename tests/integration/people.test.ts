@@ -6,7 +6,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castOf, fiuRequest, type Cast } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
-import { createPerson, sessionOf, signInPerson, webSession, type TestPerson } from '../helpers/web-session.js';
+import { createPerson, eventually, sessionOf, signInPerson, webSession, type TestPerson } from '../helpers/web-session.js';
 
 const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
 const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
@@ -24,14 +24,6 @@ async function attempt(t: TestApp, email: string, password: string, ip = '203.0.
   return { status: res.statusCode, body: res.body, location: res.headers.location, session: cookiesOf(res.headers['set-cookie']).find((c) => c.startsWith('od_session=')) };
 }
 
-/** Waits until `check` holds (the other process's session cache lasts a few seconds). */
-async function eventually(check: () => Promise<boolean>, ms = 6000) {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('people: sessions', () => {
   let t: TestApp;

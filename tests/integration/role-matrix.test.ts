@@ -273,6 +273,7 @@ type Who = `${Role}:${MemberRole}`;
  */
 const PEOPLE_WEB_MATRIX: [string, 'signed-in' | (Role | Who)[]][] = [
   ['GET /account', 'signed-in'],
+  ['GET /sign-in/organisation', 'signed-in'],
   ['POST /account', 'signed-in'],
   ['POST /account/password', 'signed-in'],
   ['GET /organisation', 'signed-in'],
@@ -292,6 +293,8 @@ const PEOPLE_WEB_MATRIX: [string, 'signed-in' | (Role | Who)[]][] = [
   ['POST /admin/organisations/{id}/invitations', ['admin']],
   ['POST /admin/organisations/{id}/status', ['admin']],
   ['GET /admin/people', ['admin']],
+  ['GET /admin/people/{id}/second-factor', ['admin']],
+  ['POST /admin/people/{id}/second-factor', ['admin']],
   ['GET /admin/audit', ['admin']],
   ['GET /admin/mail', ['admin']],
   ['POST /admin/mail/{id}/retry', ['admin']],
@@ -396,6 +399,7 @@ const WEB_PAGES: Record<string, Role[] | 'public'> = {
   '/account': EVERY_ROLE,
   '/account/security': EVERY_ROLE,
   '/sign-in/second-factor': EVERY_ROLE,
+  '/sign-in/organisation': EVERY_ROLE,
   '/notifications': EVERY_ROLE,
   '/organisation': EVERY_ROLE,
   '/organisation/keys': EVERY_ROLE,
@@ -409,6 +413,7 @@ const WEB_PAGES: Record<string, Role[] | 'public'> = {
   '/admin/organisations': ['admin'],
   '/admin/organisations/{id}': ['admin'],
   '/admin/people': ['admin'],
+  '/admin/people/{id}/second-factor': ['admin'],
   '/admin/audit': ['admin'],
   '/admin/mail': ['admin'],
 };

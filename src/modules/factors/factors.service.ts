@@ -364,6 +364,22 @@ export function createFactorsService(deps: FactorsDeps) {
     });
   }
 
+  /**
+   * Takes away every second factor of a person (an admin's reset for someone who lost them all): the
+   * app, pending or confirmed, passkeys, recovery codes, open challenges and the failure count, in `tx`.
+   * Returns what was removed; the caller audits, ends the sessions and tells the person.
+   */
+  async function resetAll(tx: DbOrTx, userId: string): Promise<{ totp: boolean; passkeys: number; recoveryCodes: number }> {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`factors:${userId}`}))`);
+    const before = await counts(tx, userId);
+    await tx.delete(userTotp).where(eq(userTotp.userId, userId));
+    await tx.delete(userPasskeys).where(eq(userPasskeys.userId, userId));
+    await tx.delete(userRecoveryCodes).where(eq(userRecoveryCodes.userId, userId));
+    await tx.delete(webauthnChallenges).where(eq(webauthnChallenges.userId, userId));
+    await tx.delete(secondFactorFailures).where(eq(secondFactorFailures.userId, userId));
+    return { totp: before.totp, passkeys: before.passkeys, recoveryCodes: before.recoveryCodesLeft };
+  }
+
   // ---- the sign-in step ----
 
   /**
@@ -403,7 +419,7 @@ export function createFactorsService(deps: FactorsDeps) {
     beginTotp, pendingTotp, confirmTotp, removeTotp,
     generateRecoveryCodes,
     passkeyRegistrationOptions, registerPasskey, passkeyAuthenticationOptions, listPasskeys, removePasskey,
-    attempt,
+    resetAll, attempt,
   };
 }
 

@@ -10,6 +10,7 @@ import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { hashPassword, passwordProblems, verifyPassword, type PasswordProblem } from './passwords.js';
+import { createSharedSessionCache, type Forget, type SharedSessionCache } from './session-cache.js';
 
 export const ORG_KINDS = ['member_state', 'provider', 'cted', 'entity', 'admin'] as const satisfies readonly Role[];
 export type OrgKind = (typeof ORG_KINDS)[number];
@@ -19,8 +20,13 @@ export type TokenPurpose = 'invitation' | 'reset' | 'unlock' | 'first_admin';
 /** Hours each kind of link stays valid. */
 export const TOKEN_HOURS: Record<TokenPurpose, number> = { invitation: 72, reset: 1, unlock: 24, first_admin: 24 };
 
-/** What factors (src/modules/factors) tells people about a user's second factor. */
-export interface FactorsStatus { status(userId: string): Promise<{ enrolled: boolean; required: boolean }> }
+/** What people asks of factors (src/modules/factors): a user's second factor, and an admin's reset of all of them. */
+export interface FactorsStatus {
+  status(userId: string): Promise<{ enrolled: boolean; required: boolean }>;
+  resetAll(tx: DbOrTx, userId: string): Promise<{ totp: boolean; passkeys: number; recoveryCodes: number }>;
+}
+/** The longest reason an admin may give for resetting a person's second factor. */
+export const RESET_REASON_MAX = 500;
 
 /** A signed-in (or half signed-in) browser, as the web plugin sees it. */
 export interface SessionView {
@@ -34,6 +40,8 @@ export interface SessionView {
   language: string;
   organisationName: string;
   expiresAt: Date;
+  /** Every organisation the person may act for (the session's among them), by name: the header's switcher. */
+  organisations: { id: string; name: string }[];
 }
 
 const sha256 = (v: string) => createHash('sha256').update(v, 'utf8').digest('hex');
@@ -54,25 +62,43 @@ const worksIn = (o: { status: string; kind: string }) => o.status === 'active' |
 const worksInSql = sql`(${organisations.status} = 'active' or (${organisations.status} = 'pending' and ${organisations.kind} = 'provider'))`;
 
 export type SignInResult =
-  | { ok: true; userId: string; organisationId: string; language: string }
+  | { ok: true; userId: string; organisationId: string; language: string; /** How many organisations the person may act for: more than one, they choose. */ organisations: number }
   | { ok: false; reason: 'invalid' | 'locked' | 'no_organisation' };
 
 /**
  * People, organisations, memberships, sessions, passwords and the single-use links sent by mail
  * (issue 13). Every rule about who a person is and how they sign in lives here; the web pages call it.
  */
-export function createPeopleService(deps: { db: Db; reference: ReferenceService; mail: MailService; config: Config; factors?: () => FactorsStatus | undefined }) {
+export function createPeopleService(deps: { db: Db; reference: ReferenceService; mail: MailService; config: Config; factors?: () => FactorsStatus | undefined; log?: { warn(o: object, m?: string): void } }) {
   const { db, config, mail } = deps;
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
   const maxMs = config.SESSION_MAX_HOURS * 3_600_000;
   const cache = new LRUCache<string, { view: SessionView | null; until: number; lastSeen: number }>({ max: 20_000 });
   const link = (path: string, token: string) => `${config.PUBLIC_URL}${path}?token=${encodeURIComponent(token)}`;
 
-  /** Forgets cached sessions of a user (or all), so this process refuses them at once. */
-  function forget(userId?: string, organisationId?: string) {
+  /** Forgets this process's cached sessions of a user, of an organisation, or all. */
+  function forgetLocal(f: Forget) {
     for (const [k, v] of cache.entries()) {
-      if (!v.view || (!userId && !organisationId) || v.view.userId === userId || v.view.organisationId === organisationId) cache.delete(k);
+      if (!v.view || f.all || v.view.userId === f.userId || (f.organisationId && v.view.organisations.some((o) => o.id === f.organisationId))) cache.delete(k);
     }
+  }
+  // With REDIS_URL, resolved sessions are shared between processes and invalidations reach all of them at once (session-cache.ts).
+  // Connected on first use: a process that never resolves or ends a session (a worker) opens no connection.
+  let sharedCache: SharedSessionCache<SessionView> | undefined;
+  const sharedOf = () => (config.REDIS_URL
+    ? sharedCache ??= createSharedSessionCache<SessionView>({
+      url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, onForget: forgetLocal, log: deps.log,
+      revive: (raw) => ({ ...(raw as SessionView), expiresAt: new Date((raw as { expiresAt: string }).expiresAt) }),
+    })
+    : undefined);
+  /** Before a revocation commits: no process may share the sessions it is about to end. */
+  const revoking = async (f: Forget) => { await sharedOf()?.block(f); };
+  /** After a change to a user's or organisation's sessions commits: every process refuses the old view at once. */
+  async function forget(userId?: string, organisationId?: string) {
+    const f: Forget = userId || organisationId ? { userId, organisationId } : { all: true };
+    const shared = sharedOf();
+    if (shared) await shared.invalidate(f);
+    else forgetLocal(f);
   }
 
   async function principalFor(user: { id: string; name: string }, org: typeof organisations.$inferSelect, role: string): Promise<Principal> {
@@ -128,8 +154,9 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
 
   /** Ends every session of a user (sign-out everywhere, password change, suspension), in `tx` when given. */
   async function endSessions(userId: string, tx: DbOrTx = db): Promise<number> {
+    await revoking({ userId });
     const ended = await tx.update(webSessions).set({ revokedAt: new Date() }).where(and(eq(webSessions.userId, userId), isNull(webSessions.revokedAt))).returning({ id: webSessions.id });
-    forget(userId);
+    await forget(userId);
     return ended.length;
   }
 
@@ -149,6 +176,13 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     return { token, id: row.id, maxAgeS: Math.floor(maxMs / 1000) };
   }
 
+  /** The organisations a person may act for (active, or a provider waiting for approval), oldest membership first. */
+  async function organisationsOf(userId: string) {
+    return db.select({ id: organisations.id, name: organisations.name }).from(memberships)
+      .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+      .where(and(eq(memberships.userId, userId), worksInSql)).orderBy(asc(memberships.createdAt), asc(organisations.name));
+  }
+
   async function loadSession(tokenHash: string): Promise<SessionView | null> {
     const [r] = await db.select({ s: webSessions, u: users, o: organisations, role: memberships.role }).from(webSessions)
       .innerJoin(users, eq(users.id, webSessions.userId))
@@ -160,6 +194,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     if (r.s.revokedAt || r.s.expiresAt.getTime() <= now || r.s.lastSeenAt.getTime() + idleMs <= now) return null;
     if (r.u.status !== 'active' || !worksIn(r.o)) return null;
     return {
+      organisations: await organisationsOf(r.u.id),
       id: r.s.id, userId: r.u.id, organisationId: r.o.id, halfSignedIn: r.s.secondFactorNeeded && !r.s.secondFactorAt,
       principal: await principalFor(r.u, r.o, r.role), email: r.u.email, language: r.u.language, organisationName: r.o.name, expiresAt: r.s.expiresAt,
     };
@@ -167,6 +202,10 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
 
   const service = {
     hashToken,
+    /** Whether sessions are shared through Redis (REDIS_URL), and whether its invalidation channel is connected now. */
+    sharedSessions(): { live: boolean } | null { const c = sharedOf(); return c ? { live: c.live } : null; },
+    /** Closes the shared session cache's connections (with REDIS_URL). */
+    async close() { const c = sharedCache; sharedCache = undefined; await c?.close(); },
     /** Whether a session token has been resolved lately (its lookup costs no database read). */
     sessionCached(token: string) { return cache.has(sha256(token)); },
 
@@ -181,10 +220,18 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       const h = sha256(token);
       const now = Date.now();
       const hit = cache.get(h);
-      let entry = hit && hit.until > now ? hit : undefined;
+      const shared = sharedOf();
+      // While Redis answers, it is the one cache (a revocation deletes there before it answers); else this process's, a few seconds.
+      const viaRedis = shared?.live === true;
+      // An unknown or ended token stays refused locally for a few seconds either way (it never becomes valid).
+      let entry = hit && hit.until > now && (!viaRedis || !hit.view) ? hit : undefined;
       if (!entry) {
-        const view = await loadSession(h);
-        entry = { view, until: now + SESSION_CACHE_MS, lastSeen: hit?.lastSeen ?? now };
+        let view = viaRedis ? await shared.get(h) ?? null : null;
+        if (!view) {
+          view = await loadSession(h);
+          if (view && viaRedis) await shared.put(h, view, view.userId, view.organisationId);
+        }
+        entry = { view, until: viaRedis && view ? 0 : now + SESSION_CACHE_MS, lastSeen: hit?.lastSeen ?? now };
         cache.set(h, entry);
       }
       const { view } = entry;
@@ -200,13 +247,41 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     principalOf(session: SessionView): Principal | null { return session.halfSignedIn ? null : session.principal; },
     /** Marks the second factor done (factors calls it after a good TOTP code or passkey). */
     async completeSecondFactor(sessionId: string) {
+      const [s] = await db.select({ userId: webSessions.userId }).from(webSessions).where(eq(webSessions.id, sessionId));
+      if (!s) return;
+      await revoking({ userId: s.userId });
       await db.update(webSessions).set({ secondFactorAt: new Date() }).where(eq(webSessions.id, sessionId));
-      forget();
+      await forget(s.userId);
+    },
+    /**
+     * Makes the session act for another of the person's organisations. Refused (403, nothing changed)
+     * unless the person is a member of it and it may be worked in; audited as the person in the new one.
+     */
+    async switchOrganisation(session: SessionView, organisationId: string) {
+      const target = (await organisationsOf(session.userId)).find((o) => o.id === organisationId);
+      if (!target) throw forbidden('You are not a member of that organisation.');
+      if (target.id === session.organisationId) return target;
+      await revoking({ userId: session.userId });
+      const [m] = await db.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, session.userId), eq(memberships.organisationId, target.id)));
+      const [u] = await db.select().from(users).where(eq(users.id, session.userId));
+      const org = await service.organisation(target.id);
+      await db.transaction(async (tx) => {
+        // Only a live session of this person moves: a revoked one stays revoked.
+        const [moved] = await tx.update(webSessions).set({ organisationId: target.id })
+          .where(and(eq(webSessions.id, session.id), eq(webSessions.userId, session.userId), isNull(webSessions.revokedAt))).returning({ id: webSessions.id });
+        if (!moved) throw forbidden('The session has ended.');
+        await recordChange(tx, await principalFor(u!, org, m!.role), { action: 'session.switch_organisation', targetType: 'organisation', targetId: target.id, summary: { from: session.organisationId, fromName: session.organisationName, to: target.id, toName: target.name } });
+      });
+      await forget(session.userId);
+      return target;
     },
     /** Ends one session (sign-out). */
     async endSession(token: string) {
+      const [owner] = await db.select({ userId: webSessions.userId }).from(webSessions).where(eq(webSessions.tokenHash, sha256(token)));
+      if (owner) await revoking({ userId: owner.userId });
       const [r] = await db.update(webSessions).set({ revokedAt: new Date() }).where(and(eq(webSessions.tokenHash, sha256(token)), isNull(webSessions.revokedAt))).returning({ userId: webSessions.userId });
       cache.delete(sha256(token));
+      if (r) await forget(r.userId);
       return r?.userId ?? null;
     },
     endSessions,
@@ -236,11 +311,9 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         });
       }
       if (u.failedSignIns || u.lockedUntil) await db.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, u.id));
-      const [m] = await db.select({ organisationId: memberships.organisationId }).from(memberships)
-        .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-        .where(and(eq(memberships.userId, u.id), worksInSql)).orderBy(asc(memberships.createdAt)).limit(1);
-      if (!m) return { ok: false, reason: 'no_organisation' };
-      return { ok: true, userId: u.id, organisationId: m.organisationId, language: u.language };
+      const orgs = await organisationsOf(u.id);
+      if (!orgs.length) return { ok: false, reason: 'no_organisation' };
+      return { ok: true, userId: u.id, organisationId: orgs[0]!.id, language: u.language, organisations: orgs.length };
     },
 
     /** Whether a second factor must follow the password, and where to send the user for it. */
@@ -276,7 +349,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         await mail.queue(tx, { to: u.email, language: u.language, template: 'password_changed', params: { name: u.name, signIn: `${config.PUBLIC_URL}/password/forgot` } });
         await recordChange(tx, p, { action: 'user.password_change', targetType: 'user', targetId: u.id });
       });
-      forget(u.id);
+      await forget(u.id);
     },
 
     /** Mails a reset link when the address belongs to an active user; says nothing either way (no account discovery). */
@@ -307,7 +380,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         await recordChange(tx, { ...SYSTEM, label: u.name, userId: u.id }, { action: 'user.password_reset', targetType: 'user', targetId: u.id });
         const [m] = await tx.select({ organisationId: memberships.organisationId }).from(memberships).where(eq(memberships.userId, u.id)).orderBy(asc(memberships.createdAt)).limit(1);
         return { userId: u.id, organisationId: m?.organisationId ?? null };
-      });
+      }).finally(() => forget(u.id));
     },
 
     // ---------------------------------------------------------------- organisations and people
@@ -352,12 +425,13 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     /** Suspends (or reactivates) an organisation: a suspended one's sessions end at once and its keys stop working. */
     async setOrganisationStatus(p: Principal, id: string, status: 'active' | 'suspended') {
       const o = await service.organisation(id);
+      if (status === 'suspended') await revoking({ organisationId: id });
       await db.transaction(async (tx) => {
         await tx.update(organisations).set({ status, ...(status === 'active' && !o.approvedAt ? { approvedAt: new Date(), approvedBy: p.userId } : {}) }).where(eq(organisations.id, id));
         if (status === 'suspended') await tx.update(webSessions).set({ revokedAt: new Date() }).where(and(eq(webSessions.organisationId, id), isNull(webSessions.revokedAt)));
         await recordChange(tx, p, { action: `organisation.${status === 'active' ? 'activate' : 'suspend'}`, targetType: 'organisation', targetId: id, summary: { name: o.name } });
       });
-      forget(undefined, id);
+      await forget(undefined, id);
     },
 
     /** The people of an organisation (or all, for admins), with their role there. */
@@ -391,7 +465,32 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         if (status === 'suspended') await endSessions(userId, tx);
         await recordChange(tx, p, { action: `user.${status === 'active' ? 'activate' : 'suspend'}`, targetType: 'user', targetId: userId, summary: { name: u.name } });
       });
-      forget(userId);
+      await forget(userId);
+    },
+
+    /**
+     * An admin resets a person's second factor (they lost app, passkeys and recovery codes): every factor
+     * goes, every session of the person ends, the person is mailed in their language with the admin's
+     * name and reason, and the audit names both. At the next sign-in a person whose organisation
+     * requires a factor is held at enrolment (secondFactorStep). Admins only; a reason is required.
+     */
+    async resetSecondFactor(p: Principal, userId: string, reasonIn: string) {
+      if (p.role !== 'admin' || !p.userId) throw forbidden('Only an administrator, signed in as a person, resets a second factor.');
+      const reason = reasonIn.trim();
+      if (!reason || reason.length > RESET_REASON_MAX) throw badRequest('A reason is required.', [{ path: 'reason', message: `required, at most ${RESET_REASON_MAX} characters`, code: 'people.badReason' }]);
+      if (userId === p.userId) throw forbidden('Another administrator resets your own second factor.');
+      const u = await service.user(userId);
+      const factors = deps.factors?.();
+      if (!factors) throw new Error('second factors are not configured');
+      const removed = await db.transaction(async (tx) => {
+        const r = await factors.resetAll(tx, u.id);
+        const ended = await endSessions(u.id, tx);
+        await mail.queue(tx, { to: u.email, language: u.language, template: 'second_factor_reset', params: { name: u.name, admin: p.label, reason, link: `${config.PUBLIC_URL}/sign-in` } });
+        await recordChange(tx, p, { action: 'user.second_factor_reset', targetType: 'user', targetId: u.id, summary: { name: u.name, reason, ...r, sessionsEnded: ended } });
+        return r;
+      });
+      await forget(u.id);
+      return removed;
     },
 
     /** Updates the person's own name and language. */
@@ -401,7 +500,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       if (!name || name.length > 200) throw badRequest('A name is required.', [{ path: 'name', message: 'required', code: 'people.badName' }]);
       const language = (USER_LANGS as readonly string[]).includes(body.language) ? body.language : 'en';
       await db.update(users).set({ name, language }).where(eq(users.id, p.userId));
-      forget(p.userId);
+      await forget(p.userId);
     },
 
     /**

@@ -20,6 +20,7 @@ import { printText } from './features/print.js';
 import { directoryPagesText } from './features/directory-pages.js';
 import { publishingText } from './features/publishing.js';
 import { mailText } from './features/mail.js';
+import { accessText } from './features/access.js';
 
 /**
  * Every feature catalogue (i18n/features/<feature>.ts, made with defineFeature); their keys join the
@@ -47,6 +48,7 @@ export const FEATURES = [
   publishingText,
   notify,
   mailText,
+  accessText,
 ] as const satisfies readonly FeatureCatalogue<string>[];
 
 type KeysOf<F> = F extends FeatureCatalogue<infer K> ? K : never;

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MemberRole } from '../../plugins/auth.plugin.js';
-import { ORG_KINDS } from '../../modules/people/people.service.js';
+import { ORG_KINDS, RESET_REASON_MAX } from '../../modules/people/people.service.js';
 import { ctxOf, namer, need, sendPage, str, type WebContext } from '../context.js';
 import { html } from '../html.js';
 import type { MessageKey } from '../i18n/index.js';
-import { csrfField, page, selectField, textField, type FieldErrors } from '../layout.js';
+import { csrfField, page, selectField, textArea, textField, type FieldErrors } from '../layout.js';
 import type { WebDeps } from '../web.plugin.js';
 import { formProblem, inviteForm, memberTable, peopleErrors } from './people.pages.js';
 
@@ -111,11 +111,56 @@ export function adminPeoplePages(app: FastifyInstance, _deps: WebDeps): void {
     need(req, 'admin');
     const ctx = ctxOf(req);
     const members = await people.listMembers();
+    const reset = str((req.query as Record<string, unknown>).factorReset).slice(0, 200);
     return sendPage(req, reply, page(ctx, {
-      title: ctx.i.t('pp.people'), active: '/admin/people', wide: true,
-      body: html`<h1>${ctx.i.t('pp.people')}</h1>${adminNav(ctx)}${memberTable(ctx.i, members, { ctx, showOrg: true })}
+      title: ctx.i.t('pp.people'), active: '/admin/people', wide: true, notice: reset ? ctx.i.t('ac.resetDone', { name: reset }) : null,
+      body: html`<h1>${ctx.i.t('pp.people')}</h1>${adminNav(ctx)}${memberTable(ctx.i, members, { ctx, showOrg: true, resetFactor: true })}
         <p><a href="/admin/organisations">${ctx.i.t('pp.inviteFirst')}</a></p>`,
     }));
+  });
+
+  // ------------------------------------------------------------------ an admin resets a person's second factor
+  async function resetPage(req: FastifyRequest, reply: FastifyReply, userId: string, o: { errors?: FieldErrors; reason?: string; status?: number } = {}) {
+    const p = need(req, 'admin');
+    const ctx = ctxOf(req);
+    const { i } = ctx;
+    const u = await people.user(userId);
+    const f = await app.services.factors.status(u.id);
+    const errors = o.errors ?? {};
+    const self = u.id === p.userId;
+    return sendPage(req, reply, page(ctx, {
+      title: i.t('ac.resetTitle', { name: u.name }), active: '/admin/people',
+      body: html`<h1>${i.t('ac.resetTitle', { name: u.name })}</h1>${adminNav(ctx)}
+        <p>${u.name} · ${u.email}</p>
+        <p>${i.t('ac.resetHas', { totp: i.t(f.totp ? 'ac.yes' : 'ac.no'), passkeys: i.num(f.passkeys), codes: i.num(f.recoveryCodesLeft) })}</p>
+        <p>${i.t('ac.resetIntro')}</p>
+        ${self ? html`<p class="error">${i.t('ac.resetSelf')}</p>` : html`<div class="card danger-zone"><p>${i.t('ac.resetCheck')}</p></div>
+        ${formProblem(errors)}
+        <form method="post" action="/admin/people/${u.id}/second-factor" class="card narrow" novalidate>${csrfField(ctx)}
+          ${textArea({ name: 'reason', label: i.t('ac.reason'), hint: i.t('ac.reasonHint', { max: RESET_REASON_MAX }), errors, required: true, value: o.reason ?? '', rows: 3, attrs: html` maxlength="${RESET_REASON_MAX}"` })}
+          <div class="field${errors.confirm ? ' has-error' : ''}">${errors.confirm ? html`<p class="error" id="f-confirm-error">${errors.confirm}</p>` : ''}
+            <label><input type="checkbox" name="confirm" value="yes" required${errors.confirm ? html` aria-invalid="true" aria-describedby="f-confirm-error"` : ''}> ${i.t('ac.confirm')}</label></div>
+          <button type="submit" class="danger">${i.t('ac.resetButton')}</button></form>`}
+        <p><a href="/admin/people">${i.t('pp.people')}</a> · <a href="/admin/audit?q=${encodeURIComponent(u.email)}">${i.t('pp.audit')}</a></p>`,
+    }), o.status ?? 200);
+  }
+
+  app.get('/admin/people/:id/second-factor', async (req, reply) => resetPage(req, reply, (req.params as { id: string }).id));
+
+  app.post('/admin/people/:id/second-factor', { config: { rateLimit: 'sensitive' } }, async (req, reply) => {
+    const p = need(req, 'admin');
+    const { i } = ctxOf(req);
+    const id = (req.params as { id: string }).id;
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const reason = str(b.reason);
+    const errors: FieldErrors = {};
+    if (!reason) errors.reason = i.t('v.required');
+    else if (reason.length > RESET_REASON_MAX) errors.reason = i.t('v.tooLong', { max: RESET_REASON_MAX });
+    if (str(b.confirm) !== 'yes') errors.confirm = i.t('ac.confirmNeeded');
+    if (Object.keys(errors).length) return resetPage(req, reply, id, { errors, reason, status: 400 });
+    const u = await people.user(id);
+    await people.resetSecondFactor(p, u.id, reason);
+    return reply.redirect(`/admin/people?factorReset=${encodeURIComponent(u.name)}`, 303);
   });
 
   app.get('/admin/audit', async (req, reply) => {

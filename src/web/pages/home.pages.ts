@@ -113,9 +113,11 @@ export function homePages(app: FastifyInstance, _deps: WebDeps): void {
     reply.clearCookie(PRE_SESSION_COOKIE, { path: '/' });
     // The person's language is the interface's unless this browser chose one.
     if (!req.cookies[LANG_COOKIE] && (req.query as Record<string, unknown>).lang === undefined) reply.setCookie(LANG_COOKIE, result.language, cookieOptions(req, 365 * 24 * 3600));
-    if (step.next) return reply.redirect(next ? `${step.next}?next=${encodeURIComponent(next)}` : step.next, 303);
+    // A person of several organisations chooses the one this session acts for (after the second factor, when one is owed).
+    const after = result.organisations > 1 ? `/sign-in/organisation${next ? `?next=${encodeURIComponent(next)}` : ''}` : next;
+    if (step.next) return reply.redirect(after ? `${step.next}?next=${encodeURIComponent(after)}` : step.next, 303);
     const view = await app.services.people.resolveSession(s.token);
-    return reply.redirect(next || (view ? homeOf(view.principal) : '/'), 303);
+    return reply.redirect(after || (view ? homeOf(view.principal) : '/'), 303);
   });
 
   // Ends the session on the server: a copy of the cookie elsewhere stops working at once.

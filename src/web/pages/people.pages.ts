@@ -4,7 +4,7 @@ import { MEMBER_ROLES, type MemberRole } from '../../plugins/auth.plugin.js';
 import { CreateRequestBody } from '../../modules/requests/requests.schemas.js';
 import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR, MIN_LENGTH_WITH_SECOND_FACTOR } from '../../modules/people/passwords.js';
 import { PasswordRefused, USER_LANGS } from '../../modules/people/people.service.js';
-import { ctxOf, need, sendPage, str, WebError, type WebContext } from '../context.js';
+import { ctxOf, need, safeNext, sendPage, str, WebError, type WebContext } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
 import { AUTONYMS, isUiLang, type I18n, type MessageKey } from '../i18n/index.js';
 import { csrfField, page, selectField, textField, type FieldErrors } from '../layout.js';
@@ -134,6 +134,40 @@ export function peoplePages(app: FastifyInstance, _deps: WebDeps): void {
     }
     await startSession(app, req, reply, p.userId!, p.organisationId!);
     return reply.redirect('/account?passwordChanged', 303);
+  });
+
+  // ------------------------------------------------------------------ the organisation the session acts for
+  app.get('/sign-in/organisation', async (req, reply) => {
+    need(req);
+    const ctx = ctxOf(req);
+    const { i } = ctx;
+    const s = ctx.session!;
+    const next = safeNext((req.query as Record<string, unknown>).next, '');
+    if (s.organisations.length < 2) return reply.redirect(next || homeOf(ctx.principal!), 303);
+    return sendPage(req, reply, page(ctx, {
+      title: i.t('ac.orgTitle'),
+      body: html`<h1>${i.t('ac.orgTitle')}</h1><p>${i.t('ac.orgIntro')}</p>
+        <ul class="org-choices">${s.organisations.map((o) => html`<li><form method="post" action="/account/organisation" class="inline">${csrfField(ctx)}
+          <input type="hidden" name="organisationId" value="${o.id}"><input type="hidden" name="next" value="${next}">
+          <button type="submit"${o.id === s.organisationId ? html` class="secondary"` : ''}>${i.t('ac.orgChoose', { name: o.name })}</button>${o.id === s.organisationId ? html` <span class="hint">(${i.t('ac.orgCurrent')})</span>` : ''}</form></li>`)}</ul>`,
+    }));
+  });
+
+  // The organisation comes from the form but is only ever one the person is a member of (the service refuses any other, 403).
+  app.post('/account/organisation', async (req, reply) => {
+    need(req);
+    const ctx = ctxOf(req);
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const view = await people.resolveSession(req.cookies[SESSION_COOKIE] ?? '');
+    if (!view) throw new WebError(401, 'error.signInNeeded');
+    try { await people.switchOrganisation(view, str(b.organisationId)); } catch (err) {
+      if (err instanceof AppError && err.statusCode === 403) {
+        return sendPage(req, reply, page(ctx, { title: ctx.i.t('error.title'), body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t('ac.orgNotMember')}</p><p><a href="/">${ctx.i.t('error.back')}</a></p>` }), 403);
+      }
+      throw err;
+    }
+    const now = await people.resolveSession(req.cookies[SESSION_COOKIE] ?? '');
+    return reply.redirect(safeNext(b.next, '') || (now ? homeOf(now.principal) : '/'), 303);
   });
 
   app.post('/account/sign-out-everywhere', async (req, reply) => {
@@ -438,12 +472,12 @@ export function peoplePages(app: FastifyInstance, _deps: WebDeps): void {
 }
 
 /** The people of an organisation, with suspend/reactivate for those who may. */
-export function memberTable(i: I18n, members: Awaited<ReturnType<FastifyInstance['services']['people']['listMembers']>>, manage?: { ctx: WebContext; showOrg?: boolean }): SafeHtml {
+export function memberTable(i: I18n, members: Awaited<ReturnType<FastifyInstance['services']['people']['listMembers']>>, manage?: { ctx: WebContext; showOrg?: boolean; resetFactor?: boolean }): SafeHtml {
   if (!members.length) return html`<p>${i.t('pp.none')}</p>`;
   return html`<table><thead><tr><th>${i.t('pp.name')}</th><th>${i.t('pp.email')}</th>${manage?.showOrg ? html`<th>${i.t('pp.organisation')}</th>` : ''}<th>${i.t('pp.role')}</th><th>${i.t('pp.status')}</th>${manage ? html`<th></th>` : ''}</tr></thead><tbody>
     ${members.map((m) => html`<tr><td>${m.name}</td><td>${m.email}</td>${manage?.showOrg ? html`<td><a href="/admin/organisations/${m.organisationId}">${m.organisationName}</a></td>` : ''}<td>${i.t(`pp.role.${m.role}` as MessageKey)}</td>
       <td>${i.t(`pp.status.${m.status}` as MessageKey)}${m.locked ? html` · ${i.t('pp.locked')}` : ''}</td>
-      ${manage ? html`<td>${m.status !== 'invited' ? html`<form method="post" action="/organisation/people/${m.userId}/status" class="inline">${csrfField(manage.ctx)}<input type="hidden" name="status" value="${m.status === 'active' ? 'suspended' : 'active'}"><button type="submit" class="small secondary">${i.t(m.status === 'active' ? 'pp.suspend' : 'pp.reactivate')}</button></form>` : ''}</td>` : ''}</tr>`)}
+      ${manage ? html`<td>${m.status !== 'invited' ? html`<form method="post" action="/organisation/people/${m.userId}/status" class="inline">${csrfField(manage.ctx)}<input type="hidden" name="status" value="${m.status === 'active' ? 'suspended' : 'active'}"><button type="submit" class="small secondary">${i.t(m.status === 'active' ? 'pp.suspend' : 'pp.reactivate')}</button></form>` : ''}${manage.resetFactor && m.status !== 'invited' ? html` <a href="/admin/people/${m.userId}/second-factor" class="small">${i.t('ac.resetFactor')}</a>` : ''}</td>` : ''}</tr>`)}
   </tbody></table>`;
 }
 

@@ -5,7 +5,7 @@
  */
 export const MAIL_LANGS = ['en', 'fr', 'es', 'ru', 'ar', 'zh'] as const;
 export type MailLang = (typeof MAIL_LANGS)[number];
-export const MAIL_TEMPLATES = ['invitation', 'reset', 'unlock', 'password_changed', 'registration_approved', 'registration_refused'] as const;
+export const MAIL_TEMPLATES = ['invitation', 'reset', 'unlock', 'password_changed', 'registration_approved', 'registration_refused', 'second_factor_reset'] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export interface TemplateText { subject: string; before: string[]; action?: string; after: string[] }
@@ -148,7 +148,14 @@ export const CATALOGUE: Record<MailTemplate, Record<MailLang, TemplateText>> = {
     ar: { subject: 'تسجيل {organisation} في OneDoor', before: ['مرحبًا {name}،', 'لم يوافق أحد المسؤولين على تسجيل {organisation}، للسبب التالي:', '{note}'], after: ['لا يُعرض أي شيء من التسجيل على أحد. إذا كنت ترى أن في ذلك خطأ، فراسل مسؤولي OneDoor بما قد يغيّر قرارهم.'] },
     zh: { subject: '{organisation}在 OneDoor 的注册', before: ['{name}，您好：', '管理员未批准{organisation}的注册，理由如下：', '{note}'], after: ['注册的任何内容都不会向任何人显示。如果您认为这是误会，请回复 OneDoor 管理员，说明可能改变其决定的情况。'] },
   },
-
+  second_factor_reset: {
+    en: { subject: 'Your OneDoor second factor was reset', before: ['Hello {name},', '{admin}, an administrator of OneDoor, removed the second factors of your account (authenticator app, passkeys and recovery codes), for this reason:', '{reason}', 'Every session of your account was ended. At your next sign-in, add a second factor again.'], action: 'Sign in to OneDoor', after: ['If you did not ask for this, tell the administrators of OneDoor at once and set a new password.'] },
+    fr: { subject: 'Votre second facteur OneDoor a été réinitialisé', before: ['Bonjour {name},', '{admin}, administrateur de OneDoor, a retiré les seconds facteurs de votre compte (application d’authentification, clés d’accès et codes de secours), pour la raison suivante :', '{reason}', 'Toutes les sessions de votre compte ont été fermées. À votre prochaine connexion, ajoutez de nouveau un second facteur.'], action: 'Se connecter à OneDoor', after: ['Si vous ne l’avez pas demandé, prévenez immédiatement les administrateurs de OneDoor et changez de mot de passe.'] },
+    es: { subject: 'Se restableció su segundo factor de OneDoor', before: ['Hola, {name}:', '{admin}, administrador de OneDoor, eliminó los segundos factores de su cuenta (aplicación de autenticación, llaves de acceso y códigos de recuperación), por este motivo:', '{reason}', 'Se cerraron todas las sesiones de su cuenta. La próxima vez que inicie sesión, vuelva a añadir un segundo factor.'], action: 'Iniciar sesión en OneDoor', after: ['Si no lo pidió, avise de inmediato a los administradores de OneDoor y cambie su contraseña.'] },
+    ru: { subject: 'Второй фактор OneDoor сброшен', before: ['Здравствуйте, {name}!', '{admin}, администратор OneDoor, удалил вторые факторы вашей учётной записи (приложение-аутентификатор, ключи доступа и коды восстановления) по следующей причине:', '{reason}', 'Все сеансы вашей учётной записи завершены. При следующем входе снова добавьте второй фактор.'], action: 'Войти в OneDoor', after: ['Если вы об этом не просили, немедленно сообщите администраторам OneDoor и смените пароль.'] },
+    ar: { subject: 'تمت إعادة تعيين العامل الثاني لحسابك في OneDoor', before: ['مرحبًا {name}،', 'أزال {admin}، أحد مسؤولي OneDoor، العوامل الثانية لحسابك (تطبيق المصادقة ومفاتيح المرور ورموز الاسترداد)، للسبب التالي:', '{reason}', 'تم إنهاء جميع جلسات حسابك. عند تسجيل الدخول في المرة القادمة، أضف عاملًا ثانيًا من جديد.'], action: 'تسجيل الدخول إلى OneDoor', after: ['إن لم تطلب ذلك، فأبلغ مسؤولي OneDoor فورًا وغيّر كلمة المرور.'] },
+    zh: { subject: '您的 OneDoor 第二因素已被重置', before: ['{name}，您好：', 'OneDoor 管理员{admin}已删除您账户的第二因素（身份验证应用、通行密钥和恢复码），理由如下：', '{reason}', '您账户的所有会话均已结束。下次登录时，请重新添加第二因素。'], action: '登录 OneDoor', after: ['如果不是您本人请求，请立即告知 OneDoor 管理员并更改密码。'] },
+  },
 };
 
 /** How a member role is named in mail. */
