@@ -40,6 +40,7 @@ const WEB_FORMS: Record<string, Role[] | 'public' | 'signed-in'> = {
   '/notifications/{id}/read': 'signed-in',
   '/notifications/read-all': 'signed-in',
   '/notifications/preferences': 'signed-in',
+  '/notifications/confirm-address': 'signed-in',
   '/organisation/invitations': 'signed-in',
   '/organisation/people/{id}/status': 'signed-in',
   '/organisation/keys': 'signed-in',
@@ -88,6 +89,8 @@ const WEB_FORMS: Record<string, Role[] | 'public' | 'signed-in'> = {
   '/admin/organisations/{id}/invitations': ['admin'],
   '/admin/organisations/{id}/status': ['admin'],
   '/admin/people/{id}/second-factor': ['admin'],
+  '/admin/mail/{id}/retry': ['admin'],
+  '/admin/mail/bounces/confirm': ['admin'],
 };
 /** Forms that end the session they are sent in: sent last, each in a session of its own. */
 const LAST = ['/sign-out', '/account/sign-out-everywhere'];
