@@ -239,8 +239,8 @@ describe('fuzzing the people forms (issue 13)', () => {
   beforeAll(async () => { t = await buildTestApp(); await castOf(t); });
   afterAll(async () => { await t?.close(); });
 
-  const formKeys = ['email', 'password', 'current', 'name', 'language', 'role', 'kind', 'memberState', 'providerId', 'entity', 'label', 'expiresInDays', 'status', 'token', 'next', 'q', 'extra'];
-  const formValue = fc.oneof(scalar.map(String), fc.array(scalar.map(String), { maxLength: 3 }));
+  const formKeys = ['email', 'password', 'current', 'name', 'language', 'role', 'kind', 'memberState', 'providerId', 'entity', 'label', 'expiresInDays', 'status', 'token', 'next', 'q', 'organisationId', 'reason', 'confirm', 'extra'];
+  const formValue = fc.oneof(scalar.map(String), fc.constantFrom('yes', Z), fc.array(scalar.map(String), { maxLength: 3 }));
   const formBody = fc.dictionary(fc.constantFrom(...formKeys), formValue, { maxKeys: 6 });
   const encode = (d: Record<string, string | string[]>, csrf: string) => {
     const b = new URLSearchParams();
@@ -259,6 +259,9 @@ describe('fuzzing the people forms (issue 13)', () => {
       ['focal', '/account'], ['focal', '/account/password'], ['focal', '/organisation/invitations'], ['focal', `/organisation/people/${Z}/status`],
       ['focal', '/organisation/keys'], ['focal', `/organisation/keys/${Z}/rotate`], ['focal', `/organisation/keys/${Z}/revoke`],
       ['focal', `/requests/drafts/${Z}/file`], ['admin', '/admin/organisations'], ['admin', `/admin/organisations/${org}/invitations`], ['admin', `/admin/organisations/${Z}/status`],
+      ['focal', '/account/organisation'], ['admin', `/admin/people/${Z}/second-factor`],
+      // Last: a reset that goes through ends the person's sessions (a person of its own, so the others stay signed in).
+      ['admin', `/admin/people/${(await createPerson(t, { kind: 'member_state', binding: { memberState: 'SEN' }, role: 'reader' })).userId}/second-factor`],
     ];
     for (const [who, url] of signedIn) {
       const s = sessions[who];
