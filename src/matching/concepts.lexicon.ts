@@ -518,13 +518,15 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   {
     code: 'c:special_investigative',
     area: 'justice_reform',
+    // Arabic مراقبة and Russian наблюдение alone also mean control and monitoring ("مراقبة الصادرات",
+    // export control): only their qualified forms name the investigative technique.
     terms: {
-      en: ['special investigative techniques', 'undercover operations', 'interception', 'surveillance'],
-      fr: ['techniques spéciales d’enquête', 'opérations d’infiltration', 'interception', 'surveillance'],
-      es: ['técnicas especiales de investigación', 'operaciones encubiertas', 'interceptación', 'vigilancia'],
-      ru: ['специальных методов расследования', 'негласных операций', 'перехвата', 'наблюдения'],
-      ar: ['أساليب التحري الخاصة', 'العمليات السرية', 'الاعتراض', 'المراقبة'],
-      zh: ['特殊侦查手段', '卧底行动', '截取', '监控'],
+      en: ['special investigative techniques', 'undercover operations', 'interception', 'surveillance', ['controlled delivery', 'UNTOC'], ['controlled deliveries', 'UNTOC']],
+      fr: ['techniques spéciales d’enquête', 'opérations d’infiltration', 'interception', 'surveillance', ['livraisons surveillées', 'UNTOC']],
+      es: ['técnicas especiales de investigación', 'operaciones encubiertas', 'interceptación', 'vigilancia', ['entregas vigiladas', 'UNTOC']],
+      ru: ['специальных методов расследования', 'негласных операций', 'перехвата', ['негласного наблюдения', 'ONEDOOR'], ['контролируемых поставок', 'UNTOC'], ['оперативно-розыскных мероприятий', 'ONEDOOR']],
+      ar: ['أساليب التحري الخاصة', 'العمليات السرية', 'الاعتراض', ['التسليم المراقب', 'UNTOC'], ['المراقبة السرية', 'ONEDOOR']],
+      zh: ['特殊侦查手段', '卧底行动', '截取', '监控', ['控制下交付', 'UNTOC']],
     },
   },
   {

@@ -5,7 +5,7 @@ import { detectLanguage } from './language.detect.js';
 import { analyseOfferingText, toPairs, type OfferingAnalysis, type RequestAnalysis } from './analysis.js';
 import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
 import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js';
-import { conceptTokens, OfferingIndex, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
+import { OfferingIndex, queryConceptTokens, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
 import { clauses, enumerates, groupParts, preamble } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
 import { routeRequest, routingEvidence, type LeadMatch } from './routing.js';
@@ -210,7 +210,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
   // Explicit areas stand as given; otherwise terms plus neighbour votes.
   const classifyProfile = (explicit: readonly string[], profile: TextProfile, termAreas: AreaScore[]): AreaScore[] => {
     if (explicit.some((c) => known.has(c))) return termAreas;
-    const query = { tokens: profile.tokens, conceptTokens: conceptTokens([], profile.fine) };
+    const query = { tokens: profile.tokens, conceptTokens: queryConceptTokens(profile.fine) };
     return withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
   };
 
@@ -273,7 +273,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     const gate = index.gateFor(state, now);
     // Area tokens are left out of the text query: area postings already supply
     // those candidates and the thematic component scores them.
-    const query = { tokens: profile.tokens, conceptTokens: conceptTokens([], profile.fine) };
+    const query = { tokens: profile.tokens, conceptTokens: queryConceptTokens(profile.fine) };
     const used = { terms: [] as string[] };
     const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate, undefined, used);
     // Neighbours vote on the topic whatever their eligibility, so they come

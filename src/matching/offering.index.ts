@@ -122,12 +122,22 @@ export function offeringVersions(o: MatchableOffering): { language: MatchableOff
 }
 
 /** Concept tokens for areas and fine concepts: `area:<code>` and the fine `c:<name>` codes. */
-export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<string, number>, minArea = MIN_POSTING_AREA_SCORE): string[] {
+export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<string, number>, minArea = MIN_POSTING_AREA_SCORE, minFine = 0): string[] {
   const out: string[] = [];
   for (const a of areas) if (a.score >= minArea) out.push(`area:${a.code}`);
-  for (const code of [...fine.keys()].sort()) out.push(code);
+  for (const code of [...fine.keys()].sort()) if (fine.get(code)! >= minFine) out.push(code);
   return out;
 }
+
+/**
+ * A request's fine concepts as text-query terms: those it names at least once in full. A concept only
+ * glimpsed (its words loosely, a citation of the legal basis: "in accordance with resolution 1540" in
+ * an export-control request) would weigh in the query as much as the topic, and a rare one more.
+ */
+export const queryConceptTokens = (fine: ReadonlyMap<string, number>): string[] => conceptTokens([], fine, MIN_POSTING_AREA_SCORE, QUERY_CONCEPT_MIN);
+// Half a clear mention (raw strength ≈ 0.55): one term said in full counts (a term two concepts share
+// gives each 0.75, ≈ 0.39), its words merely near each other once does not (0.45 → 0.26).
+const QUERY_CONCEPT_MIN = 0.3;
 
 /**
  * In-memory offering index: BM25 (MiniSearch's, term.index.ts) over analysed tokens and concept

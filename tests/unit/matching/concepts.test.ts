@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { combineAreas, profileText } from '../../../src/matching/classify.js';
 import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
 import { areaConcepts, ConceptTagger } from '../../../src/matching/concepts.tagger.js';
+import { arabicCliticReading } from '../../../src/matching/text.normalize.js';
 import { AREAS } from './areas.fixture.js';
 
 const tagger = new ConceptTagger([...areaConcepts(AREAS), ...FINE_CONCEPTS]);
@@ -28,6 +29,21 @@ describe('concept tagging across languages', () => {
     // Different proclitic (بـ) and diacritics than the term "تمويل الإرهاب".
     const tags = profileText(tagger, 'تَمْويل بالإرهاب', '', 'ar').tags;
     expect(tags.get('area:terrorist_financing')).toBeGreaterThan(0);
+  });
+
+  it('reads an Arabic word without its one-letter proclitic (ب ل ك ف) when matching terms, never a root letter', () => {
+    // "باتفاقية الأسلحة الكيميائية": "under the Chemical Weapons Convention"; "لمكافحة": "for countering".
+    expect(profileText(tagger, 'الدول الأطراف باتفاقية الأسلحة الكيميائية', '', 'ar').tags.get('c:cwc_national')).toBeGreaterThan(0);
+    expect(profileText(tagger, 'برنامج لمكافحة تمويل الإرهاب', '', 'ar').tags.get('area:terrorist_financing')).toBeGreaterThan(0);
+    // كشف (detection) keeps its ك: two letters would be left.
+    expect(arabicCliticReading('كشف')).toBeNull();
+  });
+
+  it('matches the verb of a term’s noun of action in English, French and Spanish (identificar / identificación)', () => {
+    expect(profileText(tagger, 'Identificar los productos estratégicos', '', 'es').tags.get('c:stce')).toBeGreaterThan(0);
+    expect(profileText(tagger, 'Identifier les produits', '', 'fr').tags.get('c:stce')).toBeGreaterThan(0);
+    // Not in Russian, where two more letters make another word.
+    expect(profileText(tagger, 'пограничные посты', '', 'ru').tags.get('c:border_management') ?? 0).toBe(0);
   });
 
   it('matches Chinese terms as substrings', () => {
