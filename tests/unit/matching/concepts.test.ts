@@ -46,6 +46,27 @@ describe('concept tagging across languages', () => {
     expect(profileText(tagger, 'пограничные посты', '', 'ru').tags.get('c:border_management') ?? 0).toBe(0);
   });
 
+  it('names summits, international forums and sporting events as major events in every language', () => {
+    expect(profileText(tagger, 'План безопасности международных форумов и спортивных соревнований', '', 'ru').tags.get('c:major_events')).toBeGreaterThan(0);
+    expect(profileText(tagger, 'تأمين المنتديات الدولية والفعاليات الرياضية', '', 'ar').tags.get('c:major_events')).toBeGreaterThan(0);
+    expect(profileText(tagger, '国际论坛和体育比赛的安保', '', 'zh').tags.get('c:major_events')).toBeGreaterThan(0);
+  });
+
+  it('takes a judicial system for criminal justice, not the post-conflict setting it is named in', () => {
+    expect(top("Appui aux systèmes judiciaires et pénitentiaires dans les pays sortant d'un conflit", 'fr')).toBe('justice_reform');
+  });
+
+  it('takes the use of intelligence as evidence for criminal justice, and an IED programme for it too', () => {
+    expect(profileText(tagger, 'La judiciarisation du renseignement dans les affaires de terrorisme', '', 'fr').tags.get('c:intelligence_evidence')).toBeGreaterThan(0);
+    expect(top('Preventing the acquisition of improvised explosive devices by terrorist groups', 'en')).toBe('justice_reform');
+  });
+
+  it('does not take a system or a national authority alone for any field', () => {
+    // No term is named (single words may still hint weakly at an area).
+    const p = profileText(tagger, 'The national authorities need a new system', '', 'en');
+    expect([...p.tags.keys()].filter((k) => !k.startsWith('~'))).toEqual([]);
+  });
+
   it('matches Chinese terms as substrings', () => {
     const tags = profileText(tagger, '我国需要加强港口设施保安', '', 'zh').tags;
     expect(tags.get('c:port_security')).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { load, runEngine } from '../../../bench/eval.js';
+import { load, runEngine, toOffering, toRequest } from '../../../bench/eval.js';
 import { enumerates, preamble } from '../../../src/matching/parts.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
 import { analyze } from '../../../src/matching/text.normalize.js';
@@ -50,5 +50,22 @@ describe('general causes of misses on the realistic set', () => {
     expect(o.ranked[0]).toBe('o-unodc-internet');
     expect(o.ranked.slice(0, 2)).toContain(o.parts[1]!.ranked[0]);
     expect(get('rr-en-multi-1')).toMatchObject({ entity: 'IAEA', area: 'nuclear_security' });
+  });
+});
+
+describe('general causes of the remaining misses (issue 15, fourth part)', () => {
+  it('keeps the offerings of a second area a merged request names through its own concept (the legislative half)', () => {
+    const data = load('real');
+    const providers = new Map(data.providers.map((p) => [p.key, p]));
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    for (const o of data.offerings) m.addOffering(toOffering(o, providers));
+    const i = data.requests.findIndex((r) => r.key === 'rr-fr-multi-1');
+    const req = toRequest(data.requests[i]!, i, data.requests.length);
+    const now = new Date('2026-11-29T00:00:00Z');
+    const split = m.matchRequest(req, { now });
+    const merged = m.matchRequest({ ...req, parts: [req.description] }, { now });
+    expect(split.parts).toHaveLength(2);
+    expect(merged.parts).toEqual([]);
+    for (const r of [split, merged]) expect(r.matches.map((x) => x.offeringId)).toEqual(expect.arrayContaining(['o-unodc-cj-wca', 'o-unodc-legal']));
   });
 });
