@@ -86,6 +86,9 @@ function chineseWords(text: string): string[] {
 const FAMILY_SLACK = 2;
 const FAMILY_MIN = 6;
 const FAMILY_LANGS: ReadonlySet<Lang> = new Set(['en', 'fr', 'es']);
+// Distinct words whose family terms are kept per language (bounded, cleared when full).
+const RELATED_MEMO_LIMIT = 50_000;
+const NO_TERMS: readonly TokenTerm[] = [];
 
 /** A text word against a term word: the same stem, or (in languages where stems are words) one stem extending the other slightly. */
 function sameWord(text: string, term: string, family: boolean): boolean {
@@ -161,6 +164,7 @@ export class ConceptTagger {
   private readonly zhByFirstWord = new Map<string, SubstringTerm[]>();
   /** Token terms by the first FAMILY_MIN letters of their first word, per language (word-family matching, see sameWord). */
   private readonly byFamily = new Map<Lang, Map<string, TokenTerm[]>>();
+  private readonly relatedMemo = new Map<Lang, Map<string, readonly TokenTerm[]>>();
 
   constructor(defs: readonly ConceptDef[]) {
     this.concepts = new Map(defs.map((d) => [d.code, d]));
@@ -289,6 +293,19 @@ export class ConceptTagger {
     return into;
   }
 
+  /** Terms whose first word is of the same family as `t` but not `t` itself (memoised: words repeat across texts). */
+  private relatedTerms(lang: Lang, family: ReadonlyMap<string, TokenTerm[]>, t: string): readonly TokenTerm[] {
+    let memo = this.relatedMemo.get(lang);
+    if (!memo) this.relatedMemo.set(lang, (memo = new Map()));
+    const hit = memo.get(t);
+    if (hit) return hit;
+    const found = (family.get(t.slice(0, FAMILY_MIN)) ?? []).filter((x) => x.tokens[0] !== t && sameWord(t, x.tokens[0]!, true));
+    const out = found.length > 0 ? found : NO_TERMS;
+    if (memo.size >= RELATED_MEMO_LIMIT) memo.clear();
+    memo.set(t, out);
+    return out;
+  }
+
   /** Tags already-analysed tokens of language `lang` (not Chinese) with concept strengths. */
   tagTokens(tokens: readonly string[], lang: Lang, into: ConceptTags = new Map(), factor = 1): ConceptTags {
     const byFirst = this.tokenTerms.get(lang);
@@ -305,8 +322,8 @@ export class ConceptTagger {
       const alt = reads.alt?.[i] ?? null;
       // Terms starting with this word as written, else read without its proclitic, plus terms whose
       // first word is of the same family; each term once.
-      const exact = byFirst.get(t) ?? (alt !== null ? byFirst.get(alt) : undefined) ?? [];
-      const related = family && t.length >= FAMILY_MIN ? (family.get(t.slice(0, FAMILY_MIN)) ?? []).filter((x) => x.tokens[0] !== t && sameWord(t, x.tokens[0]!, true)) : [];
+      const exact = byFirst.get(t) ?? (alt !== null ? byFirst.get(alt) : undefined) ?? NO_TERMS;
+      const related = family && t.length >= FAMILY_MIN ? this.relatedTerms(lang, family, t) : NO_TERMS;
       const cands = related.length > 0 ? [...exact, ...related] : exact;
       for (const term of cands) {
         const n = term.tokens.length;

@@ -19,7 +19,9 @@ const MAX_FRAMED_CHARS = 120;
 
 /** A text cut into its plain and framed stretches, in order (together they are the whole text). */
 export function framedSegments(text: string, lang: Lang): { text: string; framed: boolean }[] {
-  const re = new RegExp(FRAMES[lang].source, FRAMES[lang].flags);
+  // One shared global expression per language: reset, used synchronously to the end.
+  const re = FRAMES[lang];
+  re.lastIndex = 0;
   const out: { text: string; framed: boolean }[] = [];
   let at = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
