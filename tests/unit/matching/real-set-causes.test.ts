@@ -54,6 +54,17 @@ describe('general causes of misses on the realistic set', () => {
 });
 
 describe('general causes of the remaining misses (issue 15, fourth part)', () => {
+  it('weighs a request concept in the text query by its strength, so an offering with many side concepts does not outrank the one with the main concept', async () => {
+    const { conceptBoost } = await import('../../../src/matching/offering.index.js');
+    const boost = conceptBoost(new Map([['c:lab_quality', 0.96], ['c:cwc_national', 0.36]]));
+    expect(boost('c:lab_quality')).toBeCloseTo(2, 5);
+    expect(boost('c:cwc_national')).toBeCloseTo(0.75, 2);
+    expect(boost('polic')).toBe(1);
+    // An Arabic request for OPCW laboratory twinning, against offerings written in English.
+    const native = runEngine(load('native')).outcomes.find((o) => o.key === 'nt-ar-lab-1')!;
+    expect(['o-opcw-twin', 'o-opcw-lap']).toContain(native.ranked[0]);
+  });
+
   it('keeps the offerings of a second area a merged request names through its own concept (the legislative half)', () => {
     const data = load('real');
     const providers = new Map(data.providers.map((p) => [p.key, p]));
