@@ -784,6 +784,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   {
     code: 'c:stce',
     area: 'customs',
+    broader: 'c:strategic_trade',
     entities: ['WCO', '1540-EXPERTS'],
     paragraphs: [44, 62],
     basis: "WCO's Strategic Trade Control Enforcement programme trains customs to identify and control strategic goods (the customs component of resolution 1540).",

@@ -23,6 +23,12 @@ export interface ConceptDef {
    * evidence. Absent: the area's entities apply.
    */
   entities?: readonly string[];
+  /**
+   * The broader concept this one is a part of (customs enforcement of strategic trade controls within
+   * strategic trade control): named as clearly as the broader one, the narrower concept is the more
+   * specific evidence for routing (routing.ts), even when it sits in another area.
+   */
+  broader?: string;
   /** Report paragraphs (A/62/898) establishing that responsibility. */
   paragraphs?: readonly number[];
   /** One sentence saying why these entities, when the paragraphs do not say it alone. */
