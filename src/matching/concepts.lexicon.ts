@@ -488,6 +488,25 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     },
   },
   {
+    // The investigative half of the criminal-justice chain (judicial police, forensic police, crime
+    // scene), beside prosecution and adjudication: what tells a course for investigators and magistrates
+    // from one for magistrates alone. Investigators of every field use the words, so half evidence.
+    code: 'c:criminal_investigation',
+    entities: ['UNODC'],
+    paragraphs: [51, 81],
+    area: 'justice_reform',
+    areaWeight: 0.5,
+    source: 'UNODC-WCA',
+    terms: {
+      en: ['investigators', 'criminal investigators', 'judicial police', 'judicial police officers', 'forensic police', 'crime scene management', 'investigation of terrorism cases', 'criminal investigation', 'proactive investigations'],
+      fr: ['enquêteurs', 'officiers de police judiciaire', 'police judiciaire', 'police technique et scientifique', 'police scientifique', 'gestion de la scène de crime', 'enquête sur les affaires de terrorisme', 'enquêtes proactives'],
+      es: [['investigadores', 'ONEDOOR-TR'], ['policía judicial', 'ONEDOOR-TR'], ['policía científica', 'ONEDOOR-TR'], ['gestión de la escena del crimen', 'ONEDOOR-TR'], ['investigación de casos de terrorismo', 'ONEDOOR-TR'], ['investigación criminal', 'ONEDOOR-TR']],
+      ru: [['следователей', 'ONEDOOR-TR'], ['следователи', 'ONEDOOR-TR'], ['судебной полиции', 'ONEDOOR-TR'], ['криминалистов', 'ONEDOOR-TR'], ['осмотра места происшествия', 'ONEDOOR-TR'], ['расследования дел о терроризме', 'ONEDOOR-TR'], ['уголовного расследования', 'ONEDOOR-TR']],
+      ar: [['المحققين', 'ONEDOOR-TR'], ['الضابطة العدلية', 'ONEDOOR-TR'], ['الشرطة القضائية', 'ONEDOOR-TR'], ['الشرطة العلمية', 'ONEDOOR-TR'], ['مسرح الجريمة', 'ONEDOOR-TR'], ['التحقيق في قضايا الإرهاب', 'ONEDOOR-TR'], ['التحقيق الجنائي', 'ONEDOOR-TR']],
+      zh: [['侦查人员', 'ONEDOOR-TR'], ['司法警察', 'ONEDOOR-TR'], ['刑事技术', 'ONEDOOR-TR'], ['犯罪现场', 'ONEDOOR-TR'], ['恐怖主义案件侦查', 'ONEDOOR-TR'], ['刑事侦查', 'ONEDOOR-TR']],
+    },
+  },
+  {
     // Using intelligence in criminal proceedings ("judiciarisation du renseignement"), UNODC's and the
     // GCTF's Rabat Memorandum good practice; not intelligence exchange between border services.
     code: 'c:intelligence_evidence',
