@@ -13,9 +13,14 @@ const FRAMES: Record<Lang, RegExp> = {
   ar: /(?<![\p{L}])(?:في\s+(?:إ|ا)طار|وفق(?:اً|ًا|ا)?\s*ل|وفق(?=\s)|بموجب|طبق(?:اً|ًا|ا)?\s*ل|استناد(?:اً|ًا|ا)?\s+(?:إ|ا)لى)/gu,
   zh: /(?:根据|按照|依照|依据|遵照|在[^，。；：,;:]{0,16}?框架[内下])/gu,
 };
-// The clause a frame governs ends at the next punctuation, or after this many characters.
+// The clause a frame governs ends at the next punctuation, or after this many characters (a Chinese
+// character says about a word).
 const CLAUSE_END = /[,;:.!?،؛。，；：！？\n]/u;
-const MAX_FRAMED_CHARS = 120;
+const MAX_FRAMED_CHARS = 90;
+const MAX_FRAMED_CHARS_ZH = 30;
+// A "frame" that opens a sentence and runs to its end is the request itself ("В рамках программы …
+// просим обучить …" with no comma): that sentence is read as it is.
+const SENTENCE_END = /[.!?。！？\n]/u;
 
 /** A text cut into its plain and framed stretches, in order (together they are the whole text). */
 export function framedSegments(text: string, lang: Lang): { text: string; framed: boolean }[] {
@@ -27,9 +32,12 @@ export function framedSegments(text: string, lang: Lang): { text: string; framed
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const start = m.index + m[0].length;
     if (start <= at) continue;
-    const rest = text.slice(start, start + MAX_FRAMED_CHARS);
+    const rest = text.slice(start, start + (lang === 'zh' ? MAX_FRAMED_CHARS_ZH : MAX_FRAMED_CHARS));
     const stop = rest.search(CLAUSE_END);
     const end = start + (stop < 0 ? rest.length : stop);
+    const opensSentence = /(?:^|[.!?。！？\n])\s*$/u.test(text.slice(0, m.index));
+    const endsSentence = stop < 0 || SENTENCE_END.test(rest[stop]!);
+    if (opensSentence && endsSentence) continue;
     if (m.index > at) out.push({ text: text.slice(at, m.index), framed: false });
     out.push({ text: text.slice(m.index, end), framed: true });
     at = end;

@@ -20,6 +20,8 @@ describe('framing clauses: the legal or programme basis a request cites in passi
     const text = 'A, pursuant to B; C in line with D.';
     expect(framedSegments(text, 'en').map((s) => s.text).join('')).toBe(text);
     expect(framed('Legal framework for witness protection', 'en')).toEqual([]);
+    // A frame that would cover most of the text is the request itself.
+    expect(framed('В рамках программы ИНССП просим обучить сотрудников таможни обнаружению радиоактивных материалов.', 'ru')).toEqual([]);
   });
 
   it('counts a concept named only in a framing clause for less than the same concept asked for, and keeps its words out of the text query', () => {
