@@ -392,6 +392,24 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     },
   },
   {
+    // Summits and high-level meetings: UNICRI's field (para. 58: "high-level summits"), where sporting
+    // events are shared with INTERPOL's Project Stadia.
+    code: 'c:summit_security',
+    entities: ['UNICRI'],
+    paragraphs: [58],
+    area: 'vulnerable_targets',
+    areaWeight: 0.3,
+    source: 'UNICRI-IPO',
+    terms: {
+      en: ['summits', 'summit', 'high-level summit', 'heads of State summit', ['international forums', 'UNICRI-IPO'], ['high-level meetings', 'UNICRI-IPO'], ['international conferences', 'UNICRI-IPO']],
+      fr: ['sommets', 'sommet', 'sommet international', ['forums internationaux', 'UNICRI-IPO'], ['réunions de haut niveau', 'UNICRI-IPO'], ['conférences internationales', 'UNICRI-IPO']],
+      es: ['cumbres', 'cumbre', 'cumbre internacional', ['foros internacionales', 'UNICRI-IPO'], ['reuniones de alto nivel', 'UNICRI-IPO'], ['conferencias internacionales', 'UNICRI-IPO']],
+      ru: ['саммитов', 'саммит', 'саммита', 'принимавших саммиты', ['международных форумов', 'UNICRI-IPO'], ['международного форума', 'UNICRI-IPO'], ['встреч на высоком уровне', 'UNICRI-IPO'], ['международных конференций', 'UNICRI-IPO']],
+      ar: ['القمم', 'القمة', 'مؤتمر القمة', 'مؤتمرات القمة', 'قمة رؤساء الدول', ['المنتديات الدولية', 'UNICRI-IPO'], ['الاجتماعات الرفيعة المستوى', 'UNICRI-IPO'], ['المؤتمرات الدولية', 'UNICRI-IPO']],
+      zh: ['峰会', '首脑会议', ['国际论坛', 'UNICRI-IPO'], ['高级别会议', 'UNICRI-IPO'], ['国际会议', 'UNICRI-IPO']],
+    },
+  },
+  {
     code: 'c:major_events',
     entities: ['UNICRI', 'INTERPOL', 'IAEA'],
     paragraphs: [57, 58, 72],
@@ -401,12 +419,13 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     // threat, a drone threat): weak evidence for the area itself.
     areaWeight: 0.3,
     terms: {
-      en: ['major events', 'major sporting events', 'sports tournaments', 'tournament', 'summits', 'summit', 'high-level summit', 'heads of State summit', 'mass gatherings', 'festivals', 'Olympic Games', 'fan zones', 'stadiums', 'host countries', ['sporting events', 'UNICRI-IPO'], ['sports competitions', 'UNICRI-IPO'], ['international forums', 'UNICRI-IPO'], ['high-level meetings', 'UNICRI-IPO'], ['international conferences', 'UNICRI-IPO']],
-      fr: ['grands événements', 'grandes manifestations sportives', 'tournois sportifs', 'tournoi', 'sommets', 'sommet', 'sommet international', 'rassemblements de masse', 'festivals', 'Jeux olympiques', 'zones de supporters', 'stades', 'pays hôtes', ['événements sportifs', 'UNICRI-IPO'], ['compétitions sportives', 'UNICRI-IPO'], ['forums internationaux', 'UNICRI-IPO'], ['réunions de haut niveau', 'UNICRI-IPO'], ['conférences internationales', 'UNICRI-IPO']],
-      es: ['grandes eventos', 'grandes eventos deportivos', 'torneos deportivos', 'torneo', 'cumbres', 'cumbre', 'cumbre internacional', 'concentraciones masivas', 'festivales', 'Juegos Olímpicos', 'zonas de aficionados', 'estadios', 'países anfitriones', ['eventos deportivos', 'UNICRI-IPO'], ['competiciones deportivas', 'UNICRI-IPO'], ['foros internacionales', 'UNICRI-IPO'], ['reuniones de alto nivel', 'UNICRI-IPO'], ['conferencias internacionales', 'UNICRI-IPO']],
-      ru: ['крупных мероприятий', 'крупных спортивных мероприятий', 'спортивных турниров', 'турнира', 'саммитов', 'саммит', 'саммита', 'массовых мероприятий', 'фестивалей', 'Олимпийских игр', 'фан-зон', 'стадионов', 'принимавших саммиты', ['спортивных мероприятий', 'UNICRI-IPO'], ['спортивных соревнований', 'UNICRI-IPO'], ['международных форумов', 'UNICRI-IPO'], ['международного форума', 'UNICRI-IPO'], ['встреч на высоком уровне', 'UNICRI-IPO'], ['международных конференций', 'UNICRI-IPO']],
-      ar: ['الأحداث الكبرى', 'الأحداث الرياضية الكبرى', 'البطولات الرياضية', 'البطولة', 'القمم', 'التجمعات الجماهيرية', 'المهرجانات', 'الألعاب الأولمبية', 'مناطق المشجعين', 'الملاعب', ['الفعاليات الرياضية', 'UNICRI-IPO'], ['الفعاليات الكبرى', 'UNICRI-IPO'], ['المنافسات الرياضية', 'UNICRI-IPO'], ['المنتديات الدولية', 'UNICRI-IPO'], ['الاجتماعات الرفيعة المستوى', 'UNICRI-IPO'], ['المؤتمرات الدولية', 'UNICRI-IPO']],
-      zh: ['大型活动', '大型体育赛事', '体育赛事', '锦标赛', '峰会', '首脑会议', '大规模集会', '节庆活动', '奥运会', '球迷区', '体育场', '大型公众活动', ['体育活动', 'UNICRI-IPO'], ['体育比赛', 'UNICRI-IPO'], ['国际论坛', 'UNICRI-IPO'], ['高级别会议', 'UNICRI-IPO'], ['国际会议', 'UNICRI-IPO']],
+      en: ['major events', 'major sporting events', 'sports tournaments', 'tournament', 'mass gatherings', 'festivals', 'Olympic Games', 'fan zones', 'stadiums', 'host countries', ['sporting events', 'UNICRI-IPO'], ['sports competitions', 'UNICRI-IPO']],
+      fr: ['grands événements', 'grandes manifestations sportives', 'tournois sportifs', 'tournoi', 'rassemblements de masse', 'festivals', 'Jeux olympiques', 'zones de supporters', 'stades', 'pays hôtes', ['événements sportifs', 'UNICRI-IPO'], ['compétitions sportives', 'UNICRI-IPO']],
+      es: ['grandes eventos', 'grandes eventos deportivos', 'torneos deportivos', 'torneo', 'concentraciones masivas', 'festivales', 'Juegos Olímpicos', 'zonas de aficionados', 'estadios', 'países anfitriones', ['eventos deportivos', 'UNICRI-IPO'], ['competiciones deportivas', 'UNICRI-IPO']],
+      ru: ['крупных мероприятий', 'крупных спортивных мероприятий', 'спортивных турниров', 'турнира', 'массовых мероприятий', 'фестивалей', 'Олимпийских игр', 'фан-зон', 'стадионов', ['спортивных мероприятий', 'UNICRI-IPO'], ['спортивных соревнований', 'UNICRI-IPO']],
+      // Arabic plurals are often broken (قمة, قمم): singular and plural are both terms.
+      ar: ['الأحداث الكبرى', 'الأحداث الرياضية الكبرى', 'البطولات الرياضية', 'البطولة', ['تأمين الفعاليات', 'ONEDOOR'], 'التجمعات الجماهيرية', 'المهرجانات', 'الألعاب الأولمبية', 'مناطق المشجعين', 'الملاعب', ['الفعاليات الرياضية', 'UNICRI-IPO'], ['الفعاليات الكبرى', 'UNICRI-IPO'], ['المنافسات الرياضية', 'UNICRI-IPO']],
+      zh: ['大型活动', '大型体育赛事', '体育赛事', '锦标赛', '大规模集会', '节庆活动', '奥运会', '球迷区', '体育场', '大型公众活动', ['体育活动', 'UNICRI-IPO'], ['体育比赛', 'UNICRI-IPO']],
     },
   },
   // ── violent_extremism ──
