@@ -221,11 +221,35 @@ function toNeed(n: NeedFx): MatchableNeed {
 
 export interface EngineRun { outcomes: Outcome[]; inference: { n: number; correct: number; misses: string[] }; ms: number }
 
-/** Runs the engine on a set; `learned` is an applied learning model (preferences, priors, corrections, weights). */
-export function runEngine(data: EvalData, opts: { learned?: LearnedModel; order?: 'file' | 'reversed' } = {}): EngineRun {
+/** A seeded permutation of `items` (mulberry32 + Fisher–Yates): the same seed, the same order. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * Runs the engine on a set; `learned` is an applied learning model (preferences, priors, corrections,
+ * weights); `order` indexes the catalogue (and reads the taxonomy) in file order, reversed, or in a
+ * seeded random order.
+ */
+export function runEngine(data: EvalData, opts: { learned?: LearnedModel; order?: 'file' | 'reversed' | { seed: number } } = {}): EngineRun {
   const providers = new Map(data.providers.map((p) => [p.key, p]));
-  const matcher = createMatcher({ areas: data.areas, states: data.states, learned: opts.learned });
-  const catalogue = opts.order === 'reversed' ? [...data.offerings].reverse() : data.offerings;
+  const order = opts.order ?? 'file';
+  const areas = typeof order === 'object' ? shuffled(data.areas, order.seed) : data.areas;
+  const matcher = createMatcher({ areas, states: data.states, learned: opts.learned });
+  const catalogue = order === 'reversed' ? [...data.offerings].reverse() : typeof order === 'object' ? shuffled(data.offerings, order.seed + 1) : data.offerings;
   for (const o of catalogue) matcher.addOffering(toOffering(o, providers));
   // Area inference for offerings that give no thematicAreas, against expectedAreas[0].
   const inference = { n: 0, correct: 0, misses: [] as string[] };

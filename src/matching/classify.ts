@@ -1,4 +1,5 @@
 import type { ConceptTagger, ConceptTags } from './concepts.tagger.js';
+import { framedSegments } from './framing.js';
 import { analyze } from './text.normalize.js';
 import type { AreaScore, Lang } from './types.js';
 
@@ -7,6 +8,8 @@ export interface TextProfile {
   lang: Lang;
   /** Analysed tokens of title and description, in order. */
   tokens: string[];
+  /** The tokens without those said only in framing clauses (framing.ts), when there are any: what the text query asks with. */
+  focus?: string[];
   /** Raw concept strengths (area and fine concepts). */
   tags: ConceptTags;
   /** Inferred area scores in [0, 1], best first (explicit areas not included). */
@@ -32,13 +35,40 @@ const MAX_INFERRED = 4;
 // Raw strength at which confidence reaches ~63%; one clear term is ~1.
 const CONFIDENCE_SCALE = 1.5;
 
+// Terms in the clause after "in accordance with", "dans le cadre de"… (framing.ts) name the setting.
+const FRAMED_FACTOR = 0.4;
+
+/** Tags a text; the stretches a framing phrase governs count FRAMED_FACTOR as much. Returns the words said in them. */
+function tagFramed(tagger: ConceptTagger, text: string, lang: Lang, tags: ConceptTags, factor: number, tokens: readonly string[]): string[] {
+  const segments = framedSegments(text, lang);
+  if (segments.length === 1 && !segments[0]!.framed) {
+    tagger.tag(text, lang, tags, factor, tokens);
+    return [];
+  }
+  const framed: string[] = [];
+  for (const seg of segments) {
+    const segTokens = analyze(seg.text, lang);
+    tagger.tag(seg.text, lang, tags, seg.framed ? factor * FRAMED_FACTOR : factor, segTokens);
+    if (seg.framed) framed.push(...segTokens);
+  }
+  return framed;
+}
+
 /** Analyses and tags a title + description written in `lang`. */
 export function profileText(tagger: ConceptTagger, title: string, description: string, lang: Lang): TextProfile {
   const titleTokens = analyze(title, lang);
   const descTokens = analyze(description, lang);
   const tags: ConceptTags = new Map();
-  tagger.tag(title, lang, tags, TITLE_FACTOR, titleTokens);
-  tagger.tag(description, lang, tags, 1, descTokens);
+  const framed = [...tagFramed(tagger, title, lang, tags, TITLE_FACTOR, titleTokens), ...tagFramed(tagger, description, lang, tags, 1, descTokens)];
+  const tokens = [...titleTokens, ...descTokens];
+  // The text query leaves out the words said only inside framing clauses (every occurrence framed).
+  let focus: string[] | undefined;
+  if (framed.length > 0) {
+    const left = new Map<string, number>();
+    for (const t of tokens) left.set(t, (left.get(t) ?? 0) + 1);
+    for (const t of framed) left.set(t, (left.get(t) ?? 0) - 1);
+    focus = tokens.filter((t) => (left.get(t) ?? 0) > 0);
+  }
   tagger.softTag(titleTokens, lang, tags, TITLE_FACTOR);
   tagger.softTag(descTokens, lang, tags, 1);
   const areaRaw = new Map<string, number>();
@@ -60,7 +90,7 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
       if (def.area) areaRaw.set(def.area, (areaRaw.get(def.area) ?? 0) + toArea);
     }
   }
-  return { lang, tokens: [...titleTokens, ...descTokens], tags, inferred: inferAreas(areaRaw), fine, areaRaw };
+  return { lang, tokens, ...(focus ? { focus } : {}), tags, inferred: inferAreas(areaRaw), fine, areaRaw };
 }
 
 /** Turns raw area strengths into scores in [0, 1]: relative to the best area, scaled by overall confidence. */
@@ -117,5 +147,6 @@ export function profileVersions(tagger: ConceptTagger, versions: readonly { lang
     maxInto(fine, p.fine);
     maxInto(areaRaw, p.areaRaw);
   }
-  return { lang: profiles[0]!.lang, tokens: profiles.flatMap((p) => p.tokens), tags, inferred: inferAreas(areaRaw), fine, areaRaw };
+  const focus = profiles.some((p) => p.focus) ? profiles.flatMap((p) => p.focus ?? p.tokens) : undefined;
+  return { lang: profiles[0]!.lang, tokens: profiles.flatMap((p) => p.tokens), ...(focus ? { focus } : {}), tags, inferred: inferAreas(areaRaw), fine, areaRaw };
 }

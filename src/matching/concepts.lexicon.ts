@@ -341,12 +341,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     paragraphs: [49],
     area: 'internet_misuse',
     terms: {
-      en: ['terrorist content online', 'online content', 'social media', 'content moderation', 'online propaganda', 'online platforms'],
-      fr: ['contenus terroristes en ligne', 'contenus en ligne', 'réseaux sociaux', 'modération des contenus', 'propagande en ligne', 'plateformes en ligne'],
-      es: ['contenidos terroristas en línea', 'contenidos en línea', 'redes sociales', 'moderación de contenidos', 'propaganda en línea', 'plataformas en línea'],
-      ru: ['террористического контента', 'контента в интернете', 'социальных сетях', 'социальные сети', 'модерации контента', 'пропаганды в интернете', 'онлайн-платформ'],
-      ar: ['المحتوى الإرهابي على الإنترنت', 'المحتوى على الإنترنت', 'وسائل التواصل الاجتماعي', 'الإشراف على المحتوى', 'الدعاية على الإنترنت', 'المنصات الإلكترونية'],
-      zh: ['网络恐怖内容', '恐怖主义内容', '网络内容', '社交媒体', '内容审核', '网络宣传', '网络平台'],
+      en: ['terrorist content online', 'online content', 'social media', 'content moderation', 'online propaganda', 'online platforms', 'gaming platforms', 'online gaming', 'video games', 'messaging applications', 'encrypted messaging'],
+      fr: ['contenus terroristes en ligne', 'contenus en ligne', 'réseaux sociaux', 'modération des contenus', 'propagande en ligne', 'plateformes en ligne', 'plateformes de jeux', 'jeux vidéo', 'jeux en ligne', 'messageries chiffrées', 'applications de messagerie'],
+      es: ['contenidos terroristas en línea', 'contenidos en línea', 'redes sociales', 'moderación de contenidos', 'propaganda en línea', 'plataformas en línea', 'plataformas de juegos', 'videojuegos', 'juegos en línea', 'mensajería cifrada', 'aplicaciones de mensajería'],
+      ru: ['террористического контента', 'контента в интернете', 'социальных сетях', 'социальные сети', 'модерации контента', 'пропаганды в интернете', 'онлайн-платформ', 'игровых платформ', 'видеоигр', 'онлайн-игр', 'мессенджеров', 'зашифрованных мессенджеров'],
+      ar: ['المحتوى الإرهابي على الإنترنت', 'المحتوى على الإنترنت', 'وسائل التواصل الاجتماعي', 'الإشراف على المحتوى', 'الدعاية على الإنترنت', 'المنصات الإلكترونية', 'منصات الألعاب', 'ألعاب الفيديو', 'الألعاب الإلكترونية', 'تطبيقات المراسلة', 'التطبيقات المشفرة'],
+      zh: ['网络恐怖内容', '恐怖主义内容', '网络内容', '社交媒体', '内容审核', '网络宣传', '网络平台', '游戏平台', '电子游戏', '网络游戏', '即时通讯应用', '加密通讯'],
     },
   },
   {
@@ -356,10 +356,10 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     area: 'internet_misuse',
     terms: {
       en: ['electronic evidence', 'digital evidence', 'e-evidence', 'digital forensics', 'cyber forensics', 'open-source intelligence', 'OSINT', ['online investigations', 'UNODC-WCA'], ['service providers', 'UNODC-WCA'], ['open-source research', 'UNODC-WCA']],
-      fr: ['preuves électroniques', 'preuve électronique', 'preuves numériques', 'criminalistique numérique', 'investigation numérique', 'renseignement de source ouverte', ['enquêtes en ligne', 'UNODC-WCA'], ["utilisation d'Internet à des fins terroristes", 'UNODC-WCA']],
-      es: ['pruebas electrónicas', 'prueba electrónica', 'evidencia digital', 'pruebas digitales', 'informática forense', 'análisis forense digital', 'inteligencia de fuentes abiertas'],
-      ru: ['электронных доказательств', 'электронные доказательства', 'цифровых доказательств', 'цифровой криминалистики', 'компьютерной криминалистики', 'разведки по открытым источникам'],
-      ar: ['الأدلة الإلكترونية', 'الأدلة الرقمية', 'الأدلة الجنائية الرقمية', 'التحليل الجنائي الرقمي', 'الاستخبارات مفتوحة المصدر'],
+      fr: ['preuves électroniques', 'preuve électronique', 'preuves numériques', 'criminalistique numérique', 'investigation numérique', 'renseignement de source ouverte', ['enquêtes en ligne', 'UNODC-WCA'], ["utilisation d'Internet à des fins terroristes", 'UNODC-WCA'], ['fournisseurs de services', 'UNODC-WCA'], ['fournisseurs de services en ligne', 'UNODC-WCA']],
+      es: ['pruebas electrónicas', 'prueba electrónica', 'evidencia digital', 'pruebas digitales', 'informática forense', 'análisis forense digital', 'inteligencia de fuentes abiertas', ['proveedores de servicios', 'ONEDOOR-TR'], ['proveedores de servicios de internet', 'ONEDOOR-TR'], ['investigaciones en línea', 'ONEDOOR-TR']],
+      ru: ['электронных доказательств', 'электронные доказательства', 'цифровых доказательств', 'цифровой криминалистики', 'компьютерной криминалистики', 'разведки по открытым источникам', ['поставщиков услуг', 'ONEDOOR-TR'], ['поставщиками услуг', 'ONEDOOR-TR'], ['интернет-провайдеров', 'ONEDOOR-TR']],
+      ar: ['الأدلة الإلكترونية', 'الأدلة الرقمية', 'الأدلة الجنائية الرقمية', 'التحليل الجنائي الرقمي', 'الاستخبارات مفتوحة المصدر', ['مقدمي الخدمات', 'ONEDOOR-TR'], ['مزودي خدمات الإنترنت', 'ONEDOOR-TR']],
       zh: ['电子证据', '数字证据', '数字取证', '电子取证', '开源情报'],
     },
   },
@@ -392,6 +392,24 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     },
   },
   {
+    // Summits and high-level meetings: UNICRI's field (para. 58: "high-level summits"), where sporting
+    // events are shared with INTERPOL's Project Stadia.
+    code: 'c:summit_security',
+    entities: ['UNICRI'],
+    paragraphs: [58],
+    area: 'vulnerable_targets',
+    areaWeight: 0.3,
+    source: 'UNICRI-IPO',
+    terms: {
+      en: ['summits', 'summit', 'high-level summit', 'heads of State summit', ['international forums', 'UNICRI-IPO'], ['high-level meetings', 'UNICRI-IPO'], ['international conferences', 'UNICRI-IPO']],
+      fr: ['sommets', 'sommet', 'sommet international', ['forums internationaux', 'UNICRI-IPO'], ['réunions de haut niveau', 'UNICRI-IPO'], ['conférences internationales', 'UNICRI-IPO']],
+      es: ['cumbres', 'cumbre', 'cumbre internacional', ['foros internacionales', 'UNICRI-IPO'], ['reuniones de alto nivel', 'UNICRI-IPO'], ['conferencias internacionales', 'UNICRI-IPO']],
+      ru: ['саммитов', 'саммит', 'саммита', 'принимавших саммиты', ['международных форумов', 'UNICRI-IPO'], ['международного форума', 'UNICRI-IPO'], ['встреч на высоком уровне', 'UNICRI-IPO'], ['международных конференций', 'UNICRI-IPO']],
+      ar: ['القمم', 'القمة', 'مؤتمر القمة', 'مؤتمرات القمة', 'قمة رؤساء الدول', ['المنتديات الدولية', 'UNICRI-IPO'], ['الاجتماعات الرفيعة المستوى', 'UNICRI-IPO'], ['المؤتمرات الدولية', 'UNICRI-IPO']],
+      zh: ['峰会', '首脑会议', ['国际论坛', 'UNICRI-IPO'], ['高级别会议', 'UNICRI-IPO'], ['国际会议', 'UNICRI-IPO']],
+    },
+  },
+  {
     code: 'c:major_events',
     entities: ['UNICRI', 'INTERPOL', 'IAEA'],
     paragraphs: [57, 58, 72],
@@ -401,12 +419,13 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     // threat, a drone threat): weak evidence for the area itself.
     areaWeight: 0.3,
     terms: {
-      en: ['major events', 'major sporting events', 'sports tournaments', 'tournament', 'summits', 'summit', 'high-level summit', 'heads of State summit', 'mass gatherings', 'festivals', 'Olympic Games', 'fan zones', 'stadiums', 'host countries'],
-      fr: ['grands événements', 'grandes manifestations sportives', 'tournois sportifs', 'tournoi', 'sommets', 'sommet', 'sommet international', 'rassemblements de masse', 'festivals', 'Jeux olympiques', 'zones de supporters', 'stades', 'pays hôtes'],
-      es: ['grandes eventos', 'grandes eventos deportivos', 'torneos deportivos', 'torneo', 'cumbres', 'cumbre', 'cumbre internacional', 'concentraciones masivas', 'festivales', 'Juegos Olímpicos', 'zonas de aficionados', 'estadios', 'países anfitriones'],
-      ru: ['крупных мероприятий', 'крупных спортивных мероприятий', 'спортивных турниров', 'турнира', 'саммитов', 'саммит', 'саммита', 'массовых мероприятий', 'фестивалей', 'Олимпийских игр', 'фан-зон', 'стадионов', 'принимавших саммиты'],
-      ar: ['الأحداث الكبرى', 'الأحداث الرياضية الكبرى', 'البطولات الرياضية', 'البطولة', 'القمم', 'التجمعات الجماهيرية', 'المهرجانات', 'الألعاب الأولمبية', 'مناطق المشجعين', 'الملاعب'],
-      zh: ['大型活动', '大型体育赛事', '体育赛事', '锦标赛', '峰会', '首脑会议', '大规模集会', '节庆活动', '奥运会', '球迷区', '体育场', '大型公众活动'],
+      en: ['major events', 'major sporting events', 'sports tournaments', 'tournament', 'mass gatherings', 'festivals', 'Olympic Games', 'fan zones', 'stadiums', 'host countries', ['sporting events', 'UNICRI-IPO'], ['sports competitions', 'UNICRI-IPO']],
+      fr: ['grands événements', 'grandes manifestations sportives', 'tournois sportifs', 'tournoi', 'rassemblements de masse', 'festivals', 'Jeux olympiques', 'zones de supporters', 'stades', 'pays hôtes', ['événements sportifs', 'UNICRI-IPO'], ['compétitions sportives', 'UNICRI-IPO']],
+      es: ['grandes eventos', 'grandes eventos deportivos', 'torneos deportivos', 'torneo', 'concentraciones masivas', 'festivales', 'Juegos Olímpicos', 'zonas de aficionados', 'estadios', 'países anfitriones', ['eventos deportivos', 'UNICRI-IPO'], ['competiciones deportivas', 'UNICRI-IPO']],
+      ru: ['крупных мероприятий', 'крупных спортивных мероприятий', 'спортивных турниров', 'турнира', 'массовых мероприятий', 'фестивалей', 'Олимпийских игр', 'фан-зон', 'стадионов', ['спортивных мероприятий', 'UNICRI-IPO'], ['спортивных соревнований', 'UNICRI-IPO']],
+      // Arabic plurals are often broken (قمة, قمم): singular and plural are both terms.
+      ar: ['الأحداث الكبرى', 'الأحداث الرياضية الكبرى', 'البطولات الرياضية', 'البطولة', ['تأمين الفعاليات', 'ONEDOOR'], 'التجمعات الجماهيرية', 'المهرجانات', 'الألعاب الأولمبية', 'مناطق المشجعين', 'الملاعب', ['الفعاليات الرياضية', 'UNICRI-IPO'], ['الفعاليات الكبرى', 'UNICRI-IPO'], ['المنافسات الرياضية', 'UNICRI-IPO']],
+      zh: ['大型活动', '大型体育赛事', '体育赛事', '锦标赛', '大规模集会', '节庆活动', '奥运会', '球迷区', '体育场', '大型公众活动', ['体育活动', 'UNICRI-IPO'], ['体育比赛', 'UNICRI-IPO']],
     },
   },
   // ── violent_extremism ──
@@ -488,6 +507,44 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     },
   },
   {
+    // The investigative half of the criminal-justice chain (judicial police, forensic police, crime
+    // scene), beside prosecution and adjudication: what tells a course for investigators and magistrates
+    // from one for magistrates alone. Investigators of every field use the words, so half evidence.
+    code: 'c:criminal_investigation',
+    entities: ['UNODC'],
+    paragraphs: [51, 81],
+    area: 'justice_reform',
+    areaWeight: 0.5,
+    source: 'UNODC-WCA',
+    terms: {
+      en: ['investigators', 'criminal investigators', 'judicial police', 'judicial police officers', 'forensic police', 'crime scene management', 'investigation of terrorism cases', 'criminal investigation', 'proactive investigations'],
+      fr: ['enquêteurs', 'officiers de police judiciaire', 'police judiciaire', 'police technique et scientifique', 'police scientifique', 'gestion de la scène de crime', 'enquête sur les affaires de terrorisme', 'enquêtes proactives'],
+      es: [['investigadores', 'ONEDOOR-TR'], ['policía judicial', 'ONEDOOR-TR'], ['policía científica', 'ONEDOOR-TR'], ['gestión de la escena del crimen', 'ONEDOOR-TR'], ['investigación de casos de terrorismo', 'ONEDOOR-TR'], ['investigación criminal', 'ONEDOOR-TR']],
+      ru: [['следователей', 'ONEDOOR-TR'], ['следователи', 'ONEDOOR-TR'], ['судебной полиции', 'ONEDOOR-TR'], ['криминалистов', 'ONEDOOR-TR'], ['осмотра места происшествия', 'ONEDOOR-TR'], ['расследования дел о терроризме', 'ONEDOOR-TR'], ['уголовного расследования', 'ONEDOOR-TR']],
+      ar: [['المحققين', 'ONEDOOR-TR'], ['الضابطة العدلية', 'ONEDOOR-TR'], ['الشرطة القضائية', 'ONEDOOR-TR'], ['الشرطة العلمية', 'ONEDOOR-TR'], ['مسرح الجريمة', 'ONEDOOR-TR'], ['التحقيق في قضايا الإرهاب', 'ONEDOOR-TR'], ['التحقيق الجنائي', 'ONEDOOR-TR']],
+      zh: [['侦查人员', 'ONEDOOR-TR'], ['司法警察', 'ONEDOOR-TR'], ['刑事技术', 'ONEDOOR-TR'], ['犯罪现场', 'ONEDOOR-TR'], ['恐怖主义案件侦查', 'ONEDOOR-TR'], ['刑事侦查', 'ONEDOOR-TR']],
+    },
+  },
+  {
+    // Using intelligence in criminal proceedings ("judiciarisation du renseignement"), UNODC's and the
+    // GCTF's Rabat Memorandum good practice; not intelligence exchange between border services.
+    code: 'c:intelligence_evidence',
+    entities: ['UNODC'],
+    paragraphs: [51],
+    area: 'justice_reform',
+    // Its texts name prosecution too (c:prosecution): half evidence for the area, not counted twice.
+    areaWeight: 0.5,
+    source: 'UNODC-WCA',
+    terms: {
+      en: ['use of intelligence as evidence', 'intelligence as evidence', 'intelligence into evidence', 'intelligence-led criminal investigations'],
+      fr: ['judiciarisation du renseignement', 'judiciarisation des renseignements', 'renseignement comme preuve', 'utilisation du renseignement comme preuve', 'exploitation judiciaire du renseignement'],
+      es: [['uso de la inteligencia como prueba', 'ONEDOOR-TR'], ['inteligencia como prueba', 'ONEDOOR-TR'], ['judicialización de la inteligencia', 'ONEDOOR-TR'], ['convertir la inteligencia en prueba', 'ONEDOOR-TR']],
+      ru: [['использование разведывательных данных в качестве доказательств', 'ONEDOOR-TR'], ['разведывательных данных в качестве доказательств', 'ONEDOOR-TR'], ['оперативной информации в качестве доказательств', 'ONEDOOR-TR'], ['результатов оперативно-розыскной деятельности в уголовном процессе', 'ONEDOOR-TR']],
+      ar: [['استخدام المعلومات الاستخباراتية كأدلة', 'ONEDOOR-TR'], ['المعلومات الاستخباراتية كدليل', 'ONEDOOR-TR'], ['تحويل المعلومات الاستخباراتية إلى أدلة', 'ONEDOOR-TR']],
+      zh: [['将情报用作证据', 'ONEDOOR-TR'], ['情报转化为证据', 'ONEDOOR-TR'], ['情报作为证据', 'ONEDOOR-TR']],
+    },
+  },
+  {
     code: 'c:mla_extradition',
     entities: ['UNODC'],
     paragraphs: [32],
@@ -518,13 +575,15 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   {
     code: 'c:special_investigative',
     area: 'justice_reform',
+    // Arabic مراقبة and Russian наблюдение alone also mean control and monitoring ("مراقبة الصادرات",
+    // export control): only their qualified forms name the investigative technique.
     terms: {
-      en: ['special investigative techniques', 'undercover operations', 'interception', 'surveillance'],
-      fr: ['techniques spéciales d’enquête', 'opérations d’infiltration', 'interception', 'surveillance'],
-      es: ['técnicas especiales de investigación', 'operaciones encubiertas', 'interceptación', 'vigilancia'],
-      ru: ['специальных методов расследования', 'негласных операций', 'перехвата', 'наблюдения'],
-      ar: ['أساليب التحري الخاصة', 'العمليات السرية', 'الاعتراض', 'المراقبة'],
-      zh: ['特殊侦查手段', '卧底行动', '截取', '监控'],
+      en: ['special investigative techniques', 'undercover operations', 'interception', 'surveillance', ['controlled delivery', 'UNTOC'], ['controlled deliveries', 'UNTOC']],
+      fr: ['techniques spéciales d’enquête', 'opérations d’infiltration', 'interception', 'surveillance', ['livraisons surveillées', 'UNTOC']],
+      es: ['técnicas especiales de investigación', 'operaciones encubiertas', 'interceptación', 'vigilancia', ['entregas vigiladas', 'UNTOC']],
+      ru: ['специальных методов расследования', 'негласных операций', 'перехвата', ['негласного наблюдения', 'ONEDOOR'], ['контролируемых поставок', 'UNTOC'], ['оперативно-розыскных мероприятий', 'ONEDOOR']],
+      ar: ['أساليب التحري الخاصة', 'العمليات السرية', 'الاعتراض', ['التسليم المراقب', 'UNTOC'], ['المراقبة السرية', 'ONEDOOR']],
+      zh: ['特殊侦查手段', '卧底行动', '截取', '监控', ['控制下交付', 'UNTOC']],
     },
   },
   {
@@ -670,6 +729,36 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       zh: ['禁止化学武器组织', '禁化武组织'],
     },
   },
+  {
+    code: 'c:unoda',
+    source: 'UNTERM',
+    entities: ['UNODA'],
+    paragraphs: [36, 41],
+    area: 'wmd_nonproliferation',
+    terms: {
+      en: ['UNODA', 'Office for Disarmament Affairs', 'United Nations Office for Disarmament Affairs'],
+      fr: ['UNODA', 'Bureau des affaires de désarmement'],
+      es: ['UNODA', 'Oficina de Asuntos de Desarme'],
+      ru: ['УВР', 'Управление по вопросам разоружения', 'Управления по вопросам разоружения'],
+      ar: ['مكتب شؤون نزع السلاح', 'مكتب الأمم المتحدة لشؤون نزع السلاح'],
+      zh: ['裁军事务厅', '联合国裁军事务厅'],
+    },
+  },
+  {
+    code: 'c:unicri',
+    source: 'UNTERM',
+    entities: ['UNICRI'],
+    paragraphs: [58],
+    area: null,
+    terms: {
+      en: ['UNICRI', 'United Nations Interregional Crime and Justice Research Institute'],
+      fr: ['UNICRI', 'Institut interrégional de recherche des Nations Unies sur la criminalité et la justice'],
+      es: ['UNICRI', 'Instituto Interregional de las Naciones Unidas para Investigaciones sobre la Delincuencia y la Justicia'],
+      ru: ['ЮНИКРИ', 'Межрегиональный научно-исследовательский институт Организации Объединенных Наций по вопросам преступности и правосудия'],
+      ar: ['معهد الأمم المتحدة الأقاليمي لبحوث الجريمة والعدالة'],
+      zh: ['联合国区域间犯罪和司法研究所', '犯罪司法所'],
+    },
+  },
   // ── Pillar I: conditions conducive, prevention ──
   {
     // Access to justice and police accountability: the rule-of-law side of a request about courts and
@@ -733,6 +822,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   {
     code: 'c:stce',
     area: 'customs',
+    broader: 'c:strategic_trade',
     entities: ['WCO', '1540-EXPERTS'],
     paragraphs: [44, 62],
     basis: "WCO's Strategic Trade Control Enforcement programme trains customs to identify and control strategic goods (the customs component of resolution 1540).",
@@ -825,18 +915,36 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     },
   },
   {
+    // Capacity and quality of a laboratory's analyses (accreditation, proficiency, quality system), in any
+    // field: what the OPCW Laboratory Assistance Programme and Twinning, WHO's and IAEA's laboratory
+    // support build, as opposed to a course for analysts.
+    code: 'c:lab_quality',
+    area: null,
+    source: 'ISO-17025',
+    terms: {
+      en: ['laboratory capacity', 'laboratory capacities', 'laboratory capabilities', 'strengthening laboratories', 'quality of analyses', 'quality manual', 'quality management system', 'quality assurance', 'technical competence', 'competence of testing laboratories', 'proficiency testing', 'preparation for accreditation', 'ISO/IEC 17025', 'accredited laboratory', 'accredited laboratories', ['laboratory twinning', 'OPCW-ICA'], ['twinning of laboratories', 'OPCW-ICA']],
+      fr: ['capacités des laboratoires', 'capacités de laboratoire', 'renforcement des laboratoires', 'qualité des analyses', 'manuel qualité', 'système de management de la qualité', 'assurance qualité', 'compétence technique', 'compétence des laboratoires', "essais d'aptitude", "préparation à l'accréditation", 'laboratoire accrédité', 'laboratoires accrédités', ['jumelage de laboratoires', 'OPCW-ICA'], ['jumelage des laboratoires', 'OPCW-ICA']],
+      es: ['capacidades de laboratorio', 'capacidad de los laboratorios', 'fortalecimiento de laboratorios', 'calidad de los análisis', 'manual de calidad', 'sistema de gestión de la calidad', 'garantía de calidad', 'competencia técnica', 'competencia de los laboratorios', 'ensayos de aptitud', 'preparación para la acreditación', 'laboratorio acreditado', 'laboratorios acreditados', ['hermanamiento de laboratorios', 'OPCW-ICA']],
+      ru: ['потенциала лабораторий', 'лабораторного потенциала', 'укрепление лабораторий', 'качества анализов', 'руководства по качеству', 'системы менеджмента качества', 'обеспечения качества', 'технической компетентности', 'компетентности испытательных лабораторий', 'проверки квалификации', 'подготовки к аккредитации', 'аккредитованной лаборатории', 'аккредитованных лабораторий', ['партнерства между лабораториями', 'OPCW-ICA']],
+      ar: [['القدرات المختبرية', 'ONEDOOR-TR'], ['قدرات المختبرات', 'ONEDOOR-TR'], ['تعزيز المختبرات', 'ONEDOOR-TR'], ['جودة التحاليل', 'ONEDOOR-TR'], ['دليل الجودة', 'ONEDOOR-TR'], ['نظام إدارة الجودة', 'ONEDOOR-TR'], ['ضمان الجودة', 'ONEDOOR-TR'], ['الكفاءة التقنية', 'ONEDOOR-TR'], ['كفاءة مختبرات الاختبار', 'ONEDOOR-TR'], ['اختبارات الكفاءة', 'ONEDOOR-TR'], ['التحضير للاعتماد', 'ONEDOOR-TR'], ['المختبر المعتمد', 'ONEDOOR-TR'], ['المختبرات المعتمدة', 'ONEDOOR-TR'], ['التوأمة المختبرية', 'OPCW-ICA'], ['توأمة المختبرات', 'OPCW-ICA']],
+      zh: [['实验室能力', 'ONEDOOR-TR'], ['加强实验室', 'ONEDOOR-TR'], ['分析质量', 'ONEDOOR-TR'], ['质量手册', 'ONEDOOR-TR'], ['质量管理体系', 'ONEDOOR-TR'], ['质量保证', 'ONEDOOR-TR'], ['技术能力', 'ONEDOOR-TR'], ['检测实验室能力', 'ONEDOOR-TR'], ['能力验证', 'ONEDOOR-TR'], ['认可准备', 'ONEDOOR-TR'], ['认可实验室', 'ONEDOOR-TR'], ['实验室结对', 'OPCW-ICA']],
+    },
+  },
+  {
     code: 'c:cwc_national',
     area: 'chemical_weapons',
     entities: ['OPCW'],
     paragraphs: [59],
     source: 'CWC',
     terms: {
-      en: ['CWC', 'Chemical Weapons Convention', 'declarations of scheduled chemicals'],
-      fr: ['CIAC', 'Convention sur les armes chimiques' ],
-      es: ['CAQ', 'Convención sobre las Armas Químicas' ],
-      ru: ['КХО', 'Конвенции о химическом оружии' ],
-      ar: ['اتفاقية الأسلحة الكيميائية' ],
-      zh: ['化学武器公约' ],
+      // The National Authority is named with the Convention or its States Parties: "national authorities"
+      // alone is every field's wording.
+      en: ['CWC', 'Chemical Weapons Convention', 'declarations of scheduled chemicals', 'CWC National Authority', 'National Authority for the Chemical Weapons Convention', 'implementing legislation for the Convention', 'Article VI declarations', 'industry declarations', 'transfers of scheduled chemicals', 'OPCW inspections'],
+      fr: ['CIAC', 'Convention sur les armes chimiques', "Convention sur l'interdiction des armes chimiques", 'autorité nationale chargée de la Convention', 'législation de mise en œuvre de la Convention', "déclarations au titre de l'article VI", 'déclarations industrielles', 'transferts de produits chimiques inscrits', "inspections de l'OIAC"],
+      es: ['CAQ', 'Convención sobre las Armas Químicas', 'Convención sobre la Prohibición de las Armas Químicas', 'autoridad nacional para la Convención', 'legislación de aplicación de la Convención', 'declaraciones del artículo VI', 'declaraciones industriales', 'transferencias de sustancias químicas enumeradas', 'inspecciones de la OPAQ'],
+      ru: ['КХО', 'Конвенции о химическом оружии', 'национального органа по КХО', 'законодательства об осуществлении Конвенции', 'объявлений по статье VI', 'промышленных объявлений', 'передач химикатов, включенных в списки', 'инспекций ОЗХО'],
+      ar: ['اتفاقية الأسلحة الكيميائية', 'اتفاقية حظر الأسلحة الكيميائية', 'الهيئة الوطنية لاتفاقية الأسلحة الكيميائية', 'تشريعات تنفيذ الاتفاقية', 'إعلانات المادة السادسة', 'الإعلانات الصناعية', 'عمليات نقل المواد الكيميائية المدرجة', 'عمليات التفتيش التي تجريها المنظمة'],
+      zh: ['化学武器公约', '禁止化学武器公约', '化武公约国家主管部门', '公约履约立法', '第六条宣布', '工业宣布', '附表化学品转让', '禁化武组织视察'],
     },
   },
   {
@@ -889,7 +997,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:ied',
-    area: null,
+    // UNODC's counter-IED work is the criminal-justice response (prevention of acquisition, investigation,
+    // prosecution: para. 51); explosives are also the setting of other topics (screening, borders), so
+    // they count as half evidence for the area.
+    area: 'justice_reform',
+    areaWeight: 0.5,
     entities: ['UNODC', 'UNODA'],
     paragraphs: [51],
     source: 'UNODC-WCA',

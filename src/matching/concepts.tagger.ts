@@ -1,5 +1,5 @@
 import { GENERIC_WORDS } from './stopwords.js';
-import { analyze, normalizeForSubstring } from './text.normalize.js';
+import { analyze, arabicCliticReading, normalizeForSubstring } from './text.normalize.js';
 import type { Lang, ThematicAreaRef } from './types.js';
 import { LANGS } from './types.js';
 
@@ -23,6 +23,12 @@ export interface ConceptDef {
    * evidence. Absent: the area's entities apply.
    */
   entities?: readonly string[];
+  /**
+   * The broader concept this one is a part of (customs enforcement of strategic trade controls within
+   * strategic trade control): named as clearly as the broader one, the narrower concept is the more
+   * specific evidence for routing (routing.ts), even when it sits in another area.
+   */
+  broader?: string;
   /** Report paragraphs (A/62/898) establishing that responsibility. */
   paragraphs?: readonly number[];
   /** One sentence saying why these entities, when the paragraphs do not say it alone. */
@@ -77,21 +83,54 @@ function chineseWords(text: string): string[] {
   return out;
 }
 
-function matchesAt(tokens: readonly string[], i: number, term: readonly string[]): boolean {
-  if (i + term.length > tokens.length) return false;
-  for (let k = 1; k < term.length; k++) if (tokens[i + k] !== term[k]) return false;
+// The Snowball stemmers of English, French and Spanish conflate inflection, not derivation: the verb
+// and its noun of action keep stems that differ by a letter or two ("identificar" → identific,
+// "identificación" → identif; "identifier" → identifi, "identification" → identif). Where one stem
+// extends the other by at most this much and the shorter one is long enough to be a word family of
+// its own, a term's word matches the text's. Not Russian: there two more letters make another word
+// (пограничн, "border" as adjective, and пограничник, "border guard").
+const FAMILY_SLACK = 2;
+const FAMILY_MIN = 6;
+const FAMILY_LANGS: ReadonlySet<Lang> = new Set(['en', 'fr', 'es']);
+// Distinct words whose family terms are kept per language (bounded, cleared when full).
+const RELATED_MEMO_LIMIT = 50_000;
+const NO_TERMS: readonly TokenTerm[] = [];
+
+/** A text word against a term word: the same stem, or (in languages where stems are words) one stem extending the other slightly. */
+function sameWord(text: string, term: string, family: boolean): boolean {
+  if (text === term) return true;
+  if (!family) return false;
+  const [short, long] = text.length < term.length ? [text, term] : [term, text];
+  return short.length >= FAMILY_MIN && long.length - short.length <= FAMILY_SLACK && long.startsWith(short);
+}
+
+/** What the word at position j can be read as: itself, and for Arabic the word without a one-letter proclitic. */
+interface Readings {
+  tokens: readonly string[];
+  /** Second reading per position (Arabic proclitic), or null. */
+  alt: readonly (string | null)[] | null;
+  family: boolean;
+}
+
+const wordAt = (r: Readings, j: number, term: string): boolean =>
+  sameWord(r.tokens[j]!, term, r.family) || (r.alt !== null && r.alt[j] === term);
+
+function matchesAt(r: Readings, i: number, term: readonly string[]): boolean {
+  if (i + term.length > r.tokens.length) return false;
+  for (let k = 1; k < term.length; k++) if (!wordAt(r, i + k, term[k]!)) return false;
   return true;
 }
 
 /** All of the term's tokens within a small window around position i (any order). */
-function matchesNear(tokens: readonly string[], i: number, term: readonly string[]): boolean {
+function matchesNear(r: Readings | readonly string[], i: number, term: readonly string[]): boolean {
+  const reads: Readings = 'tokens' in r ? r : { tokens: r, alt: null, family: false };
   const span = term.length + UNORDERED_SLACK;
   const from = Math.max(0, i - span);
-  const to = Math.min(tokens.length, i + span + 1);
+  const to = Math.min(reads.tokens.length, i + span + 1);
   for (let k = 1; k < term.length; k++) {
     let found = false;
     for (let j = from; j < to; j++) {
-      if (j !== i && tokens[j] === term[k]) {
+      if (j !== i && wordAt(reads, j, term[k]!)) {
         found = true;
         break;
       }
@@ -129,6 +168,9 @@ export class ConceptTagger {
   private readonly zhByFirst = new Map<string, SubstringTerm[]>();
   /** Multi-word Chinese terms by their first segmenter word (out-of-order matching). */
   private readonly zhByFirstWord = new Map<string, SubstringTerm[]>();
+  /** Token terms by the first FAMILY_MIN letters of their first word, per language (word-family matching, see sameWord). */
+  private readonly byFamily = new Map<Lang, Map<string, TokenTerm[]>>();
+  private readonly relatedMemo = new Map<Lang, Map<string, readonly TokenTerm[]>>();
 
   constructor(defs: readonly ConceptDef[]) {
     this.concepts = new Map(defs.map((d) => [d.code, d]));
@@ -190,7 +232,15 @@ export class ConceptTagger {
       const byFirst = this.tokenTerms.get(p.lang)!;
       const first = p.tokens[0]!;
       if (!byFirst.has(first)) byFirst.set(first, []);
-      byFirst.get(first)!.push({ tokens: p.tokens, concept: p.concept, weight });
+      const term = { tokens: p.tokens, concept: p.concept, weight };
+      byFirst.get(first)!.push(term);
+      if (FAMILY_LANGS.has(p.lang) && first.length >= FAMILY_MIN) {
+        if (!this.byFamily.has(p.lang)) this.byFamily.set(p.lang, new Map());
+        const fam = this.byFamily.get(p.lang)!;
+        const key = first.slice(0, FAMILY_MIN);
+        if (!fam.has(key)) fam.set(key, []);
+        fam.get(key)!.push(term);
+      }
     }
     for (const p of zhPending) {
       const sharedBy = zhKeys.get(p.needle)!.size;
@@ -249,21 +299,45 @@ export class ConceptTagger {
     return into;
   }
 
+  /** Terms whose first word is of the same family as `t` but not `t` itself (memoised: words repeat across texts). */
+  private relatedTerms(lang: Lang, family: ReadonlyMap<string, TokenTerm[]>, t: string): readonly TokenTerm[] {
+    let memo = this.relatedMemo.get(lang);
+    if (!memo) this.relatedMemo.set(lang, (memo = new Map()));
+    const hit = memo.get(t);
+    if (hit) return hit;
+    const found = (family.get(t.slice(0, FAMILY_MIN)) ?? []).filter((x) => x.tokens[0] !== t && sameWord(t, x.tokens[0]!, true));
+    const out = found.length > 0 ? found : NO_TERMS;
+    if (memo.size >= RELATED_MEMO_LIMIT) memo.clear();
+    memo.set(t, out);
+    return out;
+  }
+
   /** Tags already-analysed tokens of language `lang` (not Chinese) with concept strengths. */
   tagTokens(tokens: readonly string[], lang: Lang, into: ConceptTags = new Map(), factor = 1): ConceptTags {
     const byFirst = this.tokenTerms.get(lang);
     if (!byFirst) return into;
+    const family = this.byFamily.get(lang);
+    const reads: Readings = {
+      tokens,
+      alt: lang === 'ar' ? tokens.map((t) => arabicCliticReading(t)) : null,
+      family: family !== undefined,
+    };
     const counts = new Map<TokenTerm, number>();
     for (let i = 0; i < tokens.length; i++) {
-      const cands = byFirst.get(tokens[i]!);
-      if (!cands) continue;
+      const t = tokens[i]!;
+      const alt = reads.alt?.[i] ?? null;
+      // Terms starting with this word as written, else read without its proclitic, plus terms whose
+      // first word is of the same family; each term once.
+      const exact = byFirst.get(t) ?? (alt !== null ? byFirst.get(alt) : undefined) ?? NO_TERMS;
+      const related = family && t.length >= FAMILY_MIN ? this.relatedTerms(lang, family, t) : NO_TERMS;
+      const cands = related.length > 0 ? [...exact, ...related] : exact;
       for (const term of cands) {
         const n = term.tokens.length;
         let w = 0;
-        if (matchesAt(tokens, i, term.tokens)) w = term.weight;
+        if (matchesAt(reads, i, term.tokens)) w = term.weight;
         // The same words in another order or with a word or two between
         // ("relocate witnesses" for "witness relocation") still count, less.
-        else if (n > 1 && matchesNear(tokens, i, term.tokens)) w = term.weight * UNORDERED_FACTOR;
+        else if (n > 1 && matchesNear(reads, i, term.tokens)) w = term.weight * UNORDERED_FACTOR;
         if (w === 0) continue;
         const c = counts.get(term) ?? 0;
         if (c >= MAX_COUNT_PER_TERM) continue;

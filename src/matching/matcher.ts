@@ -5,7 +5,7 @@ import { detectLanguage } from './language.detect.js';
 import { analyseOfferingText, toPairs, type OfferingAnalysis, type RequestAnalysis } from './analysis.js';
 import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
 import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js';
-import { conceptTokens, OfferingIndex, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
+import { OfferingIndex, queryConceptTokens, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
 import { clauses, enumerates, groupParts, preamble } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
 import { routeRequest, routingEvidence, type LeadMatch } from './routing.js';
@@ -53,8 +53,12 @@ function leadOfMatch(t: Ranked | undefined): LeadMatch | undefined {
   return { mainArea, concepts: [...t.doc.profile.fine.keys()] };
 }
 
-// A route's concept named this strongly (≈ two clear mentions) confines proposals to its concept or area.
+// A route's concept named this strongly (≈ two clear mentions) confines proposals to its concept or area
+// (and to areas scoring at least SECOND_AREA of the best one, through a concept of theirs the request
+// names at least SECOND_CONCEPT).
 const STRONG_CONCEPT = 0.7;
+const SECOND_AREA = 0.6;
+const SECOND_CONCEPT = 0.45;
 
 // A clause names its own part only with this much area evidence (≈ one clear term).
 const PART_AREA_MIN = 0.45;
@@ -210,7 +214,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
   // Explicit areas stand as given; otherwise terms plus neighbour votes.
   const classifyProfile = (explicit: readonly string[], profile: TextProfile, termAreas: AreaScore[]): AreaScore[] => {
     if (explicit.some((c) => known.has(c))) return termAreas;
-    const query = { tokens: profile.tokens, conceptTokens: conceptTokens([], profile.fine) };
+    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine), fine: profile.fine };
     return withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
   };
 
@@ -273,7 +277,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     const gate = index.gateFor(state, now);
     // Area tokens are left out of the text query: area postings already supply
     // those candidates and the thematic component scores them.
-    const query = { tokens: profile.tokens, conceptTokens: conceptTokens([], profile.fine) };
+    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine), fine: profile.fine };
     const used = { terms: [] as string[] };
     const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate, undefined, used);
     // Neighbours vote on the topic whatever their eligibility, so they come
@@ -323,10 +327,19 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // rests on another one (the legislative half of a request merged into one part): an offering of a
     // neighbouring area that shares only words with it (prosecutor mentoring for a witness-protection
     // unit) is no answer, and proposing it hides that nothing eligible fits (CTED then triages).
+    // A second area the request names nearly as clearly (the legislative half of a request CTED merged
+    // into one part) keeps its offerings too.
     if (routing.concept && routing.area && (evidence?.strength ?? 0) >= STRONG_CONCEPT) {
-      const bestArea = areas.find((a) => taxonomy.has(a.code))?.code ?? routing.area;
+      const known = areas.filter((a) => taxonomy.has(a.code));
+      const bestArea = known[0]?.code ?? routing.area;
+      const second = new Set(known.filter((a) => a.score >= SECOND_AREA * known[0]!.score).map((a) => a.code));
+      // An offering of such an area stays when it carries a concept of that area the request names too.
+      const onSecond = (t: Ranked): boolean => [...t.doc.profile.fine.keys()].some((c) => {
+        const area = tagger.concepts.get(c)?.area;
+        return area !== null && area !== undefined && second.has(area) && t.doc.areaWeight.has(area) && (profile.fine.get(c) ?? 0) >= SECOND_CONCEPT;
+      });
       const onRoute = (t: Ranked): boolean =>
-        t.doc.areaWeight.has(routing.area!) || t.doc.areaWeight.has(bestArea) || t.doc.profile.fine.has(routing.concept!);
+        t.doc.areaWeight.has(routing.area!) || t.doc.areaWeight.has(bestArea) || t.doc.profile.fine.has(routing.concept!) || onSecond(t);
       for (let i = top.length - 1; i >= 0; i--) if (!onRoute(top[i]!)) top.splice(i, 1);
     }
     const aConf = areaConfidence(areas);

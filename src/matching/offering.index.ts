@@ -87,6 +87,24 @@ export interface PreAnalysed {
 export interface TextQuery {
   tokens: string[];
   conceptTokens: string[];
+  /** The request's fine-concept strengths: a concept term weighs in proportion to it (conceptBoost). */
+  fine?: ReadonlyMap<string, number>;
+}
+
+/**
+ * The boost of each query term: a fine concept of the request weighs in proportion to its strength
+ * relative to the request's strongest one, so a side topic does not count as much as the main one
+ * (across languages the concept terms are all the text query has, and an offering carrying many weak
+ * side concepts would otherwise outrank the one carrying the main concept).
+ */
+export function conceptBoost(fine: ReadonlyMap<string, number> | undefined): (term: string) => number {
+  if (!fine || fine.size === 0) return boostOf;
+  let strongest = 0;
+  for (const v of fine.values()) strongest = Math.max(strongest, v);
+  return (term) => {
+    const v = term.startsWith('c:') ? fine.get(term) : undefined;
+    return v === undefined || strongest <= 0 ? boostOf(term) : boostOf(term) * (v / strongest);
+  };
 }
 
 // Field boosts: a title is a summary, concept tokens are the language bridge.
@@ -122,12 +140,22 @@ export function offeringVersions(o: MatchableOffering): { language: MatchableOff
 }
 
 /** Concept tokens for areas and fine concepts: `area:<code>` and the fine `c:<name>` codes. */
-export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<string, number>, minArea = MIN_POSTING_AREA_SCORE): string[] {
+export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<string, number>, minArea = MIN_POSTING_AREA_SCORE, minFine = 0): string[] {
   const out: string[] = [];
   for (const a of areas) if (a.score >= minArea) out.push(`area:${a.code}`);
-  for (const code of [...fine.keys()].sort()) out.push(code);
+  for (const code of [...fine.keys()].sort()) if (fine.get(code)! >= minFine) out.push(code);
   return out;
 }
+
+/**
+ * A request's fine concepts as text-query terms: those it names at least once in full. A concept only
+ * glimpsed (its words loosely, a citation of the legal basis: "in accordance with resolution 1540" in
+ * an export-control request) would weigh in the query as much as the topic, and a rare one more.
+ */
+export const queryConceptTokens = (fine: ReadonlyMap<string, number>): string[] => conceptTokens([], fine, MIN_POSTING_AREA_SCORE, QUERY_CONCEPT_MIN);
+// Half a clear mention (raw strength ≈ 0.55): one term said in full counts (a term two concepts share
+// gives each 0.75, ≈ 0.39), its words merely near each other once does not (0.45 → 0.26).
+const QUERY_CONCEPT_MIN = 0.3;
 
 /**
  * In-memory offering index: BM25 (MiniSearch's, term.index.ts) over analysed tokens and concept
@@ -275,12 +303,13 @@ export class OfferingIndex {
    * boosts and statistics as MiniSearch's), and how many of the terms it matched: scoring a changed
    * offering against a request costs one pass over the offering's own terms, not a search.
    */
-  scoreDoc(id: string, terms: readonly string[]): TextHit {
+  scoreDoc(id: string, terms: readonly string[], fine?: ReadonlyMap<string, number>): TextHit {
     const indexed = this.byId.get(id);
     if (!indexed) return { score: 0, matched: 0 };
     const doc = this.searchDocs[indexed.slot]!;
     let score = 0;
     let matched = 0;
+    const boost = conceptBoost(fine);
     const fields = [doc.title, doc.body, doc.concepts].map((f) => {
       const tf = new Map<string, number>();
       for (const t of splitSpace(f)) tf.set(t, (tf.get(t) ?? 0) + 1);
@@ -289,7 +318,7 @@ export class OfferingIndex {
     for (const term of new Set(terms)) {
       let termScore = 0;
       let hit = false;
-      const termBoost = boostOf(term);
+      const termBoost = boost(term);
       fields.forEach((tf, f) => {
         const freq = tf.get(term);
         if (!freq) return;
@@ -385,7 +414,7 @@ export class OfferingIndex {
     if (used) used.terms = terms;
     const out = new Map<string, TextHit>();
     if (terms.length === 0) return out;
-    const results = this.terms.search(terms, FIELD_WEIGHTS, boostOf, gate ? (slot) => gate(this.slots[slot]!) : undefined);
+    const results = this.terms.search(terms, FIELD_WEIGHTS, conceptBoost(query.fine), gate ? (slot) => gate(this.slots[slot]!) : undefined);
     const hits = results.map((r) => ({ doc: this.slots[r.slot]!, score: r.score, matched: r.matched }));
     // Ordered by score; content (not ids or slots) breaks ties so output is stable.
     hits.sort((a, b) => b.score - a.score || tieOrder(a.doc, b.doc));

@@ -47,7 +47,7 @@ export function scoreOffering(matcher: Matcher, offeringId: string, requests: re
     const q = r.analysis.query;
     let text = 0;
     if (q.terms.length > 0 && q.top > 0) {
-      const hit = matcher.index.scoreDoc(offeringId, q.terms);
+      const hit = matcher.index.scoreDoc(offeringId, q.terms, new Map(r.analysis.fine));
       if (hit.score > 0 && hit.score >= q.cut) {
         const coverage = Math.min(1, hit.matched / Math.max(1, Math.min(6, q.n)));
         text = Math.min(1, hit.score / q.top) * (0.5 + 0.5 * coverage);

@@ -64,6 +64,14 @@ export function routingEvidence(
     if (rank === 0) continue;
     if (!chosen || rank > chosen.rank || (rank === chosen.rank && strength > chosen.strength)) chosen = { def, strength, rank };
   }
+  // A narrower concept named at least as clearly as the chosen one is the more specific evidence.
+  if (chosen) {
+    for (const code of [...fine.keys()].sort()) {
+      const def = concepts.get(code);
+      const strength = fine.get(code)!;
+      if (def?.broader === chosen.def.code && def.entities?.length && strength >= chosen.strength) chosen = { def, strength, rank: chosen.rank };
+    }
+  }
   if (chosen) {
     const area = chosen.def.area ?? best?.code ?? null;
     if (area) return { area, concept: chosen.def.code, responsible: chosen.def.entities!, strength: chosen.strength };

@@ -39,26 +39,27 @@ export const STOPWORDS: Record<Lang, ReadonlySet<string>> = Object.fromEntries(
 ) as unknown as Record<Lang, ReadonlySet<string>>;
 
 // Words every request uses, whatever it asks for: the state and its government, studies, needs,
-// sectors and fields, "technical", "identify". Some of them are words of one area's terms
+// sectors and fields, systems, "technical", "identify". Some of them are words of one area's terms
 // ("technical assistance needs" is CTED's assessment vocabulary), so alone they would count as
 // evidence for that area; they never do (concepts.tagger.ts, single-word evidence). Whole terms
 // that contain them still count. Raw words, analysed like the terms.
 const GENERIC: Record<Lang, string> = {
   en: `government governments ministry national country countries state states study studies survey need needs needed
     require requires required technical sector sectors area areas field fields domain domains identify identifying
-    identification way ways appropriate consider considering carry carrying out complete completed later future`,
+    identification way ways appropriate consider considering carry carrying out complete completed later future system systems`,
   fr: `gouvernement gouvernements ministère national nationale nationaux pays état états étude études enquête recensement
     besoin besoins nécessaire technique techniques secteur secteurs domaine domaines identifier identification manière
-    façon approprié appropriée ultérieurement souhaitable connaître`,
+    façon approprié appropriée ultérieurement souhaitable connaître système systèmes`,
   es: `gobierno gobiernos ministerio nacional nacionales país países estado estados estudio estudios encuesta necesidad
     necesidades necesario técnica técnico técnicas sector sectores ámbito ámbitos área áreas identificar identificación
-    manera forma apropiada posteriormente`,
+    manera forma apropiada posteriormente sistema sistemas`,
   ru: `правительство правительства министерство национальный национальная национальные страна страны государство
     государства исследование изучение обследование потребность потребности необходимо технический техническая
-    технической сектор сектора секторы область области сфера сферы определить выявить выявление способ позднее`,
+    технической сектор сектора секторы область области сфера сферы определить выявить выявление способ позднее
+    система системы системой`,
   ar: `الحكومة حكومة وزارة الوطنية الوطني البلد البلدان الدولة الدول دراسة مسح احتياجات الاحتياجات حاجة التقنية
-    التقني الفنية قطاع القطاعات مجال المجالات تحديد طريقة لاحقا`,
-  zh: `政府 国家 本国 研究 调查 需求 需要 技术 部门 领域 方面 确定 查明 方式 今后 以后`,
+    التقني الفنية قطاع القطاعات مجال المجالات تحديد طريقة لاحقا نظام أنظمة منظومة جهاز أجهزة`,
+  zh: `政府 国家 本国 研究 调查 需求 需要 技术 部门 领域 方面 确定 查明 方式 今后 以后 系统 体系`,
 };
 
 /** Words that never count as single-word area evidence (see GENERIC). */

@@ -86,6 +86,17 @@ export function stripArabicSuffix(token: string): string {
   return out;
 }
 
+// One-letter proclitics (bi-, li-, ka-, fa-) that the light stemmer leaves on, because stripping them
+// from every word would cut root letters (بلد, كشف): "باتفاقية" (under the Convention), "لمكافحة"
+// (for countering), "بمتطلبات". Term matching tries the word without one as a second reading.
+const ARABIC_CLITIC_LETTERS = new Set(['ب', 'ل', 'ك', 'ف']);
+
+/** An analysed Arabic token read without a one-letter proclitic (ب ل ك ف), or null when none or too short (< 3 letters left). */
+export function arabicCliticReading(token: string): string | null {
+  if (token.length - 1 < MIN_ARABIC_STEM || !ARABIC_CLITIC_LETTERS.has(token[0]!)) return null;
+  return stripArabicSuffix(stripArabicPrefix(token.slice(1)));
+}
+
 /** Full Arabic token pipeline: normalised form, without proclitic and light suffix. */
 export function stemArabic(token: string): string {
   return stripArabicSuffix(stripArabicPrefix(normalizeArabic(token)));

@@ -34,6 +34,9 @@ export const VOCABULARY_SOURCES: readonly VocabularySource[] = [
   { code: 'UNODA-SGM', title: "Secretary-General's Mechanism for investigation of alleged use of chemical and biological weapons", url: 'https://disarmament.unoda.org/wmd/secretary-general-mechanism/', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
   { code: 'INTERPOL-BTPU', title: 'INTERPOL Bioterrorism Prevention Unit: capacity building and training', url: 'https://www.interpol.int/en/Crimes/Terrorism/Bioterrorism/Bioterrorism-Capacity-building-and-training', languages: ['en', 'fr', 'es', 'ar'] },
   { code: 'UNODC-WCA', title: 'UNODC Terrorism Prevention Branch, West and Central Africa: criminal justice response to terrorism', url: 'https://www.unodc.org/westandcentralafrica/fr/', languages: ['en', 'fr'] },
+  { code: 'UNICRI-IPO', title: 'UNICRI International Permanent Observatory on Security during Major Events (IPO Security Planning Model: sporting events, summits, international forums)', url: 'https://unicri.org/topics/major-events-security', languages: ['en'] },
+  { code: 'ISO-17025', title: 'ISO/IEC 17025, General requirements for the competence of testing and calibration laboratories', url: 'https://www.iso.org/standard/66912.html', languages: ['en', 'fr', 'ru'] },
+  { code: 'UNTOC', title: 'United Nations Convention against Transnational Organized Crime (2000), article 20 (special investigative techniques)', url: 'https://www.unodc.org/unodc/en/organized-crime/intro/UNTOC.html', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
   { code: 'UNOCT-VOT', title: 'UNOCT Victims of Terrorism Support Programme', url: 'https://www.un.org/counterterrorism/victims-of-terrorism', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
 ];
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { combineAreas, profileText } from '../../../src/matching/classify.js';
 import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
 import { areaConcepts, ConceptTagger } from '../../../src/matching/concepts.tagger.js';
+import { arabicCliticReading } from '../../../src/matching/text.normalize.js';
 import { AREAS } from './areas.fixture.js';
 
 const tagger = new ConceptTagger([...areaConcepts(AREAS), ...FINE_CONCEPTS]);
@@ -28,6 +29,42 @@ describe('concept tagging across languages', () => {
     // Different proclitic (بـ) and diacritics than the term "تمويل الإرهاب".
     const tags = profileText(tagger, 'تَمْويل بالإرهاب', '', 'ar').tags;
     expect(tags.get('area:terrorist_financing')).toBeGreaterThan(0);
+  });
+
+  it('reads an Arabic word without its one-letter proclitic (ب ل ك ف) when matching terms, never a root letter', () => {
+    // "باتفاقية الأسلحة الكيميائية": "under the Chemical Weapons Convention"; "لمكافحة": "for countering".
+    expect(profileText(tagger, 'الدول الأطراف باتفاقية الأسلحة الكيميائية', '', 'ar').tags.get('c:cwc_national')).toBeGreaterThan(0);
+    expect(profileText(tagger, 'برنامج لمكافحة تمويل الإرهاب', '', 'ar').tags.get('area:terrorist_financing')).toBeGreaterThan(0);
+    // كشف (detection) keeps its ك: two letters would be left.
+    expect(arabicCliticReading('كشف')).toBeNull();
+  });
+
+  it('matches the verb of a term’s noun of action in English, French and Spanish (identificar / identificación)', () => {
+    expect(profileText(tagger, 'Identificar los productos estratégicos', '', 'es').tags.get('c:stce')).toBeGreaterThan(0);
+    expect(profileText(tagger, 'Identifier les produits', '', 'fr').tags.get('c:stce')).toBeGreaterThan(0);
+    // Not in Russian, where two more letters make another word.
+    expect(profileText(tagger, 'пограничные посты', '', 'ru').tags.get('c:border_management') ?? 0).toBe(0);
+  });
+
+  it('names summits, international forums and sporting events as major events in every language', () => {
+    expect(profileText(tagger, 'План безопасности международных форумов и спортивных соревнований', '', 'ru').tags.get('c:major_events')).toBeGreaterThan(0);
+    expect(profileText(tagger, 'تأمين المنتديات الدولية والفعاليات الرياضية', '', 'ar').tags.get('c:major_events')).toBeGreaterThan(0);
+    expect(profileText(tagger, '国际论坛和体育比赛的安保', '', 'zh').tags.get('c:major_events')).toBeGreaterThan(0);
+  });
+
+  it('takes a judicial system for criminal justice, not the post-conflict setting it is named in', () => {
+    expect(top("Appui aux systèmes judiciaires et pénitentiaires dans les pays sortant d'un conflit", 'fr')).toBe('justice_reform');
+  });
+
+  it('takes the use of intelligence as evidence for criminal justice, and an IED programme for it too', () => {
+    expect(profileText(tagger, 'La judiciarisation du renseignement dans les affaires de terrorisme', '', 'fr').tags.get('c:intelligence_evidence')).toBeGreaterThan(0);
+    expect(top('Preventing the acquisition of improvised explosive devices by terrorist groups', 'en')).toBe('justice_reform');
+  });
+
+  it('does not take a system or a national authority alone for any field', () => {
+    // No term is named (single words may still hint weakly at an area).
+    const p = profileText(tagger, 'The national authorities need a new system', '', 'en');
+    expect([...p.tags.keys()].filter((k) => !k.startsWith('~'))).toEqual([]);
   });
 
   it('matches Chinese terms as substrings', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { load, runEngine, type EvalData } from '../../../bench/eval.js';
+import { EVAL_SETS, load, runEngine, shuffled, type EvalData, type EvalSetName } from '../../../bench/eval.js';
 import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
 import { termSource, termText } from '../../../src/matching/concepts.tagger.js';
 import { fitModel, type DecisionExample } from '../../../src/matching/learning.js';
@@ -104,6 +104,19 @@ describe('identical results on identical runs', () => {
     const b = build('reversed', 'zz-');
     expect(b).toEqual(a);
     expect(req).toBeDefined();
+  });
+  it('gives identical outcomes and scores on every eval set whatever the order the catalogue and the taxonomy were read in', () => {
+    const full = (data: EvalData, order: Parameters<typeof runEngine>[1]) =>
+      runEngine(data, order).outcomes.map((o) => JSON.stringify([o.key, o.area, o.entity, o.triage, o.route, o.duplicates, o.parts, o.proposals?.map((p) => [p.offeringId, p.score])]));
+    for (const set of Object.keys(EVAL_SETS) as EvalSetName[]) {
+      const data = load(set);
+      const base = full(data, { order: 'file' });
+      // Three seeded permutations: a ranking that leaned on insertion order would differ in at least one.
+      for (const seed of [7, 1_234, 99_991]) {
+        expect(shuffled(data.offerings, seed + 1).map((o) => o.key), `${set} seed ${seed} permutes`).not.toEqual(data.offerings.map((o) => o.key));
+        expect(full(data, { order: { seed } }), `${set} seed ${seed}`).toEqual(base);
+      }
+    }
   });
   it('gives identical eval outcomes on two runs and with the catalogue reversed', () => {
     const data = load('dev');

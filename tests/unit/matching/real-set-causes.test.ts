@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { load, runEngine } from '../../../bench/eval.js';
+import { load, runEngine, toOffering, toRequest } from '../../../bench/eval.js';
 import { enumerates, preamble } from '../../../src/matching/parts.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
 import { analyze } from '../../../src/matching/text.normalize.js';
@@ -50,5 +50,33 @@ describe('general causes of misses on the realistic set', () => {
     expect(o.ranked[0]).toBe('o-unodc-internet');
     expect(o.ranked.slice(0, 2)).toContain(o.parts[1]!.ranked[0]);
     expect(get('rr-en-multi-1')).toMatchObject({ entity: 'IAEA', area: 'nuclear_security' });
+  });
+});
+
+describe('general causes of the remaining misses (issue 15, fourth part)', () => {
+  it('weighs a request concept in the text query by its strength, so an offering with many side concepts does not outrank the one with the main concept', async () => {
+    const { conceptBoost } = await import('../../../src/matching/offering.index.js');
+    const boost = conceptBoost(new Map([['c:lab_quality', 0.96], ['c:cwc_national', 0.36]]));
+    expect(boost('c:lab_quality')).toBeCloseTo(2, 5);
+    expect(boost('c:cwc_national')).toBeCloseTo(0.75, 2);
+    expect(boost('polic')).toBe(1);
+    // An Arabic request for OPCW laboratory twinning, against offerings written in English.
+    const native = runEngine(load('native')).outcomes.find((o) => o.key === 'nt-ar-lab-1')!;
+    expect(['o-opcw-twin', 'o-opcw-lap']).toContain(native.ranked[0]);
+  });
+
+  it('keeps the offerings of a second area a merged request names through its own concept (the legislative half)', () => {
+    const data = load('real');
+    const providers = new Map(data.providers.map((p) => [p.key, p]));
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    for (const o of data.offerings) m.addOffering(toOffering(o, providers));
+    const i = data.requests.findIndex((r) => r.key === 'rr-fr-multi-1');
+    const req = toRequest(data.requests[i]!, i, data.requests.length);
+    const now = new Date('2026-11-29T00:00:00Z');
+    const split = m.matchRequest(req, { now });
+    const merged = m.matchRequest({ ...req, parts: [req.description] }, { now });
+    expect(split.parts).toHaveLength(2);
+    expect(merged.parts).toEqual([]);
+    for (const r of [split, merged]) expect(r.matches.map((x) => x.offeringId)).toEqual(expect.arrayContaining(['o-unodc-cj-wca', 'o-unodc-legal']));
   });
 });

@@ -68,3 +68,21 @@ describe('routeRequest on a concept whose table omits the top match’s entity',
     expect(r).toMatchObject({ entity: 'IAEA', reason: 'concept_responsibility' });
   });
 });
+
+describe('narrower concepts', () => {
+  const concepts = new Map<string, ConceptDef>([
+    ['c:strategic_trade', { code: 'c:strategic_trade', area: 'wmd_nonproliferation', entities: ['1540-EXPERTS', 'UNODA', 'WCO'], terms: {} }],
+    ['c:stce', { code: 'c:stce', area: 'customs', broader: 'c:strategic_trade', entities: ['WCO', '1540-EXPERTS'], terms: {} }],
+  ]);
+  const areas = [{ code: 'wmd_nonproliferation', score: 1 }, { code: 'customs', score: 0.8 }];
+  const taxonomy = new Map([
+    ['wmd_nonproliferation', { ...AREAS[0]!, code: 'wmd_nonproliferation', entities: ['1540-EXPERTS', 'UNODA'] }],
+    ['customs', { ...AREAS[0]!, code: 'customs', entities: ['WCO'] }],
+  ]);
+  it('routes on the narrower concept when the request names it at least as clearly as the broader one', () => {
+    expect(routingEvidence(areas, new Map([['c:strategic_trade', 0.9], ['c:stce', 0.95]]), concepts, taxonomy)).toMatchObject({ concept: 'c:stce', area: 'customs', responsible: ['WCO', '1540-EXPERTS'] });
+  });
+  it('keeps the broader concept when the narrower one is only mentioned', () => {
+    expect(routingEvidence(areas, new Map([['c:strategic_trade', 0.9], ['c:stce', 0.5]]), concepts, taxonomy)).toMatchObject({ concept: 'c:strategic_trade', area: 'wmd_nonproliferation' });
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { profileText } from '../../../src/matching/classify.js';
+import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
+import { areaConcepts, ConceptTagger } from '../../../src/matching/concepts.tagger.js';
+import { framedSegments } from '../../../src/matching/framing.js';
+import { AREAS } from './areas.fixture.js';
+
+const tagger = new ConceptTagger([...areaConcepts(AREAS), ...FINE_CONCEPTS]);
+
+describe('framing clauses: the legal or programme basis a request cites in passing', () => {
+  it('finds the clause a framing phrase governs, up to its punctuation, in the six languages', () => {
+    const framed = (text: string, lang: Parameters<typeof framedSegments>[1]) => framedSegments(text, lang).filter((s) => s.framed).map((s) => s.text);
+    expect(framed('Training for customs officers, in accordance with resolution 1540, on dual-use goods.', 'en')).toEqual(['in accordance with resolution 1540']);
+    expect(framed("Dans le cadre du Plan intégré d'appui, la Douane déploie des portiques.", 'fr')).toEqual(["Dans le cadre du Plan intégré d'appui"]);
+    expect(framed('En el marco de la Convención; se solicita capacitación.', 'es')).toEqual(['En el marco de la Convención']);
+    expect(framed('В рамках резолюции 1540, просим помочь.', 'ru')).toEqual(['В рамках резолюции 1540']);
+    expect(framed('توعية الجهات المعنية، وفقا لقرار مجلس الأمن 1540.', 'ar')).toEqual(['وفقا لقرار مجلس الأمن 1540']);
+    expect(framed('根据第1540号决议，我国请求协助。', 'zh')).toEqual(['根据第1540号决议']);
+    // Segments always give back the whole text.
+    const text = 'A, pursuant to B; C in line with D.';
+    expect(framedSegments(text, 'en').map((s) => s.text).join('')).toBe(text);
+    expect(framed('Legal framework for witness protection', 'en')).toEqual([]);
+    // A frame that would cover most of the text is the request itself.
+    expect(framed('В рамках программы ИНССП просим обучить сотрудников таможни обнаружению радиоактивных материалов.', 'ru')).toEqual([]);
+  });
+
+  it('counts a concept named only in a framing clause for less than the same concept asked for, and keeps its words out of the text query', () => {
+    const asked = profileText(tagger, '', 'We ask for help with the Integrated Nuclear Security Support Plan.', 'en');
+    const cited = profileText(tagger, '', 'Within the framework of the Integrated Nuclear Security Support Plan, we ask for radiation portal monitors.', 'en');
+    expect(cited.fine.get('c:physical_protection')!).toBeLessThan(asked.fine.get('c:physical_protection')!);
+    expect(cited.focus).toBeDefined();
+    expect(cited.focus).not.toContain('integr');
+    expect(cited.focus).toContain('radiat');
+    expect(asked.focus).toBeUndefined();
+  });
+});
