@@ -58,6 +58,9 @@ function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((addr
   return typeof v === 'number' ? (_addr, hop) => hop < v : v;
 }
 
+/** Uploads, imports, exports, downloads and analytics: what may take minutes without anything being wrong. */
+const LONG_ROUTE = /\/(attachments|documents|export|import|iati|bulk|upload|list|publishing|learning|content|preview|analytics)(\/|\.|$)/;
+
 /** Builds the HTTP app: external plugins, then OneDoor's plugins, then the feature modules. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -70,7 +73,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : crypto.randomUUID()),
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
+    // Every answer is bounded: 503 when a route (its database reads above all) takes longer.
+    handlerTimeout: deps.config.HANDLER_TIMEOUT_MS,
+    // A client trickling its body a byte at a time is cut off (Node checks every 30 s).
+    requestTimeout: deps.config.REQUEST_TIMEOUT_MS,
   }).withTypeProvider<ZodTypeProvider>();
+  // Node enforces the request timeout only once the headers timeout (60 s by default) has passed too.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, deps.config.REQUEST_TIMEOUT_MS);
+  // Routes that move files or many rows may take long on a healthy system: they get the long bound.
+  app.addHook('onRoute', (route) => {
+    if (LONG_ROUTE.test(route.url)) route.handlerTimeout ??= deps.config.LONG_HANDLER_TIMEOUT_MS;
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer);
   // Bulk imports arrive as CSV or XML text.
