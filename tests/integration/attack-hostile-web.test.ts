@@ -34,7 +34,7 @@ describe('attack: hostile form fields and query strings on every web page and fo
     c = await castOf(t);
     await t.startWorkers();
     const r = await routedRequestWithProviders(t, c);
-    ids = [r.id, r.matchA, Z];
+    ids = [r.id, r.matchA, Z, 'not-a-uuid', '%00', '..%2f..%2fetc', '1%27%20or%201=1'];
     const keys: Record<Role, string> = { admin: c.admin, member_state: c.stateA, provider: c.providerA, cted: c.cted, entity: c.unodc };
     sessions = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await webSession(t, keys[role])] as const))) as Record<Role, WebSession>;
     spec = (await t.call({ method: 'GET', url: '/docs/json' })).body;
@@ -47,7 +47,7 @@ describe('attack: hostile form fields and query strings on every web page and fo
 
   it('answers every form post with a page or a refusal, never a 5xx', async () => {
     const posts = Object.entries(spec.paths).filter(([p, ops]) => 'post' in ops && !p.startsWith('/v1') && !SKIP.has(p)).map(([p]) => p);
-    const bodies = fc.sample(form, { numRuns: 8, seed: 42 });
+    const bodies = fc.sample(form, { numRuns: 3, seed: 42 });
     const failures: string[] = [];
     for (const path of posts) {
       for (const id of ids) {
@@ -65,7 +65,7 @@ describe('attack: hostile form fields and query strings on every web page and fo
 
   it('answers every page with hostile query strings with a page or a refusal, never a 5xx', async () => {
     const gets = Object.entries(spec.paths).filter(([p, ops]) => 'get' in ops && !/^\/(v1|docs|static|health|metrics|admin\/queues)(\/|$)/.test(p)).map(([p]) => p);
-    const queries = fc.sample(fc.dictionary(fc.constantFrom(...QUERY), fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })), { minKeys: 1, maxKeys: 6 }), { numRuns: 8, seed: 7 });
+    const queries = fc.sample(fc.dictionary(fc.constantFrom(...QUERY), fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })), { minKeys: 1, maxKeys: 6 }), { numRuns: 3, seed: 7 });
     const failures: string[] = [];
     for (const path of gets) {
       for (const id of ids) {
