@@ -58,6 +58,9 @@ function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((addr
   return typeof v === 'number' ? (_addr, hop) => hop < v : v;
 }
 
+/** Uploads, imports, exports, downloads and analytics: what may take minutes without anything being wrong. */
+const LONG_ROUTE = /\/(attachments|documents|export|import|iati|bulk|upload|list|publishing|learning|content|preview|analytics)(\/|\.|$)/;
+
 /** Builds the HTTP app: external plugins, then OneDoor's plugins, then the feature modules. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -75,7 +78,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
       return (reply as unknown as FastifyReply).code(tooLong ? 414 : 400).send({ error: { code: tooLong ? 'uri_too_long' : 'bad_url', message: tooLong ? 'A part of the URL is too long.' : 'The URL is malformed.', details: [] } });
     },
+    // Every answer is bounded: 503 when a route (its database reads above all) takes longer.
+    handlerTimeout: deps.config.HANDLER_TIMEOUT_MS,
+    // A client trickling its body a byte at a time is cut off (Node checks every 30 s).
+    requestTimeout: deps.config.REQUEST_TIMEOUT_MS,
   }).withTypeProvider<ZodTypeProvider>();
+  // Node enforces the request timeout only once the headers timeout (60 s by default) has passed too.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, deps.config.REQUEST_TIMEOUT_MS);
+  // Routes that move files or many rows may take long on a healthy system: they get the long bound.
+  app.addHook('onRoute', (route) => {
+    if (LONG_ROUTE.test(route.url)) route.handlerTimeout ??= deps.config.LONG_HANDLER_TIMEOUT_MS;
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer);
   // Bulk imports arrive as CSV or XML text.

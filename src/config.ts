@@ -149,6 +149,14 @@ export const ConfigSchema = z.object({
   OUTBOX_MAX_LAG_S: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How long intake waits for the database before answering 503 (never longer). */
   DB_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /**
+   * The longest any route may take before it answers 503 (a database behind a partition answers
+   * nothing, not even a refusal). Uploads, imports and exports get LONG_HANDLER_TIMEOUT_MS instead.
+   */
+  HANDLER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  LONG_HANDLER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(600_000),
+  /** The longest a client may take to send one whole request, headers and body (slow-body attacks hold a connection otherwise). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
 });
 
 export type Config = Readonly<Omit<z.infer<typeof ConfigSchema>, 'PUBLIC_URL'> & { PUBLIC_URL: string }>;

@@ -122,6 +122,11 @@ export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayM
   // Dead letters an earlier process could not store (the database was down) are stored now.
   void spool.flush();
   startRelay(rt, log);
+  // Embedded default: the jobs the last process held in memory died with it; its waiting requests are matched now, not after STRANDED_AFTER_S.
+  if (rt.queue.kind === 'in-process') {
+    const startedAt = new Date(Date.now() - process.uptime() * 1000);
+    void rt.services.sweeper.sweepAtStart(startedAt).then((n) => { if (n) log.warn({ requeued: n }, 'requests the previous process left waiting for a match put back on the queue'); }, (err) => log.warn({ err: String(err) }, 'could not put back the requests left waiting'));
+  }
   // Periodic jobs; a fixed id per period means many workers enqueue each one once.
   const every = (name: JobName, periodMs: number) => {
     const enqueue = () => rt.queue.enqueue(name, {}, { jobId: jobIdFor(name, String(Math.floor(Date.now() / periodMs))) }).catch(() => {});

@@ -56,6 +56,10 @@ export default fp(async function errorHandler(app: FastifyInstance, opts: { html
       req.log.warn({ err: err.message }, 'database unavailable');
       return reply.code(503).header('retry-after', '5').send(body('service_unavailable', 'The database is not reachable; try again shortly.'));
     }
+    if (fe.code === 'FST_ERR_HANDLER_TIMEOUT') {
+      req.log.warn({ err: err.message }, 'no answer within the handler timeout');
+      return reply.code(503).header('retry-after', '5').send(body('service_unavailable', 'The service did not answer in time (its database may be unreachable); try again shortly.'));
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send(body('internal_error', 'Something went wrong on our side.'));
   });

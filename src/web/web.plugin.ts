@@ -6,7 +6,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, RateLimitedError, unstorableText } from '../errors.js';
+import { AppError, isConnectionError, RateLimitedError, unstorableText } from '../errors.js';
 import type { Principal } from '../plugins/auth.plugin.js';
 import type { SessionView } from '../modules/people/people.service.js';
 import { resolveSessionSecret } from '../modules/common/secrets.js';
@@ -185,6 +185,8 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     } else {
       const fe = err as FastifyError;
       if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') { status = 413; key = 'error.tooLarge'; }
+      // The database unreachable, or no answer in time: unavailable for now, not broken (the page says to try again).
+      else if (isConnectionError(err) || fe.code === 'FST_ERR_HANDLER_TIMEOUT') { status = 503; reply.header('retry-after', '5'); }
       else if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) { status = fe.statusCode; key = fe.statusCode === 404 ? 'error.notFound' : 'v.invalid'; }
     }
     if (status >= 500) req.log.error({ err }, 'web page failed');

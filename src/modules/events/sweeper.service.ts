@@ -16,19 +16,29 @@ const SWEEP_BATCH = 500;
  * gets at most one extra job per STRANDED_AFTER_S however many workers sweep.
  */
 export function createSweeperService(deps: { db: Db; queue: QueueDriver; config: Pick<Config, 'STRANDED_AFTER_S'> }) {
+  /** Re-enqueues matching for up to `limit` requests waiting since before `before`, under job ids tagged `tag`. */
+  async function putBack(before: Date, tag: string, limit: number): Promise<number> {
+    const stranded = await deps.db.select({ id: requests.id }).from(requests)
+      .where(and(inArray(requests.status, ['submitted', 'matched']), lt(requests.updatedAt, before)))
+      .orderBy(asc(requests.updatedAt)).limit(limit);
+    for (const r of stranded) {
+      await deps.queue.enqueue('match-request', { requestId: r.id, reason: 'sweep' }, { jobId: jobIdFor('match-request', `sweep-${r.id}-${tag}`) });
+    }
+    return stranded.length;
+  }
   return {
     /** Re-enqueues matching for stranded requests; returns how many. */
     async sweep(now = new Date()): Promise<number> {
       const afterMs = deps.config.STRANDED_AFTER_S * 1000;
-      const before = new Date(now.getTime() - afterMs);
-      const stranded = await deps.db.select({ id: requests.id }).from(requests)
-        .where(and(inArray(requests.status, ['submitted', 'matched']), lt(requests.updatedAt, before)))
-        .orderBy(asc(requests.updatedAt)).limit(SWEEP_BATCH);
-      const period = Math.floor(now.getTime() / afterMs);
-      for (const r of stranded) {
-        await deps.queue.enqueue('match-request', { requestId: r.id, reason: 'sweep' }, { jobId: jobIdFor('match-request', `sweep-${r.id}-${period}`) });
-      }
-      return stranded.length;
+      return putBack(new Date(now.getTime() - afterMs), String(Math.floor(now.getTime() / afterMs)), SWEEP_BATCH);
+    },
+    /**
+     * Embedded default, at start: the in-process queue died with the previous process (a crash, a
+     * kill), so every request that was waiting for its match then is stranded now, however recently
+     * it was filed. Puts back all of those not touched since `startedAt`.
+     */
+    async sweepAtStart(startedAt: Date): Promise<number> {
+      return putBack(startedAt, `start-${startedAt.getTime()}`, Number.MAX_SAFE_INTEGER);
     },
   };
 }

@@ -664,6 +664,8 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     /** Revokes one of the organisation's keys (admins: any key). */
     async revokeOrgKey(p: Principal, id: string) {
       requireMay(p, 'decide');
+      // An id from the address: not a UUID is no key (PostgreSQL would refuse the comparison with a 500).
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('API key');
       await db.transaction(async (tx) => {
         const [r] = await tx.update(apiKeys).set({ revokedAt: new Date() })
           .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt), p.role === 'admin' ? undefined : eq(apiKeys.organisationId, p.organisationId ?? '00000000-0000-0000-0000-000000000000')))
