@@ -56,6 +56,22 @@ export async function untilReachable<T>(what: string, attempt: () => Promise<T>,
   }
 }
 
+/**
+ * A promise rejected with nobody waiting for it would end the process (Node's default). When the
+ * reason is a lost connection (a driver's internal query on a connection PostgreSQL or Redis reset
+ * while restarting) the process logs it and goes on: every caller that awaited the connection gets
+ * its own error, and the pools reconnect. Any other stray rejection is a bug: it is logged and the
+ * process exits, as by default, for its supervisor to restart it.
+ */
+export function survivesLostConnections(log: Log, exit: (code: number) => void = (code) => process.exit(code)): void {
+  process.on('unhandledRejection', (reason) => {
+    const err = reason instanceof Error ? reason.message : String(reason);
+    if (isConnectionError(reason)) { log.warn({ err }, 'a connection was lost under a query nobody awaited; continuing'); return; }
+    log.error({ err, stack: reason instanceof Error ? reason.stack : undefined }, 'unhandled promise rejection; exiting');
+    exit(1);
+  });
+}
+
 /** Opens the database (migrating it, waiting for it if it is not up yet) and the queue; the same code for both modes. */
 export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });

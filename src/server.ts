@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { logSerializers } from './plugins/log-serializers.js';
 import { ConfigError, describeMode, loadConfig, type Config } from './config.js';
 import { resolveEncryptionKey } from './modules/common/secrets.js';
-import { openRuntime, startConsumers, startRelay } from './runtime.js';
+import { openRuntime, startConsumers, survivesLostConnections, startRelay } from './runtime.js';
 
 let config: Config;
 try {
@@ -31,6 +31,7 @@ if (!adminKey) {
 const mode = describeMode(config);
 log.info({ mode }, `starting OneDoor: database ${mode.db}${mode.db === 'pglite' ? ` (${config.DATA_DIR})` : ''}, queue ${mode.queue}`);
 
+survivesLostConnections(log);
 const rt = await openRuntime(config, log);
 // With BullMQ the API relays the outbox too, so what is filed reaches the queue while workers are down.
 if (rt.queue.kind === 'bullmq' && config.RELAY_IN_API) startRelay(rt, log);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, describeMode, loadConfig, type Config } from '../src/config.js';
-import { openRuntime, startConsumers } from '../src/runtime.js';
+import { openRuntime, startConsumers, survivesLostConnections } from '../src/runtime.js';
 
 let config: Config;
 try {
@@ -21,6 +21,7 @@ if (!config.REDIS_URL) {
   process.exit(1);
 }
 log.info({ mode: describeMode(config) }, 'starting OneDoor worker');
+survivesLostConnections(log);
 const rt = await openRuntime(config, log);
 // Touched at each heartbeat that reached Redis: the container healthcheck reads its age (docker-compose.yml).
 const aliveFile = join(tmpdir(), 'onedoor-worker.alive');
