@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { cpuMs, ensureBuilt, rssMb } from './scale-bench.js';
+import { cpuMs, ensureBuilt, PRODUCTION_ENV, rssMb } from './scale-bench.js';
 import { generator } from './matching-bench.js';
 import { loadReferenceData } from '../db/reference/index.js';
 import type { Lang, StateGeo, ThematicAreaRef } from '../src/matching/types.js';
@@ -21,7 +21,7 @@ function server(dataDir: string, worker: boolean): Promise<ChildProcess> {
     const prof = worker && process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
     const c = fork('dist/src/server.js', [], {
       execArgv: prof,
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', EMBEDDED_WORKER: String(worker), DATABASE_URL: '', REDIS_URL: '' },
+      env: { ...process.env, ...PRODUCTION_ENV, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', EMBEDDED_WORKER: String(worker), DATABASE_URL: '', REDIS_URL: '' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     c.once('exit', (code) => reject(new Error(`embedded server exited with ${code}`)));

@@ -2,6 +2,7 @@
 // bench/scale-load.ts, at growing sizes. Production mode: PostgreSQL, the API and the worker as
 // compiled JavaScript (dist/, built by npm run build) in child processes.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import MiniSearch from 'minisearch';
@@ -38,6 +39,9 @@ export function ensureBuilt(): void {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 }
 
+/** The environment of a child run as in production: production refuses to start without a session secret (one per bench run). */
+export const PRODUCTION_ENV = { NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: randomBytes(32).toString('base64') } as const;
+
 /** Resident memory of a process in MB (Linux). */
 export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -52,7 +56,9 @@ export function cpuMs(pid: number): number {
 
 function childProcess(script: string, env: Record<string, string>, waitFor: 'message' | 'health', port?: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const c = fork(script, [], { env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // BENCH_CPU_PROF_DIR=<dir> writes a CPU profile of each child (the worker, the API) when it exits.
+    const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+    const c = fork(script, [], { execArgv: prof, env: { ...process.env, ...PRODUCTION_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const fail = (code: number | null) => reject(new Error(`${script} exited with ${code}`));
     c.once('exit', fail);
     if (waitFor === 'message') c.once('message', () => { c.off('exit', fail); resolve(c); });
@@ -163,6 +169,12 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   const engineCpu = (c1.user + c1.system) / 1000 / inputs.length;
   add({ target: 'worker CPU per match', measured: workerCpu, floor: engineCpu, goal: '≤ 1.3×, flat', unit: 'ms' });
   await stop(worker);
+  // BENCH_SCALE_PARTS=worker: only the worker's figures (a profile of the worker, a check after a change).
+  if (process.env.BENCH_SCALE_PARTS === 'worker') {
+    await handle.close();
+    await sql.end();
+    return { rows, load: loaded.seconds, sizes: { offerings: plan.offerings, requests: plan.requests, inReview: plan.inReview, matches: NaN } };
+  }
 
   // Re-matching: one changed offering beside one new-request match; a 1,500-offering import on one worker.
   log('re-matching…');
@@ -249,8 +261,9 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   return { rows, load: loaded.seconds, sizes: { offerings: plan.offerings, requests: plan.requests, inReview: plan.inReview, matches: matchRows } };
 }
 
-/** The sizes of the growth table: BENCH_SCALE=quick for a short run on a busy machine. */
+/** The sizes of the growth table: BENCH_SCALE=quick for a short run on a busy machine (small: its first size only). */
 export function scalePlans(kind = process.env.BENCH_SCALE ?? 'full'): LoadPlan[] {
+  if (kind === 'small') return [{ offerings: 1_000, requests: 10_000, inReview: 1_000, needs: 1_000 }];
   if (kind === 'quick') return [{ offerings: 1_000, requests: 10_000, inReview: 1_000, needs: 1_000 }, { offerings: 10_000, requests: 20_000, inReview: 5_000, needs: 5_000 }];
   return [
     { offerings: 1_000, requests: 10_000, inReview: 2_000, needs: 1_000 },
