@@ -14,6 +14,7 @@ import { createAnalyticsService } from '../src/modules/analytics/analytics.servi
 import { createDirectoryService } from '../src/modules/directory/directory.service.js';
 import { createReferenceService } from '../src/modules/reference/reference.service.js';
 import { createReviewService } from '../src/modules/review/review.service.js';
+import { OPEN_STATUSES } from '../src/modules/requests/request-lifecycle.js';
 import { InProcessQueueDriver } from '../src/queue/in-process.driver.js';
 import { createServices } from '../src/services.js';
 import { loadHistory, type LoadPlan } from './scale-load.js';
@@ -153,12 +154,14 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   const workerCpu = (cpuMs(worker.pid!) - cpu0) / fresh.length;
   const engine = await services.matching.engine();
   await services.matching.syncIndex();
-  // The engine alone gets what the job gives it: the state's open needs and its earlier open requests (their stored analyses).
+  // The engine alone gets what the job gives it: the state's open needs and the open requests filed before it (their stored
+  // analyses), the same rows as the job's context read (MATCH_CONTEXT in matching.service.ts).
   const toInputs = (batch: typeof fresh) => Promise.all(batch.map(async (r) => ({
     r: { ...r, language: r.language ?? 'en' },
     needs: (await sql`select id, member_state, description, priority, thematic_areas from needs where member_state = ${r.memberState} and status = 'open'`).map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority, thematicAreas: n.thematic_areas })),
-    open: (await sql`select id, member_state, title, description, language, thematic_areas, analysis from requests where member_state = ${r.memberState}
-        and status in ('submitted', 'matched', 'in_review', 'routed', 'accepted', 'in_delivery') and id <> ${r.id} order by submitted_at desc, id desc limit 200`)
+    open: (await sql`select x.id, x.member_state, x.title, x.description, x.language, x.thematic_areas, x.analysis from requests x, requests me where me.id = ${r.id}
+        and x.member_state = ${r.memberState} and x.status = any(${OPEN_STATUSES as string[]}) and (x.submitted_at, x.id) < (me.submitted_at, me.id)
+        order by x.submitted_at desc, x.id desc limit 200`)
       .map((o) => ({ id: o.id, memberState: o.member_state, title: o.title, description: o.description, language: o.language, thematicAreas: o.thematic_areas, ...(o.analysis?.vector ? { stored: o.analysis } : {}) })),
   })));
   for (const x of await toInputs(warm)) engine.matchRequest(x.r as never, { now: new Date(), needs: x.needs as never, openRequests: x.open as never });
