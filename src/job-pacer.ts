@@ -7,8 +7,10 @@
  * gaps between jobs. BullMQ workers are separate processes and are not paced.
  */
 export interface JobPacer {
-  /** An HTTP request arrived (the API is in use). */
+  /** An HTTP request arrived (the API is in use until it is answered, and busyForMs after). */
   mark(): void;
+  /** An HTTP request was answered (every mark() has one). */
+  answered(): void;
   /** Before a job (or a chunk of one) runs: waits while jobs have used more than their share. */
   turn(): Promise<void>;
   /** After it ran: what it took. */
@@ -38,13 +40,17 @@ export function createJobPacer(opts: PacerOptions): JobPacer {
   const busyFor = opts.busyForMs ?? 250;
   const burst = opts.burstMs ?? 50;
   let lastHttp = -Infinity;
+  // Requests not yet answered: while any waits (for the database, behind a job's statement), the API is
+  // busy however long ago it arrived. Counting arrivals alone let jobs run freely exactly when every
+  // connection was stuck waiting for them, so none arrived: filing starved while matching.
+  let inFlight = 0;
   let budget = burst;
   let refilledAt = now();
   // Jobs running now (they may overlap while one waits for I/O): time is spent while at least one runs.
   let active = 0;
   let runningSince: number | null = null;
 
-  const busy = () => now() - lastHttp < busyFor;
+  const busy = () => inFlight > 0 || now() - lastHttp < busyFor;
   const refill = () => {
     const t = now();
     budget = busy() ? Math.min(burst, budget + (t - refilledAt) * share) : burst;
@@ -64,7 +70,8 @@ export function createJobPacer(opts: PacerOptions): JobPacer {
   };
 
   return {
-    mark() { lastHttp = now(); },
+    mark() { lastHttp = now(); inFlight++; },
+    answered() { if (inFlight > 0) inFlight--; lastHttp = now(); },
     async turn() {
       await wait();
       if (active++ === 0) runningSince = now();
@@ -83,4 +90,4 @@ export function createJobPacer(opts: PacerOptions): JobPacer {
 }
 
 /** No pacing (separate worker processes). */
-export const UNPACED: JobPacer = { mark() {}, async turn() {}, done() {}, pause: nextTick };
+export const UNPACED: JobPacer = { mark() {}, answered() {}, async turn() {}, done() {}, pause: nextTick };
