@@ -4,6 +4,7 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import MiniSearch from 'minisearch';
 import postgres from 'postgres';
@@ -42,6 +43,22 @@ export function ensureBuilt(): void {
 
 /** The environment of a child run as in production: production refuses to start without a session secret (one per bench run). */
 export const PRODUCTION_ENV = { NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: randomBytes(32).toString('base64') } as const;
+
+/**
+ * What tells this run's databases and queues apart from another checkout's run on the same machine
+ * (BENCH_TAG, e.g. a worktree's name): two runs sharing a database name or a queue prefix would drop
+ * each other's data and take each other's jobs.
+ */
+export const BENCH_TAG = (process.env.BENCH_TAG ?? '').replace(/[^a-z0-9]/gi, '').toLowerCase();
+
+/** A TCP port free now (the benches' servers listen on it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as AddressInfo; s.close(() => resolve(port)); });
+  });
+}
 
 /** Resident memory of a process in MB (Linux). */
 export function rssMb(pid: number): number {
@@ -99,7 +116,7 @@ async function timePair(n: number, measured: () => Promise<unknown>, floor: () =
 
 /** Runs every scale target on one loaded history. */
 export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadPlan, log: (m: string) => void): Promise<{ rows: ScaleRow[]; load: Record<string, number>; sizes: Record<string, number> }> {
-  const name = `onedoor_bench_scale_${plan.offerings}_${plan.requests}`;
+  const name = `onedoor_bench_scale${BENCH_TAG ? `_${BENCH_TAG}` : ''}_${plan.offerings}_${plan.requests}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);
   await admin.unsafe(`create database "${name}"`);
@@ -111,7 +128,7 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   const loaded = await loadHistory(url, plan, log);
   const rows: ScaleRow[] = [];
   const add = (row: Omit<ScaleRow, 'size' | 'ratio'> & { ratio?: number }) => { const full = { size, ...row, ratio: r2(row.ratio ?? row.measured / row.floor) }; rows.push(full); log(`  ${full.target}: ${r2(full.measured)} vs ${r2(full.floor)} ${full.unit} → ${full.ratio}×`); };
-  const env = { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `odscale${plan.offerings}`, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000' };
+  const env = { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `odscale${BENCH_TAG}${plan.offerings}`, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000' };
   const sql = postgres(url, { max: 4, onnotice: () => {} });
   // As the app's client: drizzle passes JSON and timestamps through as text (so captured statements replay as they ran).
   drizzle(sql);
@@ -212,7 +229,7 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
 
   // The API process: directory search, analytics and the review queue over HTTP, each beside its own SQL run alone.
   log('API: directory, analytics, review queue…');
-  const port = 3950;
+  const port = await freePort();
   const api = await childProcess('dist/src/server.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'health', port);
   const ctedKey = (await (await fetch(`http://127.0.0.1:${port}/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'cted', label: 'bench' }) })).json() as { key: string }).key;
   const rssStart = rssMb(api.pid!);
