@@ -56,10 +56,14 @@ export function createJobPacer(opts: PacerOptions): JobPacer {
     budget = busy() ? Math.min(burst, budget + (t - refilledAt) * share) : burst;
     refilledAt = t;
   };
+  // Charges the time jobs ran since the last charge. Charged as it goes, not only when the last running
+  // job ends: with two at a time, one starting before the other ends, that moment never came and jobs
+  // ran unpaced.
   const spend = () => {
     if (runningSince === null) return;
-    budget -= now() - runningSince;
-    runningSince = null;
+    const t = now();
+    budget -= t - runningSince;
+    runningSince = active > 0 ? t : null;
   };
   const wait = async () => {
     refill();
@@ -73,15 +77,20 @@ export function createJobPacer(opts: PacerOptions): JobPacer {
     mark() { lastHttp = now(); inFlight++; },
     answered() { if (inFlight > 0) inFlight--; lastHttp = now(); },
     async turn() {
+      spend();
       await wait();
       if (active++ === 0) runningSince = now();
     },
     done() {
-      if (active > 0 && --active === 0) { spend(); refill(); }
+      if (active === 0) return;
+      spend();
+      if (--active === 0) runningSince = null;
+      refill();
     },
     async pause() {
-      if (active > 1) { await nextTick(); return; }
+      if (active > 1) { spend(); await nextTick(); return; }
       spend();
+      runningSince = null;
       await nextTick();
       await wait();
       if (active > 0) runningSince = now();

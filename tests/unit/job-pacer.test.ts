@@ -58,6 +58,17 @@ describe('job pacer (embedded default)', () => {
     expect(c.slept.length).toBe(slept);
   });
 
+  it('charges jobs that overlap as they go, though they never all end at once', async () => {
+    const c = fakeClock();
+    const p = createJobPacer({ share: 0.5, burstMs: 10, now: c.now, sleep: c.sleep });
+    p.mark();
+    await p.turn(); await p.turn(); // two at a time (EMBEDDED_CONCURRENCY=2)
+    c.advance(100);
+    p.done(); // one ends, the other runs on
+    await p.turn(); // the next job owes the 100 ms already: 10 banked, 50 earned meanwhile, 40 to earn back at share 0.5
+    expect(c.slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(80);
+  });
+
   it('paces long jobs between their chunks, and counts overlapping jobs once', async () => {
     const c = fakeClock();
     const p = createJobPacer({ share: 0.5, burstMs: 10, now: c.now, sleep: c.sleep });
