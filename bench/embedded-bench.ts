@@ -5,13 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { cpuMs, ensureBuilt, rssMb } from './scale-bench.js';
+import { cpuMs, ensureBuilt, freePort, PRODUCTION_ENV, rssMb } from './scale-bench.js';
 import { generator } from './matching-bench.js';
 import { loadReferenceData } from '../db/reference/index.js';
 import type { Lang, StateGeo, ThematicAreaRef } from '../src/matching/types.js';
 
 const ADMIN = 'bench-admin-key-0123456789abcdef';
-const PORT = 3960;
+/** The server's port: a free one, chosen at the start of the run (another run may be on this machine). */
+let PORT = 0;
 
 export interface EmbeddedRow { run: string; rps: number; p50: number; p99: number; non2xx: number; matchedDuring: number; backlogAtStart: number; backlogLeft: number; process: string }
 
@@ -21,7 +22,7 @@ function server(dataDir: string, worker: boolean): Promise<ChildProcess> {
     const prof = worker && process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
     const c = fork('dist/src/server.js', [], {
       execArgv: prof,
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: 'bench-session-secret-0123456789abcdefghij', PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', EMBEDDED_WORKER: String(worker), DATABASE_URL: '', REDIS_URL: '' },
+      env: { ...process.env, ...PRODUCTION_ENV, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000', EMBEDDED_WORKER: String(worker), DATABASE_URL: '', REDIS_URL: '' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     c.once('exit', (code) => reject(new Error(`embedded server exited with ${code}`)));
@@ -48,6 +49,7 @@ const api = async (path: string, key: string, body: unknown) => {
  */
 export async function runEmbeddedBench(opts: { offerings?: number; seconds?: number; connections?: number } = {}): Promise<{ rows: EmbeddedRow[]; ratio: number }> {
   ensureBuilt();
+  PORT = await freePort();
   const seconds = opts.seconds ?? 10;
   const connections = opts.connections ?? 20;
   const dir = mkdtempSync(join(tmpdir(), 'onedoor-embedded-bench-'));

@@ -2,7 +2,9 @@
 // bench/scale-load.ts, at growing sizes. Production mode: PostgreSQL, the API and the worker as
 // compiled JavaScript (dist/, built by npm run build) in child processes.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import MiniSearch from 'minisearch';
 import postgres from 'postgres';
@@ -13,6 +15,7 @@ import { createAnalyticsService } from '../src/modules/analytics/analytics.servi
 import { createDirectoryService } from '../src/modules/directory/directory.service.js';
 import { createReferenceService } from '../src/modules/reference/reference.service.js';
 import { createReviewService } from '../src/modules/review/review.service.js';
+import { OPEN_STATUSES } from '../src/modules/requests/request-lifecycle.js';
 import { InProcessQueueDriver } from '../src/queue/in-process.driver.js';
 import { createServices } from '../src/services.js';
 import { loadHistory, type LoadPlan } from './scale-load.js';
@@ -27,8 +30,6 @@ const q = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b)
 const median = (xs: number[]) => q(xs, 0.5);
 const ms = (t0: number) => performance.now() - t0;
 const r2 = (x: number) => Math.round(x * 100) / 100;
-/** Production refuses to start without one; the API and the worker share it, as in a deployment. */
-const BENCH_SESSION_SECRET = 'bench-session-secret-0123456789abcdefghij';
 
 /** Builds dist/ when it is missing or older than the sources (the same check as npm start). */
 export function ensureBuilt(): void {
@@ -38,6 +39,25 @@ export function ensureBuilt(): void {
     if (!newest) return;
   }
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+}
+
+/** The environment of a child run as in production: production refuses to start without a session secret (one per bench run). */
+export const PRODUCTION_ENV = { NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: randomBytes(32).toString('base64') } as const;
+
+/**
+ * What tells this run's databases and queues apart from another checkout's run on the same machine
+ * (BENCH_TAG, e.g. a worktree's name): two runs sharing a database name or a queue prefix would drop
+ * each other's data and take each other's jobs.
+ */
+export const BENCH_TAG = (process.env.BENCH_TAG ?? '').replace(/[^a-z0-9]/gi, '').toLowerCase();
+
+/** A TCP port free now (the benches' servers listen on it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as AddressInfo; s.close(() => resolve(port)); });
+  });
 }
 
 /** Resident memory of a process in MB (Linux). */
@@ -54,7 +74,9 @@ export function cpuMs(pid: number): number {
 
 function childProcess(script: string, env: Record<string, string>, waitFor: 'message' | 'health', port?: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const c = fork(script, [], { env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: BENCH_SESSION_SECRET, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // BENCH_CPU_PROF_DIR=<dir> writes a CPU profile of each child (the worker, the API) when it exits.
+    const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+    const c = fork(script, [], { execArgv: prof, env: { ...process.env, ...PRODUCTION_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const fail = (code: number | null) => reject(new Error(`${script} exited with ${code}`));
     c.once('exit', fail);
     if (waitFor === 'message') c.once('message', () => { c.off('exit', fail); resolve(c); });
@@ -94,7 +116,7 @@ async function timePair(n: number, measured: () => Promise<unknown>, floor: () =
 
 /** Runs every scale target on one loaded history. */
 export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadPlan, log: (m: string) => void): Promise<{ rows: ScaleRow[]; load: Record<string, number>; sizes: Record<string, number> }> {
-  const name = `onedoor_bench_scale_${plan.offerings}_${plan.requests}`;
+  const name = `onedoor_bench_scale${BENCH_TAG ? `_${BENCH_TAG}` : ''}_${plan.offerings}_${plan.requests}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);
   await admin.unsafe(`create database "${name}"`);
@@ -106,7 +128,7 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   const loaded = await loadHistory(url, plan, log);
   const rows: ScaleRow[] = [];
   const add = (row: Omit<ScaleRow, 'size' | 'ratio'> & { ratio?: number }) => { const full = { size, ...row, ratio: r2(row.ratio ?? row.measured / row.floor) }; rows.push(full); log(`  ${full.target}: ${r2(full.measured)} vs ${r2(full.floor)} ${full.unit} → ${full.ratio}×`); };
-  const env = { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `odscale${plan.offerings}`, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000' };
+  const env = { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `odscale${BENCH_TAG}${plan.offerings}`, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000' };
   const sql = postgres(url, { max: 4, onnotice: () => {} });
   // As the app's client: drizzle passes JSON and timestamps through as text (so captured statements replay as they ran).
   drizzle(sql);
@@ -149,12 +171,14 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   const workerCpu = (cpuMs(worker.pid!) - cpu0) / fresh.length;
   const engine = await services.matching.engine();
   await services.matching.syncIndex();
-  // The engine alone gets what the job gives it: the state's open needs and its earlier open requests (their stored analyses).
+  // The engine alone gets what the job gives it: the state's open needs and the open requests filed before it (their stored
+  // analyses), the same rows as the job's context read (MATCH_CONTEXT in matching.service.ts).
   const toInputs = (batch: typeof fresh) => Promise.all(batch.map(async (r) => ({
     r: { ...r, language: r.language ?? 'en' },
     needs: (await sql`select id, member_state, description, priority, thematic_areas from needs where member_state = ${r.memberState} and status = 'open'`).map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority, thematicAreas: n.thematic_areas })),
-    open: (await sql`select id, member_state, title, description, language, thematic_areas, analysis from requests where member_state = ${r.memberState}
-        and status in ('submitted', 'matched', 'in_review', 'routed', 'accepted', 'in_delivery') and id <> ${r.id} order by submitted_at desc, id desc limit 200`)
+    open: (await sql`select x.id, x.member_state, x.title, x.description, x.language, x.thematic_areas, x.analysis from requests x, requests me where me.id = ${r.id}
+        and x.member_state = ${r.memberState} and x.status = any(${OPEN_STATUSES as string[]}) and (x.submitted_at, x.id) < (me.submitted_at, me.id)
+        order by x.submitted_at desc, x.id desc limit 200`)
       .map((o) => ({ id: o.id, memberState: o.member_state, title: o.title, description: o.description, language: o.language, thematicAreas: o.thematic_areas, ...(o.analysis?.vector ? { stored: o.analysis } : {}) })),
   })));
   for (const x of await toInputs(warm)) engine.matchRequest(x.r as never, { now: new Date(), needs: x.needs as never, openRequests: x.open as never });
@@ -165,6 +189,12 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   const engineCpu = (c1.user + c1.system) / 1000 / inputs.length;
   add({ target: 'worker CPU per match', measured: workerCpu, floor: engineCpu, goal: '≤ 1.3×, flat', unit: 'ms' });
   await stop(worker);
+  // BENCH_SCALE_PARTS=worker: only the worker's figures (a profile of the worker, a check after a change).
+  if (process.env.BENCH_SCALE_PARTS === 'worker') {
+    await handle.close();
+    await sql.end();
+    return { rows, load: loaded.seconds, sizes: { offerings: plan.offerings, requests: plan.requests, inReview: plan.inReview, matches: NaN } };
+  }
 
   // Re-matching: one changed offering beside one new-request match; a 1,500-offering import on one worker.
   log('re-matching…');
@@ -199,7 +229,7 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
 
   // The API process: directory search, analytics and the review queue over HTTP, each beside its own SQL run alone.
   log('API: directory, analytics, review queue…');
-  const port = 3950;
+  const port = await freePort();
   const api = await childProcess('dist/src/server.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'health', port);
   const ctedKey = (await (await fetch(`http://127.0.0.1:${port}/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'cted', label: 'bench' }) })).json() as { key: string }).key;
   const rssStart = rssMb(api.pid!);
@@ -251,8 +281,9 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   return { rows, load: loaded.seconds, sizes: { offerings: plan.offerings, requests: plan.requests, inReview: plan.inReview, matches: matchRows } };
 }
 
-/** The sizes of the growth table: BENCH_SCALE=quick for a short run on a busy machine. */
+/** The sizes of the growth table: BENCH_SCALE=quick for a short run on a busy machine (small: its first size only). */
 export function scalePlans(kind = process.env.BENCH_SCALE ?? 'full'): LoadPlan[] {
+  if (kind === 'small') return [{ offerings: 1_000, requests: 10_000, inReview: 1_000, needs: 1_000 }];
   if (kind === 'quick') return [{ offerings: 1_000, requests: 10_000, inReview: 1_000, needs: 1_000 }, { offerings: 10_000, requests: 20_000, inReview: 5_000, needs: 5_000 }];
   return [
     { offerings: 1_000, requests: 10_000, inReview: 2_000, needs: 1_000 },

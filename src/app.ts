@@ -33,6 +33,7 @@ import type { QueueDriver } from './queue/queue.driver.js';
 import { SESSION_COOKIE } from './web/session.js';
 import { notFoundPage, webPlugin } from './web/web.plugin.js';
 import { createServices, type Services } from './services.js';
+import { UNPACED } from './job-pacer.js';
 
 /** What the app is built from; tests pass their own. */
 export interface AppDeps {
@@ -98,7 +99,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('deps', deps);
   app.decorate('services', services);
 
-  app.addHook('onRequest', (req, reply, done) => { reply.header('x-request-id', req.id); services.pacer.mark(); done(); });
+  const paced = services.pacer !== UNPACED;
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    // Embedded default: jobs wait while a request is being served ('close' comes once, answered or aborted).
+    if (paced) { services.pacer.mark(); reply.raw.once('close', services.pacer.answered); }
+    done();
+  });
   // Every route's latency for /metrics (here, not in a module, so no plugin scope hides it).
   app.addHook('onResponse', (req, reply, done) => {
     services.metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);

@@ -7,8 +7,10 @@
  * gaps between jobs. BullMQ workers are separate processes and are not paced.
  */
 export interface JobPacer {
-  /** An HTTP request arrived (the API is in use). */
+  /** An HTTP request arrived (the API is in use until it is answered, and busyForMs after). */
   mark(): void;
+  /** An HTTP request was answered (every mark() has one). */
+  answered(): void;
   /** Before a job (or a chunk of one) runs: waits while jobs have used more than their share. */
   turn(): Promise<void>;
   /** After it ran: what it took. */
@@ -38,22 +40,30 @@ export function createJobPacer(opts: PacerOptions): JobPacer {
   const busyFor = opts.busyForMs ?? 250;
   const burst = opts.burstMs ?? 50;
   let lastHttp = -Infinity;
+  // Requests not yet answered: while any waits (for the database, behind a job's statement), the API is
+  // busy however long ago it arrived. Counting arrivals alone let jobs run freely exactly when every
+  // connection was stuck waiting for them, so none arrived: filing starved while matching.
+  let inFlight = 0;
   let budget = burst;
   let refilledAt = now();
   // Jobs running now (they may overlap while one waits for I/O): time is spent while at least one runs.
   let active = 0;
   let runningSince: number | null = null;
 
-  const busy = () => now() - lastHttp < busyFor;
+  const busy = () => inFlight > 0 || now() - lastHttp < busyFor;
   const refill = () => {
     const t = now();
     budget = busy() ? Math.min(burst, budget + (t - refilledAt) * share) : burst;
     refilledAt = t;
   };
+  // Charges the time jobs ran since the last charge. Charged as it goes, not only when the last running
+  // job ends: with two at a time, one starting before the other ends, that moment never came and jobs
+  // ran unpaced.
   const spend = () => {
     if (runningSince === null) return;
-    budget -= now() - runningSince;
-    runningSince = null;
+    const t = now();
+    budget -= t - runningSince;
+    runningSince = active > 0 ? t : null;
   };
   const wait = async () => {
     refill();
@@ -64,17 +74,23 @@ export function createJobPacer(opts: PacerOptions): JobPacer {
   };
 
   return {
-    mark() { lastHttp = now(); },
+    mark() { lastHttp = now(); inFlight++; },
+    answered() { if (inFlight > 0) inFlight--; lastHttp = now(); },
     async turn() {
+      spend();
       await wait();
       if (active++ === 0) runningSince = now();
     },
     done() {
-      if (active > 0 && --active === 0) { spend(); refill(); }
+      if (active === 0) return;
+      spend();
+      if (--active === 0) runningSince = null;
+      refill();
     },
     async pause() {
-      if (active > 1) { await nextTick(); return; }
+      if (active > 1) { spend(); await nextTick(); return; }
       spend();
+      runningSince = null;
       await nextTick();
       await wait();
       if (active > 0) runningSince = now();
@@ -83,4 +99,4 @@ export function createJobPacer(opts: PacerOptions): JobPacer {
 }
 
 /** No pacing (separate worker processes). */
-export const UNPACED: JobPacer = { mark() {}, async turn() {}, done() {}, pause: nextTick };
+export const UNPACED: JobPacer = { mark() {}, answered() {}, async turn() {}, done() {}, pause: nextTick };

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
+import { analyzeChanged } from '../db/maintenance.js';
 import { migrateAndSeed } from '../db/migrate.js';
 import { createJobHandlers } from '../workers/handlers.js';
 import type { Config } from './config.js';
@@ -26,6 +27,9 @@ export interface Runtime {
 }
 
 type Log = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+
+/** How often PGlite's tables are checked for statistics to refresh (it has no autovacuum; db/maintenance.ts). */
+const PGLITE_ANALYZE_EVERY_MS = 60_000;
 
 /** Start-up waits: 0.5 s, 1 s, 2 s, ... up to 15 s between tries, for as long as it takes. */
 const STARTUP_BACKOFF = { firstMs: 500, maxMs: 15_000 } as const;
@@ -83,9 +87,21 @@ export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
     redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     redis.on('error', () => { /* rate limiting skips on error; health reports the queue */ });
   }
+  // PGlite runs no autovacuum: tables that changed enough are analysed here, each a paced job (the API's thread).
+  // The first check soon after start (a data directory filled by an earlier run may never have been analysed).
+  let analysing: Promise<unknown> | undefined;
+  const analyseChanged = () => {
+    analysing ??= analyzeChanged(db, async (analyse) => { await services.pacer.turn(); try { await analyse(); } finally { services.pacer.done(); } })
+      .catch((err) => log.warn({ err: String(err) }, 'could not refresh the database statistics'))
+      .finally(() => { analysing = undefined; });
+  };
+  const maintenance = db.kind === 'pglite' ? [setTimeout(analyseChanged, 1_000), setInterval(analyseChanged, PGLITE_ANALYZE_EVERY_MS)] : [];
+  for (const t of maintenance) t.unref();
   const rt: Runtime = {
     config, db, queue, services, redis,
     async close() {
+      for (const t of maintenance) clearTimeout(t);
+      await analysing;
       await rt.relay?.stop();
       await services.deadLetterSpool.stop();
       await queue.close();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeChanged } from '../../db/maintenance.js';
 import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -27,5 +28,19 @@ describe('embedded default: PGlite + in-process queue run the same path', () => 
     expect(await t.services.matching.matchAndRoute(r.body.id)).toBe('skipped');
     const after = await t.call({ method: 'GET', url: `/v1/requests/${r.body.id}`, key: c.cted });
     expect(after.body).toEqual(before.body);
+  });
+
+  it('analyses the tables that changed enough (PGlite has no autovacuum), and only those', async () => {
+    await analyzeChanged(t.db);
+    await t.db.query(`insert into audit_events (actor_role, action, target_type, target_id, summary)
+      select 'system', 'bench.fill', 'request', g::text, '{}'::jsonb from generate_series(1, 500) g`, []);
+    // A backend hands its row counts to the statistics at most once a second; the test does not wait for it.
+    await t.db.query('select pg_stat_force_next_flush()', []);
+    const analysed: string[] = [];
+    expect(await analyzeChanged(t.db, async (analyse) => { analysed.push('turn'); await analyse(); })).toContain('public.audit_events');
+    expect(analysed.length).toBeGreaterThan(0); // each table in its own turn (the embedded default paces them as jobs)
+    const [row] = await t.db.query<{ n: number; analysed: boolean }>(`select n_mod_since_analyze::int as n, last_analyze is not null as analysed from pg_stat_user_tables where relname = 'audit_events'`, []);
+    expect(row).toEqual({ n: 0, analysed: true });
+    expect(await analyzeChanged(t.db)).not.toContain('public.audit_events');
   });
 });

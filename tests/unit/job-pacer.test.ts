@@ -39,6 +39,36 @@ describe('job pacer (embedded default)', () => {
     expect(jobTime / wall).toBeGreaterThan(0.25);
   });
 
+  it('counts the API busy while a request waits unanswered, however long ago it arrived', async () => {
+    const c = fakeClock();
+    const p = createJobPacer({ share: 0.3, busyForMs: 250, burstMs: 50, now: c.now, sleep: c.sleep });
+    // Every connection is waiting (for the database, behind the jobs): no request arrives for seconds.
+    for (let i = 0; i < 20; i++) p.mark();
+    const start = c.now();
+    let jobTime = 0;
+    for (let i = 0; i < 50; i++) { await p.turn(); c.advance(40); jobTime += 40; p.done(); }
+    const wall = c.now() - start;
+    expect(wall).toBeGreaterThan(1000); // long after the last arrival
+    expect(jobTime / wall).toBeLessThanOrEqual(0.3 + (50 + 40) / wall + 1e-9);
+    // Once they are answered and the API stays quiet, jobs run freely again.
+    for (let i = 0; i < 20; i++) p.answered();
+    c.advance(300);
+    const slept = c.slept.length;
+    for (let i = 0; i < 10; i++) { await p.turn(); c.advance(40); p.done(); }
+    expect(c.slept.length).toBe(slept);
+  });
+
+  it('charges jobs that overlap as they go, though they never all end at once', async () => {
+    const c = fakeClock();
+    const p = createJobPacer({ share: 0.5, burstMs: 10, now: c.now, sleep: c.sleep });
+    p.mark();
+    await p.turn(); await p.turn(); // two at a time (EMBEDDED_CONCURRENCY=2)
+    c.advance(100);
+    p.done(); // one ends, the other runs on
+    await p.turn(); // the next job owes the 100 ms already: 10 banked, 50 earned meanwhile, 40 to earn back at share 0.5
+    expect(c.slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(80);
+  });
+
   it('paces long jobs between their chunks, and counts overlapping jobs once', async () => {
     const c = fakeClock();
     const p = createJobPacer({ share: 0.5, burstMs: 10, now: c.now, sleep: c.sleep });

@@ -1,4 +1,3 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { attachmentBlobs } from '../../../db/schema/index.js';
@@ -42,8 +41,10 @@ export function createPostgresBlobStore(db: Db): BlobStore {
 type S3Settings = Pick<Config, 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE' | 'S3_PREFIX'>;
 
 /** Bytes in an S3-compatible bucket (AWS SDK v3), under S3_PREFIX. */
-export function createS3BlobStore(c: S3Settings & { S3_BUCKET: string }): BlobStore & { client: S3Client } {
-  const client = new S3Client({
+export function createS3BlobStore(c: S3Settings & { S3_BUCKET: string }): BlobStore {
+  // The SDK is loaded at the first object read or written, not with every process that starts.
+  let sdk: Promise<{ s3: typeof import('@aws-sdk/client-s3'); client: import('@aws-sdk/client-s3').S3Client }> | undefined;
+  const open = () => (sdk ??= import('@aws-sdk/client-s3').then((s3) => ({ s3, client: new s3.S3Client({
     region: c.S3_REGION,
     ...(c.S3_ENDPOINT ? { endpoint: c.S3_ENDPOINT } : {}),
     forcePathStyle: c.S3_FORCE_PATH_STYLE,
@@ -53,23 +54,25 @@ export function createS3BlobStore(c: S3Settings & { S3_BUCKET: string }): BlobSt
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 3,
-  });
+  }) })));
   const Bucket = c.S3_BUCKET;
   const Key = (key: string) => `${c.S3_PREFIX}${key}`;
   return {
     driver: 's3',
     transactional: false,
-    client,
     async put(key, data, mediaType) {
-      await client.send(new PutObjectCommand({ Bucket, Key: Key(key), Body: data, ContentType: mediaType, ContentLength: data.length }));
+      const { s3, client } = await open();
+      await client.send(new s3.PutObjectCommand({ Bucket, Key: Key(key), Body: data, ContentType: mediaType, ContentLength: data.length }));
     },
     async get(key) {
-      const res = await client.send(new GetObjectCommand({ Bucket, Key: Key(key) }));
+      const { s3, client } = await open();
+      const res = await client.send(new s3.GetObjectCommand({ Bucket, Key: Key(key) }));
       if (!res.Body) throw new Error(`object ${key} has no body`);
       return Buffer.from(await res.Body.transformToByteArray());
     },
     async remove(key) {
-      await client.send(new DeleteObjectCommand({ Bucket, Key: Key(key) }));
+      const { s3, client } = await open();
+      await client.send(new s3.DeleteObjectCommand({ Bucket, Key: Key(key) }));
     },
   };
 }

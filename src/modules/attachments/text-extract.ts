@@ -1,6 +1,3 @@
-import mammoth from 'mammoth';
-import { getDocumentProxy } from 'unpdf';
-
 /** Kinds whose text OneDoor reads (and may give to the matcher). */
 export const EXTRACTABLE = new Set(['pdf', 'docx']);
 
@@ -11,7 +8,9 @@ export const EXTRACTABLE = new Set(['pdf', 'docx']);
  */
 export async function extractDocumentText(kind: string, data: Buffer, limits: { maxPages: number; maxChars: number }): Promise<string> {
   let text: string;
+  // Each reader is loaded at its first document, not with every process that never reads one.
   if (kind === 'pdf') {
+    const { getDocumentProxy } = await import('unpdf');
     // No eval of font programs; no fonts or workers fetched from anywhere.
     const pdf = await getDocumentProxy(new Uint8Array(data), { isEvalSupported: false, useSystemFonts: false, disableFontFace: true, stopAtErrors: false });
     try {
@@ -38,6 +37,7 @@ export async function extractDocumentText(kind: string, data: Buffer, limits: { 
       await pdf.destroy();
     }
   } else if (kind === 'docx') {
+    const { default: mammoth } = await import('mammoth');
     text = (await mammoth.extractRawText({ buffer: data })).value;
   } else {
     throw new Error(`no text extraction for ${kind}`);

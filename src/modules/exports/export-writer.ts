@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { safeCell, toCsv } from '../imports/csv.parser.js';
 
 /** A table as it is exported: the header row, then batches of rows as they are read. Cells are already made safe (safeCell). */
@@ -34,8 +33,10 @@ const sheetName = (s: string) => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 
  */
 export function xlsxStream(t: ExportTable, opts: { sheet: string; rightToLeft: boolean }): Readable {
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   void (async () => {
+    // Loaded on the first export: exceljs is the heaviest module to load, and workers never export.
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
     const ws = wb.addWorksheet(sheetName(opts.sheet), { views: [{ rightToLeft: opts.rightToLeft, state: 'frozen', ySplit: 1 }] });
     ws.addRow(t.headers).commit();
     // The sheet's buffer (exceljs StreamBuf, batch mode) passes 64 KiB blocks to the zip's input

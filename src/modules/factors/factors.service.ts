@@ -1,8 +1,6 @@
 import { randomInt } from 'node:crypto';
-import {
-  generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse,
-  type AuthenticationResponseJSON, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { and, asc, count, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import * as OTPAuth from 'otpauth';
@@ -20,6 +18,8 @@ export const RECOVERY_CODE_COUNT = 10;
 /** Wrong answers in a row before the second factor is locked, and for how long. */
 export const MAX_FAILURES = 5;
 export const LOCK_MS = 15 * 60_000;
+/** The WebAuthn library, loaded at the first passkey ceremony (its certificate stack is slow to load; workers never need it). */
+const webauthn = () => import('@simplewebauthn/server');
 const CHALLENGE_TTL_MS = 5 * 60_000;
 const TOTP_PERIOD_S = 30;
 const ISSUER = 'OneDoor';
@@ -243,7 +243,7 @@ export function createFactorsService(deps: FactorsDeps) {
   async function passkeyRegistrationOptions(user: { id: string; email: string; name: string }, requestOrigin?: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const rp = relyingParty(requestOrigin);
     const existing = await passkeysOf(db, user.id);
-    const options = await generateRegistrationOptions({
+    const options = await (await webauthn()).generateRegistrationOptions({
       rpName: ISSUER, rpID: rp.rpID, userName: user.email, userDisplayName: user.name, userID: uuidBytes(user.id) as Uint8Array<ArrayBuffer>,
       attestationType: 'none',
       excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
@@ -263,7 +263,7 @@ export function createFactorsService(deps: FactorsDeps) {
     return db.transaction(async (tx) => {
       let verified;
       try {
-        verified = await verifyRegistrationResponse({
+        verified = await (await webauthn()).verifyRegistrationResponse({
           response, expectedChallenge: (c) => takeChallenge(tx, userId, 'registration', c), expectedOrigin: rp.origin, expectedRPID: rp.rpID,
           requireUserVerification: false,
         });
@@ -289,7 +289,7 @@ export function createFactorsService(deps: FactorsDeps) {
     const rp = relyingParty(requestOrigin);
     const existing = await passkeysOf(db, userId);
     if (!existing.length) throw notFound('Passkey');
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).generateAuthenticationOptions({
       rpID: rp.rpID, userVerification: 'preferred',
       allowCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
     });
@@ -302,7 +302,7 @@ export function createFactorsService(deps: FactorsDeps) {
     const [pk] = await tx.select().from(userPasskeys).where(and(eq(userPasskeys.userId, userId), eq(userPasskeys.credentialId, String(response?.id ?? ''))));
     if (!pk) return false;
     try {
-      const r = await verifyAuthenticationResponse({
+      const r = await (await webauthn()).verifyAuthenticationResponse({
         response, expectedChallenge: (c) => takeChallenge(tx, userId, 'authentication', c), expectedOrigin: rp.origin, expectedRPID: rp.rpID,
         credential: { id: pk.credentialId, publicKey: new Uint8Array(Buffer.from(pk.publicKey, 'base64url')), counter: pk.counter, transports: pk.transports },
         requireUserVerification: false,

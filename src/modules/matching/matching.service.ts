@@ -58,13 +58,14 @@ const MATCH_CONTEXT = `
     (select coalesce(jsonb_agg(jsonb_build_object('id', n.id, 'member_state', n.member_state, 'description', n.description, 'priority', n.priority,
       'thematic_areas', n.thematic_areas)), '[]'::jsonb) from needs n where n.member_state = r.member_state and n.status = 'open') as needs,
     (select coalesce(jsonb_agg(o), '[]'::jsonb) from (
+      -- the texts hashed after the limit, whatever the plan (PGlite without statistics sorted and hashed a state's every open request)
       select x.id, x.language, x.thematic_areas, x.analysis_hash as hash,
         coalesce(x.analysis_version = $2 and x.analysis_hash = md5(concat_ws(chr(31), x.language, array_to_string(x.thematic_areas, ','), x.title, x.description)), false) as fresh
-      from requests x
-      where x.member_state = r.member_state and x.status in (${OPEN_FOR_DUPLICATES})
-        -- filed before this one (to the microsecond; at the same instant the smaller id is first, so of two requests one may flag the other, never both)
-        and (x.submitted_at, x.id) < (r.submitted_at, r.id)
-      order by x.submitted_at desc, x.id desc limit ${OPEN_REQUESTS_COMPARED}) o) as open,
+      from (select y.id, y.language, y.thematic_areas, y.analysis_hash, y.analysis_version, y.title, y.description from requests y
+        where y.member_state = r.member_state and y.status in (${OPEN_FOR_DUPLICATES})
+          -- filed before this one (to the microsecond; at the same instant the smaller id is first, so of two requests one may flag the other, never both)
+          and (y.submitted_at, y.id) < (r.submitted_at, r.id)
+        order by y.submitted_at desc, y.id desc limit ${OPEN_REQUESTS_COMPARED}) x) o) as open,
     -- the active learning model (another process may have applied one), so a job does not ask for it apart
     (select l.id from learned_models l where l.status = 'active' limit 1) as model,
     -- whether any attachment may feed matching: only then are their texts read (matchingTexts has the whole rule)
@@ -192,23 +193,28 @@ export function createMatchingService(deps: {
   };
   const date = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
 
+  /** The page of offerings changed after (ts, id), oldest change first; prepared once, since every job asks for it. */
+  const changedQuery = (next: boolean) => db.select({
+    id: offerings.id, provider_id: offerings.providerId, entity: providers.entityCode, provider_name: providers.name,
+    title: offerings.title, description: offerings.description, language: offerings.language, languages: offerings.languages,
+    modalities: offerings.modalities, thematic_areas: offerings.thematicAreas, eligibility_regions: offerings.eligibilityRegions,
+    eligibility_countries: offerings.eligibilityCountries, available_from: offerings.availableFrom, available_until: offerings.availableUntil,
+    last_confirmed_at: offerings.lastConfirmedAt,
+    // A waiting provider's drafts are never proposed (offering-visibility.ts): the engine holds them as closed.
+    status: sql<string>`case when ${providerPendingSql()} then 'closed' else ${offerings.status} end`, capacity: offerings.capacity,
+    analysis: offerings.analysis, analysis_version: offerings.analysisVersion, version: sql<string>`${offerings.updatedAt}::text`,
+    translations: offerings.translations,
+  }).from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId))
+    .where(next
+      ? sql`(${offerings.updatedAt}, ${offerings.id}) > (${sql.placeholder('since')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`
+      : sql`${offerings.updatedAt} > least(${sql.placeholder('since')}::timestamptz, now() - interval '5 seconds')`)
+    .orderBy(asc(offerings.updatedAt), asc(offerings.id)).limit(SYNC_PAGE)
+    .prepare(next ? 'match_sync_next_page' : 'match_sync_first_page');
+  let changedQueries: [ReturnType<typeof changedQuery>, ReturnType<typeof changedQuery>] | undefined;
   /** One page of offerings changed after (ts, id), oldest change first. */
   async function changedPage(since: string, afterId: string | null): Promise<SyncRow[]> {
-    const rows = await db.select({
-      id: offerings.id, provider_id: offerings.providerId, entity: providers.entityCode, provider_name: providers.name,
-      title: offerings.title, description: offerings.description, language: offerings.language, languages: offerings.languages,
-      modalities: offerings.modalities, thematic_areas: offerings.thematicAreas, eligibility_regions: offerings.eligibilityRegions,
-      eligibility_countries: offerings.eligibilityCountries, available_from: offerings.availableFrom, available_until: offerings.availableUntil,
-      last_confirmed_at: offerings.lastConfirmedAt,
-      // A waiting provider's drafts are never proposed (offering-visibility.ts): the engine holds them as closed.
-      status: sql<string>`case when ${providerPendingSql()} then 'closed' else ${offerings.status} end`, capacity: offerings.capacity,
-      analysis: offerings.analysis, analysis_version: offerings.analysisVersion, version: sql<string>`${offerings.updatedAt}::text`,
-      translations: offerings.translations,
-    }).from(offerings).innerJoin(providers, eq(providers.id, offerings.providerId))
-      .where(afterId === null
-        ? sql`${offerings.updatedAt} > least(${since}::timestamptz, now() - interval '5 seconds')`
-        : sql`(${offerings.updatedAt}, ${offerings.id}) > (${since}::timestamptz, ${afterId}::uuid)`)
-      .orderBy(asc(offerings.updatedAt), asc(offerings.id)).limit(SYNC_PAGE);
+    changedQueries ??= [changedQuery(false), changedQuery(true)];
+    const rows = afterId === null ? await changedQueries[0].execute({ since }) : await changedQueries[1].execute({ since, afterId });
     return rows as SyncRow[];
   }
 
@@ -275,6 +281,12 @@ export function createMatchingService(deps: {
   // kept by id and checked against the hash of their text, so a job reads ids, not analyses.
   const openCache = new Map<string, { hash: string; stored: RequestAnalysis }>();
   const OPEN_CACHE_MAX = 20_000;
+  /** Keeps a request's stored analysis for the duplicate checks of the state's later requests (the newest last, the oldest evicted). */
+  function remember(id: string, hash: string, stored: RequestAnalysis): void {
+    openCache.delete(id);
+    openCache.set(id, { hash, stored });
+    if (openCache.size > OPEN_CACHE_MAX) openCache.delete(openCache.keys().next().value!);
+  }
 
   type OpenRow = { id: string; language: string; thematic_areas: string[]; hash: string | null; fresh: boolean };
   /** What one match reads up front (loadContext): the request, its state's needs and open requests, the active model, whether attachments may count. */
@@ -308,10 +320,7 @@ export function createMatchingService(deps: {
       stale.length ? db.select({ id: requests.id, title: requests.title, description: requests.description }).from(requests).where(inArray(requests.id, stale)) : [],
     ]);
     for (const a of analyses) {
-      if (!isRequestAnalysis(a.analysis) || !a.hash) continue;
-      openCache.delete(a.id);
-      openCache.set(a.id, { hash: a.hash, stored: a.analysis });
-      if (openCache.size > OPEN_CACHE_MAX) openCache.delete(openCache.keys().next().value!);
+      if (isRequestAnalysis(a.analysis) && a.hash) remember(a.id, a.hash, a.analysis);
     }
     const text = new Map(texts.map((t) => [t.id, t]));
     return rows.map((r) => {
@@ -514,7 +523,11 @@ export function createMatchingService(deps: {
       JSON.stringify(engine.engineRouting), JSON.stringify(engine.confidence), JSON.stringify(engine.triage), JSON.stringify(engine.parts),
     ]);
     const outcome = Number(rows[0]?.n ?? 0) > 0 ? 'matched' as const : 'skipped' as const;
-    if (outcome === 'matched') deps.onMatched?.(result.matches[0]?.score ?? null);
+    if (outcome === 'matched') {
+      // The state's next request compares itself with this one: its analysis as just stored, not read back.
+      remember(requestId, columns.analysisHash, columns.analysis as unknown as RequestAnalysis);
+      deps.onMatched?.(result.matches[0]?.score ?? null);
+    }
     return outcome;
   }
 

@@ -80,10 +80,11 @@ export function createSavedSearchesService(deps: {
 
     /** After a request's first match: each saved search it meets, of a provider that may see it, tells its person. */
     async onRequestMatched(requestId: string): Promise<number> {
-      const [r] = await db.select().from(requests).where(eq(requests.id, requestId));
-      if (!r || r.confidentiality === 'restricted' || !r.consentToShare) return 0;
+      // Searches first: with none saved (the common case), every match's job ends here, the request unread.
       const searches = await db.select().from(savedSearches).where(eq(savedSearches.active, true)).limit(10_000);
       if (!searches.length) return 0;
+      const [r] = await db.select().from(requests).where(eq(requests.id, requestId));
+      if (!r || r.confidentiality === 'restricted' || !r.consentToShare) return 0;
       const ref = await deps.reference.get();
       const st = ref.stateByIso3.get(r.memberState);
       const places = [r.memberState, st?.m49Region, st?.m49SubRegion, st?.m49IntermediateRegion].filter((x): x is string => !!x);
