@@ -214,7 +214,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
   // Explicit areas stand as given; otherwise terms plus neighbour votes.
   const classifyProfile = (explicit: readonly string[], profile: TextProfile, termAreas: AreaScore[]): AreaScore[] => {
     if (explicit.some((c) => known.has(c))) return termAreas;
-    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine), fine: profile.fine };
+    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine, profile.framedOnly), fine: profile.fine };
     return withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
   };
 
@@ -278,7 +278,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     const gate = index.gateFor(state, now);
     // Area tokens are left out of the text query: area postings already supply
     // those candidates and the thematic component scores them.
-    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine), fine: profile.fine };
+    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine, profile.framedOnly), fine: profile.fine };
     const used = { terms: [] as string[] };
     const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate, undefined, used);
     // Neighbours vote on the topic whatever their eligibility, so they come

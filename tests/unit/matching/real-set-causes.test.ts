@@ -102,6 +102,22 @@ describe('general causes of misses on new public texts (issue 15, second round)'
     expect(native.find((o) => o.key === 'nt-fr-cj-7')!.ranked[0]).toBe('o-unodc-cj-wca');
   });
 
+  it('leaves a concept named only in a framing clause (the setting) out of the text query, as its words are', async () => {
+    const { profileText } = await import('../../../src/matching/classify.js');
+    const { queryConceptTokens } = await import('../../../src/matching/offering.index.js');
+    const data = load('native');
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    const framed = profileText(m.tagger, '', "Renforcer les capacités des laboratoires pour la qualité de leurs analyses chimiques, dans le cadre de l'article XI de la Convention sur l'interdiction des armes chimiques.", 'fr');
+    expect(framed.fine.has('c:cwc_national')).toBe(true);
+    expect(framed.framedOnly?.has('c:cwc_national')).toBe(true);
+    expect(queryConceptTokens(framed.fine, framed.framedOnly)).not.toContain('c:cwc_national');
+    // Named outside the frame too, it is asked for.
+    const said = profileText(m.tagger, '', "Application de la Convention sur l'interdiction des armes chimiques, dans le cadre de l'article XI de la Convention sur l'interdiction des armes chimiques.", 'fr');
+    expect(said.framedOnly?.has('c:cwc_national') ?? false).toBe(false);
+    // The French laboratory-assistance request: a laboratory programme first, not the analytical course.
+    expect(['o-opcw-lap', 'o-opcw-twin']).toContain(runEngine(data).outcomes.find((o) => o.key === 'nt-fr-chem-2')!.ranked[0]);
+  });
+
   it('reads the Chinese wording of the whole nuclear security regime (核安保系统和措施) as no major-public-events request', async () => {
     const { profileText } = await import('../../../src/matching/classify.js');
     const data = load('native');
