@@ -9,7 +9,7 @@ import { OfferingIndex, queryConceptTokens, tieOrder, type IndexedOffering, type
 import { clauses, enumerates, groupParts, preamble } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
 import { routeRequest, routingEvidence, type LeadMatch } from './routing.js';
-import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, thematicComponent, writtenIn, type RequestContext } from './scoring.js';
+import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, thematicValue, writtenIn, type RequestContext } from './scoring.js';
 import { tfidfVector } from './similarity.js';
 import type {
   AreaScore,
@@ -304,7 +304,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     let sameLanguageText = 0;
     for (const id of hits.keys()) {
       const doc = index.get(id)!;
-      if (writtenIn(doc.offering, lang) && thematicComponent(areas, doc.areaWeight).value >= MATCHING_LIMITS.minThematic) sameLanguageText = Math.max(sameLanguageText, textOf(id));
+      if (writtenIn(doc.offering, lang) && thematicValue(areas, doc.areaWeight) >= MATCHING_LIMITS.minThematic) sameLanguageText = Math.max(sameLanguageText, textOf(id));
     }
     const ctx: RequestContext = { lang, state, areas, fine: profile.fine, modalities: request.modalities, urgency: request.urgency, needs, nowMs: now.getTime(), sameLanguageText };
 

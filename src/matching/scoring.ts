@@ -41,7 +41,7 @@ export function thematicComponent(requestAreas: readonly AreaScore[], offeringAr
 }
 
 /** Allocation-free thematic value (hot path over every candidate). */
-function thematicValue(requestAreas: readonly AreaScore[], offeringAreas: ReadonlyMap<string, number>): number {
+export function thematicValue(requestAreas: readonly AreaScore[], offeringAreas: ReadonlyMap<string, number>): number {
   let best = 0;
   for (let i = 0; i < requestAreas.length; i++) {
     const a = requestAreas[i]!;
