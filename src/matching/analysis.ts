@@ -93,8 +93,11 @@ export interface RequestAnalysis {
   /** Areas from the request's own terms (what duplicate detection compares). */
   termAreas: [string, number][];
   fine: [string, number][];
-  /** The text query: the terms searched, how many distinct terms the request had, the best and the last kept raw BM25. */
-  query: { terms: string[]; n: number; top: number; cut: number };
+  /**
+   * The text query: the terms searched, how many distinct terms the request had, the best and the last kept raw BM25,
+   * and the best text value of an offering written in the request's language (absent in analyses stored before it: 0).
+   */
+  query: { terms: string[]; n: number; top: number; cut: number; same?: number };
   /** Linked needs: their areas and priority value. */
   needs: { areas: string[]; value: number }[];
   /** TF-IDF vector of the request's tokens (duplicate detection). */

@@ -10,6 +10,8 @@ export interface TextProfile {
   tokens: string[];
   /** The tokens without those said only in framing clauses (framing.ts), when there are any: what the text query asks with. */
   focus?: string[];
+  /** Fine concepts named only inside framing clauses, when there are any: the setting, left out of the text query as its words are. */
+  framedOnly?: Set<string>;
   /** Raw concept strengths (area and fine concepts). */
   tags: ConceptTags;
   /** Inferred area scores in [0, 1], best first (explicit areas not included). */
@@ -38,28 +40,44 @@ const CONFIDENCE_SCALE = 1.5;
 // Terms in the clause after "in accordance with", "dans le cadre de"… (framing.ts) name the setting.
 const FRAMED_FACTOR = 0.4;
 
-/** Tags a text; the stretches a framing phrase governs count FRAMED_FACTOR as much. Returns the words said in them. */
-function tagFramed(tagger: ConceptTagger, text: string, lang: Lang, tags: ConceptTags, factor: number, tokens: readonly string[]): string[] {
-  const segments = framedSegments(text, lang);
-  if (segments.length === 1 && !segments[0]!.framed) {
+/**
+ * Tags a text; the stretches a framing phrase governs count FRAMED_FACTOR as much. Returns the words
+ * said in them; with `plain`, the concepts tagged outside them are added to it.
+ */
+function tagFramed(tagger: ConceptTagger, text: string, lang: Lang, tags: ConceptTags, factor: number, tokens: readonly string[], segments: { text: string; framed: boolean }[], plain?: Set<string>): string[] {
+  if (!plain) {
     tagger.tag(text, lang, tags, factor, tokens);
     return [];
   }
   const framed: string[] = [];
   for (const seg of segments) {
-    const segTokens = analyze(seg.text, lang);
-    tagger.tag(seg.text, lang, tags, seg.framed ? factor * FRAMED_FACTOR : factor, segTokens);
+    const segTokens = seg.text === text ? tokens : analyze(seg.text, lang);
+    const own: ConceptTags = new Map();
+    tagger.tag(seg.text, lang, own, seg.framed ? factor * FRAMED_FACTOR : factor, segTokens);
+    for (const [code, v] of own) {
+      tags.set(code, (tags.get(code) ?? 0) + v);
+      if (!seg.framed) plain.add(code);
+    }
     if (seg.framed) framed.push(...segTokens);
   }
   return framed;
 }
+
+const isFramed = (segments: readonly { framed: boolean }[]): boolean => segments.some((s) => s.framed);
 
 /** Analyses and tags a title + description written in `lang`. */
 export function profileText(tagger: ConceptTagger, title: string, description: string, lang: Lang): TextProfile {
   const titleTokens = analyze(title, lang);
   const descTokens = analyze(description, lang);
   const tags: ConceptTags = new Map();
-  const framed = [...tagFramed(tagger, title, lang, tags, TITLE_FACTOR, titleTokens), ...tagFramed(tagger, description, lang, tags, 1, descTokens)];
+  const titleSegments = framedSegments(title, lang);
+  const descSegments = framedSegments(description, lang);
+  // Which concepts are said outside framing clauses is only tracked when a framing clause exists.
+  const plain = isFramed(titleSegments) || isFramed(descSegments) ? new Set<string>() : undefined;
+  const framed = [
+    ...tagFramed(tagger, title, lang, tags, TITLE_FACTOR, titleTokens, titleSegments, plain),
+    ...tagFramed(tagger, description, lang, tags, 1, descTokens, descSegments, plain),
+  ];
   const tokens = [...titleTokens, ...descTokens];
   // The text query leaves out the words said only inside framing clauses (every occurrence framed).
   let focus: string[] | undefined;
@@ -90,7 +108,8 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
       if (def.area) areaRaw.set(def.area, (areaRaw.get(def.area) ?? 0) + toArea);
     }
   }
-  return { lang, tokens, ...(focus ? { focus } : {}), tags, inferred: inferAreas(areaRaw), fine, areaRaw };
+  const framedOnly = plain ? new Set([...fine.keys()].filter((c) => !plain.has(c))) : undefined;
+  return { lang, tokens, ...(focus ? { focus } : {}), ...(framedOnly && framedOnly.size > 0 ? { framedOnly } : {}), tags, inferred: inferAreas(areaRaw), fine, areaRaw };
 }
 
 /** Turns raw area strengths into scores in [0, 1]: relative to the best area, scaled by overall confidence. */

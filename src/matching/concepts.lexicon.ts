@@ -891,11 +891,11 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     source: 'IAEA-NSS',
     terms: {
       en: ['nuclear security measures for the event', 'nuclear security at major public events', 'nuclear security plan for the event', 'nuclear security plans for the event', 'radiation detection equipment on loan', ['major public events', 'IAEA-NSS'], ['loan of radiation detection equipment', 'IAEA-NSS']],
-      fr: ['sécurité nucléaire lors de grandes manifestations publiques', 'plan de sécurité nucléaire', ['grandes manifestations publiques', 'IAEA-NSS'], ['prêt de matériel de détection des rayonnements', 'IAEA-NSS'], ['mesures de sécurité nucléaire pour la manifestation', 'IAEA-NSS']],
-      es: ['seguridad física nuclear en grandes eventos públicos', 'plan de seguridad física nuclear', ['grandes eventos públicos', 'IAEA-NSS'], ['préstamo de equipos de detección de radiación', 'IAEA-NSS'], ['medidas de seguridad física nuclear para el evento', 'IAEA-NSS']],
-      ru: ['физической ядерной безопасности при проведении крупных общественных мероприятий', 'плана физической ядерной безопасности', ['крупных общественных мероприятий', 'IAEA-NSS'], ['предоставление оборудования для обнаружения излучения', 'IAEA-NSS'], ['мер физической ядерной безопасности для мероприятия', 'IAEA-NSS']],
-      ar: ['الأمن النووي في الأحداث العامة الكبرى', 'خطة الأمن النووي', ['الأحداث العامة الكبرى', 'IAEA-NSS'], ['إعارة معدات الكشف عن الإشعاع', 'IAEA-NSS'], ['تدابير الأمن النووي للحدث', 'IAEA-NSS']],
-      zh: ['大型公众活动核安保', '核安保计划', '核安保措施', ['大型公众活动', 'IAEA-NSS'], ['出借辐射探测设备', 'IAEA-NSS'], ['出借辐射探测仪器', 'IAEA-NSS']],
+      fr: ['sécurité nucléaire lors de grandes manifestations publiques', 'plan de sécurité nucléaire de la manifestation', ['grandes manifestations publiques', 'IAEA-NSS'], ['prêt de matériel de détection des rayonnements', 'IAEA-NSS'], ['mesures de sécurité nucléaire pour la manifestation', 'IAEA-NSS']],
+      es: ['seguridad física nuclear en grandes eventos públicos', 'plan de seguridad física nuclear del evento', ['grandes eventos públicos', 'IAEA-NSS'], ['préstamo de equipos de detección de radiación', 'IAEA-NSS'], ['medidas de seguridad física nuclear para el evento', 'IAEA-NSS']],
+      ru: ['физической ядерной безопасности при проведении крупных общественных мероприятий', 'плана физической ядерной безопасности мероприятия', ['крупных общественных мероприятий', 'IAEA-NSS'], ['предоставление оборудования для обнаружения излучения', 'IAEA-NSS'], ['мер физической ядерной безопасности для мероприятия', 'IAEA-NSS']],
+      ar: ['الأمن النووي في الأحداث العامة الكبرى', 'خطة الأمن النووي للحدث', ['الأحداث العامة الكبرى', 'IAEA-NSS'], ['إعارة معدات الكشف عن الإشعاع', 'IAEA-NSS'], ['تدابير الأمن النووي للحدث', 'IAEA-NSS']],
+      zh: ['大型公众活动核安保', '活动核安保', '赛事核安保', ['大型公众活动', 'IAEA-NSS'], ['出借辐射探测设备', 'IAEA-NSS'], ['出借辐射探测仪器', 'IAEA-NSS']],
     },
   },
   {

@@ -9,7 +9,7 @@ import { OfferingIndex, queryConceptTokens, tieOrder, type IndexedOffering, type
 import { clauses, enumerates, groupParts, preamble } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
 import { routeRequest, routingEvidence, type LeadMatch } from './routing.js';
-import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, type RequestContext } from './scoring.js';
+import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, thematicValue, writtenIn, type RequestContext } from './scoring.js';
 import { tfidfVector } from './similarity.js';
 import type {
   AreaScore,
@@ -214,7 +214,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
   // Explicit areas stand as given; otherwise terms plus neighbour votes.
   const classifyProfile = (explicit: readonly string[], profile: TextProfile, termAreas: AreaScore[]): AreaScore[] => {
     if (explicit.some((c) => known.has(c))) return termAreas;
-    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine), fine: profile.fine };
+    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine, profile.framedOnly), fine: profile.fine };
     return withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
   };
 
@@ -249,7 +249,8 @@ export function createMatcher(config: MatcherConfig): Matcher {
   /** A candidate's score as a request's list takes it (with the learned adjustment), or null when it would not be listed. */
   const scoreOf = (ctx: RequestContext, doc: IndexedOffering, text: number, contexts = learnedContexts(ctx)): { score: number; components: Record<ScoreComponent, number>; learned: number } | null => {
     const components = scoreComponents(ctx, doc, text);
-    const relevant = components.thematic >= MATCHING_LIMITS.minThematic || components.text >= MATCHING_LIMITS.minTextWithoutThematic;
+    // Relevance on the text as matched (not as raised across languages by the concept value).
+    const relevant = components.thematic >= MATCHING_LIMITS.minThematic || text >= MATCHING_LIMITS.minTextWithoutThematic;
     if (!relevant) return null;
     let score = combine(components, weights);
     const adjust = learned ? learnedAdjustment(learned, doc.offering.id, doc.offering.providerId, contexts) : 0;
@@ -277,13 +278,12 @@ export function createMatcher(config: MatcherConfig): Matcher {
     const gate = index.gateFor(state, now);
     // Area tokens are left out of the text query: area postings already supply
     // those candidates and the thematic component scores them.
-    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine), fine: profile.fine };
+    const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine, profile.framedOnly), fine: profile.fine };
     const used = { terms: [] as string[] };
     const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate, undefined, used);
     // Neighbours vote on the topic whatever their eligibility, so they come
     // from a second, unfiltered search on the query's most selective terms.
     const areas = classifyProfile(request.thematicAreas, profile, termAreas);
-    const ctx: RequestContext = { lang, state, areas, fine: profile.fine, modalities: request.modalities, urgency: request.urgency, needs, nowMs: now.getTime() };
 
     // Candidates: offerings of the request's areas that its state may receive
     // (area × eligibility postings), plus the sparse top of the text index;
@@ -299,6 +299,14 @@ export function createMatcher(config: MatcherConfig): Matcher {
       const coverage = Math.min(1, hit.matched / Math.max(1, Math.min(6, queryTerms)));
       return (hit.score / topRaw) * (0.5 + 0.5 * coverage);
     };
+    // The best text value among on-topic offerings written in the request's language (scoring.ts
+    // textValue): those are the ones whose word overlap competes with offerings in other languages.
+    let sameLanguageText = 0;
+    for (const id of hits.keys()) {
+      const doc = index.get(id)!;
+      if (writtenIn(doc.offering, lang) && thematicValue(areas, doc.areaWeight) >= MATCHING_LIMITS.minThematic) sameLanguageText = Math.max(sameLanguageText, textOf(id));
+    }
+    const ctx: RequestContext = { lang, state, areas, fine: profile.fine, modalities: request.modalities, urgency: request.urgency, needs, nowMs: now.getTime(), sameLanguageText };
 
     // Full scoring is cheap arithmetic; explanations are built for the top N only.
     const top: Ranked[] = [];
@@ -366,7 +374,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     let cutRaw = 0;
     if (hits.size >= MATCHING_LIMITS.textCandidates) for (const hit of hits.values()) cutRaw = hit.score;
     return {
-      query: { terms: used.terms, n: queryTerms, top: topRaw, cut: cutRaw },
+      query: { terms: used.terms, n: queryTerms, top: topRaw, cut: cutRaw, same: sameLanguageText },
       areas, profile, top, ctx, routing: finalRouting, triage,
       confidence: { area: aConf, route: rConf },
       // A request CTED must triage because nothing fits gets no proposals.

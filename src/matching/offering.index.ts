@@ -152,7 +152,8 @@ export function conceptTokens(areas: readonly AreaScore[], fine: ReadonlyMap<str
  * glimpsed (its words loosely, a citation of the legal basis: "in accordance with resolution 1540" in
  * an export-control request) would weigh in the query as much as the topic, and a rare one more.
  */
-export const queryConceptTokens = (fine: ReadonlyMap<string, number>): string[] => conceptTokens([], fine, MIN_POSTING_AREA_SCORE, QUERY_CONCEPT_MIN);
+export const queryConceptTokens = (fine: ReadonlyMap<string, number>, framedOnly?: ReadonlySet<string>): string[] =>
+  conceptTokens([], fine, MIN_POSTING_AREA_SCORE, QUERY_CONCEPT_MIN).filter((c) => !framedOnly?.has(c));
 // Half a clear mention (raw strength ≈ 0.55): one term said in full counts (a term two concepts share
 // gives each 0.75, ≈ 0.39), its words merely near each other once does not (0.45 → 0.26).
 const QUERY_CONCEPT_MIN = 0.3;

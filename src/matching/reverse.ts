@@ -1,9 +1,10 @@
 // Re-matching that scores the change, not the world: one changed offering against the requests that
 // may want it, each known by the analysis stored at its last full match (src/matching/analysis.ts).
 // The score is the one matchRequest would give the offering, with two approximations, both about
-// the text component: the request's best raw BM25 and its cut-off are those of its last full match
-// (the catalogue's statistics move a little as offerings arrive), and an offering that would now be
-// the request's best text hit gets the text value 1 without lowering the others'.
+// the text component: the request's best raw BM25, its cut-off and its best same-language text value
+// (scoring.ts textValue) are those of its last full match (the catalogue's statistics move a little
+// as offerings arrive), and an offering that would now be the request's best text hit gets the text
+// value 1 without lowering the others'.
 import type { Matcher } from './matcher.js';
 import type { StoredRequest } from './analysis.js';
 import type { RequestContext } from './scoring.js';
@@ -29,6 +30,7 @@ export function contextOf(r: StoredRequest, now: Date): RequestContext {
     urgency: r.urgency,
     needs: a.needs.map((n) => ({ areas: new Set(n.areas), value: n.value })),
     nowMs: now.getTime(),
+    sameLanguageText: a.query.same ?? 0,
   };
 }
 

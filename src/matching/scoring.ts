@@ -15,6 +15,8 @@ export interface RequestContext {
   needs: { areas: ReadonlySet<string>; value: number }[];
   /** The matching instant, for offerings that start later. */
   nowMs: number;
+  /** The best text value of an offering written in the request's language (0 when none is a text hit): see textValue. */
+  sameLanguageText?: number;
 }
 
 export const PRIORITY_VALUE = { high: 1, medium: 0.6, low: 0.3 } as const;
@@ -39,7 +41,7 @@ export function thematicComponent(requestAreas: readonly AreaScore[], offeringAr
 }
 
 /** Allocation-free thematic value (hot path over every candidate). */
-function thematicValue(requestAreas: readonly AreaScore[], offeringAreas: ReadonlyMap<string, number>): number {
+export function thematicValue(requestAreas: readonly AreaScore[], offeringAreas: ReadonlyMap<string, number>): number {
   let best = 0;
   for (let i = 0; i < requestAreas.length; i++) {
     const a = requestAreas[i]!;
@@ -166,13 +168,36 @@ export function regionalComponent(eligibility: { regions: readonly string[]; cou
   return 0.5;
 }
 
+/** Whether the offering's text, in any version its provider gave, is written in `lang`. */
+export function writtenIn(o: IndexedOffering['offering'], lang: Lang): boolean {
+  return o.language === lang || (o.versions ?? []).some((v) => v.language === lang);
+}
+
+/**
+ * The text value of an offering: relative BM25, except that an offering written in none of the
+ * request's languages has no words that could overlap with the request's, so its wording is no
+ * evidence against it. When offerings written in the request's language compete with it (and so
+ * gain from word overlap), its text value is raised to its concept value (the language-independent
+ * evidence of the same thing), up to the best text value of those same-language offerings: the
+ * raise only undoes their advantage; when no offering shares the request's language, every one is
+ * compared on the same footing (concept tokens) and nothing changes. Without this, a French request
+ * for investigators' training ranked French judicial-training modules above the English programme
+ * that carries its concepts.
+ */
+export function textValue(ctx: Pick<RequestContext, 'lang' | 'fine' | 'sameLanguageText'>, o: IndexedOffering['offering'], text: number, concept: number): number {
+  const t = Math.max(0, Math.min(1, text));
+  const ceiling = ctx.sameLanguageText ?? 0;
+  return ctx.fine.size === 0 || ceiling <= t || writtenIn(o, ctx.lang) ? t : Math.max(t, Math.min(concept, ceiling));
+}
+
 /** Score components of one (eligible, available) offering; `text` is the normalised BM25 value in [0, 1]. */
 export function scoreComponents(ctx: RequestContext, doc: IndexedOffering, text: number): Record<ScoreComponent, number> {
   const o = doc.offering;
+  const concept = conceptValue(ctx.fine, doc.profile.fine);
   return {
     thematic: thematicValue(ctx.areas, doc.areaWeight),
-    concept: conceptValue(ctx.fine, doc.profile.fine),
-    text: Math.max(0, Math.min(1, text)),
+    concept,
+    text: textValue(ctx, o, text, concept),
     need: needComponent(ctx.needs, doc.areaWeight),
     language: languageComponent(ctx.lang, o.languages),
     regional: regionalComponent(o.eligibility, ctx.state),

@@ -80,3 +80,51 @@ describe('general causes of the remaining misses (issue 15, fourth part)', () =>
     for (const r of [split, merged]) expect(r.matches.map((x) => x.offeringId)).toEqual(expect.arrayContaining(['o-unodc-cj-wca', 'o-unodc-legal']));
   });
 });
+
+// Issue 15, second round: misses on a fresh batch of public texts (native-requests.json, fifth part).
+describe('general causes of misses on new public texts (issue 15, second round)', () => {
+  it('lifts an offering written in another language to its concept evidence, only as far as same-language offerings gain from word overlap', async () => {
+    const { textValue } = await import('../../../src/matching/scoring.js');
+    const en = { language: 'en', versions: [] } as never;
+    const frToo = { language: 'en', versions: [{ language: 'fr', title: 't', description: 'd' }] } as never;
+    const fine = new Map([['c:criminal_investigation', 0.9]]);
+    // French request; an English offering carrying its concepts while a French offering gains 0.83 on words.
+    expect(textValue({ lang: 'fr', fine, sameLanguageText: 0.83 }, en, 0.43, 0.64)).toBeCloseTo(0.64, 5);
+    // Never above what the same-language offerings got.
+    expect(textValue({ lang: 'fr', fine, sameLanguageText: 0.5 }, en, 0.2, 0.9)).toBeCloseTo(0.5, 5);
+    // An offering with a version in the request's language is compared on its words.
+    expect(textValue({ lang: 'fr', fine, sameLanguageText: 0.83 }, frToo, 0.43, 0.64)).toBeCloseTo(0.43, 5);
+    // No same-language competitor (a Chinese request, an English catalogue), or no concept in the request: unchanged.
+    expect(textValue({ lang: 'zh', fine, sameLanguageText: 0 }, en, 0.2, 0.9)).toBeCloseTo(0.2, 5);
+    expect(textValue({ lang: 'fr', fine: new Map(), sameLanguageText: 0.83 }, en, 0.2, 0.5)).toBeCloseTo(0.2, 5);
+    // The French request for judicial police officers: the English West Africa programme first, not the French judicial-training modules.
+    const native = runEngine(load('native')).outcomes;
+    expect(native.find((o) => o.key === 'nt-fr-cj-7')!.ranked[0]).toBe('o-unodc-cj-wca');
+  });
+
+  it('leaves a concept named only in a framing clause (the setting) out of the text query, as its words are', async () => {
+    const { profileText } = await import('../../../src/matching/classify.js');
+    const { queryConceptTokens } = await import('../../../src/matching/offering.index.js');
+    const data = load('native');
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    const framed = profileText(m.tagger, '', "Renforcer les capacités des laboratoires pour la qualité de leurs analyses chimiques, dans le cadre de l'article XI de la Convention sur l'interdiction des armes chimiques.", 'fr');
+    expect(framed.fine.has('c:cwc_national')).toBe(true);
+    expect(framed.framedOnly?.has('c:cwc_national')).toBe(true);
+    expect(queryConceptTokens(framed.fine, framed.framedOnly)).not.toContain('c:cwc_national');
+    // Named outside the frame too, it is asked for.
+    const said = profileText(m.tagger, '', "Application de la Convention sur l'interdiction des armes chimiques, dans le cadre de l'article XI de la Convention sur l'interdiction des armes chimiques.", 'fr');
+    expect(said.framedOnly?.has('c:cwc_national') ?? false).toBe(false);
+    // The French laboratory-assistance request: a laboratory programme first, not the analytical course.
+    expect(['o-opcw-lap', 'o-opcw-twin']).toContain(runEngine(data).outcomes.find((o) => o.key === 'nt-fr-chem-2')!.ranked[0]);
+  });
+
+  it('reads the Chinese wording of the whole nuclear security regime (核安保系统和措施) as no major-public-events request', async () => {
+    const { profileText } = await import('../../../src/matching/classify.js');
+    const data = load('native');
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    expect(profileText(m.tagger, '', '各国利用核安保系统和措施来防止、探知和应对核材料的恶意使用。', 'zh').fine.has('c:nuclear_mpe')).toBe(false);
+    expect(profileText(m.tagger, '大型公众活动核安保措施', '', 'zh').fine.has('c:nuclear_mpe')).toBe(true);
+    expect(profileText(m.tagger, '', '请求协助制定赛事核安保计划，借用辐射探测设备。', 'zh').fine.has('c:nuclear_mpe')).toBe(true);
+    expect(runEngine(data).outcomes.find((o) => o.key === 'nt-zh-nuc-4')!.ranked[0]).toBe('o-iaea-border');
+  });
+});
