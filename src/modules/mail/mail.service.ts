@@ -24,11 +24,28 @@ const SEALED = 'sealed:';
 /** What became of a mail the send-mail job was given. */
 export type SendOutcome = 'sent' | 'already' | 'held';
 
-/** The mail server's reply when it refused for good (5xx): retrying changes nothing. At RCPT TO, the address itself was refused. */
+/**
+ * Whether a permanent refusal after the message (at DATA) says the mailbox is wrong rather than the mail.
+ * The enhanced status code (RFC 3463) decides when there is one: 5.1.x (addressing) and 5.2.1 (mailbox
+ * disabled) are the address; 5.7.x (policy, spam), 5.6.x (content), 5.3.4 and 5.2.3 (too big), 5.2.2
+ * (mailbox full) are that mail only. Without one, 550, 551 and 553 name the mailbox (RFC 5321), while
+ * 552 (size or storage) and 554 (transaction failed) are about the mail.
+ */
+export function refusesMailbox(code: number, reply: string): boolean {
+  const enhanced = /^\d{3}[ -]5\.(\d{1,3})\.(\d{1,3})\b/.exec(reply.trim()) ?? /^5\.(\d{1,3})\.(\d{1,3})\b/.exec(reply.trim());
+  if (enhanced) return enhanced[1] === '1' || (enhanced[1] === '2' && enhanced[2] === '1');
+  return code === 550 || code === 551 || code === 553;
+}
+
+/**
+ * The mail server's reply when it refused for good (5xx): retrying changes nothing. `address`: the
+ * address itself was refused (always at RCPT TO; at DATA when the reply names the mailbox, refusesMailbox).
+ */
 function permanentRefusal(err: unknown): { reply: string; address: boolean } | null {
   const e = err as { responseCode?: unknown; response?: unknown; command?: unknown; message?: unknown };
   if (typeof e?.responseCode !== 'number' || e.responseCode < 500 || e.responseCode > 599) return null;
-  return { reply: String(e.response ?? e.message), address: e.command === 'RCPT TO' };
+  const reply = String(e.response ?? e.message);
+  return { reply, address: e.command === 'RCPT TO' || (e.command === 'DATA' && refusesMailbox(e.responseCode, reply)) };
 }
 
 /** The mail server's reply, or what went wrong reaching it. */
@@ -94,9 +111,11 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
     /**
      * Sends one queued mail (the send-mail job): claims the row, sends it with a Message-ID made from the
      * row id, marks it sent and forgets its link. A temporary failure (4xx, no connection) is recorded
-     * and thrown, so the queue retries with backoff; after the last attempt the row stays `failed` with
-     * the error for admins. A permanent refusal (5xx) fails it at once with the server's reply, without
-     * retrying; refused at RCPT TO, the address is marked bounced and later mail to it is `held`.
+     * (`retrying`, with the reply) and thrown, so the queue retries with mail's backoff (about
+     * MAIL_RETRY_HOURS, src/queue/jobs.ts mailRetryPolicy); after the last attempt the row stays `failed`
+     * with the last reply for admins. A permanent refusal (5xx) fails it at once with the server's reply,
+     * without retrying; refused at RCPT TO, or at DATA with a reply naming the mailbox (refusesMailbox),
+     * the address is marked bounced and later mail to it is `held`.
      */
     async send(mailId: string, attempt = 1, maxAttempts = 5): Promise<SendOutcome> {
       const [row] = await db.update(mailMessages).set({ status: 'sending', attempts: sql`${mailMessages.attempts} + 1` })
