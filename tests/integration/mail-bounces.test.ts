@@ -153,6 +153,13 @@ describe('mail the server refuses: permanent and temporary failures, bounced add
     expect(bounced).toContain('action="/admin/mail/bounces/confirm"');
     // In the admin's language.
     expect((await admin.get('/admin/mail', 'fr')).html).toContain('Adresses rejetées');
+    // On the People page, beside the person, linking to the mail page, in each language; nobody else is marked.
+    const people = await admin.get('/admin/people');
+    const goneRow = /<tr><td>Awa Gone<\/td>[\s\S]*?<\/tr>/.exec(people.html)![0];
+    expect(goneRow).toMatch(/<a href="\/admin\/mail#mail-bounces" class="badge badge-warn" data-bounced="gone@bounce\.example" title="[^"]*mailbox unknown[^"]*">Mail bounced<\/a>/i);
+    expect(/<tr><td>Ada Admin<\/td>[\s\S]*?<\/tr>/.exec(people.html)![0]).not.toContain('data-bounced');
+    const badges = { fr: 'Courriel rejeté', es: 'Correo rechazado', ru: 'Почта отклонена', ar: 'البريد مرفوض', zh: '邮件被退回' };
+    for (const [lang, text] of Object.entries(badges)) expect((await admin.get('/admin/people', lang)).html).toContain(`>${text}</a>`);
     // Only admins.
     const other = await signInPerson(t, gonePerson);
     expect((await other.get('/admin/mail')).status).toBe(403);

@@ -208,6 +208,15 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
       return b ?? null;
     },
 
+    /** Which of these addresses bounced and are not confirmed, by lower-cased address (the admins' people list). */
+    async bouncedAmong(addresses: string[]): Promise<Map<string, { reply: string; bouncedAt: Date }>> {
+      const keys = [...new Set(addresses.map(addressKey))];
+      if (!keys.length) return new Map();
+      const rows = await db.select({ address: mailBounces.address, reply: mailBounces.reply, bouncedAt: mailBounces.bouncedAt }).from(mailBounces)
+        .where(and(inArray(mailBounces.address, keys), isNull(mailBounces.confirmedAt)));
+      return new Map(rows.map((r) => [r.address, { reply: r.reply, bouncedAt: r.bouncedAt }]));
+    },
+
     /** Addresses that bounced and are not confirmed, with the person they belong to (admins). */
     async bounces(limit = 200) {
       return db.select({ address: mailBounces.address, reply: mailBounces.reply, bouncedAt: mailBounces.bouncedAt, personId: users.id, personName: users.name })
