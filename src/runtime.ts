@@ -121,6 +121,8 @@ export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayM
   });
   // Dead letters an earlier process could not store (the database was down) are stored now.
   void spool.flush();
+  // In-process jobs died with the last process: unfinished mail (waiting out an SMTP outage) is taken up again.
+  if (rt.queue.kind === 'in-process') await rt.services.mail.resumeUnfinished().catch((err) => log.warn({ err: String(err) }, 'could not take up unfinished mail'));
   startRelay(rt, log);
   // Periodic jobs; a fixed id per period means many workers enqueue each one once.
   const every = (name: JobName, periodMs: number) => {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mailRetryPolicy, RETRY } from '../../src/queue/jobs.js';
+import { freePort } from '../helpers/processes.js';
 import { rows } from '../helpers/rows.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
@@ -50,6 +51,35 @@ describe.each(['in-process', 'bullmq'] as const)('a mail server down for longer 
     expect(new Set(got)).toEqual(new Set(ids.map((id) => `<${id}@onedoor>`)));
     expect(await rows(t, "select id from mail_messages where status <> 'sent'")).toEqual([]);
   }, 300_000);
+});
+
+describe('an embedded process restarted while its mail waits for the server', () => {
+  let t1: TestApp | undefined;
+  let t2: TestApp | undefined;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>> | undefined;
+  afterAll(async () => { await t2?.close(); await t1?.close(); await sink?.close(); });
+
+  it('takes the waiting mail up again at start (in-process jobs die with the process) and sends each once', async () => {
+    const port = await freePort();
+    const env = { SMTP_URL: `smtp://127.0.0.1:${port}`, ...RETRY_ENV, SESSION_SECRET: 'a-session-secret-for-the-mail-outage-test-01' };
+    t1 = await buildTestApp({ env });
+    await t1.startWorkers();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await t1.services.mail.queue(undefined, { to: `restart${i}@example.org`, language: 'fr', template: 'notification', params }))!);
+    const states = (t: TestApp) => rows<{ status: string; attempts: number }>(t, 'select status, attempts from mail_messages where id = any($1::uuid[])', [ids]);
+    await waitFor(async () => (await states(t1!)).every((m) => m.attempts >= 2), 60_000, 'every mail retried');
+    // The process goes away: its relay and its queue (with the waiting jobs) stop; the database stays.
+    await t1.runtime.relay?.stop();
+    await t1.queue.close();
+    expect((await states(t1)).every((m) => m.status !== 'sent' && m.status !== 'failed')).toBe(true);
+    sink = await startSmtpSink({ port });
+    t2 = await buildTestApp({ env: { ...env, DATABASE_URL: t1.config.DATABASE_URL! }, reuseDatabase: true });
+    await t2.startWorkers();
+    await waitFor(async () => (await states(t2!)).every((m) => m.status === 'sent'), 60_000, 'every mail sent after the restart');
+    await t2.drain();
+    const got = sink.mails.map((m) => m.messageId).sort();
+    expect(got).toEqual(ids.map((id) => `<${id}@onedoor>`).sort());
+  }, 180_000);
 });
 
 describe('mail retry policy', () => {
