@@ -77,6 +77,14 @@ export const ConfigSchema = z.object({
   /** Where mail goes (smtp:// or smtps://user:pass@host:port); without it each mail is written to DATA_DIR/mail as an .eml file. */
   SMTP_URL: optionalEmpty(urlWithScheme(['smtp', 'smtps'])),
   MAIL_FROM: z.string().min(3).default('OneDoor <no-reply@onedoor.invalid>'),
+  /**
+   * A mail the server did not take (a 4xx, no connection) is tried again for about this long, waiting
+   * MAIL_RETRY_FIRST_DELAY_MS, then twice as long each time up to MAIL_RETRY_MAX_DELAY_MS, with jitter;
+   * then it is failed (admins see it on /admin/mail with the last reply). src/queue/jobs.ts mailRetryPolicy.
+   */
+  MAIL_RETRY_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  MAIL_RETRY_FIRST_DELAY_MS: z.coerce.number().int().min(10).max(3600_000).default(30_000),
+  MAIL_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(10).max(24 * 3600_000).default(20 * 60_000),
   /** The address people reach OneDoor at, for the links in mail (and the first-admin link printed at start); http://localhost:PORT when unset. */
   PUBLIC_URL: optionalEmpty(urlWithScheme(['http', 'https']).transform((v) => v.replace(/\/+$/, ''))),
   /**

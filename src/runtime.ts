@@ -153,6 +153,8 @@ export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayM
   });
   // Dead letters an earlier process could not store (the database was down) are stored now.
   void spool.flush();
+  // In-process jobs died with the last process: unfinished mail (waiting out an SMTP outage) is taken up again.
+  if (rt.queue.kind === 'in-process') await rt.services.mail.resumeUnfinished().catch((err) => log.warn({ err: String(err) }, 'could not take up unfinished mail'));
   startRelay(rt, log);
   // Embedded default: the jobs the last process held in memory died with it; its waiting requests are matched now, not after STRANDED_AFTER_S.
   if (rt.queue.kind === 'in-process') {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { isConnectionError } from '../errors.js';
-import { JOB_NAMES, RETRY, outageDelayMs, type JobHandlers, type JobName } from './jobs.js';
+import { DEFAULT_RETRY, JOB_NAMES, RETRY, outageDelayMs, type JobHandlers, type JobName, type RetryPolicy } from './jobs.js';
 import type { ConsumeOptions, ConsumerStatus, DurableList, QueueDriver } from './queue.driver.js';
 
 /** A heartbeat key lives this many beats: one missed beat (a busy event loop) is not a dead worker. */
@@ -19,7 +19,8 @@ export class BullMqQueueDriver implements QueueDriver {
   private heartbeat?: NodeJS.Timeout;
   private readonly consumerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
-  constructor(private readonly url: string, private readonly prefix: string, private readonly lockMs = 30_000) {
+  /** `retry`: the jobs with a policy of their own (retryPolicies(config)), their backoff computed by the worker; the others use RETRY. */
+  constructor(private readonly url: string, private readonly prefix: string, private readonly lockMs = 30_000, private readonly retry: Partial<Record<JobName, RetryPolicy>> = {}) {
     // Producers fail fast when Redis is away (the outbox keeps the event); workers wait for it.
     this.producer = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
     this.producer.on('error', () => { /* reported through ping() and failed enqueues */ });
@@ -33,12 +34,14 @@ export class BullMqQueueDriver implements QueueDriver {
   private queue(name: JobName): Queue {
     let q = this.queues.get(name);
     if (!q) {
+      const own = this.retry[name];
       q = new Queue(name, {
         connection: this.producer,
         prefix: this.prefix,
         defaultJobOptions: {
-          attempts: RETRY.attempts,
-          backoff: { type: 'exponential', delay: RETRY.backoffMs },
+          attempts: own?.attempts ?? RETRY.attempts,
+          // 'policy': the worker's backoffStrategy asks the job's RetryPolicy (capped, with jitter).
+          backoff: own ? { type: 'policy' } : { type: 'exponential', delay: RETRY.backoffMs },
           removeOnComplete: { age: 3600, count: 10_000 },
           removeOnFail: { age: 7 * 24 * 3600 },
         },
@@ -64,9 +67,10 @@ export class BullMqQueueDriver implements QueueDriver {
     for (const name of JOB_NAMES) {
       const handler = handlers[name] as ((d: unknown, c: unknown) => Promise<void>) | undefined;
       if (!handler) continue;
+      const policy = this.retry[name] ?? DEFAULT_RETRY;
       const worker = new Worker(name, async (job: Job, token?: string) => {
         try {
-          await handler(job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, log: opts.log });
+          await handler(job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? policy.attempts, log: opts.log });
         } catch (err) {
           if (!token || !isConnectionError(err)) throw err;
           // The database or Redis is away: wait and run again without using up an attempt
@@ -81,6 +85,7 @@ export class BullMqQueueDriver implements QueueDriver {
         connection: this.consumerConn, prefix: this.prefix, concurrency: opts.concurrency, lockDuration: this.lockMs, stalledInterval: this.lockMs,
         // Jobs are idempotent; a job whose worker was killed twice (a crash loop, a redeploy) still runs.
         maxStalledCount: 3,
+        settings: { backoffStrategy: (attemptsMade: number) => policy.delayMs(attemptsMade) },
       });
       worker.on('failed', (job, err) => {
         if (!job) return;

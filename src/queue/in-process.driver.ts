@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { hostname } from 'node:os';
 import { isConnectionError } from '../errors.js';
-import { RETRY, outageDelayMs, type JobHandlers, type JobName } from './jobs.js';
+import { DEFAULT_RETRY, outageDelayMs, type JobHandlers, type JobName, type RetryPolicy } from './jobs.js';
 import type { ConsumeOptions, ConsumerStatus, QueueDriver } from './queue.driver.js';
 
 /** `waits`: failures on a connection error, which do not count as attempts. */
@@ -23,6 +23,9 @@ export class InProcessQueueDriver implements QueueDriver {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private startedAt = '';
+
+  /** `retry`: the jobs with a policy of their own (retryPolicies(config)); the others use DEFAULT_RETRY. */
+  constructor(private readonly retry: Partial<Record<JobName, RetryPolicy>> = {}) {}
 
   async enqueue(name: JobName, data: unknown, opts: { jobId: string; delayMs?: number }): Promise<void> {
     if (this.closed) throw new Error('queue closed');
@@ -116,8 +119,9 @@ export class InProcessQueueDriver implements QueueDriver {
     if (!handler) return;
     job.attempt++;
     const log = opts.log;
+    const policy = this.retry[job.name] ?? DEFAULT_RETRY;
     try {
-      await handler(job.data, { jobId: job.jobId, attempt: job.attempt, log });
+      await handler(job.data, { jobId: job.jobId, attempt: job.attempt, maxAttempts: policy.attempts, log });
       // A finished job may be enqueued again later (e.g. a request re-matched by a new offering).
       this.known.delete(job.jobId);
     } catch (err) {
@@ -130,7 +134,7 @@ export class InProcessQueueDriver implements QueueDriver {
         this.later(job, delay);
         return;
       }
-      const final = err instanceof UnrecoverableError || job.attempt >= RETRY.attempts;
+      const final = err instanceof UnrecoverableError || job.attempt >= policy.attempts;
       log.warn({ job: job.name, jobId: job.jobId, attempt: job.attempt, err: message }, final ? 'job failed for good' : 'job failed, will retry');
       if (final || this.closed) {
         this.known.delete(job.jobId);
@@ -139,7 +143,7 @@ export class InProcessQueueDriver implements QueueDriver {
           payload: job.data as Record<string, unknown>, error: message, attempts: job.attempt, failedAt: new Date().toISOString(),
         }).catch((e) => log.error({ err: String(e) }, 'could not keep dead letter'));
       } else {
-        this.later(job, RETRY.backoffMs * 2 ** (job.attempt - 1));
+        this.later(job, policy.delayMs(job.attempt));
       }
     }
   }

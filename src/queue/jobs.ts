@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import type { Config } from '../config.js';
 
 /** Every job OneDoor runs, with its payload schema: the one map producers and workers share. */
 /** The HTTP request id that caused the job, carried into its logs. */
@@ -31,8 +32,38 @@ export type JobName = keyof typeof JobPayloads;
 export type JobData<N extends JobName> = z.infer<(typeof JobPayloads)[N]>;
 export const JOB_NAMES = Object.keys(JobPayloads) as JobName[];
 
-/** Retry policy shared by both drivers: exponential backoff, then the dead-letter table. */
+/** Retry policy of every job without its own: five attempts, 0.5 s doubling (about 7.5 s in all), then the dead-letter table. */
 export const RETRY = { attempts: 5, backoffMs: 500 } as const;
+
+/** How often a job is tried and how long it waits after its n-th (1-based) failed attempt. */
+export interface RetryPolicy {
+  attempts: number;
+  delayMs(attemptsMade: number, random?: () => number): number;
+}
+export const DEFAULT_RETRY: RetryPolicy = { attempts: RETRY.attempts, delayMs: (n) => RETRY.backoffMs * 2 ** Math.max(0, n - 1) };
+
+export type MailRetryConfig = Pick<Config, 'MAIL_RETRY_HOURS' | 'MAIL_RETRY_FIRST_DELAY_MS' | 'MAIL_RETRY_MAX_DELAY_MS'>;
+
+/**
+ * Mail's own policy (send-mail): a mail server away for a restart or an hour's maintenance must not
+ * fail the mail of that time. Exponential backoff from MAIL_RETRY_FIRST_DELAY_MS, capped at
+ * MAIL_RETRY_MAX_DELAY_MS, with jitter (each wait is 50–100 % of its ceiling, so mail filed together
+ * does not come back together), for as many attempts as fill MAIL_RETRY_HOURS on average; only then
+ * is the mail failed. Waiting mail is a delayed job: it holds no worker and no connection meanwhile.
+ */
+export function mailRetryPolicy(c: MailRetryConfig): RetryPolicy {
+  const ceiling = (n: number) => Math.min(c.MAIL_RETRY_MAX_DELAY_MS, c.MAIL_RETRY_FIRST_DELAY_MS * 2 ** Math.min(Math.max(0, n - 1), 30));
+  const period = c.MAIL_RETRY_HOURS * 3600_000;
+  let attempts = 1;
+  // The mean wait is 75 % of the ceiling; a sum of many such waits stays close to its mean.
+  for (let waited = 0; waited < period && attempts < 100_000; attempts++) waited += 0.75 * ceiling(attempts);
+  return { attempts, delayMs: (n, random = Math.random) => Math.round(ceiling(n) * (0.5 + random() / 2)) };
+}
+
+/** The jobs with a policy of their own (both drivers take it from here; the others use DEFAULT_RETRY). */
+export function retryPolicies(c: MailRetryConfig): Partial<Record<JobName, RetryPolicy>> {
+  return { 'send-mail': mailRetryPolicy(c) };
+}
 
 /**
  * A job that failed because the database or Redis could not be reached waits and runs again without
@@ -50,6 +81,8 @@ export function outageDelayMs(n: number, random: () => number = Math.random): nu
 export interface JobContext {
   jobId: string;
   attempt: number;
+  /** The attempts the job's retry policy allows (the last one is `attempt === maxAttempts`). */
+  maxAttempts: number;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 export type JobHandler<N extends JobName> = (data: JobData<N>, ctx: JobContext) => Promise<void>;

@@ -17,8 +17,9 @@ export interface ReceivedMail {
  * A real SMTP server on a random port (smtp-server), every accepted mail parsed back with mailparser.
  * Only a message received in full (up to its final dot) is counted: a sender that dies mid-data
  * leaves nothing. `beforeAccept` runs before the server answers 250 (a test can kill the sender there).
+ * `port`: listen there (a server restarted on the port it had), else on a free one.
  */
-export async function startSmtpSink(opts: { beforeAccept?: (m: ReceivedMail, n: number) => Promise<void> | void } = {}) {
+export async function startSmtpSink(opts: { beforeAccept?: (m: ReceivedMail, n: number) => Promise<void> | void; port?: number } = {}) {
   const mails: ReceivedMail[] = [];
   let seen = 0;
   const server = new SMTPServer({
@@ -50,7 +51,7 @@ export async function startSmtpSink(opts: { beforeAccept?: (m: ReceivedMail, n: 
   });
   // A sender killed mid-transaction resets its connection: expected here, not a test failure.
   server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
     port, url: `smtp://127.0.0.1:${port}`, mails,

@@ -10,7 +10,7 @@ import { logSerializers } from '../../src/plugins/log-serializers.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { InProcessQueueDriver } from '../../src/queue/in-process.driver.js';
 import type { QueueDriver } from '../../src/queue/queue.driver.js';
-import { createQueueDriver } from '../../src/queue/index.js';
+import { createQueueDriver, retryPolicies } from '../../src/queue/index.js';
 import { startConsumers, type Runtime } from '../../src/runtime.js';
 import { createServices, type Services } from '../../src/services.js';
 import { databaseUrl, TEST_DATABASE_URL, TEST_REDIS_URL } from './services.js';
@@ -102,7 +102,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
     ...(opts.queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `odtest-${randomBytes(4).toString('hex')}` } : {}),
     ...opts.env,
   });
-  const queue = opts.queue === 'bullmq' ? createQueueDriver(config) : new InProcessQueueDriver();
+  const queue = opts.queue === 'bullmq' ? createQueueDriver(config) : new InProcessQueueDriver(retryPolicies(config));
   const services = createServices({ db: db.db, query: db.query, queue, config, now: opts.now });
   const logger = opts.logStream
     ? { level: 'info', stream: opts.logStream, redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: logSerializers }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailRetryPolicy } from '../../src/queue/jobs.js';
 import { freePort } from '../helpers/processes.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 import { createPerson, signInPerson, type WebSession } from '../helpers/web-session.js';
@@ -9,6 +10,15 @@ import { createPerson, signInPerson, type WebSession } from '../helpers/web-sess
 const GONE = 'gone@bounce.example';
 const LATER = 'later@bounce.example';
 const FINE = 'fine@bounce.example';
+/** Refused after the message, each with its reply (code, text): the mailbox (flagged) or the mail (that mail only). */
+const AT_DATA: Record<string, [number, string]> = {
+  'unknown@data.example': [550, '5.1.1 <unknown@data.example>: no such user'],
+  'moved@data.example': [551, 'user not local'],
+  'spam@data.example': [550, '5.7.1 message refused as spam'],
+  'big@data.example': [552, 'message exceeds the size limit'],
+};
+/** A short retry period (about 5 attempts, a fraction of a second apart), the policy of mail's own (src/queue/jobs.ts). */
+const RETRY_ENV = { MAIL_RETRY_FIRST_DELAY_MS: '50', MAIL_RETRY_MAX_DELAY_MS: '200', MAIL_RETRY_HOURS: '0.0001' };
 
 /**
  * A real SMTP server that refuses GONE at RCPT TO with a 550 (while `refusing`), answers 451 to the
@@ -27,6 +37,12 @@ async function startRefusingServer() {
       cb();
     },
     onData(stream, session, cb) {
+      const refusal = AT_DATA[session.envelope.rcptTo[0]?.address.toLowerCase() ?? ''];
+      if (refusal) {
+        stream.resume();
+        stream.on('end', () => cb(Object.assign(new Error(refusal[1]), { responseCode: refusal[0] })));
+        return;
+      }
       if (session.envelope.rcptTo.some((r) => r.address.toLowerCase() === LATER)) {
         stream.resume();
         stream.on('end', () => cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 })));
@@ -62,7 +78,7 @@ describe('mail the server refuses: permanent and temporary failures, bounced add
 
   beforeAll(async () => {
     smtp = await startRefusingServer();
-    t = await buildTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://onedoor.example' } });
+    t = await buildTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://onedoor.example', ...RETRY_ENV } });
     await t.startWorkers();
     admin = await signInPerson(t, await createPerson(t, { kind: 'admin', name: 'Ada Admin' }));
     gonePerson = await createPerson(t, { kind: 'member_state', binding: { memberState: 'SEN' }, email: 'Gone@bounce.example', name: 'Awa Gone' });
@@ -91,12 +107,36 @@ describe('mail the server refuses: permanent and temporary failures, bounced add
     expect(smtp.received.filter((x) => toOf(x).includes(FINE))).toHaveLength(1);
   });
 
-  it('a 451 is retried with backoff, then the mail fails with the reply', async () => {
+  it('a 451 is retried with backoff for the retry period, then the mail fails with the reply', async () => {
+    const { attempts } = mailRetryPolicy(t.config);
+    expect(attempts).toBeGreaterThan(2);
     const id = await queue(LATER);
     await t.drain();
-    await expectFailed(await t.services.mail.list(), id, 5, '451', 'try again later');
-    expect(smtp.rcpts.get(LATER)).toBe(5);
+    await expectFailed(await t.services.mail.list(), id, attempts, '451', 'try again later');
+    expect(smtp.rcpts.get(LATER)).toBe(attempts);
   }, 60_000);
+
+  it('a refusal at DATA naming the mailbox (550 5.1.1, 551) fails the mail and flags the address; one about the mail (5.7.1 policy, 552 size) fails that mail only', async () => {
+    const ids = Object.fromEntries(await Promise.all(Object.keys(AT_DATA).map(async (a) => [a, await queue(a)] as const)));
+    await t.drain();
+    const rows = await t.services.mail.list({ limit: 500 });
+    await expectFailed(rows, ids['unknown@data.example'], 1, '550', 'no such user');
+    await expectFailed(rows, ids['moved@data.example'], 1, '551', 'user not local');
+    await expectFailed(rows, ids['spam@data.example'], 1, '550', '5.7.1');
+    await expectFailed(rows, ids['big@data.example'], 1, '552', 'size limit');
+    const flagged = (await t.services.mail.bounces()).map((b) => b.address).filter((a) => a.endsWith('@data.example')).sort();
+    expect(flagged).toEqual(['moved@data.example', 'unknown@data.example']);
+    // The next mail to a flagged address is held; to the others it is tried again (and refused again, for that mail).
+    const again = Object.fromEntries(await Promise.all(Object.keys(AT_DATA).map(async (a) => [a, await queue(a)] as const)));
+    await t.drain();
+    const status = async (a: string) => (await row(again[a])).status;
+    expect(await status('unknown@data.example')).toBe('held');
+    expect(await status('moved@data.example')).toBe('held');
+    expect(await status('spam@data.example')).toBe('failed');
+    expect(await status('big@data.example')).toBe('failed');
+    expect(smtp.rcpts.get('spam@data.example')).toBe(2);
+    expect(smtp.rcpts.get('unknown@data.example')).toBe(1);
+  });
 
   it('admins see what failed or is held, with the reason, and the bounced address with its person', async () => {
     const page = await admin.get('/admin/mail');
@@ -113,6 +153,13 @@ describe('mail the server refuses: permanent and temporary failures, bounced add
     expect(bounced).toContain('action="/admin/mail/bounces/confirm"');
     // In the admin's language.
     expect((await admin.get('/admin/mail', 'fr')).html).toContain('Adresses rejetées');
+    // On the People page, beside the person, linking to the mail page, in each language; nobody else is marked.
+    const people = await admin.get('/admin/people');
+    const goneRow = /<tr><td>Awa Gone<\/td>[\s\S]*?<\/tr>/.exec(people.html)![0];
+    expect(goneRow).toMatch(/<a href="\/admin\/mail#mail-bounces" class="badge badge-warn" data-bounced="gone@bounce\.example" title="[^"]*mailbox unknown[^"]*">Mail bounced<\/a>/i);
+    expect(/<tr><td>Ada Admin<\/td>[\s\S]*?<\/tr>/.exec(people.html)![0]).not.toContain('data-bounced');
+    const badges = { fr: 'Courriel rejeté', es: 'Correo rechazado', ru: 'Почта отклонена', ar: 'البريد مرفوض', zh: '邮件被退回' };
+    for (const [lang, text] of Object.entries(badges)) expect((await admin.get('/admin/people', lang)).html).toContain(`>${text}</a>`);
     // Only admins.
     const other = await signInPerson(t, gonePerson);
     expect((await other.get('/admin/mail')).status).toBe(403);
@@ -131,7 +178,7 @@ describe('mail the server refuses: permanent and temporary failures, bounced add
     expect(res.headers.location).toBe('/notifications?addressConfirmed');
     await t.drain();
     expect(smtp.received.filter((x) => toOf(x).includes(GONE))).toHaveLength(1);
-    expect(await t.services.mail.bounces()).toEqual([]);
+    expect((await t.services.mail.bounces()).map((b) => b.address)).not.toContain(GONE);
     expect((await me.get('/notifications')).html).not.toContain('id="mail-bounced"');
   });
 
@@ -162,14 +209,14 @@ describe('mail the server refuses: permanent and temporary failures, bounced add
 });
 
 describe('a mail server that refuses connections', () => {
-  it('retries with backoff, then fails the mail with the reason (not waiting forever as for the database)', async () => {
+  it('retries with backoff for the retry period, then fails the mail with the reason (not waiting forever as for the database)', async () => {
     const port = await freePort();
-    const t = await buildTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    const t = await buildTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, ...RETRY_ENV } });
     try {
       await t.startWorkers();
       const id = (await t.services.mail.queue(undefined, { to: FINE, language: 'en', template: 'notification', params: mailParams }))!;
       await t.drain();
-      await expectFailed(await t.services.mail.list(), id, 5, 'ECONNREFUSED');
+      await expectFailed(await t.services.mail.list(), id, mailRetryPolicy(t.config).attempts, 'ECONNREFUSED');
     } finally {
       await t.close();
     }

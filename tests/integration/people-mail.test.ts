@@ -31,7 +31,7 @@ describe('people by mail: invitations, resets and unlocks through a real SMTP se
   const secrets: string[] = [];
   beforeAll(async () => {
     smtp = await startSmtpCatcher();
-    t = await buildTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: BASE, MAIL_FROM: 'OneDoor <onedoor@un.test>', SIGN_IN_LOCK_AFTER: '3' }, logStream: { write: (l) => { logs.push(l); } } });
+    t = await buildTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: BASE, MAIL_FROM: 'OneDoor <onedoor@un.test>', SIGN_IN_LOCK_AFTER: '3', MAIL_RETRY_FIRST_DELAY_MS: '200' }, logStream: { write: (l) => { logs.push(l); } } });
     await t.startWorkers();
     c = await castOf(t);
     admin = await webSession(t, c.admin);

@@ -139,7 +139,7 @@ describe('provider self-registration, screening at approval, drafts nobody sees'
     const fjord = (await reg().list({ status: 'all' })).find((x) => x.name === 'Fjord Security Partnership')!;
     await createPerson(t, { kind: 'provider', organisationId: fjord.organisationId, name: 'Abdul Latif Mansur' });
     const lines: string[] = [];
-    await screeningRescreen(t.services)({ runKey: 'day:2026-12-02' }, { jobId: 'nightly', attempt: 1, log: { info: (_o, m) => { lines.push(m ?? ''); }, warn() {}, error() {} } });
+    await screeningRescreen(t.services)({ runKey: 'day:2026-12-02' }, { jobId: 'nightly', attempt: 1, maxAttempts: 1, log: { info: (_o, m) => { lines.push(m ?? ''); }, warn() {}, error() {} } });
     expect(lines).toContain('screening re-screen done');
     const hits = await t.services.screening.listHits({ subjectType: 'user', status: 'open' });
     expect(hits.items.map((h) => h.matchedName)).toContain('Abdul Latif Mansur');

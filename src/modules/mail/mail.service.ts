@@ -24,11 +24,28 @@ const SEALED = 'sealed:';
 /** What became of a mail the send-mail job was given. */
 export type SendOutcome = 'sent' | 'already' | 'held';
 
-/** The mail server's reply when it refused for good (5xx): retrying changes nothing. At RCPT TO, the address itself was refused. */
+/**
+ * Whether a permanent refusal after the message (at DATA) says the mailbox is wrong rather than the mail.
+ * The enhanced status code (RFC 3463) decides when there is one: 5.1.x (addressing) and 5.2.1 (mailbox
+ * disabled) are the address; 5.7.x (policy, spam), 5.6.x (content), 5.3.4 and 5.2.3 (too big), 5.2.2
+ * (mailbox full) are that mail only. Without one, 550, 551 and 553 name the mailbox (RFC 5321), while
+ * 552 (size or storage) and 554 (transaction failed) are about the mail.
+ */
+export function refusesMailbox(code: number, reply: string): boolean {
+  const enhanced = /^\d{3}[ -]5\.(\d{1,3})\.(\d{1,3})\b/.exec(reply.trim()) ?? /^5\.(\d{1,3})\.(\d{1,3})\b/.exec(reply.trim());
+  if (enhanced) return enhanced[1] === '1' || (enhanced[1] === '2' && enhanced[2] === '1');
+  return code === 550 || code === 551 || code === 553;
+}
+
+/**
+ * The mail server's reply when it refused for good (5xx): retrying changes nothing. `address`: the
+ * address itself was refused (always at RCPT TO; at DATA when the reply names the mailbox, refusesMailbox).
+ */
 function permanentRefusal(err: unknown): { reply: string; address: boolean } | null {
   const e = err as { responseCode?: unknown; response?: unknown; command?: unknown; message?: unknown };
   if (typeof e?.responseCode !== 'number' || e.responseCode < 500 || e.responseCode > 599) return null;
-  return { reply: String(e.response ?? e.message), address: e.command === 'RCPT TO' };
+  const reply = String(e.response ?? e.message);
+  return { reply, address: e.command === 'RCPT TO' || (e.command === 'DATA' && refusesMailbox(e.responseCode, reply)) };
 }
 
 /** The mail server's reply, or what went wrong reaching it. */
@@ -94,9 +111,11 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
     /**
      * Sends one queued mail (the send-mail job): claims the row, sends it with a Message-ID made from the
      * row id, marks it sent and forgets its link. A temporary failure (4xx, no connection) is recorded
-     * and thrown, so the queue retries with backoff; after the last attempt the row stays `failed` with
-     * the error for admins. A permanent refusal (5xx) fails it at once with the server's reply, without
-     * retrying; refused at RCPT TO, the address is marked bounced and later mail to it is `held`.
+     * (`retrying`, with the reply) and thrown, so the queue retries with mail's backoff (about
+     * MAIL_RETRY_HOURS, src/queue/jobs.ts mailRetryPolicy); after the last attempt the row stays `failed`
+     * with the last reply for admins. A permanent refusal (5xx) fails it at once with the server's reply,
+     * without retrying; refused at RCPT TO, or at DATA with a reply naming the mailbox (refusesMailbox),
+     * the address is marked bounced and later mail to it is `held`.
      */
     async send(mailId: string, attempt = 1, maxAttempts = 5): Promise<SendOutcome> {
       const [row] = await db.update(mailMessages).set({ status: 'sending', attempts: sql`${mailMessages.attempts} + 1` })
@@ -162,6 +181,22 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
       return 'sent';
     },
 
+    /**
+     * Mail still to be sent whose job is gone: the in-process queue keeps its jobs in memory, so a mail
+     * waiting out a long SMTP outage (or queued, or cut off mid-send) would wait forever after a restart.
+     * Each one with no event still to be relayed gets a new send-mail job (a new round; the claim keeps
+     * it exactly once). Called when an in-process queue starts consuming; returns how many.
+     */
+    async resumeUnfinished(): Promise<number> {
+      return db.transaction(async (tx) => {
+        const rows = await tx.select({ id: mailMessages.id, attempts: mailMessages.attempts }).from(mailMessages)
+          .where(and(inArray(mailMessages.status, ['queued', 'retrying', 'sending']),
+            sql`not exists (select 1 from ${outbox} where ${outbox.publishedAt} is null and ${outbox.topic} = 'mail.queued' and ${outbox.payload}->>'mailId' = ${mailMessages.id}::text)`));
+        if (rows.length) await tx.insert(outbox).values(rows.map((r) => ({ topic: 'mail.queued', payload: { mailId: r.id, round: `resume-${r.attempts}-${Date.now()}` } })));
+        return rows.length;
+      });
+    },
+
     /** Sends a failed or held mail again (an admin's retry); false when it is neither. */
     async retry(mailId: string): Promise<boolean> {
       return db.transaction(async (tx) => (await requeue(tx, and(eq(mailMessages.id, mailId), inArray(mailMessages.status, ['failed', 'held'])))) > 0);
@@ -187,6 +222,15 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
         .innerJoin(users, sql`lower(${users.email}) = ${mailBounces.address}`)
         .where(and(eq(users.id, userId), isNull(mailBounces.confirmedAt)));
       return b ?? null;
+    },
+
+    /** Which of these addresses bounced and are not confirmed, by lower-cased address (the admins' people list). */
+    async bouncedAmong(addresses: string[]): Promise<Map<string, { reply: string; bouncedAt: Date }>> {
+      const keys = [...new Set(addresses.map(addressKey))];
+      if (!keys.length) return new Map();
+      const rows = await db.select({ address: mailBounces.address, reply: mailBounces.reply, bouncedAt: mailBounces.bouncedAt }).from(mailBounces)
+        .where(and(inArray(mailBounces.address, keys), isNull(mailBounces.confirmedAt)));
+      return new Map(rows.map((r) => [r.address, { reply: r.reply, bouncedAt: r.bouncedAt }]));
     },
 
     /** Addresses that bounced and are not confirmed, with the person they belong to (admins). */

@@ -34,7 +34,7 @@ type Log = { info(o: object, m?: string): void };
  * SMTP through nodemailer when SMTP_URL is set; otherwise (the embedded default) nodemailer builds the
  * same message and it is written to DATA_DIR/mail/<id>.eml with a log line, so `npm start` needs no mail server.
  */
-export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR'>, log: Log): MailTransport {
+export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR' | 'MAIL_RETRY_FIRST_DELAY_MS'>, log: Log): MailTransport {
   const message = (m: OutgoingMail) => ({
     from: config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId,
     headers: { 'Content-Language': m.language, 'Auto-Submitted': 'auto-generated', ...m.headers },
@@ -45,6 +45,11 @@ export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM
     const options = { host: url.hostname, port: url.port ? Number(url.port) : secure ? 465 : 587, secure, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
     const auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : null;
     let queue: Promise<void> = Promise.resolve();
+    // The server could not be reached (refused, timed out, no greeting): the mail in line behind fails at
+    // once without connecting (the queue tries each again with its backoff) until one connection tries
+    // again after MAIL_RETRY_FIRST_DELAY_MS. A server that is down is asked by one connection at a time,
+    // not by every waiting mail, and one that hangs delays one mail, not every worker slot behind it.
+    let unreachable: { until: number; reason: string } | null = null;
     return {
       kind: 'smtp',
       /**
@@ -70,10 +75,17 @@ export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM
       const node = new MailComposer(message(m)).compile();
       const envelope = node.getEnvelope();
       const raw = await node.build();
+      if (unreachable && Date.now() < unreachable.until) throw new Error(`not tried: the mail server could not be reached a moment ago (${unreachable.reason})`);
       const conn = new SMTPConnection(options);
       let ok = false;
       try {
-        await new Promise<void>((resolve, reject) => { conn.once('error', reject); conn.connect(() => resolve()); });
+        await new Promise<void>((resolve, reject) => { conn.once('error', reject); conn.connect(() => resolve()); }).then(
+          () => { unreachable = null; },
+          (err: Error & { response?: string }) => {
+            unreachable = { until: Date.now() + config.MAIL_RETRY_FIRST_DELAY_MS, reason: String(err.response ?? err.message).slice(0, 300) };
+            throw err;
+          },
+        );
         if (auth) await new Promise<void>((resolve, reject) => conn.login(auth, (err) => (err ? reject(err) : resolve())));
         let stage = 0;
         // highWaterMark 0: read() is asked for more only once the body was taken by the connection.

@@ -111,10 +111,11 @@ export function adminPeoplePages(app: FastifyInstance, _deps: WebDeps): void {
     need(req, 'admin');
     const ctx = ctxOf(req);
     const members = await people.listMembers();
+    const bounced = await app.services.mail.bouncedAmong(members.map((m) => m.email));
     const reset = str((req.query as Record<string, unknown>).factorReset).slice(0, 200);
     return sendPage(req, reply, page(ctx, {
       title: ctx.i.t('pp.people'), active: '/admin/people', wide: true, notice: reset ? ctx.i.t('ac.resetDone', { name: reset }) : null,
-      body: html`<h1>${ctx.i.t('pp.people')}</h1>${adminNav(ctx)}${memberTable(ctx.i, members, { ctx, showOrg: true, resetFactor: true })}
+      body: html`<h1>${ctx.i.t('pp.people')}</h1>${adminNav(ctx)}${memberTable(ctx.i, members, { ctx, showOrg: true, resetFactor: true, bounced })}
         <p><a href="/admin/organisations">${ctx.i.t('pp.inviteFirst')}</a></p>`,
     }));
   });

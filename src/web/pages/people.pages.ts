@@ -472,10 +472,18 @@ export function peoplePages(app: FastifyInstance, _deps: WebDeps): void {
 }
 
 /** The people of an organisation, with suspend/reactivate for those who may. */
-export function memberTable(i: I18n, members: Awaited<ReturnType<FastifyInstance['services']['people']['listMembers']>>, manage?: { ctx: WebContext; showOrg?: boolean; resetFactor?: boolean }): SafeHtml {
+/**
+ * `bounced` (admins): addresses the mail server refused for good, by lower-cased address; shown beside the
+ * person with a link to /admin/mail, where an admin confirms the address.
+ */
+export function memberTable(i: I18n, members: Awaited<ReturnType<FastifyInstance['services']['people']['listMembers']>>, manage?: { ctx: WebContext; showOrg?: boolean; resetFactor?: boolean; bounced?: Map<string, { reply: string }> }): SafeHtml {
   if (!members.length) return html`<p>${i.t('pp.none')}</p>`;
+  const bounce = (email: string) => {
+    const b = manage?.bounced?.get(email.trim().toLowerCase());
+    return b ? html` <a href="/admin/mail#mail-bounces" class="badge badge-warn" data-bounced="${email}" title="${i.t('mail.bouncedTitle', { reply: b.reply })}">${i.t('mail.bouncedBadge')}</a>` : '';
+  };
   return html`<table><thead><tr><th>${i.t('pp.name')}</th><th>${i.t('pp.email')}</th>${manage?.showOrg ? html`<th>${i.t('pp.organisation')}</th>` : ''}<th>${i.t('pp.role')}</th><th>${i.t('pp.status')}</th>${manage ? html`<th></th>` : ''}</tr></thead><tbody>
-    ${members.map((m) => html`<tr><td>${m.name}</td><td>${m.email}</td>${manage?.showOrg ? html`<td><a href="/admin/organisations/${m.organisationId}">${m.organisationName}</a></td>` : ''}<td>${i.t(`pp.role.${m.role}` as MessageKey)}</td>
+    ${members.map((m) => html`<tr><td>${m.name}</td><td>${m.email}${bounce(m.email)}</td>${manage?.showOrg ? html`<td><a href="/admin/organisations/${m.organisationId}">${m.organisationName}</a></td>` : ''}<td>${i.t(`pp.role.${m.role}` as MessageKey)}</td>
       <td>${i.t(`pp.status.${m.status}` as MessageKey)}${m.locked ? html` · ${i.t('pp.locked')}` : ''}</td>
       ${manage ? html`<td>${m.status !== 'invited' ? html`<form method="post" action="/organisation/people/${m.userId}/status" class="inline">${csrfField(manage.ctx)}<input type="hidden" name="status" value="${m.status === 'active' ? 'suspended' : 'active'}"><button type="submit" class="small secondary">${i.t(m.status === 'active' ? 'pp.suspend' : 'pp.reactivate')}</button></form>` : ''}${manage.resetFactor && m.status !== 'invited' ? html` <a href="/admin/people/${m.userId}/second-factor" class="small">${i.t('ac.resetFactor')}</a>` : ''}</td>` : ''}</tr>`)}
   </tbody></table>`;
