@@ -106,6 +106,8 @@ export function createSsoService(deps: { db: Db; oidc: OidcClient; box: SecretBo
       if (!user) throw new SsoError('sso_not_configured', 'linked user gone');
       if (user.status === 'suspended') throw new SsoError('sso_user_suspended', user.id);
       const [m] = await tx.select().from(memberships).where(and(eq(memberships.userId, user.id), eq(memberships.organisationId, orgId)));
+      // A focal point suspended this person's membership here: the identity provider does not lift it.
+      if (m && m.status !== 'active') throw new SsoError('sso_user_suspended', user.id);
       if (!m) {
         if (linked) throw new SsoError('sso_not_member', 'membership removed');
         await tx.insert(memberships).values({ userId: user.id, organisationId: orgId, role: c.defaultRole });
