@@ -155,8 +155,9 @@ export function createSsoService(deps: { db: Db; oidc: OidcClient; box: SecretBo
         const found = await oidc.discover({ issuer: b.issuer, clientId: b.clientId, clientSecret: secret });
         if (!found.authorizationEndpoint) throw new SsoError('sso_idp_unreachable', 'no authorization endpoint');
       } catch (err) {
-        const reason = err instanceof SsoError ? err.reason ?? err.message : String(err);
-        throw badRequest('The identity provider did not answer its OpenID Connect discovery at this issuer.', [{ path: 'issuer', message: reason.slice(0, 300), code: 'sso.discoveryFailed' }]);
+        // Our own words only: what the provider (or whatever answered at the URL) sent is never echoed back.
+        const reason = err instanceof SsoError ? (err.refusal === 'sso_address_refused' ? `${err.message} ${err.reason ?? ''}`.trim() : err.message) : 'the discovery failed';
+        throw badRequest('The identity provider did not answer its OpenID Connect discovery at this issuer.', [{ path: 'issuer', message: reason, code: 'sso.discoveryFailed' }]);
       }
       const domains = [...new Set(b.allowedDomains)];
       const values = {
