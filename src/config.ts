@@ -96,6 +96,8 @@ export const ConfigSchema = z.object({
   METRICS_TOKEN: optionalEmpty(z.string().min(32, 'must be at least 32 characters').refine(notPublished, PUBLISHED)),
   /** Allow webhook URLs on loopback/private addresses (tests, single-host installs). */
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Allow identity providers (SSO issuers and every URL of their discovery) on loopback/private addresses (tests, single-host installs). */
+  SSO_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Per API key or web session (after authentication), and per client address for requests without a known credential. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),

@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { analyzeChanged } from '../db/maintenance.js';
@@ -7,6 +9,7 @@ import type { Config } from './config.js';
 import { isConnectionError } from './errors.js';
 import { coreEventRouter, createOutboxRelay, type OutboxRelay } from './modules/events/outbox.relay.js';
 import { createQueueDriver } from './queue/index.js';
+import type { InProcessQueueDriver } from './queue/in-process.driver.js';
 import { webhookEventRouter } from './modules/webhooks/webhooks.service.js';
 import { nightlyRescreenJob, screeningEventRouter } from './modules/screening/screening.events.js';
 import { attachmentsEventRouter } from './modules/attachments/attachments.events.js';
@@ -114,12 +117,36 @@ export async function openRuntime(config: Config, log: Log): Promise<Runtime> {
 }
 
 /**
+ * The embedded default's checkpoint (DATA_DIR/jobs-done-before): a time at which the in-process queue
+ * was idle, so every event relayed before it had its jobs run. The start-up recovery takes again
+ * the events relayed since the last checkpoint: their jobs may have died in memory with the process.
+ */
+const checkpointFile = (dataDir: string) => join(dataDir, 'jobs-done-before');
+function readCheckpoint(dataDir: string): Date | null {
+  try { const d = new Date(readFileSync(checkpointFile(dataDir), 'utf8').trim()); return Number.isNaN(d.getTime()) ? null : d; } catch { return null; }
+}
+/** Writes a checkpoint each time the queue is idle, at most every few seconds, while the process runs. */
+async function checkpointWhileIdle(queue: InProcessQueueDriver, dataDir: string, log: Log) {
+  mkdirSync(dataDir, { recursive: true });
+  for (;;) {
+    // Taken before waiting: an event relayed before `t` had its job enqueued before `t`, so it ran before the queue was idle.
+    const t = new Date();
+    await queue.idle();
+    try { writeFileSync(checkpointFile(dataDir), t.toISOString()); } catch (err) { log.warn({ err: String(err) }, 'could not write the job checkpoint'); return; }
+    await new Promise((r) => setTimeout(r, 5_000).unref());
+  }
+}
+
+/** Every module's mapping from outbox events to jobs. */
+const EVENT_ROUTERS = [coreEventRouter, webhookEventRouter, screeningEventRouter, attachmentsEventRouter, notificationsEventRouter];
+
+/**
  * Starts the outbox relay in this process. API processes run it too (RELAY_IN_API): events then
  * reach the queue while every worker is down. Any number of relays may run: each takes its rows
  * with FOR UPDATE SKIP LOCKED and every job has a fixed id, so a replay is harmless.
  */
 export function startRelay(rt: Runtime, log: Log): OutboxRelay {
-  rt.relay ??= createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: [coreEventRouter, webhookEventRouter, screeningEventRouter, attachmentsEventRouter, notificationsEventRouter], log, pollMs: rt.config.OUTBOX_POLL_MS });
+  rt.relay ??= createOutboxRelay({ db: rt.db.db, queue: rt.queue, routers: EVENT_ROUTERS, log, pollMs: rt.config.OUTBOX_POLL_MS });
   rt.relay.start();
   return rt.relay;
 }
@@ -159,7 +186,14 @@ export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayM
   // Embedded default: the jobs the last process held in memory died with it; its waiting requests are matched now, not after STRANDED_AFTER_S.
   if (rt.queue.kind === 'in-process') {
     const startedAt = new Date(Date.now() - process.uptime() * 1000);
-    void rt.services.sweeper.sweepAtStart(startedAt).then((n) => { if (n) log.warn({ requeued: n }, 'requests the previous process left waiting for a match put back on the queue'); }, (err) => log.warn({ err: String(err) }, 'could not put back the requests left waiting'));
+    const queue = rt.queue as InProcessQueueDriver;
+    void rt.services.sweeper.recoverAtStart(startedAt, { doneBefore: readCheckpoint(rt.config.DATA_DIR), routers: EVENT_ROUTERS }).then(
+      (n) => {
+        if (Object.values(n).some(Boolean)) log.warn({ requeued: n }, 'jobs the previous process left pending put back on the queue');
+        // Only once what was left is back on the queue: a checkpoint before would skip it after another crash.
+        void checkpointWhileIdle(queue, rt.config.DATA_DIR, log);
+      },
+      (err) => log.warn({ err: String(err) }, 'could not put back the jobs left pending'));
   }
   // Periodic jobs; a fixed id per period means many workers enqueue each one once.
   const every = (name: JobName, periodMs: number) => {

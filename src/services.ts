@@ -89,7 +89,7 @@ export function createServices(deps: { db: Db; query: Query; queue: QueueDriver;
     people,
     factors: createFactorsService({ db, config, log: deps.log, organisationKindsOf: membershipKinds(deps.query) }),
     /** Single sign-on through organisations' OpenID Connect providers (secrets sealed under ENCRYPTION_KEY). */
-    sso: createSsoService({ db, oidc: createOidcClient(), box: createSecretBox(resolveEncryptionKey(config), 'sso'), people: () => people }),
+    sso: createSsoService({ db, oidc: createOidcClient({ allowPrivate: config.SSO_ALLOW_PRIVATE }), box: createSecretBox(resolveEncryptionKey(config), 'sso'), people: () => people }),
     /** Provider self-registration and its approval, screened. */
     registrations: createProviderRegistrationService({ db, reference, screening, people: () => people, mail, publicUrl: config.PUBLIC_URL }),
     profiles: createProfilesService({ db, reference }),

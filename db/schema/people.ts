@@ -37,11 +37,16 @@ export const users = pgTable('users', {
   createdAt: ts('created_at').notNull().defaultNow(),
 }, (t) => [uniqueIndex('users_email_uq').on(t.email)]);
 
-/** A user's place in an organisation: focal point (files, decides, invites), contributor (drafts) or reader. */
+/**
+ * A user's place in an organisation: focal point (files, decides, invites), contributor (drafts) or reader.
+ * `status` 'suspended' is a focal point's suspension: the person no longer acts for this organisation
+ * (their other memberships are untouched; only admins suspend the person, users.status).
+ */
 export const memberships = pgTable('memberships', {
   userId: uuid('user_id').notNull().references(() => users.id),
   organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
   role: text('role').notNull(),
+  status: text('status').notNull().default('active'),
   createdAt: ts('created_at').notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.userId, t.organisationId] }), index('memberships_org_idx').on(t.organisationId)]);
 

@@ -97,7 +97,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
     db = await openDatabase({ pglite: await freshPglite() });
   }
   const config = loadConfig({
-    NODE_ENV: 'test', LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE: 'true', ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_KEY_LOOKUPS_PER_MINUTE: '100000', RATE_LIMIT_SENSITIVE_PER_MINUTE: '100000', OUTBOX_POLL_MS: '50',
+    NODE_ENV: 'test', LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE: 'true', SSO_ALLOW_PRIVATE: 'true', ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_KEY_LOOKUPS_PER_MINUTE: '100000', RATE_LIMIT_SENSITIVE_PER_MINUTE: '100000', OUTBOX_POLL_MS: '50',
     ...(url ? { DATABASE_URL: url } : {}),
     ...(opts.queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `odtest-${randomBytes(4).toString('hex')}` } : {}),
     ...opts.env,

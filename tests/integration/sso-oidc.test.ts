@@ -14,7 +14,7 @@ async function refusal(p: Promise<unknown>): Promise<SsoError> {
 describe('OpenID Connect client (against oidc-provider)', () => {
   let idp: TestIdp;
   let rp: IdpSettings;
-  const client = createOidcClient();
+  const client = createOidcClient({ allowPrivate: true }); // the test provider listens on 127.0.0.1
 
   beforeAll(async () => {
     idp = await startOidcProvider({

@@ -21,7 +21,7 @@ export async function recipientsOf(db: DbOrTx, parties: readonly string[]): Prom
       (p.party like 'provider:%' and o.kind = 'provider' and o.provider_id::text = substr(p.party, 10)) or
       (p.party = 'cted' and o.kind = 'cted') or
       (p.party = 'admin' and o.kind = 'admin'))
-    join memberships m on m.organisation_id = o.id
+    join memberships m on m.organisation_id = o.id and m.status = 'active'
     join users u on u.id = m.user_id and u.status = 'active'
     order by p.party, u.id`);
   const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows;

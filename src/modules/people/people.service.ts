@@ -176,15 +176,19 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     return { token, id: row.id, maxAgeS: Math.floor(maxMs / 1000) };
   }
 
-  /** The organisations a person may act for (active, or a provider waiting for approval), oldest membership first. */
+  /**
+   * The organisations a person may act for (active, or a provider waiting for approval; not where a
+   * focal point suspended the membership), oldest membership first. Sign-in, the organisation switcher
+   * and every session load go through it.
+   */
   async function organisationsOf(userId: string) {
     return db.select({ id: organisations.id, name: organisations.name }).from(memberships)
       .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-      .where(and(eq(memberships.userId, userId), worksInSql)).orderBy(asc(memberships.createdAt), asc(organisations.name));
+      .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active'), worksInSql)).orderBy(asc(memberships.createdAt), asc(organisations.name));
   }
 
   async function loadSession(tokenHash: string): Promise<SessionView | null> {
-    const [r] = await db.select({ s: webSessions, u: users, o: organisations, role: memberships.role }).from(webSessions)
+    const [r] = await db.select({ s: webSessions, u: users, o: organisations, role: memberships.role, membership: memberships.status }).from(webSessions)
       .innerJoin(users, eq(users.id, webSessions.userId))
       .innerJoin(organisations, eq(organisations.id, webSessions.organisationId))
       .innerJoin(memberships, and(eq(memberships.userId, webSessions.userId), eq(memberships.organisationId, webSessions.organisationId)))
@@ -192,7 +196,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
     if (!r) return null;
     const now = Date.now();
     if (r.s.revokedAt || r.s.expiresAt.getTime() <= now || r.s.lastSeenAt.getTime() + idleMs <= now) return null;
-    if (r.u.status !== 'active' || !worksIn(r.o)) return null;
+    if (r.u.status !== 'active' || r.membership !== 'active' || !worksIn(r.o)) return null;
     return {
       organisations: await organisationsOf(r.u.id),
       id: r.s.id, userId: r.u.id, organisationId: r.o.id, halfSignedIn: r.s.secondFactorNeeded && !r.s.secondFactorAt,
@@ -378,8 +382,8 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         await tx.update(users).set({ passwordHash: hash, passwordChangedAt: new Date(), failedSignIns: 0, lockedUntil: null }).where(eq(users.id, u.id));
         await endSessions(u.id, tx);
         await recordChange(tx, { ...SYSTEM, label: u.name, userId: u.id }, { action: 'user.password_reset', targetType: 'user', targetId: u.id });
-        const [m] = await tx.select({ organisationId: memberships.organisationId }).from(memberships).where(eq(memberships.userId, u.id)).orderBy(asc(memberships.createdAt)).limit(1);
-        return { userId: u.id, organisationId: m?.organisationId ?? null };
+        const [m] = await organisationsOf(u.id);
+        return { userId: u.id, organisationId: m?.id ?? null };
       }).finally(() => forget(u.id));
     },
 
@@ -436,11 +440,12 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
 
     /** The people of an organisation (or all, for admins), with their role there. */
     async listMembers(organisationId?: string) {
-      const rows = await db.select({ u: users, role: memberships.role, organisationId: memberships.organisationId, organisationName: organisations.name, joined: memberships.createdAt })
+      const rows = await db.select({ u: users, role: memberships.role, membership: memberships.status, organisationId: memberships.organisationId, organisationName: organisations.name, joined: memberships.createdAt })
         .from(memberships).innerJoin(users, eq(users.id, memberships.userId)).innerJoin(organisations, eq(organisations.id, memberships.organisationId))
         .where(organisationId ? eq(memberships.organisationId, organisationId) : undefined).orderBy(asc(organisations.name), asc(users.name)).limit(1000);
       return rows.map((r) => ({
-        userId: r.u.id, email: r.u.email, name: r.u.name, status: r.u.status, language: r.u.language, role: r.role as MemberRole,
+        // Suspended here: the person (by an admin) or this membership (by a focal point).
+        userId: r.u.id, email: r.u.email, name: r.u.name, status: r.u.status === 'active' && r.membership === 'suspended' ? 'suspended' : r.u.status, language: r.u.language, role: r.role as MemberRole,
         organisationId: r.organisationId, organisationName: r.organisationName, locked: !!r.u.lockedUntil && r.u.lockedUntil.getTime() > Date.now(), joined: r.joined,
       }));
     },
@@ -451,19 +456,35 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       return u;
     },
 
-    /** Suspends or reactivates a person (admins; a focal point for their own organisation's members): suspension ends every session. */
+    /**
+     * Suspends or reactivates a person. An admin acts on the person (users.status: every session ends;
+     * reactivating also lifts focal points' suspensions of their memberships). A focal point acts on the
+     * membership in their own organisation only: the person's sessions acting for it end and they can no
+     * longer act for it, while their other organisations (an admin one, another state's) are untouched.
+     */
     async setUserStatus(p: Principal, userId: string, status: 'active' | 'suspended') {
       if (p.role !== 'admin') requireMay(p, 'decide');
       const u = await service.user(userId);
-      if (p.role !== 'admin') {
-        const [m] = await db.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.organisationId, p.organisationId ?? '00000000-0000-0000-0000-000000000000')));
-        if (!m) throw forbidden('This person is not in your organisation.');
-      }
       if (u.status === 'invited') throw conflict('not_active', 'An invited person has not accepted yet.');
+      if (p.role === 'admin') {
+        await db.transaction(async (tx) => {
+          await tx.update(users).set({ status }).where(eq(users.id, userId));
+          if (status === 'active') await tx.update(memberships).set({ status: 'active' }).where(eq(memberships.userId, userId));
+          if (status === 'suspended') await endSessions(userId, tx);
+          await recordChange(tx, p, { action: `user.${status === 'active' ? 'activate' : 'suspend'}`, targetType: 'user', targetId: userId, summary: { name: u.name } });
+        });
+        await forget(userId);
+        return;
+      }
+      const orgId = p.organisationId ?? '00000000-0000-0000-0000-000000000000';
+      const [m] = await db.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.organisationId, orgId)));
+      if (!m) throw forbidden('This person is not in your organisation.');
+      const org = await service.organisation(orgId);
+      if (status === 'suspended') await revoking({ userId });
       await db.transaction(async (tx) => {
-        await tx.update(users).set({ status }).where(eq(users.id, userId));
-        if (status === 'suspended') await endSessions(userId, tx);
-        await recordChange(tx, p, { action: `user.${status === 'active' ? 'activate' : 'suspend'}`, targetType: 'user', targetId: userId, summary: { name: u.name } });
+        await tx.update(memberships).set({ status }).where(and(eq(memberships.userId, userId), eq(memberships.organisationId, orgId)));
+        if (status === 'suspended') await tx.update(webSessions).set({ revokedAt: new Date() }).where(and(eq(webSessions.userId, userId), eq(webSessions.organisationId, orgId), isNull(webSessions.revokedAt)));
+        await recordChange(tx, p, { action: `membership.${status === 'active' ? 'activate' : 'suspend'}`, targetType: 'user', targetId: userId, summary: { name: u.name, organisationId: orgId, organisationName: org.name } });
       });
       await forget(userId);
     },

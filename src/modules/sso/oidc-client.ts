@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import * as oidc from 'openid-client';
+import { RefusedAddressError, resolveReceiver, type Resolve } from '../webhooks/webhook-address.js';
 import { SsoError } from './sso.errors.js';
 
 /** An organisation's identity provider as OneDoor's client of it. */
@@ -40,6 +41,9 @@ function explain(err: unknown): { text: string; claim?: string } {
 /** Maps what openid-client throws to a refusal the user can read; `reason` names the failed check for the log. */
 function refusalOf(err: unknown): SsoError {
   if (err instanceof SsoError) return err;
+  for (let e = err, i = 0; e && typeof e === 'object' && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+    if (e instanceof RefusedAddressError) return new SsoError('sso_address_refused', e.message);
+  }
   if (err instanceof oidc.AuthorizationResponseError) return new SsoError('sso_idp_refused', `${err.error}: ${err.error_description ?? ''}`);
   if (err instanceof oidc.ResponseBodyError) {
     return err.error === 'invalid_grant' ? new SsoError('sso_code_rejected', `${err.error}: ${err.error_description ?? ''}`) : new SsoError('sso_idp_refused', err.error);
@@ -65,8 +69,18 @@ function refusalOf(err: unknown): SsoError {
  * through openid-client: discovery, the authorization URL, the code exchange and the ID token's
  * checks are the library's; this module only keeps the discovered configurations and names refusals.
  */
-export function createOidcClient(opts: { timeoutMs?: number; discoveryTtlMs?: number } = {}) {
+export function createOidcClient(opts: { timeoutMs?: number; discoveryTtlMs?: number; allowPrivate?: boolean; resolve?: Resolve } = {}) {
   const timeout = Math.ceil((opts.timeoutMs ?? 10_000) / 1000);
+  /**
+   * Every request to an identity provider (discovery, its keys, the code exchange) goes to a public
+   * address only, by the webhooks' address rule, unless SSO_ALLOW_PRIVATE (tests, single-host installs):
+   * an admin's issuer URL must not make the server reach loopback, the private network or itself.
+   * Redirects are not followed (openid-client asks for none).
+   */
+  const guardedFetch: oidc.CustomFetch = async (url, init) => {
+    if (!opts.allowPrivate) await resolveReceiver(new URL(url).hostname, { allowPrivate: false, resolve: opts.resolve });
+    return fetch(url, { ...init, redirect: 'manual' } as RequestInit);
+  };
   // Discovery (and the provider's keys, which openid-client caches per configuration) is fetched once per provider and client for a while.
   const configs = new LRUCache<string, Promise<oidc.Configuration>>({ max: 200, ttl: opts.discoveryTtlMs ?? 10 * 60_000 });
 
@@ -76,7 +90,7 @@ export function createOidcClient(opts: { timeoutMs?: number; discoveryTtlMs?: nu
     if (!p) {
       const issuer = new URL(s.issuer);
       p = oidc.discovery(issuer, s.clientId, { client_secret: s.clientSecret }, oidc.ClientSecretBasic(s.clientSecret), {
-        timeout, ...(isLoopback(issuer) ? { execute: [oidc.allowInsecureRequests] } : {}),
+        timeout, [oidc.customFetch]: guardedFetch, ...(isLoopback(issuer) ? { execute: [oidc.allowInsecureRequests] } : {}),
       });
       configs.set(key, p);
       p.catch(() => configs.delete(key));

@@ -11,6 +11,7 @@ export const SSO_REFUSALS = {
   sso_code_rejected: [400, 'The identity provider refused the sign-in code (it was already used or has expired). Start again.'],
   sso_token_invalid: [400, 'The identity provider\'s answer failed a security check (it was not issued for OneDoor, or not for this sign-in).'],
   sso_idp_unreachable: [502, 'The identity provider could not be reached. Try again in a moment.'],
+  sso_address_refused: [400, 'The identity provider is at an address OneDoor does not connect to (loopback, private network or this server).'],
   sso_email_missing: [403, 'The identity provider did not give a verified e-mail address.'],
   sso_domain_not_allowed: [403, 'Your e-mail address is not in a domain this organisation signs in with.'],
   sso_other_organisation: [403, 'Your account belongs to another organisation: sign in through that organisation\'s identity provider.'],

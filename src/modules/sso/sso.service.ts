@@ -106,6 +106,8 @@ export function createSsoService(deps: { db: Db; oidc: OidcClient; box: SecretBo
       if (!user) throw new SsoError('sso_not_configured', 'linked user gone');
       if (user.status === 'suspended') throw new SsoError('sso_user_suspended', user.id);
       const [m] = await tx.select().from(memberships).where(and(eq(memberships.userId, user.id), eq(memberships.organisationId, orgId)));
+      // A focal point suspended this person's membership here: the identity provider does not lift it.
+      if (m && m.status !== 'active') throw new SsoError('sso_user_suspended', user.id);
       if (!m) {
         if (linked) throw new SsoError('sso_not_member', 'membership removed');
         await tx.insert(memberships).values({ userId: user.id, organisationId: orgId, role: c.defaultRole });
@@ -153,8 +155,9 @@ export function createSsoService(deps: { db: Db; oidc: OidcClient; box: SecretBo
         const found = await oidc.discover({ issuer: b.issuer, clientId: b.clientId, clientSecret: secret });
         if (!found.authorizationEndpoint) throw new SsoError('sso_idp_unreachable', 'no authorization endpoint');
       } catch (err) {
-        const reason = err instanceof SsoError ? err.reason ?? err.message : String(err);
-        throw badRequest('The identity provider did not answer its OpenID Connect discovery at this issuer.', [{ path: 'issuer', message: reason.slice(0, 300), code: 'sso.discoveryFailed' }]);
+        // Our own words only: what the provider (or whatever answered at the URL) sent is never echoed back.
+        const reason = err instanceof SsoError ? (err.refusal === 'sso_address_refused' ? `${err.message} ${err.reason ?? ''}`.trim() : err.message) : 'the discovery failed';
+        throw badRequest('The identity provider did not answer its OpenID Connect discovery at this issuer.', [{ path: 'issuer', message: reason, code: 'sso.discoveryFailed' }]);
       }
       const domains = [...new Set(b.allowedDomains)];
       const values = {
