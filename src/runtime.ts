@@ -152,7 +152,11 @@ export function startRelay(rt: Runtime, log: Log): OutboxRelay {
 }
 
 /** Starts the consumers: job handlers, the outbox relay and the periodic escalation check and sweep. */
-export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayMs?: (n: number) => number; onHeartbeat?: () => void } = {}): Promise<void> {
+/**
+ * `startedAt`: when this process's queue began (default: the process's start). What the database shows
+ * pending from before it was held by an earlier process's in-process queue and is put back.
+ */
+export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayMs?: (n: number) => number; onHeartbeat?: () => void; startedAt?: Date } = {}): Promise<void> {
   // A worker started while Redis is down waits for it here, saying so, instead of hanging silently.
   if (rt.queue.kind === 'bullmq') await untilReachable('Redis', () => rt.queue.ping(2000), log, { at: where(rt.config.REDIS_URL) });
   // Build the offering index before taking jobs, so the first request does not pay for it.
@@ -180,12 +184,10 @@ export async function startConsumers(rt: Runtime, log: Log, opts: { outageDelayM
   });
   // Dead letters an earlier process could not store (the database was down) are stored now.
   void spool.flush();
-  // In-process jobs died with the last process: unfinished mail (waiting out an SMTP outage) is taken up again.
-  if (rt.queue.kind === 'in-process') await rt.services.mail.resumeUnfinished().catch((err) => log.warn({ err: String(err) }, 'could not take up unfinished mail'));
   startRelay(rt, log);
   // Embedded default: the jobs the last process held in memory died with it; its waiting requests are matched now, not after STRANDED_AFTER_S.
   if (rt.queue.kind === 'in-process') {
-    const startedAt = new Date(Date.now() - process.uptime() * 1000);
+    const startedAt = opts.startedAt ?? new Date(Date.now() - process.uptime() * 1000);
     const queue = rt.queue as InProcessQueueDriver;
     void rt.services.sweeper.recoverAtStart(startedAt, { doneBefore: readCheckpoint(rt.config.DATA_DIR), routers: EVENT_ROUTERS }).then(
       (n) => {

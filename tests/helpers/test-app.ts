@@ -109,6 +109,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
     : false;
   const app = await buildApp({ config, db, queue, services, logger, now: opts.now });
   await app.ready();
+  const builtAt = new Date();
   const rt: Runtime = { config, db, queue, services, close: async () => { await rt.relay?.stop(); await services.deadLetterSpool.stop(); await queue.close(); } };
   let workersStarted = false;
 
@@ -117,7 +118,8 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; queue?: '
     async startWorkers(o = {}) {
       if (workersStarted) return;
       workersStarted = true;
-      await startConsumers(rt, o.log ?? quiet, { outageDelayMs: o.outageDelayMs });
+      // This app's queue began when it was built: pending work from before belongs to an earlier app on the same database (a restart).
+      await startConsumers(rt, o.log ?? quiet, { outageDelayMs: o.outageDelayMs, startedAt: builtAt });
     },
     get runtime() { return rt; },
     async drain() {

@@ -181,22 +181,6 @@ export function createMailService(deps: { db: Db; transport: () => MailTransport
       return 'sent';
     },
 
-    /**
-     * Mail still to be sent whose job is gone: the in-process queue keeps its jobs in memory, so a mail
-     * waiting out a long SMTP outage (or queued, or cut off mid-send) would wait forever after a restart.
-     * Each one with no event still to be relayed gets a new send-mail job (a new round; the claim keeps
-     * it exactly once). Called when an in-process queue starts consuming; returns how many.
-     */
-    async resumeUnfinished(): Promise<number> {
-      return db.transaction(async (tx) => {
-        const rows = await tx.select({ id: mailMessages.id, attempts: mailMessages.attempts }).from(mailMessages)
-          .where(and(inArray(mailMessages.status, ['queued', 'retrying', 'sending']),
-            sql`not exists (select 1 from ${outbox} where ${outbox.publishedAt} is null and ${outbox.topic} = 'mail.queued' and ${outbox.payload}->>'mailId' = ${mailMessages.id}::text)`));
-        if (rows.length) await tx.insert(outbox).values(rows.map((r) => ({ topic: 'mail.queued', payload: { mailId: r.id, round: `resume-${r.attempts}-${Date.now()}` } })));
-        return rows.length;
-      });
-    },
-
     /** Sends a failed or held mail again (an admin's retry); false when it is neither. */
     async retry(mailId: string): Promise<boolean> {
       return db.transaction(async (tx) => (await requeue(tx, and(eq(mailMessages.id, mailId), inArray(mailMessages.status, ['failed', 'held'])))) > 0);
