@@ -104,13 +104,16 @@ export interface RequestAnalysis {
   vector: [string, number][];
 }
 
+/** The parts of a request analysis that scoring an offering against it reads (not the duplicate-detection fields). */
+export type ScoringAnalysis = Pick<RequestAnalysis, 'lang' | 'areas' | 'fine' | 'query' | 'needs'>;
+
 /** A request as a changed offering is scored against it. */
 export interface StoredRequest {
   id: string;
   state: StateGeo;
   modalities: readonly Modality[];
   urgency: 'low' | 'normal' | 'high';
-  analysis: RequestAnalysis;
+  analysis: ScoringAnalysis;
 }
 
 /** Whether a JSON value read back from the database is a request analysis. */

@@ -305,31 +305,42 @@ export class OfferingIndex {
    * offering against a request costs one pass over the offering's own terms, not a search.
    */
   scoreDoc(id: string, terms: readonly string[], fine?: ReadonlyMap<string, number>): TextHit {
+    return this.docScorer(id)?.([...new Set(terms)], conceptBoost(fine)) ?? { score: 0, matched: 0 };
+  }
+
+  /**
+   * scoreDoc for one offering against many queries (re-matching scores a changed offering against every
+   * candidate request): the offering's term frequencies are counted once, not per query. `terms` must
+   * be distinct (scoreDoc's set of the query terms, in order); `boost` is conceptBoost of the request's
+   * fine concepts. Null when the offering is not indexed. Valid until the index changes.
+   */
+  docScorer(id: string): ((terms: readonly string[], boost: (term: string) => number) => TextHit) | null {
     const indexed = this.byId.get(id);
-    if (!indexed) return { score: 0, matched: 0 };
+    if (!indexed) return null;
     const doc = this.searchDocs[indexed.slot]!;
-    let score = 0;
-    let matched = 0;
-    const boost = conceptBoost(fine);
-    const fields = [doc.title, doc.body, doc.concepts].map((f) => {
+    const fields = [doc.title, doc.body, doc.concepts].map((f, k) => {
       const tf = new Map<string, number>();
       for (const t of splitSpace(f)) tf.set(t, (tf.get(t) ?? 0) + 1);
-      return tf;
+      return { tf, weight: FIELD_WEIGHTS[k]!, length: this.terms.fieldLength(indexed.slot, k), average: this.terms.averageLength(k) };
     });
-    for (const term of new Set(terms)) {
-      let termScore = 0;
-      let hit = false;
-      const termBoost = boost(term);
-      fields.forEach((tf, f) => {
-        const freq = tf.get(term);
-        if (!freq) return;
-        hit = true;
-        termScore += 1 * termBoost * FIELD_WEIGHTS[f]! * 1 * this.terms.bm25(freq, this.terms.df(term, f), this.terms.fieldLength(indexed.slot, f), this.terms.averageLength(f));
-      });
-      if (hit) { score += termScore; matched++; }
-    }
-    // The sum is multiplied by the number of query terms the document matched (as MiniSearch did).
-    return { score: score * (matched || 1), matched };
+    return (terms, boost) => {
+      let score = 0;
+      let matched = 0;
+      for (const term of terms) {
+        let termScore = 0;
+        let hit = false;
+        const termBoost = boost(term);
+        fields.forEach(({ tf, weight, length, average }, f) => {
+          const freq = tf.get(term);
+          if (!freq) return;
+          hit = true;
+          termScore += 1 * termBoost * weight * 1 * this.terms.bm25(freq, this.terms.df(term, f), length, average);
+        });
+        if (hit) { score += termScore; matched++; }
+      }
+      // The sum is multiplied by the number of query terms the document matched (as MiniSearch did).
+      return { score: score * (matched || 1), matched };
+    };
   }
 
   private postedAreas(doc: IndexedOffering): string[] {

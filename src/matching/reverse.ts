@@ -6,6 +6,7 @@
 // as offerings arrive), and an offering that would now be the request's best text hit gets the text
 // value 1 without lowering the others'.
 import type { Matcher } from './matcher.js';
+import { conceptBoost } from './offering.index.js';
 import type { StoredRequest } from './analysis.js';
 import type { RequestContext } from './scoring.js';
 import type { MatchExplanation } from './types.js';
@@ -34,29 +35,47 @@ export function contextOf(r: StoredRequest, now: Date): RequestContext {
   };
 }
 
+/** What scoring a request needs besides the offering, made from its stored analysis once per request and instant. */
+interface Prepared { nowMs: number; ctx: RequestContext; terms: string[]; boost: (term: string) => number }
+// Keyed by the request object itself: re-matching scores the same page of requests against every changed
+// offering, and a page's objects go (and their entries with them) when the page is done.
+const prepared = new WeakMap<StoredRequest, Prepared>();
+function preparedOf(r: StoredRequest, now: Date): Prepared {
+  let p = prepared.get(r);
+  if (!p || p.nowMs !== now.getTime()) {
+    const ctx = contextOf(r, now);
+    p = { nowMs: ctx.nowMs, ctx, terms: [...new Set(r.analysis.query.terms)], boost: conceptBoost(ctx.fine) };
+    prepared.set(r, p);
+  }
+  return p;
+}
+
 /**
  * Scores one indexed offering against each request, as matchRequest would among its candidates:
  * null where the request's state may not receive it now, where it is off topic, or below the minimum score.
+ * A request object scored again at the same instant (another changed offering) reuses its context.
  */
 export function scoreOffering(matcher: Matcher, offeringId: string, requests: readonly StoredRequest[], now: Date): (ReverseScore | null)[] {
   const doc = matcher.index.get(offeringId);
-  if (!doc) return requests.map(() => null);
+  const textOf = matcher.index.docScorer(offeringId);
+  if (!doc || !textOf) return requests.map(() => null);
   const gates = new Map<string, ReturnType<Matcher['index']['gateFor']>>();
   return requests.map((r) => {
     let gate = gates.get(r.state.iso3);
     if (!gate) gates.set(r.state.iso3, (gate = matcher.index.gateFor(r.state, now)));
     if (!gate(doc)) return null;
+    const p = preparedOf(r, now);
     const q = r.analysis.query;
     let text = 0;
     if (q.terms.length > 0 && q.top > 0) {
-      const hit = matcher.index.scoreDoc(offeringId, q.terms, new Map(r.analysis.fine));
+      const hit = textOf(p.terms, p.boost);
       if (hit.score > 0 && hit.score >= q.cut) {
         const coverage = Math.min(1, hit.matched / Math.max(1, Math.min(6, q.n)));
         text = Math.min(1, hit.score / q.top) * (0.5 + 0.5 * coverage);
       }
     }
     // The same scoring as a full match (weights, learned prior, relevance, minimum score).
-    const scored = matcher.scoreCandidate(contextOf(r, now), doc, text);
+    const scored = matcher.scoreCandidate(p.ctx, doc, text);
     return scored ? { requestId: r.id, ...scored } : null;
   });
 }

@@ -2,9 +2,17 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, matches, outbox, requests } from '../../db/schema/index.js';
 import { castOf, fiuOffering, fiuRequest, type Cast } from '../helpers/fixtures.js';
+import { analysisHash } from '../../src/modules/matching/matching.service.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 type Match = { offeringId: string; status: string; rank: number; score: number };
+const aviationTitle = 'Aviation security screening at our airports';
+const aviationText = 'We ask for support on passenger and cargo screening at airports, aviation security oversight and the implementation of ICAO standards for civil aviation.';
+const aviationOffering = (i: number) => ({
+  title: `Aviation security training: airport screening and ICAO standards, course ${i}`,
+  description: `Training for airport security staff on passenger and cargo screening, aviation security oversight and the implementation of ICAO standards for civil aviation. Edition ${i}.`,
+  languages: ['en'], modalities: ['training'],
+});
 
 const offering = (i: number, extra: Record<string, unknown> = {}) => ({
   ...fiuOffering,
@@ -146,6 +154,35 @@ describe('re-matching when offerings change (issue 12 item 1, issue 16 item 1)',
     const last = events.find((e) => JSON.stringify(e.payload).includes(res.ids[0]))!;
     expect((last.payload as { offeringIds: string[] }).offeringIds.sort()).toEqual([...res.ids].sort());
     await t.drain();
+  });
+
+  it('scores a request from the analysis it has now, never from one a previous job read (its text or analysis changed since)', async () => {
+    // Three requests on airport screening (no offering on it yet); a first offering's job reads (and keeps) their analyses.
+    const asked = { title: aviationTitle, description: aviationText, language: 'en', modalities: ['training'], urgency: 'normal' };
+    const kept = (await post('/v1/requests', c.stateA, { ...asked, title: `${aviationTitle}: kept as it is` })).id;
+    const edited = (await post('/v1/requests', c.stateA, { ...asked, title: `${aviationTitle}: re-analysed behind the worker` })).id;
+    const changedText = (await post('/v1/requests', c.stateA, { ...asked, title: `${aviationTitle}: its text changes` })).id;
+    const fiu = (await post('/v1/requests', c.stateA, { ...fiuRequest, title: 'FIU analysts: the analysis another request is given' })).id;
+    await t.drain();
+    await post('/v1/offerings', c.unodcProvider, aviationOffering(1));
+    await t.drain();
+    const first = (await view(kept)).matches.length;
+    // Another process rewrites one request's stored analysis (same text: still fresh) with the FIU request's,
+    // and changes the other's text (to the FIU one) without analysing it again.
+    const [theirs] = await t.db.db.select({ analysis: requests.analysis }).from(requests).where(eq(requests.id, fiu));
+    await t.db.db.update(requests).set({ analysis: theirs!.analysis }).where(eq(requests.id, edited));
+    await t.db.db.update(requests).set({ title: fiuRequest.title, description: fiuRequest.description }).where(eq(requests.id, changedText));
+    const next = (await post('/v1/offerings', c.unodcProvider, aviationOffering(2))).id;
+    await t.drain();
+    const keptNow = (await view(kept)).matches.map((m) => m.offeringId);
+    expect(keptNow).toContain(next);
+    expect(keptNow.length).toBe(first + 1);
+    // Scored from the FIU analysis it now holds, the aviation course does not enter its list.
+    expect((await view(edited)).matches.map((m) => m.offeringId)).not.toContain(next);
+    // Its new text gets a full match: analysed again, and the aviation course is not proposed for an FIU.
+    const [row] = await t.db.db.select({ hash: requests.analysisHash, language: requests.language, areas: requests.thematicAreas }).from(requests).where(eq(requests.id, changedText));
+    expect(row!.hash).toBe(analysisHash({ language: row!.language!, thematicAreas: row!.areas, title: fiuRequest.title, description: fiuRequest.description }));
+    expect((await view(changedText)).matches.map((m) => m.offeringId)).not.toContain(next);
   });
 
   it('never re-matches a request that has left review and routing (withdrawn)', async () => {

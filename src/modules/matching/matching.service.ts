@@ -10,7 +10,7 @@ import type { LearnedModel } from '../../matching/learning.js';
 import {
   isOfferingAnalysis, isRequestAnalysis, MATCHING_LIMITS, placeInList,
   type Lang, type ListedMatch, type MatchableOffering, type MatchableRequest, type MatchResult, type Modality, type OfferingAnalysis,
-  type RequestAnalysis, type Routing, type StateGeo, type StoredRequest,
+  type RequestAnalysis, type Routing, type ScoringAnalysis, type StateGeo, type StoredRequest,
 } from '../../matching/index.js';
 import { matchingTexts } from '../attachments/attachments.repository.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
@@ -582,22 +582,70 @@ export function createMatchingService(deps: {
     });
   }
 
-  type Candidate = { id: string; member_state: string; modalities: string[]; urgency: string; analysis: unknown; fresh: boolean; proposal_floor: number | null; match_areas: string[] | null };
+  type Candidate = { id: string; member_state: string; modalities: string[]; urgency: string; fresh: boolean; proposal_floor: number | null; match_areas: string[] | null; row_version: string };
 
-  /** One page of re-matchable requests (stable order: by id) that share an area with the changed offerings or list one of them. */
-  async function candidatePage(areas: string[], statesFilter: string[] | null, proposing: string[], version: string, after: string): Promise<Candidate[]> {
-    const rows = await db.select({
+  // The scoring part of re-matchable requests' stored analyses, kept between re-matching jobs: every job
+  // reads every candidate request sharing an area, and reading and parsing their analyses was nearly all
+  // of a page's read. Keyed by the row's version (xmin: any update of the row, its text, analysis or
+  // floor, gives it a new one), so an entry is used only for the very row it was read from. Bound: the
+  // re-matchable requests of the full benchmark (40,175) fit, at about 1.4 kB each (~70 MB); least
+  // recently used first out.
+  const scoringCache = new Map<string, { rowVersion: string; analysis: ScoringAnalysis }>();
+  const SCORING_CACHE_MAX = 50_000;
+  const fromCache = (id: string, rowVersion: string): ScoringAnalysis | undefined => {
+    const hit = scoringCache.get(id);
+    if (!hit || hit.rowVersion !== rowVersion) return undefined;
+    scoringCache.delete(id);
+    scoringCache.set(id, hit);
+    return hit.analysis;
+  };
+  const toCache = (id: string, rowVersion: string, a: RequestAnalysis): ScoringAnalysis => {
+    const analysis: ScoringAnalysis = { lang: a.lang, areas: a.areas, fine: a.fine, query: a.query, needs: a.needs };
+    scoringCache.delete(id);
+    scoringCache.set(id, { rowVersion, analysis });
+    if (scoringCache.size > SCORING_CACHE_MAX) scoringCache.delete(scoringCache.keys().next().value!);
+    return analysis;
+  };
+  const rowVersionSql = sql<string>`${requests}.xmin::text`;
+  const freshSql = (version: string) => sql<boolean>`coalesce(${requests.analysisVersion} = ${version} and ${requests.analysisHash} = ${HASH_SQL}, false)`;
+
+  /**
+   * One page of re-matchable requests (stable order: by id) that share an area with the changed offerings or list one of them,
+   * each with the scoring part of its analysis (null: a full match is needed — missing, outdated, or the row changed between the two reads).
+   */
+  async function candidatePage(areas: string[], statesFilter: string[] | null, proposing: string[], version: string, after: string): Promise<(Candidate & { analysis: ScoringAnalysis | null })[]> {
+    const rows: Candidate[] = await db.select({
       id: requests.id, member_state: requests.memberState, modalities: requests.modalities, urgency: requests.urgency,
-      analysis: requests.analysis, fresh: sql<boolean>`coalesce(${requests.analysisVersion} = ${version} and ${requests.analysisHash} = ${HASH_SQL}, false)`,
-      proposal_floor: requests.proposalFloor, match_areas: requests.matchAreas,
+      fresh: freshSql(version), proposal_floor: requests.proposalFloor, match_areas: requests.matchAreas, row_version: rowVersionSql,
     }).from(requests).where(and(
       rematchableSql(),
       sql`${requests.id} > ${after}::uuid`,
       sql`((${requests.matchAreas} && ${sql.param(areas)}::text[] ${statesFilter ? sql`and ${requests.memberState} = any(${sql.param(statesFilter)}::text[])` : sql``})
         or ${requests.id} = any(${sql.param(proposing)}::uuid[]))`,
     )).orderBy(asc(requests.id)).limit(pageSize);
-    return rows as Candidate[];
+    // Only the analyses not kept for this very row version are read.
+    const cached = new Map<string, ScoringAnalysis>();
+    const missing: string[] = [];
+    for (const r of rows) {
+      if (!r.fresh) continue;
+      const a = fromCache(r.id, r.row_version);
+      if (a) cached.set(r.id, a); else missing.push(r.id);
+    }
+    const read = missing.length
+      ? await db.select({ id: requests.id, analysis: requests.analysis, fresh: freshSql(version), row_version: rowVersionSql }).from(requests).where(inArray(requests.id, missing))
+      : [];
+    const readById = new Map(read.map((r) => [r.id, r]));
+    return rows.map((r) => {
+      if (!r.fresh) return { ...r, analysis: null };
+      const hit = cached.get(r.id);
+      if (hit) return { ...r, analysis: hit };
+      const x = readById.get(r.id);
+      if (!x || x.row_version !== r.row_version || !x.fresh || !isRequestAnalysis(x.analysis)) return { ...r, analysis: null };
+      return { ...r, analysis: toCache(r.id, r.row_version, x.analysis) };
+    });
   }
+
+  const sharesArea = (a: ReadonlySet<string>, b: ReadonlySet<string>) => { for (const x of a) if (b.has(x)) return true; return false; };
 
   /** Member states that may receive an offering (null: all of them). */
   function eligibleStates(o: MatchableOffering): string[] | null {
@@ -643,14 +691,14 @@ export function createMatchingService(deps: {
       candidates += page.length;
       const stored: (StoredRequest & { floor: number | null; areas: Set<string> })[] = [];
       for (const r of page) {
-        if (!r.fresh || !isRequestAnalysis(r.analysis)) { full.add(r.id); continue; }
+        if (!r.analysis) { full.add(r.id); continue; }
         stored.push({ id: r.id, state: stateOf(r.member_state), modalities: r.modalities as Modality[], urgency: r.urgency as StoredRequest['urgency'], analysis: r.analysis, floor: r.proposal_floor, areas: new Set(r.match_areas ?? []) });
       }
       // (request → the offerings that may change its list, with their new scores)
       const wants = new Map<string, { offeringId: string; score: number | null; explanation: unknown }[]>();
       for (const id of changedIds) {
         const { areas: posted } = facts.get(id)!;
-        const relevant = stored.filter((r) => proposing.get(r.id)?.has(id) || [...r.areas].some((a) => posted.has(a)));
+        const relevant = stored.filter((r) => proposing.get(r.id)?.has(id) || sharesArea(r.areas, posted));
         const scores = e.scoreOffering(id, relevant, now);
         relevant.forEach((r, i) => {
           const s = scores[i];
