@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOidcClient } from '../../src/modules/sso/oidc-client.js';
 import { SsoError } from '../../src/modules/sso/sso.errors.js';
+import { fetchPinned } from '../../src/modules/webhooks/webhook-transport.js';
 import type { Principal } from '../../src/plugins/auth.plugin.js';
 import { startOidcProvider, type TestIdp } from '../helpers/oidc-provider.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
@@ -59,5 +60,34 @@ describe('SSO issuer address guard', () => {
       // The real provider is found under the allowance.
       await allowed.services.sso.saveConfig(ADMIN, org, { issuer: idp.issuer, clientId: 'onedoor', clientSecret: 'onedoor-secret-0123456789', allowedDomains: ['unodc.org'] });
     } finally { await allowed.close(); }
+  });
+});
+
+/** DNS rebinding: the connection goes to the address that was checked, never to what the name resolves to next. */
+describe('SSO requests are pinned to the checked address', () => {
+  let server: Server;
+  let hits: { host: string | undefined; url: string | undefined }[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => { hits.push({ host: req.headers.host, url: req.url }); res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  });
+  afterAll(async () => { await new Promise((r) => server?.close(r)); });
+
+  it('connects to the pinned address whatever the name, keeping the name in Host, and answers as fetch does', async () => {
+    const port = (server.address() as AddressInfo).port;
+    hits = [];
+    const res = await fetchPinned(new URL(`http://idp.unodc.example:${port}/.well-known/openid-configuration`), { address: '127.0.0.1', family: 4 }, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ a: '1' }) }, 5000);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+    expect(hits).toEqual([{ host: `idp.unodc.example:${port}`, url: '/.well-known/openid-configuration' }]);
+  });
+
+  it('a name checked as public but resolving to loopback when connecting never reaches the loopback service', async () => {
+    hits = [];
+    // The check sees a public address; the system resolver would answer localhost with 127.0.0.1, where the server listens.
+    const client = createOidcClient({ timeoutMs: 1000, resolve: async () => [{ address: '8.8.8.8', family: 4 }] });
+    const err = await client.discover({ issuer: `http://localhost:${(server.address() as AddressInfo).port}/realm`, clientId: 'x', clientSecret: 'y' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SsoError);
+    expect(hits).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import * as oidc from 'openid-client';
 import { RefusedAddressError, resolveReceiver, type Resolve } from '../webhooks/webhook-address.js';
+import { fetchPinned } from '../webhooks/webhook-transport.js';
 import { SsoError } from './sso.errors.js';
 
 /** An organisation's identity provider as OneDoor's client of it. */
@@ -78,8 +79,11 @@ export function createOidcClient(opts: { timeoutMs?: number; discoveryTtlMs?: nu
    * Redirects are not followed (openid-client asks for none).
    */
   const guardedFetch: oidc.CustomFetch = async (url, init) => {
-    if (!opts.allowPrivate) await resolveReceiver(new URL(url).hostname, { allowPrivate: false, resolve: opts.resolve });
-    return fetch(url, { ...init, redirect: 'manual' } as RequestInit);
+    if (opts.allowPrivate) return fetch(url, { ...init, redirect: 'manual' } as RequestInit);
+    // The connection goes to the address that was checked, not to what the name resolves to a moment later.
+    const u = new URL(url);
+    const pinned = await resolveReceiver(u.hostname, { allowPrivate: false, resolve: opts.resolve });
+    return fetchPinned(u, pinned, { method: init.method, headers: init.headers as ConstructorParameters<typeof Headers>[0], body: init.body }, timeout * 1000);
   };
   // Discovery (and the provider's keys, which openid-client caches per configuration) is fetched once per provider and client for a while.
   const configs = new LRUCache<string, Promise<oidc.Configuration>>({ max: 200, ttl: opts.discoveryTtlMs ?? 10 * 60_000 });
