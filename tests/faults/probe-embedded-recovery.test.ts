@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fiuOffering, fiuRequest } from '../helpers/fixtures.js';
-import { freePort, startChild, type Child } from '../helpers/processes.js';
+import { freePort, startServerUntilHealthy, type Child } from '../helpers/processes.js';
 import { ADMIN_KEY } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/webhook-receiver.js';
 
@@ -53,10 +53,8 @@ describe('probe: jobs the embedded default held in memory when it was killed', (
       STRANDED_AFTER_S: '86400', EMBEDDED_CONCURRENCY: '1', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '60000', AUTO_ROUTE_CONFIDENCE: '0',
     };
     const start = async () => {
-      const api = startChild('src/server.ts', env);
+      const api = await startServerUntilHealthy(env, base);
       children.push(api);
-      await waitFor(async () => (await fetch(`${base}/health`).then((r) => r.ok, () => false)) || api.exitCode() !== undefined, 120_000, 'the embedded API');
-      expect(api.exitCode(), api.stderr()).toBeUndefined();
       return api;
     };
     const call = async (method: string, path: string, key: string | null, body?: unknown) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fiuOffering, fiuRequest } from '../helpers/fixtures.js';
-import { freePort, startChild, type Child } from '../helpers/processes.js';
+import { freePort, startServerUntilHealthy, type Child } from '../helpers/processes.js';
 import { ADMIN_KEY } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/webhook-receiver.js';
 
@@ -29,10 +29,8 @@ describe('probe: the embedded default killed under load and started again', () =
     // STRANDED_AFTER_S far beyond the test: only the start-up sweep can match what the killed process left.
     const env = { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '100000', STRANDED_AFTER_S: '86400', EMBEDDED_CONCURRENCY: '1' };
     const start = async () => {
-      const api = startChild('src/server.ts', env);
+      const api = await startServerUntilHealthy(env, base);
       children.push(api);
-      await waitFor(async () => (await fetch(`${base}/health`).then((r) => r.ok, () => false)) || api.exitCode() !== undefined, 120_000, 'the embedded API');
-      expect(api.exitCode(), api.stderr()).toBeUndefined();
       return api;
     };
     const call = async (method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {

@@ -65,3 +65,18 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
+
+/**
+ * Starts the API (`npm start`'s entry) as a child and waits until `base`/health answers; fails with its
+ * stderr if it exits first. The caller keeps the child (to kill it, or to stop it in afterAll).
+ */
+export async function startServerUntilHealthy(env: Record<string, string>, base: string, timeoutMs = 120_000): Promise<Child> {
+  const api = startChild('src/server.ts', env);
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fetch(`${base}/health`).then((r) => r.ok, () => false))) {
+    if (api.exitCode() !== undefined) throw new Error(`the server exited before answering:\n${api.stderr()}`);
+    if (Date.now() > deadline) { await api.stop(); throw new Error(`the server did not answer /health within ${timeoutMs} ms:\n${api.stderr()}`); }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return api;
+}
