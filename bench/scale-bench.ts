@@ -281,8 +281,9 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   return { rows, load: loaded.seconds, sizes: { offerings: plan.offerings, requests: plan.requests, inReview: plan.inReview, matches: matchRows } };
 }
 
-/** The sizes of the growth table: BENCH_SCALE=quick for a short run on a busy machine (small: its first size only). */
+/** The sizes of the growth table: BENCH_SCALE=quick for a short run on a busy machine (small: its first size only; large: its last only). */
 export function scalePlans(kind = process.env.BENCH_SCALE ?? 'full'): LoadPlan[] {
+  if (kind === 'large') return scalePlans('full').slice(-1);
   if (kind === 'small') return [{ offerings: 1_000, requests: 10_000, inReview: 1_000, needs: 1_000 }];
   if (kind === 'quick') return [{ offerings: 1_000, requests: 10_000, inReview: 1_000, needs: 1_000 }, { offerings: 10_000, requests: 20_000, inReview: 5_000, needs: 5_000 }];
   return [
