@@ -592,9 +592,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     paragraphs: [83],
     area: 'witness_protection',
     terms: {
-      en: ['witness protection', 'protection of witnesses', 'witnesses', 'informants', 'whistle-blowers'],
-      fr: ['protection des témoins', 'témoins', 'informateurs', 'lanceurs d’alerte'],
-      es: ['protección de testigos', 'testigos', 'informantes', 'denunciantes'],
+      en: ['witness protection', 'protection of witnesses', 'witnesses', 'whistle-blowers'],
+      fr: ['protection des témoins', 'témoins', 'lanceurs d’alerte'],
+      es: ['protección de testigos', 'testigos', 'denunciantes'],
       ru: ['защиты свидетелей', 'защита свидетелей', 'свидетелей', 'информаторов', 'заявителей о нарушениях'],
       ar: ['حماية الشهود', 'الشهود', 'المخبرين', 'المبلغين'],
       zh: ['证人保护', '保护证人', '证人', '线人', '举报人'],

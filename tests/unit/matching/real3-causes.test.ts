@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { load } from '../../../bench/eval.js';
+import { profileText } from '../../../src/matching/classify.js';
+import { triageDecision } from '../../../src/matching/confidence.js';
+import { createMatcher } from '../../../src/matching/matcher.js';
+import type { Routing } from '../../../src/matching/types.js';
+
+// The general causes of the misses on realistic set 3 (tests/fixtures/eval-real3/: a 62-offering real
+// catalogue with same-area distractors), each a rule that holds for any text, with a case that failed
+// before its fix.
+describe('general causes of misses on realistic set 3', () => {
+  const data = load('real3');
+  const matcher = createMatcher({ areas: data.areas, states: data.states });
+
+  it('does not take a vague request to the area its similar offerings vote for when its own hints point elsewhere', () => {
+    const routing: Routing = { entity: 'UNODC', reason: 'primary_responsibility', area: 'terrorist_financing', concept: null, responsible: ['UNODC'] };
+    const base = {
+      areas: [{ code: 'terrorist_financing', score: 0.55 }, { code: 'human_rights', score: 0.2 }],
+      termEvidence: 0.3, fineCount: 0, ownHints: true, routing, leadOf: () => 'UNODC',
+      matches: [{ offeringId: 'o', providerId: 'p', rank: 1, score: 0.3, confidence: 0.5, explanation: {} as never }], confidence: 0.6,
+    };
+    // The text's own (single-word) hints: human rights and integrated assistance, not financing.
+    expect(triageDecision({ ...base, ownAreas: [{ code: 'human_rights', score: 0.18 }, { code: 'integrated_assistance', score: 0.18 }] })?.reason).toBe('no_area_fits');
+    // The same votes confirming the text's own best hint still route.
+    expect(triageDecision({ ...base, ownAreas: [{ code: 'terrorist_financing', score: 0.18 }] })).toBeNull();
+    // A text that names a term of its area is never triaged this way.
+    expect(triageDecision({ ...base, termEvidence: 1, ownAreas: [{ code: 'human_rights', score: 0.6 }] })).toBeNull();
+  });
+
+  it('does not read "information" as informants (a single-word term whose stem is a common word’s)', () => {
+    for (const [lang, text] of [['en', 'exchange of operational information in real time'], ['fr', 'échanger en temps réel des informations opérationnelles'], ['es', 'intercambio de información operativa en tiempo real']] as const) {
+      expect(profileText(matcher.tagger, '', text, lang).fine.has('c:witnesses'), lang).toBe(false);
+    }
+    expect(profileText(matcher.tagger, '', 'protection of witnesses in terrorism trials', 'en').fine.has('c:witnesses')).toBe(true);
+  });
+});
