@@ -656,6 +656,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── Specialised agencies: naming one is evidence for its field ──
   {
     code: 'c:icao',
+    agency: true,
     source: 'UNTERM',
     entities: ['ICAO'],
     paragraphs: [29, 30, 43],
@@ -671,6 +672,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:imo',
+    agency: true,
     source: 'UNTERM',
     entities: ['IMO'],
     paragraphs: [31, 65],
@@ -686,6 +688,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:wco',
+    agency: true,
     source: 'UNTERM',
     entities: ['WCO'],
     paragraphs: [44],
@@ -701,6 +704,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:iaea',
+    agency: true,
     source: 'UNTERM',
     entities: ['IAEA'],
     paragraphs: [54, 55, 56],
@@ -716,6 +720,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:opcw',
+    agency: true,
     source: 'UNTERM',
     entities: ['OPCW'],
     paragraphs: [59],
@@ -731,6 +736,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:unoda',
+    agency: true,
     source: 'UNTERM',
     entities: ['UNODA'],
     paragraphs: [36, 41],
@@ -746,6 +752,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:unicri',
+    agency: true,
     source: 'UNTERM',
     entities: ['UNICRI'],
     paragraphs: [58],

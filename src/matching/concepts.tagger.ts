@@ -29,6 +29,11 @@ export interface ConceptDef {
    * specific evidence for routing (routing.ts), even when it sits in another area.
    */
   broader?: string;
+  /**
+   * The concept is the name of an entity (ICAO, OPCW...): the one in `entities`. An offering that
+   * entity delivers carries it whether or not its text repeats the name (scoring.ts conceptValue).
+   */
+  agency?: boolean;
   /** Report paragraphs (A/62/898) establishing that responsibility. */
   paragraphs?: readonly number[];
   /** One sentence saying why these entities, when the paragraphs do not say it alone. */

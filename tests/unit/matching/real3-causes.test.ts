@@ -3,6 +3,7 @@ import { load } from '../../../bench/eval.js';
 import { profileText } from '../../../src/matching/classify.js';
 import { triageDecision } from '../../../src/matching/confidence.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
+import { conceptComponent } from '../../../src/matching/scoring.js';
 import type { Routing } from '../../../src/matching/types.js';
 
 // The general causes of the misses on realistic set 3 (tests/fixtures/eval-real3/: a 62-offering real
@@ -32,5 +33,16 @@ describe('general causes of misses on realistic set 3', () => {
       expect(profileText(matcher.tagger, '', text, lang).fine.has('c:witnesses'), lang).toBe(false);
     }
     expect(profileText(matcher.tagger, '', 'protection of witnesses in terrorism trials', 'en').fine.has('c:witnesses')).toBe(true);
+  });
+
+  it('counts a concept that names an entity as carried or not, not by how often an offering repeats the name', () => {
+    const req = new Map([['c:opcw', 0.57], ['c:chemical_security', 0.5]]);
+    const oncePlusTopic = conceptComponent(req, new Map([['c:opcw', 0.39], ['c:chemical_security', 0.84]]), 'OPCW').value;
+    const thriceNoTopic = conceptComponent(req, new Map([['c:opcw', 0.98], ['c:cwc_national', 0.9]]), 'OPCW').value;
+    expect(oncePlusTopic).toBeGreaterThan(thriceNoTopic);
+    // Delivered by the entity without naming it, it still carries the name; another provider's text that names it does too.
+    expect(conceptComponent(new Map([['c:opcw', 0.6]]), new Map([['c:chemical_security', 0.8]]), 'OPCW').shared).toEqual(['c:opcw']);
+    expect(conceptComponent(new Map([['c:opcw', 0.6]]), new Map([['c:opcw', 0.4]]), null).value).toBeCloseTo(1, 5);
+    expect(conceptComponent(new Map([['c:opcw', 0.6]]), new Map([['c:chemical_security', 0.8]]), 'INTERPOL').value).toBe(0);
   });
 });
