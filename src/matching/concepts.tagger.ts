@@ -80,6 +80,8 @@ const termWeight = (tokenCount: number, acronym: boolean): number =>
   (1 + 0.5 * Math.min(tokenCount - 1, 3)) * (acronym ? 1.5 : 1);
 
 const zhWordSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+// Punctuation that ends a clause or a list item in Chinese (and Latin) text.
+const CLAUSE_BREAK = /[、，。；：！？,.;:!?()（）「」『』“”《》\n]+/u;
 
 /** Word segments of a normalised Chinese string (no bigrams, no stop-word removal). */
 function chineseWords(text: string): string[] {
@@ -355,7 +357,9 @@ export class ConceptTagger {
 
   /** Tags a Chinese text by substring search of the normalised Chinese terms (overlapping occurrences of different terms all count). */
   tagChinese(text: string, into: ConceptTags = new Map(), factor = 1): ConceptTags {
-    const hay = normalizeForSubstring(text);
+    // Clause punctuation stays a boundary: with it removed, 化学、生物 ("chemical, biological") read as
+    // 学生 ("students"). The boundary mark can be in no normalised term.
+    const hay = text.split(CLAUSE_BREAK).map(normalizeForSubstring).filter((p) => p.length > 0).join('|');
     const counts = new Map<SubstringTerm, number>();
     for (let i = 0; i < hay.length; i++) {
       const cands = this.zhByFirst.get(hay[i]!);

@@ -45,4 +45,21 @@ describe('general causes of misses on realistic set 3', () => {
     expect(conceptComponent(new Map([['c:opcw', 0.6]]), new Map([['c:opcw', 0.4]]), null).value).toBeCloseTo(1, 5);
     expect(conceptComponent(new Map([['c:opcw', 0.6]]), new Map([['c:chemical_security', 0.8]]), 'INTERPOL').value).toBe(0);
   });
+
+  it('does not match a Chinese term across clause punctuation', () => {
+    // 化学、生物 ("chemical, biological") contains 学生 ("students", c:youth) once the comma is dropped.
+    const p = profileText(matcher.tagger, '', '化学、生物、放射性、核及爆炸物恐怖主义的演练方案', 'zh');
+    expect(p.fine.has('c:youth')).toBe(false);
+    expect(profileText(matcher.tagger, '', '面向学生的预防暴力极端主义教育', 'zh').fine.has('c:youth')).toBe(true);
+  });
+
+  it('names the programmes of the larger catalogue in the six languages (container control, airport interdiction, cybercrime, nuclear forensics)', () => {
+    const has = (lang: 'en' | 'fr' | 'es' | 'ru' | 'zh', text: string, code: string) => expect(profileText(matcher.tagger, '', text, lang).fine.has(code), `${lang}: ${text}`).toBe(true);
+    has('ru', 'Программа контроля за контейнерными перевозками', 'c:cargo');
+    has('fr', 'une unité de contrôle portuaire au port', 'c:cargo');
+    has('es', 'grupos de tareas conjuntas de interdicción aeroportuaria', 'c:border_management');
+    has('fr', 'une cellule aéroportuaire anti-trafic', 'c:border_management');
+    has('es', 'investigación de la ciberdelincuencia', 'c:cybercrime');
+    has('zh', '加强核法证学能力', 'c:nuclear_forensics');
+  });
 });
