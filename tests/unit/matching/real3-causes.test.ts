@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { load } from '../../../bench/eval.js';
+import { load, toOffering } from '../../../bench/eval.js';
 import { profileText } from '../../../src/matching/classify.js';
 import { triageDecision } from '../../../src/matching/confidence.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
@@ -61,5 +61,21 @@ describe('general causes of misses on realistic set 3', () => {
     has('fr', 'une cellule aéroportuaire anti-trafic', 'c:border_management');
     has('es', 'investigación de la ciberdelincuencia', 'c:cybercrime');
     has('zh', '加强核法证学能力', 'c:nuclear_forensics');
+  });
+
+  it('takes the main area of an offering that names none from its text, preferring a field its provider entity is responsible for', () => {
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    const providers = new Map(data.providers.map((p) => [p.key, p]));
+    const pgs = data.offerings.find((o) => o.key === 'o-wco-pgs')!;
+    m.addOffering(toOffering(pgs, providers));
+    // Explosive precursors and IEDs: chemical-weapons and criminal-justice words; WCO delivers it, for customs.
+    expect(m.index.get('o-wco-pgs')!.areas[0]!.code).toBe('customs');
+    // The same text from a provider with no Task Force entity keeps its text's main area.
+    m.addOffering({ ...toOffering(pgs, providers), id: 'o-pgs-unlinked', providerEntity: null });
+    expect(m.index.get('o-pgs-unlinked')!.areas[0]!.code).not.toBe('customs');
+    // A text clearly about another field keeps it (UNODC's maritime crime programme is maritime).
+    const gmcp = data.offerings.find((o) => o.key === 'o-unodc-gmcp')!;
+    m.addOffering(toOffering(gmcp, providers));
+    expect(m.index.get('o-unodc-gmcp')!.areas[0]!.code).toBe('maritime_security');
   });
 });
