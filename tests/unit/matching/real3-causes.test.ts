@@ -51,6 +51,8 @@ describe('general causes of misses on realistic set 3', () => {
     const p = profileText(matcher.tagger, '', '化学、生物、放射性、核及爆炸物恐怖主义的演练方案', 'zh');
     expect(p.fine.has('c:youth')).toBe(false);
     expect(profileText(matcher.tagger, '', '面向学生的预防暴力极端主义教育', 'zh').fine.has('c:youth')).toBe(true);
+    // A term written with the punctuation still matches it.
+    expect(profileText(matcher.tagger, '', '加强化学、生物、放射性和核安全', 'zh').fine.has('c:cbrn_detection')).toBe(true);
   });
 
   it('names the programmes of the larger catalogue in the six languages (container control, airport interdiction, cybercrime, nuclear forensics)', () => {
