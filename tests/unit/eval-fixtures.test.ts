@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { EVAL_SETS, HOLDOUT_ONLY_SETS, HOLDOUT_SETS, load } from '../../bench/eval.js';
 import { FINE_CONCEPTS } from '../../src/matching/concepts.lexicon.js';
 import { isEligible, unavailableReason } from '../../src/matching/filters.js';
 import type { StateGeo } from '../../src/matching/types.js';
@@ -73,8 +74,9 @@ describe('eval fixtures', () => {
 // need, not all of the area), responsibility from the labelled concept when there is one.
 describe('realistic eval fixtures', () => {
   const concepts = new Map(FINE_CONCEPTS.map((c) => [c.code, c.entities ?? null]));
-  // eval-real3 has its own, larger catalogue (tests/fixtures/eval-real3/README.md).
-  for (const [dir, files] of [['eval-real', ['requests.json', 'holdout-requests.json']], ['eval-real3', ['requests.json', 'holdout-requests.json']]] as const) {
+  // eval-real3 has its own, larger catalogue (tests/fixtures/eval-real3/README.md); eval-real4 that catalogue
+  // plus three offerings (tests/fixtures/eval-real4/README.md).
+  for (const [dir, files] of [['eval-real', ['requests.json', 'holdout-requests.json']], ['eval-real3', ['requests.json', 'holdout-requests.json']], ['eval-real4', ['requests.json']]] as const) {
     const readReal = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${dir}/${f}`, import.meta.url), 'utf8')) as T;
     const realOfferings = readReal<Offering[]>('offerings.json');
     const realProviders = new Map(readReal<Array<{ key: string; entity?: string | null }>>('providers.json').map((p) => [p.key, p.entity ?? null]));
@@ -106,4 +108,76 @@ describe('realistic eval fixtures', () => {
       });
     }
   }
+});
+
+// Realistic set 4 is held out (tests/fixtures/eval-real4/README.md): checked here without the engine, so that
+// its labels hold together and its texts are new, and kept out of every run but `npm run eval -- --holdout`.
+describe('realistic set 4 (held out)', () => {
+  const fx = (dir: string, f: string) => new URL(`../fixtures/${dir}/${f}`, import.meta.url);
+  const read4 = <T>(f: string): T => JSON.parse(readFileSync(fx('eval-real4', f), 'utf8')) as T;
+  type Req4 = Request & { source: string; translation?: string; notes: string; expected: Request['expected'] & { concept?: string; triage?: string; parts?: Array<{ area: string; entity: string; offerings: string[] }> } };
+  const requests = read4<Req4[]>('requests.json');
+  const offerings4 = new Map(read4<Offering[]>('offerings.json').map((o) => [o.key, o]));
+  const providers4 = new Map(read4<Array<{ key: string; entity?: string | null }>>('providers.json').map((p) => [p.key, p.entity ?? null]));
+  const concepts = new Map(FINE_CONCEPTS.map((c) => [c.code, c.entities ?? null]));
+
+  it('is not in EVAL_SETS, so only --holdout runs it, and loads without the engine', () => {
+    expect(Object.keys(EVAL_SETS)).not.toContain('real4');
+    expect(Object.keys(HOLDOUT_ONLY_SETS)).toContain('real4');
+    expect(HOLDOUT_SETS).toContain('real4');
+    const data = load('real4');
+    expect(data.requests.length).toBe(requests.length);
+    expect(data.offerings.length).toBe(offerings4.size);
+  });
+
+  it('holds at least 36 requests, at least half of them in fr/es/ru/ar/zh, keyed by their language', () => {
+    expect(requests.length).toBeGreaterThanOrEqual(36);
+    const other = requests.filter((r) => r.key.split('-')[1] !== 'en');
+    expect(other.length * 2).toBeGreaterThanOrEqual(requests.length);
+    for (const r of requests) {
+      const lang = r.key.split('-')[1];
+      expect(['en', 'fr', 'es', 'ru', 'ar', 'zh'], r.key).toContain(lang);
+      if (r.body.language !== undefined) expect(r.body.language, r.key).toBe(lang);
+    }
+  });
+
+  it('keeps the real3 catalogue whole and adds offerings that each have a source', () => {
+    const real3 = JSON.parse(readFileSync(fx('eval-real3', 'offerings.json'), 'utf8')) as Offering[];
+    for (const o of real3) expect(offerings4.get(o.key), o.key).toEqual(o);
+    expect(offerings4.size).toBeGreaterThan(real3.length);
+  });
+
+  it('uses no source of another set, and each source once', () => {
+    const seen = new Set<string>();
+    for (const dir of readdirSync(new URL('../fixtures/', import.meta.url)).filter((d) => d.startsWith('eval') && d !== 'eval-real4')) {
+      for (const f of readdirSync(new URL(`../fixtures/${dir}/`, import.meta.url)).filter((n) => n.endsWith('.json'))) {
+        const items = JSON.parse(readFileSync(fx(dir, f), 'utf8')) as unknown;
+        if (Array.isArray(items)) for (const x of items as Array<{ source?: string }>) if (x.source) seen.add(x.source);
+      }
+    }
+    expect(new Set(requests.map((r) => r.source)).size).toBe(requests.length);
+    for (const r of requests) expect(seen.has(r.source), r.key).toBe(false);
+  });
+
+  it('labels concepts that exist, parts that point at proposable offerings, and triage only with nothing expected', () => {
+    for (const r of requests) {
+      const e = r.expected;
+      if (e.concept) expect(concepts.has(e.concept), r.key).toBe(true);
+      if (e.triage) {
+        expect([e.area, e.entity, e.offerings.length], r.key).toEqual(['', '', 0]);
+        expect(r.notes, r.key).toMatch(/CONSTRUCTED/);
+        continue;
+      }
+      expect(areaEntities.has(e.area), r.key).toBe(true);
+      const state = states.get(r.memberState)!;
+      for (const p of e.parts ?? []) {
+        // A part labels no concept: its entity is one responsible for its area or for a concept of that area.
+        const responsible = [...areaEntities.get(p.area)!, ...FINE_CONCEPTS.filter((c) => c.area === p.area).flatMap((c) => c.entities ?? [])];
+        expect(responsible, `${r.key} ${p.area}`).toContain(p.entity);
+        for (const k of p.offerings) expect(offerings4.has(k) && proposable(offerings4.get(k)!, state), `${r.key} ${k}`).toBe(true);
+      }
+      if (e.parts) expect([e.parts[0]!.area, e.parts[0]!.entity], r.key).toEqual([e.area, e.entity]);
+      for (const k of e.offerings) expect(providers4.has(offerings4.get(k)!.provider), `${r.key} ${k}`).toBe(true);
+    }
+  });
 });
