@@ -169,7 +169,7 @@ export const EVAL_SETS = {
  * does. They are measured once, at the end, so nothing can be tuned on them before that.
  */
 export const HOLDOUT_ONLY_SETS = {
-  // 37 real requests in six languages on the real3 catalogue plus three offerings, labelled by a helper that
+  // 39 real requests in six languages on the real3 catalogue plus three offerings, labelled by a helper that
   // never ran the engine on them (tests/fixtures/eval-real4/).
   real4: { label: 'HELD-OUT realistic set 4 (labelled first, never run by its author)', dir: 'tests/fixtures/eval-real4', requests: 'requests.json', needs: false },
 } as const;
