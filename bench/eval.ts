@@ -154,6 +154,9 @@ export const EVAL_SETS = {
   // split by language into a half that may be looked at and a frozen half evaluated only at the end.
   native: { label: 'native-language realistic set (public texts as published, tuning half)', dir: 'tests/fixtures/eval-real', requests: 'native-requests.json', needs: false },
   'native-holdout': { label: 'HELD-OUT native-language realistic set (frozen half, never tuned on)', dir: 'tests/fixtures/eval-real', requests: 'native-holdout-requests.json', needs: false },
+  // Ministry-style requests in ar/zh/ru/fr/es with regional and variant wording (issue 15, stress set):
+  // the hidden set's failure kinds, labelled and committed before the engine saw them.
+  'native-stress': { label: 'native-language stress set (regional wording, script variants, the hidden failure kinds)', dir: 'tests/fixtures/eval-real', requests: 'native-stress-requests.json', needs: false },
 } as const;
 export type EvalSetName = keyof typeof EVAL_SETS;
 

@@ -77,7 +77,7 @@ describe('realistic eval fixtures', () => {
   const realProviders = new Map(readReal<Array<{ key: string; entity?: string | null }>>('providers.json').map((p) => [p.key, p.entity ?? null]));
   const realByKey = new Map(realOfferings.map((o) => [o.key, o]));
   const concepts = new Map(FINE_CONCEPTS.map((c) => [c.code, c.entities ?? null]));
-  for (const file of ['requests.json', 'holdout-requests.json']) {
+  for (const file of ['requests.json', 'holdout-requests.json', 'native-stress-requests.json']) {
     it(`${file}: every request has its source, a valid body, proposable expected offerings and the entity of the rule`, () => {
       const requests = readReal<Array<Request & { source: string; expected: Request['expected'] & { concept?: string; triage?: string } }>>(file);
       expect(new Set(requests.map((r) => r.key)).size).toBe(requests.length);
