@@ -131,10 +131,25 @@ export function stemArabic(token: string): string {
   return arabicVariant(stripArabicSuffix(stripArabicPrefix(normalizeArabic(token))));
 }
 
+// Spanish adjectives in -ar: the Snowball stemmer takes the singular for a verb infinitive and cuts it
+// (nuclear → nucl, militar → milit) but keeps the plural's base (nucleares → nuclear), so "material
+// nuclear" never met "materiales nucleares". Both numbers are written as the singular.
+const SPANISH_AR_ADJECTIVES: ReadonlySet<string> = new Set([
+  'nuclear', 'militar', 'escolar', 'popular', 'regular', 'particular', 'familiar', 'similar', 'consular',
+  'celular', 'molecular', 'titular', 'auxiliar', 'preliminar', 'peninsular', 'polar', 'solar', 'lunar',
+]);
+
+function spanishArAdjective(token: string): string | null {
+  const base = token.endsWith('es') ? token.slice(0, -2) : token;
+  return SPANISH_AR_ADJECTIVES.has(base) ? base : null;
+}
+
 function stemLatinOrCyrillic(token: string, lang: 'en' | 'fr' | 'es' | 'ru'): string {
   const key = lang + token;
   const cached = stemCache.get(key);
   if (cached !== undefined) return cached;
+  const adjective = lang === 'es' ? spanishArAdjective(token) : null;
+  if (adjective !== null) return adjective;
   // The French and Spanish Snowball stemmers expect accented input (é, ñ are
   // part of their suffix rules), so folding comes after stemming.
   const stemmed = foldAccents(STEMMERS[lang]!(token));

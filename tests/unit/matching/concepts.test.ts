@@ -199,3 +199,15 @@ describe('variant wording in the other UN languages (issue 15, native-language s
     expect(p.areaRaw.get('implementation_assessment') ?? 0).toBe(0);
   });
 });
+
+describe('CBRN written with "radioactive" (issue 15, border control of CBRN goods)', () => {
+  it('finds c:cbrn_detection in an enumeration that says radioactive, not radiological', () => {
+    const has = (text: string, lang: 'ar' | 'es') => profileText(tagger, '', text, lang).fine.has('c:cbrn_detection');
+    expect(has('الكشف عن المواد الكيماوية والبيولوجية والمشعة والنووية في المنافذ البرية', 'ar')).toBe(true);
+    expect(has('identificación de sustancias químicas, agentes biológicos, material radiactivo o nuclear en los pasos de frontera', 'es')).toBe(true);
+  });
+
+  it('reads "Expression de besoins" (a statement of needs) as no evidence of human rights', () => {
+    expect(profileText(tagger, 'Expression de besoins à venir', 'Le Gouvernement procède à un examen interne.', 'fr').areaRaw.size).toBe(0);
+  });
+});

@@ -129,3 +129,15 @@ describe('script and regional variants (issue 15, native-language stress set)', 
     expect(analyze('ذات', 'ar')).toEqual([]);
   });
 });
+
+describe('Spanish adjectives in -ar', () => {
+  it('gives singular and plural one stem (material nuclear, materiales nucleares)', () => {
+    expect(analyze('material nuclear', 'es')).toEqual(analyze('materiales nucleares', 'es'));
+    expect(analyze('policía militar', 'es').at(-1)).toBe(analyze('policías militares', 'es').at(-1));
+  });
+
+  it('drops "interne"/"interno" (internal), whose stem is the English stem of "international"', () => {
+    expect(analyze('examen interne', 'fr')).not.toContain(analyze('international', 'en')[0]);
+    expect(analyze('revisión interna', 'es')).not.toContain(analyze('international', 'en')[0]);
+  });
+});
