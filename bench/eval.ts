@@ -157,6 +157,11 @@ export const EVAL_SETS = {
   // Ministry-style requests in ar/zh/ru/fr/es with regional and variant wording (issue 15, stress set):
   // the hidden set's failure kinds, labelled and committed before the engine saw them.
   'native-stress': { label: 'native-language stress set (regional wording, script variants, the hidden failure kinds)', dir: 'tests/fixtures/eval-real', requests: 'native-stress-requests.json', needs: false },
+  // A larger real catalogue (62 offerings, same-area and same-region distractors, bilateral donors) and
+  // 52 further real requests in six languages, labelled before any run (tests/fixtures/eval-real3/).
+  real3: { label: 'realistic set 3 (62-offering real catalogue with distractors, labelled before any run)', dir: 'tests/fixtures/eval-real3', requests: 'requests.json', needs: false },
+  // Labelled after the real3 fixes and before any run on them: how far those fixes generalise. Never tuned on.
+  'real3-holdout': { label: 'HELD-OUT slice of realistic set 3 (labelled after its fixes, before any run)', dir: 'tests/fixtures/eval-real3', requests: 'holdout-requests.json', needs: false },
 } as const;
 export type EvalSetName = keyof typeof EVAL_SETS;
 
@@ -519,8 +524,8 @@ function report(set: EvalSetName, opts: { learned?: LearnedModel } = {}): void {
 
 function main(): void {
   const argv = process.argv.slice(2);
-  // --holdout: the two held-out sets (hand-written and realistic), never used for tuning.
-  const only = argv.includes('--holdout') ? ['holdout', 'real-holdout', 'native-holdout'] : argv.filter((a) => a in EVAL_SETS);
+  // --holdout: the held-out sets, never used for tuning.
+  const only = argv.includes('--holdout') ? ['holdout', 'real-holdout', 'native-holdout', 'real3-holdout'] : argv.filter((a) => a in EVAL_SETS);
   const sets = (only.length > 0 ? only : Object.keys(EVAL_SETS)) as EvalSetName[];
   console.log('# OneDoor matching eval');
   console.log('mrr: 1/rank of the first expected offering; requests expecting none score 1 unless an ineligible or unavailable offering of their area is proposed (or, when labelled for triage, anything is proposed).');

@@ -298,23 +298,25 @@ export function scaleSvg(rows: ScaleRow[]): string {
   const W = 760; const H = 420; const L = 60; const B = 60; const T = 30; const R = 240;
   const sizes = [...new Set(rows.map((r) => r.size))];
   const targets = [...new Set(rows.map((r) => r.target))];
-  const maxY = Math.max(2.5, ...rows.map((r) => (Number.isFinite(r.ratio) ? r.ratio : 0))) * 1.1;
+  // Capped at 6×: a ratio above is drawn on the top edge with its value beside it, so one outlier does not flatten the rest.
+  const CAP = 6;
+  const maxY = Math.min(CAP, Math.max(2.5, ...rows.map((r) => (Number.isFinite(r.ratio) ? r.ratio : 0))) * 1.1);
   const x = (i: number) => L + (sizes.length > 1 ? (i / (sizes.length - 1)) * (W - L - R) : (W - L - R) / 2);
   const y = (v: number) => H - B - (Math.min(v, maxY) / maxY) * (H - B - T);
-  const colours = ['#1f5fa8', '#b03a2e', '#1e8449', '#7d3c98', '#ca6f1e', '#117a65', '#5d6d7e', '#a93226', '#2e4053', '#b7950b', '#6c3483', '#148f77'];
+  const colours = ['#1f5fa8', '#b03a2e', '#1e8449', '#7d3c98', '#ca6f1e', '#117a65', '#5d6d7e', '#a93226', '#2e4053', '#b7950b', '#6c3483', '#148f77', '#d35400'];
   const lines = targets.map((t, k) => {
     const pts = sizes.map((s, i) => ({ i, r: rows.find((row) => row.size === s && row.target === t)?.ratio })).filter((p) => p.r !== undefined && Number.isFinite(p.r));
     const c = colours[k % colours.length];
     return `<path d="${pts.map((p, j) => `${j ? 'L' : 'M'}${x(p.i).toFixed(1)},${y(p.r!).toFixed(1)}`).join(' ')}" fill="none" stroke="${c}" stroke-width="2"/>`
-      + pts.map((p) => `<circle cx="${x(p.i)}" cy="${y(p.r!)}" r="3.5" fill="${c}"/>`).join('')
+      + pts.map((p) => `<circle cx="${x(p.i)}" cy="${y(p.r!)}" r="3.5" fill="${c}"/>${p.r! > maxY ? `<text x="${x(p.i) + 6}" y="${y(p.r!) + 4}" font-size="10" fill="${c}">${p.r}×</text>` : ''}`).join('')
       + `<rect x="${W - R + 10}" y="${T + k * 18}" width="10" height="10" fill="${c}"/><text x="${W - R + 25}" y="${T + k * 18 + 9}" font-size="10">${t.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>`;
   }).join('\n');
-  const ticks = [0, 0.5, 1, 1.5, 2, 2.5].filter((v) => v <= maxY);
+  const ticks = [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6].filter((v) => v <= maxY);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="${(W - R) / 2}" y="18" text-anchor="middle" font-size="14">Each target over its floor (same run) as the history grows</text>
 ${ticks.map((v) => `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="${v === 1 || v === 2 ? '#999' : '#e5e5e5'}"${v === 2 ? ' stroke-dasharray="4 3"' : ''}/><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${v}×</text>`).join('\n')}
-${sizes.map((s, i) => `<text x="${x(i)}" y="${H - B + 16}" text-anchor="middle" font-size="10">${s.split(',')[0]}</text><text x="${x(i)}" y="${H - B + 30}" text-anchor="middle" font-size="10">${s.split(',')[1]?.split('(')[0]?.trim() ?? ''}</text>`).join('\n')}
+${sizes.map((s, i) => `<text x="${x(i)}" y="${H - B + 16}" text-anchor="middle" font-size="10">${s.split(', ')[0]}</text><text x="${x(i)}" y="${H - B + 30}" text-anchor="middle" font-size="10">${s.split(', ')[1]?.split('(')[0]?.trim() ?? ''}</text>`).join('\n')}
 ${lines}
 </svg>
 `;

@@ -183,9 +183,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     paragraphs: [33, 44, 72],
     area: 'travel_documents_border',
     terms: {
-      en: ['border management', 'border control', 'border guards', 'border security', 'border crossing points', 'border posts'],
-      fr: ['gestion des frontières', 'contrôle aux frontières', 'garde-frontières', 'sécurité des frontières', 'postes frontières', 'points de passage frontaliers'],
-      es: ['gestión de fronteras', 'control fronterizo', 'guardias fronterizos', 'seguridad fronteriza', 'pasos fronterizos', 'puestos fronterizos'],
+      en: ['border management', 'border control', 'border guards', 'border security', 'border crossing points', 'border posts', ['joint airport interdiction task forces', 'UNODC-AIRCOP'], ['airport interdiction', 'UNODC-AIRCOP'], ['high-risk passengers', 'UNODC-AIRCOP']],
+      fr: ['gestion des frontières', 'contrôle aux frontières', 'garde-frontières', 'sécurité des frontières', 'postes frontières', 'points de passage frontaliers', ['cellules aéroportuaires anti-trafics', 'UNODC-AIRCOP'], ['cellule aéroportuaire anti-trafic', 'UNODC-AIRCOP'], ['passagers à haut risque', 'UNODC-AIRCOP']],
+      es: ['gestión de fronteras', 'control fronterizo', 'guardias fronterizos', 'seguridad fronteriza', 'pasos fronterizos', 'puestos fronterizos', ['grupos de tareas conjuntas de interdicción aeroportuaria', 'UNODC-AIRCOP'], ['interdicción aeroportuaria', 'UNODC-AIRCOP'], ['pasajeros de alto riesgo', 'UNODC-AIRCOP']],
       ru: ['управление границами', 'пограничного контроля', 'пограничный контроль', 'пограничников', 'безопасности границ', 'пунктов пропуска'],
       ar: ['إدارة الحدود', 'مراقبة الحدود', 'حرس الحدود', 'أمن الحدود', 'المعابر الحدودية', 'المنافذ الحدودية'],
       zh: ['边境管理', '边境管控', '边境控制', '边防', '边境安全', '口岸'],
@@ -252,12 +252,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     paragraphs: [44],
     area: 'customs',
     terms: {
-      en: ['container control', 'cargo', 'containers', 'supply chain security', 'risk management', 'risk profiling'],
-      fr: ['contrôle des conteneurs', 'fret', 'conteneurs', "sécurité de la chaîne d'approvisionnement", 'gestion des risques', 'profilage des risques'],
-      es: ['control de contenedores', 'carga', 'contenedores', 'seguridad de la cadena de suministro', 'gestión de riesgos', 'perfiles de riesgo'],
-      ru: ['контроля контейнеров', 'грузов', 'контейнеров', 'безопасности цепи поставок', 'управления рисками', 'профилирования рисков'],
+      en: ['container control', 'cargo', 'containers', 'supply chain security', 'risk management', 'risk profiling', ['port control units', 'UNODC-CCP'], ['port control unit', 'UNODC-CCP'], ['air cargo control units', 'UNODC-CCP']],
+      fr: ['contrôle des conteneurs', 'fret', 'conteneurs', "sécurité de la chaîne d'approvisionnement", 'gestion des risques', 'profilage des risques', ['unités de contrôle portuaire', 'UNODC-CCP'], ['unité de contrôle portuaire', 'UNODC-CCP']],
+      es: ['control de contenedores', 'carga', 'contenedores', 'seguridad de la cadena de suministro', 'gestión de riesgos', 'perfiles de riesgo', ['unidades de control portuario', 'UNODC-CCP'], ['unidad de control portuario', 'UNODC-CCP']],
+      ru: ['контроля контейнеров', 'грузов', 'контейнеров', 'безопасности цепи поставок', 'управления рисками', 'профилирования рисков', ['контроля за контейнерными перевозками', 'UNODC-CCP'], ['контейнерных перевозок', 'UNODC-CCP'], ['групп портового контроля', 'UNODC-CCP'], ['подразделение портового контроля', 'UNODC-CCP']],
       ar: ['مراقبة الحاويات', 'البضائع', 'الحاويات', 'أمن سلسلة الإمداد', 'إدارة المخاطر'],
-      zh: ['集装箱管控', '货物', '集装箱', '供应链安全', '风险管理', '风险分析'],
+      zh: ['集装箱管控', '货物', '集装箱', '供应链安全', '风险管理', '风险分析', ['集装箱管制', 'UNODC-CCP']],
     },
   },
   {
@@ -304,6 +304,23 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       zh: ['辐射探测', '辐射监测', '放射性', '放射源', '放射性物质', '核材料', ['监管控制之外', 'IAEA-NSS'], ['报警评估', 'IAEA-NSS'], ['一线官员', 'IAEA-NSS'], ['侦查架构', 'IAEA-NSS'], ['核安保探测', 'IAEA-NSS'], ['辐射源', 'IAEA-NSS'], ['铯-137', 'IAEA-NSS'], ['钴-60', 'IAEA-NSS']],
     },
   },
+  {
+    // Examination of nuclear or other radioactive material out of regulatory control for legal proceedings
+    // (IAEA Nuclear Security Series No. 2-G, "Nuclear Forensics in Support of Investigations").
+    code: 'c:nuclear_forensics',
+    source: 'IAEA-NSS',
+    entities: ['IAEA'],
+    paragraphs: [55, 56],
+    area: 'nuclear_security',
+    terms: {
+      en: ['nuclear forensics', 'nuclear forensic', 'nuclear forensics library'],
+      fr: ['criminalistique nucléaire', 'expertise criminalistique nucléaire'],
+      es: ['ciencia forense nuclear', 'análisis forense nuclear', 'ciencias forenses nucleares'],
+      ru: ['ядерной криминалистики', 'ядерная криминалистика', 'ядерно-криминалистической'],
+      ar: ['التحليل الجنائي النووي', 'الطب الشرعي النووي'],
+      zh: ['核法证学', '核法证', '核取证'],
+    },
+  },
   // ── chemical / biological ──
   {
     code: 'c:chemical_security',
@@ -335,6 +352,22 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     },
   },
   // ── internet_misuse / ICT ──
+  {
+    // Crime committed through or against computer systems, terrorist or not: investigated by the same
+    // cyber units and digital-forensics laboratories (UNODC Global Programme on Cybercrime, GA res. 65/230).
+    code: 'c:cybercrime',
+    source: 'UNTERM',
+    entities: ['UNODC'],
+    area: 'internet_misuse',
+    terms: {
+      en: ['cybercrime', 'cyber-dependent crime', 'cyber-enabled crime', 'cyber investigations'],
+      fr: ['cybercriminalité', 'criminalité informatique', 'enquêtes cybernétiques'],
+      es: ['ciberdelincuencia', 'ciberdelito', 'delito cibernético', 'delitos cibernéticos'],
+      ru: ['киберпреступность', 'киберпреступности', 'киберпреступлений', 'киберпреступлениями'],
+      ar: ['الجريمة السيبرانية', 'الجرائم السيبرانية', 'الجرائم الإلكترونية'],
+      zh: ['网络犯罪'],
+    },
+  },
   {
     code: 'c:online_content',
     entities: ['EOSG', '1267-MT'],
@@ -592,9 +625,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     paragraphs: [83],
     area: 'witness_protection',
     terms: {
-      en: ['witness protection', 'protection of witnesses', 'witnesses', 'informants', 'whistle-blowers'],
-      fr: ['protection des témoins', 'témoins', 'informateurs', 'lanceurs d’alerte'],
-      es: ['protección de testigos', 'testigos', 'informantes', 'denunciantes'],
+      en: ['witness protection', 'protection of witnesses', 'witnesses', 'whistle-blowers'],
+      fr: ['protection des témoins', 'témoins', 'lanceurs d’alerte'],
+      es: ['protección de testigos', 'testigos', 'denunciantes'],
       ru: ['защиты свидетелей', 'защита свидетелей', 'свидетелей', 'информаторов', 'заявителей о нарушениях'],
       ar: ['حماية الشهود', 'الشهود', 'المخبرين', 'المبلغين'],
       zh: ['证人保护', '保护证人', '证人', '线人', '举报人'],
@@ -656,6 +689,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   // ── Specialised agencies: naming one is evidence for its field ──
   {
     code: 'c:icao',
+    agency: true,
     source: 'UNTERM',
     entities: ['ICAO'],
     paragraphs: [29, 30, 43],
@@ -671,6 +705,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:imo',
+    agency: true,
     source: 'UNTERM',
     entities: ['IMO'],
     paragraphs: [31, 65],
@@ -686,6 +721,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:wco',
+    agency: true,
     source: 'UNTERM',
     entities: ['WCO'],
     paragraphs: [44],
@@ -701,6 +737,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:iaea',
+    agency: true,
     source: 'UNTERM',
     entities: ['IAEA'],
     paragraphs: [54, 55, 56],
@@ -716,6 +753,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:opcw',
+    agency: true,
     source: 'UNTERM',
     entities: ['OPCW'],
     paragraphs: [59],
@@ -731,6 +769,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:unoda',
+    agency: true,
     source: 'UNTERM',
     entities: ['UNODA'],
     paragraphs: [36, 41],
@@ -746,6 +785,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   {
     code: 'c:unicri',
+    agency: true,
     source: 'UNTERM',
     entities: ['UNICRI'],
     paragraphs: [58],

@@ -29,6 +29,11 @@ export interface ConceptDef {
    * specific evidence for routing (routing.ts), even when it sits in another area.
    */
   broader?: string;
+  /**
+   * The concept is the name of an entity (ICAO, OPCW...): the one in `entities`. An offering that
+   * entity delivers carries it whether or not its text repeats the name (scoring.ts conceptValue).
+   */
+  agency?: boolean;
   /** Report paragraphs (A/62/898) establishing that responsibility. */
   paragraphs?: readonly number[];
   /** One sentence saying why these entities, when the paragraphs do not say it alone. */
@@ -77,6 +82,11 @@ const termWeight = (tokenCount: number, acronym: boolean): number =>
   (1 + 0.5 * Math.min(tokenCount - 1, 3)) * (acronym ? 1.5 : 1);
 
 const zhWordSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+// Punctuation that ends a clause or a list item in Chinese (and Latin) text: kept as a boundary mark
+// (one that no normalised text contains) in both the terms and the text, so that a term matches across
+// it only where the term itself has it (化学、生物、放射性和核).
+const CLAUSE_BREAK = /[、，。；：！？,.;:!?()（）「」『』“”《》\n]+/u;
+const clauseNormal = (text: string): string => text.split(CLAUSE_BREAK).map(normalizeForSubstring).filter((p) => p.length > 0).join('|');
 
 /** Word segments of a normalised Chinese string (no bigrams, no stop-word removal). */
 function chineseWords(text: string): string[] {
@@ -194,7 +204,7 @@ export class ConceptTagger {
       pending.push({ lang, key, tokens, concept, acronym });
     };
     const addZh = (term: string, concept: string, acronym: boolean): void => {
-      const needle = normalizeForSubstring(term);
+      const needle = clauseNormal(term);
       // One Han character is too ambiguous; short Latin acronyms inside
       // Chinese are matched as needles too, but need three characters.
       const min = /\p{Script=Han}/u.test(needle) ? 2 : 3;
@@ -356,7 +366,9 @@ export class ConceptTagger {
 
   /** Tags a Chinese text by substring search of the normalised Chinese terms (overlapping occurrences of different terms all count). */
   tagChinese(text: string, into: ConceptTags = new Map(), factor = 1): ConceptTags {
-    const hay = normalizeForSubstring(text);
+    // Clause punctuation stays a boundary: with it removed, 化学、生物 ("chemical, biological") read as
+    // 学生 ("students").
+    const hay = clauseNormal(text);
     const counts = new Map<SubstringTerm, number>();
     for (let i = 0; i < hay.length; i++) {
       const cands = this.zhByFirst.get(hay[i]!);

@@ -60,6 +60,8 @@ export function triageDecision(input: {
   fineCount: number;
   /** Whether the text itself gives any area evidence (terms or single-word hints), not only neighbours' votes. */
   ownHints?: boolean;
+  /** The areas the text's own evidence gives (before neighbours' votes), best first. */
+  ownAreas?: readonly AreaScore[];
   routing: Routing;
   leadOf: (area: string) => string | null;
   matches: readonly OfferingMatch[];
@@ -71,7 +73,13 @@ export function triageDecision(input: {
   const [a1, a2] = areas;
   // Without any term or concept named, only a clear winner among the hints counts as an area.
   const floor = input.ownHints === false ? NO_AREA_VOTES_ONLY : NO_AREA_SCORE;
-  const unclear = !a1 || a1.score < floor || (a1.score - (a2?.score ?? 0)) / a1.score < NO_AREA_MARGIN;
+  // With hints but no term, the neighbours' votes (offerings sharing the text's words) only confirm:
+  // an area the text's own best hints do not point to is a guess from generic wording ("we will identify
+  // with partners where support is most useful" voted into financing by the offerings that say "support").
+  const ownBest = input.ownAreas?.[0]?.score ?? 0;
+  const unsupported = input.ownHints === true && input.ownAreas !== undefined && !!a1
+    && !input.ownAreas.some((a) => a.code === a1.code && a.score >= ownBest);
+  const unclear = !a1 || a1.score < floor || (a1.score - (a2?.score ?? 0)) / a1.score < NO_AREA_MARGIN || unsupported;
   if (!routing.area || (input.termEvidence < NO_AREA_TERMS && input.fineCount === 0 && unclear)) {
     return make('no_area_fits', 'No thematic area fits: the request names no field of assistance clearly enough to route it.');
   }

@@ -366,7 +366,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     for (const [code, v] of profile.tags) if (!code.startsWith('~')) termEvidence = Math.max(termEvidence, v);
     // Explicit areas chosen by the state are evidence enough.
     if (request.thematicAreas.some((c) => known.has(c))) termEvidence = Math.max(termEvidence, 1);
-    const triage = triageDecision({ areas, termEvidence, fineCount: profile.fine.size, ownHints: profile.areaRaw.size > 0, routing, leadOf, matches, confidence: rConf });
+    const triage = triageDecision({ areas, termEvidence, fineCount: profile.fine.size, ownHints: profile.areaRaw.size > 0, ownAreas: termAreas, routing, leadOf, matches, confidence: rConf });
     // No area, or a tie between areas of different entities: nobody to suggest.
     const finalRouting: Routing = triage && (triage.reason === 'no_area_fits' || triage.reason === 'areas_tie')
       ? { entity: null, reason: 'triage', area: null, concept: null, responsible: [] }

@@ -123,6 +123,24 @@ const POSTINGS_BUDGET = 2_500;
 const MIN_POSTING_AREA_SCORE = 0.2;
 
 const WORLDWIDE = '*';
+
+// An offering whose provider names no area takes the areas of its text; those its provider's entity is
+// responsible for (the taxonomy's lists) weigh this much more: a programme's page can dwell on a
+// neighbouring field's words (Programme Global Shield on explosive precursors: chemicals and IEDs, read
+// as chemical weapons and criminal justice before customs), and who delivers it says which field it serves.
+// A text clearly about another field keeps it (UNODC's maritime crime programme stays maritime).
+const PROVIDER_AREA_PRIOR = 1.5;
+
+/** Inferred areas with the provider entity's prior (see PROVIDER_AREA_PRIOR), best first, ties by code. */
+function withProviderPrior(inferred: readonly AreaScore[], entity: string | null, tagger: ConceptTagger): AreaScore[] {
+  if (entity === null) return [...inferred];
+  const lifted = inferred.map((a) => ((tagger.concepts.get(`area:${a.code}`)?.entities ?? []).includes(entity)
+    ? { code: a.code, score: Math.min(1, Math.round(a.score * PROVIDER_AREA_PRIOR * 10_000) / 10_000) }
+    : a));
+  lifted.sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
+  // Only the main area is in question: the other areas keep their text's weights.
+  return lifted[0]?.code === inferred[0]?.code ? [...inferred] : lifted;
+}
 const NO_KEYS: ReadonlySet<string> = new Set();
 // Shared empty map for profile fields not needed once an offering is indexed.
 const EMPTY_MAP = new Map<string, number>();
@@ -201,7 +219,7 @@ export class OfferingIndex {
   analyse(offering: MatchableOffering, slot = -1, pre?: PreAnalysed): IndexedOffering {
     const profile = pre?.profile ?? profileVersions(this.tagger, offeringVersions(offering));
     const explicit = offering.thematicAreas.filter((c) => this.knownAreas.has(c));
-    const areas = explicit.length > 0 ? combineAreas(explicit, profile.inferred, this.knownAreas) : profile.inferred;
+    const areas = explicit.length > 0 ? combineAreas(explicit, profile.inferred, this.knownAreas) : withProviderPrior(profile.inferred, offering.providerEntity, this.tagger);
     // For an offering, every explicit area is a full commitment (no rank decay).
     const areaWeight = new Map<string, number>();
     for (const a of areas) areaWeight.set(a.code, explicit.includes(a.code) ? 1 : a.score);

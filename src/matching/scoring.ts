@@ -1,4 +1,5 @@
 import { round4 } from './classify.js';
+import { FINE_CONCEPTS } from './concepts.lexicon.js';
 import type { IndexedOffering } from './offering.index.js';
 import type { AreaScore, Lang, MatchableRequest, MatchExplanation, Modality, StateGeo } from './types.js';
 import { SCORING_WEIGHTS, TOPICAL_GATE, type ScoreComponent } from './weights.js';
@@ -51,16 +52,30 @@ export function thematicValue(requestAreas: readonly AreaScore[], offeringAreas:
   return Math.min(1, best);
 }
 
+// Concepts that name an entity (concepts.tagger.ts `agency`), by code: the entity named.
+const AGENCY: ReadonlyMap<string, string> = new Map(FINE_CONCEPTS.filter((c) => c.agency && c.entities?.length).map((c) => [c.code, c.entities![0]!]));
+
+/**
+ * How much of a request concept of weight `w` an offering covers. A concept that names an entity is
+ * carried whole by an offering that entity delivers or whose text names it: how often a text repeats a
+ * name says nothing about the need (a request that names OPCW once preferred the OPCW offerings that
+ * name OPCW three times, whatever they were about).
+ */
+function covers(c: string, w: number, offering: ReadonlyMap<string, number>, entity: string | null): number {
+  const named = AGENCY.get(c);
+  if (named !== undefined) return offering.has(c) || named === entity ? w : 0;
+  const o = offering.get(c);
+  return o === undefined ? 0 : Math.min(w, o);
+}
+
 /** Allocation-free fine-concept value (hot path); same formula as conceptComponent. */
-function conceptValue(request: ReadonlyMap<string, number>, offering: ReadonlyMap<string, number>): number {
+function conceptValue(request: ReadonlyMap<string, number>, offering: ReadonlyMap<string, number>, entity: string | null): number {
   if (request.size === 0) return NEUTRAL;
-  if (offering.size === 0) return 0;
   let reqTotal = 0;
   let covered = 0;
   for (const [c, w] of request) {
     reqTotal += w;
-    const o = offering.get(c);
-    if (o !== undefined) covered += Math.min(w, o);
+    covered += covers(c, w, offering, entity);
   }
   let offTotal = 0;
   let offShared = 0;
@@ -72,16 +87,16 @@ function conceptValue(request: ReadonlyMap<string, number>, offering: ReadonlyMa
 }
 
 /** Fine-concept overlap: how much of the request's fine concepts the offering covers (mostly) and how focused it is. */
-export function conceptComponent(request: ReadonlyMap<string, number>, offering: ReadonlyMap<string, number>): { value: number; shared: string[] } {
+export function conceptComponent(request: ReadonlyMap<string, number>, offering: ReadonlyMap<string, number>, entity: string | null = null): { value: number; shared: string[] } {
   if (request.size === 0) return { value: NEUTRAL, shared: [] };
   let reqTotal = 0;
   let covered = 0;
   const shared: string[] = [];
   for (const [c, w] of request) {
     reqTotal += w;
-    const o = offering.get(c);
-    if (o !== undefined) {
-      covered += Math.min(w, o);
+    const v = covers(c, w, offering, entity);
+    if (v > 0) {
+      covered += v;
       shared.push(c);
     }
   }
@@ -193,7 +208,7 @@ export function textValue(ctx: Pick<RequestContext, 'lang' | 'fine' | 'sameLangu
 /** Score components of one (eligible, available) offering; `text` is the normalised BM25 value in [0, 1]. */
 export function scoreComponents(ctx: RequestContext, doc: IndexedOffering, text: number): Record<ScoreComponent, number> {
   const o = doc.offering;
-  const concept = conceptValue(ctx.fine, doc.profile.fine);
+  const concept = conceptValue(ctx.fine, doc.profile.fine, o.providerEntity);
   return {
     thematic: thematicValue(ctx.areas, doc.areaWeight),
     concept,
@@ -219,7 +234,7 @@ export function explainMatch(ctx: RequestContext, doc: IndexedOffering, componen
     weights: { ...weights },
     concepts: [
       ...thematicComponent(ctx.areas, doc.areaWeight).shared.map((a) => `area:${a}`),
-      ...conceptComponent(ctx.fine, doc.profile.fine).shared,
+      ...conceptComponent(ctx.fine, doc.profile.fine, o.providerEntity).shared,
     ].sort(),
     language: { request: ctx.lang, offering: [...o.languages], fit: components.language },
     notes,

@@ -42,6 +42,8 @@ export const VOCABULARY_SOURCES: readonly VocabularySource[] = [
   // whose reports are الإخطار بالشبهة), the Moroccan FIU's former name (وحدة معالجة المعلومات المالية), China's 被害人 (victim, Criminal Procedure
   // Law) and 核生化 (nuclear, biological, chemical), and Moroccan licensing wording (منح التراخيص).
   { code: 'NATIONAL-USAGE', title: "States' own legal and administrative terms where they differ from the UN term (national laws, names of national bodies)", url: 'db/reference/VOCABULARY.md', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
+  { code: 'UNODC-CCP', title: 'UNODC-WCO Container Control Programme (port control units, air cargo control units)', url: 'https://www.unodc.org/unodc/en/drug-trafficking/container-control-programme.html', languages: ['en', 'fr', 'es', 'ru', 'zh'] },
+  { code: 'UNODC-AIRCOP', title: 'UNODC-WCO-INTERPOL Airport Communication Project (joint airport interdiction task forces)', url: 'https://www.unodc.org/unodc/en/organized-crime/AIRCOP/2-aircop-project.html', languages: ['en', 'fr', 'es'] },
   { code: 'UNOCT-VOT', title: 'UNOCT Victims of Terrorism Support Programme', url: 'https://www.un.org/counterterrorism/victims-of-terrorism', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
 ];
 

@@ -72,26 +72,38 @@ describe('eval fixtures', () => {
 // The realistic sets (tests/fixtures/eval-real/README.md): stricter offerings (those that answer the
 // need, not all of the area), responsibility from the labelled concept when there is one.
 describe('realistic eval fixtures', () => {
-  const readReal = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../fixtures/eval-real/${f}`, import.meta.url), 'utf8')) as T;
-  const realOfferings = readReal<Offering[]>('offerings.json');
-  const realProviders = new Map(readReal<Array<{ key: string; entity?: string | null }>>('providers.json').map((p) => [p.key, p.entity ?? null]));
-  const realByKey = new Map(realOfferings.map((o) => [o.key, o]));
   const concepts = new Map(FINE_CONCEPTS.map((c) => [c.code, c.entities ?? null]));
-  for (const file of ['requests.json', 'holdout-requests.json', 'native-stress-requests.json']) {
-    it(`${file}: every request has its source, a valid body, proposable expected offerings and the entity of the rule`, () => {
-      const requests = readReal<Array<Request & { source: string; expected: Request['expected'] & { concept?: string; triage?: string } }>>(file);
-      expect(new Set(requests.map((r) => r.key)).size).toBe(requests.length);
-      for (const r of requests) {
-        expect(r.source, r.key).toMatch(/^https?:\/\//);
-        expect(CreateRequestBody.safeParse(r.body).success, r.key).toBe(true);
-        if (r.expected.triage) continue;
-        const state = states.get(r.memberState)!;
-        expect(state, r.key).toBeDefined();
-        for (const k of r.expected.offerings) expect(proposable(realByKey.get(k)!, state), `${r.key} ${k}`).toBe(true);
-        const listed = (r.expected.concept ? concepts.get(r.expected.concept) : null) ?? areaEntities.get(r.expected.area)!;
-        const top = r.expected.offerings[0] ? realProviders.get(realByKey.get(r.expected.offerings[0])!.provider) : null;
-        expect(r.expected.entity, r.key).toBe(top && listed.includes(top) ? top : listed[0]);
+  // eval-real3 has its own, larger catalogue (tests/fixtures/eval-real3/README.md).
+  for (const [dir, files] of [['eval-real', ['requests.json', 'holdout-requests.json', 'native-stress-requests.json']], ['eval-real3', ['requests.json', 'holdout-requests.json']]] as const) {
+    const readReal = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${dir}/${f}`, import.meta.url), 'utf8')) as T;
+    const realOfferings = readReal<Offering[]>('offerings.json');
+    const realProviders = new Map(readReal<Array<{ key: string; entity?: string | null }>>('providers.json').map((p) => [p.key, p.entity ?? null]));
+    const realByKey = new Map(realOfferings.map((o) => [o.key, o]));
+    it(`${dir}: offerings are valid create bodies with a known provider, main area and source`, () => {
+      expect(new Set(realOfferings.map((o) => o.key)).size).toBe(realOfferings.length);
+      for (const o of realOfferings) {
+        expect(CreateOfferingBody.safeParse(o.body).success, o.key).toBe(true);
+        expect(realProviders.has(o.provider), o.key).toBe(true);
+        expect(areaEntities.has(o.expectedAreas[0]!), o.key).toBe(true);
+        expect((o as Offering & { source?: string }).source, o.key).toMatch(/^https?:\/\//);
       }
     });
+    for (const file of files) {
+      it(`${dir}/${file}: every request has its source, a valid body, proposable expected offerings and the entity of the rule`, () => {
+        const requests = readReal<Array<Request & { source: string; expected: Request['expected'] & { concept?: string; triage?: string } }>>(file);
+        expect(new Set(requests.map((r) => r.key)).size).toBe(requests.length);
+        for (const r of requests) {
+          expect(r.source, r.key).toMatch(/^https?:\/\//);
+          expect(CreateRequestBody.safeParse(r.body).success, r.key).toBe(true);
+          if (r.expected.triage) continue;
+          const state = states.get(r.memberState)!;
+          expect(state, r.key).toBeDefined();
+          for (const k of r.expected.offerings) expect(proposable(realByKey.get(k)!, state), `${r.key} ${k}`).toBe(true);
+          const listed = (r.expected.concept ? concepts.get(r.expected.concept) : null) ?? areaEntities.get(r.expected.area)!;
+          const top = r.expected.offerings[0] ? realProviders.get(realByKey.get(r.expected.offerings[0])!.provider) : null;
+          expect(r.expected.entity, r.key).toBe(top && listed.includes(top) ? top : listed[0]);
+        }
+      });
+    }
   }
 });
