@@ -889,7 +889,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       es: ['QBRN', 'CBRN', 'químicos, biológicos, radiológicos y nucleares', ['químicos, biológicos, radiactivos y nucleares', 'ONEDOOR'], 'detección QBRN', 'equipo de detección y descontaminación'],
       ru: ['ХБРЯ', 'CBRN', 'химических, биологических, радиологических и ядерных', ['химических, биологических, радиоактивных и ядерных', 'ONEDOOR'], 'обнаружения ХБРЯ', 'оборудование для обнаружения и дезактивации'],
       ar: ['الكيميائية والبيولوجية والإشعاعية والنووية', 'المواد الكيميائية والبيولوجية والإشعاعية والنووية', ['الكيميائية والبيولوجية والمشعة والنووية', 'ONEDOOR'], 'معدات الكشف وإزالة التلوث'],
-      zh: ['化学、生物、放射性和核', '化生放核', 'CBRN', '探测和去污设备', ['核生化', 'NATIONAL-USAGE']],
+      zh: ['化学、生物、放射性和核', '化生放核', 'CBRN', '探测和去污设备', ['核生化', 'NATIONAL-USAGE'], ['化学、生物、放射性、核', 'ONEDOOR'], ['化学、生物、放射和核', 'ONEDOOR']],
     },
   },
   {

@@ -205,6 +205,8 @@ describe('CBRN written with "radioactive" (issue 15, border control of CBRN good
     const has = (text: string, lang: 'ar' | 'es') => profileText(tagger, '', text, lang).fine.has('c:cbrn_detection');
     expect(has('الكشف عن المواد الكيماوية والبيولوجية والمشعة والنووية في المنافذ البرية', 'ar')).toBe(true);
     expect(has('identificación de sustancias químicas, agentes biológicos, material radiactivo o nuclear en los pasos de frontera', 'es')).toBe(true);
+    // Chinese enumerations written with the enumeration comma throughout (化学、生物、放射性、核).
+    expect(profileText(tagger, '', '应对化学、生物、放射性、核及爆炸物恐怖主义', 'zh').fine.has('c:cbrn_detection')).toBe(true);
   });
 
   it('reads "Expression de besoins" (a statement of needs) as no evidence of human rights', () => {
