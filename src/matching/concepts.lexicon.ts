@@ -908,6 +908,25 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     },
   },
   {
+    // National Nuclear Security Support Centres and the IAEA-coordinated International Network for
+    // Nuclear Security Training and Support Centres (NSSC Network): training, technical and scientific
+    // support that sustain a State's nuclear security regime. The English names are the IAEA's; the other
+    // languages are the team's translations of them (not checked against the IAEA's language versions).
+    code: 'c:nssc',
+    area: 'nuclear_security',
+    entities: ['IAEA'],
+    paragraphs: [56],
+    source: 'IAEA-NSS',
+    terms: {
+      en: ['NSSC', 'Nuclear Security Support Centre', 'Nuclear Security Support Centres', 'Nuclear Security Support Center', 'nuclear security training and support centre', 'NSSC Network'],
+      fr: [['centre d’appui à la sécurité nucléaire', 'ONEDOOR-TR'], ['centres de formation et d’appui en matière de sécurité nucléaire', 'ONEDOOR-TR']],
+      es: [['centro de apoyo a la seguridad física nuclear', 'ONEDOOR-TR'], ['centros de capacitación y apoyo en seguridad física nuclear', 'ONEDOOR-TR']],
+      ru: [['центр поддержки физической ядерной безопасности', 'ONEDOOR-TR'], ['центров подготовки и поддержки в области физической ядерной безопасности', 'ONEDOOR-TR']],
+      ar: [['مركز دعم الأمن النووي', 'ONEDOOR-TR'], ['مراكز التدريب والدعم في مجال الأمن النووي', 'ONEDOOR-TR']],
+      zh: [['核安保支持中心', 'ONEDOOR-TR'], ['核安保培训和支持中心', 'ONEDOOR-TR']],
+    },
+  },
+  {
     code: 'c:physical_protection',
     area: 'nuclear_security',
     entities: ['IAEA'],
