@@ -156,6 +156,9 @@ export const EVAL_SETS = {
   // split by language into a half that may be looked at and a frozen half evaluated only at the end.
   native: { label: 'native-language realistic set (public texts as published, tuning half)', dir: 'tests/fixtures/eval-real', requests: 'native-requests.json', needs: false },
   'native-holdout': { label: 'HELD-OUT native-language realistic set (frozen half, never tuned on)', dir: 'tests/fixtures/eval-real', requests: 'native-holdout-requests.json', needs: false },
+  // Ministry-style requests in ar/zh/ru/fr/es with regional and variant wording (issue 15, stress set):
+  // the hidden set's failure kinds, labelled and committed before the engine saw them.
+  'native-stress': { label: 'native-language stress set (regional wording, script variants, the hidden failure kinds)', dir: 'tests/fixtures/eval-real', requests: 'native-stress-requests.json', needs: false },
   // A larger real catalogue (62 offerings, same-area and same-region distractors, bilateral donors) and
   // 52 further real requests in six languages, labelled before any run (tests/fixtures/eval-real3/).
   real3: { label: 'realistic set 3 (62-offering real catalogue with distractors, labelled before any run)', dir: 'tests/fixtures/eval-real3', requests: 'requests.json', needs: false },

@@ -21,7 +21,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       fr: ['cellule de renseignement financier', 'cellules de renseignement financier', 'CRF', 'renseignement financier', 'déclarations de soupçon', 'déclarations d’opérations suspectes', 'opérations suspectes', 'investigation financière', ["déclaration d'opération suspecte", 'FATF'], ['déclarations d’opération suspecte', 'FATF'], ['déclarations de transactions suspectes', 'FATF']],
       es: ['unidad de inteligencia financiera', 'unidades de inteligencia financiera', 'UIF', 'inteligencia financiera', 'reportes de operaciones sospechosas', 'informes de transacciones sospechosas', 'declaraciones de sospecha', 'operaciones sospechosas', 'investigación financiera', ['ROS', 'UNTERM'], ['reporte de operación sospechosa', 'UNTERM'], ['unidad de análisis financiero', 'UNTERM']],
       ru: ['подразделение финансовой разведки', 'подразделения финансовой разведки', 'ПФР', 'финансовой разведки', 'финансовая разведка', 'подозрительных операциях', 'подозрительных операций', ['службы финансовой разведки', 'UNTERM'], ['сообщений о подозрительных операциях', 'UNTERM']],
-      ar: ['وحدة الاستخبارات المالية', 'وحدة المعلومات المالية', 'وحدات الاستخبارات المالية', 'الاستخبارات المالية', 'المعاملات المشبوهة', ['وحدة التحريات المالية', 'UNTERM'], ['وحدة مكافحة غسل الأموال', 'UNTERM'], ['الإبلاغ عن المعاملات المشبوهة', 'UNTERM']],
+      ar: ['وحدة الاستخبارات المالية', 'وحدة المعلومات المالية', 'وحدات الاستخبارات المالية', 'الاستخبارات المالية', 'المعاملات المشبوهة', ['وحدة التحريات المالية', 'UNTERM'], ['وحدة مكافحة غسل الأموال', 'UNTERM'], ['الإبلاغ عن المعاملات المشبوهة', 'UNTERM'], ['خلية معالجة الاستعلام المالي', 'NATIONAL-USAGE'], ['وحدة معالجة المعلومات المالية', 'NATIONAL-USAGE'], ['الإخطار بالشبهة', 'NATIONAL-USAGE']],
       zh: ['金融情报中心', '金融情报机构', '金融情报单位', '金融情报', '可疑交易报告', '可疑交易', ['反洗钱监测分析中心', 'UNTERM'], ['可疑交易报告制度', 'UNTERM']],
     },
   },
@@ -284,7 +284,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       fr: ['contrôle des échanges stratégiques', "contrôles à l'exportation", 'contrôle des exportations', 'biens à double usage', 'double usage', ["licences d'exportation", 'EU-DU'], ['liste de contrôle', 'EU-DU'], ['listes de contrôle', 'EU-DU'], ['transit et transbordement', 'UNSCR-1540'], ['courtage', 'UNSCR-1540'], ['biens et technologies à double usage', 'EU-DU'], ["autorisation d'exportation", 'EU-DU'], ['programme interne de conformité', 'EU-DU']],
       es: ['controles del comercio estratégico', 'controles de exportación', 'control de exportaciones', 'bienes de doble uso', 'doble uso', ['licencias de exportación', 'EU-DU'], ['lista nacional de control', 'EU-DU'], ['lista de control', 'EU-DU'], ['mercancías estratégicas', 'WCO-STCE'], ['tránsito y transbordo', 'UNSCR-1540'], ['uso dual', 'UNSCR-1540'], ['productos de uso dual', 'UNSCR-1540'], ['comercio estratégico', 'WCO-STCE'], ['programa interno de cumplimiento', 'EU-DU']],
       ru: ['контроля стратегической торговли', 'экспортного контроля', 'экспортный контроль', 'товаров двойного назначения', 'двойного назначения', ['выдачи лицензий', 'UNSCR-1540'], ['лицензирующего органа', 'UNSCR-1540'], ['контрольного списка', 'UNSCR-1540'], ['контрольные списки', 'UNSCR-1540'], ['транзита и перевалки', 'UNSCR-1540'], ['внутренней программы экспортного контроля', 'UNSCR-1540'], ['контролируемых товаров', 'UNSCR-1540'], ['конечного пользователя', 'UNSCR-1540']],
-      ar: ['ضوابط التجارة الاستراتيجية', 'الرقابة على الصادرات', 'مراقبة الصادرات', 'السلع ذات الاستخدام المزدوج', 'الاستخدام المزدوج', ['الترخيص بالتصدير', 'UNSCR-1540'], ['تراخيص التصدير', 'UNSCR-1540'], ['قائمة وطنية', 'UNSCR-1540'], ['العبور وإعادة الشحن', 'UNSCR-1540'], ['السلع الاستراتيجية', 'UNSCR-1540'], ['المستخدم النهائي', 'UNSCR-1540']],
+      ar: ['ضوابط التجارة الاستراتيجية', 'الرقابة على الصادرات', 'مراقبة الصادرات', 'السلع ذات الاستخدام المزدوج', 'الاستخدام المزدوج', ['الترخيص بالتصدير', 'UNSCR-1540'], ['تراخيص التصدير', 'UNSCR-1540'], ['قائمة وطنية', 'UNSCR-1540'], ['العبور وإعادة الشحن', 'UNSCR-1540'], ['السلع الاستراتيجية', 'UNSCR-1540'], ['المستخدم النهائي', 'UNSCR-1540'], ['منح التراخيص', 'NATIONAL-USAGE'], ['طلبات الترخيص', 'NATIONAL-USAGE']],
       zh: ['战略贸易管制', '出口管制', '两用物项', '军民两用', '两用', ['出口许可', 'UNSCR-1540'], ['许可证', 'UNSCR-1540'], ['管制清单', 'UNSCR-1540'], ['过境和转运', 'UNSCR-1540'], ['最终用户', 'UNSCR-1540'], ['两用物项和技术', 'UNSCR-1540'], ['出口管制清单', 'UNSCR-1540']],
     },
   },
@@ -535,7 +535,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       fr: ['procureurs', 'magistrats du parquet', 'juges', 'procès équitable', 'justice pénale', 'recevabilité des preuves', 'collecte des preuves', ['chaîne pénale', 'UNODC-WCA'], ['officiers de police judiciaire', 'UNODC-WCA'], ['poursuite et le jugement', 'UNODC-WCA'], ['enquête, la poursuite', 'UNODC-WCA'], ['coopération police-justice', 'UNODC-WCA'], ['saisir le procureur', 'UNODC-WCA'], ['judiciarisation', 'UNODC-WCA'], ['agents de la justice pénale', 'UNODC-WCA'], ['scène de crime', 'UNODC-WCA']],
       es: ['fiscales', 'enjuiciamiento', 'jueces', 'juicio justo', 'justicia penal', 'admisibilidad de la prueba', 'recolección de pruebas'],
       ru: ['прокуроров', 'прокуратуры', 'судей', 'справедливого судебного разбирательства', 'уголовного правосудия', 'допустимости доказательств', 'сбора доказательств'],
-      ar: ['المدعين العامين', 'النيابة العامة', 'وكلاء النيابة', 'الادعاء', 'القضاة', 'المحاكمة العادلة', 'العدالة الجنائية', 'مقبولية الأدلة', 'جمع الأدلة'],
+      ar: ['المدعين العامين', 'النيابة العامة', 'وكلاء النيابة', 'الادعاء العام', 'القضاة', 'المحاكمة العادلة', 'العدالة الجنائية', 'مقبولية الأدلة', 'جمع الأدلة'],
       zh: ['检察官', '检察机关', '法官', '公正审判', '刑事司法', '证据可采性', '收集证据'],
     },
   },
@@ -645,7 +645,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       es: ['víctimas del terrorismo', 'apoyo a las víctimas', 'asistencia a las víctimas', 'sobrevivientes', 'apoyo psicosocial', 'indemnización'],
       ru: ['жертв терроризма', 'поддержки жертв', 'помощи жертвам', 'пострадавших', 'психосоциальной поддержки', 'компенсации'],
       ar: ['ضحايا الإرهاب', 'دعم الضحايا', 'مساعدة الضحايا', 'الناجين', 'الدعم النفسي والاجتماعي', 'التعويض'],
-      zh: ['恐怖主义受害者', '受害者支助', '援助受害者', '幸存者', '心理社会支持', '赔偿'],
+      zh: ['恐怖主义受害者', '受害者支助', '援助受害者', '幸存者', '心理社会支持', '赔偿', ['被害人', 'NATIONAL-USAGE'], ['恐怖袭击被害人', 'NATIONAL-USAGE']],
     },
   },
   {
@@ -884,12 +884,12 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     basis: 'Para. 61: border security against illicit trafficking of nuclear, chemical and biological weapons-related materials is part of resolution 1540; IAEA (para. 56), OPCW (para. 59) and WCO (para. 44) deliver the detection and protection work.',
     source: 'UNTERM',
     terms: {
-      en: ['CBRN', 'chemical, biological, radiological and nuclear', 'CBRN detection', 'CBRNE', 'CBRN materials', 'detection and decontamination equipment', 'protection, detection and decontamination'],
-      fr: ['NRBC', 'CBRN', 'chimiques, biologiques, radiologiques et nucléaires', 'détection NRBC', 'matériel de détection et de décontamination'],
-      es: ['QBRN', 'CBRN', 'químicos, biológicos, radiológicos y nucleares', 'detección QBRN', 'equipo de detección y descontaminación'],
-      ru: ['ХБРЯ', 'CBRN', 'химических, биологических, радиологических и ядерных', 'обнаружения ХБРЯ', 'оборудование для обнаружения и дезактивации'],
-      ar: ['الكيميائية والبيولوجية والإشعاعية والنووية', 'المواد الكيميائية والبيولوجية والإشعاعية والنووية', 'معدات الكشف وإزالة التلوث'],
-      zh: ['化学、生物、放射性和核', '化生放核', 'CBRN', '探测和去污设备'],
+      en: ['CBRN', 'chemical, biological, radiological and nuclear', ['chemical, biological, radioactive and nuclear', 'ONEDOOR'], 'CBRN detection', 'CBRNE', 'CBRN materials', 'detection and decontamination equipment', 'protection, detection and decontamination'],
+      fr: ['NRBC', 'CBRN', 'chimiques, biologiques, radiologiques et nucléaires', ['chimiques, biologiques, radioactives et nucléaires', 'ONEDOOR'], 'détection NRBC', 'matériel de détection et de décontamination'],
+      es: ['QBRN', 'CBRN', 'químicos, biológicos, radiológicos y nucleares', ['químicos, biológicos, radiactivos y nucleares', 'ONEDOOR'], 'detección QBRN', 'equipo de detección y descontaminación'],
+      ru: ['ХБРЯ', 'CBRN', 'химических, биологических, радиологических и ядерных', ['химических, биологических, радиоактивных и ядерных', 'ONEDOOR'], 'обнаружения ХБРЯ', 'оборудование для обнаружения и дезактивации'],
+      ar: ['الكيميائية والبيولوجية والإشعاعية والنووية', 'المواد الكيميائية والبيولوجية والإشعاعية والنووية', ['الكيميائية والبيولوجية والمشعة والنووية', 'ONEDOOR'], 'معدات الكشف وإزالة التلوث'],
+      zh: ['化学、生物、放射性和核', '化生放核', 'CBRN', '探测和去污设备', ['核生化', 'NATIONAL-USAGE'], ['化学、生物、放射性、核', 'ONEDOOR'], ['化学、生物、放射和核', 'ONEDOOR']],
     },
   },
   {
@@ -905,6 +905,25 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       ru: ['резолюции 1540', 'резолюция 1540', 'Комитета 1540', 'национального плана действий по осуществлению', 'оружия массового уничтожения', 'негосударственных субъектов'],
       ar: ['القرار 1540', 'لجنة 1540', 'خطة العمل الوطنية للتنفيذ', 'أسلحة الدمار الشامل', 'الجهات من غير الدول'],
       zh: ['第1540', '1540委员会', '国家执行行动计划', '大规模毁灭性武器', '非国家行为者'],
+    },
+  },
+  {
+    // National Nuclear Security Support Centres and the IAEA-coordinated International Network for
+    // Nuclear Security Training and Support Centres (NSSC Network): training, technical and scientific
+    // support that sustain a State's nuclear security regime. The English names are the IAEA's; the other
+    // languages are the team's translations of them (not checked against the IAEA's language versions).
+    code: 'c:nssc',
+    area: 'nuclear_security',
+    entities: ['IAEA'],
+    paragraphs: [56],
+    source: 'IAEA-NSS',
+    terms: {
+      en: ['NSSC', 'Nuclear Security Support Centre', 'Nuclear Security Support Centres', 'Nuclear Security Support Center', 'nuclear security training and support centre', 'NSSC Network'],
+      fr: [['centre d’appui à la sécurité nucléaire', 'ONEDOOR-TR'], ['centres de formation et d’appui en matière de sécurité nucléaire', 'ONEDOOR-TR']],
+      es: [['centro de apoyo a la seguridad física nuclear', 'ONEDOOR-TR'], ['centros de capacitación y apoyo en seguridad física nuclear', 'ONEDOOR-TR']],
+      ru: [['центр поддержки физической ядерной безопасности', 'ONEDOOR-TR'], ['центров подготовки и поддержки в области физической ядерной безопасности', 'ONEDOOR-TR']],
+      ar: [['مركز دعم الأمن النووي', 'ONEDOOR-TR'], ['مراكز التدريب والدعم في مجال الأمن النووي', 'ONEDOOR-TR']],
+      zh: [['核安保支持中心', 'ONEDOOR-TR'], ['核安保培训和支持中心', 'ONEDOOR-TR']],
     },
   },
   {
@@ -1006,7 +1025,9 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   {
     code: 'c:bio_investigation',
     area: 'biological_threats',
-    entities: ['UNODA', 'WHO'],
+    // UNODA alone: the investigation is the Secretary-General's, run by UNODA; WHO lends expertise to it
+    // but does not run or convene it, so a WHO laboratory offering ranked first must not route there.
+    entities: ['UNODA'],
     paragraphs: [36],
     basis: "Para. 36: UNODA keeps the roster of experts and laboratories for the Secretary-General's investigation of alleged use of biological weapons.",
     source: 'UNODA-SGM',
@@ -1015,7 +1036,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       fr: ["emploi allégué d'armes biologiques", 'emploi allégué', 'mécanisme du Secrétaire général', 'Convention sur les armes biologiques', 'chaîne de conservation', ['CIAB', 'BWC'], ["Convention sur l'interdiction des armes biologiques", 'BWC']],
       es: ['presunto empleo de armas biológicas', 'presunto empleo', 'Mecanismo del Secretario General', 'Convención sobre las Armas Biológicas', 'cadena de custodia', ['Convención sobre la Prohibición de las Armas Biológicas', 'BWC']],
       ru: ['предполагаемого применения биологического оружия', 'предполагаемого применения', 'Механизма Генерального секретаря', 'Конвенции о биологическом оружии', 'КБО', ['КБТО', 'BWC'], ['Конвенции о биологическом и токсинном оружии', 'BWC']],
-      ar: ['الاستخدام المزعوم للأسلحة البيولوجية', 'الاستخدام المزعوم', 'آلية الأمين العام', 'اتفاقية الأسلحة البيولوجية', ['اتفاقية حظر الأسلحة البيولوجية', 'BWC']],
+      ar: ['الاستخدام المزعوم للأسلحة البيولوجية', 'الاستخدام المزعوم', 'آلية الأمين العام', 'اتفاقية الأسلحة البيولوجية', ['اتفاقية حظر الأسلحة البيولوجية', 'BWC'], ['ادعاءات استخدام', 'ONEDOOR'], ['ادعاءات استخدام الأسلحة البيولوجية', 'ONEDOOR'], ['سلسلة حيازة الأدلة', 'ONEDOOR-TR'], ['سلسلة الحيازة', 'ONEDOOR-TR']],
       zh: ['指称使用生物武器', '指称使用', '秘书长调查机制', '生物武器公约', '保管链', ['《禁止生物武器公约》', 'BWC'], ['禁止生物武器公约', 'BWC']],
     },
   },

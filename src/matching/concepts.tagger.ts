@@ -1,4 +1,4 @@
-import { GENERIC_WORDS } from './stopwords.js';
+import { GENERIC_WORDS, STOPWORDS } from './stopwords.js';
 import { analyze, arabicCliticReading, normalizeForSubstring } from './text.normalize.js';
 import type { Lang, ThematicAreaRef } from './types.js';
 import { LANGS } from './types.js';
@@ -74,7 +74,9 @@ const UNORDERED_SLACK = 2;
 // that belong to few areas.
 const SOFT_WEIGHT = 0.3;
 const SOFT_MAX_AREAS = 3;
-const ACRONYM = /^(?=(?:.*\p{Lu}){2})[\p{Lu}\p{N}][\p{Lu}\p{N}/&.-]+$/u;
+// Acronyms and codes (FATF, API/PNR, ISO/IEC 17025): capitals, digits and their separators, spaces included
+// ("ISO/IEC 17025" is written so in every language's text, so it is matched in every language).
+const ACRONYM = /^(?=(?:.*\p{Lu}){2})[\p{Lu}\p{N}][\p{Lu}\p{N}/&. -]*[\p{Lu}\p{N}]$/u;
 
 const termWeight = (tokenCount: number, acronym: boolean): number =>
   (1 + 0.5 * Math.min(tokenCount - 1, 3)) * (acronym ? 1.5 : 1);
@@ -252,12 +254,16 @@ export class ConceptTagger {
         fam.get(key)!.push(term);
       }
     }
+    const zhGeneric = new Set([...STOPWORDS.zh, ...GENERIC_WORDS.zh]);
     for (const p of zhPending) {
       const sharedBy = zhKeys.get(p.needle)!.size;
       const len = [...p.needle].length;
       const base = len >= 4 ? 1.5 : len === 3 ? 1.25 : 1;
       const words = chineseWords(p.needle);
-      const term = { needle: p.needle, concept: p.concept, weight: (base * (p.acronym ? 1.5 : 1)) / sharedBy, words: words.length > 1 ? words : [] };
+      // A term made only of words every request uses (技术 援助 需求, "technical assistance needs") says
+      // nothing when its words are scattered over a text: it is matched only as written.
+      const scatterable = words.length > 1 && !words.every((w) => zhGeneric.has(w));
+      const term = { needle: p.needle, concept: p.concept, weight: (base * (p.acronym ? 1.5 : 1)) / sharedBy, words: scatterable ? words : [] };
       this.zhTerms.push(term);
       if (term.words.length > 1) {
         const first = term.words[0]!;

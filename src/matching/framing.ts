@@ -1,3 +1,4 @@
+import { foldTraditional } from './text.normalize.js';
 import type { Lang } from './types.js';
 
 // A request states its legal or programme basis in passing: "dans le cadre de l'article XI de la
@@ -22,8 +23,10 @@ const MAX_FRAMED_CHARS_ZH = 30;
 // просим обучить …" with no comma): that sentence is read as it is.
 const SENTENCE_END = /[.!?。！？\n]/u;
 
-/** A text cut into its plain and framed stretches, in order (together they are the whole text). */
-export function framedSegments(text: string, lang: Lang): { text: string; framed: boolean }[] {
+/** A text cut into its plain and framed stretches, in order (together they are the whole text; Chinese in simplified characters). */
+export function framedSegments(raw: string, lang: Lang): { text: string; framed: boolean }[] {
+  // The Chinese frames are written in simplified characters: a traditional text (依據, 框架內) is read folded.
+  const text = lang === 'zh' ? foldTraditional(raw) : raw;
   // One shared global expression per language: reset, used synchronously to the end.
   const re = FRAMES[lang];
   re.lastIndex = 0;

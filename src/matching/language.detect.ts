@@ -17,7 +17,9 @@ const count = (text: string, re: RegExp): number => text.match(re)?.length ?? 0;
 // Strong, cheap markers for the three Latin-script languages. franc's trigram
 // model confuses short French/Spanish texts; these break its ties.
 const LATIN_MARKERS: Record<'en' | 'fr' | 'es', RegExp> = {
-  en: /\b(the|and|of|for|with|our|on|to|in|is|are|we|training|support)\b/g,
+  // Besides function words, the field's English words that French and Spanish never write (short English
+  // titles such as "ISPS Code port facility security" carry no function word).
+  en: /\b(the|and|of|for|with|our|on|to|in|is|are|we|training|support|security|capacity|building|border|customs|facility|facilities|enforcement)\b/g,
   fr: /\b(le|la|les|des|du|et|pour|sur|une|un|nous|notre|dans|au|aux|est)\b|[èêàç]|\b[ldqj]'/g,
   es: /\b(el|los|las|del|y|para|sobre|una|un|nuestro|nuestra|en|con|es|por)\b|[ñ¿¡]|ción\b/g,
 };

@@ -4,6 +4,7 @@ import { stemmer as stemFr } from '@orama/stemmers/french';
 import { stemmer as stemRu } from '@orama/stemmers/russian';
 import { STOPWORDS } from './stopwords.js';
 import type { Lang } from './types.js';
+import { TRADITIONAL_TO_SIMPLIFIED } from './zh-traditional.js';
 
 const STEMMERS: Partial<Record<Lang, (word: string) => string>> = {
   en: stemEn,
@@ -23,9 +24,16 @@ const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 const ARABIC_CHAR = /\p{Script=Arabic}/u;
 const CYRILLIC_CHAR = /\p{Script=Cyrillic}/u;
 
-/** Unicode NFKC plus lower-casing: the first step for every language. */
+const TRADITIONAL = new RegExp(`[${[...TRADITIONAL_TO_SIMPLIFIED.keys()].join('')}]`, 'gu');
+
+/** Traditional Chinese characters written in their simplified form (zh-traditional.ts); other text unchanged. */
+export function foldTraditional(text: string): string {
+  return HAN_CHAR.test(text) ? text.replace(TRADITIONAL, (c) => TRADITIONAL_TO_SIMPLIFIED.get(c)!) : text;
+}
+
+/** Unicode NFKC, lower-casing and traditional → simplified Chinese: the first step for every language. */
 export function normalizeBase(text: string): string {
-  return text.normalize('NFKC').toLowerCase();
+  return foldTraditional(text.normalize('NFKC').toLowerCase());
 }
 
 /** Removes diacritics from Latin letters only (é→e, ñ→n); Cyrillic й and Arabic are left alone. */
@@ -94,18 +102,54 @@ const ARABIC_CLITIC_LETTERS = new Set(['ب', 'ل', 'ك', 'ف']);
 /** An analysed Arabic token read without a one-letter proclitic (ب ل ك ف), or null when none or too short (< 3 letters left). */
 export function arabicCliticReading(token: string): string | null {
   if (token.length - 1 < MIN_ARABIC_STEM || !ARABIC_CLITIC_LETTERS.has(token[0]!)) return null;
-  return stripArabicSuffix(stripArabicPrefix(token.slice(1)));
+  return arabicVariant(stripArabicSuffix(stripArabicPrefix(token.slice(1))));
 }
 
-/** Full Arabic token pipeline: normalised form, without proclitic and light suffix. */
+// Stems that say the same thing in two ways, written as one: the regional word beside the UN one
+// (Maghreb and Levantine legal Arabic write استعمال for استخدام "use", as in Morocco's law on goods
+// "ذات الاستعمال المزدوج"; الرقابة and المراقبة are both "control"; مراقبة تصدير "control of exporting"
+// beside مراقبة الصادرات "of exports"), and the broken plurals the light stemmer cannot undo (تراخيص →
+// ترخيص, قوائم → قائمة, أسلحة → سلاح, موانئ → ميناء). Keys and values are analysed stems.
+const ARABIC_VARIANTS: ReadonlyMap<string, string> = new Map([
+  ['استعمال', 'استخدام'],
+  ['مستعمل', 'مستخدم'],
+  ['رقاب', 'مراقب'],
+  ['تصدير', 'صادر'],
+  ['تراخيص', 'ترخيص'],
+  ['قوايم', 'قايم'],
+  ['اسلح', 'سلاح'],
+  ['موان', 'ميناء'],
+]);
+
+/** The one spelling of an analysed Arabic stem that has a regional or broken-plural variant (ARABIC_VARIANTS). */
+export function arabicVariant(stem: string): string {
+  return ARABIC_VARIANTS.get(stem) ?? stem;
+}
+
+/** Full Arabic token pipeline: normalised form, without proclitic and light suffix, variants folded. */
 export function stemArabic(token: string): string {
-  return stripArabicSuffix(stripArabicPrefix(normalizeArabic(token)));
+  return arabicVariant(stripArabicSuffix(stripArabicPrefix(normalizeArabic(token))));
+}
+
+// Spanish adjectives in -ar: the Snowball stemmer takes the singular for a verb infinitive and cuts it
+// (nuclear → nucl, militar → milit) but keeps the plural's base (nucleares → nuclear), so "material
+// nuclear" never met "materiales nucleares". Both numbers are written as the singular.
+const SPANISH_AR_ADJECTIVES: ReadonlySet<string> = new Set([
+  'nuclear', 'militar', 'escolar', 'popular', 'regular', 'particular', 'familiar', 'similar', 'consular',
+  'celular', 'molecular', 'titular', 'auxiliar', 'preliminar', 'peninsular', 'polar', 'solar', 'lunar',
+]);
+
+function spanishArAdjective(token: string): string | null {
+  const base = token.endsWith('es') ? token.slice(0, -2) : token;
+  return SPANISH_AR_ADJECTIVES.has(base) ? base : null;
 }
 
 function stemLatinOrCyrillic(token: string, lang: 'en' | 'fr' | 'es' | 'ru'): string {
   const key = lang + token;
   const cached = stemCache.get(key);
   if (cached !== undefined) return cached;
+  const adjective = lang === 'es' ? spanishArAdjective(token) : null;
+  if (adjective !== null) return adjective;
   // The French and Spanish Snowball stemmers expect accented input (é, ñ are
   // part of their suffix rules), so folding comes after stemming.
   const stemmed = foldAccents(STEMMERS[lang]!(token));
@@ -129,7 +173,7 @@ export function processWord(raw: string, lang: Lang): string | null {
   if (pipeline === 'ar') {
     const norm = normalizeArabic(raw);
     if (norm.length < 2 || AR_STOPWORDS.has(norm)) return null;
-    const stem = stripArabicSuffix(stripArabicPrefix(norm));
+    const stem = arabicVariant(stripArabicSuffix(stripArabicPrefix(norm)));
     return stem.length >= 2 ? stem : null;
   }
   let word = raw;

@@ -37,6 +37,11 @@ export const VOCABULARY_SOURCES: readonly VocabularySource[] = [
   { code: 'UNICRI-IPO', title: 'UNICRI International Permanent Observatory on Security during Major Events (IPO Security Planning Model: sporting events, summits, international forums)', url: 'https://unicri.org/topics/major-events-security', languages: ['en'] },
   { code: 'ISO-17025', title: 'ISO/IEC 17025, General requirements for the competence of testing and calibration laboratories', url: 'https://www.iso.org/standard/66912.html', languages: ['en', 'fr', 'ru'] },
   { code: 'UNTOC', title: 'United Nations Convention against Transnational Organized Crime (2000), article 20 (special investigative techniques)', url: 'https://www.unodc.org/unodc/en/organized-crime/intro/UNTOC.html', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
+  // Where a State's own law or administration names a thing otherwise than the UN term, requests use its
+  // name: the Algerian FIU (Cellule de traitement du renseignement financier, خلية معالجة الاستعلام المالي,
+  // whose reports are الإخطار بالشبهة), the Moroccan FIU's former name (وحدة معالجة المعلومات المالية), China's 被害人 (victim, Criminal Procedure
+  // Law) and 核生化 (nuclear, biological, chemical), and Moroccan licensing wording (منح التراخيص).
+  { code: 'NATIONAL-USAGE', title: "States' own legal and administrative terms where they differ from the UN term (national laws, names of national bodies)", url: 'db/reference/VOCABULARY.md', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
   { code: 'UNODC-CCP', title: 'UNODC-WCO Container Control Programme (port control units, air cargo control units)', url: 'https://www.unodc.org/unodc/en/drug-trafficking/container-control-programme.html', languages: ['en', 'fr', 'es', 'ru', 'zh'] },
   { code: 'UNODC-AIRCOP', title: 'UNODC-WCO-INTERPOL Airport Communication Project (joint airport interdiction task forces)', url: 'https://www.unodc.org/unodc/en/organized-crime/AIRCOP/2-aircop-project.html', languages: ['en', 'fr', 'es'] },
   { code: 'UNOCT-VOT', title: 'UNOCT Victims of Terrorism Support Programme', url: 'https://www.un.org/counterterrorism/victims-of-terrorism', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },

@@ -175,3 +175,41 @@ describe('acronyms and expansions of the field in each language (issue 15, vocab
     expect(fine('Департамент финансового мониторинга', 'ru').get('c:fiu') ?? 0).toBe(0);
   });
 });
+
+describe('variant wording in the other UN languages (issue 15, native-language stress set)', () => {
+  const fine = (title: string, text: string, lang: 'ar' | 'zh' | 'ru') => profileText(tagger, title, text, lang).fine;
+
+  it('finds the export-control concept in traditional characters and in Maghreb Arabic', () => {
+    expect(fine('', '建立兩用物項出口許可審查程序', 'zh').has('c:strategic_trade')).toBe(true);
+    expect(fine('', 'مراقبة تصدير السلع ذات الاستعمال المزدوج', 'ar').has('c:strategic_trade')).toBe(true);
+  });
+
+  it('matches a code written in capitals and digits (ISO/IEC 17025) in every language', () => {
+    expect(fine('', 'аккредитации по ISO/IEC 17025', 'ru').has('c:lab_quality')).toBe(true);
+  });
+
+  it('does not read "allegations" (ادعاءات) as the prosecution (الادعاء العام)', () => {
+    const tags = fine('', 'التحقيق في ادعاءات استخدام أسلحة بيولوجية', 'ar');
+    expect(tags.has('c:prosecution')).toBe(false);
+    expect(tags.has('c:bio_investigation')).toBe(true);
+  });
+
+  it('does not assemble a term of generic words (技术援助需求) from words scattered over a vague request', () => {
+    const p = profileText(tagger, '需求评估', '我国有关部门正在研究哪些领域需要技术援助，具体需求将另行提交。', 'zh');
+    expect(p.areaRaw.get('implementation_assessment') ?? 0).toBe(0);
+  });
+});
+
+describe('CBRN written with "radioactive" (issue 15, border control of CBRN goods)', () => {
+  it('finds c:cbrn_detection in an enumeration that says radioactive, not radiological', () => {
+    const has = (text: string, lang: 'ar' | 'es') => profileText(tagger, '', text, lang).fine.has('c:cbrn_detection');
+    expect(has('الكشف عن المواد الكيماوية والبيولوجية والمشعة والنووية في المنافذ البرية', 'ar')).toBe(true);
+    expect(has('identificación de sustancias químicas, agentes biológicos, material radiactivo o nuclear en los pasos de frontera', 'es')).toBe(true);
+    // Chinese enumerations written with the enumeration comma throughout (化学、生物、放射性、核).
+    expect(profileText(tagger, '', '应对化学、生物、放射性、核及爆炸物恐怖主义', 'zh').fine.has('c:cbrn_detection')).toBe(true);
+  });
+
+  it('reads "Expression de besoins" (a statement of needs) as no evidence of human rights', () => {
+    expect(profileText(tagger, 'Expression de besoins à venir', 'Le Gouvernement procède à un examen interne.', 'fr').areaRaw.size).toBe(0);
+  });
+});

@@ -34,3 +34,10 @@ describe('framing clauses: the legal or programme basis a request cites in passi
     expect(asked.focus).toBeUndefined();
   });
 });
+
+describe('framing in traditional Chinese', () => {
+  it('finds the frame 依據 … as 依据 …', () => {
+    const segs = framedSegments('本國正依據安理會第1540號決議，請求協助起草出口管制法規', 'zh');
+    expect(segs.filter((s) => s.framed).map((s) => s.text)).toEqual(['依据安理会第1540号决议']);
+  });
+});

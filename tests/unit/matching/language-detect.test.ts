@@ -18,6 +18,14 @@ describe('detectLanguage', () => {
     expect(detectLanguage('Capacitación de fiscales sobre la financiación del terrorismo y delitos conexos')).toBe('es');
   });
 
+  it('tells short titles apart, acronyms and all', () => {
+    expect(detectLanguage('ISPS Code port facility security')).toBe('en');
+    expect(detectLanguage('Formation des OPJ')).toBe('fr');
+    expect(detectLanguage('Capacitación aduanas QBRN')).toBe('es');
+    expect(detectLanguage('Sûreté portuaire – Code ISPS')).toBe('fr');
+    expect(detectLanguage('Seguridad portuaria – Código PBIP')).toBe('es');
+  });
+
   it('defaults to English for text too short to judge', () => {
     expect(detectLanguage('ok')).toBe('en');
     expect(detectLanguage('')).toBe('en');

@@ -111,3 +111,33 @@ describe('Chinese', () => {
     expect(analyze('航空安保培训', 'zh').length).toBeGreaterThan(1);
   });
 });
+
+describe('script and regional variants (issue 15, native-language stress set)', () => {
+  it('reads traditional Chinese characters as simplified, so 兩用物項 meets the term 两用物项', () => {
+    expect(normalizeBase('兩用物項出口許可')).toBe('两用物项出口许可');
+    expect(analyze('港口設施保安評估', 'zh')).toEqual(analyze('港口设施保安评估', 'zh'));
+    // Simplified text and other scripts are left as they are.
+    expect(normalizeBase('两用物项 export')).toBe('两用物项 export');
+  });
+
+  it('writes Arabic regional words and broken plurals as one stem', () => {
+    // Maghreb "الاستعمال المزدوج" and the UN "الاستخدام المزدوج" (dual use); licence / licences.
+    expect(analyze('السلع ذات الاستعمال المزدوج', 'ar')).toEqual(analyze('السلع الاستخدام المزدوج', 'ar'));
+    expect(stemArabic('التراخيص')).toBe(stemArabic('ترخيص'));
+    expect(stemArabic('الرقابة')).toBe(stemArabic('المراقبة'));
+    // "ذات" (having, of) is a function word, not evidence.
+    expect(analyze('ذات', 'ar')).toEqual([]);
+  });
+});
+
+describe('Spanish adjectives in -ar', () => {
+  it('gives singular and plural one stem (material nuclear, materiales nucleares)', () => {
+    expect(analyze('material nuclear', 'es')).toEqual(analyze('materiales nucleares', 'es'));
+    expect(analyze('policía militar', 'es').at(-1)).toBe(analyze('policías militares', 'es').at(-1));
+  });
+
+  it('drops "interne"/"interno" (internal), whose stem is the English stem of "international"', () => {
+    expect(analyze('examen interne', 'fr')).not.toContain(analyze('international', 'en')[0]);
+    expect(analyze('revisión interna', 'es')).not.toContain(analyze('international', 'en')[0]);
+  });
+});
