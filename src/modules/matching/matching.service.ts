@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Query, Tx } from '../../../db/client.js';
 import {
   learnedModels, matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests,
@@ -380,25 +380,33 @@ export function createMatchingService(deps: {
    * holds (a CTED decision in progress) is not waited for: that request is left busy for a later pass,
    * so re-matching never deadlocks with a decision (which locks the match, then the request).
    */
-  async function lockForRematch(tx: Tx, ids: string[]): Promise<{ lists: Map<string, Current[]>; busy: string[] }> {
+  async function lockForRematch(tx: Tx, ids: string[]): Promise<{ lists: Map<string, Current[]>; busy: string[]; info: Map<string, { routedEntity: string | null; proposalFloor: number | null }> }> {
     const sorted = [...new Set(ids)].sort();
-    const open = await tx.select({ id: requests.id }).from(requests)
+    const open = await tx.select({ id: requests.id, routedEntity: requests.routedEntity, proposalFloor: requests.proposalFloor }).from(requests)
       .where(and(inArray(requests.id, sorted), rematchableSql())).orderBy(asc(requests.id)).for('no key update');
+    const info = new Map(open.map((r) => [r.id, r]));
     const okIds = open.map((r) => r.id);
     const lists = new Map<string, Current[]>(okIds.map((id) => [id, []]));
-    if (!okIds.length) return { lists, busy: [] };
-    const all = await tx.select({ id: matches.id }).from(matches).where(and(inArray(matches.requestId, okIds), ne(matches.status, 'superseded')));
-    const locked = await tx.select({ id: matches.id, requestId: matches.requestId, offeringId: matches.offeringId, status: matches.status, rank: matches.rank, score: matches.score })
-      .from(matches).where(and(inArray(matches.requestId, okIds), ne(matches.status, 'superseded'))).for('update', { skipLocked: true });
-    for (const m of locked) lists.get(m.requestId)!.push(m);
+    if (!okIds.length) return { lists, busy: [], info };
+    // In one statement: the matches locked now (what the request's list is), and those another transaction holds (whose request is busy).
+    const res = await tx.execute(sql`
+      with locked as (
+        select id, request_id, offering_id, status, rank, score from matches
+        where request_id = any(${sql.param(okIds)}::uuid[]) and status <> 'superseded' for update skip locked
+      )
+      select id, request_id, offering_id, status, rank, score from locked
+      union all
+      select m.id, m.request_id, null, null, null, null from matches m
+      where m.request_id = any(${sql.param(okIds)}::uuid[]) and m.status <> 'superseded' and not exists (select 1 from locked l where l.id = m.id)`);
+    // postgres.js answers rows, PGlite an object holding them.
+    const rows = (Array.isArray(res) ? res : (res as unknown as { rows: unknown[] }).rows) as { id: string; request_id: string; offering_id: string | null; status: string | null; rank: number | null; score: number | null }[];
     const busy = new Set<string>();
-    if (locked.length < all.length) {
-      const got = new Set(locked.map((m) => m.id));
-      const missing = all.filter((m) => !got.has(m.id)).map((m) => m.id);
-      const owners = await tx.select({ requestId: matches.requestId }).from(matches).where(inArray(matches.id, missing));
-      for (const o of owners) { busy.add(o.requestId); lists.delete(o.requestId); }
+    for (const m of rows) {
+      if (m.status === null) busy.add(m.request_id);
+      else lists.get(m.request_id)!.push({ id: m.id, offeringId: m.offering_id!, status: m.status, rank: Number(m.rank), score: Number(m.score) });
     }
-    return { lists, busy: [...busy] };
+    for (const id of busy) lists.delete(id);
+    return { lists, busy: [...busy], info };
   }
 
   /** All the proposal changes of a batch of requests in one statement. */
@@ -729,11 +737,8 @@ export function createMatchingService(deps: {
   async function applyIncremental(chunk: string[], wants: ReadonlyMap<string, readonly Wanted[]>, full: Set<string>, now: Date) {
     const e = await getEngine();
     return db.transaction(async (tx) => {
-      const { lists, busy } = await lockForRematch(tx, chunk);
+      const { lists, busy, info } = await lockForRematch(tx, chunk);
       if (!lists.size) return { changed: 0, busy };
-      const routed = await tx.select({ id: requests.id, status: requests.status, routedEntity: requests.routedEntity, proposalFloor: requests.proposalFloor })
-        .from(requests).where(inArray(requests.id, [...lists.keys()]));
-      const info = new Map(routed.map((r) => [r.id, r]));
       const ops = noOps();
       let changed = 0;
       for (const [requestId, current] of lists) {
