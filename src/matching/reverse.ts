@@ -1,10 +1,12 @@
-// Re-matching that scores the change, not the world: one changed offering against the requests that
-// may want it, each known by the analysis stored at its last full match (src/matching/analysis.ts).
-// The score is the one matchRequest would give the offering, with two approximations, both about
-// the text component: the request's best raw BM25, its cut-off and its best same-language text value
-// (scoring.ts textValue) are those of its last full match (the catalogue's statistics move a little
-// as offerings arrive), and an offering that would now be the request's best text hit gets the text
-// value 1 without lowering the others'.
+// Re-matching that scores the change, not the world: changed offerings against the requests that
+// may want them, each known by the analysis stored at its last full match (src/matching/analysis.ts).
+// The score is the one matchRequest would give the offering among the request's candidates, with two
+// approximations, both about the text component: the request's best raw BM25, its cut-off and its best
+// same-language text value (scoring.ts textValue) are those of its last full match (the catalogue's
+// statistics move a little as offerings arrive), and an offering that would now be the request's best
+// text hit gets the text value 1 without lowering the others'. Rules a full match applies to the list as
+// a whole (a request that names its route's concept clearly keeps only offerings on it; triage) are not
+// applied here: a full re-match can give another list.
 import type { Matcher } from './matcher.js';
 import { conceptBoost } from './offering.index.js';
 import type { StoredRequest } from './analysis.js';
