@@ -18,7 +18,7 @@ import { createReviewService } from '../src/modules/review/review.service.js';
 import { OPEN_STATUSES } from '../src/modules/requests/request-lifecycle.js';
 import { InProcessQueueDriver } from '../src/queue/in-process.driver.js';
 import { createServices } from '../src/services.js';
-import { loadHistory, type LoadPlan } from './scale-load.js';
+import { attachHistory, loadHistory, planKey, type LoadPlan } from './scale-load.js';
 
 const ADMIN = 'bench-admin-key-0123456789abcdef';
 const CTED: Principal = { keyId: null, role: 'cted', memberState: null, providerId: null, entity: null, label: 'bench', userId: null, organisationId: null, memberRole: null };
@@ -117,84 +117,104 @@ async function timePair(n: number, measured: () => Promise<unknown>, floor: () =
 /** Runs every scale target on one loaded history. */
 export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadPlan, log: (m: string) => void): Promise<{ rows: ScaleRow[]; load: Record<string, number>; sizes: Record<string, number> }> {
   const name = `onedoor_bench_scale${BENCH_TAG ? `_${BENCH_TAG}` : ''}_${plan.offerings}_${plan.requests}`;
+  const urlOf = (db: string) => { const u = new URL(adminUrl); u.pathname = `/${db}`; return u.toString(); };
+  const url = urlOf(name);
+  const size = `${plan.offerings.toLocaleString('en')} offerings, ${plan.requests.toLocaleString('en')} requests (${plan.inReview.toLocaleString('en')} in review)`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.unsafe(`create database "${name}"`);
+  let loaded: Awaited<ReturnType<typeof loadHistory>>;
+  // BENCH_SCALE_KEEP=1: the loaded history is kept (a database named after the plan) and each run works on a copy of it,
+  // so a change can be measured again without loading the history again (it is the long part).
+  if (process.env.BENCH_SCALE_KEEP === '1') {
+    const kept = `onedoor_bench_scalekeep${BENCH_TAG ? `_${BENCH_TAG}` : ''}_${planKey(plan)}`;
+    const [exists] = await admin`select 1 from pg_database where datname = ${kept}`;
+    if (!exists) {
+      await admin.unsafe(`create database "${kept}"`);
+      log(`loading ${size} (kept as ${kept})…`);
+      try { await loadHistory(urlOf(kept), plan, log); } catch (err) { await admin.unsafe(`drop database if exists "${kept}" with (force)`); throw err; }
+    }
+    log(`copying ${kept}…`);
+    await admin.unsafe(`create database "${name}" template "${kept}"`);
+    loaded = await attachHistory(url, plan);
+  } else {
+    await admin.unsafe(`create database "${name}"`);
+    log(`loading ${size}…`);
+    loaded = await loadHistory(url, plan, log);
+  }
   await admin.end();
-  const u = new URL(adminUrl); u.pathname = `/${name}`;
-  const url = u.toString();
-  const size = `${plan.offerings.toLocaleString('en')} offerings, ${plan.requests.toLocaleString('en')} requests (${plan.inReview.toLocaleString('en')} in review)`;
-  log(`loading ${size}…`);
-  const loaded = await loadHistory(url, plan, log);
   const rows: ScaleRow[] = [];
   const add = (row: Omit<ScaleRow, 'size' | 'ratio'> & { ratio?: number }) => { const full = { size, ...row, ratio: r2(row.ratio ?? row.measured / row.floor) }; rows.push(full); log(`  ${full.target}: ${r2(full.measured)} vs ${r2(full.floor)} ${full.unit} → ${full.ratio}×`); };
   const env = { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `odscale${BENCH_TAG}${plan.offerings}`, ADMIN_API_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '100000000' };
   const sql = postgres(url, { max: 4, onnotice: () => {} });
   // As the app's client: drizzle passes JSON and timestamps through as text (so captured statements replay as they ran).
   drizzle(sql);
-
-  // Worker start: the compiled worker until it takes jobs (its index built from the stored analyses), beside SELECT + MiniSearch addAll of the same texts.
-  log('worker start…');
-  let t0 = performance.now();
-  const worker = await childProcess('dist/workers/main.js', { ...env, WORKER_CONCURRENCY: '1' }, 'message');
-  const ready = ms(t0);
-  const workerRss = rssMb(worker.pid!);
-  t0 = performance.now();
-  const texts = await sql`select id, title, description from offerings`;
-  const mini = new MiniSearch({ fields: ['title', 'description'] });
-  mini.addAll(texts as unknown as { id: string; title: string; description: string }[]);
-  const floorStart = ms(t0);
-  add({ target: 'worker ready', measured: ready, floor: floorStart, goal: '≤ 1.5×', unit: 'ms', note: `worker RSS ${workerRss} MB` });
-
-  // Worker CPU per match: the worker's own CPU time while it matches requests filed now, beside the engine alone on the same requests.
-  log('worker CPU per match…');
+  // BENCH_SCALE_PARTS=worker: only the worker's figures (a profile of the worker, a check after a change); rematch: only re-matching's.
+  const parts = process.env.BENCH_SCALE_PARTS ?? 'all';
   const handle = await openDatabase({ url, poolMax: 4 });
   const services = createServices({ db: handle.db, query: handle.query, queue: new InProcessQueueDriver(), config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', AUTO_ROUTE_CONFIDENCE: '1' }) });
-  // 40 requests first, matched before anything is timed (both sides warm, as a worker is after its first jobs), then 120 timed.
-  const warm = loaded.freshRequests(40);
-  const fresh = loaded.freshRequests(120);
-  const file = async (batch: typeof fresh) => {
-    await sql.unsafe(`insert into requests (id, member_state, title, description, language, modalities, urgency, status)
+  let t0 = performance.now();
+  if (parts !== 'rematch') {
+
+    // Worker start: the compiled worker until it takes jobs (its index built from the stored analyses), beside SELECT + MiniSearch addAll of the same texts.
+    log('worker start…');
+    const worker = await childProcess('dist/workers/main.js', { ...env, WORKER_CONCURRENCY: '1' }, 'message');
+    const ready = ms(t0);
+    const workerRss = rssMb(worker.pid!);
+    t0 = performance.now();
+    const texts = await sql`select id, title, description from offerings`;
+    const mini = new MiniSearch({ fields: ['title', 'description'] });
+    mini.addAll(texts as unknown as { id: string; title: string; description: string }[]);
+    const floorStart = ms(t0);
+    add({ target: 'worker ready', measured: ready, floor: floorStart, goal: '≤ 1.5×', unit: 'ms', note: `worker RSS ${workerRss} MB` });
+
+    // Worker CPU per match: the worker's own CPU time while it matches requests filed now, beside the engine alone on the same requests.
+    log('worker CPU per match…');
+    // 40 requests first, matched before anything is timed (both sides warm, as a worker is after its first jobs), then 120 timed.
+    const warm = loaded.freshRequests(40);
+    const fresh = loaded.freshRequests(120);
+    const file = async (batch: typeof fresh) => {
+      await sql.unsafe(`insert into requests (id, member_state, title, description, language, modalities, urgency, status)
       select id, member_state, title, description, language, modalities, urgency, 'submitted' from jsonb_to_recordset($1::jsonb) as x(id uuid, member_state text, title text, description text, language text, modalities text[], urgency text)`,
-    [JSON.stringify(batch.map((r) => ({ id: r.id, member_state: r.memberState, title: r.title, description: r.description, language: r.language ?? 'en', modalities: r.modalities, urgency: r.urgency })))] as never[]);
-    await sql.unsafe(`insert into outbox (topic, payload) select 'request.submitted', jsonb_build_object('requestId', id) from jsonb_to_recordset($1::jsonb) as x(id uuid)`, [JSON.stringify(batch.map((r) => ({ id: r.id })))] as never[]);
-    const t1 = performance.now();
-    for (;;) {
-      const [{ n }] = await sql`select count(*)::int as n from requests where id = any(${batch.map((r) => r.id)}) and matched_at is not null`;
-      if (n === batch.length || ms(t1) > 300_000) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  await file(warm);
-  const cpu0 = cpuMs(worker.pid!);
-  await file(fresh);
-  const workerCpu = (cpuMs(worker.pid!) - cpu0) / fresh.length;
-  const engine = await services.matching.engine();
-  await services.matching.syncIndex();
-  // The engine alone gets what the job gives it: the state's open needs and the open requests filed before it (their stored
-  // analyses), the same rows as the job's context read (MATCH_CONTEXT in matching.service.ts).
-  const toInputs = (batch: typeof fresh) => Promise.all(batch.map(async (r) => ({
-    r: { ...r, language: r.language ?? 'en' },
-    needs: (await sql`select id, member_state, description, priority, thematic_areas from needs where member_state = ${r.memberState} and status = 'open'`).map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority, thematicAreas: n.thematic_areas })),
-    open: (await sql`select x.id, x.member_state, x.title, x.description, x.language, x.thematic_areas, x.analysis from requests x, requests me where me.id = ${r.id}
+      [JSON.stringify(batch.map((r) => ({ id: r.id, member_state: r.memberState, title: r.title, description: r.description, language: r.language ?? 'en', modalities: r.modalities, urgency: r.urgency })))] as never[]);
+      await sql.unsafe(`insert into outbox (topic, payload) select 'request.submitted', jsonb_build_object('requestId', id) from jsonb_to_recordset($1::jsonb) as x(id uuid)`, [JSON.stringify(batch.map((r) => ({ id: r.id })))] as never[]);
+      const t1 = performance.now();
+      for (;;) {
+        const [{ n }] = await sql`select count(*)::int as n from requests where id = any(${batch.map((r) => r.id)}) and matched_at is not null`;
+        if (n === batch.length || ms(t1) > 300_000) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await file(warm);
+    const cpu0 = cpuMs(worker.pid!);
+    await file(fresh);
+    const workerCpu = (cpuMs(worker.pid!) - cpu0) / fresh.length;
+    const engine = await services.matching.engine();
+    await services.matching.syncIndex();
+    // The engine alone gets what the job gives it: the state's open needs and the open requests filed before it (their stored
+    // analyses), the same rows as the job's context read (MATCH_CONTEXT in matching.service.ts).
+    const toInputs = (batch: typeof fresh) => Promise.all(batch.map(async (r) => ({
+      r: { ...r, language: r.language ?? 'en' },
+      needs: (await sql`select id, member_state, description, priority, thematic_areas from needs where member_state = ${r.memberState} and status = 'open'`).map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority, thematicAreas: n.thematic_areas })),
+      open: (await sql`select x.id, x.member_state, x.title, x.description, x.language, x.thematic_areas, x.analysis from requests x, requests me where me.id = ${r.id}
         and x.member_state = ${r.memberState} and x.status = any(${OPEN_STATUSES as string[]}) and (x.submitted_at, x.id) < (me.submitted_at, me.id)
         order by x.submitted_at desc, x.id desc limit 200`)
-      .map((o) => ({ id: o.id, memberState: o.member_state, title: o.title, description: o.description, language: o.language, thematicAreas: o.thematic_areas, ...(o.analysis?.vector ? { stored: o.analysis } : {}) })),
-  })));
-  for (const x of await toInputs(warm)) engine.matchRequest(x.r as never, { now: new Date(), needs: x.needs as never, openRequests: x.open as never });
-  const inputs = await toInputs(fresh);
-  const c0 = process.cpuUsage();
-  for (const x of inputs) engine.matchRequest(x.r as never, { now: new Date(), needs: x.needs as never, openRequests: x.open as never });
-  const c1 = process.cpuUsage(c0);
-  const engineCpu = (c1.user + c1.system) / 1000 / inputs.length;
-  add({ target: 'worker CPU per match', measured: workerCpu, floor: engineCpu, goal: '≤ 1.3×, flat', unit: 'ms' });
-  await stop(worker);
-  // BENCH_SCALE_PARTS=worker: only the worker's figures (a profile of the worker, a check after a change).
-  if (process.env.BENCH_SCALE_PARTS === 'worker') {
+        .map((o) => ({ id: o.id, memberState: o.member_state, title: o.title, description: o.description, language: o.language, thematicAreas: o.thematic_areas, ...(o.analysis?.vector ? { stored: o.analysis } : {}) })),
+    })));
+    for (const x of await toInputs(warm)) engine.matchRequest(x.r as never, { now: new Date(), needs: x.needs as never, openRequests: x.open as never });
+    const inputs = await toInputs(fresh);
+    const c0 = process.cpuUsage();
+    for (const x of inputs) engine.matchRequest(x.r as never, { now: new Date(), needs: x.needs as never, openRequests: x.open as never });
+    const c1 = process.cpuUsage(c0);
+    const engineCpu = (c1.user + c1.system) / 1000 / inputs.length;
+    add({ target: 'worker CPU per match', measured: workerCpu, floor: engineCpu, goal: '≤ 1.3×, flat', unit: 'ms' });
+    await stop(worker);
+  }
+  const done = async () => {
     await handle.close();
     await sql.end();
     return { rows, load: loaded.seconds, sizes: { offerings: plan.offerings, requests: plan.requests, inReview: plan.inReview, matches: NaN } };
-  }
+  };
+  if (parts === 'worker') return done();
 
   // Re-matching: one changed offering beside one new-request match; a 1,500-offering import on one worker.
   log('re-matching…');
@@ -226,6 +246,7 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   const outcome = await services.matching.reverseMatch('offering', imported.ids);
   const importJob = ms(t0);
   add({ target: '1,500-offering import reflected in proposals (one worker)', measured: importJob / 1000, floor: 60, ratio: importJob / 60_000, goal: '≤ 60 s', unit: 's', note: `${rematchable.toLocaleString('en')} re-matchable requests, ${outcome.candidates.toLocaleString('en')} candidates read, ${outcome.changed.toLocaleString('en')} lists changed, ${outcome.full} full matches; the import itself ${r2(importMs / 1000)} s` });
+  if (parts === 'rematch') return done();
 
   // The API process: directory search, analytics and the review queue over HTTP, each beside its own SQL run alone.
   log('API: directory, analytics, review queue…');
@@ -281,9 +302,14 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   return { rows, load: loaded.seconds, sizes: { offerings: plan.offerings, requests: plan.requests, inReview: plan.inReview, matches: matchRows } };
 }
 
-/** The sizes of the growth table: BENCH_SCALE=quick for a short run on a busy machine (small: its first size only; large: its last only). */
+/**
+ * The sizes of the growth table: BENCH_SCALE=quick for a short run on a busy machine (small: its first size only;
+ * quick10k: its second only); medium: the full table's 10,000-offering / 100,000-request size only; large: its last only.
+ */
 export function scalePlans(kind = process.env.BENCH_SCALE ?? 'full'): LoadPlan[] {
   if (kind === 'large') return scalePlans('full').slice(-1);
+  if (kind === 'medium') return scalePlans('full').slice(1, 2);
+  if (kind === 'quick10k') return scalePlans('quick').slice(1);
   if (kind === 'small') return [{ offerings: 1_000, requests: 10_000, inReview: 1_000, needs: 1_000 }];
   if (kind === 'quick') return [{ offerings: 1_000, requests: 10_000, inReview: 1_000, needs: 1_000 }, { offerings: 10_000, requests: 20_000, inReview: 5_000, needs: 5_000 }];
   return [

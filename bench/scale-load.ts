@@ -201,12 +201,43 @@ export async function loadHistory(url: string, plan: LoadPlan, log: (m: string) 
   await sql.end();
   await handle.close();
 
+  return { plan, seconds, providerIds, offeringIds, inReviewIds, areas, states, ...freshOf(plan, areas, states, providerIds) };
+}
+
+/**
+ * The generator's next texts after a loaded history (not loaded), with states drawn by their own random
+ * sequence: the same whether the history was loaded now or copied from a kept one (attachHistory).
+ */
+function freshOf(plan: LoadPlan, areas: ThematicAreaRef[], states: StateGeo[], providerIds: string[]): Pick<Loaded, 'freshRequests' | 'freshOfferings'> {
+  const seed = plan.seed ?? 16;
+  const gen = generator(areas, states, seed);
+  const rnd = mulberry32(seed * 104_729);
+  const weights = states.map((_, i) => 1 / (i + 1) ** 0.9);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const pickState = () => { let r = rnd() * total; for (let i = 0; i < states.length; i++) { r -= weights[i]!; if (r <= 0) return states[i]!; } return states[0]!; };
   let freshR = plan.requests;
   let freshO = plan.offerings;
   return {
-    plan, seconds, providerIds, offeringIds, inReviewIds, areas, states,
     freshRequests: (n) => Array.from({ length: n }, () => { const r = gen.request(freshR++); return { ...r, id: uid(5, freshR), memberState: pickState().iso3 }; }),
     freshOfferings: (n) => Array.from({ length: n }, () => { const o = gen.offering(freshO++); return { ...o, id: uid(6, freshO), providerId: providerIds[freshO % providerIds.length]! }; }),
+  };
+}
+
+/** A history loaded earlier (a copy of a kept database at `url`, migrated here): its reference data and the same fresh texts as loadHistory gives. */
+export async function attachHistory(url: string, plan: LoadPlan): Promise<Loaded> {
+  const handle = await openDatabase({ url, poolMax: 2 });
+  // Kept before a migration was added: the copy gets the schema of this checkout.
+  await migrateAndSeed(handle, url);
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  const services = createServices({ db: handle.db, query: handle.query, queue: new InProcessQueueDriver(), config });
+  const ref = await services.reference.get();
+  await handle.close();
+  const areas: ThematicAreaRef[] = ref.areas.map((a) => ({ code: a.code, pillar: a.pillar, names: a.names as Record<Lang, string>, entities: a.entities, terms: a.terms as Record<Lang, string[]>, dacCodes: a.dacCodes }));
+  const states: StateGeo[] = ref.states.map((s) => ({ iso3: s.iso3, region: s.m49Region, subRegion: s.m49SubRegion, intermediateRegion: s.m49IntermediateRegion }));
+  const providerIds = Array.from({ length: 500 }, (_, i) => uid(1, i));
+  return {
+    plan, seconds: {}, providerIds, offeringIds: Array.from({ length: plan.offerings }, (_, i) => uid(2, i)), inReviewIds: [], areas, states,
+    ...freshOf(plan, areas, states, providerIds),
   };
 }
 

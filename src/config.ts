@@ -114,7 +114,7 @@ export const ConfigSchema = z.object({
   /** BullMQ job lock; a job whose worker died is retried after about this long. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   EMBEDDED_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  /** Re-matching reads the requests a changed offering or need may concern this many at a time (all of them, page by page). */
+  /** Re-matching takes the requests a changed offering or need may concern this many at a time (their analyses, scores and changes; all of them). */
   REMATCH_PAGE_SIZE: z.coerce.number().int().min(1).max(20_000).default(1000),
   /**
    * Embedded default only: the share of the process's time jobs (matching, re-matching) may take while

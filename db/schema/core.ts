@@ -237,6 +237,8 @@ export const matches = pgTable('matches', {
   index('matches_queue_idx').on(t.createdAt, t.rank, t.id).where(sql`status = 'proposed'`),
   // Capacity checks and re-matching look matches up by offering.
   index('matches_offering_idx').on(t.offeringId, t.status),
+  // Whether a request has an accepted offering (rematchable.ts): re-matching asks it of every candidate request.
+  index('matches_accepted_idx').on(t.requestId).where(sql`status = 'accepted'`),
   // A provider's inbox, newest first.
   index('matches_provider_idx').on(t.providerId, t.status, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 ]);

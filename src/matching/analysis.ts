@@ -116,11 +116,16 @@ export interface StoredRequest {
   analysis: ScoringAnalysis;
 }
 
+/** Whether a JSON value read back from the database has the scoring part of a request analysis (re-matching reads only that part). */
+export function isScoringAnalysis(v: unknown): v is ScoringAnalysis {
+  const a = v as ScoringAnalysis | null;
+  return !!a && typeof a.lang === 'string' && Array.isArray(a.areas) && Array.isArray(a.fine) && !!a.query && Array.isArray(a.query.terms) && Array.isArray(a.needs);
+}
+
 /** Whether a JSON value read back from the database is a request analysis. */
 export function isRequestAnalysis(v: unknown): v is RequestAnalysis {
   const a = v as RequestAnalysis | null;
-  return !!a && typeof a.lang === 'string' && Array.isArray(a.areas) && Array.isArray(a.termAreas) && Array.isArray(a.fine)
-    && !!a.query && Array.isArray(a.query.terms) && Array.isArray(a.needs) && Array.isArray(a.vector);
+  return isScoringAnalysis(a) && Array.isArray(a.termAreas) && Array.isArray(a.vector);
 }
 
 /** Area scores as stored pairs and back. */

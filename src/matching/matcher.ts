@@ -108,7 +108,12 @@ export interface Matcher {
    * One indexed offering scored as matchRequest scores a candidate (components, weights, learned prior,
    * relevance and minimum): null when it would not be listed. For re-matching (src/matching/reverse.ts).
    */
-  scoreCandidate(ctx: RequestContext, doc: IndexedOffering, text: number): { score: number; components: Record<ScoreComponent, number>; explanation: MatchExplanation } | null;
+  scoreCandidate(ctx: RequestContext, doc: IndexedOffering, text: number): { score: number; components: Record<ScoreComponent, number>; explain: () => MatchExplanation } | null;
+  /**
+   * The most scoreCandidate can give this pair whatever its text value (null: it is never listed), without
+   * the text's BM25: re-matching dismisses the pairs that cannot reach a list's floor on this alone.
+   */
+  scoreBound(ctx: RequestContext, doc: IndexedOffering): number | null;
   /** The needs of its state a request links to, as matchRequest links them, without scoring offerings (a need that arrives after the request). */
   linkNeeds(request: Pick<MatchableRequest, 'id' | 'memberState' | 'title' | 'description' | 'language' | 'thematicAreas'>, needs: readonly MatchableNeed[]): { needId: string; score: number }[];
   /** Replaces the applied learning model (undefined: back to the shipped behaviour). */
@@ -498,8 +503,12 @@ export function createMatcher(config: MatcherConfig): Matcher {
     matchRequest,
     scoreCandidate: (ctx, doc, text) => {
       const scored = scoreOf(ctx, doc, text);
-      return scored ? { score: scored.score, components: scored.components, explanation: explain(ctx, { doc, ...scored }) } : null;
+      // The explanation only for the few that enter a list (re-matching scores many more than it lists).
+      return scored ? { score: scored.score, components: scored.components, explain: () => explain(ctx, { doc, ...scored }) } : null;
     },
+    // The score never falls as the text value rises (textValue, the topical gate and the weighted sum all
+    // grow with it, relevance too) while the text weight is not negative: the score at text 1 is the bound.
+    scoreBound: (ctx, doc) => (weights.text < 0 ? 1 : scoreOf(ctx, doc, 1)?.score ?? null),
     linkNeeds: (request, needs) => {
       const { lang, profile, areas: termAreas } = requestProfile(request);
       const self = topic(request.id, request.memberState, lang, profile, classifyProfile(request.thematicAreas, profile, termAreas));

@@ -336,25 +336,32 @@ export class OfferingIndex {
     const indexed = this.byId.get(id);
     if (!indexed) return null;
     const doc = this.searchDocs[indexed.slot]!;
-    const fields = [doc.title, doc.body, doc.concepts].map((f, k) => {
-      const tf = new Map<string, number>();
-      for (const t of splitSpace(f)) tf.set(t, (tf.get(t) ?? 0) + 1);
-      return { tf, weight: FIELD_WEIGHTS[k]!, length: this.terms.fieldLength(indexed.slot, k), average: this.terms.averageLength(k) };
+    // Each term's frequency in the three fields, in one map: a query term the offering lacks costs one lookup.
+    const tfs = new Map<string, [number, number, number]>();
+    [doc.title, doc.body, doc.concepts].forEach((f, k) => {
+      for (const t of splitSpace(f)) {
+        let x = tfs.get(t);
+        if (!x) tfs.set(t, (x = [0, 0, 0]));
+        x[k]!++;
+      }
     });
+    const lengths = [0, 1, 2].map((k) => this.terms.fieldLength(indexed.slot, k));
+    const averages = [0, 1, 2].map((k) => this.terms.averageLength(k));
     return (terms, boost) => {
       let score = 0;
       let matched = 0;
       for (const term of terms) {
+        const x = tfs.get(term);
+        if (!x) continue;
         let termScore = 0;
-        let hit = false;
         const termBoost = boost(term);
-        fields.forEach(({ tf, weight, length, average }, f) => {
-          const freq = tf.get(term);
-          if (!freq) return;
-          hit = true;
-          termScore += 1 * termBoost * weight * 1 * this.terms.bm25(freq, this.terms.df(term, f), length, average);
-        });
-        if (hit) { score += termScore; matched++; }
+        for (let f = 0; f < 3; f++) {
+          const freq = x[f]!;
+          if (!freq) continue;
+          termScore += 1 * termBoost * FIELD_WEIGHTS[f]! * 1 * this.terms.bm25(freq, this.terms.df(term, f), lengths[f]!, averages[f]!);
+        }
+        score += termScore;
+        matched++;
       }
       // The sum is multiplied by the number of query terms the document matched (as MiniSearch did).
       return { score: score * (matched || 1), matched };

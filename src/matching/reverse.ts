@@ -1,10 +1,12 @@
-// Re-matching that scores the change, not the world: one changed offering against the requests that
-// may want it, each known by the analysis stored at its last full match (src/matching/analysis.ts).
-// The score is the one matchRequest would give the offering, with two approximations, both about
-// the text component: the request's best raw BM25, its cut-off and its best same-language text value
-// (scoring.ts textValue) are those of its last full match (the catalogue's statistics move a little
-// as offerings arrive), and an offering that would now be the request's best text hit gets the text
-// value 1 without lowering the others'.
+// Re-matching that scores the change, not the world: changed offerings against the requests that
+// may want them, each known by the analysis stored at its last full match (src/matching/analysis.ts).
+// The score is the one matchRequest would give the offering among the request's candidates, with two
+// approximations, both about the text component: the request's best raw BM25, its cut-off and its best
+// same-language text value (scoring.ts textValue) are those of its last full match (the catalogue's
+// statistics move a little as offerings arrive), and an offering that would now be the request's best
+// text hit gets the text value 1 without lowering the others'. Rules a full match applies to the list as
+// a whole (a request that names its route's concept clearly keeps only offerings on it; triage) are not
+// applied here: a full re-match can give another list.
 import type { Matcher } from './matcher.js';
 import { conceptBoost } from './offering.index.js';
 import type { StoredRequest } from './analysis.js';
@@ -50,6 +52,16 @@ function preparedOf(r: StoredRequest, now: Date): Prepared {
   return p;
 }
 
+/** The text value of an offering for a request, from the request's stored query (scoring.ts textValue takes it from here). */
+function textValueOf(r: StoredRequest, p: Prepared, textOf: (terms: readonly string[], boost: (term: string) => number) => { score: number; matched: number }): number {
+  const q = r.analysis.query;
+  if (q.terms.length === 0 || q.top <= 0) return 0;
+  const hit = textOf(p.terms, p.boost);
+  if (hit.score <= 0 || hit.score < q.cut) return 0;
+  const coverage = Math.min(1, hit.matched / Math.max(1, Math.min(6, q.n)));
+  return Math.min(1, hit.score / q.top) * (0.5 + 0.5 * coverage);
+}
+
 /**
  * Scores one indexed offering against each request, as matchRequest would among its candidates:
  * null where the request's state may not receive it now, where it is off topic, or below the minimum score.
@@ -65,19 +77,83 @@ export function scoreOffering(matcher: Matcher, offeringId: string, requests: re
     if (!gate) gates.set(r.state.iso3, (gate = matcher.index.gateFor(r.state, now)));
     if (!gate(doc)) return null;
     const p = preparedOf(r, now);
-    const q = r.analysis.query;
-    let text = 0;
-    if (q.terms.length > 0 && q.top > 0) {
-      const hit = textOf(p.terms, p.boost);
-      if (hit.score > 0 && hit.score >= q.cut) {
-        const coverage = Math.min(1, hit.matched / Math.max(1, Math.min(6, q.n)));
-        text = Math.min(1, hit.score / q.top) * (0.5 + 0.5 * coverage);
-      }
-    }
     // The same scoring as a full match (weights, learned prior, relevance, minimum score).
-    const scored = matcher.scoreCandidate(p.ctx, doc, text);
-    return scored ? { requestId: r.id, ...scored } : null;
+    const scored = matcher.scoreCandidate(p.ctx, doc, textValueOf(r, p, textOf));
+    return scored ? { requestId: r.id, score: scored.score, components: scored.components, explanation: scored.explain() } : null;
   });
+}
+
+/** A re-matchable request as re-matching reads it: its stored analysis, the areas it was matched under, its list's floor. */
+export interface RematchRequest extends StoredRequest {
+  /** The areas of its last full match at or above the thematic minimum: a changed offering posted under one of them concerns it. */
+  matchAreas: readonly string[];
+  /** The lowest score of its full list (an offering below it cannot enter); null while the list has room. */
+  floor: number | null;
+}
+
+/** What one changed offering does to one request's list: its new score, or null when it no longer qualifies there. */
+export interface Wanted { offeringId: string; score: number | null; explanation: MatchExplanation | null }
+
+/** The changed offerings of one re-matching job, indexed by area once, against which each page of requests is scored. */
+export interface ChangeSet {
+  /**
+   * For each request, the changed offerings that may change its list, in the order the set was given:
+   * those it lists (`listed`: request → offering ids it proposes now), with their new score or null, and
+   * the others posted under one of its areas that score at or above its floor.
+   */
+  wanted(requests: readonly RematchRequest[], listed: ReadonlyMap<string, ReadonlySet<string>>, now: Date): Map<string, Wanted[]>;
+}
+
+/**
+ * Indexes changed offerings by their posted areas, so that each request is scored only against the ones
+ * that share one of its areas (a 1,500-offering import meets each request through the few posted under
+ * its own areas, instead of every offering going over every request). The same pairs are scored as one
+ * offering at a time would score them, and each the same way (scoreOffering).
+ */
+export function changeSet(matcher: Matcher, changed: readonly { id: string; posted: readonly string[] }[]): ChangeSet {
+  const entries = changed.map((c) => ({ id: c.id, doc: undefined as ReturnType<Matcher['index']['get']>, textOf: null as ReturnType<Matcher['index']['docScorer']> }));
+  const position = new Map(changed.map((c, k) => [c.id, k]));
+  const byArea = new Map<string, number[]>();
+  changed.forEach((c, k) => { for (const a of new Set(c.posted)) byArea.set(a, [...(byArea.get(a) ?? []), k]); });
+  return {
+    wanted(requests, listed, now) {
+      // The offering as indexed now: another job of the process may have re-indexed it since the last page.
+      for (const e of entries) {
+        const doc = matcher.index.get(e.id);
+        if (doc !== e.doc || !e.textOf) { e.doc = doc; e.textOf = doc ? matcher.index.docScorer(e.id) : null; }
+      }
+      const gates = new Map<string, ReturnType<Matcher['index']['gateFor']>>();
+      const out = new Map<string, Wanted[]>();
+      for (const r of requests) {
+        const mine = listed.get(r.id);
+        const ks = new Set<number>();
+        for (const a of r.matchAreas) for (const k of byArea.get(a) ?? []) ks.add(k);
+        for (const id of mine ?? []) { const k = position.get(id); if (k !== undefined) ks.add(k); }
+        if (!ks.size) continue;
+        let gate = gates.get(r.state.iso3);
+        if (!gate) gates.set(r.state.iso3, (gate = matcher.index.gateFor(r.state, now)));
+        const list: Wanted[] = [];
+        for (const k of [...ks].sort((a, b) => a - b)) {
+          const { id, doc, textOf } = entries[k]!;
+          const isListed = mine?.has(id) ?? false;
+          let scored: ReturnType<Matcher['scoreCandidate']> = null;
+          if (doc && textOf && gate(doc)) {
+            const p = preparedOf(r, now);
+            // A pair that cannot reach the floor even with the best text value is dismissed before its BM25 (most are).
+            if (!isListed) {
+              const bound = matcher.scoreBound(p.ctx, doc);
+              if (bound === null || (r.floor !== null && bound < r.floor)) continue;
+            }
+            scored = matcher.scoreCandidate(p.ctx, doc, textValueOf(r, p, textOf));
+          }
+          if (!isListed && (!scored || (r.floor !== null && scored.score < r.floor))) continue;
+          list.push({ offeringId: id, score: scored?.score ?? null, explanation: scored ? scored.explain() : null });
+        }
+        if (list.length) out.set(r.id, list);
+      }
+      return out;
+    },
+  };
 }
 
 /** A request's current list of proposals and decided matches, best first (what a new offering must fit into). */

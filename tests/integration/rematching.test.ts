@@ -146,6 +146,26 @@ describe('re-matching when offerings change (issue 12 item 1, issue 16 item 1)',
     expect(after.filter((m) => m.status === 'proposed').length).toBeGreaterThanOrEqual(listed.length);
   });
 
+  it('does not wait for a match a decision holds: the job fails while it is held, and succeeds once it is not', async () => {
+    await post('/v1/requests', c.stateA, { ...fiuRequest, title: 'FIU analysts: a decision in progress on one proposal' });
+    await t.drain();
+    const fresh = (await post('/v1/offerings', c.providerA, offering(301))).id;
+    await t.drain();
+    // A request the new offering entered: its job concerns it again.
+    const [held] = await t.db.db.select({ id: matches.id, requestId: matches.requestId }).from(matches).where(and(eq(matches.offeringId, fresh), eq(matches.status, 'proposed'))).limit(1);
+    expect(held).toBeDefined();
+    const id = held!.requestId;
+    // A CTED decision's transaction holds one of the request's matches while the job runs (on other connections of the pool).
+    let failure: unknown;
+    await t.db.db.transaction(async (tx) => {
+      await tx.select({ id: matches.id }).from(matches).where(eq(matches.id, held!.id)).for('update');
+      failure = await t.services.matching.reverseMatch('offering', [fresh]).then(() => null, (err: unknown) => err);
+    });
+    expect(String(failure)).toMatch(/being decided during re-matching/);
+    await expect(t.services.matching.reverseMatch('offering', [fresh])).resolves.toMatchObject({ full: 0 });
+    expect((await allMatches(id)).map((m) => m.offeringId)).toContain(fresh);
+  });
+
   it('announces an import as one event, one job', async () => {
     const before = (await t.db.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.topic, 'offering.changed')))[0]!.n;
     const res = await post('/v1/offerings/bulk', c.providerB, [offering(201), offering(202), offering(203)]);

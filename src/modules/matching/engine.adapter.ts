@@ -1,6 +1,6 @@
 import { tfidfVector } from '../../matching/similarity.js';
 import {
-  analyserVersion, combineAreas, createMatcher, detectLanguage, matchWithAttachments, profileOf, profileText, scoreOffering, toPairs, type AttachmentText, type Lang, type LearnedModel, type MatchableOffering, type MatchableRequest, type MatchOptions,
+  analyserVersion, changeSet, combineAreas, createMatcher, detectLanguage, matchWithAttachments, profileOf, profileText, scoreOffering, toPairs, type AttachmentText, type ChangeSet, type Lang, type LearnedModel, type MatchableOffering, type MatchableRequest, type MatchOptions,
   type MatchResult, type OfferingAnalysis, type ReverseScore, type StateGeo, type StoredRequest, type ThematicAreaRef,
 } from '../../matching/index.js';
 
@@ -16,6 +16,8 @@ export interface Engine {
   matchRequest(r: MatchableRequest, opts: MatchOptions, attachments?: { texts: readonly AttachmentText[]; maxChars: number }): MatchResult;
   /** One indexed offering scored against requests known by their stored analysis (re-matching). */
   scoreOffering(offeringId: string, requests: readonly StoredRequest[], now: Date): (ReverseScore | null)[];
+  /** Indexed offerings, indexed again by their posted areas, to score pages of requests against (re-matching). */
+  changeSet(offeringIds: readonly string[]): ChangeSet;
   /** The indexed version of an offering. */
   offering(offeringId: string): MatchableOffering | undefined;
   /** Whether an offering is indexed, and its posted areas (those a candidate request must share). */
@@ -52,6 +54,11 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
   const m = createMatcher({ areas, states });
   const known = new Set(areas.map((a) => a.code));
   const version = analyserVersion(areas, m.tagger);
+  const postedAreas = (id: string): string[] | null => {
+    const doc = m.index.get(id);
+    if (!doc) return null;
+    return [...doc.areaWeight].filter(([, w]) => w >= MIN_POSTING_AREA_SCORE).map(([code]) => code);
+  };
   return {
     version,
     upsertOffering(o, analysis) {
@@ -66,12 +73,9 @@ export function createEngine(areas: ThematicAreaRef[], states: StateGeo[]): Engi
     linkNeeds: (r, needs) => m.linkNeeds(r, needs),
     scoreAreas: (text, lang) => m.classifyText(text, lang).map((a) => ({ code: a.code, score: a.score })),
     scoreOffering: (id, requests, now) => scoreOffering(m, id, requests, now),
+    changeSet: (ids) => changeSet(m, ids.map((id) => ({ id, posted: postedAreas(id) ?? [] }))),
     offering: (id) => m.index.get(id)?.offering,
-    postedAreas(id) {
-      const doc = m.index.get(id);
-      if (!doc) return null;
-      return [...doc.areaWeight].filter(([, w]) => w >= MIN_POSTING_AREA_SCORE).map(([code]) => code);
-    },
+    postedAreas,
     duplicateTopic(r) {
       // The same steps as the matcher's analysis of an open request (language, terms, areas, TF-IDF vector).
       const lang = r.language ?? detectLanguage(`${r.title}\n${r.description}`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Query, Tx } from '../../../db/client.js';
 import {
   learnedModels, matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests,
@@ -8,9 +8,9 @@ import {
 import type { Config } from '../../config.js';
 import type { LearnedModel } from '../../matching/learning.js';
 import {
-  isOfferingAnalysis, isRequestAnalysis, MATCHING_LIMITS, placeInList,
+  isOfferingAnalysis, isRequestAnalysis, isScoringAnalysis, MATCHING_LIMITS, placeInList,
   type Lang, type ListedMatch, type MatchableOffering, type MatchableRequest, type MatchResult, type Modality, type OfferingAnalysis,
-  type RequestAnalysis, type Routing, type ScoringAnalysis, type StateGeo, type StoredRequest,
+  type RematchRequest, type RequestAnalysis, type Routing, type ScoringAnalysis, type StateGeo, type StoredRequest, type Wanted,
 } from '../../matching/index.js';
 import { matchingTexts } from '../attachments/attachments.repository.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
@@ -380,25 +380,33 @@ export function createMatchingService(deps: {
    * holds (a CTED decision in progress) is not waited for: that request is left busy for a later pass,
    * so re-matching never deadlocks with a decision (which locks the match, then the request).
    */
-  async function lockForRematch(tx: Tx, ids: string[]): Promise<{ lists: Map<string, Current[]>; busy: string[] }> {
+  async function lockForRematch(tx: Tx, ids: string[]): Promise<{ lists: Map<string, Current[]>; busy: string[]; info: Map<string, { routedEntity: string | null; proposalFloor: number | null }> }> {
     const sorted = [...new Set(ids)].sort();
-    const open = await tx.select({ id: requests.id }).from(requests)
+    const open = await tx.select({ id: requests.id, routedEntity: requests.routedEntity, proposalFloor: requests.proposalFloor }).from(requests)
       .where(and(inArray(requests.id, sorted), rematchableSql())).orderBy(asc(requests.id)).for('no key update');
+    const info = new Map(open.map((r) => [r.id, r]));
     const okIds = open.map((r) => r.id);
     const lists = new Map<string, Current[]>(okIds.map((id) => [id, []]));
-    if (!okIds.length) return { lists, busy: [] };
-    const all = await tx.select({ id: matches.id }).from(matches).where(and(inArray(matches.requestId, okIds), ne(matches.status, 'superseded')));
-    const locked = await tx.select({ id: matches.id, requestId: matches.requestId, offeringId: matches.offeringId, status: matches.status, rank: matches.rank, score: matches.score })
-      .from(matches).where(and(inArray(matches.requestId, okIds), ne(matches.status, 'superseded'))).for('update', { skipLocked: true });
-    for (const m of locked) lists.get(m.requestId)!.push(m);
+    if (!okIds.length) return { lists, busy: [], info };
+    // In one statement: the matches locked now (what the request's list is), and those another transaction holds (whose request is busy).
+    const res = await tx.execute(sql`
+      with locked as (
+        select id, request_id, offering_id, status, rank, score from matches
+        where request_id = any(${sql.param(okIds)}::uuid[]) and status <> 'superseded' for update skip locked
+      )
+      select id, request_id, offering_id, status, rank, score from locked
+      union all
+      select m.id, m.request_id, null, null, null, null from matches m
+      where m.request_id = any(${sql.param(okIds)}::uuid[]) and m.status <> 'superseded' and not exists (select 1 from locked l where l.id = m.id)`);
+    // postgres.js answers rows, PGlite an object holding them.
+    const rows = (Array.isArray(res) ? res : (res as unknown as { rows: unknown[] }).rows) as { id: string; request_id: string; offering_id: string | null; status: string | null; rank: number | null; score: number | null }[];
     const busy = new Set<string>();
-    if (locked.length < all.length) {
-      const got = new Set(locked.map((m) => m.id));
-      const missing = all.filter((m) => !got.has(m.id)).map((m) => m.id);
-      const owners = await tx.select({ requestId: matches.requestId }).from(matches).where(inArray(matches.id, missing));
-      for (const o of owners) { busy.add(o.requestId); lists.delete(o.requestId); }
+    for (const m of rows) {
+      if (m.status === null) busy.add(m.request_id);
+      else lists.get(m.request_id)!.push({ id: m.id, offeringId: m.offering_id!, status: m.status, rank: Number(m.rank), score: Number(m.score) });
     }
-    return { lists, busy: [...busy] };
+    for (const id of busy) lists.delete(id);
+    return { lists, busy: [...busy], info };
   }
 
   /** All the proposal changes of a batch of requests in one statement. */
@@ -599,7 +607,7 @@ export function createMatchingService(deps: {
     scoringCache.set(id, hit);
     return hit.analysis;
   };
-  const toCache = (id: string, rowVersion: string, a: RequestAnalysis): ScoringAnalysis => {
+  const toCache = (id: string, rowVersion: string, a: ScoringAnalysis): ScoringAnalysis => {
     const analysis: ScoringAnalysis = { lang: a.lang, areas: a.areas, fine: a.fine, query: a.query, needs: a.needs };
     scoringCache.delete(id);
     scoringCache.set(id, { rowVersion, analysis });
@@ -609,20 +617,30 @@ export function createMatchingService(deps: {
   const rowVersionSql = sql<string>`${requests}.xmin::text`;
   const freshSql = (version: string) => sql<boolean>`coalesce(${requests.analysisVersion} = ${version} and ${requests.analysisHash} = ${HASH_SQL}, false)`;
 
+  /** Which re-matchable requests concern the changed offerings: those sharing one of their areas (from a state that may receive one), and those listing one. */
+  const concernsSql = (areas: string[], statesFilter: string[] | null, proposing: string[]) => and(
+    rematchableSql(),
+    sql`((${requests.matchAreas} && ${sql.param(areas)}::text[] ${statesFilter ? sql`and ${requests.memberState} = any(${sql.param(statesFilter)}::text[])` : sql``})
+      or ${requests.id} = any(${sql.param(proposing)}::uuid[]))`,
+  );
+
   /**
-   * One page of re-matchable requests (stable order: by id) that share an area with the changed offerings or list one of them,
-   * each with the scoring part of its analysis (null: a full match is needed — missing, outdated, or the row changed between the two reads).
+   * Every request the changed offerings concern, in id order, in one statement (what scoring needs besides
+   * the analysis, a few small columns): paging them by keyset made each page scan all of them again (the
+   * area index has no order).
    */
-  async function candidatePage(areas: string[], statesFilter: string[] | null, proposing: string[], version: string, after: string): Promise<(Candidate & { analysis: ScoringAnalysis | null })[]> {
-    const rows: Candidate[] = await db.select({
+  async function candidateRows(areas: string[], statesFilter: string[] | null, proposing: string[], version: string): Promise<Candidate[]> {
+    return db.select({
       id: requests.id, member_state: requests.memberState, modalities: requests.modalities, urgency: requests.urgency,
       fresh: freshSql(version), proposal_floor: requests.proposalFloor, match_areas: requests.matchAreas, row_version: rowVersionSql,
-    }).from(requests).where(and(
-      rematchableSql(),
-      sql`${requests.id} > ${after}::uuid`,
-      sql`((${requests.matchAreas} && ${sql.param(areas)}::text[] ${statesFilter ? sql`and ${requests.memberState} = any(${sql.param(statesFilter)}::text[])` : sql``})
-        or ${requests.id} = any(${sql.param(proposing)}::uuid[]))`,
-    )).orderBy(asc(requests.id)).limit(pageSize);
+    }).from(requests).where(concernsSql(areas, statesFilter, proposing)).orderBy(asc(requests.id));
+  }
+
+  /**
+   * One page of candidates with the scoring part of their analysis (null: a full match is needed — missing,
+   * outdated, or the row changed between the two reads).
+   */
+  async function withAnalyses(rows: Candidate[], version: string): Promise<(Candidate & { analysis: ScoringAnalysis | null })[]> {
     // Only the analyses not kept for this very row version are read.
     const cached = new Map<string, ScoringAnalysis>();
     const missing: string[] = [];
@@ -632,7 +650,8 @@ export function createMatchingService(deps: {
       if (a) cached.set(r.id, a); else missing.push(r.id);
     }
     const read = missing.length
-      ? await db.select({ id: requests.id, analysis: requests.analysis, fresh: freshSql(version), row_version: rowVersionSql }).from(requests).where(inArray(requests.id, missing))
+      // The scoring part only: the duplicate vector is two thirds of an analysis and re-matching never reads it.
+      ? await db.select({ id: requests.id, analysis: sql<unknown>`${requests.analysis} - 'vector' - 'termAreas'`.mapWith(requests.analysis), fresh: freshSql(version), row_version: rowVersionSql }).from(requests).where(inArray(requests.id, missing))
       : [];
     const readById = new Map(read.map((r) => [r.id, r]));
     return rows.map((r) => {
@@ -640,12 +659,10 @@ export function createMatchingService(deps: {
       const hit = cached.get(r.id);
       if (hit) return { ...r, analysis: hit };
       const x = readById.get(r.id);
-      if (!x || x.row_version !== r.row_version || !x.fresh || !isRequestAnalysis(x.analysis)) return { ...r, analysis: null };
+      if (!x || x.row_version !== r.row_version || !x.fresh || !isScoringAnalysis(x.analysis)) return { ...r, analysis: null };
       return { ...r, analysis: toCache(r.id, r.row_version, x.analysis) };
     });
   }
-
-  const sharesArea = (a: ReadonlySet<string>, b: ReadonlySet<string>) => { for (const x of a) if (b.has(x)) return true; return false; };
 
   /** Member states that may receive an offering (null: all of them). */
   function eligibleStates(o: MatchableOffering): string[] | null {
@@ -660,8 +677,9 @@ export function createMatchingService(deps: {
    * Re-matching after offerings changed: each changed offering is scored against the re-matchable
    * requests that share one of its areas (their stored analysis is enough) and enters a request's
    * proposals only where it belongs in the top list; the changes of a batch of requests are one
-   * statement. Candidates are read page by page in id order, all of them. A request whose list lost
-   * an undecided offering while full, or whose analysis is missing or outdated, gets a full match.
+   * statement. Candidates are read at once (a few small columns), then their analyses, scores and
+   * changes a page at a time in id order, all of them. A request whose list lost an undecided offering
+   * while full, or whose analysis is missing or outdated, gets a full match.
    */
   async function reverseOfferings(ids: string[]): Promise<{ candidates: number; changed: number; full: number }> {
     await syncIndex();
@@ -679,36 +697,23 @@ export function createMatchingService(deps: {
     const proposing = new Map<string, Set<string>>();
     for (const r of proposingRows) proposing.set(r.requestId, (proposing.get(r.requestId) ?? new Set()).add(r.offeringId));
 
+    const changes = e.changeSet(changedIds);
     const full = new Set<string>();
     let candidates = 0;
     let changed = 0;
     let busy: string[] = [];
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const page = await candidatePage(areas, statesFilter, [...proposing.keys()], e.version, after);
-      if (!page.length) break;
-      after = page[page.length - 1]!.id;
+    const listing = [...proposing.keys()];
+    const concerned = await candidateRows(areas, statesFilter, listing, e.version);
+    for (let at = 0; at < concerned.length; at += pageSize) {
+      const page = await withAnalyses(concerned.slice(at, at + pageSize), e.version);
       candidates += page.length;
-      const stored: (StoredRequest & { floor: number | null; areas: Set<string> })[] = [];
+      const stored: RematchRequest[] = [];
       for (const r of page) {
         if (!r.analysis) { full.add(r.id); continue; }
-        stored.push({ id: r.id, state: stateOf(r.member_state), modalities: r.modalities as Modality[], urgency: r.urgency as StoredRequest['urgency'], analysis: r.analysis, floor: r.proposal_floor, areas: new Set(r.match_areas ?? []) });
+        stored.push({ id: r.id, state: stateOf(r.member_state), modalities: r.modalities as Modality[], urgency: r.urgency as StoredRequest['urgency'], analysis: r.analysis, floor: r.proposal_floor, matchAreas: r.match_areas ?? [] });
       }
       // (request → the offerings that may change its list, with their new scores)
-      const wants = new Map<string, { offeringId: string; score: number | null; explanation: unknown }[]>();
-      for (const id of changedIds) {
-        const { areas: posted } = facts.get(id)!;
-        const relevant = stored.filter((r) => proposing.get(r.id)?.has(id) || sharesArea(r.areas, posted));
-        const scores = e.scoreOffering(id, relevant, now);
-        relevant.forEach((r, i) => {
-          const s = scores[i];
-          const listed = proposing.get(r.id)?.has(id) ?? false;
-          if (!listed && (!s || (r.floor !== null && s.score < r.floor))) return;
-          const list = wants.get(r.id) ?? [];
-          list.push({ offeringId: id, score: s?.score ?? null, explanation: s?.explanation ?? null });
-          wants.set(r.id, list);
-        });
-      }
+      const wants = changes.wanted(stored, proposing, now);
       const affected = [...wants.keys()];
       for (let i = 0; i < affected.length; i += WRITE_CHUNK) {
         const chunk = affected.slice(i, i + WRITE_CHUNK);
@@ -717,7 +722,6 @@ export function createMatchingService(deps: {
         busy = busy.concat(res.busy);
         await yieldNow();
       }
-      if (page.length < pageSize) break;
       await yieldNow();
     }
     let fullDone = 0;
@@ -730,14 +734,11 @@ export function createMatchingService(deps: {
   }
 
   /** Applies incremental changes to a chunk of requests in one short transaction. */
-  async function applyIncremental(chunk: string[], wants: Map<string, { offeringId: string; score: number | null; explanation: unknown }[]>, full: Set<string>, now: Date) {
+  async function applyIncremental(chunk: string[], wants: ReadonlyMap<string, readonly Wanted[]>, full: Set<string>, now: Date) {
     const e = await getEngine();
     return db.transaction(async (tx) => {
-      const { lists, busy } = await lockForRematch(tx, chunk);
+      const { lists, busy, info } = await lockForRematch(tx, chunk);
       if (!lists.size) return { changed: 0, busy };
-      const routed = await tx.select({ id: requests.id, status: requests.status, routedEntity: requests.routedEntity, proposalFloor: requests.proposalFloor })
-        .from(requests).where(inArray(requests.id, [...lists.keys()]));
-      const info = new Map(routed.map((r) => [r.id, r]));
       const ops = noOps();
       let changed = 0;
       for (const [requestId, current] of lists) {

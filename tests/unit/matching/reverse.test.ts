@@ -3,7 +3,9 @@ import { analyserVersion, profileOf, type StoredRequest } from '../../../src/mat
 import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
 import { conceptTokens } from '../../../src/matching/offering.index.js';
-import { placeInList, scoreOffering } from '../../../src/matching/reverse.js';
+import { changeSet, contextOf, placeInList, scoreOffering, type RematchRequest, type Wanted } from '../../../src/matching/reverse.js';
+import { MATCHING_LIMITS } from '../../../src/matching/weights.js';
+import { generator } from '../../../bench/matching-bench.js';
 import { profileText } from '../../../src/matching/classify.js';
 import { AREAS, STATES } from './areas.fixture.js';
 import { NOW, offering, request } from './helpers.js';
@@ -86,6 +88,67 @@ describe('scoring one changed offering against stored requests', () => {
     expect(fr!.explanation.components.thematic).toBeCloseTo(inFull.explanation.components.thematic, 2);
     expect(fr!.explanation.components.concept).toBeCloseTo(inFull.explanation.components.concept, 2);
     expect(fr!.explanation.components.language).toBe(inFull.explanation.components.language);
+  });
+});
+
+describe('scoring a set of changed offerings against a page of requests', () => {
+  // A synthetic catalogue over the six languages (the benchmarks' generator): requests matched in full, then new offerings.
+  const gen = generator(AREAS, STATES, 11);
+  const m = createMatcher({ areas: AREAS, states: STATES });
+  for (let i = 0; i < 300; i++) m.addOffering(gen.offering(i));
+  const stored: RematchRequest[] = Array.from({ length: 160 }, (_, i) => {
+    const r = gen.request(i);
+    const result = m.matchRequest(r, { now: NOW });
+    return {
+      id: r.id, state: STATES.find((s) => s.iso3 === r.memberState)!, modalities: r.modalities, urgency: r.urgency, analysis: JSON.parse(JSON.stringify(result.analysis)),
+      matchAreas: result.thematicAreas.filter((a) => a.score >= MATCHING_LIMITS.minThematic).map((a) => a.code),
+      floor: result.matches.length >= MATCHING_LIMITS.defaultTopN ? result.matches[MATCHING_LIMITS.defaultTopN - 1]!.score : null,
+    };
+  });
+  const fresh = Array.from({ length: 80 }, (_, i) => gen.offering(1000 + i));
+  for (const o of fresh) m.addOffering(o);
+  const posted = (id: string) => [...m.index.get(id)!.areaWeight].filter(([, w]) => w >= 0.2).map(([code]) => code);
+  const changed = fresh.map((o) => ({ id: o.id, posted: posted(o.id) }));
+  // Some requests list a changed offering already (its new score concerns them whatever their areas).
+  const listed = new Map(stored.filter((_, i) => i % 7 === 0).map((r, k) => [r.id, new Set([fresh[k % fresh.length]!.id, fresh[(k * 3 + 1) % fresh.length]!.id])]));
+
+  it('gives each request what scoring the offerings one at a time gives, every pair that may enter and only those', () => {
+    // The reference: every offering scored in full against every request (no bound), the list rule applied after.
+    const expected = new Map<string, Wanted[]>();
+    let belowFloor = 0;
+    for (const { id, posted: areas } of changed) {
+      const scores = scoreOffering(m, id, stored, NOW);
+      stored.forEach((r, i) => {
+        const isListed = listed.get(r.id)?.has(id) ?? false;
+        if (!isListed && !r.matchAreas.some((a) => areas.includes(a))) return;
+        const s = scores[i];
+        if (!isListed && (!s || (r.floor !== null && s.score < r.floor))) { if (s) belowFloor++; return; }
+        expected.set(r.id, [...(expected.get(r.id) ?? []), { offeringId: id, score: s?.score ?? null, explanation: s?.explanation ?? null }]);
+      });
+    }
+    const got = changeSet(m, changed).wanted(stored, listed, NOW);
+    expect(belowFloor).toBeGreaterThan(0);
+    expect(expected.size).toBeGreaterThan(20);
+    expect(got).toEqual(expected);
+  });
+
+  it('never bounds a pair below the score it gets at any text value', () => {
+    let pairs = 0;
+    for (const r of stored.slice(0, 60)) {
+      const ctx = contextOf(r, NOW);
+      for (const o of fresh) {
+        const doc = m.index.get(o.id)!;
+        const bound = m.scoreBound(ctx, doc);
+        for (let t = 0; t <= 1.0001; t += 0.05) {
+          const s = m.scoreCandidate(ctx, doc, t);
+          if (!s) continue;
+          pairs++;
+          expect(bound).not.toBeNull();
+          expect(s.score).toBeLessThanOrEqual(bound!);
+        }
+      }
+    }
+    expect(pairs).toBeGreaterThan(100);
   });
 });
 

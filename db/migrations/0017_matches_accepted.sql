@@ -1,0 +1,1 @@
+CREATE INDEX "matches_accepted_idx" ON "matches" USING btree ("request_id") WHERE status = 'accepted';
