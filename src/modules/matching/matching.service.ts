@@ -69,7 +69,9 @@ const MATCH_CONTEXT = `
     -- the active learning model (another process may have applied one), so a job does not ask for it apart
     (select l.id from learned_models l where l.status = 'active' limit 1) as model,
     -- whether any attachment may feed matching: only then are their texts read (matchingTexts has the whole rule)
-    exists (select 1 from attachments a where a.request_id = r.id and a.use_for_matching) as attachments
+    exists (select 1 from attachments a where a.request_id = r.id and a.use_for_matching) as attachments,
+    -- whether the index's sync would read anything (its condition, changedQuery): only then is it run, so a job is one read less
+    exists (select 1 from offerings f where f.updated_at > least($3::timestamptz, now() - interval '5 seconds')) as offerings_changed
   from requests r where r.id = $1::uuid`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
 
 const FIRST_MATCH = `
@@ -290,7 +292,7 @@ export function createMatchingService(deps: {
 
   type OpenRow = { id: string; language: string; thematic_areas: string[]; hash: string | null; fresh: boolean };
   /** What one match reads up front (loadContext): the request, its state's needs and open requests, the active model, whether attachments may count. */
-  type MatchContext = { req: RequestRow; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean };
+  type MatchContext = { req: RequestRow; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean; offeringsChanged: boolean };
   type NeedRow = { id: string; member_state: string; description: string; priority: string; thematic_areas: string[] };
 
   /**
@@ -299,7 +301,7 @@ export function createMatchingService(deps: {
    * their texts, whose stored analyses are kept here (openCache).
    */
   async function loadContext(requestId: string, version: string): Promise<MatchContext | null> {
-    const [row] = await query<{ req: Record<string, unknown> | null; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean }>(MATCH_CONTEXT, [requestId, version]);
+    const [row] = await query<{ req: Record<string, unknown> | null; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean; offerings_changed: boolean }>(MATCH_CONTEXT, [requestId, version, watermark]);
     if (!row?.req) return null;
     const r = row.req;
     const req = {
@@ -308,7 +310,7 @@ export function createMatchingService(deps: {
       ctedParts: (r.cted_parts as string[] | null) ?? null,
     } as RequestRow;
     const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-    return { req, needs: parse<NeedRow[]>(row.needs), open: parse<OpenRow[]>(row.open), model: row.model ?? null, attachments: row.attachments === true };
+    return { req, needs: parse<NeedRow[]>(row.needs), open: parse<OpenRow[]>(row.open), model: row.model ?? null, attachments: row.attachments === true, offeringsChanged: row.offerings_changed !== false };
   }
 
   /** The state's earlier open requests as the engine takes them: from the cache, the stored analysis, or (stale) the text. */
@@ -349,7 +351,8 @@ export function createMatchingService(deps: {
     const e = await getEngine();
     const { req } = ctx;
     // The attachments the state asked to be read beside its text (their extracted text).
-    const [, openReqs, attachmentTexts] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open), ctx.attachments ? matchingTexts(db, req.id) : [], useModel(ctx.model)]);
+    // The index is synced only when the context saw offerings it has not read (or a sync is under way: it is waited for).
+    const [, openReqs, attachmentTexts] = await Promise.all([ctx.offeringsChanged || syncing ? syncIndex() : undefined, openRequestsOf(req, ctx.open), ctx.attachments ? matchingTexts(db, req.id) : [], useModel(ctx.model)]);
     const input: MatchableRequest = {
       id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
       thematicAreas: req.thematicAreas, modalities: req.modalities as Modality[], urgency: req.urgency as MatchableRequest['urgency'],
