@@ -243,8 +243,9 @@ export function createNotificationsService(deps: {
   };
 
   return {
-    /** Job notify-event: the people an outbox event concerns, each told once. */
-    async fanout(eventId: string): Promise<number> {
+    /** Job notify-event: the people an outbox event concerns, each told once (`matchedRequest`: the request of a `request.matched` event, which is not read then). */
+    async fanout(eventId: string, matchedRequest?: string): Promise<number> {
+      if (matchedRequest) return deps.onRequestMatched ? deps.onRequestMatched(matchedRequest) : 0;
       const [e] = await eventById.execute({ id: eventId });
       if (!e) return 0;
       const p = e.payload;
