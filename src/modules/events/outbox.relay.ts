@@ -1,13 +1,17 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import type { Db, DbOrTx } from '../../../db/client.js';
 import { outbox } from '../../../db/schema/index.js';
 import { jobIdFor, type JobData, type JobName } from '../../queue/jobs.js';
 import type { QueueDriver } from '../../queue/queue.driver.js';
 
 type OutboxRow = typeof outbox.$inferSelect;
 export interface JobOrder { name: JobName; data: JobData<JobName>; key: string }
-/** Maps an outbox event to the jobs it starts (none for events only kept for the record). */
-export type EventRouter = (event: OutboxRow) => JobOrder[];
+/**
+ * Maps an outbox event to the jobs it starts (none for events only kept for the record). `gate`: this
+ * router's jobs for those topics are made only when `open` says they can do anything, asked once per
+ * relay pass that holds such an event (every first match's event, where nothing usually listens).
+ */
+export type EventRouter = ((event: OutboxRow) => JobOrder[]) & { gate?: { topics: ReadonlySet<string>; open: (db: DbOrTx) => Promise<boolean> } };
 
 /** The core mapping: intake events start matching. Later modules (webhooks) add their own. */
 export const coreEventRouter: EventRouter = (e) => {
@@ -47,7 +51,9 @@ export function createOutboxRelay(deps: { db: Db; queue: QueueDriver; routers: E
     return deps.db.transaction(async (tx) => {
       const rows = await tx.select().from(outbox).where(isNull(outbox.publishedAt))
         .orderBy(asc(outbox.createdAt)).limit(batch).for('update', { skipLocked: true });
-      const jobsOf = (row: OutboxRow) => deps.routers.flatMap((r) => r(row)).map((job) => ({
+      const shut = new Set<EventRouter>();
+      for (const r of deps.routers) if (r.gate && rows.some((row) => r.gate!.topics.has(row.topic)) && !(await r.gate.open(tx))) shut.add(r);
+      const jobsOf = (row: OutboxRow) => deps.routers.flatMap((r) => (shut.has(r) && r.gate!.topics.has(row.topic) ? [] : r(row))).map((job) => ({
         name: job.name, data: row.requestId ? { ...job.data, traceId: row.requestId } : job.data, jobId: jobIdFor(job.name, job.key),
       }));
       let published: string[] = [];
