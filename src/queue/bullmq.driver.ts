@@ -56,6 +56,17 @@ export class BullMqQueueDriver implements QueueDriver {
     await this.queue(name).add(name, data, { jobId: opts.jobId, delay: opts.delayMs });
   }
 
+  async enqueueAll(jobs: readonly { name: JobName; data: unknown; jobId: string }[]): Promise<void> {
+    const byName = new Map<JobName, { name: JobName; data: unknown; opts: { jobId: string } }[]>();
+    for (const j of jobs) {
+      const list = byName.get(j.name) ?? [];
+      list.push({ name: j.name, data: j.data, opts: { jobId: j.jobId } });
+      byName.set(j.name, list);
+    }
+    // addBulk sends a queue's jobs in one pipeline (one write, one answer), where add is a round trip each.
+    await Promise.all([...byName].map(([name, list]) => this.queue(name).addBulk(list)));
+  }
+
   async schedule(schedulerId: string, name: JobName, everyMs: number, data: unknown): Promise<void> {
     // Upserting the same id again (every worker at start) changes nothing but the options.
     await this.queue(name).upsertJobScheduler(schedulerId, { every: everyMs }, { name, data });

@@ -36,6 +36,10 @@ export class InProcessQueueDriver implements QueueDriver {
     else { this.ready.push(job); this.pump(); }
   }
 
+  async enqueueAll(jobs: readonly { name: JobName; data: unknown; jobId: string }[]): Promise<void> {
+    for (const j of jobs) await this.enqueue(j.name, j.data as never, { jobId: j.jobId });
+  }
+
   /** The embedded equivalent of a BullMQ job scheduler: a timer adding the job with one id per period. */
   async schedule(schedulerId: string, name: JobName, everyMs: number, data: unknown): Promise<void> {
     if (this.closed) throw new Error('queue closed');

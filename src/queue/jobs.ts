@@ -19,7 +19,12 @@ export const JobPayloads = {
   /** Reads the text of a PDF or DOCX attachment; with `rematch` (or when the state asked for it) matches its request again with that text. */
   'extract-attachment': z.object({ attachmentId: z.uuid(), rematch: z.boolean().optional(), ...traced }),
   /** The people an outbox event concerns, each told once (src/modules/notifications). */
-  'notify-event': z.object({ eventId: z.uuid(), ...traced }),
+  'notify-event': z.object({
+    eventId: z.uuid(),
+    /** For a `request.matched` event, its request (the relay copies it from the event, so the job need not read the event). */
+    matchedRequest: z.uuid().optional(),
+    ...traced,
+  }),
   /** Deadlines, stale offerings, feedback, unanswered questions, the yearly check; `at` simulates another time (tests). */
   'notify-follow-ups': z.object({ at: z.string().optional(), ...traced }),
   /** Each person's daily or weekly digest of the notifications they chose to receive so. */

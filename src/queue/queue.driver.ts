@@ -44,6 +44,8 @@ export interface QueueDriver {
   readonly kind: 'bullmq' | 'in-process';
   /** Adds a job; a second add with the same jobId is ignored. */
   enqueue<N extends JobName>(name: N, data: JobData<N>, opts: { jobId: string; delayMs?: number }): Promise<void>;
+  /** Adds several jobs at once (BullMQ: one Redis round trip per job name); the same as enqueueing each, in order. */
+  enqueueAll(jobs: readonly { name: JobName; data: unknown; jobId: string }[]): Promise<void>;
   /**
    * Runs a job every `everyMs` for as long as OneDoor runs, however many processes ask (BullMQ: a job
    * scheduler, `upsertJobScheduler`, so one job per period whatever the number of workers; in-process: a timer).

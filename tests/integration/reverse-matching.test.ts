@@ -34,4 +34,18 @@ describe('reverse matching: a new offering or need refreshes the requests waitin
     // Still one "matched" transition: a refresh is not a second matching.
     expect(await count(t, `select count(*)::int as n from request_transitions where request_id = $1 and to_status = 'matched'`, [id])).toBe(1);
   });
+
+  it('reads a need again at the next match once its row changed (the worker keeps needs by row version)', async () => {
+    const need = (await t.call({ method: 'POST', url: '/v1/needs', key: c.cted, payload: { memberState: 'KEN', description: 'The FIU receives few suspicious transaction reports; analysts need training on terrorist financing.', priority: 'high' } })).body.id;
+    await t.drain();
+    const file = async (title: string) => {
+      const id = (await t.call({ method: 'POST', url: '/v1/requests', key: c.stateB, payload: { ...fiuRequest, title } })).body.id;
+      await t.drain();
+      return (await t.call({ method: 'GET', url: `/v1/requests/${id}`, key: c.cted })).body.linkedNeeds.map((n: { needId: string }) => n.needId);
+    };
+    expect(await file('FIU analysts and terrorist financing reports')).toEqual([need]);
+    // Changed behind the service's back (no event, no re-matching): only its new row version tells.
+    await t.db.query(`update needs set description = 'Port facility security officers need drills on ship and port facility security plans.', thematic_areas = '{maritime_security}' where id = $1`, [need]);
+    expect(await file('More FIU analysts and terrorist financing reports')).toEqual([]);
+  });
 });

@@ -5,8 +5,8 @@ import { parseJob } from '../../src/queue/jobs.js';
 /** Tells the people an event concerns; idempotent (one notification per person, kind and event). */
 export const notifyEvent = (deps: { notifications: Pick<NotificationsService, 'fanout'> }) =>
   async (data: JobData<'notify-event'>, ctx: JobContext) => {
-    const { eventId } = parseJob('notify-event', data);
-    const n = await deps.notifications.fanout(eventId);
+    const { eventId, matchedRequest } = parseJob('notify-event', data);
+    const n = await deps.notifications.fanout(eventId, matchedRequest);
     if (n) ctx.log.info({ eventId, notified: n }, 'notifications made');
   };
 

@@ -1,13 +1,17 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import type { Db, DbOrTx } from '../../../db/client.js';
 import { outbox } from '../../../db/schema/index.js';
 import { jobIdFor, type JobData, type JobName } from '../../queue/jobs.js';
 import type { QueueDriver } from '../../queue/queue.driver.js';
 
 type OutboxRow = typeof outbox.$inferSelect;
 export interface JobOrder { name: JobName; data: JobData<JobName>; key: string }
-/** Maps an outbox event to the jobs it starts (none for events only kept for the record). */
-export type EventRouter = (event: OutboxRow) => JobOrder[];
+/**
+ * Maps an outbox event to the jobs it starts (none for events only kept for the record). `gate`: this
+ * router's jobs for those topics are made only when `open` says they can do anything, asked once per
+ * relay pass that holds such an event (every first match's event, where nothing usually listens).
+ */
+export type EventRouter = ((event: OutboxRow) => JobOrder[]) & { gate?: { topics: ReadonlySet<string>; open: (db: DbOrTx) => Promise<boolean> } };
 
 /** The core mapping: intake events start matching. Later modules (webhooks) add their own. */
 export const coreEventRouter: EventRouter = (e) => {
@@ -47,22 +51,29 @@ export function createOutboxRelay(deps: { db: Db; queue: QueueDriver; routers: E
     return deps.db.transaction(async (tx) => {
       const rows = await tx.select().from(outbox).where(isNull(outbox.publishedAt))
         .orderBy(asc(outbox.createdAt)).limit(batch).for('update', { skipLocked: true });
-      const published: string[] = [];
-      for (const row of rows) {
-        try {
-          for (const r of deps.routers) {
-            for (const job of r(row)) {
-              const data = row.requestId ? { ...job.data, traceId: row.requestId } : job.data;
-              await deps.queue.enqueue(job.name, data, { jobId: jobIdFor(job.name, job.key) });
-            }
+      const shut = new Set<EventRouter>();
+      for (const r of deps.routers) if (r.gate && rows.some((row) => r.gate!.topics.has(row.topic)) && !(await r.gate.open(tx))) shut.add(r);
+      const jobsOf = (row: OutboxRow) => deps.routers.flatMap((r) => (shut.has(r) && r.gate!.topics.has(row.topic) ? [] : r(row))).map((job) => ({
+        name: job.name, data: row.requestId ? { ...job.data, traceId: row.requestId } : job.data, jobId: jobIdFor(job.name, job.key),
+      }));
+      let published: string[] = [];
+      try {
+        // The whole batch in one call (one Redis round trip per job name, not one per job).
+        await deps.queue.enqueueAll(rows.flatMap(jobsOf));
+        published = rows.map((row) => row.id);
+      } catch {
+        // Then row by row, as far as it goes: the row it fails on keeps the error, and the rows after it wait.
+        for (const row of rows) {
+          try {
+            for (const job of jobsOf(row)) await deps.queue.enqueue(job.name, job.data as never, { jobId: job.jobId });
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            await tx.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: message.slice(0, 500) }).where(eq(outbox.id, row.id));
+            deps.log.warn({ event: row.id, topic: row.topic, err: message }, 'outbox relay could not enqueue; will retry');
+            break;
           }
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          await tx.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: message.slice(0, 500) }).where(eq(outbox.id, row.id));
-          deps.log.warn({ event: row.id, topic: row.topic, err: message }, 'outbox relay could not enqueue; will retry');
-          break;
+          published.push(row.id);
         }
-        published.push(row.id);
       }
       // One update for the batch (same transaction, so no different from marking each row as it goes).
       if (published.length) await tx.update(outbox).set({ publishedAt: new Date() }).where(and(inArray(outbox.id, published), isNull(outbox.publishedAt)));

@@ -55,8 +55,8 @@ const MATCH_CONTEXT = `
   select jsonb_build_object('id', r.id, 'member_state', r.member_state, 'title', r.title, 'description', r.description, 'language', r.language,
       'status', r.status, 'thematic_areas', r.thematic_areas, 'modalities', r.modalities, 'urgency', r.urgency, 'submitted_at', r.submitted_at,
       'cted_parts', r.cted_parts) as req,
-    (select coalesce(jsonb_agg(jsonb_build_object('id', n.id, 'member_state', n.member_state, 'description', n.description, 'priority', n.priority,
-      'thematic_areas', n.thematic_areas)), '[]'::jsonb) from needs n where n.member_state = r.member_state and n.status = 'open') as needs,
+    -- the state's open needs as [id, row version]: their texts are kept by the worker (needsOf), read again only when a row changed
+    (select coalesce(jsonb_agg(jsonb_build_array(n.id, n.xmin::text)), '[]'::jsonb) from needs n where n.member_state = r.member_state and n.status = 'open') as needs,
     (select coalesce(jsonb_agg(o), '[]'::jsonb) from (
       -- the texts hashed after the limit, whatever the plan (PGlite without statistics sorted and hashed a state's every open request)
       select x.id, x.language, x.thematic_areas, x.analysis_hash as hash,
@@ -69,8 +69,16 @@ const MATCH_CONTEXT = `
     -- the active learning model (another process may have applied one), so a job does not ask for it apart
     (select l.id from learned_models l where l.status = 'active' limit 1) as model,
     -- whether any attachment may feed matching: only then are their texts read (matchingTexts has the whole rule)
-    exists (select 1 from attachments a where a.request_id = r.id and a.use_for_matching) as attachments
+    exists (select 1 from attachments a where a.request_id = r.id and a.use_for_matching) as attachments,
+    -- whether the index's sync would read anything (its condition, changedQuery): only then is it run, so a job is one read less
+    exists (select 1 from offerings f where f.updated_at > least($3::timestamptz, now() - interval '5 seconds')) as offerings_changed
   from requests r where r.id = $1::uuid`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+
+/** The stored analyses, and the texts, of a state's earlier open requests that a match does not keep yet (openRequestsOf). */
+const OPEN_ANALYSES = 'select id, analysis, analysis_hash as hash from requests where id = any($1::uuid[])';
+const OPEN_TEXTS = 'select id, title, description from requests where id = any($1::uuid[])';
+/** Needs by id with their row version (needsOf). */
+const NEEDS_BY_ID = 'select id, member_state, description, priority, thematic_areas, xmin::text as version from needs where id = any($1::uuid[])';
 
 const FIRST_MATCH = `
   with r as (
@@ -290,8 +298,27 @@ export function createMatchingService(deps: {
 
   type OpenRow = { id: string; language: string; thematic_areas: string[]; hash: string | null; fresh: boolean };
   /** What one match reads up front (loadContext): the request, its state's needs and open requests, the active model, whether attachments may count. */
-  type MatchContext = { req: RequestRow; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean };
+  type MatchContext = { req: RequestRow; needs: [id: string, version: string][]; open: OpenRow[]; model: string | null; attachments: boolean; offeringsChanged: boolean };
   type NeedRow = { id: string; member_state: string; description: string; priority: string; thematic_areas: string[] };
+
+  // The open needs of the states matched here, keyed by id and checked against the row's version (xmin: any
+  // update gives a new one), so a job reads ids and versions, not the texts (a state's needs were most of a
+  // job's read). Bounded; the oldest read first out.
+  const needCache = new Map<string, { version: string; need: NeedRow }>();
+  const NEED_CACHE_MAX = 20_000;
+  /** The state's open needs, as listed by the context (its order), from the cache or read. */
+  async function needsOf(refs: [string, string][]): Promise<NeedRow[]> {
+    const missing = refs.filter(([id, version]) => needCache.get(id)?.version !== version).map(([id]) => id);
+    const read = missing.length ? await query<NeedRow & { version: string }>(NEEDS_BY_ID, [missing]) : [];
+    const fresh = new Map(read.map(({ version, ...need }) => [need.id, { version, need }]));
+    for (const [id, entry] of fresh) {
+      needCache.delete(id);
+      needCache.set(id, entry);
+      if (needCache.size > NEED_CACHE_MAX) needCache.delete(needCache.keys().next().value!);
+    }
+    // A need changed since the context was read comes as it is now; one deleted meanwhile is left out.
+    return refs.flatMap(([id]) => { const e = fresh.get(id) ?? needCache.get(id); return e ? [e.need] : []; });
+  }
 
   /**
    * What a match reads, in one statement: the request, its state's open needs, and the state's earlier
@@ -299,7 +326,7 @@ export function createMatchingService(deps: {
    * their texts, whose stored analyses are kept here (openCache).
    */
   async function loadContext(requestId: string, version: string): Promise<MatchContext | null> {
-    const [row] = await query<{ req: Record<string, unknown> | null; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean }>(MATCH_CONTEXT, [requestId, version]);
+    const [row] = await query<{ req: Record<string, unknown> | null; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean; offerings_changed: boolean }>(MATCH_CONTEXT, [requestId, version, watermark]);
     if (!row?.req) return null;
     const r = row.req;
     const req = {
@@ -308,7 +335,7 @@ export function createMatchingService(deps: {
       ctedParts: (r.cted_parts as string[] | null) ?? null,
     } as RequestRow;
     const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-    return { req, needs: parse<NeedRow[]>(row.needs), open: parse<OpenRow[]>(row.open), model: row.model ?? null, attachments: row.attachments === true };
+    return { req, needs: parse<[string, string][]>(row.needs), open: parse<OpenRow[]>(row.open), model: row.model ?? null, attachments: row.attachments === true, offeringsChanged: row.offerings_changed !== false };
   }
 
   /** The state's earlier open requests as the engine takes them: from the cache, the stored analysis, or (stale) the text. */
@@ -316,11 +343,13 @@ export function createMatchingService(deps: {
     const missing = rows.filter((r) => r.fresh && openCache.get(r.id)?.hash !== r.hash).map((r) => r.id);
     const stale = rows.filter((r) => !r.fresh).map((r) => r.id);
     const [analyses, texts] = await Promise.all([
-      missing.length ? db.select({ id: requests.id, analysis: requests.analysis, hash: requests.analysisHash }).from(requests).where(inArray(requests.id, missing)) : [],
-      stale.length ? db.select({ id: requests.id, title: requests.title, description: requests.description }).from(requests).where(inArray(requests.id, stale)) : [],
+      // One prepared statement each, whatever the number of ids (an id list would be a new statement per length).
+      missing.length ? query<{ id: string; analysis: unknown; hash: string | null }>(OPEN_ANALYSES, [missing]) : [],
+      stale.length ? query<{ id: string; title: string; description: string }>(OPEN_TEXTS, [stale]) : [],
     ]);
     for (const a of analyses) {
-      if (isRequestAnalysis(a.analysis) && a.hash) remember(a.id, a.hash, a.analysis);
+      const analysis = typeof a.analysis === 'string' ? JSON.parse(a.analysis) as unknown : a.analysis;
+      if (isRequestAnalysis(analysis) && a.hash) remember(a.id, a.hash, analysis);
     }
     const text = new Map(texts.map((t) => [t.id, t]));
     return rows.map((r) => {
@@ -349,7 +378,8 @@ export function createMatchingService(deps: {
     const e = await getEngine();
     const { req } = ctx;
     // The attachments the state asked to be read beside its text (their extracted text).
-    const [, openReqs, attachmentTexts] = await Promise.all([syncIndex(), openRequestsOf(req, ctx.open), ctx.attachments ? matchingTexts(db, req.id) : [], useModel(ctx.model)]);
+    // The index is synced only when the context saw offerings it has not read (or a sync is under way: it is waited for).
+    const [, openReqs, attachmentTexts, needRows] = await Promise.all([ctx.offeringsChanged || syncing ? syncIndex() : undefined, openRequestsOf(req, ctx.open), ctx.attachments ? matchingTexts(db, req.id) : [], needsOf(ctx.needs), useModel(ctx.model)]);
     const input: MatchableRequest = {
       id: req.id, memberState: req.memberState, title: req.title, description: req.description, language: req.language as Lang,
       thematicAreas: req.thematicAreas, modalities: req.modalities as Modality[], urgency: req.urgency as MatchableRequest['urgency'],
@@ -358,7 +388,7 @@ export function createMatchingService(deps: {
     };
     return e.matchRequest(input, {
       now,
-      needs: ctx.needs.map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematic_areas })),
+      needs: needRows.map((n) => ({ id: n.id, memberState: n.member_state, description: n.description, priority: n.priority as 'high' | 'medium' | 'low', thematicAreas: n.thematic_areas })),
       openRequests: openReqs,
     }, { texts: attachmentTexts, maxChars: deps.config.ATTACHMENT_MATCH_CHARS ?? 8000 });
   }

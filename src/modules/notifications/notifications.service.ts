@@ -63,6 +63,8 @@ export function createNotificationsService(deps: {
   const tokens = createUnsubscribeTokens({ secret: () => resolveSessionSecret(deps.config) });
   const base = deps.config.PUBLIC_URL.replace(/\/+$/, '');
   const absolute = (path: string) => `${base}${path}`;
+  // Every match's event is fanned out: the read is prepared once (an unprepared statement with parameters is two round trips in postgres.js).
+  const eventById = db.select().from(outbox).where(eq(outbox.id, sql.placeholder('id'))).prepare('notify_event_by_id');
 
   async function frequencyOf(tx: DbOrTx, userId: string, kind: NotificationKind): Promise<Frequency> {
     const [row] = await tx.select({ f: notificationPreferences.frequency }).from(notificationPreferences)
@@ -241,9 +243,10 @@ export function createNotificationsService(deps: {
   };
 
   return {
-    /** Job notify-event: the people an outbox event concerns, each told once. */
-    async fanout(eventId: string): Promise<number> {
-      const [e] = await db.select().from(outbox).where(eq(outbox.id, eventId));
+    /** Job notify-event: the people an outbox event concerns, each told once (`matchedRequest`: the request of a `request.matched` event, which is not read then). */
+    async fanout(eventId: string, matchedRequest?: string): Promise<number> {
+      if (matchedRequest) return deps.onRequestMatched ? deps.onRequestMatched(matchedRequest) : 0;
+      const [e] = await eventById.execute({ id: eventId });
       if (!e) return 0;
       const p = e.payload;
       if (e.topic === 'request.matched') return deps.onRequestMatched && typeof p.requestId === 'string' ? deps.onRequestMatched(p.requestId) : 0;

@@ -30,6 +30,8 @@ export function createSavedSearchesService(deps: {
   db: Db; reference: ReferenceService; matching: Pick<MatchingService, 'engine'>; notifications: () => Pick<NotificationsService, 'notifyParties'>;
 }) {
   const { db } = deps;
+  // Asked after every first match: prepared once (an unprepared statement with parameters is two round trips in postgres.js).
+  const activeSearches = db.select().from(savedSearches).where(eq(savedSearches.active, true)).limit(10_000).prepare('saved_searches_active');
   const analyser = async (): Promise<Analyse> => {
     const e = await deps.matching.engine();
     return (text, lang) => {
@@ -81,7 +83,7 @@ export function createSavedSearchesService(deps: {
     /** After a request's first match: each saved search it meets, of a provider that may see it, tells its person. */
     async onRequestMatched(requestId: string): Promise<number> {
       // Searches first: with none saved (the common case), every match's job ends here, the request unread.
-      const searches = await db.select().from(savedSearches).where(eq(savedSearches.active, true)).limit(10_000);
+      const searches = await activeSearches.execute();
       if (!searches.length) return 0;
       const [r] = await db.select().from(requests).where(eq(requests.id, requestId));
       if (!r || r.confidentiality === 'restricted' || !r.consentToShare) return 0;
