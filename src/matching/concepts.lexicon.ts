@@ -1054,4 +1054,28 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       zh: ['简易爆炸装置', '爆炸装置'],
     },
   },
+  {
+    // The customs side of counter-IED work: WCO's Programme Global Shield (with INTERPOL) trains customs to
+    // identify and intercept explosive precursor chemicals, detonators and other IED components in trade.
+    // A part of both IEDs and precursor chemicals; it is the route only when the request also names customs
+    // (routing.ts narrower concepts), since police work on the same precursors is another field.
+    code: 'c:explosive_precursors',
+    area: 'customs',
+    // Precursors are the subject, not the institution: customs evidence comes from customs wording, and
+    // the concept counts for the area less than the IED concept it is a part of.
+    areaWeight: 0.3,
+    broader: ['c:ied', 'c:chemical_security'],
+    entities: ['WCO', 'INTERPOL'],
+    paragraphs: [44],
+    basis: "WCO's Programme Global Shield, run with INTERPOL, is the customs programme against the diversion and trafficking of explosive precursors and IED components.",
+    source: 'WCO-PGS',
+    terms: {
+      en: ['explosive precursors', 'explosive precursor', 'explosive precursor chemicals', 'precursors of explosives', 'detonators', 'Global Shield'],
+      fr: ["précurseurs d'explosifs", "précurseurs chimiques d'explosifs", "précurseurs d'engins explosifs improvisés", 'détonateurs', 'Global Shield'],
+      es: ['precursores de explosivos', 'precursores químicos de explosivos', 'detonadores', 'Global Shield'],
+      ru: ['прекурсоров взрывчатых веществ', 'прекурсоры взрывчатых веществ', 'детонаторов', 'Глобальный щит'],
+      ar: ['سلائف المتفجرات', 'السلائف المتفجرة', 'السلائف الكيميائية للمتفجرات', 'الصواعق', 'الدرع العالمي'],
+      zh: ['爆炸物前体', '爆炸物前体化学品', '雷管', '全球盾牌'],
+    },
+  },
 ];

@@ -323,13 +323,16 @@ export function createMatcher(config: MatcherConfig): Matcher {
     for (const id of hits.keys()) if (!seen.has(id)) consider(index.get(id)!);
 
     const lead = leadOfMatch(top[0]);
+    // The areas the text names in their own terms (not only through a fine concept of theirs).
+    const named = new Set<string>();
+    for (const code of profile.tags.keys()) if (code.startsWith('area:')) named.add(code.slice(5));
     const routing = routeRequest(
       areas,
       top.map((t) => ({ providerEntity: t.doc.offering.providerEntity, areas: [...t.doc.areaWeight.keys()], concepts: [...t.doc.profile.fine.keys()] })),
       taxonomy,
-      { fine: profile.fine, concepts: tagger.concepts, corrections, lead },
+      { fine: profile.fine, concepts: tagger.concepts, corrections, lead, named },
     );
-    const evidence = routingEvidence(areas, profile.fine, tagger.concepts, taxonomy, lead);
+    const evidence = routingEvidence(areas, profile.fine, tagger.concepts, taxonomy, lead, named);
     // A request that names the concept its route rests on clearly (witness protection, API/PNR) is
     // answered by offerings on that concept or its area, or on the request's best area when the route
     // rests on another one (the legislative half of a request merged into one part): an offering of a

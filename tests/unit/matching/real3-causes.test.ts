@@ -65,16 +65,37 @@ describe('general causes of misses on realistic set 3', () => {
     has('zh', '加强核法证学能力', 'c:nuclear_forensics');
   });
 
+  it('routes explosive precursors to customs when the request names customs, and leaves police work on them to its own field', () => {
+    const routeOf = (title: string, description: string, lang: 'en' | 'fr') => {
+      const r = matcher.matchRequest({ id: 'x', memberState: 'NER', title, description, language: lang, thematicAreas: [], modalities: ['training'], urgency: 'normal', submittedAt: new Date(0) }, { now: new Date('2026-11-29T00:00:00Z') });
+      return { area: r.routing.area, concept: r.routing.concept };
+    };
+    // Customs wording: the narrower customs concept beats the precursor-chemicals and IED concepts it is a part of.
+    expect(routeOf('Explosive precursor chemicals at the border', 'The customs administration asks for training of its officers to identify explosive precursor chemicals in shipments.', 'en'))
+      .toEqual({ area: 'customs', concept: 'c:explosive_precursors' });
+    expect(routeOf("Précurseurs d'explosifs", "La douane demande une formation de ses agents à l'identification des précurseurs d'explosifs et des détonateurs dans les cargaisons.", 'fr'))
+      .toEqual({ area: 'customs', concept: 'c:explosive_precursors' });
+    // Police asking about the same precursors: no customs wording, so the broader field keeps the route.
+    expect(routeOf('Explosive precursor chemicals', 'The national police asks for training to prevent terrorists from diverting explosive precursor chemicals and to investigate chemical incidents.', 'en'))
+      .toEqual({ area: 'chemical_weapons', concept: 'c:chemical_security' });
+    expect(routeOf("Précurseurs d'explosifs", "La police nationale demande une formation pour empêcher le détournement des précurseurs d'explosifs et enquêter sur les attentats aux engins explosifs improvisés.", 'fr'))
+      .toEqual({ area: 'justice_reform', concept: 'c:ied' });
+  });
+
   it('takes the main area of an offering that names none from its text, preferring a field its provider entity is responsible for', () => {
     const m = createMatcher({ areas: data.areas, states: data.states });
     const providers = new Map(data.providers.map((p) => [p.key, p]));
-    const pgs = data.offerings.find((o) => o.key === 'o-wco-pgs')!;
-    m.addOffering(toOffering(pgs, providers));
-    // Explosive precursors and IEDs: chemical-weapons and criminal-justice words; WCO delivers it, for customs.
-    expect(m.index.get('o-wco-pgs')!.areas[0]!.code).toBe('customs');
+    const pgs = toOffering(data.offerings.find((o) => o.key === 'o-wco-pgs')!, providers);
+    // IED trafficking: criminal-justice words first, customs close behind; WCO delivers it, for customs.
+    const text = {
+      title: 'Countering the trafficking of improvised explosive devices',
+      description: 'Programme that trains customs officers against the illicit diversion and trafficking of improvised explosive devices by terrorist groups: training and trainer accreditation, risk assessment and profiling, detection in the supply chain, operational exercises and information sharing on seizures.',
+    };
+    m.addOffering({ ...pgs, ...text, id: 'o-ied-wco' });
+    expect(m.index.get('o-ied-wco')!.areas[0]!.code).toBe('customs');
     // The same text from a provider with no Task Force entity keeps its text's main area.
-    m.addOffering({ ...toOffering(pgs, providers), id: 'o-pgs-unlinked', providerEntity: null });
-    expect(m.index.get('o-pgs-unlinked')!.areas[0]!.code).not.toBe('customs');
+    m.addOffering({ ...pgs, ...text, id: 'o-ied-unlinked', providerEntity: null });
+    expect(m.index.get('o-ied-unlinked')!.areas[0]!.code).toBe('justice_reform');
     // A text clearly about another field keeps it (UNODC's maritime crime programme is maritime).
     const gmcp = data.offerings.find((o) => o.key === 'o-unodc-gmcp')!;
     m.addOffering(toOffering(gmcp, providers));
