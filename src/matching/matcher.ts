@@ -218,6 +218,25 @@ export function createMatcher(config: MatcherConfig): Matcher {
     return withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
   };
 
+  /** The areas a text names in their own terms (not only through a fine concept of theirs). */
+  const namedAreas = (profile: TextProfile): Set<string> => {
+    const named = new Set<string>();
+    for (const code of profile.tags.keys()) if (code.startsWith('area:')) named.add(code.slice(5));
+    return named;
+  };
+
+  // A request whose route rests on a narrower concept of another area than its best-scoring one (customs
+  // asking about explosive precursors, whose wording is mostly chemical) is about that area: it is put
+  // first, at the best area's score, so that ranking and the reported area follow the route, not the
+  // broader field's vocabulary. Areas the requester chose are kept as chosen.
+  const routedAreaFirst = (explicit: readonly string[], areas: AreaScore[], fine: ReadonlyMap<string, number>, named: ReadonlySet<string>): AreaScore[] => {
+    if (explicit.some((c) => known.has(c))) return areas;
+    const best = areas.find((a) => taxonomy.has(a.code));
+    const ev = routingEvidence(areas, fine, tagger.concepts, taxonomy, undefined, named);
+    if (!best || !ev?.concept || ev.area === best.code) return areas;
+    return [{ code: ev.area, score: best.score }, ...areas.filter((a) => a.code !== ev.area)];
+  };
+
   let learned = config.learned;
   let weights: Readonly<Record<ScoreComponent, number>> = { ...SCORING_WEIGHTS, ...(learned?.weights ?? {}) };
   let corrections = new Map(Object.entries(learned?.routingCorrections ?? {}));
@@ -283,7 +302,8 @@ export function createMatcher(config: MatcherConfig): Matcher {
     const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate, undefined, used);
     // Neighbours vote on the topic whatever their eligibility, so they come
     // from a second, unfiltered search on the query's most selective terms.
-    const areas = classifyProfile(request.thematicAreas, profile, termAreas);
+    const named = namedAreas(profile);
+    const areas = routedAreaFirst(request.thematicAreas, classifyProfile(request.thematicAreas, profile, termAreas), profile.fine, named);
 
     // Candidates: offerings of the request's areas that its state may receive
     // (area × eligibility postings), plus the sparse top of the text index;
@@ -323,9 +343,6 @@ export function createMatcher(config: MatcherConfig): Matcher {
     for (const id of hits.keys()) if (!seen.has(id)) consider(index.get(id)!);
 
     const lead = leadOfMatch(top[0]);
-    // The areas the text names in their own terms (not only through a fine concept of theirs).
-    const named = new Set<string>();
-    for (const code of profile.tags.keys()) if (code.startsWith('area:')) named.add(code.slice(5));
     const routing = routeRequest(
       areas,
       top.map((t) => ({ providerEntity: t.doc.offering.providerEntity, areas: [...t.doc.areaWeight.keys()], concepts: [...t.doc.profile.fine.keys()] })),
