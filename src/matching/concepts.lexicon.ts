@@ -1078,4 +1078,22 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       zh: ['爆炸物前体', '爆炸物前体化学品', '雷管', '全球盾牌'],
     },
   },
+  {
+    // National Nuclear Security Support Centres and the IAEA's International Network for Nuclear Security
+    // Training and Support Centres: the centre that sustains a national regime (training, technical
+    // support for detection equipment), a programme of its own beside IPPAS, INSSP and detection.
+    code: 'c:nssc',
+    area: 'nuclear_security',
+    entities: ['IAEA'],
+    paragraphs: [54, 56],
+    source: 'IAEA-NSS',
+    terms: {
+      en: ['Nuclear Security Support Centre', 'Nuclear Security Support Centres', 'Nuclear Security Support Center', 'NSSC'],
+      fr: ["centre d'appui à la sécurité nucléaire", "centres d'appui à la sécurité nucléaire"],
+      es: ['centro de apoyo a la seguridad física nuclear', 'centros de apoyo a la seguridad física nuclear'],
+      ru: ['центр поддержки физической ядерной безопасности', 'центров поддержки физической ядерной безопасности'],
+      ar: ['مركز دعم الأمن النووي', 'مراكز دعم الأمن النووي'],
+      zh: ['核安保支持中心'],
+    },
+  },
 ];

@@ -93,6 +93,14 @@ describe('general causes of misses on realistic set 3', () => {
     expect(matcher.matchRequest({ ...req, thematicAreas: ['chemical_weapons'] }, now).thematicAreas[0]!.code).toBe('chemical_weapons');
   });
 
+  it('names Nuclear Security Support Centres in the six languages, without making "training" a nuclear hint', () => {
+    for (const [lang, text] of [['en', 'establish a national Nuclear Security Support Centre'], ['fr', "créer un centre d'appui à la sécurité nucléaire"], ['es', 'crear un centro de apoyo a la seguridad física nuclear'],
+      ['ru', 'создать центр поддержки физической ядерной безопасности'], ['ar', 'إنشاء مركز دعم الأمن النووي'], ['zh', '建立国家核安保支持中心']] as const) {
+      expect(profileText(matcher.tagger, '', text, lang).fine.has('c:nssc'), lang).toBe(true);
+    }
+    expect(profileText(matcher.tagger, '', '海关培训师培训', 'zh').areaRaw.has('nuclear_security')).toBe(false);
+  });
+
   it('takes the main area of an offering that names none from its text, preferring a field its provider entity is responsible for', () => {
     const m = createMatcher({ areas: data.areas, states: data.states });
     const providers = new Map(data.providers.map((p) => [p.key, p]));
