@@ -1096,4 +1096,23 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       zh: ['核安保支持中心'],
     },
   },
+  {
+    // INTERPOL's name, like the other agency-name concepts (c:iaea, c:opcw…): a request that names INTERPOL
+    // beside another entity (INTERPOL's data with the IAEA's database as context) is matched to INTERPOL's
+    // offerings as to that entity's. Cross-cutting: INTERPOL works in many areas.
+    code: 'c:interpol',
+    agency: true,
+    source: 'UNTERM',
+    entities: ['INTERPOL'],
+    paragraphs: [33, 38],
+    area: null,
+    terms: {
+      en: ['INTERPOL', 'International Criminal Police Organization'],
+      fr: ['OIPC-INTERPOL', 'Organisation internationale de police criminelle'],
+      es: ['Organización Internacional de Policía Criminal'],
+      ru: ['Интерпол', 'Интерпола', 'Международной организации уголовной полиции'],
+      ar: ['الإنتربول', 'المنظمة الدولية للشرطة الجنائية'],
+      zh: ['国际刑警组织'],
+    },
+  },
 ];

@@ -46,6 +46,18 @@ describe('general causes of misses on realistic set 3', () => {
     expect(conceptComponent(new Map([['c:opcw', 0.6]]), new Map([['c:chemical_security', 0.8]]), 'INTERPOL').value).toBe(0);
   });
 
+  it('takes INTERPOL’s name as an agency concept, carried by the offerings INTERPOL delivers', () => {
+    for (const [lang, text] of [['fr', 'les données recueillies par INTERPOL sur le vol de matières radiologiques'], ['ru', 'данные Интерпола о хищениях'], ['ar', 'بيانات الإنتربول'], ['zh', '国际刑警组织收集的数据']] as const) {
+      expect(profileText(matcher.tagger, '', text, lang).fine.has('c:interpol'), lang).toBe(true);
+    }
+    // Named beside the IAEA as context, INTERPOL's offering on the same topic covers the request's names as the IAEA's does.
+    const req = new Map([['c:radiation_detection', 0.86], ['c:iaea', 0.63], ['c:interpol', 0.63]]);
+    const geiger = conceptComponent(req, new Map([['c:radiation_detection', 0.8]]), 'INTERPOL');
+    const forensics = conceptComponent(req, new Map([['c:radiation_detection', 0.8]]), 'IAEA');
+    expect(geiger.shared).toContain('c:interpol');
+    expect(geiger.value).toBeCloseTo(forensics.value, 6);
+  });
+
   it('does not match a Chinese term across clause punctuation', () => {
     // 化学、生物 ("chemical, biological") contains 学生 ("students", c:youth) once the comma is dropped.
     const p = profileText(matcher.tagger, '', '化学、生物、放射性、核及爆炸物恐怖主义的演练方案', 'zh');
