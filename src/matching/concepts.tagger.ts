@@ -230,6 +230,10 @@ export class ConceptTagger {
             }
           } else if (lang === 'zh') {
             addZh(term, def.code, false);
+            // An enumeration written with a final 和/及 ("A、B、C和D") is also written with the list mark
+            // throughout ("A、B、C、D"): both are the term.
+            const listed = term.replace(/、([^、]+?)[和及]([^、和及]+)$/u, '、$1、$2');
+            if (listed !== term) addZh(listed, def.code, false);
           } else {
             addToken(lang, term, def.code, false);
           }

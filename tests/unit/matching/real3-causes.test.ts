@@ -67,6 +67,14 @@ describe('general causes of misses on realistic set 3', () => {
     expect(profileText(matcher.tagger, '', '加强化学、生物、放射性和核安全', 'zh').fine.has('c:cbrn_detection')).toBe(true);
   });
 
+  it('reads a Chinese enumeration term written with the list mark throughout as the term written with a final 和', () => {
+    // 化学、生物、放射性和核 (CBRN) is also written 化学、生物、放射性、核 (…、核及爆炸物: CBRNE).
+    expect(profileText(matcher.tagger, '', '应对化学、生物、放射性、核及爆炸物恐怖主义的演练方案', 'zh').fine.has('c:cbrn_detection')).toBe(true);
+    expect(profileText(matcher.tagger, '', '应对化学、生物、放射性和核恐怖主义', 'zh').fine.has('c:cbrn_detection')).toBe(true);
+    // A list that stops before the last item is not the term.
+    expect(profileText(matcher.tagger, '', '化学、生物、放射性物质的管理', 'zh').fine.has('c:cbrn_detection')).toBe(false);
+  });
+
   it('names the programmes of the larger catalogue in the six languages (container control, airport interdiction, cybercrime, nuclear forensics)', () => {
     const has = (lang: 'en' | 'fr' | 'es' | 'ru' | 'zh', text: string, code: string) => expect(profileText(matcher.tagger, '', text, lang).fine.has(code), `${lang}: ${text}`).toBe(true);
     has('ru', 'Программа контроля за контейнерными перевозками', 'c:cargo');
