@@ -17,7 +17,9 @@ import type { AreaScore, Lang, MatchableOffering, Modality, StateGeo, ThematicAr
  * (version.ts: the normaliser's own revision, stop words, lexicon), which is part of the hash.
  */
 // 3: an offering's stored analysis covers its translations (every version the matcher reads).
-const ANALYSER_REVISION = 3;
+// 4: Chinese terms stop at clause punctuation, and an enumeration term with a final 和/及 also matches the
+// list written with 、 throughout (concepts.tagger.ts); the probes contain neither.
+const ANALYSER_REVISION = 4;
 
 // One sentence per language, run through the analyser when the version is computed: a normaliser or
 // tagger whose output changes changes the version, even when nobody bumped ANALYSER_REVISION.

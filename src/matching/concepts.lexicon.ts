@@ -908,25 +908,6 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     },
   },
   {
-    // National Nuclear Security Support Centres and the IAEA-coordinated International Network for
-    // Nuclear Security Training and Support Centres (NSSC Network): training, technical and scientific
-    // support that sustain a State's nuclear security regime. The English names are the IAEA's; the other
-    // languages are the team's translations of them (not checked against the IAEA's language versions).
-    code: 'c:nssc',
-    area: 'nuclear_security',
-    entities: ['IAEA'],
-    paragraphs: [56],
-    source: 'IAEA-NSS',
-    terms: {
-      en: ['NSSC', 'Nuclear Security Support Centre', 'Nuclear Security Support Centres', 'Nuclear Security Support Center', 'nuclear security training and support centre', 'NSSC Network'],
-      fr: [['centre d’appui à la sécurité nucléaire', 'ONEDOOR-TR'], ['centres de formation et d’appui en matière de sécurité nucléaire', 'ONEDOOR-TR']],
-      es: [['centro de apoyo a la seguridad física nuclear', 'ONEDOOR-TR'], ['centros de capacitación y apoyo en seguridad física nuclear', 'ONEDOOR-TR']],
-      ru: [['центр поддержки физической ядерной безопасности', 'ONEDOOR-TR'], ['центров подготовки и поддержки в области физической ядерной безопасности', 'ONEDOOR-TR']],
-      ar: [['مركز دعم الأمن النووي', 'ONEDOOR-TR'], ['مراكز التدريب والدعم في مجال الأمن النووي', 'ONEDOOR-TR']],
-      zh: [['核安保支持中心', 'ONEDOOR-TR'], ['核安保培训和支持中心', 'ONEDOOR-TR']],
-    },
-  },
-  {
     code: 'c:physical_protection',
     area: 'nuclear_security',
     entities: ['IAEA'],
@@ -1073,6 +1054,70 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       ru: ['самодельных взрывных устройств', 'СВУ', 'взрывных устройств'],
       ar: ['الأجهزة المتفجرة المرتجلة', 'العبوات الناسفة'],
       zh: ['简易爆炸装置', '爆炸装置'],
+    },
+  },
+  {
+    // The customs side of counter-IED work: WCO's Programme Global Shield (with INTERPOL) trains customs to
+    // identify and intercept explosive precursor chemicals, detonators and other IED components in trade.
+    // A part of both IEDs and precursor chemicals; it is the route only when the request also names customs
+    // (routing.ts narrower concepts), since police work on the same precursors is another field.
+    code: 'c:explosive_precursors',
+    area: 'customs',
+    // Precursors are the subject, not the institution: customs evidence comes from customs wording, and
+    // the concept counts for the area less than the IED concept it is a part of.
+    areaWeight: 0.3,
+    broader: ['c:ied', 'c:chemical_security'],
+    entities: ['WCO', 'INTERPOL'],
+    paragraphs: [44],
+    basis: "WCO's Programme Global Shield, run with INTERPOL, is the customs programme against the diversion and trafficking of explosive precursors and IED components.",
+    source: 'WCO-PGS',
+    terms: {
+      en: ['explosive precursors', 'explosive precursor', 'explosive precursor chemicals', 'precursors of explosives', 'detonators', 'Global Shield'],
+      fr: ["précurseurs d'explosifs", "précurseurs chimiques d'explosifs", "précurseurs d'engins explosifs improvisés", 'détonateurs', 'Global Shield'],
+      es: ['precursores de explosivos', 'precursores químicos de explosivos', 'detonadores', 'Global Shield'],
+      ru: ['прекурсоров взрывчатых веществ', 'прекурсоры взрывчатых веществ', 'детонаторов', 'Глобальный щит'],
+      ar: ['سلائف المتفجرات', 'السلائف المتفجرة', 'السلائف الكيميائية للمتفجرات', 'الصواعق', 'الدرع العالمي'],
+      zh: ['爆炸物前体', '爆炸物前体化学品', '雷管', '全球盾牌'],
+    },
+  },
+  {
+    // National Nuclear Security Support Centres and the IAEA's International Network for Nuclear Security
+    // Training and Support Centres: the centre that sustains a national regime (training, technical
+    // support for detection equipment), a programme of its own beside IPPAS, INSSP and detection. The
+    // English names are the IAEA's; the other languages are the team's translations of them (not yet
+    // checked against the IAEA's language versions). The network's longer name is left out on purpose:
+    // its "training" (培训, formation…) would make every training request a nuclear hint.
+    code: 'c:nssc',
+    area: 'nuclear_security',
+    entities: ['IAEA'],
+    paragraphs: [54, 56],
+    source: 'IAEA-NSS',
+    terms: {
+      en: ['Nuclear Security Support Centre', 'Nuclear Security Support Centres', 'Nuclear Security Support Center', 'NSSC'],
+      fr: [["centre d'appui à la sécurité nucléaire", 'ONEDOOR-TR'], ["centres d'appui à la sécurité nucléaire", 'ONEDOOR-TR']],
+      es: [['centro de apoyo a la seguridad física nuclear', 'ONEDOOR-TR'], ['centros de apoyo a la seguridad física nuclear', 'ONEDOOR-TR']],
+      ru: [['центр поддержки физической ядерной безопасности', 'ONEDOOR-TR'], ['центров поддержки физической ядерной безопасности', 'ONEDOOR-TR']],
+      ar: [['مركز دعم الأمن النووي', 'ONEDOOR-TR'], ['مراكز دعم الأمن النووي', 'ONEDOOR-TR']],
+      zh: [['核安保支持中心', 'ONEDOOR-TR']],
+    },
+  },
+  {
+    // INTERPOL's name, like the other agency-name concepts (c:iaea, c:opcw…): a request that names INTERPOL
+    // beside another entity (INTERPOL's data with the IAEA's database as context) is matched to INTERPOL's
+    // offerings as to that entity's. Cross-cutting: INTERPOL works in many areas.
+    code: 'c:interpol',
+    agency: true,
+    source: 'UNTERM',
+    entities: ['INTERPOL'],
+    paragraphs: [33, 38],
+    area: null,
+    terms: {
+      en: ['INTERPOL', 'International Criminal Police Organization'],
+      fr: ['OIPC-INTERPOL', 'Organisation internationale de police criminelle'],
+      es: ['Organización Internacional de Policía Criminal'],
+      ru: ['Интерпол', 'Интерпола', 'Международной организации уголовной полиции'],
+      ar: ['الإنتربول', 'المنظمة الدولية للشرطة الجنائية'],
+      zh: ['国际刑警组织'],
     },
   },
 ];

@@ -26,9 +26,11 @@ export interface ConceptDef {
   /**
    * The broader concept this one is a part of (customs enforcement of strategic trade controls within
    * strategic trade control): named as clearly as the broader one, the narrower concept is the more
-   * specific evidence for routing (routing.ts), even when it sits in another area.
+   * specific evidence for routing (routing.ts), even when it sits in another area that the request
+   * names nearly as clearly. Several when the concept is a part of each (explosive precursors: of IEDs
+   * and of precursor chemicals).
    */
-  broader?: string;
+  broader?: string | readonly string[];
   /**
    * The concept is the name of an entity (ICAO, OPCW...): the one in `entities`. An offering that
    * entity delivers carries it whether or not its text repeats the name (scoring.ts conceptValue).
@@ -230,6 +232,10 @@ export class ConceptTagger {
             }
           } else if (lang === 'zh') {
             addZh(term, def.code, false);
+            // An enumeration written with a final 和/及 ("A、B、C和D") is also written with the list mark
+            // throughout ("A、B、C、D"): both are the term.
+            const listed = term.replace(/、([^、]+?)[和及]([^、和及]+)$/u, '、$1、$2');
+            if (listed !== term) addZh(listed, def.code, false);
           } else {
             addToken(lang, term, def.code, false);
           }

@@ -223,6 +223,25 @@ export function createMatcher(config: MatcherConfig): Matcher {
     return withNeighbourVotes(profile, index.searchText(query, NEIGHBOURS, undefined, NEIGHBOUR_BUDGET));
   };
 
+  /** The areas a text names in their own terms (not only through a fine concept of theirs). */
+  const namedAreas = (profile: TextProfile): Set<string> => {
+    const named = new Set<string>();
+    for (const code of profile.tags.keys()) if (code.startsWith('area:')) named.add(code.slice(5));
+    return named;
+  };
+
+  // A request whose route rests on a narrower concept of another area than its best-scoring one (customs
+  // asking about explosive precursors, whose wording is mostly chemical) is about that area: it is put
+  // first, at the best area's score, so that ranking and the reported area follow the route, not the
+  // broader field's vocabulary. Areas the requester chose are kept as chosen.
+  const routedAreaFirst = (explicit: readonly string[], areas: AreaScore[], fine: ReadonlyMap<string, number>, named: ReadonlySet<string>): AreaScore[] => {
+    if (explicit.some((c) => known.has(c))) return areas;
+    const best = areas.find((a) => taxonomy.has(a.code));
+    const ev = routingEvidence(areas, fine, tagger.concepts, taxonomy, undefined, named);
+    if (!best || !ev?.concept || ev.area === best.code) return areas;
+    return [{ code: ev.area, score: best.score }, ...areas.filter((a) => a.code !== ev.area)];
+  };
+
   let learned = config.learned;
   let weights: Readonly<Record<ScoreComponent, number>> = { ...SCORING_WEIGHTS, ...(learned?.weights ?? {}) };
   let corrections = new Map(Object.entries(learned?.routingCorrections ?? {}));
@@ -288,7 +307,8 @@ export function createMatcher(config: MatcherConfig): Matcher {
     const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate, undefined, used);
     // Neighbours vote on the topic whatever their eligibility, so they come
     // from a second, unfiltered search on the query's most selective terms.
-    const areas = classifyProfile(request.thematicAreas, profile, termAreas);
+    const named = namedAreas(profile);
+    const areas = routedAreaFirst(request.thematicAreas, classifyProfile(request.thematicAreas, profile, termAreas), profile.fine, named);
 
     // Candidates: offerings of the request's areas that its state may receive
     // (area × eligibility postings), plus the sparse top of the text index;
@@ -332,9 +352,9 @@ export function createMatcher(config: MatcherConfig): Matcher {
       areas,
       top.map((t) => ({ providerEntity: t.doc.offering.providerEntity, areas: [...t.doc.areaWeight.keys()], concepts: [...t.doc.profile.fine.keys()] })),
       taxonomy,
-      { fine: profile.fine, concepts: tagger.concepts, corrections, lead },
+      { fine: profile.fine, concepts: tagger.concepts, corrections, lead, named },
     );
-    const evidence = routingEvidence(areas, profile.fine, tagger.concepts, taxonomy, lead);
+    const evidence = routingEvidence(areas, profile.fine, tagger.concepts, taxonomy, lead, named);
     // A request that names the concept its route rests on clearly (witness protection, API/PNR) is
     // answered by offerings on that concept or its area, or on the request's best area when the route
     // rests on another one (the legislative half of a request merged into one part): an offering of a

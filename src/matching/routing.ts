@@ -33,6 +33,10 @@ export interface LeadMatch {
   concepts: readonly string[];
 }
 
+/** Whether `def` is declared a part of the concept `code`. */
+const narrowerOf = (def: ConceptDef, code: string): boolean =>
+  def.broader === code || (Array.isArray(def.broader) && def.broader.includes(code));
+
 /**
  * The most specific evidence for routing: among the request's fine concepts that name responsible
  * entities, the strongest one on the request's best area (else a strongly named cross-cutting one);
@@ -47,6 +51,7 @@ export function routingEvidence(
   concepts: ReadonlyMap<string, ConceptDef>,
   taxonomy: ReadonlyMap<string, ThematicAreaRef>,
   lead?: LeadMatch,
+  named?: ReadonlySet<string>,
 ): RoutingEvidence | null {
   const best = areas.find((a) => taxonomy.has(a.code));
   const near = new Set(best ? areas.filter((a) => taxonomy.has(a.code) && a.score >= NEAR_TIE * best.score).map((a) => a.code) : []);
@@ -64,12 +69,18 @@ export function routingEvidence(
     if (rank === 0) continue;
     if (!chosen || rank > chosen.rank || (rank === chosen.rank && strength > chosen.strength)) chosen = { def, strength, rank };
   }
-  // A narrower concept named at least as clearly as the chosen one is the more specific evidence.
+  // A narrower concept named at least as clearly as the chosen one is the more specific evidence, when
+  // it is on the chosen concept's area, or on one the request scores nearly as high or names in that
+  // area's own terms (`named`): customs asking about the explosive precursors they must intercept is a
+  // customs request, while police asking about the same precursors (no customs wording) stays on the
+  // chemical or criminal-justice field.
   if (chosen) {
+    const from = chosen.def;
     for (const code of [...fine.keys()].sort()) {
       const def = concepts.get(code);
       const strength = fine.get(code)!;
-      if (def?.broader === chosen.def.code && def.entities?.length && strength >= chosen.strength) chosen = { def, strength, rank: chosen.rank };
+      if (!def?.entities?.length || strength < chosen.strength || !narrowerOf(def, from.code)) continue;
+      if (def.area === null || def.area === from.area || named?.has(def.area)) chosen = { def, strength, rank: chosen.rank };
     }
   }
   if (chosen) {
@@ -93,9 +104,9 @@ export function routeRequest(
   areas: readonly AreaScore[],
   topMatches: readonly RoutableMatch[],
   taxonomy: ReadonlyMap<string, ThematicAreaRef>,
-  opts: { fine?: ReadonlyMap<string, number>; concepts?: ReadonlyMap<string, ConceptDef>; corrections?: RoutingCorrections; lead?: LeadMatch } = {},
+  opts: { fine?: ReadonlyMap<string, number>; concepts?: ReadonlyMap<string, ConceptDef>; corrections?: RoutingCorrections; lead?: LeadMatch; named?: ReadonlySet<string> } = {},
 ): Routing {
-  const ev = routingEvidence(areas, opts.fine ?? new Map(), opts.concepts ?? new Map(), taxonomy, opts.lead);
+  const ev = routingEvidence(areas, opts.fine ?? new Map(), opts.concepts ?? new Map(), taxonomy, opts.lead, opts.named);
   if (!ev) return { entity: null, reason: 'triage', area: null, concept: null, responsible: [] };
   const responsible = [...ev.responsible];
   const base = { area: ev.area, concept: ev.concept, responsible };

@@ -44,6 +44,7 @@ export const VOCABULARY_SOURCES: readonly VocabularySource[] = [
   { code: 'NATIONAL-USAGE', title: "States' own legal and administrative terms where they differ from the UN term (national laws, names of national bodies)", url: 'db/reference/VOCABULARY.md', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
   { code: 'UNODC-CCP', title: 'UNODC-WCO Container Control Programme (port control units, air cargo control units)', url: 'https://www.unodc.org/unodc/en/drug-trafficking/container-control-programme.html', languages: ['en', 'fr', 'es', 'ru', 'zh'] },
   { code: 'UNODC-AIRCOP', title: 'UNODC-WCO-INTERPOL Airport Communication Project (joint airport interdiction task forces)', url: 'https://www.unodc.org/unodc/en/organized-crime/AIRCOP/2-aircop-project.html', languages: ['en', 'fr', 'es'] },
+  { code: 'WCO-PGS', title: 'WCO Programme Global Shield (explosive precursor chemicals and other IED components; with INTERPOL)', url: 'https://www.wcoomd.org/en/topics/enforcement-and-compliance/activities-and-programmes/security-programme/programme-global-shield.aspx', languages: ['en', 'fr', 'es'] },
   { code: 'UNOCT-VOT', title: 'UNOCT Victims of Terrorism Support Programme', url: 'https://www.un.org/counterterrorism/victims-of-terrorism', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
 ];
 

@@ -79,8 +79,15 @@ describe('narrower concepts', () => {
     ['wmd_nonproliferation', { ...AREAS[0]!, code: 'wmd_nonproliferation', entities: ['1540-EXPERTS', 'UNODA'] }],
     ['customs', { ...AREAS[0]!, code: 'customs', entities: ['WCO'] }],
   ]);
-  it('routes on the narrower concept when the request names it at least as clearly as the broader one', () => {
-    expect(routingEvidence(areas, new Map([['c:strategic_trade', 0.9], ['c:stce', 0.95]]), concepts, taxonomy)).toMatchObject({ concept: 'c:stce', area: 'customs', responsible: ['WCO', '1540-EXPERTS'] });
+  it('routes on the narrower concept when the request names it at least as clearly as the broader one, and names its area', () => {
+    expect(routingEvidence(areas, new Map([['c:strategic_trade', 0.9], ['c:stce', 0.95]]), concepts, taxonomy, undefined, new Set(['wmd_nonproliferation', 'customs']))).toMatchObject({ concept: 'c:stce', area: 'customs', responsible: ['WCO', '1540-EXPERTS'] });
+  });
+  it('keeps the broader concept when the narrower one sits in an area the request names only through that concept', () => {
+    expect(routingEvidence(areas, new Map([['c:strategic_trade', 0.9], ['c:stce', 0.95]]), concepts, taxonomy, undefined, new Set(['wmd_nonproliferation']))).toMatchObject({ concept: 'c:strategic_trade', area: 'wmd_nonproliferation' });
+  });
+  it('takes a concept declared a part of several broader ones as narrower than each', () => {
+    const multi = new Map<string, ConceptDef>([...concepts, ['c:stce', { ...concepts.get('c:stce')!, broader: ['c:other', 'c:strategic_trade'] }]]);
+    expect(routingEvidence(areas, new Map([['c:strategic_trade', 0.9], ['c:stce', 0.95]]), multi, taxonomy, undefined, new Set(['customs']))).toMatchObject({ concept: 'c:stce' });
   });
   it('keeps the broader concept when the narrower one is only mentioned', () => {
     expect(routingEvidence(areas, new Map([['c:strategic_trade', 0.9], ['c:stce', 0.5]]), concepts, taxonomy)).toMatchObject({ concept: 'c:strategic_trade', area: 'wmd_nonproliferation' });
