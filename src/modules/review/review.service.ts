@@ -104,8 +104,8 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     async reviewQueue(q: { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number; maxScore?: number; limit: number; offset?: number; cursor?: string }) {
       const after = decodeCursor(q.cursor, ['string', 'number', 'string']);
       const filtered = q.entity !== undefined || q.urgency !== undefined || q.minScore !== undefined || q.maxScore !== undefined || q.region !== undefined || q.thematicArea !== undefined;
-      // The unfiltered queue (what CTED opens) runs one statement prepared once per connection: its plan is
-      // made once, not at each page (planning cost as much as running it on a 100k-request history).
+      // The unfiltered queue (what CTED opens) runs one statement prepared once per connection, so its plan
+      // is not made again at each page (planning took about as long as running it: 1-2 ms each at 10k offerings).
       const rows = filtered ? await queueSelect(await filterConds(q, after)).limit(q.limit + 1).offset(after ? 0 : q.offset ?? 0)
         : after ? await queuePrepared.after.execute({ limit: q.limit + 1, t: after[0], rank: after[1], id: after[2] })
           : await queuePrepared.first.execute({ limit: q.limit + 1, offset: q.offset ?? 0 });
