@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import MiniSearch from 'minisearch';
 import postgres from 'postgres';
-import { openDatabase, schema, type Db } from '../db/client.js';
+import { openDatabase, schema, type DatabaseHandle, type Db } from '../db/client.js';
 import { loadConfig } from '../src/config.js';
 import type { Principal } from '../src/plugins/auth.plugin.js';
 import { createAnalyticsService } from '../src/modules/analytics/analytics.service.js';
@@ -148,8 +148,14 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   const sql = postgres(url, { max: 4, onnotice: () => {} });
   // As the app's client: drizzle passes JSON and timestamps through as text (so captured statements replay as they ran).
   drizzle(sql);
-  // BENCH_SCALE_PARTS=worker: only the worker's figures (a profile of the worker, a check after a change); rematch: only re-matching's.
+  // BENCH_SCALE_PARTS=worker: only the worker's figures (a profile of the worker, a check after a change); rematch: only re-matching's;
+  // api: only the API process's figures (directory, analytics, review queue, RSS).
   const parts = process.env.BENCH_SCALE_PARTS ?? 'all';
+  if (parts === 'api') {
+    await apiFigures(await openDatabase({ url, poolMax: 4 }));
+    await sql.end();
+    return { rows, load: loaded.seconds, sizes: { offerings: plan.offerings, requests: plan.requests, inReview: plan.inReview, matches: NaN } };
+  }
   const handle = await openDatabase({ url, poolMax: 4 });
   const services = createServices({ db: handle.db, query: handle.query, queue: new InProcessQueueDriver(), config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', AUTO_ROUTE_CONFIDENCE: '1' }) });
   let t0 = performance.now();
@@ -248,58 +254,62 @@ export async function runScaleAt(adminUrl: string, redisUrl: string, plan: LoadP
   add({ target: '1,500-offering import reflected in proposals (one worker)', measured: importJob / 1000, floor: 60, ratio: importJob / 60_000, goal: '≤ 60 s', unit: 's', note: `${rematchable.toLocaleString('en')} re-matchable requests, ${outcome.candidates.toLocaleString('en')} candidates read, ${outcome.changed.toLocaleString('en')} lists changed, ${outcome.full} full matches; the import itself ${r2(importMs / 1000)} s` });
   if (parts === 'rematch') return done();
 
-  // The API process: directory search, analytics and the review queue over HTTP, each beside its own SQL run alone.
-  log('API: directory, analytics, review queue…');
-  const port = await freePort();
-  const api = await childProcess('dist/src/server.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'health', port);
-  const ctedKey = (await (await fetch(`http://127.0.0.1:${port}/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'cted', label: 'bench' }) })).json() as { key: string }).key;
-  const rssStart = rssMb(api.pid!);
-  const get = async (path: string, key?: string) => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
-    const body = await res.arrayBuffer();
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
-    return body.byteLength;
-  };
-  const queries = ['financial intelligence unit training', 'port facility security', '金融情报', 'تمويل الإرهاب', 'безопасность границ', 'seguridad de la aviación', 'prévention de la radicalisation', 'border management biometrics'];
-  const reference = createReferenceService({ db: handle.db });
-  const directory = createDirectoryService({ db: handle.db, reference });
-  const dirApi: number[] = []; const dirSql: number[] = [];
-  for (const text of queries) {
-    const dq = { q: text, includeInactive: false, limit: 20, offset: 0 } as const;
-    const built = await directory.pageQuery(dq, new Date());
-    if (!built) continue;
-    const { sql: stmt, params } = built.query.toSQL();
-    const t = await timePair(5, () => get(`/v1/directory/offerings?q=${encodeURIComponent(text)}`), () => sql.unsafe(stmt, params as never[]));
-    dirSql.push(...t.floor);
-    dirApi.push(...t.measured);
-  }
-  add({ target: 'directory search p50 (HTTP)', measured: median(dirApi), floor: median(dirSql), goal: '≤ 2×', unit: 'ms', note: `p95 ${r2(q(dirApi, 0.95))} ms, its SQL p95 ${r2(q(dirSql, 0.95))} ms` });
-
-  const analytics = [
-    { path: '/v1/analytics/needs-matrix', call: (s: ReturnType<typeof createAnalyticsService>) => s.needsMatrix(CTED, {}) },
-    { path: '/v1/analytics/unmatched-needs', call: (s: ReturnType<typeof createAnalyticsService>) => s.unmatchedNeeds(CTED, { limit: 100, offset: 0 }) },
-    { path: '/v1/analytics/supply-demand', call: (s: ReturnType<typeof createAnalyticsService>) => s.supplyDemand(CTED, { level: 'region' }) },
-    { path: '/v1/analytics/overlaps', call: (s: ReturnType<typeof createAnalyticsService>) => s.overlaps(CTED, {}) },
-    { path: '/v1/analytics/timings', call: (s: ReturnType<typeof createAnalyticsService>) => s.timings(CTED, {}) },
-    { path: '/v1/analytics/outcomes', call: (s: ReturnType<typeof createAnalyticsService>) => s.outcomes(CTED, {}) },
-  ];
-  for (const a of analytics) {
-    const stmts = await capturedSql(url, (db) => a.call(createAnalyticsService({ db, reference: createReferenceService({ db }) })));
-    let bytes = 0;
-    const t = await timePair(7, async () => { bytes = await get(a.path, ctedKey); }, () => Promise.all(stmts.map((st) => sql.unsafe(st.query, st.params as never[]))));
-    add({ target: `GET ${a.path}`, measured: median(t.measured), floor: median(t.floor), goal: '≤ 2×', unit: 'ms', note: `${Math.round(bytes / 1024)} kB; ${stmts.length} statement(s)` });
-  }
-  const reviewStmts = await capturedSql(url, (db) => createReviewService({ db, reference: createReferenceService({ db }), config: { ENTITY_DUE_DAYS: 14 } }).reviewQueue({ limit: 100 }));
-  let reviewBytes = 0;
-  const rq = await timePair(9, async () => { reviewBytes = await get('/v1/review/queue', ctedKey); }, () => Promise.all(reviewStmts.map((st) => sql.unsafe(st.query, st.params as never[]))));
-  add({ target: 'GET /v1/review/queue, first page', measured: median(rq.measured), floor: median(rq.floor), goal: '≤ 2×', unit: 'ms', note: `${Math.round(reviewBytes / 1024)} kB` });
-  const rssAfter = rssMb(api.pid!);
-  add({ target: 'API RSS after searches and analytics', measured: rssAfter, floor: 300, ratio: rssAfter / 300, goal: '≤ 300 MB', unit: 'MB', note: `${rssStart} MB at start` });
-  await stop(api);
-  await handle.close();
+  await apiFigures(handle);
   await sql.end();
   const [{ n: matchRows }] = await postgres(url, { max: 1, onnotice: () => {} })`select count(*)::int as n from matches`;
   return { rows, load: loaded.seconds, sizes: { offerings: plan.offerings, requests: plan.requests, inReview: plan.inReview, matches: matchRows } };
+
+  /** The API process: directory search, analytics and the review queue over HTTP, each beside its own SQL run alone. */
+  async function apiFigures(handle: DatabaseHandle) {
+    log('API: directory, analytics, review queue…');
+    const port = await freePort();
+    const api = await childProcess('dist/src/server.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'health', port);
+    const ctedKey = (await (await fetch(`http://127.0.0.1:${port}/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'cted', label: 'bench' }) })).json() as { key: string }).key;
+    const rssStart = rssMb(api.pid!);
+    const get = async (path: string, key?: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+      const body = await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
+      return body.byteLength;
+    };
+    const queries = ['financial intelligence unit training', 'port facility security', '金融情报', 'تمويل الإرهاب', 'безопасность границ', 'seguridad de la aviación', 'prévention de la radicalisation', 'border management biometrics'];
+    const reference = createReferenceService({ db: handle.db });
+    const directory = createDirectoryService({ db: handle.db, reference });
+    const dirApi: number[] = []; const dirSql: number[] = [];
+    for (const text of queries) {
+      const dq = { q: text, includeInactive: false, limit: 20, offset: 0 } as const;
+      const built = await directory.pageQuery(dq, new Date());
+      if (!built) continue;
+      const { sql: stmt, params } = built.query.toSQL();
+      const t = await timePair(5, () => get(`/v1/directory/offerings?q=${encodeURIComponent(text)}`), () => sql.unsafe(stmt, params as never[]));
+      dirSql.push(...t.floor);
+      dirApi.push(...t.measured);
+    }
+    add({ target: 'directory search p50 (HTTP)', measured: median(dirApi), floor: median(dirSql), goal: '≤ 2×', unit: 'ms', note: `p95 ${r2(q(dirApi, 0.95))} ms, its SQL p95 ${r2(q(dirSql, 0.95))} ms` });
+
+    const analytics = [
+      { path: '/v1/analytics/needs-matrix', call: (s: ReturnType<typeof createAnalyticsService>) => s.needsMatrix(CTED, {}) },
+      { path: '/v1/analytics/unmatched-needs', call: (s: ReturnType<typeof createAnalyticsService>) => s.unmatchedNeeds(CTED, { limit: 100, offset: 0 }) },
+      { path: '/v1/analytics/supply-demand', call: (s: ReturnType<typeof createAnalyticsService>) => s.supplyDemand(CTED, { level: 'region' }) },
+      { path: '/v1/analytics/overlaps', call: (s: ReturnType<typeof createAnalyticsService>) => s.overlaps(CTED, {}) },
+      { path: '/v1/analytics/timings', call: (s: ReturnType<typeof createAnalyticsService>) => s.timings(CTED, {}) },
+      { path: '/v1/analytics/outcomes', call: (s: ReturnType<typeof createAnalyticsService>) => s.outcomes(CTED, {}) },
+    ];
+    for (const a of analytics) {
+      const stmts = await capturedSql(url, (db) => a.call(createAnalyticsService({ db, reference: createReferenceService({ db }) })));
+      let bytes = 0;
+      const t = await timePair(7, async () => { bytes = await get(a.path, ctedKey); }, () => Promise.all(stmts.map((st) => sql.unsafe(st.query, st.params as never[]))));
+      add({ target: `GET ${a.path}`, measured: median(t.measured), floor: median(t.floor), goal: '≤ 2×', unit: 'ms', note: `${Math.round(bytes / 1024)} kB; ${stmts.length} statement(s)` });
+    }
+    const reviewStmts = await capturedSql(url, (db) => createReviewService({ db, reference: createReferenceService({ db }), config: { ENTITY_DUE_DAYS: 14 } }).reviewQueue({ limit: 100 }));
+    let reviewBytes = 0;
+    const rq = await timePair(9, async () => { reviewBytes = await get('/v1/review/queue', ctedKey); }, () => Promise.all(reviewStmts.map((st) => sql.unsafe(st.query, st.params as never[]))));
+    add({ target: 'GET /v1/review/queue, first page', measured: median(rq.measured), floor: median(rq.floor), goal: '≤ 2×', unit: 'ms', note: `${Math.round(reviewBytes / 1024)} kB` });
+    const rssAfter = rssMb(api.pid!);
+    add({ target: 'API RSS after searches and analytics', measured: rssAfter, floor: 300, ratio: rssAfter / 300, goal: '≤ 300 MB', unit: 'MB', note: `${rssStart} MB at start` });
+    await stop(api);
+    await handle.close();
+  }
 }
 
 /**

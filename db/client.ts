@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.js';
@@ -75,9 +74,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   if (!pglite) {
     const dir = opts.dataDir ?? 'memory://';
     if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-    pglite = await PGlite.create(dir);
+    pglite = await (await import('@electric-sql/pglite')).PGlite.create(dir);
   }
   const lite = pglite;
+  // Loaded here, not at the top: a PostgreSQL process never needs PGlite's modules (resident memory).
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const db = drizzlePglite(lite, { schema }) as unknown as Db;
   return {
     db, kind: 'pglite', pglite: lite,

@@ -37,6 +37,28 @@ describe('review queues, entity queues, provider inbox', () => {
     for (const key of [c.stateA, c.providerA, c.unodc]) expect((await t.call({ method: 'GET', url: '/v1/review/queue', key })).status).toBe(403);
   });
 
+  it('pages through the queue a proposal at a time, by cursor and by offset, filtered or not, in the order of the whole list', async () => {
+    await file(c.stateA);
+    await file(c.stateB, { urgency: 'low' });
+    const get = async (query: string) => (await t.call({ method: 'GET', url: `/v1/review/queue?${query}`, key: c.cted })).body as { items: { id: string }[]; nextCursor: string | null };
+    const walk = async (filter: string) => {
+      const seen: string[] = [];
+      let page = await get(`limit=1${filter}`);
+      for (;;) {
+        seen.push(...page.items.map((i) => i.id));
+        if (!page.nextCursor) return seen;
+        page = await get(`limit=1&cursor=${page.nextCursor}${filter}`);
+      }
+    };
+    for (const filter of ['', '&urgency=low']) {
+      const all = (await get(`limit=500${filter}`)).items.map((i) => i.id);
+      expect(all.length).toBeGreaterThanOrEqual(filter ? 1 : 2);
+      expect(await walk(filter)).toEqual(all);
+      const byOffset = await Promise.all(all.map(async (_, i) => (await get(`limit=1&offset=${i}${filter}`)).items[0]!.id));
+      expect(byOffset).toEqual(all);
+    }
+  });
+
   it('reject needs a reason; reassign needs an entity and a note; a decided match cannot be decided again', async () => {
     const id = await file(c.stateA);
     const m = (await view(id)).matches[0];

@@ -1,9 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import nodemailer from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Config } from '../../config.js';
 
 export interface OutgoingMail {
@@ -34,6 +31,13 @@ type Log = { info(o: object, m?: string): void };
  * SMTP through nodemailer when SMTP_URL is set; otherwise (the embedded default) nodemailer builds the
  * same message and it is written to DATA_DIR/mail/<id>.eml with a log line, so `npm start` needs no mail server.
  */
+/** nodemailer, loaded at the first mail: most API processes send none, and it is a large module to keep resident. */
+const importNodemailer = () => Promise.all([
+  import('nodemailer').then((m) => m.default), import('nodemailer/lib/mail-composer/index.js').then((m) => m.default), import('nodemailer/lib/smtp-connection/index.js').then((m) => m.default),
+]);
+let nodemailerModules: ReturnType<typeof importNodemailer> | undefined;
+const loadNodemailer = () => (nodemailerModules ??= importNodemailer());
+
 export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR' | 'MAIL_RETRY_FIRST_DELAY_MS'>, log: Log): MailTransport {
   const message = (m: OutgoingMail) => ({
     from: config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId,
@@ -72,6 +76,7 @@ export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM
       close() {},
     };
     async function sendOne(m: OutgoingMail, commit?: () => Promise<void>): Promise<void> {
+      const [, MailComposer, SMTPConnection] = await loadNodemailer();
       const node = new MailComposer(message(m)).compile();
       const envelope = node.getEnvelope();
       const raw = await node.build();
@@ -104,12 +109,13 @@ export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM
       }
     }
   }
-  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const stream = loadNodemailer().then(([nodemailer]) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
+  stream.catch(() => {});
   const dir = join(config.DATA_DIR, 'mail');
   return {
     kind: 'folder',
     async send(m, commit) {
-      const info = await stream.sendMail(message(m));
+      const info = await (await stream).sendMail(message(m));
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${m.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')}.eml`);
       await writeFile(file, info.message as Buffer, { mode: 0o600 });

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import { AppError } from '../../errors.js';
 import type { FactorAnswer, FactorStatus } from '../../modules/factors/factors.service.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
@@ -172,7 +171,7 @@ export function factorPages(app: FastifyInstance, _deps: WebDeps): void {
     const pending = await factors().pendingTotp(p.userId, p.email);
     const passkeys = await factors().listPasskeys(p.userId);
     const next = opts.next ?? '/';
-    const qr = pending ? await QRCode.toString(pending.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
+    const qr = pending ? await (await import('qrcode')).default.toString(pending.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
     const nextField = html`<input type="hidden" name="next" value="${next}">`;
     return page(ctx, {
       title: i.t('sec.title'), active: '/account/security', notice: opts.notice ?? null, scripts: SCRIPTS,
