@@ -6,7 +6,7 @@ import { analyseOfferingText, toPairs, type OfferingAnalysis, type RequestAnalys
 import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
 import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js';
 import { OfferingIndex, queryConceptTokens, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
-import { clauses, enumerates, groupParts, preamble } from './parts.js';
+import { splitParts } from './parts.js';
 import { findDuplicates, linkNeeds, type TopicProfile } from './relations.js';
 import { routeRequest, routingEvidence, type LeadMatch } from './routing.js';
 import { combine, explainMatch, PRIORITY_VALUE, scoreComponents, thematicValue, writtenIn, type RequestContext } from './scoring.js';
@@ -60,8 +60,7 @@ const STRONG_CONCEPT = 0.7;
 const SECOND_AREA = 0.6;
 const SECOND_CONCEPT = 0.45;
 
-// A clause names its own part only with this much area evidence (≈ one clear term).
-const PART_AREA_MIN = 0.45;
+// How many proposals each part keeps.
 const PART_TOP_N = 5;
 
 /** Keeps `list` as the best `n` entries, best first (score, then content, so ties never depend on ids or order). */
@@ -407,27 +406,16 @@ export function createMatcher(config: MatcherConfig): Matcher {
     };
   };
 
-  /**
-   * The parts of a request: CTED's when fixed, else, in a text that enumerates, the clauses that name
-   * areas of their own (the introducing preamble, said of all of them, is none of them).
-   */
+  /** The parts of a request: CTED's when fixed, else the splitter's (parts.ts) over clauses read by this engine. */
   const partTexts = (request: MatchableRequest, lang: Lang): string[] => {
     if (request.parts) return request.parts.length >= 2 ? [...request.parts] : [];
-    if (!enumerates(`${request.title}\n${request.description}`)) return [];
-    const intro = preamble(request.description);
-    const pieces = clauses(request.description).filter((c) => c !== intro);
-    if (pieces.length < 2) return [];
-    const topics = pieces.map((text) => {
+    return splitParts(request.title, request.description, (text) => {
       const p = profileText(tagger, '', text, lang);
       const ev = routingEvidence(p.inferred, p.fine, tagger.concepts, taxonomy);
       let raw = 0;
       for (const [code, v] of p.tags) if (!code.startsWith('~')) raw = Math.max(raw, v);
-      const area = raw >= PART_AREA_MIN && ev ? ev.area : null;
-      return { text, area };
+      return { area: ev ? ev.area : null, strength: raw, areas: p.inferred };
     });
-    const grouped = groupParts(topics);
-    const distinct = new Set(grouped.map((g) => g.area));
-    return grouped.length >= 2 && distinct.size >= 2 ? grouped.map((g) => g.text) : [];
   };
 
   const matchRequest = (request: MatchableRequest, options: MatchOptions): MatchResult => {

@@ -1,24 +1,30 @@
-// Splitting a request that asks for several things into parts. The text is cut into clauses at
-// sentence ends, list markers and the enumerating words of each UN language ("first … second",
-// "d'une part … d'autre part", "во-первых … во-вторых", "أولا … ثانيا", "一是 … 二是"), at a comma
-// followed by "and" (", and", ", et", ", y", "، و", "，以及") and after an introducing colon. Clauses on
-// the same area (or on none) stay together; a part exists only where a clause names its own area or
-// concept clearly, and only in a text that enumerates (ordinals, a list, "in two areas"): without that,
-// a sentence about the context ("our customs officers…") is part of the one thing asked, not another.
+// Splitting a request that asks for several things into parts. In a text that enumerates (ordinals,
+// "d'une part … d'autre part", "во-первых … во-вторых", "أولا … ثانيا", "一是 … 二是", a list, "in two
+// areas"), the text is cut into clauses at sentence ends, list markers, those words, a comma followed by
+// "and", an additive coordinator and after an introducing colon, and a clause that names an area clearly
+// is a part of its own. In a text that does not enumerate, only an additive coordinator or a sentence
+// opening with an additive adverb can begin a further part, which must name its own area strongly and
+// not the area of what came before (else it is the same request, told in more detail). Clauses on one
+// area (or on none) stay together; parts of one area are merged; the main part is the one asked first.
 
 const BOUNDARY = new RegExp(
   [
     '[.;!?。；！？\\n]+\\s*',
     ':\\s+(?=\\S)', '：',
     '\\s*(?:^|\\s)(?:\\d{1,2}[.)]|[a-h][.)]|[-•·–])\\s+',
-    ',\\s*(?:and|et|y|e|а также|и)\\s+(?=\\S)',
-    '،\\s*و',
-    '，\\s*(?:以及|并)',
-    '\\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|premièrement|deuxièmement|en primer lugar|en segundo lugar|por una parte|por otra parte)\\b,?\\s*',
+    // "y compris" is French for "including", not the Spanish "and".
+    ',\\s*(?:and|et|y(?! compris)|e|и)\\s+(?=\\S)',
+    // Coordinators that add a further thing asked for: "as well as", "ainsi que", "así como", "а также", "وكذلك", "以及".
+    ',?\\s+(?:as well as|ainsi qu(?:e\\s|[\'’])|así como|а также)\\s*',
+    '،?\\s*و?كذلك\\s*', '،\\s*و',
+    '，?\\s*以及', '，\\s*并', '(?:此外|另外|同时)，',
+    // Ordinals only where they open a clause ("first, training …", not "first responders").
+    '\\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?)\\b,\\s*',
+    '\\b(?:premièrement|deuxièmement|troisièmement|en primer lugar|en segundo lugar|por una parte|por otra parte)\\b,?\\s*',
     "d'une part|d’une part|d'autre part|d’autre part",
-    'во-первых,?\\s*|во-вторых,?\\s*',
-    'أولا\\s*|ثانيا\\s*',
-    '一是|二是|三是|第一，|第二，|其次，',
+    'во-первых,?\\s*|во-вторых,?\\s*|в-третьих,?\\s*',
+    'أولا\\s*|ثانيا\\s*|ثالثا\\s*',
+    '一是|二是|三是|第一，|第二，|第三，|其次，',
   ].join('|'),
   'giu',
 );
@@ -44,6 +50,8 @@ const ENUMERATION = new RegExp(
     'أولا|ثانيا',
     '一是|二是|第一，|第二，|其次',
     '(?:^|\\n)\\s*(?:\\d{1,2}[.)]|[a-h][.)]|[-•·–])\\s+',
+    // A list opened inline after a colon: "The Government seeks: a) … b) …", "запрашивает: 1) … 2) …".
+    '[:：]\\s*(?:1[.)]|a\\))\\s+',
     '\\b(?:two|three|four|several) (?:areas|fields|things|components|parts|requests)\\b',
     '\\b(?:deux|trois|quatre|plusieurs) (?:domaines|volets|axes|points|demandes)\\b',
     '\\b(?:dos|tres|cuatro|varios) (?:ámbitos|áreas|componentes|aspectos|puntos)\\b',
@@ -93,4 +101,59 @@ export function groupParts(topics: readonly ClauseTopic[]): { text: string; area
     else merged.push({ ...part });
   }
   return merged;
+}
+
+/** What the engine reads in one clause: its best area (or null) and the strength of the named terms behind it. */
+export interface ClauseReading { area: string | null; strength: number; areas: readonly { code: string; score: number }[] }
+
+// A clause names its own area when its terms weigh at least this much (in a text that enumerates).
+export const PART_AREA_MIN = 0.45;
+// In a text that does not enumerate, a further thing must be named more strongly: more than one
+// term's worth, so that "training …, as well as in decontamination" stays one request.
+export const PART_AREA_STRONG = 1.2;
+
+// Without an enumeration, a text asks for a further thing only where it says so: an additive
+// coordinator ("as well as", "ainsi que", "así como", "а также", "وكذلك", "以及") or a sentence that
+// opens with an additive adverb ("Separately,", "En outre,", "Además,", "Кроме того,", "كما", "此外，").
+// Other sentences describe the context of the one thing asked for.
+const ADDITIVE = new RegExp(
+  [
+    ',?\\s+(?:as well as|ainsi qu(?:e\\s|[\'’])|así como|а также)\\s*',
+    '،?\\s*و?كذلك\\s*',
+    '，\\s*以及',
+    '[.;!?。；！？\\n]+\\s*(?=(?:separately|in addition|moreover|furthermore|also|en outre|par ailleurs|de plus|además|asimismo|кроме того|помимо этого|также|كما|إضافة إلى ذلك|بالإضافة إلى ذلك|此外|另外|同时)[\\s,，،])',
+  ].join('|'),
+  'giu',
+);
+
+/**
+ * The parts of a request's text (main part first), or [] when it asks for one thing. `read` classifies
+ * one clause with the engine's vocabulary.
+ */
+export function splitParts(title: string, description: string, read: (text: string) => ClauseReading, trace?: (line: string) => void): string[] {
+  const listed = enumerates(`${title}\n${description}`);
+  const intro = listed ? preamble(description) : null;
+  const pieces = listed
+    ? clauses(description).filter((c) => c !== intro)
+    : description.split(ADDITIVE).map((c) => c.trim()).filter((c) => c.length >= 8);
+  if (pieces.length < 2) return [];
+  const min = listed ? PART_AREA_MIN : PART_AREA_STRONG;
+  const readings = pieces.map((text) => ({ text, ...read(text) }));
+  const topics: ClauseTopic[] = [];
+  for (const r of readings) {
+    trace?.(`${r.strength.toFixed(2)} ${r.area} ${r.areas.map((a) => `${a.code}:${a.score.toFixed(2)}`).join(',')} | ${r.text}`);
+    let area = r.strength >= min ? r.area : null;
+    // Without an enumeration, a segment that still names the area of what came before ("…, as well as
+    // training of customs officers in identifying strategic goods" after export control) goes on with it.
+    // Likewise one whose area the earlier segment already named (the customs of a customs export-control course).
+    const i = topics.length;
+    const prev = readings.slice(0, i).filter((_, j) => topics[j]!.area !== null);
+    const before = prev.length > 0 ? topics[readings.indexOf(prev[prev.length - 1]!)]!.area : null;
+    if (!listed && area !== null && before !== null && area !== before
+      && (r.areas.some((a) => a.code === before) || prev.some((p) => p.areas.some((a) => a.code === area)))) area = null;
+    topics.push({ text: r.text, area });
+  }
+  const grouped = groupParts(topics);
+  const distinct = new Set(grouped.map((g) => g.area));
+  return grouped.length >= 2 && distinct.size >= 2 ? grouped.map((g) => g.text) : [];
 }
