@@ -860,6 +860,21 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   // ── Concepts added for issue 15: responsibility finer than the area, official vocabulary ──
   {
+    code: 'c:port_control_units',
+    area: 'customs',
+    broader: 'c:cargo',
+    entities: ['WCO', 'UNODC'],
+    paragraphs: [44],
+    basis: "The UNODC-WCO Container Control Programme's instrument: inter-agency port and air cargo control units that profile and inspect high-risk containers; a request for such a unit asks for more than container control in general.",
+    source: 'UNODC-CCP',
+    terms: {
+      en: ['port control units', 'port control unit', 'air cargo control units', 'air cargo control unit'],
+      fr: ['unités de contrôle portuaire', 'unité de contrôle portuaire', 'unités de contrôle du fret aérien'],
+      es: ['unidades de control portuario', 'unidad de control portuario', 'unidades de control de carga aérea'],
+      ru: ['групп портового контроля', 'подразделение портового контроля'],
+    },
+  },
+  {
     code: 'c:stce',
     area: 'customs',
     broader: 'c:strategic_trade',

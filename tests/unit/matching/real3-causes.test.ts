@@ -140,4 +140,22 @@ describe('general causes of misses on realistic set 3', () => {
     m.addOffering(toOffering(gmcp, providers));
     expect(m.index.get('o-unodc-gmcp')!.areas[0]!.code).toBe('maritime_security');
   });
+
+  it('tells a request for a port control unit from one about containers in general, so the programme that creates such units ranks first', () => {
+    for (const [lang, text] of [['en', 'creation of inter-agency Port Control Units and Air Cargo Control Units'], ['fr', "renforcer l'unité de contrôle portuaire du port"], ['es', 'crear una unidad de control portuario en el puerto'], ['ru', 'создать подразделение портового контроля']] as const) {
+      expect(profileText(matcher.tagger, '', text, lang).fine.has('c:port_control_units'), lang).toBe(true);
+    }
+    // Container targeting in general is cargo, not the unit.
+    const general = profileText(matcher.tagger, '', 'techniques de ciblage et de contrôle des conteneurs, analyse de risque', 'fr').fine;
+    expect(general.has('c:cargo')).toBe(true);
+    expect(general.has('c:port_control_units')).toBe(false);
+    // A French request for such a unit: the container programme that sets them up (English text) ranks
+    // above a French container-targeting course that shares the request's language and region.
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    const providers = new Map(data.providers.map((p) => [p.key, p]));
+    for (const o of data.offerings) m.addOffering(toOffering(o, providers));
+    const r = m.matchRequest({ id: 'z', memberState: 'TGO', title: 'Unité de contrôle portuaire au port de Lomé', description: 'Le Togo souhaite mettre en place une unité de contrôle portuaire au port de Lomé et former ses agents au ciblage des conteneurs à haut risque.', language: 'fr', thematicAreas: [], modalities: ['training'], urgency: 'normal', submittedAt: new Date(0) }, { now: new Date('2026-11-29T00:00:00Z') });
+    const ids = r.matches.map((x) => x.offeringId);
+    expect(ids.slice(0, 2)).toEqual(['o-unodc-ccp', 'o-fr-ismi']);
+  });
 });
