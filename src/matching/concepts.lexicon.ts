@@ -860,6 +860,20 @@ export const FINE_CONCEPTS: ConceptDef[] = [
   },
   // ── Concepts added for issue 15: responsibility finer than the area, official vocabulary ──
   {
+    code: 'c:airport_interdiction',
+    area: 'travel_documents_border',
+    broader: 'c:border_management',
+    entities: ['INTERPOL', 'WCO', 'ICAO'],
+    paragraphs: [44],
+    basis: "UNODC's AIRCOP (with INTERPOL and WCO) sets up inter-agency joint airport interdiction task forces; a request for such a task force asks for more than border management in general.",
+    source: 'UNODC-AIRCOP',
+    terms: {
+      en: ['joint airport interdiction task forces', 'joint airport interdiction task force', 'airport interdiction'],
+      fr: ['cellules aéroportuaires anti-trafics', 'cellule aéroportuaire anti-trafic'],
+      es: ['grupos de tareas conjuntas de interdicción aeroportuaria', 'grupo de tareas conjuntas de interdicción aeroportuaria', 'interdicción aeroportuaria'],
+    },
+  },
+  {
     code: 'c:port_control_units',
     area: 'customs',
     broader: 'c:cargo',

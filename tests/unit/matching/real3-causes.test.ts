@@ -12,6 +12,13 @@ import type { MatchableRequest, Routing } from '../../../src/matching/types.js';
 describe('general causes of misses on realistic set 3', () => {
   const data = load('real3');
   const matcher = createMatcher({ areas: data.areas, states: data.states });
+  // A matcher holding the whole real3 catalogue, for ranking checks against its same-area distractors.
+  const withCatalogue = () => {
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    const providers = new Map(data.providers.map((p) => [p.key, p]));
+    for (const o of data.offerings) m.addOffering(toOffering(o, providers));
+    return m;
+  };
 
   it('does not take a vague request to the area its similar offerings vote for when its own hints point elsewhere', () => {
     const routing: Routing = { entity: 'UNODC', reason: 'primary_responsibility', area: 'terrorist_financing', concept: null, responsible: ['UNODC'] };
@@ -151,11 +158,24 @@ describe('general causes of misses on realistic set 3', () => {
     expect(general.has('c:port_control_units')).toBe(false);
     // A French request for such a unit: the container programme that sets them up (English text) ranks
     // above a French container-targeting course that shares the request's language and region.
-    const m = createMatcher({ areas: data.areas, states: data.states });
-    const providers = new Map(data.providers.map((p) => [p.key, p]));
-    for (const o of data.offerings) m.addOffering(toOffering(o, providers));
+    const m = withCatalogue();
     const r = m.matchRequest({ id: 'z', memberState: 'TGO', title: 'Unité de contrôle portuaire au port de Lomé', description: 'Le Togo souhaite mettre en place une unité de contrôle portuaire au port de Lomé et former ses agents au ciblage des conteneurs à haut risque.', language: 'fr', thematicAreas: [], modalities: ['training'], urgency: 'normal', submittedAt: new Date(0) }, { now: new Date('2026-11-29T00:00:00Z') });
     const ids = r.matches.map((x) => x.offeringId);
     expect(ids.slice(0, 2)).toEqual(['o-unodc-ccp', 'o-fr-ismi']);
+  });
+
+  it('tells a request for a joint airport interdiction task force from one about border management in general, so the project that sets them up ranks first', () => {
+    for (const [lang, text] of [['en', 'establishment of inter-agency Joint Airport Interdiction Task Forces'], ['fr', 'créer une cellule aéroportuaire anti-trafic'], ['es', 'crear un grupo de tareas conjuntas de interdicción aeroportuaria']] as const) {
+      expect(profileText(matcher.tagger, '', text, lang).fine.has('c:airport_interdiction'), lang).toBe(true);
+    }
+    const general = profileText(matcher.tagger, '', 'access to databases at border posts for border officers', 'en').fine;
+    expect(general.has('c:border_management')).toBe(true);
+    expect(general.has('c:airport_interdiction')).toBe(false);
+    // A Spanish request for such a task force: AIRCOP ranks above INTERPOL's border databases, which share
+    // the broader border-management concept; the route still follows the concept's list (INTERPOL first).
+    const m = withCatalogue();
+    const r = m.matchRequest({ id: 'w', memberState: 'GTM', title: 'Interdicción aeroportuaria', description: 'Guatemala desea crear en su aeropuerto internacional un grupo de tareas conjuntas de interdicción aeroportuaria con intercambio de información operativa en tiempo real con los puestos fronterizos.', language: 'es', thematicAreas: [], modalities: ['training'], urgency: 'normal', submittedAt: new Date(0) }, { now: new Date('2026-11-29T00:00:00Z') });
+    expect(r.matches[0]?.offeringId).toBe('o-unodc-aircop');
+    expect(r.routing.entity).toBe('INTERPOL');
   });
 });
