@@ -84,9 +84,9 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     first: queueSelect(QUEUE_CONDS).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare('review_queue_first'),
     after: queueSelect([...QUEUE_CONDS, afterCond(sql.placeholder('t'), sql.placeholder('rank'), sql.placeholder('id'))]).limit(sql.placeholder('limit')).prepare('review_queue_after'),
   };
-  async function filterConds(q: Parameters<ReturnType<typeof createReviewService>['reviewQueue']>[0], after: (string | number)[] | null): Promise<SQL[]> {
+  /** The queue's conditions with the filters of `q` (only QUEUE_CONDS when it has none). */
+  async function filterConds(q: Parameters<ReturnType<typeof createReviewService>['reviewQueue']>[0]): Promise<SQL[]> {
     const conds = [...QUEUE_CONDS];
-    if (after) conds.push(afterCond(after[0], after[1], after[2]));
     if (q.entity) conds.push(eq(matches.entityCode, (await deps.reference.get()).canonicalEntity(q.entity) ?? q.entity));
     if (q.urgency) conds.push(eq(requests.urgency, q.urgency));
     if (q.minScore !== undefined) conds.push(sql`${matches.score} >= ${q.minScore}`);
@@ -103,10 +103,11 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
      */
     async reviewQueue(q: { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number; maxScore?: number; limit: number; offset?: number; cursor?: string }) {
       const after = decodeCursor(q.cursor, ['string', 'number', 'string']);
-      const filtered = q.entity !== undefined || q.urgency !== undefined || q.minScore !== undefined || q.maxScore !== undefined || q.region !== undefined || q.thematicArea !== undefined;
+      const conds = await filterConds(q);
       // The unfiltered queue (what CTED opens) runs one statement prepared once per connection, so its plan
       // is not made again at each page (planning took about as long as running it: 1-2 ms each at 10k offerings).
-      const rows = filtered ? await queueSelect(await filterConds(q, after)).limit(q.limit + 1).offset(after ? 0 : q.offset ?? 0)
+      const rows = conds.length > QUEUE_CONDS.length
+        ? await queueSelect(after ? [...conds, afterCond(after[0], after[1], after[2])] : conds).limit(q.limit + 1).offset(after ? 0 : q.offset ?? 0)
         : after ? await queuePrepared.after.execute({ limit: q.limit + 1, t: after[0], rank: after[1], id: after[2] })
           : await queuePrepared.first.execute({ limit: q.limit + 1, offset: q.offset ?? 0 });
       const now = Date.now();
