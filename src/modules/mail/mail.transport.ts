@@ -27,10 +27,6 @@ export interface MailTransport {
 
 type Log = { info(o: object, m?: string): void };
 
-/**
- * SMTP through nodemailer when SMTP_URL is set; otherwise (the embedded default) nodemailer builds the
- * same message and it is written to DATA_DIR/mail/<id>.eml with a log line, so `npm start` needs no mail server.
- */
 /** nodemailer, loaded at the first mail: most API processes send none, and it is a large module to keep resident. */
 const importNodemailer = () => Promise.all([
   import('nodemailer').then((m) => m.default), import('nodemailer/lib/mail-composer/index.js').then((m) => m.default), import('nodemailer/lib/smtp-connection/index.js').then((m) => m.default),
@@ -38,6 +34,10 @@ const importNodemailer = () => Promise.all([
 let nodemailerModules: ReturnType<typeof importNodemailer> | undefined;
 const loadNodemailer = () => (nodemailerModules ??= importNodemailer());
 
+/**
+ * SMTP through nodemailer when SMTP_URL is set; otherwise (the embedded default) nodemailer builds the
+ * same message and it is written to DATA_DIR/mail/<id>.eml with a log line, so `npm start` needs no mail server.
+ */
 export function createMailTransport(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR' | 'MAIL_RETRY_FIRST_DELAY_MS'>, log: Log): MailTransport {
   const message = (m: OutgoingMail) => ({
     from: config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId,
