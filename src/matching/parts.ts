@@ -7,6 +7,9 @@
 // not the area of what came before (else it is the same request, told in more detail). Clauses on one
 // area (or on none) stay together; parts of one area are merged; the main part is the one asked first.
 
+// "as well as", "ainsi que", "así como", "а также", "وكذلك": a further thing asked for, in any text.
+const ADDITIVE_COORDINATORS = [',?\\s+(?:as well as|ainsi qu(?:e\\s|[\'’])|así como|а также)\\s*', '،?\\s*و?كذلك\\s*'];
+
 const BOUNDARY = new RegExp(
   [
     '[.;!?。；！？\\n]+\\s*',
@@ -15,8 +18,7 @@ const BOUNDARY = new RegExp(
     // "y compris" is French for "including", not the Spanish "and".
     ',\\s*(?:and|et|y(?! compris)|e|и)\\s+(?=\\S)',
     // Coordinators that add a further thing asked for: "as well as", "ainsi que", "así como", "а также", "وكذلك", "以及".
-    ',?\\s+(?:as well as|ainsi qu(?:e\\s|[\'’])|así como|а также)\\s*',
-    '،?\\s*و?كذلك\\s*', '،\\s*و',
+    ...ADDITIVE_COORDINATORS, '،\\s*و',
     '，?\\s*以及', '，\\s*并', '(?:此外|另外|同时)，',
     // Ordinals only where they open a clause ("first, training …", not "first responders").
     '\\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?)\\b,\\s*',
@@ -118,8 +120,7 @@ export const PART_AREA_STRONG = 1.2;
 // Other sentences describe the context of the one thing asked for.
 const ADDITIVE = new RegExp(
   [
-    ',?\\s+(?:as well as|ainsi qu(?:e\\s|[\'’])|así como|а также)\\s*',
-    '،?\\s*و?كذلك\\s*',
+    ...ADDITIVE_COORDINATORS,
     '，\\s*以及',
     '[.;!?。；！？\\n]+\\s*(?=(?:separately|in addition|moreover|furthermore|also|en outre|par ailleurs|de plus|además|asimismo|кроме того|помимо этого|также|كما|إضافة إلى ذلك|بالإضافة إلى ذلك|此外|另外|同时)[\\s,，،])',
   ].join('|'),
@@ -146,11 +147,10 @@ export function splitParts(title: string, description: string, read: (text: stri
     // Without an enumeration, a segment that still names the area of what came before ("…, as well as
     // training of customs officers in identifying strategic goods" after export control) goes on with it.
     // Likewise one whose area the earlier segment already named (the customs of a customs export-control course).
-    const i = topics.length;
-    const prev = readings.slice(0, i).filter((_, j) => topics[j]!.area !== null);
-    const before = prev.length > 0 ? topics[readings.indexOf(prev[prev.length - 1]!)]!.area : null;
+    const named = readings.slice(0, topics.length).filter((_, j) => topics[j]!.area !== null);
+    const before = named.length > 0 ? topics[readings.indexOf(named.at(-1)!)]!.area : null;
     if (!listed && area !== null && before !== null && area !== before
-      && (r.areas.some((a) => a.code === before) || prev.some((p) => p.areas.some((a) => a.code === area)))) area = null;
+      && (r.areas.some((a) => a.code === before) || named.some((p) => p.areas.some((a) => a.code === area)))) area = null;
     topics.push({ text: r.text, area });
   }
   const grouped = groupParts(topics);
