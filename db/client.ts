@@ -15,6 +15,9 @@ export type DbOrTx = Db | Tx;
 /** A prepared-statement runner over the same database. */
 export type Query = DatabaseHandle['query'];
 
+/** The rows of `db.execute`: postgres.js answers an array of them, PGlite an object holding them. */
+export const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+
 export interface DatabaseHandle {
   db: Db;
   kind: 'postgres' | 'pglite';

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import { rowsOf, type Db } from '../../../db/client.js';
 import { m49Regions } from '../../../db/schema/index.js';
 import { badRequest, forbidden, type ErrorDetail } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
@@ -64,8 +64,7 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
   let regionNames: Promise<Map<string, string>> | undefined;
 
   async function rows<T>(q: SQL): Promise<T[]> {
-    const res = await db.execute(q);
-    return (Array.isArray(res) ? res : (res as unknown as { rows: T[] }).rows) as T[];
+    return rowsOf<T>(await db.execute(q));
   }
 
   const getRegionNames = () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Query, Tx } from '../../../db/client.js';
+import { rowsOf, type Db, type Query, type Tx } from '../../../db/client.js';
 import {
   learnedModels, matches, needs, offerings, providers, requestDuplicates, requestNeedLinks, requests,
   type StoredPart, type StoredRouting,
@@ -428,8 +428,7 @@ export function createMatchingService(deps: {
       union all
       select m.id, m.request_id, null, null, null, null from matches m
       where m.request_id = any(${sql.param(okIds)}::uuid[]) and m.status <> 'superseded' and not exists (select 1 from locked l where l.id = m.id)`);
-    // postgres.js answers rows, PGlite an object holding them.
-    const rows = (Array.isArray(res) ? res : (res as unknown as { rows: unknown[] }).rows) as { id: string; request_id: string; offering_id: string | null; status: string | null; rank: number | null; score: number | null }[];
+    const rows = rowsOf<{ id: string; request_id: string; offering_id: string | null; status: string | null; rank: number | null; score: number | null }>(res);
     const busy = new Set<string>();
     for (const m of rows) {
       if (m.status === null) busy.add(m.request_id);

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../../db/client.js';
+import { rowsOf, type Db, type DbOrTx } from '../../../db/client.js';
 import { matches, notificationPreferences, notifications, outbox, requests } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import { AppError, notFound } from '../../errors.js';
@@ -40,7 +40,6 @@ const periodStart = (frequency: 'daily' | 'weekly', now: Date): Date => {
   return d;
 };
 
-const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 
 /**
  * Notifications to people (issue 14 items 1 and 5): outbox events and scheduled checks become one

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import { rowsOf, type Db } from '../../../db/client.js';
 import { forbidden, notFound } from '../../errors.js';
 import type { Principal } from '../../plugins/auth.plugin.js';
 import { visibleNeedSql } from '../needs/need-visibility.js';
@@ -41,8 +41,7 @@ const days = (v: unknown) => Math.round(Number(v ?? 0) * 10) / 10;
 export function createProfilesService(deps: { db: Db; reference: ReferenceService }) {
   const { db } = deps;
   async function rows<T>(q: SQL): Promise<T[]> {
-    const res = await db.execute(q);
-    return (Array.isArray(res) ? res : (res as unknown as { rows: T[] }).rows) as T[];
+    return rowsOf<T>(await db.execute(q));
   }
 
   /** Who opens which profile: a state its own, CTED, admins and entities any; region views also providers and states (each sees its own share). */
