@@ -70,4 +70,20 @@ describe('a focal point suspends a membership, an admin suspends a person', () =
     const [u] = await t.db.query<{ status: string }>('select status from users where id = $1', [both.userId]);
     expect(u!.status).toBe('suspended');
   });
+
+  it('a focal point cannot lift an admin\'s suspension; the page says who suspended and offers no button for it', async () => {
+    const refused = await focal.post(`/organisation/people/${both.userId}/status`, { status: 'active' });
+    expect(refused.status).toBe(409);
+    const [u] = await t.db.query<{ status: string }>('select status from users where id = $1', [both.userId]);
+    expect(u!.status).toBe('suspended');
+    expect((await submitSignIn(t, both)).session).toBeUndefined();
+    const page = await focal.get('/organisation');
+    const row = (name: string) => page.html.match(new RegExp(`<tr><td>${name}</td>[\\s\\S]*?</tr>`))?.[0] ?? '';
+    expect(row('Moussa Keita')).toContain('suspended by an administrator');
+    expect(row('Moussa Keita')).not.toContain(`/organisation/people/${both.userId}/status`);
+    // The admin's own membership here, suspended by this focal point, can be reactivated by them; never themselves.
+    expect(row('Platform Admin')).toContain(`/organisation/people/${admin.userId}/status`);
+    expect(row('Aïcha Moussa')).not.toContain('/status');
+    expect((await focal.post(`/organisation/people/${admin.userId}/status`, { status: 'active' })).status).toBe(303);
+  });
 });

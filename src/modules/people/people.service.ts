@@ -446,6 +446,8 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       return rows.map((r) => ({
         // Suspended here: the person (by an admin) or this membership (by a focal point).
         userId: r.u.id, email: r.u.email, name: r.u.name, status: r.u.status === 'active' && r.membership === 'suspended' ? 'suspended' : r.u.status, language: r.u.language, role: r.role as MemberRole,
+        // Who suspended them: an admin (the person, everywhere; only an admin lifts it) or this organisation.
+        suspendedBy: r.u.status === 'suspended' ? 'admin' as const : r.membership === 'suspended' ? 'organisation' as const : null,
         organisationId: r.organisationId, organisationName: r.organisationName, locked: !!r.u.lockedUntil && r.u.lockedUntil.getTime() > Date.now(), joined: r.joined,
       }));
     },
@@ -461,6 +463,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
      * reactivating also lifts focal points' suspensions of their memberships). A focal point acts on the
      * membership in their own organisation only: the person's sessions acting for it end and they can no
      * longer act for it, while their other organisations (an admin one, another state's) are untouched.
+     * A focal point does not lift an admin's suspension of the person: that is refused, not silently kept.
      */
     async setUserStatus(p: Principal, userId: string, status: 'active' | 'suspended') {
       if (p.role !== 'admin') requireMay(p, 'decide');
@@ -479,6 +482,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
       const orgId = p.organisationId ?? '00000000-0000-0000-0000-000000000000';
       const [m] = await db.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.organisationId, orgId)));
       if (!m) throw forbidden('This person is not in your organisation.');
+      if (status === 'active' && u.status === 'suspended') throw conflict('suspended_by_admin', 'An administrator suspended this person; only an administrator can reactivate them.');
       const org = await service.organisation(orgId);
       if (status === 'suspended') await revoking({ userId });
       await db.transaction(async (tx) => {

@@ -342,7 +342,7 @@ export function peoplePages(app: FastifyInstance, _deps: WebDeps): void {
       title: org.name, active: '/organisation', notice: o.notice ?? null,
       body: html`<h1>${org.name}</h1>
         <h2>${i.t('pp.people')}</h2>
-        ${memberTable(i, members)}
+        ${memberTable(i, members, focal ? { ctx } : undefined)}
         ${invitations.length ? html`<h2>${i.t('pp.openInvitations')}</h2><ul>${invitations.map((x) => html`<li>${x.email} · ${i.t(`pp.role.${x.role}` as MessageKey)} · ${i.t('pp.expires')} ${i.date(x.expiresAt)}</li>`)}</ul>` : ''}
         ${focal ? inviteForm(ctx, '/organisation/invitations', i.t('pp.invite'), errors, o) : html`<p class="hint">${i.t('pp.roleHint')}</p>`}
         <p><a href="/organisation/keys">${i.t('pp.keys')}</a> · <a href="/account">${i.t('pp.account')}</a>${p.role === 'member_state' ? html` · <a href="/requests/drafts">${i.t('pp.drafts')}</a>` : ''}</p>`,
@@ -471,13 +471,17 @@ export function peoplePages(app: FastifyInstance, _deps: WebDeps): void {
   });
 }
 
-/** The people of an organisation, with suspend/reactivate for those who may. */
+/** The people of an organisation, with suspend/reactivate for those who may (a focal point: their colleagues). */
 /**
  * `bounced` (admins): addresses the mail server refused for good, by lower-cased address; shown beside the
  * person with a link to /admin/mail, where an admin confirms the address.
  */
 export function memberTable(i: I18n, members: Awaited<ReturnType<FastifyInstance['services']['people']['listMembers']>>, manage?: { ctx: WebContext; showOrg?: boolean; resetFactor?: boolean; bounced?: Map<string, { reply: string }> }): SafeHtml {
   if (!members.length) return html`<p>${i.t('pp.none')}</p>`;
+  // An admin suspends or reactivates anyone; a focal point their colleagues, never themselves, and never
+  // lifts an admin's suspension (people.service refuses it too).
+  const asAdmin = manage?.ctx.principal?.role === 'admin';
+  const self = manage?.ctx.principal?.userId;
   const bounce = (email: string) => {
     const b = manage?.bounced?.get(email.trim().toLowerCase());
     return b ? html` <a href="/admin/mail#mail-bounces" class="badge badge-warn" data-bounced="${email}" title="${i.t('mail.bouncedTitle', { reply: b.reply })}">${i.t('mail.bouncedBadge')}</a>` : '';
@@ -485,7 +489,7 @@ export function memberTable(i: I18n, members: Awaited<ReturnType<FastifyInstance
   return html`<table><thead><tr><th>${i.t('pp.name')}</th><th>${i.t('pp.email')}</th>${manage?.showOrg ? html`<th>${i.t('pp.organisation')}</th>` : ''}<th>${i.t('pp.role')}</th><th>${i.t('pp.status')}</th>${manage ? html`<th></th>` : ''}</tr></thead><tbody>
     ${members.map((m) => html`<tr><td>${m.name}</td><td>${m.email}${bounce(m.email)}</td>${manage?.showOrg ? html`<td><a href="/admin/organisations/${m.organisationId}">${m.organisationName}</a></td>` : ''}<td>${i.t(`pp.role.${m.role}` as MessageKey)}</td>
       <td>${i.t(`pp.status.${m.status}` as MessageKey)}${m.locked ? html` · ${i.t('pp.locked')}` : ''}</td>
-      ${manage ? html`<td>${m.status !== 'invited' ? html`<form method="post" action="/organisation/people/${m.userId}/status" class="inline">${csrfField(manage.ctx)}<input type="hidden" name="status" value="${m.status === 'active' ? 'suspended' : 'active'}"><button type="submit" class="small secondary">${i.t(m.status === 'active' ? 'pp.suspend' : 'pp.reactivate')}</button></form>` : ''}${manage.resetFactor && m.status !== 'invited' ? html` <a href="/admin/people/${m.userId}/second-factor" class="small">${i.t('ac.resetFactor')}</a>` : ''}</td>` : ''}</tr>`)}
+      ${manage ? html`<td>${m.suspendedBy === 'admin' && !asAdmin ? html`<span class="hint">${i.t('pp.suspendedByAdmin')}</span>` : m.status !== 'invited' && m.userId !== self ? html`<form method="post" action="/organisation/people/${m.userId}/status" class="inline">${csrfField(manage.ctx)}<input type="hidden" name="status" value="${m.status === 'active' ? 'suspended' : 'active'}"><button type="submit" class="small secondary">${i.t(m.status === 'active' ? 'pp.suspend' : 'pp.reactivate')}</button></form>` : ''}${manage.resetFactor && m.status !== 'invited' ? html` <a href="/admin/people/${m.userId}/second-factor" class="small">${i.t('ac.resetFactor')}</a>` : ''}</td>` : ''}</tr>`)}
   </tbody></table>`;
 }
 
