@@ -10,6 +10,8 @@ import { createPerson, signInPerson, type WebSession } from '../helpers/web-sess
 const GONE = 'gone@bounce.example';
 const LATER = 'later@bounce.example';
 const FINE = 'fine@bounce.example';
+/** Refused at RCPT TO for policy (5.7.1): that mail fails, but the address is not wrong. */
+const POLICY = 'policy@bounce.example';
 /** Refused after the message, each with its reply (code, text): the mailbox (flagged) or the mail (that mail only). */
 const AT_DATA: Record<string, [number, string]> = {
   'unknown@data.example': [550, '5.1.1 <unknown@data.example>: no such user'],
@@ -34,6 +36,7 @@ async function startRefusingServer() {
       const a = address.address.toLowerCase();
       rcpts.set(a, (rcpts.get(a) ?? 0) + 1);
       if (a === GONE && state.refusing) return cb(Object.assign(new Error('5.1.1 <gone@bounce.example>: mailbox unknown'), { responseCode: 550 }));
+      if (a === POLICY) return cb(Object.assign(new Error('5.7.1 <policy@bounce.example>: relay access denied by policy'), { responseCode: 554 }));
       cb();
     },
     onData(stream, session, cb) {
@@ -105,6 +108,18 @@ describe('mail the server refuses: permanent and temporary failures, bounced add
     await t.drain();
     expect((await row(fine)).status).toBe('sent');
     expect(smtp.received.filter((x) => toOf(x).includes(FINE))).toHaveLength(1);
+  });
+
+  it('a 5.7.1 policy refusal at RCPT TO fails that mail at once, without flagging the address', async () => {
+    const first = await queue(POLICY);
+    await t.drain();
+    await expectFailed(await t.services.mail.list(), first, 1, '554', '5.7.1');
+    expect((await t.services.mail.bounces()).map((b) => b.address)).not.toContain(POLICY);
+    // The next mail to it is tried (not held).
+    const next = await queue(POLICY);
+    await t.drain();
+    expect((await row(next)).status).toBe('failed');
+    expect(smtp.rcpts.get(POLICY)).toBe(2);
   });
 
   it('a 451 is retried with backoff for the retry period, then the mail fails with the reply', async () => {

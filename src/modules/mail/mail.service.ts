@@ -25,7 +25,8 @@ const SEALED = 'sealed:';
 export type SendOutcome = 'sent' | 'already' | 'held';
 
 /**
- * Whether a permanent refusal after the message (at DATA) says the mailbox is wrong rather than the mail.
+ * Whether a permanent refusal (at RCPT TO or after the message, at DATA) says the mailbox is wrong rather
+ * than the mail or the sender (a 5.7.x policy refusal at RCPT TO is the server's policy, not a bad address).
  * The enhanced status code (RFC 3463) decides when there is one: 5.1.x (addressing) and 5.2.1 (mailbox
  * disabled) are the address; 5.7.x (policy, spam), 5.6.x (content), 5.3.4 and 5.2.3 (too big), 5.2.2
  * (mailbox full) are that mail only. Without one, 550, 551 and 553 name the mailbox (RFC 5321), while
@@ -39,13 +40,13 @@ export function refusesMailbox(code: number, reply: string): boolean {
 
 /**
  * The mail server's reply when it refused for good (5xx): retrying changes nothing. `address`: the
- * address itself was refused (always at RCPT TO; at DATA when the reply names the mailbox, refusesMailbox).
+ * address itself was refused (at RCPT TO or DATA when the reply names the mailbox, refusesMailbox).
  */
 function permanentRefusal(err: unknown): { reply: string; address: boolean } | null {
   const e = err as { responseCode?: unknown; response?: unknown; command?: unknown; message?: unknown };
   if (typeof e?.responseCode !== 'number' || e.responseCode < 500 || e.responseCode > 599) return null;
   const reply = String(e.response ?? e.message);
-  return { reply, address: e.command === 'RCPT TO' || (e.command === 'DATA' && refusesMailbox(e.responseCode, reply)) };
+  return { reply, address: (e.command === 'RCPT TO' || e.command === 'DATA') && refusesMailbox(e.responseCode, reply) };
 }
 
 /** The mail server's reply, or what went wrong reaching it. */
