@@ -59,9 +59,6 @@ function trustProxyOption(v: Config['TRUST_PROXY']): boolean | string[] | ((addr
   return typeof v === 'number' ? (_addr, hop) => hop < v : v;
 }
 
-/** Uploads, imports, exports, downloads and analytics: what may take minutes without anything being wrong. */
-const LONG_ROUTE = /\/(attachments|documents|export|import|iati|bulk|upload|list|publishing|learning|content|preview|analytics)(\/|\.|$)/;
-
 /** Builds the HTTP app: external plugins, then OneDoor's plugins, then the feature modules. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -86,9 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   // Node enforces the request timeout only once the headers timeout (60 s by default) has passed too.
   app.server.headersTimeout = Math.min(app.server.headersTimeout, deps.config.REQUEST_TIMEOUT_MS);
-  // Routes that move files or many rows may take long on a healthy system: they get the long bound.
+  // Routes that move files or many rows (uploads, imports, exports, downloads, analytics) may take long on a
+  // healthy system: each says so with `config: { long: true }` and gets the long bound.
   app.addHook('onRoute', (route) => {
-    if (LONG_ROUTE.test(route.url)) route.handlerTimeout ??= deps.config.LONG_HANDLER_TIMEOUT_MS;
+    if (route.config?.long) route.handlerTimeout ??= deps.config.LONG_HANDLER_TIMEOUT_MS;
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer);

@@ -192,6 +192,8 @@ declare module 'fastify' {
      * the stricter per-address `sensitive` budget before authentication (sign-in, key creation).
      */
     rateLimit?: false | 'sensitive';
+    /** The route may take minutes on a healthy system (files, imports, exports, analytics): LONG_HANDLER_TIMEOUT_MS bounds it (src/app.ts). */
+    long?: boolean;
   }
   interface FastifyInstance { rateLimits: RateLimits }
   interface FastifyRequest {

@@ -54,7 +54,7 @@ function outcomesSection(ctx: WebContext, names: Namer, d: Outcomes): SafeHtml {
 /** Gap analytics: supply against demand by thematic area and region (chart.js, with the same data as tables), unmatched needs, overlaps, outcomes, and CSV downloads. */
 export function analyticsPages(app: FastifyInstance, _deps: WebDeps): void {
   /** The API's CSV exports for a browser: the same service calls and writer, under the session instead of a key. */
-  app.get('/analytics/export/:report', async (req, reply) => {
+  app.get('/analytics/export/:report', { config: { long: true } }, async (req, reply) => {
     const p = need(req, 'cted', 'admin', 'entity');
     const report = (req.params as { report: string }).report.replace(/\.csv$/, '') as Report;
     if (!EXPORTS.includes(report)) throw new WebError(404, 'error.notFound');
@@ -69,7 +69,7 @@ export function analyticsPages(app: FastifyInstance, _deps: WebDeps): void {
       .header('content-disposition', `attachment; filename="onedoor-${report}-${new Date().toISOString().slice(0, 10)}.csv"`).send(csv);
   });
 
-  app.get('/analytics', async (req, reply) => {
+  app.get('/analytics', { config: { long: true } }, async (req, reply) => {
     const p = need(req, 'cted', 'admin', 'entity');
     const ctx = ctxOf(req);
     const { i } = ctx;

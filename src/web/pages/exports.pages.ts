@@ -32,7 +32,7 @@ export function exportControl(app: FastifyInstance, ctx: WebContext, name: Expor
 
 /** Downloads of the lists (CSV, XLSX), under the session, streamed from the export service. */
 export function exportPages(app: FastifyInstance, _deps: WebDeps): void {
-  app.get('/export/:list', async (req, reply) => {
+  app.get('/export/:list', { config: { long: true } }, async (req, reply) => {
     const p = need(req);
     const { i } = ctxOf(req);
     const name = (req.params as { list: string }).list;

@@ -148,7 +148,7 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
     return sendPage(req, reply, await render(req, { notice }));
   });
 
-  app.post('/needs/preview', { bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
+  app.post('/needs/preview', { config: { long: true }, bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
     need(req, 'cted', 'admin');
     const ctx = ctxOf(req);
     const csv = str((req.body as Record<string, unknown> | undefined)?.csv);
@@ -157,7 +157,7 @@ export function needsPages(app: FastifyInstance, _deps: WebDeps): void {
     return sendPage(req, reply, await render(req, { csv, preview }));
   });
 
-  app.post('/needs/import', { bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
+  app.post('/needs/import', { config: { long: true }, bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
     const p = need(req, 'cted', 'admin');
     const ctx = ctxOf(req);
     const csv = str((req.body as Record<string, unknown> | undefined)?.csv);

@@ -272,7 +272,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
     return reply.redirect('/offerings?confirmed=1', 303);
   });
 
-  app.get('/offerings/upload', async (req, reply) => {
+  app.get('/offerings/upload', { config: { long: true } }, async (req, reply) => {
     need(req, 'provider');
     return sendPage(req, reply, uploadPage(ctxOf(req)));
   });
@@ -282,7 +282,7 @@ export function offeringPages(app: FastifyInstance, _deps: WebDeps): void {
    * import routes do: one parser, one set of checks, and the problems said in the user's language with
    * the file's line numbers. The script's XHR gets JSON; a form post without script gets the page.
    */
-  app.post('/offerings/upload', { bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
+  app.post('/offerings/upload', { config: { long: true }, bodyLimit: 5 * 1024 * 1024 }, async (req, reply) => {
     const p = need(req, 'provider');
     const ctx = ctxOf(req);
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();

@@ -27,7 +27,7 @@ export function providerPublishForm(ctx: WebContext, consent: boolean): SafeHtml
 
 /** Publishing in IATI 2.03: the file for CTED and admins, the two consents. */
 export function publishingPages(app: FastifyInstance, _deps: WebDeps): void {
-  app.get('/publishing/iati.xml', async (req, reply) => {
+  app.get('/publishing/iati.xml', { config: { long: true } }, async (req, reply) => {
     const p = need(req, 'cted', 'admin');
     const xml = await app.services.publishing.iatiFile(p);
     if (xml === null) throw new WebError(404, 'error.notFound');

@@ -125,7 +125,7 @@ export function screeningPages(app: FastifyInstance, _deps: WebDeps): void {
   });
 
   // The browser sends the chosen file as XML (screening.js); a session and the CSRF header stand in for the API key.
-  app.post('/admin/screening/list', { bodyLimit: 32 * 1024 * 1024 }, async (req, reply) => {
+  app.post('/admin/screening/list', { config: { long: true }, bodyLimit: 32 * 1024 * 1024 }, async (req, reply) => {
     const p = need(req, 'admin');
     if (typeof req.body !== 'string') throw new AppError(400, 'validation_failed', 'Send the Consolidated List as application/xml.', [{ path: 'body', message: 'expected XML text' }]);
     const source = str((req.query as Record<string, unknown>).source).slice(0, 200) || 'upload';

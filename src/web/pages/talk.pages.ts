@@ -75,7 +75,7 @@ export function talkPages(app: FastifyInstance, _deps: WebDeps): void {
       return attempt(req, reply, ctx, back, async () => `${back}?posted=1#msg-${(await app.services.conversation.post(p, id, parsed.data)).id}`);
     });
 
-    scope.post('/requests/:id/attachments', async (req, reply) => {
+    scope.post('/requests/:id/attachments', { config: { long: true } }, async (req, reply) => {
       const p = need(req);
       const ctx = ctxOf(req);
       const id = idOf(req);
@@ -88,7 +88,7 @@ export function talkPages(app: FastifyInstance, _deps: WebDeps): void {
       });
     });
 
-    scope.post('/offerings/:id/documents', async (req, reply) => {
+    scope.post('/offerings/:id/documents', { config: { long: true } }, async (req, reply) => {
       const p = need(req, 'provider', 'admin');
       const ctx = ctxOf(req);
       const id = idOf(req);
@@ -117,7 +117,7 @@ export function talkPages(app: FastifyInstance, _deps: WebDeps): void {
     return attempt(req, reply, ctx, `/requests/${id}`, async () => { await app.services.conversation.markAnswered(p, id, mid); return `/requests/${id}#msg-${mid}`; });
   });
 
-  app.post('/attachments/:id/matching', async (req, reply) => {
+  app.post('/attachments/:id/matching', { config: { long: true } }, async (req, reply) => {
     const p = need(req, 'member_state');
     const ctx = ctxOf(req);
     const id = idOf(req);
@@ -126,13 +126,13 @@ export function talkPages(app: FastifyInstance, _deps: WebDeps): void {
     return attempt(req, reply, ctx, back, async () => { await app.services.attachments.setMatching(p, id, str(fieldsOf(req).use) === 'true'); return `${back}#doc-${id}`; });
   });
 
-  app.get('/attachments/:id', async (req, reply) => {
+  app.get('/attachments/:id', { config: { long: true } }, async (req, reply) => {
     const p = need(req);
     const { a, data } = await app.services.attachments.content(p, idOf(req));
     return sendDownload(reply, a, data);
   });
 
-  app.get('/offerings/:id/documents', async (req, reply) => {
+  app.get('/offerings/:id/documents', { config: { long: true } }, async (req, reply) => {
     const p = need(req, 'provider', 'admin');
     const ctx = ctxOf(req);
     const { i } = ctx;
