@@ -33,7 +33,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
   const allowed = app.requireRole('cted', 'admin', 'entity');
   const analytics = () => app.services.analytics;
 
-  app.get('/v1/analytics/needs-matrix', { config: { long: true },
+  app.get('/v1/analytics/needs-matrix', {
+    config: { long: true },
     schema: {
       tags: ['analytics'], summary: 'Member state × thematic area matrix of CTED open needs and how many are matched',
       description: `A need is matched when a request linked to it is routed, accepted, in delivery or completed; a cell is unmatched, partly or matched. ${WHO}`,
@@ -45,7 +46,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     return wantsCsv(req) ? sendCsv(reply, 'needs-matrix', csvExports.needsMatrix(data)) : data;
   });
 
-  app.get('/v1/analytics/unmatched-needs', { config: { long: true },
+  app.get('/v1/analytics/unmatched-needs', {
+    config: { long: true },
     schema: {
       tags: ['analytics'], summary: 'Open needs without a routed (or later) request, oldest first, with age buckets',
       description: `Age counts from identified_at, else from when the need was loaded. Buckets cover every unmatched need, not just the page; the CSV export has every row. Need descriptions are shown to CTED and admins only. ${WHO}`,
@@ -63,7 +65,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     return analytics().unmatchedNeeds(req.principal!, req.query);
   });
 
-  app.get('/v1/analytics/supply-demand', { config: { long: true },
+  app.get('/v1/analytics/supply-demand', {
+    config: { long: true },
     schema: {
       tags: ['analytics'], summary: 'Open requests and needs against proposable offerings, per thematic area and M49 region',
       description: `An offering counts for a region when it is worldwide or open to at least one member state of it; ratio = supply / (open requests + open needs). ${WHO}`,
@@ -75,7 +78,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     return wantsCsv(req) ? sendCsv(reply, 'supply-demand', csvExports.supplyDemand(data)) : data;
   });
 
-  app.get('/v1/analytics/overlaps', { config: { long: true },
+  app.get('/v1/analytics/overlaps', {
+    config: { long: true },
     schema: {
       tags: ['analytics'], summary: 'Duplication of effort: providers covering the same state and area, requests accepted by several providers',
       description: `Two providers overlap in a (member state, thematic area) cell when both have a proposable offering in that area naming the state or one of its M49 regions; worldwide offerings are left out. `
@@ -92,7 +96,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     return analytics().overlaps(req.principal!, req.query);
   });
 
-  app.get('/v1/analytics/timings', { config: { long: true },
+  app.get('/v1/analytics/timings', {
+    config: { long: true },
     schema: {
       tags: ['analytics'], summary: 'Hours from submission to routing, acceptance and completion (median, p90, n)',
       description: `From the request status history: the first time a request became routed, accepted and completed. Percentiles interpolate linearly between ranks. ${WHO}`,
@@ -104,7 +109,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod = async (app) => {
     return wantsCsv(req) ? sendCsv(reply, 'timings', csvExports.timings(data)) : data;
   });
 
-  app.get('/v1/analytics/outcomes', { config: { long: true },
+  app.get('/v1/analytics/outcomes', {
+    config: { long: true },
     schema: {
       tags: ['analytics'], summary: 'Shares of completed requests met, partly met and not met, overall and per thematic area',
       description: `From the requesting state's feedback; shares have four decimals. ${WHO}`,

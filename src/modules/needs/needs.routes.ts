@@ -16,7 +16,8 @@ export const needRoutes: FastifyPluginAsyncZod = async (app) => {
     onRequest: app.requireRole('cted', 'admin', 'member_state', 'entity'),
   }, async (req) => app.services.needs.list(req.principal!, req.query));
 
-  app.post('/v1/needs/import', { config: { long: true },
+  app.post('/v1/needs/import', {
+    config: { long: true },
     bodyLimit: 5 * 1024 * 1024,
     schema: {
       tags: ['needs'], summary: 'Import CTED\'s needs matrix as text/csv (re-importing updates rather than duplicates)',

@@ -48,7 +48,8 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
     onRequest: owner,
   }, async (req) => app.services.offerings.confirm(req.principal!, req.params.id));
 
-  app.post('/v1/offerings/bulk', { config: { long: true },
+  app.post('/v1/offerings/bulk', {
+    config: { long: true },
     bodyLimit: IMPORT_BODY_LIMIT,
     schema: {
       tags: ['offerings'], summary: 'Create or update many offerings at once: a JSON array or text/csv (all-or-nothing)',
@@ -63,7 +64,8 @@ export const offeringRoutes: FastifyPluginAsyncZod = async (app) => {
     throw badRequest('Send a JSON array of offerings, or text/csv.', [{ path: 'body', message: 'expected an array' }]);
   });
 
-  app.post('/v1/offerings/iati', { config: { long: true },
+  app.post('/v1/offerings/iati', {
+    config: { long: true },
     bodyLimit: IMPORT_BODY_LIMIT,
     schema: {
       tags: ['offerings'], summary: 'Import an IATI 2.03 iati-activities XML file (all-or-nothing; re-import updates)',

@@ -36,7 +36,8 @@ export const screeningRoutes: FastifyPluginAsyncZod = async (app) => {
     onRequest: admin,
   }, async () => app.services.screening.status());
 
-  app.post('/v1/admin/screening/list', { config: { long: true },
+  app.post('/v1/admin/screening/list', {
+    config: { long: true },
     bodyLimit: LIST_BODY_LIMIT,
     schema: {
       tags: ['screening'], summary: 'Load the UN Security Council Consolidated List (its XML) in place of the current one',

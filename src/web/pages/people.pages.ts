@@ -482,6 +482,11 @@ export function memberTable(i: I18n, members: Awaited<ReturnType<FastifyInstance
   // lifts an admin's suspension (people.service refuses it too).
   const asAdmin = manage?.ctx.principal?.role === 'admin';
   const self = manage?.ctx.principal?.userId;
+  const toggle = (m: (typeof members)[number], ctx: WebContext) => {
+    if (m.suspendedBy === 'admin' && !asAdmin) return html`<span class="hint">${i.t('pp.suspendedByAdmin')}</span>`;
+    if (m.status === 'invited' || m.userId === self) return '';
+    return html`<form method="post" action="/organisation/people/${m.userId}/status" class="inline">${csrfField(ctx)}<input type="hidden" name="status" value="${m.status === 'active' ? 'suspended' : 'active'}"><button type="submit" class="small secondary">${i.t(m.status === 'active' ? 'pp.suspend' : 'pp.reactivate')}</button></form>`;
+  };
   const bounce = (email: string) => {
     const b = manage?.bounced?.get(email.trim().toLowerCase());
     return b ? html` <a href="/admin/mail#mail-bounces" class="badge badge-warn" data-bounced="${email}" title="${i.t('mail.bouncedTitle', { reply: b.reply })}">${i.t('mail.bouncedBadge')}</a>` : '';
@@ -489,7 +494,7 @@ export function memberTable(i: I18n, members: Awaited<ReturnType<FastifyInstance
   return html`<table><thead><tr><th>${i.t('pp.name')}</th><th>${i.t('pp.email')}</th>${manage?.showOrg ? html`<th>${i.t('pp.organisation')}</th>` : ''}<th>${i.t('pp.role')}</th><th>${i.t('pp.status')}</th>${manage ? html`<th></th>` : ''}</tr></thead><tbody>
     ${members.map((m) => html`<tr><td>${m.name}</td><td>${m.email}${bounce(m.email)}</td>${manage?.showOrg ? html`<td><a href="/admin/organisations/${m.organisationId}">${m.organisationName}</a></td>` : ''}<td>${i.t(`pp.role.${m.role}` as MessageKey)}</td>
       <td>${i.t(`pp.status.${m.status}` as MessageKey)}${m.locked ? html` · ${i.t('pp.locked')}` : ''}</td>
-      ${manage ? html`<td>${m.suspendedBy === 'admin' && !asAdmin ? html`<span class="hint">${i.t('pp.suspendedByAdmin')}</span>` : m.status !== 'invited' && m.userId !== self ? html`<form method="post" action="/organisation/people/${m.userId}/status" class="inline">${csrfField(manage.ctx)}<input type="hidden" name="status" value="${m.status === 'active' ? 'suspended' : 'active'}"><button type="submit" class="small secondary">${i.t(m.status === 'active' ? 'pp.suspend' : 'pp.reactivate')}</button></form>` : ''}${manage.resetFactor && m.status !== 'invited' ? html` <a href="/admin/people/${m.userId}/second-factor" class="small">${i.t('ac.resetFactor')}</a>` : ''}</td>` : ''}</tr>`)}
+      ${manage ? html`<td>${toggle(m, manage.ctx)}${manage.resetFactor && m.status !== 'invited' ? html` <a href="/admin/people/${m.userId}/second-factor" class="small">${i.t('ac.resetFactor')}</a>` : ''}</td>` : ''}</tr>`)}
   </tbody></table>`;
 }
 
