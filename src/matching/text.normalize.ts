@@ -69,6 +69,10 @@ export function normalizeArabic(text: string): string {
 const ARABIC_PREFIXES = ['وال', 'بال', 'كال', 'فال', 'لل', 'ال', 'و'];
 const ARABIC_SUFFIXES = ['ات', 'ون', 'ين', 'يه', 'ها', 'ان', 'ه', 'ي'];
 const MIN_ARABIC_STEM = 3;
+// Proper names the light stemmer would cut into a topic word: البحرين (Bahrain) and البحرينية (Bahraini)
+// lose ين and يه and become بحر ("sea"), which counted every Bahraini request as maritime evidence. The
+// suffix stripping stops at these stems (analysed form, without the article).
+const ARABIC_WHOLE_STEMS: ReadonlySet<string> = new Set(['بحرين']);
 
 // The stop list is written in plain spelling; compare in normalised form.
 const AR_STOPWORDS: ReadonlySet<string> = new Set([...STOPWORDS.ar].map((w) => normalizeArabic(w)));
@@ -87,6 +91,7 @@ export function stripArabicSuffix(token: string): string {
   // Two passes so that e.g. ارهابيين → ارهابي → ارهاب and ماليه → مال
   // land on the same stem as their base noun.
   for (let pass = 0; pass < 2; pass++) {
+    if (ARABIC_WHOLE_STEMS.has(out)) break;
     const s = ARABIC_SUFFIXES.find((x) => out.endsWith(x) && out.length - x.length >= MIN_ARABIC_STEM);
     if (s === undefined) break;
     out = out.slice(0, -s.length);

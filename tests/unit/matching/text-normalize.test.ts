@@ -84,6 +84,12 @@ describe('Arabic', () => {
     expect(stemArabic('الإرهابية')).toBe(stemArabic('الإرهاب'));
     expect(stemArabic('المالية')).toBe('مال');
   });
+  it('keeps Bahrain whole, so the state is not read as "sea" (maritime evidence)', () => {
+    expect(stemArabic('البحرين')).toBe('بحرين');
+    expect(stemArabic('البحرينية')).toBe('بحرين');
+    expect(stemArabic('بالبحرين')).toBe(stemArabic('البحرين'));
+    expect(stemArabic('البحرين')).not.toBe(stemArabic('البحري'));
+  });
   it('analyses Arabic text end to end', () => {
     expect(analyze('مكافحة تمويل الإرهاب', 'ar')).toEqual(['مكافح', 'تمويل', 'ارهاب']);
     // Same words with diacritics and a different prefix give the same tokens.
