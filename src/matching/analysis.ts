@@ -104,10 +104,35 @@ export interface RequestAnalysis {
   needs: { areas: string[]; value: number }[];
   /** TF-IDF vector of the request's tokens (duplicate detection). */
   vector: [string, number][];
+  /** What the full match did to the list as a whole (absent in analyses stored before it: an open list). */
+  list?: ListRule;
+}
+
+/**
+ * What a full match did to a request's list as a whole, kept so that re-matching (reverse.ts) does the
+ * same to each changed offering instead of giving a list a full match would not: `open` takes any
+ * offering that scores; `none` stays empty (CTED triages: no area fits); `route` takes only offerings on
+ * the route of a clearly named concept (matcher.ts): of one of `areas`, carrying `concept`, or carrying
+ * a `second` concept the request names with that concept's area; `parts` merges the lists of the
+ * request's parts, which only a full match can redo.
+ */
+export type ListRule =
+  | { kind: 'open' }
+  | { kind: 'none' }
+  | { kind: 'parts' }
+  | { kind: 'route'; areas: string[]; concept: string; second: [concept: string, area: string][] };
+
+/** Whether a list under `rule` may hold the offering (its areas and concepts as indexed). The one home of the rule for full and re-matching. */
+export function listAdmits(rule: ListRule | undefined, doc: { areaWeight: ReadonlyMap<string, number>; profile: { fine: ReadonlyMap<string, number> } }): boolean {
+  if (!rule) return true;
+  if (rule.kind === 'none') return false;
+  if (rule.kind !== 'route') return true;
+  return rule.areas.some((a) => doc.areaWeight.has(a)) || doc.profile.fine.has(rule.concept)
+    || rule.second.some(([c, a]) => doc.profile.fine.has(c) && doc.areaWeight.has(a));
 }
 
 /** The parts of a request analysis that scoring an offering against it reads (not the duplicate-detection fields). */
-export type ScoringAnalysis = Pick<RequestAnalysis, 'lang' | 'areas' | 'fine' | 'query' | 'needs'>;
+export type ScoringAnalysis = Pick<RequestAnalysis, 'lang' | 'areas' | 'fine' | 'query' | 'needs' | 'list'>;
 
 /** A request as a changed offering is scored against it. */
 export interface StoredRequest {

@@ -2,7 +2,7 @@ import { combineAreas, inferAreas, profileText, round4, type TextProfile } from 
 import { FINE_CONCEPTS } from './concepts.lexicon.js';
 import { areaConcepts, ConceptTagger, type ConceptDef } from './concepts.tagger.js';
 import { detectLanguage } from './language.detect.js';
-import { analyseOfferingText, toPairs, type OfferingAnalysis, type RequestAnalysis } from './analysis.js';
+import { analyseOfferingText, listAdmits, toPairs, type ListRule, type OfferingAnalysis, type RequestAnalysis } from './analysis.js';
 import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
 import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js';
 import { OfferingIndex, queryConceptTokens, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
@@ -257,6 +257,8 @@ export function createMatcher(config: MatcherConfig): Matcher {
     matches: OfferingMatch[];
     /** The text query as searched: terms, distinct query terms, best and last kept raw BM25 (re-matching scores against it). */
     query: RequestAnalysis['query'];
+    /** What was done to the list as a whole (re-matching does the same). */
+    list: ListRule;
   }
 
   /**
@@ -361,18 +363,19 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // unit) is no answer, and proposing it hides that nothing eligible fits (CTED then triages).
     // A second area the request names nearly as clearly (the legislative half of a request CTED merged
     // into one part) keeps its offerings too.
+    let list: ListRule = { kind: 'open' };
     if (routing.concept && routing.area && (evidence?.strength ?? 0) >= STRONG_CONCEPT) {
       const known = areas.filter((a) => taxonomy.has(a.code));
       const bestArea = known[0]?.code ?? routing.area;
       const second = new Set(known.filter((a) => a.score >= SECOND_AREA * known[0]!.score).map((a) => a.code));
       // An offering of such an area stays when it carries a concept of that area the request names too.
-      const onSecond = (t: Ranked): boolean => [...t.doc.profile.fine.keys()].some((c) => {
+      const secondConcepts: [string, string][] = [];
+      for (const [c, v] of profile.fine) {
         const area = tagger.concepts.get(c)?.area;
-        return area !== null && area !== undefined && second.has(area) && t.doc.areaWeight.has(area) && (profile.fine.get(c) ?? 0) >= SECOND_CONCEPT;
-      });
-      const onRoute = (t: Ranked): boolean =>
-        t.doc.areaWeight.has(routing.area!) || t.doc.areaWeight.has(bestArea) || t.doc.profile.fine.has(routing.concept!) || onSecond(t);
-      for (let i = top.length - 1; i >= 0; i--) if (!onRoute(top[i]!)) top.splice(i, 1);
+        if (area && second.has(area) && v >= SECOND_CONCEPT) secondConcepts.push([c, area]);
+      }
+      list = { kind: 'route', areas: [...new Set([routing.area, bestArea])], concept: routing.concept, second: secondConcepts };
+      for (let i = top.length - 1; i >= 0; i--) if (!listAdmits(list, top[i]!.doc)) top.splice(i, 1);
     }
     const aConf = areaConfidence(areas);
     const topScore = top[0]?.score ?? 0;
@@ -397,12 +400,13 @@ export function createMatcher(config: MatcherConfig): Matcher {
       : routing;
     let cutRaw = 0;
     if (hits.size >= MATCHING_LIMITS.textCandidates) for (const hit of hits.values()) cutRaw = hit.score;
+    // A request CTED must triage because nothing fits gets no proposals, now or when offerings change.
+    if (triage?.reason === 'no_area_fits') list = { kind: 'none' };
     return {
       query: { terms: used.terms, n: queryTerms, top: topRaw, cut: cutRaw, same: sameLanguageText },
-      areas, profile, top, ctx, routing: finalRouting, triage,
+      areas, profile, top, ctx, routing: finalRouting, triage, list,
       confidence: { area: aConf, route: rConf },
-      // A request CTED must triage because nothing fits gets no proposals.
-      matches: triage?.reason === 'no_area_fits' ? [] : matches,
+      matches: list.kind === 'none' ? [] : matches,
     };
   };
 
@@ -473,6 +477,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
       query: whole.query,
       needs: needs.map((n) => ({ areas: [...n.areas], value: n.value })),
       vector: [...self.vector],
+      list: lead ? { kind: 'parts' } : whole.list,
     };
     return {
       analysis,

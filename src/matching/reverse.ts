@@ -4,12 +4,13 @@
 // approximations, both about the text component: the request's best raw BM25, its cut-off and its best
 // same-language text value (scoring.ts textValue) are those of its last full match (the catalogue's
 // statistics move a little as offerings arrive), and an offering that would now be the request's best
-// text hit gets the text value 1 without lowering the others'. Rules a full match applies to the list as
-// a whole (a request that names its route's concept clearly keeps only offerings on it; triage) are not
-// applied here: a full re-match can give another list.
+// text hit gets the text value 1 without lowering the others'. What a full match did to the list as a
+// whole is kept with the analysis (ListRule) and applied here to each offering: a request CTED triages
+// for want of an area gets none, one that names its route's concept clearly only offerings on the route,
+// and one in parts (lists merged) gets a full match instead (needsFullMatch).
 import type { Matcher } from './matcher.js';
 import { conceptBoost } from './offering.index.js';
-import type { StoredRequest } from './analysis.js';
+import { listAdmits, type ScoringAnalysis, type StoredRequest } from './analysis.js';
 import type { RequestContext } from './scoring.js';
 import type { MatchExplanation } from './types.js';
 import { MATCHING_LIMITS, type ScoreComponent } from './weights.js';
@@ -75,12 +76,17 @@ export function scoreOffering(matcher: Matcher, offeringId: string, requests: re
   return requests.map((r) => {
     let gate = gates.get(r.state.iso3);
     if (!gate) gates.set(r.state.iso3, (gate = matcher.index.gateFor(r.state, now)));
-    if (!gate(doc)) return null;
+    if (!gate(doc) || !listAdmits(r.analysis.list, doc)) return null;
     const p = preparedOf(r, now);
     // The same scoring as a full match (weights, learned prior, relevance, minimum score).
     const scored = matcher.scoreCandidate(p.ctx, doc, textValueOf(r, p, textOf));
     return scored ? { requestId: r.id, score: scored.score, components: scored.components, explanation: scored.explain() } : null;
   });
+}
+
+/** Whether a change that concerns the request needs its full match (its list merges its parts' lists). */
+export function needsFullMatch(a: ScoringAnalysis): boolean {
+  return a.list?.kind === 'parts';
 }
 
 /** A re-matchable request as re-matching reads it: its stored analysis, the areas it was matched under, its list's floor. */
@@ -129,7 +135,9 @@ export function changeSet(matcher: Matcher, changed: readonly { id: string; post
         const ks = new Set<number>();
         for (const a of r.matchAreas) for (const k of byArea.get(a) ?? []) ks.add(k);
         for (const id of mine ?? []) { const k = position.get(id); if (k !== undefined) ks.add(k); }
-        if (!ks.size) continue;
+        if (!ks.size || r.analysis.list?.kind === 'none') continue;
+        // A list merged from its parts' lists has no floor a part's answer must reach.
+        const floor = needsFullMatch(r.analysis) ? null : r.floor;
         let gate = gates.get(r.state.iso3);
         if (!gate) gates.set(r.state.iso3, (gate = matcher.index.gateFor(r.state, now)));
         const list: Wanted[] = [];
@@ -137,16 +145,16 @@ export function changeSet(matcher: Matcher, changed: readonly { id: string; post
           const { id, doc, textOf } = entries[k]!;
           const isListed = mine?.has(id) ?? false;
           let scored: ReturnType<Matcher['scoreCandidate']> = null;
-          if (doc && textOf && gate(doc)) {
+          if (doc && textOf && gate(doc) && listAdmits(r.analysis.list, doc)) {
             const p = preparedOf(r, now);
             // A pair that cannot reach the floor even with the best text value is dismissed before its BM25 (most are).
             if (!isListed) {
               const bound = matcher.scoreBound(p.ctx, doc);
-              if (bound === null || (r.floor !== null && bound < r.floor)) continue;
+              if (bound === null || (floor !== null && bound < floor)) continue;
             }
             scored = matcher.scoreCandidate(p.ctx, doc, textValueOf(r, p, textOf));
           }
-          if (!isListed && (!scored || (r.floor !== null && scored.score < r.floor))) continue;
+          if (!isListed && (!scored || (floor !== null && scored.score < floor))) continue;
           list.push({ offeringId: id, score: scored?.score ?? null, explanation: scored ? scored.explain() : null });
         }
         if (list.length) out.set(r.id, list);

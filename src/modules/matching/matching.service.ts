@@ -8,7 +8,7 @@ import {
 import type { Config } from '../../config.js';
 import type { LearnedModel } from '../../matching/learning.js';
 import {
-  isOfferingAnalysis, isRequestAnalysis, isScoringAnalysis, MATCHING_LIMITS, placeInList,
+  isOfferingAnalysis, isRequestAnalysis, isScoringAnalysis, MATCHING_LIMITS, needsFullMatch, placeInList,
   type Lang, type ListedMatch, type MatchableOffering, type MatchableRequest, type MatchResult, type Modality, type OfferingAnalysis,
   type RematchRequest, type RequestAnalysis, type Routing, type ScoringAnalysis, type StateGeo, type StoredRequest, type Wanted,
 } from '../../matching/index.js';
@@ -743,7 +743,10 @@ export function createMatchingService(deps: {
       }
       // (request → the offerings that may change its list, with their new scores)
       const wants = changes.wanted(stored, proposing, now);
-      const affected = [...wants.keys()];
+      // A list merged from the request's parts is redone by a full match (src/matching/reverse.ts needsFullMatch).
+      const inParts = new Set(stored.filter((r) => wants.has(r.id) && needsFullMatch(r.analysis)).map((r) => r.id));
+      for (const id of inParts) full.add(id);
+      const affected = [...wants.keys()].filter((id) => !inParts.has(id));
       for (let i = 0; i < affected.length; i += WRITE_CHUNK) {
         const chunk = affected.slice(i, i + WRITE_CHUNK);
         const res = await applyIncremental(chunk, wants, full, now);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { analyserVersion, profileOf, type StoredRequest } from '../../../src/matching/analysis.js';
+import { analyserVersion, listAdmits, profileOf, type StoredRequest } from '../../../src/matching/analysis.js';
 import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
 import { conceptTokens } from '../../../src/matching/offering.index.js';
-import { changeSet, contextOf, placeInList, scoreOffering, type RematchRequest, type Wanted } from '../../../src/matching/reverse.js';
+import { changeSet, contextOf, needsFullMatch, placeInList, scoreOffering, type RematchRequest, type Wanted } from '../../../src/matching/reverse.js';
 import { MATCHING_LIMITS } from '../../../src/matching/weights.js';
 import { generator } from '../../../bench/matching-bench.js';
+import { rematchGap } from '../../../bench/rematch-eval.js';
 import { profileText } from '../../../src/matching/classify.js';
 import { AREAS, STATES } from './areas.fixture.js';
 import { NOW, offering, request } from './helpers.js';
@@ -180,5 +181,32 @@ describe('placing a re-scored offering in a request list', () => {
     expect(placeInList(list, 'a', null, 3)).toMatchObject({ rank: null, dropped: ['a'], needsFullMatch: true });
     expect(placeInList(list, 'a', null, 10)).toMatchObject({ rank: null, dropped: ['a'], needsFullMatch: false });
     expect(placeInList(list, 'a', 0.9, 3)).toBeNull();
+  });
+});
+
+describe('re-matching does to each offering what the full match did to the whole list (ListRule)', () => {
+  const gaps = (['dev', 'real', 'real3'] as const).map((s) => rematchGap(s));
+  const rows = gaps.flatMap((g) => g.rows.map((r) => ({ ...r, matcher: g.matcher })));
+
+  it('proposes nothing to a request CTED triages because no area fits, however many offerings arrive', () => {
+    const none = rows.filter((r) => r.rule?.kind === 'none');
+    expect(none.length).toBeGreaterThan(0);
+    for (const r of none) {
+      expect(r.full).toEqual([]);
+      expect(r.incremental).toEqual([]);
+    }
+  });
+
+  it('keeps a clearly named route’s list on the route', () => {
+    const route = rows.filter((r) => r.rule?.kind === 'route');
+    expect(route.length).toBeGreaterThan(5);
+    for (const r of route) for (const id of r.incremental) expect(listAdmits(r.rule, r.matcher.index.get(id)!), `${r.id}: ${id}`).toBe(true);
+  });
+
+  it('gives a request in parts its full match', () => {
+    const parts = rows.filter((r) => r.rule?.kind === 'parts');
+    expect(parts.length).toBeGreaterThan(0);
+    expect(needsFullMatch({ lang: 'en', areas: [], fine: [], query: { terms: [], n: 0, top: 0, cut: 0 }, needs: [], list: { kind: 'parts' } })).toBe(true);
+    for (const r of parts) expect(r.incremental).toEqual(r.full);
   });
 });
