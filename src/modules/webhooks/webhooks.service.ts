@@ -36,7 +36,7 @@ const deliveryView = (d: Delivery) => ({
  * How long a delivery attempt holds its claim: resolving the receiver and a POST of at most
  * WEBHOOK_TIMEOUT_MS, with room to spare (a POST is not started unless it ends within the lease).
  */
-export const deliveryLeaseMs = (timeoutMs: number) => 2 * timeoutMs + 30_000;
+const deliveryLeaseMs = (timeoutMs: number) => 2 * timeoutMs + 30_000;
 
 /** Signed webhooks: subscriptions per entity or provider, fan-out, delivery with retries, a log and redelivery. */
 export function createWebhooksService(deps: {
