@@ -357,6 +357,14 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   lastStatusCode: integer('last_status_code'),
   lastError: text('last_error'),
   deliveredAt: ts('delivered_at'),
+  /**
+   * The attempt sending it now, or that sent it last: taken before the POST, and only while no lease
+   * is running (`lease_until` null or past), so one attempt at a time sends it; a crashed attempt's
+   * lease runs out and another takes the delivery over.
+   */
+  claimedBy: text('claimed_by'),
+  claimedAt: ts('claimed_at'),
+  leaseUntil: ts('lease_until'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [uniqueIndex('webhook_deliveries_sub_event_uq').on(t.subscriptionId, t.eventId)]);

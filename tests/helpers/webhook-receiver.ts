@@ -5,17 +5,19 @@ export interface Received { headers: Record<string, string | string[] | undefine
 
 /**
  * A local HTTP receiver for webhooks; `failFirst` answers 500 that many times first, `status` and
- * `headers` replace the 204 answer (a redirect), `host` and `port` choose where it listens.
+ * `headers` replace the 204 answer (a redirect), `host` and `port` choose where it listens; with
+ * `hold`, a request is counted in `attempts` when it arrives and answered only once `hold` resolves.
  */
-export async function startReceiver(opts: { failFirst?: number; status?: number; headers?: Record<string, string>; host?: string; port?: number } = {}): Promise<{ url: string; port: number; received: Received[]; attempts: number; close(): Promise<void> }> {
+export async function startReceiver(opts: { failFirst?: number; status?: number; headers?: Record<string, string>; host?: string; port?: number; hold?: Promise<unknown> } = {}): Promise<{ url: string; port: number; received: Received[]; attempts: number; close(): Promise<void> }> {
   let failures = opts.failFirst ?? 0;
   const state = { received: [] as Received[], attempts: 0 };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c) => { body += c; });
-    req.on('end', () => {
+    req.on('end', async () => {
       state.attempts++;
+      await opts.hold;
       if (failures > 0) { failures--; res.statusCode = 500; res.end('not now'); return; }
       state.received.push({ headers: req.headers, body, json: JSON.parse(body) });
       res.statusCode = opts.status ?? 204;

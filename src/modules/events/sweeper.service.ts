@@ -56,7 +56,7 @@ export function createSweeperService(deps: { db: Db; queue: QueueDriver; config:
      * Embedded default, at start: every job kind the in-process queue may have lost with the previous
      * process, put back from what the database says is still pending from before `startedAt`:
      * requests waiting for a match (sweepAtStart), mail still to send, webhook deliveries still
-     * pending, attachments awaiting text extraction, and the event jobs whose completion no row
+     * pending (their claims released: webhooks.service.ts deliver), attachments awaiting text extraction, and the event jobs whose completion no row
      * records (fan-out to webhooks and notifications, screening runs) for the events relayed since
      * `doneBefore` (the last moment the previous process's queue was idle: src/runtime.ts). Mail, deliveries and extraction take their row
      * by its state, so a row done meanwhile is skipped; the job ids are the ones the normal path
@@ -69,6 +69,9 @@ export function createSweeperService(deps: { db: Db; queue: QueueDriver; config:
       const mail = await db.select({ id: mailMessages.id }).from(mailMessages)
         .where(and(inArray(mailMessages.status, MAIL_PENDING), lt(mailMessages.createdAt, startedAt))).orderBy(asc(mailMessages.createdAt));
       for (const m of mail) await deps.queue.enqueue('send-mail', { mailId: m.id }, { jobId: jobIdFor('send-mail', m.id) });
+      // The claims the previous process held died with it: their leases need not run out first.
+      await db.update(webhookDeliveries).set({ leaseUntil: null })
+        .where(and(eq(webhookDeliveries.status, 'pending'), isNotNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.claimedAt, startedAt)));
       const deliveries = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries)
         .where(and(eq(webhookDeliveries.status, 'pending'), lt(webhookDeliveries.createdAt, startedAt))).orderBy(asc(webhookDeliveries.createdAt));
       for (const d of deliveries) await deps.queue.enqueue('deliver-webhook', { deliveryId: d.id }, { jobId: jobIdFor('deliver-webhook', d.id) });

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { and, desc, eq, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
 import { matches, outbox, requests, webhookDeliveries, webhookSubscriptions } from '../../../db/schema/index.js';
@@ -31,6 +32,12 @@ const deliveryView = (d: Delivery) => ({
   attempts: d.attempts, lastStatusCode: d.lastStatusCode, lastError: d.lastError, deliveredAt: d.deliveredAt?.toISOString() ?? null, createdAt: d.createdAt.toISOString(),
 });
 
+/**
+ * How long a delivery attempt holds its claim: resolving the receiver and a POST of at most
+ * WEBHOOK_TIMEOUT_MS, with room to spare (a POST is not started unless it ends within the lease).
+ */
+const deliveryLeaseMs = (timeoutMs: number) => 2 * timeoutMs + 30_000;
+
 /** Signed webhooks: subscriptions per entity or provider, fan-out, delivery with retries, a log and redelivery. */
 export function createWebhooksService(deps: {
   db: Db; queue: QueueDriver; reference: ReferenceService; config: Pick<Config, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS'>;
@@ -40,6 +47,23 @@ export function createWebhooksService(deps: {
   const { db } = deps;
   /** The one address a receiver may be reached at now, or RefusedAddressError (checked at subscription and at every delivery). */
   const receiverAddress = (url: URL) => resolveReceiver(url.hostname, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE, resolve: deps.resolve });
+  const leaseMs = deliveryLeaseMs(deps.config.WEBHOOK_TIMEOUT_MS);
+
+  /**
+   * Why a claim was not taken: 'done' (delivered, or no such row), 'free' (released just now: claim
+   * again) or 'busy': another attempt holds the lease, and a job is queued for when it runs out (one
+   * per lease), which takes the delivery over if that attempt died holding it.
+   */
+  async function whyNotClaimed(deliveryId: string): Promise<'done' | 'free' | 'busy'> {
+    const [held] = await db.select({
+      leaseUntil: webhookDeliveries.leaseUntil,
+      waitMs: sql<number>`greatest(0, ceil(extract(epoch from ${webhookDeliveries.leaseUntil} - now()) * 1000))::int`,
+    }).from(webhookDeliveries).where(and(eq(webhookDeliveries.id, deliveryId), ne(webhookDeliveries.status, 'delivered')));
+    if (!held) return 'done';
+    if (!held.leaseUntil) return 'free';
+    await deps.queue.enqueue('deliver-webhook', { deliveryId }, { jobId: jobIdFor('deliver-webhook', `${deliveryId}-l${held.leaseUntil.getTime()}`), delayMs: held.waitMs + 1000 });
+    return 'busy';
+  }
 
   function owner(p: Principal, body: { entity?: string; providerId?: string }) {
     if (p.role === 'entity') {
@@ -151,12 +175,31 @@ export function createWebhooksService(deps: {
       return subs.length;
     },
 
-    /** Job: POSTs one delivery, signed; throws on failure so the queue retries with backoff. */
-    async deliver(deliveryId: string, attempt: number): Promise<'delivered' | 'skipped'> {
-      const [d] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId));
-      if (!d || d.status === 'delivered') return 'skipped';
+    /**
+     * Job: POSTs one delivery, signed; throws on failure so the queue retries with backoff. The attempt
+     * first claims the row (its own statement, before the POST) and sends only if the claim was taken:
+     * a delivery another attempt holds is 'busy' (looked at again once that lease runs out, in case its
+     * holder died), one already delivered is 'skipped'.
+     */
+    async deliver(deliveryId: string, attempt: number): Promise<'delivered' | 'skipped' | 'busy'> {
+      const claimedBy = `${hostname()}:${process.pid}:${randomUUID()}`;
+      // Measured before the claim on this process's monotonic clock, so it ends no later than the lease.
+      const leaseEnds = performance.now() + leaseMs;
+      const [d] = await db.update(webhookDeliveries)
+        .set({ claimedBy, claimedAt: sql`now()`, leaseUntil: sql`now() + ${leaseMs}::int * interval '1 millisecond'` })
+        .where(and(eq(webhookDeliveries.id, deliveryId), ne(webhookDeliveries.status, 'delivered'),
+          or(isNull(webhookDeliveries.leaseUntil), lte(webhookDeliveries.leaseUntil, sql`now()`))))
+        .returning();
+      if (!d) {
+        const why = await whyNotClaimed(deliveryId);
+        return why === 'free' ? this.deliver(deliveryId, attempt) : why === 'done' ? 'skipped' : 'busy';
+      }
       const [s] = await db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, d.subscriptionId));
-      if (!s?.active) return 'skipped';
+      const mine = and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.claimedBy, claimedBy));
+      if (!s?.active) {
+        await db.update(webhookDeliveries).set({ leaseUntil: null }).where(mine);
+        return 'skipped';
+      }
       const raw = JSON.stringify(d.payload);
       const ts = Math.floor(Date.now() / 1000);
       let status: number | null = null;
@@ -165,6 +208,8 @@ export function createWebhooksService(deps: {
         const url = new URL(s.url);
         // Checked again now: the name may point elsewhere since the subscription (or the setting changed).
         const pinned = await receiverAddress(url);
+        // A POST that could outlast the lease might overlap the attempt taking it over: not started.
+        if (performance.now() + deps.config.WEBHOOK_TIMEOUT_MS > leaseEnds) throw new Error('not sent: resolving the receiver took most of the lease');
         const res = await postPinned(url, pinned, raw, {
           'content-type': 'application/json', 'user-agent': 'OneDoor-Webhooks/1',
           [SIGNATURE_HEADER]: signWebhook(s.secret, ts, d.id, raw), [TIMESTAMP_HEADER]: String(ts),
@@ -177,10 +222,12 @@ export function createWebhooksService(deps: {
         error = err instanceof RefusedAddressError ? `refused: ${err.message}` : err instanceof Error ? err.message : String(err);
       }
       const final = error !== null && attempt >= RETRY.attempts;
+      // Only while the claim is still this attempt's (a lease run out may have been taken over meanwhile:
+      // then the attempt holding it now records its own outcome).
       await db.update(webhookDeliveries).set({
-        attempts: d.attempts + 1, lastStatusCode: status, lastError: error, updatedAt: new Date(),
+        attempts: sql`${webhookDeliveries.attempts} + 1`, lastStatusCode: status, lastError: error, updatedAt: new Date(), leaseUntil: null,
         status: error === null ? 'delivered' : final ? 'dead' : 'pending', deliveredAt: error === null ? new Date() : null,
-      }).where(eq(webhookDeliveries.id, d.id));
+      }).where(mine);
       if (error !== null) throw new Error(`webhook delivery ${d.id} failed: ${error}`);
       return 'delivered';
     },
