@@ -175,7 +175,7 @@ export const HOLDOUT_ONLY_SETS = {
   // 39 real requests in six languages on the real3 catalogue plus three offerings, labelled by a helper that
   // never ran the engine on them (tests/fixtures/eval-real4/).
   real4: { label: 'HELD-OUT realistic set 4 (labelled first, never run by its author)', dir: 'tests/fixtures/eval-real4', requests: 'requests.json', needs: false },
-  // 50 further real requests in six languages on the real4 catalogue plus two offerings, labelled first by
+  // 55 further real requests in six languages on the real4 catalogue plus two offerings, labelled first by
   // helpers that never ran the engine on them (tests/fixtures/eval-real5/, unfinished).
   real5: { label: 'HELD-OUT realistic set 5 (labelled first, never run by its author; unfinished)', dir: 'tests/fixtures/eval-real5', requests: 'requests.json', needs: false },
 } as const;
