@@ -75,7 +75,7 @@ describe('eval fixtures', () => {
 describe('realistic eval fixtures', () => {
   const concepts = new Map(FINE_CONCEPTS.map((c) => [c.code, c.entities ?? null]));
   // eval-real3 has its own, larger catalogue (tests/fixtures/eval-real3/README.md); eval-real4 that catalogue
-  // plus three offerings (tests/fixtures/eval-real4/README.md); eval-real5 that one plus two (held out, unfinished).
+  // plus three offerings (tests/fixtures/eval-real4/README.md); eval-real5 that one plus two (held out).
   for (const [dir, files] of [['eval-real', ['requests.json', 'holdout-requests.json', 'native-stress-requests.json']], ['eval-real3', ['requests.json', 'holdout-requests.json']], ['eval-real4', ['requests.json']], ['eval-real5', ['requests.json']]] as const) {
     const readReal = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${dir}/${f}`, import.meta.url), 'utf8')) as T;
     const realOfferings = readReal<Offering[]>('offerings.json');
