@@ -175,9 +175,9 @@ export const HOLDOUT_ONLY_SETS = {
   // 39 real requests in six languages on the real3 catalogue plus three offerings, labelled by a helper that
   // never ran the engine on them (tests/fixtures/eval-real4/).
   real4: { label: 'HELD-OUT realistic set 4 (labelled first, never run by its author)', dir: 'tests/fixtures/eval-real4', requests: 'requests.json', needs: false },
-  // 27 further real requests in five languages (no Chinese yet) on the real4 catalogue plus two offerings,
-  // labelled first by a helper that never ran the engine on them (tests/fixtures/eval-real5/, unfinished).
-  real5: { label: 'HELD-OUT realistic set 5 (labelled first, never run by its author; unfinished)', dir: 'tests/fixtures/eval-real5', requests: 'requests.json', needs: false },
+  // 60 further real requests in six languages (8 or more in each of fr/es/ru/ar/zh) on the real4 catalogue
+  // plus two offerings, labelled first by helpers that never ran the engine on them (tests/fixtures/eval-real5/).
+  real5: { label: 'HELD-OUT realistic set 5 (labelled first, never run by its authors)', dir: 'tests/fixtures/eval-real5', requests: 'requests.json', needs: false },
 } as const;
 const ALL_SETS = { ...EVAL_SETS, ...HOLDOUT_ONLY_SETS };
 export type EvalSetName = keyof typeof ALL_SETS;

@@ -75,7 +75,7 @@ describe('eval fixtures', () => {
 describe('realistic eval fixtures', () => {
   const concepts = new Map(FINE_CONCEPTS.map((c) => [c.code, c.entities ?? null]));
   // eval-real3 has its own, larger catalogue (tests/fixtures/eval-real3/README.md); eval-real4 that catalogue
-  // plus three offerings (tests/fixtures/eval-real4/README.md); eval-real5 that one plus two (held out, unfinished).
+  // plus three offerings (tests/fixtures/eval-real4/README.md); eval-real5 that one plus two (held out).
   for (const [dir, files] of [['eval-real', ['requests.json', 'holdout-requests.json', 'native-stress-requests.json']], ['eval-real3', ['requests.json', 'holdout-requests.json']], ['eval-real4', ['requests.json']], ['eval-real5', ['requests.json']]] as const) {
     const readReal = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${dir}/${f}`, import.meta.url), 'utf8')) as T;
     const realOfferings = readReal<Offering[]>('offerings.json');
@@ -110,11 +110,12 @@ describe('realistic eval fixtures', () => {
   }
 });
 
-// Realistic set 4 is held out (tests/fixtures/eval-real4/README.md): checked here without the engine, so that
-// its labels hold together and its texts are new, and kept out of every run but `npm run eval -- --holdout`.
-describe('realistic set 4 (held out)', () => {
-  const fx = (dir: string, f: string) => new URL(`../fixtures/${dir}/${f}`, import.meta.url);
-  const read4 = <T>(f: string): T => JSON.parse(readFileSync(fx('eval-real4', f), 'utf8')) as T;
+// Realistic sets 4 and 5 are held out (tests/fixtures/eval-real4/README.md, eval-real5/README.md): checked here
+// without the engine, so that their labels hold together and their texts are new, and kept out of every run but
+// `npm run eval -- --holdout`. Each keeps the catalogue it builds on whole and adds to it.
+for (const [set, dir, base, minRequests, minPerLanguage] of [['real4', 'eval-real4', 'eval-real3', 36, 0], ['real5', 'eval-real5', 'eval-real4', 60, 8]] as const) describe(`realistic set ${set.slice(4)} (held out)`, () => {
+  const fx = (d: string, f: string) => new URL(`../fixtures/${d}/${f}`, import.meta.url);
+  const read4 = <T>(f: string): T => JSON.parse(readFileSync(fx(dir, f), 'utf8')) as T;
   type Req4 = Request & { source: string; translation?: string; notes: string; expected: Request['expected'] & { concept?: string; triage?: string; parts?: Array<{ area: string; entity: string; offerings: string[] }> } };
   const requests = read4<Req4[]>('requests.json');
   const offerings4 = new Map(read4<Offering[]>('offerings.json').map((o) => [o.key, o]));
@@ -122,16 +123,17 @@ describe('realistic set 4 (held out)', () => {
   const concepts = new Map(FINE_CONCEPTS.map((c) => [c.code, c.entities ?? null]));
 
   it('is not in EVAL_SETS, so only --holdout runs it, and loads without the engine', () => {
-    expect(Object.keys(EVAL_SETS)).not.toContain('real4');
-    expect(Object.keys(HOLDOUT_ONLY_SETS)).toContain('real4');
-    expect(HOLDOUT_SETS).toContain('real4');
-    const data = load('real4');
+    expect(Object.keys(EVAL_SETS)).not.toContain(set);
+    expect(Object.keys(HOLDOUT_ONLY_SETS)).toContain(set);
+    expect(HOLDOUT_SETS).toContain(set);
+    const data = load(set);
     expect(data.requests.length).toBe(requests.length);
     expect(data.offerings.length).toBe(offerings4.size);
   });
 
-  it('holds at least 36 requests, at least half of them in fr/es/ru/ar/zh, keyed by their language', () => {
-    expect(requests.length).toBeGreaterThanOrEqual(36);
+  it(`holds at least ${minRequests} requests, at least half of them (and ${minPerLanguage} of each) in fr/es/ru/ar/zh, keyed by their language`, () => {
+    expect(requests.length).toBeGreaterThanOrEqual(minRequests);
+    for (const lang of ['fr', 'es', 'ru', 'ar', 'zh']) expect(requests.filter((r) => r.key.split('-')[1] === lang).length, lang).toBeGreaterThanOrEqual(minPerLanguage);
     const other = requests.filter((r) => r.key.split('-')[1] !== 'en');
     expect(other.length * 2).toBeGreaterThanOrEqual(requests.length);
     for (const r of requests) {
@@ -141,17 +143,17 @@ describe('realistic set 4 (held out)', () => {
     }
   });
 
-  it('keeps the real3 catalogue whole and adds offerings that each have a source', () => {
-    const real3 = JSON.parse(readFileSync(fx('eval-real3', 'offerings.json'), 'utf8')) as Offering[];
-    for (const o of real3) expect(offerings4.get(o.key), o.key).toEqual(o);
-    expect(offerings4.size).toBeGreaterThan(real3.length);
+  it(`keeps the ${base} catalogue whole and adds offerings that each have a source`, () => {
+    const before = JSON.parse(readFileSync(fx(base, 'offerings.json'), 'utf8')) as Offering[];
+    for (const o of before) expect(offerings4.get(o.key), o.key).toEqual(o);
+    expect(offerings4.size).toBeGreaterThan(before.length);
   });
 
   it('uses no source of another set, and each source once', () => {
     const seen = new Set<string>();
-    for (const dir of readdirSync(new URL('../fixtures/', import.meta.url)).filter((d) => d.startsWith('eval') && d !== 'eval-real4')) {
-      for (const f of readdirSync(new URL(`../fixtures/${dir}/`, import.meta.url)).filter((n) => n.endsWith('.json'))) {
-        const items = JSON.parse(readFileSync(fx(dir, f), 'utf8')) as unknown;
+    for (const other of readdirSync(new URL('../fixtures/', import.meta.url)).filter((d) => d.startsWith('eval') && d !== dir)) {
+      for (const f of readdirSync(new URL(`../fixtures/${other}/`, import.meta.url)).filter((n) => n.endsWith('.json'))) {
+        const items = JSON.parse(readFileSync(fx(other, f), 'utf8')) as unknown;
         if (Array.isArray(items)) for (const x of items as Array<{ source?: string }>) if (x.source) seen.add(x.source);
       }
     }
