@@ -392,8 +392,8 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       fr: ['preuves électroniques', 'preuve électronique', 'preuves numériques', 'criminalistique numérique', 'investigation numérique', 'renseignement de source ouverte', ['enquêtes en ligne', 'UNODC-WCA'], ["utilisation d'Internet à des fins terroristes", 'UNODC-WCA'], ['fournisseurs de services', 'UNODC-WCA'], ['fournisseurs de services en ligne', 'UNODC-WCA']],
       es: ['pruebas electrónicas', 'prueba electrónica', 'evidencia digital', 'pruebas digitales', 'informática forense', 'análisis forense digital', 'inteligencia de fuentes abiertas', ['proveedores de servicios', 'ONEDOOR-TR'], ['proveedores de servicios de internet', 'ONEDOOR-TR'], ['investigaciones en línea', 'ONEDOOR-TR']],
       ru: ['электронных доказательств', 'электронные доказательства', 'цифровых доказательств', 'цифровой криминалистики', 'компьютерной криминалистики', 'разведки по открытым источникам', ['поставщиков услуг', 'ONEDOOR-TR'], ['поставщиками услуг', 'ONEDOOR-TR'], ['интернет-провайдеров', 'ONEDOOR-TR']],
-      ar: ['الأدلة الإلكترونية', 'الأدلة الرقمية', 'الأدلة الجنائية الرقمية', 'التحليل الجنائي الرقمي', 'الاستخبارات مفتوحة المصدر', ['مقدمي الخدمات', 'ONEDOOR-TR'], ['مزودي خدمات الإنترنت', 'ONEDOOR-TR']],
-      zh: ['电子证据', '数字证据', '数字取证', '电子取证', '开源情报'],
+      ar: ['الأدلة الإلكترونية', 'الأدلة الرقمية', 'الأدلة الجنائية الرقمية', 'التحليل الجنائي الرقمي', 'الاستخبارات مفتوحة المصدر', ['مقدمي الخدمات', 'ONEDOOR-TR'], ['مزودي خدمات الإنترنت', 'ONEDOOR-TR'], ['التحقيقات عبر الإنترنت', 'ONEDOOR-TR'], ['تحقيقات الإنترنت', 'ONEDOOR-TR']],
+      zh: ['电子证据', '数字证据', '数字取证', '电子取证', '开源情报', ['网络调查', 'ONEDOOR-TR']],
     },
   },
   {
