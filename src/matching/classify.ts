@@ -44,16 +44,16 @@ const FRAMED_FACTOR = 0.4;
  * Tags a text; the stretches a framing phrase governs count FRAMED_FACTOR as much. Returns the words
  * said in them; with `plain`, the concepts tagged outside them are added to it.
  */
-function tagFramed(tagger: ConceptTagger, text: string, lang: Lang, tags: ConceptTags, factor: number, tokens: readonly string[], segments: { text: string; framed: boolean }[], plain?: Set<string>): string[] {
+function tagFramed(tagger: ConceptTagger, text: string, lang: Lang, tags: ConceptTags, factor: number, tokens: readonly string[], segments: { text: string; framed: boolean }[], inside: ConceptTags, plain?: Set<string>): string[] {
   if (!plain) {
-    tagger.tag(text, lang, tags, factor, tokens);
+    tagger.tag(text, lang, tags, factor, tokens, inside);
     return [];
   }
   const framed: string[] = [];
   for (const seg of segments) {
     const segTokens = seg.text === text ? tokens : analyze(seg.text, lang);
     const own: ConceptTags = new Map();
-    tagger.tag(seg.text, lang, own, seg.framed ? factor * FRAMED_FACTOR : factor, segTokens);
+    tagger.tag(seg.text, lang, own, seg.framed ? factor * FRAMED_FACTOR : factor, segTokens, inside);
     for (const [code, v] of own) {
       tags.set(code, (tags.get(code) ?? 0) + v);
       if (!seg.framed) plain.add(code);
@@ -74,9 +74,10 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
   const descSegments = framedSegments(description, lang);
   // Which concepts are said outside framing clauses is only tracked when a framing clause exists.
   const plain = isFramed(titleSegments) || isFramed(descSegments) ? new Set<string>() : undefined;
+  const inside: ConceptTags = new Map();
   const framed = [
-    ...tagFramed(tagger, title, lang, tags, TITLE_FACTOR, titleTokens, titleSegments, plain),
-    ...tagFramed(tagger, description, lang, tags, 1, descTokens, descSegments, plain),
+    ...tagFramed(tagger, title, lang, tags, TITLE_FACTOR, titleTokens, titleSegments, inside, plain),
+    ...tagFramed(tagger, description, lang, tags, 1, descTokens, descSegments, inside, plain),
   ];
   const tokens = [...titleTokens, ...descTokens];
   // The text query leaves out the words said only inside framing clauses (every occurrence framed).
@@ -90,26 +91,53 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
   tagger.softTag(titleTokens, lang, tags, TITLE_FACTOR);
   tagger.softTag(descTokens, lang, tags, 1);
   const areaRaw = new Map<string, number>();
+  const add = (area: string, v: number) => areaRaw.set(area, (areaRaw.get(area) ?? 0) + v);
   const fine = new Map<string, number>();
+  // Words said inside an instrument's name count for the area of legal work on instruments when the text speaks of it.
+  const workArea = legalWorkArea(tagger, tags, inside);
   for (const [code, strength] of tags) {
     if (code.startsWith('~')) {
-      areaRaw.set(code.slice(1), (areaRaw.get(code.slice(1)) ?? 0) + strength);
+      add(code.slice(1), strength);
       continue;
     }
     const def = tagger.concepts.get(code);
     if (!def) continue;
+    const named = workArea && def.area && def.area !== workArea ? Math.min(strength, inside.get(code) ?? 0) : 0;
     if (code.startsWith('area:')) {
-      areaRaw.set(def.area!, (areaRaw.get(def.area!) ?? 0) + strength);
+      add(def.area!, strength - named);
+      if (named > 0) add(workArea!, named);
     } else {
       fine.set(code, round4(1 - Math.exp(-strength / FINE_SATURATION)));
       // One fine concept is one piece of evidence, however many ways the text
       // says it: its contribution to the area is capped.
-      const toArea = (def.areaWeight ?? FINE_TO_AREA) * Math.min(strength, FINE_AREA_CAP);
-      if (def.area) areaRaw.set(def.area, (areaRaw.get(def.area) ?? 0) + toArea);
+      const toArea = (s: number) => (def.areaWeight ?? FINE_TO_AREA) * Math.min(s, FINE_AREA_CAP);
+      if (def.area) add(def.area, toArea(strength - named));
+      if (named > 0) add(workArea!, toArea(strength) - toArea(strength - named));
     }
   }
   const framedOnly = plain ? new Set([...fine.keys()].filter((c) => !plain.has(c))) : undefined;
   return { lang, tokens, ...(focus ? { focus } : {}), ...(framedOnly && framedOnly.size > 0 ? { framedOnly } : {}), tags, inferred: inferAreas(areaRaw), fine, areaRaw };
+}
+
+// Legal work is named when its area's own evidence outside instrument names reaches about one clear term.
+const LEGAL_WORK_MIN = 1;
+
+/**
+ * The area of legal work on legal instruments (ConceptDef.legalWork) when the text names an instrument and
+ * speaks of such work (ratifying, acceding, incorporating into domestic law, legislating: any evidence of
+ * that area outside the names themselves); else null.
+ */
+function legalWorkArea(tagger: ConceptTagger, tags: ConceptTags, inside: ConceptTags): string | null {
+  if (inside.size === 0) return null;
+  for (const code of [...tags.keys()].sort()) {
+    if (!tagger.isInstrumentName(code)) continue;
+    const area = tagger.concepts.get(tagger.concepts.get(code)!.legalWork!)?.area;
+    if (!area) continue;
+    let work = 0;
+    for (const [c, v] of tags) if (tagger.concepts.get(c)?.area === area) work += v - (inside.get(c) ?? 0);
+    if (work >= LEGAL_WORK_MIN) return area;
+  }
+  return null;
 }
 
 /** Turns raw area strengths into scores in [0, 1]: relative to the best area, scaled by overall confidence. */

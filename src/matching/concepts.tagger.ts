@@ -42,6 +42,15 @@ export interface ConceptDef {
   basis?: string;
   /** Default source code of the concept's plain-string terms. */
   source?: string;
+  /**
+   * The concept's terms are names of legal instruments (conventions, protocols), and this is the code of
+   * the concept of legal work on them (ratification, incorporation into domestic law). The words of other
+   * concepts said inside such a name (the "nuclear material" of the Convention on the Physical Protection
+   * of Nuclear Material) name the instrument, not the field: when the text also speaks of legal work, they
+   * count for that concept's area instead of their own (classify.ts). A name term neither splits the
+   * weight of the same term in another concept nor is split by it.
+   */
+  legalWork?: string;
   terms: Partial<Record<Lang, readonly SourcedTerm[]>>;
 }
 
@@ -66,6 +75,14 @@ interface SubstringTerm {
 
 /** Concept strengths found in one text. */
 export type ConceptTags = Map<string, number>;
+
+/** A phrase hit at token (or, in Chinese, character) positions [start, end). */
+interface Hit {
+  concept: string;
+  start: number;
+  end: number;
+  w: number;
+}
 
 // Repeating a term many times is not proportionally more evidence.
 const MAX_COUNT_PER_TERM = 3;
@@ -186,8 +203,12 @@ export class ConceptTagger {
   private readonly byFamily = new Map<Lang, Map<string, TokenTerm[]>>();
   private readonly relatedMemo = new Map<Lang, Map<string, readonly TokenTerm[]>>();
 
+  /** Concepts whose terms are names of legal instruments (`legalWork`). */
+  private readonly instrumentNames: ReadonlySet<string>;
+
   constructor(defs: readonly ConceptDef[]) {
     this.concepts = new Map(defs.map((d) => [d.code, d]));
+    this.instrumentNames = new Set(defs.filter((d) => d.legalWork !== undefined).map((d) => d.code));
     const tokenKeys = new Map<string, Set<string>>();
     const pending: { lang: Lang; key: string; tokens: string[]; concept: string; acronym: boolean }[] = [];
     const zhPending: { needle: string; concept: string; acronym: boolean }[] = [];
@@ -244,7 +265,7 @@ export class ConceptTagger {
     }
     this.buildSoftIndex(sorted);
     for (const p of pending) {
-      const sharedBy = tokenKeys.get(p.key)!.size;
+      const sharedBy = this.sharedBy(tokenKeys.get(p.key)!, p.concept);
       const weight = termWeight(p.tokens.length, p.acronym) / sharedBy;
       if (!this.tokenTerms.has(p.lang)) this.tokenTerms.set(p.lang, new Map());
       const byFirst = this.tokenTerms.get(p.lang)!;
@@ -262,7 +283,7 @@ export class ConceptTagger {
     }
     const zhGeneric = new Set([...STOPWORDS.zh, ...GENERIC_WORDS.zh]);
     for (const p of zhPending) {
-      const sharedBy = zhKeys.get(p.needle)!.size;
+      const sharedBy = this.sharedBy(zhKeys.get(p.needle)!, p.concept);
       const len = [...p.needle].length;
       const base = len >= 4 ? 1.5 : len === 3 ? 1.25 : 1;
       const words = chineseWords(p.needle);
@@ -279,6 +300,27 @@ export class ConceptTagger {
       const first = p.needle[0]!;
       if (!this.zhByFirst.has(first)) this.zhByFirst.set(first, []);
       this.zhByFirst.get(first)!.push(term);
+    }
+  }
+
+  /** How many concepts a term's weight is split between: instrument names and other concepts do not split each other's. */
+  private sharedBy(concepts: ReadonlySet<string>, concept: string): number {
+    const name = this.instrumentNames.has(concept);
+    let n = 0;
+    for (const c of concepts) if (this.instrumentNames.has(c) === name) n++;
+    return Math.max(1, n);
+  }
+
+  /**
+   * Adds to `inside` the strength of the hits of other concepts that lie within the span of an instrument
+   * name's hit (see ConceptDef.legalWork).
+   */
+  private insideNames(hits: readonly Hit[], inside: ConceptTags, factor: number): void {
+    const names = hits.filter((h) => this.instrumentNames.has(h.concept));
+    if (names.length === 0) return;
+    for (const h of hits) {
+      if (this.instrumentNames.has(h.concept) || !names.some((n) => n.start <= h.start && h.end <= n.end)) continue;
+      inside.set(h.concept, (inside.get(h.concept) ?? 0) + h.w * factor);
     }
   }
 
@@ -334,8 +376,11 @@ export class ConceptTagger {
     return out;
   }
 
-  /** Tags already-analysed tokens of language `lang` (not Chinese) with concept strengths. */
-  tagTokens(tokens: readonly string[], lang: Lang, into: ConceptTags = new Map(), factor = 1): ConceptTags {
+  /**
+   * Tags already-analysed tokens of language `lang` (not Chinese) with concept strengths; `inside` receives
+   * the part said inside names of legal instruments.
+   */
+  tagTokens(tokens: readonly string[], lang: Lang, into: ConceptTags = new Map(), factor = 1, inside?: ConceptTags): ConceptTags {
     const byFirst = this.tokenTerms.get(lang);
     if (!byFirst) return into;
     const family = this.byFamily.get(lang);
@@ -345,6 +390,7 @@ export class ConceptTagger {
       family: family !== undefined,
     };
     const counts = new Map<TokenTerm, number>();
+    const hits: Hit[] | null = inside && this.instrumentNames.size > 0 ? [] : null;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       const alt = reads.alt?.[i] ?? null;
@@ -356,7 +402,8 @@ export class ConceptTagger {
       for (const term of cands) {
         const n = term.tokens.length;
         let w = 0;
-        if (matchesAt(reads, i, term.tokens)) w = term.weight;
+        const exactly = matchesAt(reads, i, term.tokens);
+        if (exactly) w = term.weight;
         // The same words in another order or with a word or two between
         // ("relocate witnesses" for "witness relocation") still count, less.
         else if (n > 1 && matchesNear(reads, i, term.tokens)) w = term.weight * UNORDERED_FACTOR;
@@ -365,17 +412,21 @@ export class ConceptTagger {
         if (c >= MAX_COUNT_PER_TERM) continue;
         counts.set(term, c + 1);
         into.set(term.concept, (into.get(term.concept) ?? 0) + w * factor);
+        // Only a phrase found as written has a span.
+        if (hits && exactly) hits.push({ concept: term.concept, start: i, end: i + n, w });
       }
     }
+    if (hits) this.insideNames(hits, inside!, factor);
     return into;
   }
 
   /** Tags a Chinese text by substring search of the normalised Chinese terms (overlapping occurrences of different terms all count). */
-  tagChinese(text: string, into: ConceptTags = new Map(), factor = 1): ConceptTags {
+  tagChinese(text: string, into: ConceptTags = new Map(), factor = 1, inside?: ConceptTags): ConceptTags {
     // Clause punctuation stays a boundary: with it removed, 化学、生物 ("chemical, biological") read as
     // 学生 ("students").
     const hay = clauseNormal(text);
     const counts = new Map<SubstringTerm, number>();
+    const hits: Hit[] | null = inside && this.instrumentNames.size > 0 ? [] : null;
     for (let i = 0; i < hay.length; i++) {
       const cands = this.zhByFirst.get(hay[i]!);
       if (!cands) continue;
@@ -385,8 +436,10 @@ export class ConceptTagger {
         if (c >= MAX_COUNT_PER_TERM) continue;
         counts.set(term, c + 1);
         into.set(term.concept, (into.get(term.concept) ?? 0) + term.weight * factor);
+        if (hits) hits.push({ concept: term.concept, start: i, end: i + term.needle.length, w: term.weight });
       }
     }
+    if (hits) this.insideNames(hits, inside!, factor);
     // As for other languages, a multi-word term whose words appear close
     // together in another order ("社区重返" for "重返社区") counts, less.
     const words = chineseWords(hay);
@@ -402,9 +455,17 @@ export class ConceptTagger {
     return into;
   }
 
-  /** Tags a text written in `lang`; `tokens` may be passed when already analysed. */
-  tag(text: string, lang: Lang, into: ConceptTags = new Map(), factor = 1, tokens?: readonly string[]): ConceptTags {
-    if (lang === 'zh') return this.tagChinese(text, into, factor);
-    return this.tagTokens(tokens ?? analyze(text, lang), lang, into, factor);
+  /**
+   * Tags a text written in `lang`; `tokens` may be passed when already analysed. `inside` receives the
+   * strengths said inside names of legal instruments (see ConceptDef.legalWork).
+   */
+  tag(text: string, lang: Lang, into: ConceptTags = new Map(), factor = 1, tokens?: readonly string[], inside?: ConceptTags): ConceptTags {
+    if (lang === 'zh') return this.tagChinese(text, into, factor, inside);
+    return this.tagTokens(tokens ?? analyze(text, lang), lang, into, factor, inside);
+  }
+
+  /** Whether `code` is a concept of names of legal instruments. */
+  isInstrumentName(code: string): boolean {
+    return this.instrumentNames.has(code);
   }
 }

@@ -45,6 +45,8 @@ export const VOCABULARY_SOURCES: readonly VocabularySource[] = [
   { code: 'UNODC-CCP', title: 'UNODC-WCO Container Control Programme (port control units, air cargo control units)', url: 'https://www.unodc.org/unodc/en/drug-trafficking/container-control-programme.html', languages: ['en', 'fr', 'es', 'ru', 'zh'] },
   { code: 'UNODC-AIRCOP', title: 'UNODC-WCO-INTERPOL Airport Communication Project (joint airport interdiction task forces)', url: 'https://www.unodc.org/unodc/en/organized-crime/AIRCOP/2-aircop-project.html', languages: ['en', 'fr', 'es'] },
   { code: 'WCO-PGS', title: 'WCO Programme Global Shield (explosive precursor chemicals and other IED components; with INTERPOL)', url: 'https://www.wcoomd.org/en/topics/enforcement-and-compliance/activities-and-programmes/security-programme/programme-global-shield.aspx', languages: ['en', 'fr', 'es'] },
+  { code: 'UN-CT-INSTRUMENTS', title: 'International legal instruments against terrorism: the 19 universal conventions and protocols (UN Office of Counter-Terrorism list), their titles as in their authentic texts', url: 'https://www.un.org/counterterrorism/international-legal-instruments', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
+  { code: 'UNODC-TPB', title: 'UNODC Terrorism Prevention Branch: legislative assistance for the ratification and incorporation of the universal instruments against terrorism', url: 'https://www.unodc.org/unodc/en/terrorism/expertise/international-legal-framework.html', languages: ['en', 'fr', 'es', 'ru'] },
   { code: 'UNOCT-VOT', title: 'UNOCT Victims of Terrorism Support Programme', url: 'https://www.un.org/counterterrorism/victims-of-terrorism', languages: ['en', 'fr', 'es', 'ru', 'ar', 'zh'] },
 ];
 
