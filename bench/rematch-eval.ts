@@ -60,11 +60,11 @@ export function rematchGap(set: EvalSetName, heldShare = 0.25, seed = 7) {
   }
   let sameList = 0, sameSet = 0, sameTop = 0;
   const diffs: string[] = [];
-  const rows: { id: string; full: string[]; incremental: string[]; rule: ListRule | undefined }[] = [];
+  const rows: { id: string; full: string[]; incremental: string[]; rule: ListRule | undefined; concerned: boolean }[] = [];
   for (const r of reqs) {
     const truth = m.matchRequest(r, { now: NOW }).matches.map((x) => x.offeringId);
     const inc = lists.get(r.id)!.map((x) => x.offeringId);
-    rows.push({ id: r.id, full: truth, incremental: inc, rule: byId.get(r.id)!.analysis.list });
+    rows.push({ id: r.id, full: truth, incremental: inc, rule: byId.get(r.id)!.analysis.list, concerned: wants.has(r.id) });
     if (truth.join() === inc.join()) sameList++;
     else diffs.push(`${r.id}: full [${truth.join(' ')}] incremental [${inc.join(' ')}]`);
     if ([...truth].sort().join() === [...inc].sort().join()) sameSet++;
