@@ -4,6 +4,13 @@ import { isConnectionError } from '../errors.js';
 import { DEFAULT_RETRY, outageDelayMs, type JobHandlers, type JobName, type RetryPolicy } from './jobs.js';
 import type { ConsumeOptions, ConsumerStatus, QueueDriver } from './queue.driver.js';
 
+/**
+ * Jobs that may run for minutes (re-matching every request an import concerns): in the embedded default
+ * they never take the last free slot, so that a request a State files meanwhile is matched in that slot
+ * instead of waiting behind them (two imports used to fill both slots, and nothing new was matched).
+ */
+const BACKGROUND: ReadonlySet<JobName> = new Set(['reverse-match']);
+
 /** `waits`: failures on a connection error, which do not count as attempts. */
 interface PendingJob { name: JobName; data: unknown; jobId: string; attempt: number; waits: number }
 
@@ -18,6 +25,7 @@ export class InProcessQueueDriver implements QueueDriver {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly schedulers = new Set<NodeJS.Timeout>();
   private running = 0;
+  private runningBackground = 0;
   private handlers: JobHandlers = {};
   private opts?: ConsumeOptions;
   private closed = false;
@@ -101,13 +109,25 @@ export class InProcessQueueDriver implements QueueDriver {
     this.timers.add(t);
   }
 
+  /** The first waiting job that may take a free slot now (BACKGROUND jobs leave the last one free), or -1. */
+  private next(): number {
+    const concurrency = this.opts!.concurrency;
+    const backgroundMay = concurrency === 1 || this.runningBackground < concurrency - 1;
+    return backgroundMay ? 0 : this.ready.findIndex((j) => !BACKGROUND.has(j.name));
+  }
+
   private pump() {
     if (!this.opts) return;
     while (!this.closed && this.running < this.opts.concurrency && this.ready.length > 0) {
-      const job = this.ready.shift()!;
+      const at = this.next();
+      if (at < 0) break;
+      const job = this.ready.splice(at, 1)[0]!;
+      const background = BACKGROUND.has(job.name);
       this.running++;
+      if (background) this.runningBackground++;
       void this.run(job).finally(() => {
         this.running--;
+        if (background) this.runningBackground--;
         this.pump();
         if (this.running === 0 && this.ready.length === 0 && this.timers.size === 0) {
           const waiters = this.idleWaiters.splice(0);
