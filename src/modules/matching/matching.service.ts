@@ -77,7 +77,9 @@ const MATCH_CONTEXT = `
   from requests r where r.id = $1::uuid`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
 
 /** The stored analyses, and the texts, of a state's earlier open requests that a match does not keep yet (openRequestsOf). */
-const OPEN_ANALYSES = 'select id, analysis, analysis_hash as hash, language, thematic_areas from requests where id = any($1::uuid[])';
+// Only the part duplicate detection compares (DuplicateAnalysis), cut by PostgreSQL: a quarter less to read, parse and keep.
+const OPEN_ANALYSES = `select id, jsonb_build_object('lang', analysis->'lang', 'termAreas', analysis->'termAreas', 'fine', analysis->'fine', 'vector', analysis->'vector') as analysis,
+  analysis_hash as hash, language, thematic_areas from requests where id = any($1::uuid[])`;
 const OPEN_TEXTS = 'select id, title, description, language, thematic_areas from requests where id = any($1::uuid[])';
 /** Needs by id with their row version (needsOf). */
 const NEEDS_BY_ID = 'select id, member_state, description, priority, thematic_areas, xmin::text as version from needs where id = any($1::uuid[])';
@@ -131,6 +133,15 @@ const sameFloor = (a: number | null, b: number | null) => (a === null || b === n
 
 /** The parts of a request analysis that decide matching (the duplicate vector's weights drift with the catalogue and are left out). */
 const analysisKey = (a: RequestAnalysis) => JSON.stringify([a.lang, a.areas, a.termAreas, a.fine, a.query.terms, a.query.n, a.needs, a.vector.map(([t]) => t)]);
+
+/** What duplicate detection reads of an earlier open request's stored analysis (OpenRequestRef.stored): all a worker keeps of it. */
+type DuplicateAnalysis = Pick<RequestAnalysis, 'lang' | 'termAreas' | 'fine' | 'vector'>;
+const duplicatePart = (a: RequestAnalysis): DuplicateAnalysis => ({ lang: a.lang, termAreas: a.termAreas, fine: a.fine, vector: a.vector });
+/** Whether a JSON value read back (OPEN_ANALYSES) is that part of a request analysis. */
+function isDuplicateAnalysis(v: unknown): v is DuplicateAnalysis {
+  const a = v as DuplicateAnalysis | null;
+  return !!a && typeof a.lang === 'string' && Array.isArray(a.termAreas) && Array.isArray(a.fine) && Array.isArray(a.vector);
+}
 
 /** Rounds the stored analysis' free-running numbers, so the JSON stays small and comparable. */
 const compact = (a: RequestAnalysis): RequestAnalysis => ({
@@ -290,7 +301,7 @@ export function createMatchingService(deps: {
   // The stored analyses of open requests (duplicate detection compares a new request with them),
   // kept by id and checked against the hash of their text, so a job reads ids, not analyses.
   // With it the language and areas of its text (the hash covers them), so the context lists only ids and hashes.
-  type OpenEntry = { hash: string; stored: RequestAnalysis; language: string; thematicAreas: string[] };
+  type OpenEntry = { hash: string; stored: DuplicateAnalysis; language: string; thematicAreas: string[] };
   const openCache = new Map<string, OpenEntry>();
   const OPEN_CACHE_MAX = 20_000;
   /** Keeps a request's stored analysis for the duplicate checks of the state's later requests (the newest last, the oldest evicted). */
@@ -356,7 +367,7 @@ export function createMatchingService(deps: {
     ]);
     for (const a of analyses) {
       const analysis = typeof a.analysis === 'string' ? JSON.parse(a.analysis) as unknown : a.analysis;
-      if (isRequestAnalysis(analysis) && a.hash) remember(a.id, { hash: a.hash, stored: analysis, language: a.language, thematicAreas: a.thematic_areas });
+      if (isDuplicateAnalysis(analysis) && a.hash) remember(a.id, { hash: a.hash, stored: analysis, language: a.language, thematicAreas: a.thematic_areas });
     }
     const read = new Map<string, Read>([...analyses, ...texts].map((t) => [t.id, t]));
     // A request read neither from the cache nor now (deleted meanwhile) has no text to compare with: left out.
@@ -573,7 +584,7 @@ export function createMatchingService(deps: {
     const outcome = Number(rows[0]?.n ?? 0) > 0 ? 'matched' as const : 'skipped' as const;
     if (outcome === 'matched') {
       // The state's next request compares itself with this one: its analysis as just stored, not read back.
-      remember(requestId, { hash: columns.analysisHash, stored: columns.analysis as unknown as RequestAnalysis, language: pre.language, thematicAreas: pre.thematicAreas });
+      remember(requestId, { hash: columns.analysisHash, stored: duplicatePart(columns.analysis as unknown as RequestAnalysis), language: pre.language, thematicAreas: pre.thematicAreas });
       deps.onMatched?.(result.matches[0]?.score ?? null);
     }
     return outcome;
