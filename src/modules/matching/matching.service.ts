@@ -77,9 +77,10 @@ const MATCH_CONTEXT = `
   from requests r where r.id = $1::uuid`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
 
 /** The stored analyses, and the texts, of a state's earlier open requests that a match does not keep yet (openRequestsOf). */
-// Only the part duplicate detection compares (DuplicateAnalysis), cut by PostgreSQL: a quarter less to read, parse and keep.
-const OPEN_ANALYSES = `select id, jsonb_build_object('lang', analysis->'lang', 'termAreas', analysis->'termAreas', 'fine', analysis->'fine', 'vector', analysis->'vector') as analysis,
-  analysis_hash as hash, language, thematic_areas from requests where id = any($1::uuid[])`;
+// Only the part duplicate detection compares (DuplicateAnalysis), cut by PostgreSQL; the vector (two thirds of it) as
+// JSON text, parsed only when the engine compares it (same main area and language): most never are.
+const OPEN_ANALYSES = `select id, jsonb_build_object('lang', analysis->'lang', 'termAreas', analysis->'termAreas', 'fine', analysis->'fine') as analysis,
+  (analysis->'vector')::text as vector, analysis_hash as hash, language, thematic_areas from requests where id = any($1::uuid[])`;
 const OPEN_TEXTS = 'select id, title, description, language, thematic_areas from requests where id = any($1::uuid[])';
 /** Needs by id with their row version (needsOf). */
 const NEEDS_BY_ID = 'select id, member_state, description, priority, thematic_areas, xmin::text as version from needs where id = any($1::uuid[])';
@@ -137,10 +138,14 @@ const analysisKey = (a: RequestAnalysis) => JSON.stringify([a.lang, a.areas, a.t
 /** What duplicate detection reads of an earlier open request's stored analysis (OpenRequestRef.stored): all a worker keeps of it. */
 type DuplicateAnalysis = Pick<RequestAnalysis, 'lang' | 'termAreas' | 'fine' | 'vector'>;
 const duplicatePart = (a: RequestAnalysis): DuplicateAnalysis => ({ lang: a.lang, termAreas: a.termAreas, fine: a.fine, vector: a.vector });
-/** Whether a JSON value read back (OPEN_ANALYSES) is that part of a request analysis. */
-function isDuplicateAnalysis(v: unknown): v is DuplicateAnalysis {
-  const a = v as DuplicateAnalysis | null;
-  return !!a && typeof a.lang === 'string' && Array.isArray(a.termAreas) && Array.isArray(a.fine) && Array.isArray(a.vector);
+/** That part as OPEN_ANALYSES reads it (the vector as JSON text), its vector parsed at its first use; undefined when it is not one. */
+function duplicateAnalysisOf(v: unknown, vectorJson: string | null): DuplicateAnalysis | undefined {
+  const a = v as Omit<DuplicateAnalysis, 'vector'> | null;
+  if (!a || typeof a.lang !== 'string' || !Array.isArray(a.termAreas) || !Array.isArray(a.fine) || !vectorJson?.startsWith('[')) return undefined;
+  let vector: DuplicateAnalysis['vector'] | undefined;
+  let json: string | null = vectorJson;
+  const parsed = () => { vector = JSON.parse(json!) as DuplicateAnalysis['vector']; json = null; return vector; };
+  return { lang: a.lang, termAreas: a.termAreas, fine: a.fine, get vector() { return vector ?? parsed(); } };
 }
 
 /** Rounds the stored analysis' free-running numbers, so the JSON stays small and comparable. */
@@ -362,12 +367,12 @@ export function createMatchingService(deps: {
     type Read = { id: string; language: string; thematic_areas: string[]; title?: string; description?: string };
     const [analyses, texts] = await Promise.all([
       // One prepared statement each, whatever the number of ids (an id list would be a new statement per length).
-      missing.length ? query<Read & { analysis: unknown; hash: string | null }>(OPEN_ANALYSES, [missing]) : [],
+      missing.length ? query<Read & { analysis: unknown; vector: string | null; hash: string | null }>(OPEN_ANALYSES, [missing]) : [],
       stale.length ? query<Read>(OPEN_TEXTS, [stale]) : [],
     ]);
     for (const a of analyses) {
-      const analysis = typeof a.analysis === 'string' ? JSON.parse(a.analysis) as unknown : a.analysis;
-      if (isDuplicateAnalysis(analysis) && a.hash) remember(a.id, { hash: a.hash, stored: analysis, language: a.language, thematicAreas: a.thematic_areas });
+      const stored = duplicateAnalysisOf(typeof a.analysis === 'string' ? JSON.parse(a.analysis) as unknown : a.analysis, a.vector);
+      if (stored && a.hash) remember(a.id, { hash: a.hash, stored, language: a.language, thematicAreas: a.thematic_areas });
     }
     const read = new Map<string, Read>([...analyses, ...texts].map((t) => [t.id, t]));
     // A request read neither from the cache nor now (deleted meanwhile) has no text to compare with: left out.
