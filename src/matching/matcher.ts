@@ -191,7 +191,14 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // A request matched before brings its stored analysis: nothing to analyse or weigh again.
     if (o.stored) {
       let t = fromStored.get(o.stored);
-      if (!t) fromStored.set(o.stored, (t = { id: o.id, memberState: o.memberState, lang: o.stored.lang, areas: o.stored.termAreas.map(([code, score]) => ({ code, score })), fine: new Map(o.stored.fine), vector: new Map(o.stored.vector) }));
+      if (!t) {
+        // Its vector is made (and read from `stored`) only when compared: duplicate detection compares vectors
+        // only of requests with the same main area and language (relations.ts requestSimilarity).
+        const s = o.stored;
+        let vector: ReadonlyMap<string, number> | undefined;
+        t = { id: o.id, memberState: o.memberState, lang: s.lang, areas: s.termAreas.map(([code, score]) => ({ code, score })), fine: new Map(s.fine), get vector() { return (vector ??= new Map(s.vector)); } };
+        fromStored.set(s, t);
+      }
       return t;
     }
     const p = memo(`request:${o.id}`, `${o.language ?? ''}\u0000${o.thematicAreas.join(',')}\u0000${o.title}\u0000${o.description}`, () => requestProfile(o));

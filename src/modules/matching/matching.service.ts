@@ -55,13 +55,15 @@ const MATCH_CONTEXT = `
   select jsonb_build_object('id', r.id, 'member_state', r.member_state, 'title', r.title, 'description', r.description, 'language', r.language,
       'status', r.status, 'thematic_areas', r.thematic_areas, 'modalities', r.modalities, 'urgency', r.urgency, 'submitted_at', r.submitted_at,
       'cted_parts', r.cted_parts) as req,
-    -- the state's open needs as [id, row version]: their texts are kept by the worker (needsOf), read again only when a row changed
-    (select coalesce(jsonb_agg(jsonb_build_array(n.id, n.xmin::text)), '[]'::jsonb) from needs n where n.member_state = r.member_state and n.status = 'open') as needs,
-    (select coalesce(jsonb_agg(o), '[]'::jsonb) from (
+    -- the state's open needs as "id:row version,…": their texts are kept by the worker (needsOf), read again only when a row changed
+    -- (text, not JSON: a list of 200 ids is split, not parsed into objects, on every job)
+    (select coalesce(string_agg(n.id::text || ':' || n.xmin::text, ','), '') from needs n where n.member_state = r.member_state and n.status = 'open') as needs,
+    -- the state's earlier open requests as "id,hash,fresh;…" (most recent first): what openRequestsOf reads apart, it reads by id
+    (select coalesce(string_agg(concat_ws(',', o.id, coalesce(o.analysis_hash, ''), case when o.fresh then '1' else '0' end), ';' order by o.submitted_at desc, o.id desc), '') from (
       -- the texts hashed after the limit, whatever the plan (PGlite without statistics sorted and hashed a state's every open request)
-      select x.id, x.language, x.thematic_areas, x.analysis_hash as hash,
+      select x.id, x.submitted_at, x.analysis_hash,
         coalesce(x.analysis_version = $2 and x.analysis_hash = md5(concat_ws(chr(31), x.language, array_to_string(x.thematic_areas, ','), x.title, x.description)), false) as fresh
-      from (select y.id, y.language, y.thematic_areas, y.analysis_hash, y.analysis_version, y.title, y.description from requests y
+      from (select y.id, y.submitted_at, y.language, y.thematic_areas, y.analysis_hash, y.analysis_version, y.title, y.description from requests y
         where y.member_state = r.member_state and y.status in (${OPEN_FOR_DUPLICATES})
           -- filed before this one (to the microsecond; at the same instant the smaller id is first, so of two requests one may flag the other, never both)
           and (y.submitted_at, y.id) < (r.submitted_at, r.id)
@@ -75,8 +77,11 @@ const MATCH_CONTEXT = `
   from requests r where r.id = $1::uuid`.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
 
 /** The stored analyses, and the texts, of a state's earlier open requests that a match does not keep yet (openRequestsOf). */
-const OPEN_ANALYSES = 'select id, analysis, analysis_hash as hash from requests where id = any($1::uuid[])';
-const OPEN_TEXTS = 'select id, title, description from requests where id = any($1::uuid[])';
+// Only the part duplicate detection compares (DuplicateAnalysis), cut by PostgreSQL; the vector (two thirds of it) as
+// JSON text, parsed only when the engine compares it (same main area and language): most never are.
+const OPEN_ANALYSES = `select id, jsonb_build_object('lang', analysis->'lang', 'termAreas', analysis->'termAreas', 'fine', analysis->'fine') as analysis,
+  (analysis->'vector')::text as vector, analysis_hash as hash, language, thematic_areas from requests where id = any($1::uuid[])`;
+const OPEN_TEXTS = 'select id, title, description, language, thematic_areas from requests where id = any($1::uuid[])';
 /** Needs by id with their row version (needsOf). */
 const NEEDS_BY_ID = 'select id, member_state, description, priority, thematic_areas, xmin::text as version from needs where id = any($1::uuid[])';
 
@@ -129,6 +134,19 @@ const sameFloor = (a: number | null, b: number | null) => (a === null || b === n
 
 /** The parts of a request analysis that decide matching (the duplicate vector's weights drift with the catalogue and are left out). */
 const analysisKey = (a: RequestAnalysis) => JSON.stringify([a.lang, a.areas, a.termAreas, a.fine, a.query.terms, a.query.n, a.needs, a.vector.map(([t]) => t)]);
+
+/** What duplicate detection reads of an earlier open request's stored analysis (OpenRequestRef.stored): all a worker keeps of it. */
+type DuplicateAnalysis = Pick<RequestAnalysis, 'lang' | 'termAreas' | 'fine' | 'vector'>;
+const duplicatePart = (a: RequestAnalysis): DuplicateAnalysis => ({ lang: a.lang, termAreas: a.termAreas, fine: a.fine, vector: a.vector });
+/** That part as OPEN_ANALYSES reads it (the vector as JSON text), its vector parsed at its first use; undefined when it is not one. */
+function duplicateAnalysisOf(v: unknown, vectorJson: string | null): DuplicateAnalysis | undefined {
+  const a = v as Omit<DuplicateAnalysis, 'vector'> | null;
+  if (!a || typeof a.lang !== 'string' || !Array.isArray(a.termAreas) || !Array.isArray(a.fine) || !vectorJson?.startsWith('[')) return undefined;
+  let vector: DuplicateAnalysis['vector'] | undefined;
+  let json: string | null = vectorJson;
+  const parsed = () => { vector = JSON.parse(json!) as DuplicateAnalysis['vector']; json = null; return vector; };
+  return { lang: a.lang, termAreas: a.termAreas, fine: a.fine, get vector() { return vector ?? parsed(); } };
+}
 
 /** Rounds the stored analysis' free-running numbers, so the JSON stays small and comparable. */
 const compact = (a: RequestAnalysis): RequestAnalysis => ({
@@ -287,16 +305,19 @@ export function createMatchingService(deps: {
 
   // The stored analyses of open requests (duplicate detection compares a new request with them),
   // kept by id and checked against the hash of their text, so a job reads ids, not analyses.
-  const openCache = new Map<string, { hash: string; stored: RequestAnalysis }>();
+  // With it the language and areas of its text (the hash covers them), so the context lists only ids and hashes.
+  type OpenEntry = { hash: string; stored: DuplicateAnalysis; language: string; thematicAreas: string[] };
+  const openCache = new Map<string, OpenEntry>();
   const OPEN_CACHE_MAX = 20_000;
   /** Keeps a request's stored analysis for the duplicate checks of the state's later requests (the newest last, the oldest evicted). */
-  function remember(id: string, hash: string, stored: RequestAnalysis): void {
+  function remember(id: string, entry: OpenEntry): void {
     openCache.delete(id);
-    openCache.set(id, { hash, stored });
+    openCache.set(id, entry);
     if (openCache.size > OPEN_CACHE_MAX) openCache.delete(openCache.keys().next().value!);
   }
 
-  type OpenRow = { id: string; language: string; thematic_areas: string[]; hash: string | null; fresh: boolean };
+  /** An earlier open request as the context lists it: its id, the hash its stored analysis was made from, whether that is its text's now. */
+  type OpenRow = { id: string; hash: string | null; fresh: boolean };
   /** What one match reads up front (loadContext): the request, its state's needs and open requests, the active model, whether attachments may count. */
   type MatchContext = { req: RequestRow; needs: [id: string, version: string][]; open: OpenRow[]; model: string | null; attachments: boolean; offeringsChanged: boolean };
   type NeedRow = { id: string; member_state: string; description: string; priority: string; thematic_areas: string[] };
@@ -326,7 +347,7 @@ export function createMatchingService(deps: {
    * their texts, whose stored analyses are kept here (openCache).
    */
   async function loadContext(requestId: string, version: string): Promise<MatchContext | null> {
-    const [row] = await query<{ req: Record<string, unknown> | null; needs: NeedRow[]; open: OpenRow[]; model: string | null; attachments: boolean; offerings_changed: boolean }>(MATCH_CONTEXT, [requestId, version, watermark]);
+    const [row] = await query<{ req: Record<string, unknown> | null; needs: string; open: string; model: string | null; attachments: boolean; offerings_changed: boolean }>(MATCH_CONTEXT, [requestId, version, watermark]);
     if (!row?.req) return null;
     const r = row.req;
     const req = {
@@ -334,31 +355,37 @@ export function createMatchingService(deps: {
       thematicAreas: r.thematic_areas, modalities: r.modalities, urgency: r.urgency, submittedAt: new Date(r.submitted_at as string),
       ctedParts: (r.cted_parts as string[] | null) ?? null,
     } as RequestRow;
-    const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-    return { req, needs: parse<[string, string][]>(row.needs), open: parse<OpenRow[]>(row.open), model: row.model ?? null, attachments: row.attachments === true, offeringsChanged: row.offerings_changed !== false };
+    const needs = row.needs ? row.needs.split(',').map((x) => { const at = x.indexOf(':'); return [x.slice(0, at), x.slice(at + 1)] as [string, string]; }) : [];
+    const open = row.open ? row.open.split(';').map((x) => { const [id, hash, fresh] = x.split(','); return { id: id!, hash: hash || null, fresh: fresh === '1' }; }) : [];
+    return { req, needs, open, model: row.model ?? null, attachments: row.attachments === true, offeringsChanged: row.offerings_changed !== false };
   }
 
   /** The state's earlier open requests as the engine takes them: from the cache, the stored analysis, or (stale) the text. */
   async function openRequestsOf(req: RequestRow, rows: OpenRow[]) {
     const missing = rows.filter((r) => r.fresh && openCache.get(r.id)?.hash !== r.hash).map((r) => r.id);
     const stale = rows.filter((r) => !r.fresh).map((r) => r.id);
+    type Read = { id: string; language: string; thematic_areas: string[]; title?: string; description?: string };
     const [analyses, texts] = await Promise.all([
       // One prepared statement each, whatever the number of ids (an id list would be a new statement per length).
-      missing.length ? query<{ id: string; analysis: unknown; hash: string | null }>(OPEN_ANALYSES, [missing]) : [],
-      stale.length ? query<{ id: string; title: string; description: string }>(OPEN_TEXTS, [stale]) : [],
+      missing.length ? query<Read & { analysis: unknown; vector: string | null; hash: string | null }>(OPEN_ANALYSES, [missing]) : [],
+      stale.length ? query<Read>(OPEN_TEXTS, [stale]) : [],
     ]);
     for (const a of analyses) {
-      const analysis = typeof a.analysis === 'string' ? JSON.parse(a.analysis) as unknown : a.analysis;
-      if (isRequestAnalysis(analysis) && a.hash) remember(a.id, a.hash, analysis);
+      const stored = duplicateAnalysisOf(typeof a.analysis === 'string' ? JSON.parse(a.analysis) as unknown : a.analysis, a.vector);
+      if (stored && a.hash) remember(a.id, { hash: a.hash, stored, language: a.language, thematicAreas: a.thematic_areas });
     }
-    const text = new Map(texts.map((t) => [t.id, t]));
-    return rows.map((r) => {
+    const read = new Map<string, Read>([...analyses, ...texts].map((t) => [t.id, t]));
+    // A request read neither from the cache nor now (deleted meanwhile) has no text to compare with: left out.
+    return rows.flatMap((r) => {
       const cached = r.fresh ? openCache.get(r.id) : undefined;
-      const t = text.get(r.id);
-      return {
-        id: r.id, memberState: req.memberState, title: t?.title ?? '', description: t?.description ?? '', language: r.language as Lang, thematicAreas: r.thematic_areas,
-        ...(cached && cached.hash === r.hash ? { stored: cached.stored } : {}),
-      };
+      const hit = cached && cached.hash === r.hash ? cached : undefined;
+      const t = read.get(r.id);
+      if (!hit && !t) return [];
+      return [{
+        id: r.id, memberState: req.memberState, title: t?.title ?? '', description: t?.description ?? '',
+        language: (hit?.language ?? t!.language) as Lang, thematicAreas: hit?.thematicAreas ?? t!.thematic_areas,
+        ...(hit ? { stored: hit.stored } : {}),
+      }];
     });
   }
 
@@ -562,7 +589,7 @@ export function createMatchingService(deps: {
     const outcome = Number(rows[0]?.n ?? 0) > 0 ? 'matched' as const : 'skipped' as const;
     if (outcome === 'matched') {
       // The state's next request compares itself with this one: its analysis as just stored, not read back.
-      remember(requestId, columns.analysisHash, columns.analysis as unknown as RequestAnalysis);
+      remember(requestId, { hash: columns.analysisHash, stored: duplicatePart(columns.analysis as unknown as RequestAnalysis), language: pre.language, thematicAreas: pre.thematicAreas });
       deps.onMatched?.(result.matches[0]?.score ?? null);
     }
     return outcome;
