@@ -112,21 +112,40 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
     return new Map(out.map((r) => [r.code, Number(r.n)]));
   }
 
-  /** The provider pairs of the overlap report, in its order, from `after` on. */
+  /**
+   * The provider pairs of the overlap report, in its order, from `after` on. Each provider's covered
+   * (member state, thematic area) cells become one bit string (cell k = the state's place × the areas +
+   * the area's place, built 64 cells a word), and a pair's count is bit_count(a & b): one row per
+   * provider and one AND per pair, instead of joining the cells of every provider with every other's.
+   */
   const pairsSql = (now: Date, after: SQL, limit: SQL) => sql`
-    with cover as (
-      select distinct offerings.provider_id, ms.iso3, a.area
+    with o as (
+      select distinct offerings.provider_id, offerings.eligibility_countries as countries, offerings.eligibility_regions as regions, offerings.thematic_areas as areas
       from offerings
-      join member_states ms on (ms.iso3 = any(offerings.eligibility_countries)
-        or array_remove(array[ms.region, ms.sub_region, ms.intermediate_region], null) && offerings.eligibility_regions)
-      cross join lateral unnest(offerings.thematic_areas) as a(area)
       where ${proposableSql(now)} and (cardinality(offerings.eligibility_regions) > 0 or cardinality(offerings.eligibility_countries) > 0)
-    ), pairs as (
-      select x.provider_id as a, y.provider_id as b, count(*)::int as cells
-      from cover x join cover y on y.iso3 = x.iso3 and y.area = x.area and y.provider_id > x.provider_id
-      group by x.provider_id, y.provider_id
+    ), st as (
+      select iso3, array_remove(array[region, sub_region, intermediate_region], null) as codes, (row_number() over (order by iso3))::int - 1 as i
+      from member_states
+    ), ar as (
+      select area, (row_number() over (order by area))::int - 1 as j from (select distinct unnest(areas) as area from o) x
+    ), cell as (
+      select distinct o.provider_id as p, st.i * (select count(*)::int from ar) + ar.j as k
+      from o
+      join st on (st.iso3 = any(o.countries) or st.codes && o.regions)
+      cross join lateral unnest(o.areas) as a(area)
+      join ar on ar.area = a.area
+    ), word as (
+      select p, k / 64 as w, bit_or(1::bigint << (k % 64)) as m from cell group by p, k / 64
+    ), bits as (
+      select pr.p, string_agg(coalesce(word.m, 0)::bit(64)::text, '' order by g.w)::varbit as b
+      from (select distinct p from cell) pr
+      cross join generate_series(0, (select max(k) / 64 from cell)) as g(w)
+      left join word on word.p = pr.p and word.w = g.w
+      group by pr.p
+    ), pairs as materialized (
+      select x.p as a, y.p as b, bit_count(x.b & y.b)::int as cells from bits x join bits y on y.p > x.p
     )
-    select a::text, b::text, cells from pairs where ${after} order by cells desc, a, b ${limit}`;
+    select a::text, b::text, cells from pairs where cells > 0 and ${after} order by cells desc, a, b ${limit}`;
 
   /** One pair's cells and each provider's offerings there. */
   async function pairDetails(now: Date, pairs: { a: string; b: string }[], max: number | null) {
