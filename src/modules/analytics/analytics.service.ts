@@ -119,29 +119,34 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
    * provider and one AND per pair, instead of joining the cells of every provider with every other's.
    */
   const pairsSql = (now: Date, after: SQL, limit: SQL) => sql`
-    with o as (
-      select distinct offerings.provider_id, offerings.eligibility_countries as countries, offerings.eligibility_regions as regions, offerings.thematic_areas as areas
+    with o as materialized (
+      select offerings.provider_id, offerings.eligibility_countries as countries, offerings.eligibility_regions as regions, offerings.thematic_areas as areas
       from offerings
       where ${proposableSql(now)} and (cardinality(offerings.eligibility_regions) > 0 or cardinality(offerings.eligibility_countries) > 0)
     ), st as (
-      select iso3, array_remove(array[region, sub_region, intermediate_region], null) as codes, (row_number() over (order by iso3))::int - 1 as i
-      from member_states
+      select iso3, region, sub_region, intermediate_region, (row_number() over (order by iso3))::int - 1 as i from member_states
+    ), placed as (
+      -- the codes an offering may name for a state: its ISO3 among the countries, its M49 codes among the regions
+      select 'c' as kind, iso3 as code, i from st
+      union all select 'r', x.code, st.i from st cross join lateral unnest(array_remove(array[region, sub_region, intermediate_region], null)) as x(code)
+    ), named as (
+      select provider_id, areas, 'c' as kind, unnest(countries) as code from o
+      union all select provider_id, areas, 'r', unnest(regions) from o
     ), ar as (
       select area, (row_number() over (order by area))::int - 1 as j from (select distinct unnest(areas) as area from o) x
     ), cell as (
-      select distinct o.provider_id as p, st.i * (select count(*)::int from ar) + ar.j as k
-      from o
-      join st on (st.iso3 = any(o.countries) or st.codes && o.regions)
-      cross join lateral unnest(o.areas) as a(area)
+      select distinct n.provider_id as p, placed.i * (select count(*)::int from ar) + ar.j as k
+      from named n
+      join placed on placed.kind = n.kind and placed.code = n.code
+      cross join lateral unnest(n.areas) as a(area)
       join ar on ar.area = a.area
     ), word as (
-      select p, k / 64 as w, bit_or(1::bigint << (k % 64)) as m from cell group by p, k / 64
+      select p, w, bit_or(m) as m from (
+        select p, k / 64 as w, 1::bigint << (k % 64) as m from cell
+        union all select pr.p, g.w, 0 from (select distinct p from cell) pr cross join generate_series(0, (select max(k) / 64 from cell)) as g(w)
+      ) x group by p, w
     ), bits as (
-      select pr.p, string_agg(coalesce(word.m, 0)::bit(64)::text, '' order by g.w)::varbit as b
-      from (select distinct p from cell) pr
-      cross join generate_series(0, (select max(k) / 64 from cell)) as g(w)
-      left join word on word.p = pr.p and word.w = g.w
-      group by pr.p
+      select p, string_agg(m::bit(64)::text, '' order by w)::varbit as b from word group by p
     ), pairs as materialized (
       select x.p as a, y.p as b, bit_count(x.b & y.b)::int as cells from bits x join bits y on y.p > x.p
     )
