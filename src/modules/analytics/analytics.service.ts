@@ -114,15 +114,22 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
 
   /**
    * The provider pairs of the overlap report, in its order, from `after` on. Each provider's covered
-   * (member state, thematic area) cells become one bit string (cell k = the state's place × the areas +
-   * the area's place, built 64 cells a word), and a pair's count is bit_count(a & b): one row per
-   * provider and one AND per pair, instead of joining the cells of every provider with every other's.
+   * (member state, thematic area) cells become one bit string: per state, one bit per thematic area
+   * (the OR of the area bits of the offerings naming the state or one of its M49 regions), states in
+   * ISO3 order. A pair's count is bit_count(a & b): one row per provider and one AND per pair, instead
+   * of joining the cells of every provider with every other's.
    */
   const pairsSql = (now: Date, after: SQL, limit: SQL) => sql`
-    with o as materialized (
+    with live as materialized (
       select offerings.provider_id, offerings.eligibility_countries as countries, offerings.eligibility_regions as regions, offerings.thematic_areas as areas
       from offerings
       where ${proposableSql(now)} and (cardinality(offerings.eligibility_regions) > 0 or cardinality(offerings.eligibility_countries) > 0)
+    ), ar as (
+      select array_agg(area order by area) as areas from (select distinct unnest(areas) as area from live) x
+    ), o as (
+      select live.provider_id, live.countries, live.regions,
+        (select string_agg(case when x.area = any(live.areas) then '1' else '0' end, '' order by x.j)::varbit from unnest(ar.areas) with ordinality as x(area, j)) as mask
+      from live cross join ar
     ), st as (
       select iso3, region, sub_region, intermediate_region, (row_number() over (order by iso3))::int - 1 as i from member_states
     ), placed as (
@@ -130,23 +137,15 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
       select 'c' as kind, iso3 as code, i from st
       union all select 'r', x.code, st.i from st cross join lateral unnest(array_remove(array[region, sub_region, intermediate_region], null)) as x(code)
     ), named as (
-      select provider_id, areas, 'c' as kind, unnest(countries) as code from o
-      union all select provider_id, areas, 'r', unnest(regions) from o
-    ), ar as (
-      select area, (row_number() over (order by area))::int - 1 as j from (select distinct unnest(areas) as area from o) x
-    ), cell as (
-      select distinct n.provider_id as p, placed.i * (select count(*)::int from ar) + ar.j as k
-      from named n
-      join placed on placed.kind = n.kind and placed.code = n.code
-      cross join lateral unnest(n.areas) as a(area)
-      join ar on ar.area = a.area
-    ), word as (
-      select p, w, bit_or(m) as m from (
-        select p, k / 64 as w, 1::bigint << (k % 64) as m from cell
-        union all select pr.p, g.w, 0 from (select distinct p from cell) pr cross join generate_series(0, (select max(k) / 64 from cell)) as g(w)
-      ) x group by p, w
+      select provider_id, mask, 'c' as kind, unnest(countries) as code from o
+      union all select provider_id, mask, 'r', unnest(regions) from o
+    ), ps as materialized (
+      select n.provider_id as p, placed.i, bit_or(n.mask) as m from named n join placed on placed.kind = n.kind and placed.code = n.code group by n.provider_id, placed.i
     ), bits as (
-      select p, string_agg(m::bit(64)::text, '' order by w)::varbit as b from word group by p
+      -- a provider's states in order, the states it does not cover as zeros
+      select p, rpad(string_agg(repeat('0', na * (i - prev - 1)) || m::text, '' order by i), na * (select count(*)::int from st), '0')::varbit as b
+      from (select p, i, m, coalesce(lag(i) over (partition by p order by i), -1) as prev, (select cardinality(areas) from ar) as na from ps) x
+      group by p, na
     ), pairs as materialized (
       select x.p as a, y.p as b, bit_count(x.b & y.b)::int as cells from bits x join bits y on y.p > x.p
     )
