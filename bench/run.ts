@@ -90,7 +90,7 @@ if (want('scale')) {
     '- *one offering change*: one `reverse-match` job for a new offering (median of 15); floor: one new-request match (`match-request`, median of 15), same database, same process.',
     '- *1,500-offering import*: one provider\'s bulk import (the service the bulk, CSV and IATI endpoints call: one event), then its one re-matching job on one worker, until every list is up to date; goal 60 s.',
     '- *directory search*: `GET /v1/directory/offerings?q=` over HTTP (8 queries in 6 languages, 5 runs each, after a warm-up); floor: the page\'s own SQL statement run alone by postgres.js.',
-    '- *analytics, review queue*: each endpoint over HTTP (median of 3 or 5); floor: the SQL statements the endpoint runs, captured and run alone (in parallel) by postgres.js.',
+    '- *analytics, review queue*: each endpoint over HTTP (median of 3 or 5); floor: the SQL statements the endpoint runs, captured and run alone (in parallel) by postgres.js; for overlaps, the bare SQL that reads the rows its answer is made from (its cells and the requests accepted by several providers), its own statements in the note.',
     '- *API RSS*: the API process\'s resident memory after all the searches and analytics above; goal 300 MB.',
     '',
     ...loads.map((l) => `- ${l}`), '',

@@ -112,21 +112,44 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
     return new Map(out.map((r) => [r.code, Number(r.n)]));
   }
 
-  /** The provider pairs of the overlap report, in its order, from `after` on. */
+  /**
+   * The provider pairs of the overlap report, in its order, from `after` on. Each provider's covered
+   * (member state, thematic area) cells become one bit string: per state, one bit per thematic area
+   * (the OR of the area bits of the offerings naming the state or one of its M49 regions), states in
+   * ISO3 order. A pair's count is bit_count(a & b): one row per provider and one AND per pair, instead
+   * of joining the cells of every provider with every other's.
+   */
   const pairsSql = (now: Date, after: SQL, limit: SQL) => sql`
-    with cover as (
-      select distinct offerings.provider_id, ms.iso3, a.area
+    with live as materialized (
+      select offerings.provider_id, offerings.eligibility_countries as countries, offerings.eligibility_regions as regions, offerings.thematic_areas as areas
       from offerings
-      join member_states ms on (ms.iso3 = any(offerings.eligibility_countries)
-        or array_remove(array[ms.region, ms.sub_region, ms.intermediate_region], null) && offerings.eligibility_regions)
-      cross join lateral unnest(offerings.thematic_areas) as a(area)
       where ${proposableSql(now)} and (cardinality(offerings.eligibility_regions) > 0 or cardinality(offerings.eligibility_countries) > 0)
-    ), pairs as (
-      select x.provider_id as a, y.provider_id as b, count(*)::int as cells
-      from cover x join cover y on y.iso3 = x.iso3 and y.area = x.area and y.provider_id > x.provider_id
-      group by x.provider_id, y.provider_id
+    ), ar as (
+      select array_agg(area order by area) as areas from (select distinct unnest(areas) as area from live) x
+    ), o as (
+      select live.provider_id, live.countries, live.regions,
+        (select string_agg(case when x.area = any(live.areas) then '1' else '0' end, '' order by x.j)::varbit from unnest(ar.areas) with ordinality as x(area, j)) as mask
+      from live cross join ar
+    ), st as (
+      select iso3, region, sub_region, intermediate_region, (row_number() over (order by iso3))::int - 1 as i from member_states
+    ), placed as (
+      -- the codes an offering may name for a state: its ISO3 among the countries, its M49 codes among the regions
+      select 'c' as kind, iso3 as code, i from st
+      union all select 'r', x.code, st.i from st cross join lateral unnest(array_remove(array[region, sub_region, intermediate_region], null)) as x(code)
+    ), named as (
+      select provider_id, mask, 'c' as kind, unnest(countries) as code from o
+      union all select provider_id, mask, 'r', unnest(regions) from o
+    ), ps as materialized (
+      select n.provider_id as p, placed.i, bit_or(n.mask) as m from named n join placed on placed.kind = n.kind and placed.code = n.code group by n.provider_id, placed.i
+    ), bits as (
+      -- a provider's states in order, the states it does not cover as zeros
+      select p, rpad(string_agg(repeat('0', na * (i - prev - 1)) || m::text, '' order by i), na * (select count(*)::int from st), '0')::varbit as b
+      from (select p, i, m, coalesce(lag(i) over (partition by p order by i), -1) as prev, (select cardinality(areas) from ar) as na from ps) x
+      group by p, na
+    ), pairs as materialized (
+      select x.p as a, y.p as b, bit_count(x.b & y.b)::int as cells from bits x join bits y on y.p > x.p
     )
-    select a::text, b::text, cells from pairs where ${after} order by cells desc, a, b ${limit}`;
+    select a::text, b::text, cells from pairs where cells > 0 and ${after} order by cells desc, a, b ${limit}`;
 
   /** One pair's cells and each provider's offerings there. */
   async function pairDetails(now: Date, pairs: { a: string; b: string }[], max: number | null) {
