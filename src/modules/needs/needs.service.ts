@@ -121,7 +121,7 @@ export function createNeedsService(deps: { db: Db; reference: ReferenceService; 
 
     /** CTED and admins see all needs; a member state only its own; an entity all, without their descriptions. */
     async list(p: Principal, q: { memberState?: string; thematicArea?: string; priority?: string; limit: number; offset: number; cursor?: string }) {
-      const after = decodeCursor(q.cursor, ['string', 'string', 'string']);
+      const after = decodeCursor(q.cursor, ['string', 'timestamp', 'uuid']);
       const conds = [];
       if (p.role === 'member_state') conds.push(eq(needs.memberState, p.memberState ?? ''));
       else if (p.role !== 'cted' && p.role !== 'admin' && p.role !== 'entity') throw forbidden();

@@ -428,7 +428,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
 
     /** A provider's own offerings (others' for CTED, entities and admins), oldest first; by offset or keyset `cursor` (created_at, id). */
     async list(p: Principal, q: { providerId?: string; status?: string; limit: number; offset: number; cursor?: string }) {
-      const after = decodeCursor(q.cursor, ['string', 'string']);
+      const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const conds = [];
       if (p.role === 'provider') conds.push(eq(offerings.providerId, p.providerId!));
       else if (q.providerId) conds.push(eq(offerings.providerId, q.providerId));
