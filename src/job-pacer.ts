@@ -31,7 +31,8 @@ export interface PacerOptions {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => { const t = setTimeout(resolve, ms); t.unref?.(); });
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Lets the event loop run what waits (HTTP requests, timers) before going on: a break in a long synchronous stretch. */
+export const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createJobPacer(opts: PacerOptions): JobPacer {
   const now = opts.now ?? (() => performance.now());
