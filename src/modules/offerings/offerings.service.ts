@@ -18,7 +18,7 @@ import { providerTokens, searchVectorText } from './offering-analysis.js';
 import { offeringVisibleSql, providerPendingSql, seesProviderOfferings } from './offering-visibility.js';
 import { BulkOfferingRow, MAX_BULK_ROWS, type CreateOfferingBody, type OfferingView, type UpdateOfferingBody } from './offerings.schemas.js';
 import { decodeCursor, pageOf } from '../keyset-cursor.js';
-import { nextTick } from '../../job-pacer.js';
+import { breakEvery } from '../../job-pacer.js';
 
 type OfferingRow = typeof offerings.$inferSelect;
 /** An offering as it arrives, from JSON, CSV or IATI. */
@@ -109,8 +109,6 @@ export interface OfferingAnalyser {
 
 /** Offerings written in one bulk statement at most; an import of more is written in several. */
 const WRITE_CHUNK = 500;
-/** Rows of a bulk upload analysed between two breaks for the event loop. */
-const ANALYSE_BETWEEN_BREAKS = 10;
 /** Offering ids carried by one outbox event (one re-matching job) of an import. */
 const EVENT_CHUNK = 2_000;
 
@@ -251,7 +249,7 @@ export function createOfferingsService(deps: { db: Db; reference: ReferenceServi
     // Analysing a row takes a few milliseconds of this thread: a break every few rows lets the API answer
     // others meanwhile (5,000 rows in one go held every other request for ~13 s).
     for (const [i, r] of rows.entries()) {
-      if (i % ANALYSE_BETWEEN_BREAKS === ANALYSE_BETWEEN_BREAKS - 1) await nextTick();
+      await breakEvery(i);
       values.push(await toValues(providerId, r.value, source, r.sectorAreas, provider));
     }
     return db.transaction(async (tx) => {
