@@ -31,7 +31,16 @@ export interface PacerOptions {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => { const t = setTimeout(resolve, ms); t.unref?.(); });
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Lets the event loop run what waits (HTTP requests, timers) before going on: a break in a long synchronous stretch. */
+export const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * For a loop of synchronous work on the API's thread (the rows of a bulk upload, a few milliseconds
+ * each): a break for the event loop after every `every` items, so others are answered meanwhile.
+ */
+export function breakEvery(i: number, every = 10): Promise<void> | undefined {
+  return i % every === every - 1 ? nextTick() : undefined;
+}
 
 export function createJobPacer(opts: PacerOptions): JobPacer {
   const now = opts.now ?? (() => performance.now());

@@ -269,7 +269,7 @@ export function createRequestsService(deps: { db: Db; query: Query; reference: R
      * (submitted_at, id); `offset` still works, but rescans what it skips.
      */
     async list(p: Principal, q: { status?: string; statuses?: readonly string[]; memberState?: string; thematicArea?: string; urgency?: string; q?: string; limit: number; offset?: number; cursor?: string }) {
-      const after = decodeCursor(q.cursor, ['string', 'string']);
+      const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const offset = after ? 0 : q.offset ?? 0;
       const conds = [];
       if (p.role === 'member_state') conds.push(eq(requests.memberState, p.memberState ?? ''));

@@ -102,7 +102,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
      * id), so the first page costs what the SQL does and later pages never skip or repeat a proposal.
      */
     async reviewQueue(q: { region?: string; thematicArea?: string; entity?: string; urgency?: string; minScore?: number; maxScore?: number; limit: number; offset?: number; cursor?: string }) {
-      const after = decodeCursor(q.cursor, ['string', 'number', 'string']);
+      const after = decodeCursor(q.cursor, ['timestamp', 'number', 'uuid']);
       const conds = await filterConds(q);
       // The unfiltered queue (what CTED opens) runs one statement prepared once per connection, so its plan
       // is not made again at each page (planning took about as long as running it: 1-2 ms each at 10k offerings).
@@ -191,7 +191,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
       if (!code) throw notFound('Entity');
       if (p.role === 'entity' && p.entity !== code) throw forbidden('An entity key sees only its own queue.');
       const limit = q.limit ?? 50;
-      const after = decodeCursor(q.cursor, ['string', 'string']);
+      const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const statuses = q.status ? [q.status] : ['routed', 'accepted', 'in_delivery'];
       const conds = [eq(requests.routedEntity, code), inArray(requests.status, statuses)];
       if (p.role === 'entity') conds.push(sql`(${requests.confidentiality} <> 'restricted' or ${requests.routedEntity} = ${p.entity})`);
@@ -269,7 +269,7 @@ export function createReviewService(deps: { db: Db; reference: ReferenceService;
     async providerInbox(p: Principal, q: { limit?: number; cursor?: string } = {}) {
       if (p.role !== 'provider') throw forbidden();
       const limit = q.limit ?? 25;
-      const after = decodeCursor(q.cursor, ['string', 'string']);
+      const after = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       const rows = await db.select({ m: matches, r: requests, key: sql<string>`${matches.updatedAt}::text` }).from(matches).innerJoin(requests, eq(requests.id, matches.requestId))
         .where(and(
           eq(matches.providerId, p.providerId!), inArray(matches.status, ['forwarded', 'approved', 'accepted', 'not_needed']), eq(requests.consentToShare, true), sql`${requests.confidentiality} <> 'restricted'`,

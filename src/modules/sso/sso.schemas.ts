@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { PROVIDER_KINDS } from '../common.schemas.js';
 
 const NoNul = (s: string) => !s.includes('\u0000');
+/**
+ * A name is one line: no control character (CR, LF, tab, NUL, NEL…) and no Unicode line or paragraph
+ * separator. The public registration mails its names to the address it is given; a line break in
+ * them wrote lines of the sender's choosing into a mail sent under OneDoor's name.
+ */
+const OneLine = (s: string) => !/[\p{Cc}\u2028\u2029]/u.test(s);
+const Name = z.string().trim().min(2).max(200).refine(OneLine, 'must be one line, without control characters');
 const MEMBER_ROLES = ['focal_point', 'contributor', 'reader'] as const;
 const LANGS = ['en', 'fr', 'es', 'ru', 'zh', 'ar'] as const;
 
@@ -42,9 +49,9 @@ export const SELF_REGISTRATION_KINDS = PROVIDER_KINDS.filter((k) => k !== 'task_
 
 /** A provider's self-registration form. */
 export const ProviderRegistrationBody = z.strictObject({
-  organisationName: z.string().trim().min(2).max(200).refine(NoNul, 'must not contain the NUL character'),
+  organisationName: Name,
   kind: z.enum(SELF_REGISTRATION_KINDS as [string, ...string[]]),
-  contactName: z.string().trim().min(2).max(200).refine(NoNul, 'must not contain the NUL character'),
+  contactName: Name,
   contactEmail: z.string().trim().toLowerCase().max(320).pipe(z.email({ message: 'must be an e-mail address' })),
   country: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be a country code such as NOR'),
   website: z.string().trim().max(500).refine((v) => {
