@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { load, runEngine } from '../../../bench/eval.js';
+import { triageDecision } from '../../../src/matching/confidence.js';
+import { createMatcher } from '../../../src/matching/matcher.js';
+import type { MatchableOffering, MatchableRequest, Routing } from '../../../src/matching/types.js';
+
+// Triage instead of a guess (issue 15 item 3): what a triaged request's route says. A request the engine
+// cannot place (no area fits, two areas tie) has no entity at all; one whose area and entity are clear
+// but for which nothing eligible fits keeps that entity as CTED's suggestion (the eval's nothing-eligible
+// labels name it: r-en-wit-1 UNICRI, r-en-rol-1 UNDP), and is still not routed (the service routes only
+// requests without triage).
+const NOW = new Date('2026-11-29T00:00:00Z');
+const request = (title: string, description: string, language: MatchableRequest['language'] = 'en'): MatchableRequest => ({
+  id: 'r', memberState: 'PAK', title, description, language, thematicAreas: [], modalities: [], urgency: 'normal', submittedAt: new Date('2026-11-28T00:00:00Z'),
+});
+const offering = (id: string, title: string, description: string, providerEntity: string): MatchableOffering => ({
+  id, providerId: `p-${id}`, providerEntity, title, description, language: 'en', languages: ['en'], modalities: ['training'],
+  thematicAreas: [], eligibility: { regions: [], countries: [] }, availableFrom: null, availableUntil: null,
+  lastConfirmedAt: new Date('2026-11-01T00:00:00Z'), status: 'open', capacity: null,
+});
+
+describe('a triaged request’s entity', () => {
+  const data = load('dev');
+
+  it('is cleared when no area fits or two areas tie, with the area and proposals', () => {
+    const routing: Routing = { entity: 'UNODC', reason: 'primary_responsibility', area: 'terrorist_financing', concept: null, responsible: ['UNODC'] };
+    const leadOf = (a: string) => (a === 'terrorist_financing' ? 'UNODC' : 'IMO');
+    const match = { offeringId: 'o', providerId: 'p', rank: 1, score: 0.5, confidence: 0.6, explanation: {} as never };
+    const tie = triageDecision({ areas: [{ code: 'terrorist_financing', score: 0.8 }, { code: 'maritime_security', score: 0.79 }], termEvidence: 1, fineCount: 0, routing, leadOf, matches: [match], confidence: 0.7 });
+    expect(tie?.reason).toBe('areas_tie');
+    expect(tie?.candidates.map((c) => c.entity)).toEqual(['UNODC', 'IMO']);
+
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    m.addOffering(offering('o-fin', 'Countering the financing of terrorism', 'Training of financial intelligence unit analysts on suspicious transaction reports.', 'UNODC'));
+    const res = m.matchRequest(request('Assistance needs to be determined', 'Our government will tell later in which sectors it needs assistance.'), { now: NOW });
+    expect(res.triage?.reason).toBe('no_area_fits');
+    expect(res.routing).toMatchObject({ entity: null, reason: 'triage', area: null });
+    expect(res.matches).toEqual([]);
+  });
+
+  it('is kept as the suggestion when the area and entity are clear but nothing eligible fits', () => {
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    m.addOffering(offering('o-pros', 'Mentoring of counter-terrorism prosecutors', 'Prosecutors and judges build terrorism cases for anti-terrorism courts with admissible evidence.', 'UNODC'));
+    const res = m.matchRequest(request('Witness protection unit for anti-terrorism courts', 'Witnesses retract their statements after threats. We need a witness protection programme: relocation of witnesses.'), { now: NOW });
+    expect(res.triage?.reason).toBe('nothing_eligible');
+    expect(res.routing).toMatchObject({ entity: 'UNICRI', concept: 'c:witnesses' });
+    expect(res.triage?.detail).toContain('suggested entity UNICRI');
+    expect(res.matches).toEqual([]);
+  });
+
+  it('agrees with the eval on every set: a request labelled for triage is triaged with no entity, a nothing-eligible one keeps its labelled entity', () => {
+    for (const set of ['dev', 'holdout', 'real', 'native-stress', 'real3'] as const) {
+      const d = load(set);
+      const byKey = new Map(d.requests.map((r) => [r.key, r]));
+      for (const o of runEngine(d).outcomes) {
+        const r = byKey.get(o.key)!;
+        if (r.expected.triage) expect({ key: o.key, triage: o.triage, entity: o.entity }).toEqual({ key: o.key, triage: r.expected.triage, entity: null });
+        else if (r.expected.offerings.length === 0) expect({ key: o.key, triage: o.triage, entity: o.entity }).toEqual({ key: o.key, triage: 'nothing_eligible', entity: r.expected.entity });
+      }
+    }
+  });
+
+});
