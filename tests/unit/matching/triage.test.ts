@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { load, runEngine } from '../../../bench/eval.js';
+import { load, runEngine, toOffering } from '../../../bench/eval.js';
+import { ownEvidence, profileText } from '../../../src/matching/classify.js';
 import { triageDecision } from '../../../src/matching/confidence.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
 import type { MatchableOffering, MatchableRequest, Routing } from '../../../src/matching/types.js';
@@ -49,7 +50,7 @@ describe('a triaged request’s entity', () => {
   });
 
   it('agrees with the eval on every set: a request labelled for triage is triaged with no entity, a nothing-eligible one keeps its labelled entity', () => {
-    for (const set of ['dev', 'holdout', 'real', 'native-stress', 'real3'] as const) {
+    for (const set of ['dev', 'holdout', 'real', 'native-stress', 'real3', 'real3-holdout'] as const) {
       const d = load(set);
       const byKey = new Map(d.requests.map((r) => [r.key, r]));
       for (const o of runEngine(d).outcomes) {
@@ -60,4 +61,46 @@ describe('a triaged request’s entity', () => {
     }
   });
 
+});
+
+describe('a request that names no field goes to CTED triage, "no area fits" (issue 15 item 3b)', () => {
+  const data = load('dev');
+  const withCatalogue = (set: 'dev' | 'real3') => {
+    const d = load(set);
+    const m = createMatcher({ areas: d.areas, states: d.states });
+    const providers = new Map(d.providers.map((p) => [p.key, p]));
+    for (const o of d.offerings) m.addOffering(toOffering(o, providers));
+    return m;
+  };
+  const noAreaFits = (res: ReturnType<ReturnType<typeof createMatcher>['matchRequest']>) =>
+    ({ reason: res.triage?.reason ?? null, entity: res.routing.entity, matches: res.matches.length });
+
+  it('does not count a term made only of words every request uses ("technical assistance needs") as naming a field', () => {
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    for (const [lang, text] of [['en', 'technical assistance needs'], ['fr', "besoins d'assistance technique"], ['es', 'necesidades de asistencia técnica'], ['zh', '技术援助需求']] as const) {
+      const p = profileText(m.tagger, text, '', lang);
+      expect(p.tags.get('area:implementation_assessment'), lang).toBeGreaterThan(0);
+      expect(ownEvidence(p).terms, lang).toBe(0);
+    }
+    // A term with a word of its own still counts.
+    expect(ownEvidence(profileText(m.tagger, 'Preliminary implementation assessment of resolution 1373', '', 'en')).terms).toBeGreaterThan(1);
+    // Nor do the bigrams joining two generic words (助需 of 援助|需要) hint at the term's area.
+    const soft = (m.tagger as unknown as { soft: Map<string, Map<string, unknown>> }).soft;
+    expect(soft.get('zh')!.has('助需')).toBe(false);
+  });
+
+  it('triages the vague Chinese request of realistic set 3 (its title is that generic term) with no entity', () => {
+    const m = withCatalogue('real3');
+    const res = m.matchRequest(request('技术援助需求', '我国政府正在全面评估需求,今后将另行说明希望获得技术援助的领域。', 'zh'), { now: NOW });
+    expect(noAreaFits(res)).toEqual({ reason: 'no_area_fits', entity: null, matches: 0 });
+  });
+
+  it('never routes on the votes of similar offerings alone (no term, concept or hint of its own)', () => {
+    const m = withCatalogue('dev');
+    // Before: terrorist_financing at 0.54 from the offerings sharing "sectors" and "assistance", routed to IMF.
+    const res = m.matchRequest(request('Assistance request', 'We are studying which sectors need assistance.'), { now: NOW });
+    expect(noAreaFits(res)).toEqual({ reason: 'no_area_fits', entity: null, matches: 0 });
+    // A text with a term of its own is still routed on the same catalogue.
+    expect(m.matchRequest(request('Witness protection', 'Our courts need a witness protection programme for terrorism trials.'), { now: NOW }).routing.entity).toBe('UNICRI');
+  });
 });
