@@ -126,13 +126,17 @@ export interface OwnEvidence {
   areas: AreaScore[];
   /** Whether there is any such evidence, terms or hints. */
   hints: boolean;
+  /** How many fine concepts it names (estudiantes, "students", is no concept named in "estamos estudiando"). */
+  fine: number;
 }
 
 export function ownEvidence(profile: TextProfile): OwnEvidence {
   const generic = profile.generic;
   let terms = 0;
   for (const [code, v] of profile.tags) if (!code.startsWith('~')) terms = Math.max(terms, v - (generic?.get(code) ?? 0));
-  if (!generic) return { terms, areas: profile.inferred, hints: profile.areaRaw.size > 0 };
+  if (!generic) return { terms, areas: profile.inferred, hints: profile.areaRaw.size > 0, fine: profile.fine.size };
+  let fine = 0;
+  for (const code of profile.fine.keys()) if ((profile.tags.get(code) ?? 0) - (generic.get(code) ?? 0) > 1e-9) fine++;
   const raw = new Map(profile.areaRaw);
   for (const [code, v] of generic) {
     if (!code.startsWith('area:')) continue;
@@ -140,7 +144,7 @@ export function ownEvidence(profile: TextProfile): OwnEvidence {
     if (left > 1e-9) raw.set(code.slice(5), left);
     else raw.delete(code.slice(5));
   }
-  return { terms, areas: inferAreas(raw), hints: raw.size > 0 };
+  return { terms, areas: inferAreas(raw), hints: raw.size > 0, fine };
 }
 
 /** Turns raw area strengths into scores in [0, 1]: relative to the best area, scaled by overall confidence. */

@@ -75,9 +75,12 @@ export function triageDecision(input: {
   // With hints but no term, the neighbours' votes (offerings sharing the text's words) only confirm:
   // an area the text's own best hints do not point to is a guess from generic wording ("we will identify
   // with partners where support is most useful" voted into financing by the offerings that say "support").
+  // Nor do they when the text's own hints do not single out one area (one word of three fields' terms,
+  // "assessment": biological, maritime, implementation assessment).
   const ownBest = input.ownAreas?.[0]?.score ?? 0;
+  const ownTie = (input.ownAreas?.[1]?.score ?? 0) >= ownBest;
   const unsupported = input.ownHints === true && input.ownAreas !== undefined && !!a1
-    && !input.ownAreas.some((a) => a.code === a1.code && a.score >= ownBest);
+    && (ownTie || !input.ownAreas.some((a) => a.code === a1.code && a.score >= ownBest));
   const unclear = !a1 || votesOnly || a1.score < NO_AREA_SCORE || (a1.score - (a2?.score ?? 0)) / a1.score < NO_AREA_MARGIN || unsupported;
   if (!routing.area || (input.termEvidence < NO_AREA_TERMS && input.fineCount === 0 && unclear)) {
     return make('no_area_fits', 'No thematic area fits: the request names no field of assistance clearly enough to route it.');

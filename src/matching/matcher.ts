@@ -391,7 +391,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // Explicit areas chosen by the state are evidence enough.
     const explicit = request.thematicAreas.some((c) => known.has(c));
     const termEvidence = explicit ? Math.max(own.terms, 1) : own.terms;
-    const triage = triageDecision({ areas, termEvidence, fineCount: profile.fine.size, ownHints: own.hints, ownAreas: explicit ? termAreas : own.areas, routing, leadOf, matches, confidence: rConf });
+    const triage = triageDecision({ areas, termEvidence, fineCount: own.fine, ownHints: own.hints, ownAreas: explicit ? termAreas : own.areas, routing, leadOf, matches, confidence: rConf });
     // No area, or a tie between areas of different entities: nobody to suggest.
     const finalRouting: Routing = triage && (triage.reason === 'no_area_fits' || triage.reason === 'areas_tie')
       ? { entity: null, reason: 'triage', area: null, concept: null, responsible: [] }

@@ -104,3 +104,28 @@ describe('a request that names no field goes to CTED triage, "no area fits" (iss
     expect(m.matchRequest(request('Witness protection', 'Our courts need a witness protection programme for terrorism trials.'), { now: NOW }).routing.entity).toBe('UNICRI');
   });
 });
+
+describe('the text’s own evidence decides, not words that only look like a field', () => {
+  const d = load('dev');
+  const m = createMatcher({ areas: d.areas, states: d.states });
+  const providers = new Map(d.providers.map((p) => [p.key, p]));
+  for (const o of d.offerings) m.addOffering(toOffering(o, providers));
+
+  it('counts no fine concept named only by a term of generic words (estudiantes stems as estudiar, "to study")', () => {
+    const p = profileText(m.tagger, 'Solicitud de apoyo', 'Estamos estudiando qué sectores necesitan asistencia.', 'es');
+    expect(p.fine.has('c:youth')).toBe(true);
+    expect(ownEvidence(p).fine).toBe(0);
+    const res = m.matchRequest(request('Solicitud de apoyo', 'Estamos estudiando qué sectores necesitan asistencia.', 'es'), { now: NOW });
+    expect([res.triage?.reason, res.routing.entity, res.matches.length]).toEqual(['no_area_fits', null, 0]);
+  });
+
+  it('does not route on hints that do not single out one area ("assessment" is a word of three fields)', () => {
+    const res = m.matchRequest(request('Assessment of needs', 'A general assessment of our needs.'), { now: NOW });
+    expect([res.triage?.reason, res.routing.entity, res.matches.length]).toEqual(['no_area_fits', null, 0]);
+    expect(triageDecision({
+      areas: [{ code: 'maritime_security', score: 0.45 }, { code: 'nuclear_security', score: 0.23 }], termEvidence: 0, fineCount: 0, ownHints: true,
+      ownAreas: [{ code: 'maritime_security', score: 0.18 }], routing: { entity: 'IMO', reason: 'primary_responsibility', area: 'maritime_security', concept: null, responsible: ['IMO'] },
+      leadOf: () => 'IMO', matches: [], confidence: 0.66,
+    })?.reason).toBe('nothing_eligible');
+  });
+});
