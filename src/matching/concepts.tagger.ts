@@ -344,7 +344,8 @@ export class ConceptTagger {
           }
         }
       }
-      const generic = new Set(GENERIC_WORDS[lang].flatMap((w) => analyze(w, lang)));
+      // Chinese stop words come back as character bigrams (援助, 请求 of 援助请求): no evidence either.
+      const generic = new Set([...GENERIC_WORDS[lang].flatMap((w) => analyze(w, lang)), ...(lang === 'zh' ? STOPWORDS.zh : [])]);
       const index = new Map<string, Map<string, number>>();
       for (const [t, areas] of areasByToken) {
         if (areas.size > SOFT_MAX_AREAS || generic.has(t)) continue;

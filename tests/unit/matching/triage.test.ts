@@ -129,3 +129,35 @@ describe('the text’s own evidence decides, not words that only look like a fie
     })?.reason).toBe('nothing_eligible');
   });
 });
+
+describe('vague requests in the six languages, on every catalogue', () => {
+  // Written for this test (not eval requests): each names no field, only the wording of any request
+  // (study, sectors, needs, technical assistance, a general assessment, capacity building).
+  const vague: [MatchableRequest['language'], string, string][] = [
+    ['en', 'Assistance request', 'We are studying which sectors need assistance.'],
+    ['en', 'General needs assessment', 'Our government would like a general assessment of our needs before deciding in which fields to ask for support.'],
+    ['en', 'Technical assistance needs', 'The ministry is reviewing its technical assistance needs and will specify the areas later.'],
+    ['en', 'Capacity-building support', 'We would welcome capacity-building support in the areas where it would be most useful. Details will follow.'],
+    ['fr', "Besoins d'assistance technique", 'Le gouvernement procède à une évaluation générale de ses besoins et précisera ultérieurement les domaines concernés.'],
+    ['fr', "Demande d'appui", "Nous étudions les secteurs qui ont besoin d'assistance."],
+    ['es', 'Necesidades de asistencia técnica', 'El gobierno está realizando una evaluación general de sus necesidades y precisará más adelante los ámbitos de asistencia.'],
+    ['es', 'Solicitud de apoyo', 'Estamos estudiando qué sectores necesitan asistencia.'],
+    ['ru', 'Потребности в технической помощи', 'Правительство проводит общую оценку своих потребностей и позднее сообщит, в каких областях требуется помощь.'],
+    ['ru', 'Запрос о помощи', 'Мы изучаем, каким секторам нужна помощь.'],
+    ['ar', 'احتياجات المساعدة التقنية', 'تجري الحكومة تقييما عاما لاحتياجاتها وستحدد لاحقا المجالات التي تحتاج فيها إلى المساعدة.'],
+    ['ar', 'طلب مساعدة', 'نحن ندرس القطاعات التي تحتاج إلى المساعدة.'],
+    ['zh', '技术援助需求', '我国政府正在对需求进行总体评估，今后将说明需要援助的领域。'],
+    ['zh', '援助请求', '我们正在研究哪些部门需要援助。'],
+    ['en', 'Assessment of needs', 'A general assessment of our needs.'],
+  ];
+  it.each(['dev', 'real', 'real3'] as const)('go to CTED triage, no area fits, with no entity and no proposal (%s catalogue)', (set) => {
+    const d = load(set);
+    const m = createMatcher({ areas: d.areas, states: d.states });
+    const providers = new Map(d.providers.map((p) => [p.key, p]));
+    for (const o of d.offerings) m.addOffering(toOffering(o, providers));
+    for (const [lang, title, description] of vague) {
+      const res = m.matchRequest(request(title, description, lang), { now: NOW });
+      expect({ title, reason: res.triage?.reason, entity: res.routing.entity, matches: res.matches.length }).toEqual({ title, reason: 'no_area_fits', entity: null, matches: 0 });
+    }
+  });
+});
