@@ -20,6 +20,11 @@ export interface TextProfile {
   fine: Map<string, number>;
   /** Raw area evidence before normalisation (for combining with other evidence). */
   areaRaw: Map<string, number>;
+  /**
+   * The part of `tags` that terms made only of words every request uses contributed ("technical
+   * assistance needs", 技术援助需求: GENERIC_WORDS), when any did: such a term names no field by itself.
+   */
+  generic?: ConceptTags;
 }
 
 // A title states the topic; the description elaborates and digresses.
@@ -44,16 +49,16 @@ const FRAMED_FACTOR = 0.4;
  * Tags a text; the stretches a framing phrase governs count FRAMED_FACTOR as much. Returns the words
  * said in them; with `plain`, the concepts tagged outside them are added to it.
  */
-function tagFramed(tagger: ConceptTagger, text: string, lang: Lang, tags: ConceptTags, factor: number, tokens: readonly string[], segments: { text: string; framed: boolean }[], inside: ConceptTags, plain?: Set<string>): string[] {
+function tagFramed(tagger: ConceptTagger, text: string, lang: Lang, tags: ConceptTags, factor: number, tokens: readonly string[], segments: { text: string; framed: boolean }[], inside: ConceptTags, plain: Set<string> | undefined, generic: ConceptTags): string[] {
   if (!plain) {
-    tagger.tag(text, lang, tags, factor, tokens, inside);
+    tagger.tag(text, lang, tags, factor, tokens, inside, generic);
     return [];
   }
   const framed: string[] = [];
   for (const seg of segments) {
     const segTokens = seg.text === text ? tokens : analyze(seg.text, lang);
     const own: ConceptTags = new Map();
-    tagger.tag(seg.text, lang, own, seg.framed ? factor * FRAMED_FACTOR : factor, segTokens, inside);
+    tagger.tag(seg.text, lang, own, seg.framed ? factor * FRAMED_FACTOR : factor, segTokens, inside, generic);
     for (const [code, v] of own) {
       tags.set(code, (tags.get(code) ?? 0) + v);
       if (!seg.framed) plain.add(code);
@@ -70,14 +75,15 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
   const titleTokens = analyze(title, lang);
   const descTokens = analyze(description, lang);
   const tags: ConceptTags = new Map();
+  const generic: ConceptTags = new Map();
   const titleSegments = framedSegments(title, lang);
   const descSegments = framedSegments(description, lang);
   // Which concepts are said outside framing clauses is only tracked when a framing clause exists.
   const plain = isFramed(titleSegments) || isFramed(descSegments) ? new Set<string>() : undefined;
   const inside: ConceptTags = new Map();
   const framed = [
-    ...tagFramed(tagger, title, lang, tags, TITLE_FACTOR, titleTokens, titleSegments, inside, plain),
-    ...tagFramed(tagger, description, lang, tags, 1, descTokens, descSegments, inside, plain),
+    ...tagFramed(tagger, title, lang, tags, TITLE_FACTOR, titleTokens, titleSegments, inside, plain, generic),
+    ...tagFramed(tagger, description, lang, tags, 1, descTokens, descSegments, inside, plain, generic),
   ];
   const tokens = [...titleTokens, ...descTokens];
   // The text query leaves out the words said only inside framing clauses (every occurrence framed).
@@ -116,7 +122,36 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
     }
   }
   const framedOnly = plain ? new Set([...fine.keys()].filter((c) => !plain.has(c))) : undefined;
-  return { lang, tokens, ...(focus ? { focus } : {}), ...(framedOnly && framedOnly.size > 0 ? { framedOnly } : {}), tags, inferred: inferAreas(areaRaw), fine, areaRaw };
+  return { lang, tokens, ...(focus ? { focus } : {}), ...(framedOnly && framedOnly.size > 0 ? { framedOnly } : {}), tags, inferred: inferAreas(areaRaw), fine, areaRaw, ...(generic.size > 0 ? { generic } : {}) };
+}
+
+/** What a text names of its own, leaving out the terms made only of generic words (TextProfile.generic). */
+export interface OwnEvidence {
+  /** The strongest concept or area term named (not single-word hints). */
+  terms: number;
+  /** The areas that evidence and the single-word hints give, best first. */
+  areas: AreaScore[];
+  /** Whether there is any such evidence, terms or hints. */
+  hints: boolean;
+  /** How many fine concepts it names (estudiantes, "students", is no concept named in "estamos estudiando"). */
+  fine: number;
+}
+
+export function ownEvidence(profile: TextProfile): OwnEvidence {
+  const generic = profile.generic;
+  let terms = 0;
+  for (const [code, v] of profile.tags) if (!code.startsWith('~')) terms = Math.max(terms, v - (generic?.get(code) ?? 0));
+  if (!generic) return { terms, areas: profile.inferred, hints: profile.areaRaw.size > 0, fine: profile.fine.size };
+  let fine = 0;
+  for (const code of profile.fine.keys()) if ((profile.tags.get(code) ?? 0) - (generic.get(code) ?? 0) > 1e-9) fine++;
+  const raw = new Map(profile.areaRaw);
+  for (const [code, v] of generic) {
+    if (!code.startsWith('area:')) continue;
+    const left = (raw.get(code.slice(5)) ?? 0) - v;
+    if (left > 1e-9) raw.set(code.slice(5), left);
+    else raw.delete(code.slice(5));
+  }
+  return { terms, areas: inferAreas(raw), hints: raw.size > 0, fine };
 }
 
 // Legal work is named when its area's own evidence outside instrument names reaches about one clear term.
@@ -189,11 +224,13 @@ export function profileVersions(tagger: ConceptTagger, versions: readonly { lang
   const tags: ConceptTags = new Map();
   const fine = new Map<string, number>();
   const areaRaw = new Map<string, number>();
+  const generic: ConceptTags = new Map();
   for (const p of profiles) {
     maxInto(tags, p.tags);
     maxInto(fine, p.fine);
     maxInto(areaRaw, p.areaRaw);
+    if (p.generic) maxInto(generic, p.generic);
   }
   const focus = profiles.some((p) => p.focus) ? profiles.flatMap((p) => p.focus ?? p.tokens) : undefined;
-  return { lang: profiles[0]!.lang, tokens: profiles.flatMap((p) => p.tokens), ...(focus ? { focus } : {}), tags, inferred: inferAreas(areaRaw), fine, areaRaw };
+  return { lang: profiles[0]!.lang, tokens: profiles.flatMap((p) => p.tokens), ...(focus ? { focus } : {}), tags, inferred: inferAreas(areaRaw), fine, areaRaw, ...(generic.size > 0 ? { generic } : {}) };
 }

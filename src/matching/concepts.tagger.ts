@@ -63,6 +63,8 @@ interface TokenTerm {
   tokens: string[];
   concept: string;
   weight: number;
+  /** Made only of words every request uses (GENERIC_WORDS): "technical assistance needs". */
+  generic: boolean;
 }
 
 interface SubstringTerm {
@@ -71,6 +73,8 @@ interface SubstringTerm {
   weight: number;
   /** Segmenter words of the needle, for the out-of-order match (≥ 2 words, else empty). */
   words: string[];
+  /** Made only of words every request uses (技术 援助 需求). */
+  generic: boolean;
 }
 
 /** Concept strengths found in one text. */
@@ -169,6 +173,41 @@ function matchesNear(r: Readings | readonly string[], i: number, term: readonly 
     if (!found) return false;
   }
   return true;
+}
+
+const zhGeneric: ReadonlySet<string> = new Set([...STOPWORDS.zh, ...GENERIC_WORDS.zh]);
+const genericStems = new Map<Lang, ReadonlySet<string>>();
+/**
+ * A Chinese term read for single-word evidence: whether it is generic (genericWords), and its character
+ * bigrams that join two generic words (助需 of 援助|需要 in 援助需要汇总表): pieces of no word, which as
+ * single-word evidence would hint at the term's area in any text that says "assistance needs".
+ */
+function zhGenericReading(term: string): { generic: boolean; joins: Set<string> } {
+  const joins = new Set<string>();
+  let words = 0;
+  let generic = true;
+  let prev: { text: string; generic: boolean } | null = null;
+  for (const seg of zhWordSegmenter.segment(clauseNormal(term))) {
+    const cur = { text: seg.segment, generic: seg.isWordLike === true && zhGeneric.has(seg.segment) };
+    if (seg.isWordLike) {
+      words++;
+      generic &&= cur.generic;
+    }
+    if (prev?.generic && cur.generic) joins.add(prev.text.slice(-1) + cur.text[0]!);
+    prev = cur;
+  }
+  return { generic: words > 0 && generic, joins };
+}
+
+/**
+ * Whether a (non-acronym) term is made only of words every request uses (GENERIC_WORDS, and for Chinese
+ * the stop words too), given its segmenter words (Chinese) or analysed tokens: "technical assistance
+ * needs", 技术援助需求. Such a term names no field by itself.
+ */
+function genericWords(words: readonly string[], lang: Lang): boolean {
+  let generic = lang === 'zh' ? zhGeneric : genericStems.get(lang);
+  if (!generic) genericStems.set(lang, (generic = new Set(GENERIC_WORDS[lang].flatMap((w) => analyze(w, lang)))));
+  return words.length > 0 && words.every((w) => generic.has(w));
 }
 
 /** Builds the concept definitions for the thematic areas (one `area:<code>` concept each, all six languages). */
@@ -271,7 +310,7 @@ export class ConceptTagger {
       const byFirst = this.tokenTerms.get(p.lang)!;
       const first = p.tokens[0]!;
       if (!byFirst.has(first)) byFirst.set(first, []);
-      const term = { tokens: p.tokens, concept: p.concept, weight };
+      const term = { tokens: p.tokens, concept: p.concept, weight, generic: !p.acronym && genericWords(p.tokens, p.lang) };
       byFirst.get(first)!.push(term);
       if (FAMILY_LANGS.has(p.lang) && first.length >= FAMILY_MIN) {
         if (!this.byFamily.has(p.lang)) this.byFamily.set(p.lang, new Map());
@@ -281,7 +320,6 @@ export class ConceptTagger {
         fam.get(key)!.push(term);
       }
     }
-    const zhGeneric = new Set([...STOPWORDS.zh, ...GENERIC_WORDS.zh]);
     for (const p of zhPending) {
       const sharedBy = this.sharedBy(zhKeys.get(p.needle)!, p.concept);
       const len = [...p.needle].length;
@@ -289,8 +327,9 @@ export class ConceptTagger {
       const words = chineseWords(p.needle);
       // A term made only of words every request uses (技术 援助 需求, "technical assistance needs") says
       // nothing when its words are scattered over a text: it is matched only as written.
-      const scatterable = words.length > 1 && !words.every((w) => zhGeneric.has(w));
-      const term = { needle: p.needle, concept: p.concept, weight: (base * (p.acronym ? 1.5 : 1)) / sharedBy, words: scatterable ? words : [] };
+      const generic = !p.acronym && genericWords(words, 'zh');
+      const scatterable = words.length > 1 && !generic;
+      const term = { needle: p.needle, concept: p.concept, weight: (base * (p.acronym ? 1.5 : 1)) / sharedBy, words: scatterable ? words : [], generic };
       this.zhTerms.push(term);
       if (term.words.length > 1) {
         const first = term.words[0]!;
@@ -334,14 +373,21 @@ export class ConceptTagger {
       for (const def of defs) {
         if (!def.area) continue;
         for (const term of def.terms[lang] ?? []) {
-          for (const t of analyze(termText(term), lang)) {
-            if ([...t].length < (lang === 'zh' ? 2 : 3) || /^\p{N}+$/u.test(t)) continue;
+          // A term made only of generic words gives no single-word evidence either: its pieces (the
+          // Chinese bigrams 术援, 助需 of 技术援助需求) would be hints of its area that no text means.
+          const tokens = analyze(termText(term), lang);
+          const zh = lang === 'zh' ? zhGenericReading(termText(term)) : null;
+          if (zh ? zh.generic : genericWords(tokens, lang)) continue;
+          const across = zh?.joins;
+          for (const t of tokens) {
+            if ([...t].length < (lang === 'zh' ? 2 : 3) || /^\p{N}+$/u.test(t) || across?.has(t)) continue;
             if (!areasByToken.has(t)) areasByToken.set(t, new Set());
             areasByToken.get(t)!.add(def.area);
           }
         }
       }
-      const generic = new Set(GENERIC_WORDS[lang].flatMap((w) => analyze(w, lang)));
+      // Chinese stop words come back as character bigrams (援助, 请求 of 援助请求): no evidence either.
+      const generic = new Set([...GENERIC_WORDS[lang].flatMap((w) => analyze(w, lang)), ...(lang === 'zh' ? STOPWORDS.zh : [])]);
       const index = new Map<string, Map<string, number>>();
       for (const [t, areas] of areasByToken) {
         if (areas.size > SOFT_MAX_AREAS || generic.has(t)) continue;
@@ -378,9 +424,10 @@ export class ConceptTagger {
 
   /**
    * Tags already-analysed tokens of language `lang` (not Chinese) with concept strengths; `inside` receives
-   * the part said inside names of legal instruments.
+   * the part said inside names of legal instruments; what terms made only of generic words contribute is
+   * added to `generic` too, when given.
    */
-  tagTokens(tokens: readonly string[], lang: Lang, into: ConceptTags = new Map(), factor = 1, inside?: ConceptTags): ConceptTags {
+  tagTokens(tokens: readonly string[], lang: Lang, into: ConceptTags = new Map(), factor = 1, inside?: ConceptTags, generic?: ConceptTags): ConceptTags {
     const byFirst = this.tokenTerms.get(lang);
     if (!byFirst) return into;
     const family = this.byFamily.get(lang);
@@ -412,6 +459,7 @@ export class ConceptTagger {
         if (c >= MAX_COUNT_PER_TERM) continue;
         counts.set(term, c + 1);
         into.set(term.concept, (into.get(term.concept) ?? 0) + w * factor);
+        if (generic && term.generic) generic.set(term.concept, (generic.get(term.concept) ?? 0) + w * factor);
         // Only a phrase found as written has a span.
         if (hits && exactly) hits.push({ concept: term.concept, start: i, end: i + n, w });
       }
@@ -421,7 +469,7 @@ export class ConceptTagger {
   }
 
   /** Tags a Chinese text by substring search of the normalised Chinese terms (overlapping occurrences of different terms all count). */
-  tagChinese(text: string, into: ConceptTags = new Map(), factor = 1, inside?: ConceptTags): ConceptTags {
+  tagChinese(text: string, into: ConceptTags = new Map(), factor = 1, inside?: ConceptTags, generic?: ConceptTags): ConceptTags {
     // Clause punctuation stays a boundary: with it removed, 化学、生物 ("chemical, biological") read as
     // 学生 ("students").
     const hay = clauseNormal(text);
@@ -436,6 +484,7 @@ export class ConceptTagger {
         if (c >= MAX_COUNT_PER_TERM) continue;
         counts.set(term, c + 1);
         into.set(term.concept, (into.get(term.concept) ?? 0) + term.weight * factor);
+        if (generic && term.generic) generic.set(term.concept, (generic.get(term.concept) ?? 0) + term.weight * factor);
         if (hits) hits.push({ concept: term.concept, start: i, end: i + term.needle.length, w: term.weight });
       }
     }
@@ -457,11 +506,11 @@ export class ConceptTagger {
 
   /**
    * Tags a text written in `lang`; `tokens` may be passed when already analysed. `inside` receives the
-   * strengths said inside names of legal instruments (see ConceptDef.legalWork).
+   * strengths said inside names of legal instruments (see ConceptDef.legalWork); `generic` as in tagTokens.
    */
-  tag(text: string, lang: Lang, into: ConceptTags = new Map(), factor = 1, tokens?: readonly string[], inside?: ConceptTags): ConceptTags {
-    if (lang === 'zh') return this.tagChinese(text, into, factor, inside);
-    return this.tagTokens(tokens ?? analyze(text, lang), lang, into, factor, inside);
+  tag(text: string, lang: Lang, into: ConceptTags = new Map(), factor = 1, tokens?: readonly string[], inside?: ConceptTags, generic?: ConceptTags): ConceptTags {
+    if (lang === 'zh') return this.tagChinese(text, into, factor, inside, generic);
+    return this.tagTokens(tokens ?? analyze(text, lang), lang, into, factor, inside, generic);
   }
 
   /** Whether `code` is a concept of names of legal instruments. */

@@ -22,9 +22,6 @@ const NO_AREA_TERMS = 0.45;
 // ...and then the best hinted area must be at least this strong and this far ahead of the second.
 const NO_AREA_SCORE = 0.3;
 const NO_AREA_MARGIN = 0.25;
-// When the text gives not even a single-word hint, the area rests on the wording of similar offerings
-// alone: one such neighbour is not enough (≈ 0.33), several agreeing ones are.
-const NO_AREA_VOTES_ONLY = 0.45;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -49,7 +46,9 @@ export function matchConfidence(score: number, topScore: number): number {
 
 /**
  * Whether the engine should hand the request to CTED instead of routing it, and why:
- * - `no_area_fits`: nothing in the text names a field (votes of similar offerings alone do not count);
+ * - `no_area_fits`: nothing in the text names a field (votes of similar offerings alone never count: a text
+ *   with no term, concept or single-word hint of its own is answered by CTED however many offerings share
+ *   its generic wording, "we are studying which sectors need assistance");
  * - `areas_tie`: two areas are equally likely, with different leads, and no concept decides;
  * - `nothing_eligible`: no offering the state may receive fits (the suggested entity is kept);
  * - `low_confidence`: the route's calibrated confidence is below TRIAGE_BELOW.
@@ -71,15 +70,18 @@ export function triageDecision(input: {
   const candidates = areas.slice(0, 3).map((a) => ({ area: a.code, entity: input.leadOf(a.code), score: a.score }));
   const make = (reason: Triage['reason'], detail: string): Triage => ({ reason, confidence: input.confidence, detail, candidates });
   const [a1, a2] = areas;
-  // Without any term or concept named, only a clear winner among the hints counts as an area.
-  const floor = input.ownHints === false ? NO_AREA_VOTES_ONLY : NO_AREA_SCORE;
+  // Without any term or concept named, only a clear winner among the text's own hints counts as an area.
+  const votesOnly = input.ownHints === false;
   // With hints but no term, the neighbours' votes (offerings sharing the text's words) only confirm:
   // an area the text's own best hints do not point to is a guess from generic wording ("we will identify
   // with partners where support is most useful" voted into financing by the offerings that say "support").
+  // Nor do they when the text's own hints do not single out one area (one word of three fields' terms,
+  // "assessment": biological, maritime, implementation assessment).
   const ownBest = input.ownAreas?.[0]?.score ?? 0;
+  const ownTie = (input.ownAreas?.[1]?.score ?? 0) >= ownBest;
   const unsupported = input.ownHints === true && input.ownAreas !== undefined && !!a1
-    && !input.ownAreas.some((a) => a.code === a1.code && a.score >= ownBest);
-  const unclear = !a1 || a1.score < floor || (a1.score - (a2?.score ?? 0)) / a1.score < NO_AREA_MARGIN || unsupported;
+    && (ownTie || !input.ownAreas.some((a) => a.code === a1.code && a.score >= ownBest));
+  const unclear = !a1 || votesOnly || a1.score < NO_AREA_SCORE || (a1.score - (a2?.score ?? 0)) / a1.score < NO_AREA_MARGIN || unsupported;
   if (!routing.area || (input.termEvidence < NO_AREA_TERMS && input.fineCount === 0 && unclear)) {
     return make('no_area_fits', 'No thematic area fits: the request names no field of assistance clearly enough to route it.');
   }

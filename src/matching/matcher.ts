@@ -1,4 +1,4 @@
-import { combineAreas, inferAreas, profileText, round4, type TextProfile } from './classify.js';
+import { combineAreas, inferAreas, ownEvidence, profileText, round4, type TextProfile } from './classify.js';
 import { FINE_CONCEPTS } from './concepts.lexicon.js';
 import { areaConcepts, ConceptTagger, type ConceptDef } from './concepts.tagger.js';
 import { detectLanguage } from './language.detect.js';
@@ -395,12 +395,13 @@ export function createMatcher(config: MatcherConfig): Matcher {
       confidence: matchConfidence(t.score, topScore),
       explanation: explain(ctx, t),
     }));
-    // Evidence from terms and concepts actually named (not single-word hints, not neighbour votes).
-    let termEvidence = 0;
-    for (const [code, v] of profile.tags) if (!code.startsWith('~')) termEvidence = Math.max(termEvidence, v);
+    // Evidence from terms and concepts actually named (not single-word hints, not neighbour votes, not
+    // terms made only of words every request uses: "technical assistance needs" names no field).
+    const own = ownEvidence(profile);
     // Explicit areas chosen by the state are evidence enough.
-    if (request.thematicAreas.some((c) => known.has(c))) termEvidence = Math.max(termEvidence, 1);
-    const triage = triageDecision({ areas, termEvidence, fineCount: profile.fine.size, ownHints: profile.areaRaw.size > 0, ownAreas: termAreas, routing, leadOf, matches, confidence: rConf });
+    const explicit = request.thematicAreas.some((c) => known.has(c));
+    const termEvidence = explicit ? Math.max(own.terms, 1) : own.terms;
+    const triage = triageDecision({ areas, termEvidence, fineCount: own.fine, ownHints: own.hints, ownAreas: explicit ? termAreas : own.areas, routing, leadOf, matches, confidence: rConf });
     // No area, or a tie between areas of different entities: nobody to suggest.
     const finalRouting: Routing = triage && (triage.reason === 'no_area_fits' || triage.reason === 'areas_tie')
       ? { entity: null, reason: 'triage', area: null, concept: null, responsible: [] }

@@ -51,21 +51,21 @@ const GENERIC: Record<Lang, string> = {
   en: `government governments ministry national country countries state states study studies survey need needs needed
     require requires required technical sector sectors area areas field fields domain domains identify identifying
     identification way ways appropriate consider considering carry carrying out complete completed later future system systems
-    review expression`,
+    review expression general`,
   fr: `gouvernement gouvernements ministère national nationale nationaux pays état états étude études enquête recensement
     besoin besoins nécessaire technique techniques secteur secteurs domaine domaines identifier identification manière
     façon approprié appropriée ultérieurement souhaitable connaître système systèmes examen procède
-    procéder expression`,
+    procéder expression général générale généraux`,
   es: `gobierno gobiernos ministerio nacional nacionales país países estado estados estudio estudios encuesta necesidad
     necesidades necesario técnica técnico técnicas sector sectores ámbito ámbitos área áreas identificar identificación
-    manera forma apropiada posteriormente sistema sistemas examen procede proceder expresión`,
+    manera forma apropiada posteriormente sistema sistemas examen procede proceder expresión general generales`,
   ru: `правительство правительства министерство национальный национальная национальные страна страны государство
     государства исследование изучение обследование потребность потребности необходимо технический техническая
     технической сектор сектора секторы область области сфера сферы определить выявить выявление способ позднее
-    система системы системой`,
+    система системы системой помощи помощью запрос запроса запросы`,
   ar: `الحكومة حكومة وزارة الوطنية الوطني البلد البلدان الدولة الدول دراسة مسح احتياجات الاحتياجات حاجة التقنية
     التقني الفنية قطاع القطاعات مجال المجالات تحديد طريقة لاحقا نظام أنظمة منظومة جهاز أجهزة جهة الجهات المختصة
-    السلطات المعنية`,
+    السلطات المعنية المساعدة مساعدة`,
   zh: `政府 国家 本国 研究 调查 需求 需要 技术 部门 领域 方面 确定 查明 方式 今后 以后 系统 体系 技术援助 技术支持 评估`,
 };
 

@@ -210,7 +210,11 @@ export interface MatchResult {
   routing: Routing;
   /** Calibrated confidence of the top area and of the route. */
   confidence: { area: number; route: number };
-  /** Set when the request should go to CTED's triage queue instead of to `routing.entity`. */
+  /**
+   * Set when the request should go to CTED's triage queue instead of to an entity. With `no_area_fits` or
+   * `areas_tie` `routing.entity` is null (nobody to suggest); with `nothing_eligible` or `low_confidence`
+   * it is the entity the engine suggests to CTED (the eval's nothing-eligible labels name it), not a route.
+   */
   triage: Triage | null;
   /** Two or more parts when the request asks for several things; empty otherwise. */
   parts: RequestPart[];
