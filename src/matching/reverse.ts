@@ -135,7 +135,8 @@ export function changeSet(matcher: Matcher, changed: readonly { id: string; post
         const ks = new Set<number>();
         for (const a of r.matchAreas) for (const k of byArea.get(a) ?? []) ks.add(k);
         for (const id of mine ?? []) { const k = position.get(id); if (k !== undefined) ks.add(k); }
-        if (!ks.size || r.analysis.list?.kind === 'none') continue;
+        // A list that stays empty (no area fits) is not scored, unless it lists one of the offerings (it then loses it).
+        if (!ks.size || (r.analysis.list?.kind === 'none' && !mine?.size)) continue;
         // A list merged from its parts' lists has no floor a part's answer must reach.
         const floor = needsFullMatch(r.analysis) ? null : r.floor;
         let gate = gates.get(r.state.iso3);

@@ -48,7 +48,7 @@ describe('start-up while PostgreSQL or Redis is down', () => {
     expect(w.ready()).toBe(true);
     expect(w.lines.some((l) => l.msg === 'PostgreSQL is reachable; continuing start-up')).toBe(true);
     await w.stop();
-    expect(await w.exited).toBe(0);
+    expect(await w.exited, `${w.stderr()}\n${w.lines.slice(-5).map((l) => JSON.stringify(l)).join('\n')}`).toBe(0);
   }, 120_000);
 
   it('an API waits for PostgreSQL, logging it, and serves once it answers', async () => {

@@ -123,7 +123,9 @@ describe('scoring a set of changed offerings against a page of requests', () => 
         const isListed = listed.get(r.id)?.has(id) ?? false;
         if (!isListed && !r.matchAreas.some((a) => areas.includes(a))) return;
         const s = scores[i];
-        if (!isListed && (!s || (r.floor !== null && s.score < r.floor))) { if (s) belowFloor++; return; }
+        // A list merged from parts has no floor (reverse.ts needsFullMatch).
+        const floor = needsFullMatch(r.analysis) ? null : r.floor;
+        if (!isListed && (!s || (floor !== null && s.score < floor))) { if (s) belowFloor++; return; }
         expected.set(r.id, [...(expected.get(r.id) ?? []), { offeringId: id, score: s?.score ?? null, explanation: s?.explanation ?? null }]);
       });
     }
