@@ -4,7 +4,7 @@
 // `npm run eval:rematch [set...]` (VERBOSE=1 prints every list that differs); docs/scaling.md has the figures.
 import type { ListRule } from '../src/matching/analysis.js';
 import { createMatcher } from '../src/matching/matcher.js';
-import { changeSet, needsFullMatch, placeInList, type ListedMatch, type RematchRequest } from '../src/matching/reverse.js';
+import { changeSet, needsFullMatch, placeInList, rematchFacts, type ListedMatch, type RematchRequest } from '../src/matching/reverse.js';
 import { MATCHING_LIMITS } from '../src/matching/weights.js';
 import { EVAL_SETS, load, shuffled, toOffering, toRequest, type EvalSetName } from './eval.js';
 
@@ -30,8 +30,7 @@ export function rematchGap(set: EvalSetName, heldShare = 0.25, seed = 7) {
     lists.set(r.id, top);
     stored.push({
       id: r.id, state: states.get(r.memberState)!, modalities: r.modalities, urgency: r.urgency, analysis: JSON.parse(JSON.stringify(res.analysis)),
-      matchAreas: res.thematicAreas.filter((a) => a.score >= MATCHING_LIMITS.minThematic).map((a) => a.code),
-      floor: top.length >= TOP_N ? top[TOP_N - 1]!.score : null,
+      ...rematchFacts(res, TOP_N),
     });
   }
   for (const o of held) m.addOffering(o);

@@ -12,7 +12,7 @@ import type { Matcher } from './matcher.js';
 import { conceptBoost } from './offering.index.js';
 import { listAdmits, type ScoringAnalysis, type StoredRequest } from './analysis.js';
 import type { RequestContext } from './scoring.js';
-import type { MatchExplanation } from './types.js';
+import type { MatchExplanation, MatchResult } from './types.js';
 import { MATCHING_LIMITS, type ScoreComponent } from './weights.js';
 
 export interface ReverseScore {
@@ -87,6 +87,17 @@ export function scoreOffering(matcher: Matcher, offeringId: string, requests: re
 /** Whether a change that concerns the request needs its full match (its list merges its parts' lists). */
 export function needsFullMatch(a: ScoringAnalysis): boolean {
   return a.list?.kind === 'parts';
+}
+
+/**
+ * What re-matching keeps of a request's full match besides its analysis (RematchRequest): the areas a
+ * changed offering concerns it under (those at or above the thematic minimum), and its full list's floor.
+ */
+export function rematchFacts(result: Pick<MatchResult, 'thematicAreas' | 'matches'>, topN: number = MATCHING_LIMITS.defaultTopN): { matchAreas: string[]; floor: number | null } {
+  return {
+    matchAreas: result.thematicAreas.filter((a) => a.score >= MATCHING_LIMITS.minThematic).map((a) => a.code),
+    floor: result.matches.length >= topN ? result.matches[topN - 1]!.score : null,
+  };
 }
 
 /** A re-matchable request as re-matching reads it: its stored analysis, the areas it was matched under, its list's floor. */

@@ -8,10 +8,11 @@ import {
 import type { Config } from '../../config.js';
 import type { LearnedModel } from '../../matching/learning.js';
 import {
-  isOfferingAnalysis, isRequestAnalysis, isScoringAnalysis, MATCHING_LIMITS, needsFullMatch, placeInList,
+  isOfferingAnalysis, isRequestAnalysis, isScoringAnalysis, MATCHING_LIMITS, needsFullMatch, placeInList, rematchFacts,
   type Lang, type ListedMatch, type MatchableOffering, type MatchableRequest, type MatchResult, type Modality, type OfferingAnalysis,
   type RematchRequest, type RequestAnalysis, type Routing, type ScoringAnalysis, type StateGeo, type StoredRequest, type Wanted,
 } from '../../matching/index.js';
+import { nextTick } from '../../job-pacer.js';
 import { matchingTexts } from '../attachments/attachments.repository.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import { providerTokens, searchVectorText } from '../offerings/offering-analysis.js';
@@ -41,7 +42,6 @@ export function analysisHash(r: { language: string; thematicAreas: readonly stri
 const HASH_SQL = sql`md5(concat_ws(chr(31), ${requests.language}, array_to_string(${requests.thematicAreas}, ','), ${requests.title}, ${requests.description}))`;
 
 /** Lets other work run: the embedded default serves HTTP on the same thread as its jobs. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type RequestRow = typeof requests.$inferSelect;
 
@@ -183,7 +183,7 @@ export function createMatchingService(deps: {
   pace?: () => Promise<void>;
 }) {
   const { db } = deps;
-  const yieldNow = deps.pace ?? nextTurn;
+  const yieldNow = deps.pace ?? nextTick;
   const { query } = deps;
   const pageSize = deps.config.REMATCH_PAGE_SIZE ?? 1000;
   let engine: Promise<Engine> | undefined;
@@ -422,13 +422,13 @@ export function createMatchingService(deps: {
 
   /** The analysis columns a full match leaves on the request. */
   function analysisColumns(e: Engine, req: RequestRow, result: MatchResult) {
-    const top = result.matches;
+    const facts = rematchFacts(result, TOP_N);
     return {
       analysis: compact(result.analysis) as unknown as Record<string, unknown>,
       analysisVersion: e.version,
       analysisHash: analysisHash(req),
-      matchAreas: result.thematicAreas.filter((a) => a.score >= MATCHING_LIMITS.minThematic).map((a) => a.code),
-      proposalFloor: top.length >= TOP_N ? top[TOP_N - 1]!.score : null,
+      matchAreas: facts.matchAreas,
+      proposalFloor: facts.floor,
     };
   }
 
