@@ -1,3 +1,6 @@
+import { termSource, termText, type ConceptDef } from './concepts.tagger.js';
+import { LANGS, type Lang } from './types.js';
+
 // Where the matcher's vocabulary comes from: every term of the taxonomy and of the fine concepts
 // carries one of these codes (concepts.tagger.ts `termSource`). The authoritative sources are the
 // official language versions of the instruments and programmes that define the field; ONEDOOR marks
@@ -176,3 +179,15 @@ const SOURCE_KINDS = new Map(VOCABULARY_SOURCES.map((s) => [s.code, s.kind]));
 
 /** The kind of a source code (undefined for an unknown code). */
 export const sourceKind = (code: string): SourceKind | undefined => SOURCE_KINDS.get(code);
+
+/**
+ * The terms that are the team's own translation (their source, in their language, is of kind
+ * own-translation), by concept and language in lexicon order: what db/reference/own-translations.json lists.
+ */
+export function ownTranslations(concepts: readonly ConceptDef[]): Record<string, Partial<Record<Lang, string[]>>> {
+  const out: Record<string, Partial<Record<Lang, string[]>>> = {};
+  for (const c of concepts) for (const l of LANGS) for (const t of c.terms[l] ?? []) {
+    if (sourceKind(sourceIn(termSource(t, c), l)) === 'own-translation') ((out[c.code] ??= {})[l] ??= []).push(termText(t));
+  }
+  return out;
+}
