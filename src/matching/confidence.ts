@@ -13,19 +13,6 @@ export const CALIBRATION = {
   match: { bias: -4.0, score: 5.5, relative: 2.0 },
 } as const;
 
-/**
- * A list whose best proposal has a calibrated confidence below this answers nothing: it is dropped and the
- * request goes to CTED triage as `nothing_eligible`. Set on the seen sets only: the lowest best-proposal
- * confidence of a request whose right offering was proposed is 0.435 there (holdout h-fr-med-1, top score
- * 0.32); this keeps a margin below it (a top score of about 0.25), so no seen request loses its answer.
- */
-export const PROPOSE_FROM = 0.35;
-
-/** The proposals of a list as they stand (best first), or none when the best is below PROPOSE_FROM. */
-export function answering<T extends { confidence: number }>(matches: T[]): T[] {
-  return matches.length > 0 && matches[0]!.confidence >= PROPOSE_FROM ? matches : [];
-}
-
 /** Below this route confidence a request goes to CTED triage (reason `low_confidence`). */
 export const TRIAGE_BELOW = 0.35;
 // Two areas tie when the second scores at least this share of the first (and their leads differ).

@@ -3,7 +3,7 @@ import { FINE_CONCEPTS } from './concepts.lexicon.js';
 import { areaConcepts, ConceptTagger, type ConceptDef } from './concepts.tagger.js';
 import { detectLanguage } from './language.detect.js';
 import { analyseOfferingText, listAdmits, toPairs, type ListRule, type OfferingAnalysis, type RequestAnalysis, type Support } from './analysis.js';
-import { answering, areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
+import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
 import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js';
 import { OfferingIndex, queryConceptTokens, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
 import { splitParts } from './parts.js';
@@ -434,14 +434,14 @@ export function createMatcher(config: MatcherConfig): Matcher {
     const aConf = areaConfidence(areas);
     const topScore = top[0]?.score ?? 0;
     const rConf = routing.entity ? routeConfidence(aConf, routing.concept ? evidence?.strength ?? 0 : 0, topScore) : 0;
-    const matches = answering(top.map((t, i) => ({
+    const matches = top.map((t, i) => ({
       offeringId: t.doc.offering.id,
       providerId: t.doc.offering.providerId,
       rank: i + 1,
       score: t.score,
       confidence: matchConfidence(t.score, topScore),
       explanation: explain(ctx, t),
-    })));
+    }));
     // Evidence from terms and concepts actually named (not single-word hints, not neighbour votes, not
     // terms made only of words every request uses: "technical assistance needs" names no field).
     const own = ownEvidence(profile);
