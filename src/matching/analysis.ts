@@ -117,15 +117,54 @@ export interface RequestAnalysis {
  * request's parts, which only a full match can redo.
  */
 export type ListRule =
-  | { kind: 'open' }
+  | { kind: 'open'; support?: Support }
   | { kind: 'none' }
   | { kind: 'parts' }
-  | { kind: 'route'; areas: string[]; concept: string; second: [concept: string, area: string][] };
+  | { kind: 'route'; areas: string[]; concept: string; second: [concept: string, area: string][]; support?: Support };
+
+/**
+ * The request's own evidence that every offering of its list must share (matcher.ts `supportOf`): one of
+ * its specific `concepts` (carried, or an agency concept naming the offering's entity: `entities`), an offering
+ * whose main area is one of `conceptAreas` (the areas of those concepts: the field the narrower need sits
+ * in), or one of `areas` (the areas the request names in its own terms, chose itself, or routes on with
+ * evidence of its own). Absent (and in analyses stored before it): any offering that scores.
+ */
+export interface Support {
+  concepts: string[];
+  /** The entities the request's agency concepts name (ICAO, OPCW...): an offering they deliver carries the concept. */
+  entities: string[];
+  conceptAreas: string[];
+  areas: string[];
+}
+
+/** What listAdmits reads of an offering: its areas and concepts as indexed, and its provider's entity. */
+export interface AdmitDoc {
+  areaWeight: ReadonlyMap<string, number>;
+  profile: { fine: ReadonlyMap<string, number> };
+  offering?: { providerEntity: string | null };
+}
+
+/** The offering's main areas: those weighted as its strongest one. */
+function isMainArea(doc: AdmitDoc, area: string): boolean {
+  const w = doc.areaWeight.get(area);
+  if (w === undefined) return false;
+  for (const v of doc.areaWeight.values()) if (v > w) return false;
+  return true;
+}
+
+/** Whether the offering shares the request's own evidence (Support). */
+export function supports(s: Support, doc: AdmitDoc): boolean {
+  const entity = doc.offering?.providerEntity;
+  if (s.concepts.some((c) => doc.profile.fine.has(c)) || (!!entity && s.entities.includes(entity))) return true;
+  return s.conceptAreas.some((a) => isMainArea(doc, a)) || s.areas.some((a) => doc.areaWeight.has(a));
+}
 
 /** Whether a list under `rule` may hold the offering (its areas and concepts as indexed). The one home of the rule for full and re-matching. */
-export function listAdmits(rule: ListRule | undefined, doc: { areaWeight: ReadonlyMap<string, number>; profile: { fine: ReadonlyMap<string, number> } }): boolean {
+export function listAdmits(rule: ListRule | undefined, doc: AdmitDoc): boolean {
   if (!rule) return true;
   if (rule.kind === 'none') return false;
+  if (rule.kind === 'parts') return true;
+  if (rule.support && !supports(rule.support, doc)) return false;
   if (rule.kind !== 'route') return true;
   return rule.areas.some((a) => doc.areaWeight.has(a)) || doc.profile.fine.has(rule.concept)
     || rule.second.some(([c, a]) => doc.profile.fine.has(c) && doc.areaWeight.has(a));

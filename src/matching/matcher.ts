@@ -2,7 +2,7 @@ import { combineAreas, inferAreas, ownEvidence, profileText, round4, type TextPr
 import { FINE_CONCEPTS } from './concepts.lexicon.js';
 import { areaConcepts, ConceptTagger, type ConceptDef } from './concepts.tagger.js';
 import { detectLanguage } from './language.detect.js';
-import { analyseOfferingText, listAdmits, toPairs, type ListRule, type OfferingAnalysis, type RequestAnalysis } from './analysis.js';
+import { analyseOfferingText, listAdmits, toPairs, type ListRule, type OfferingAnalysis, type RequestAnalysis, type Support } from './analysis.js';
 import { areaConfidence, matchConfidence, routeConfidence, triageDecision } from './confidence.js';
 import { contextsOf, learnedAdjustment, type LearnedModel } from './learning.js';
 import { OfferingIndex, queryConceptTokens, tieOrder, type IndexedOffering, type PreAnalysed, type TextHit } from './offering.index.js';
@@ -62,6 +62,11 @@ const SECOND_CONCEPT = 0.45;
 
 // How many proposals each part keeps.
 const PART_TOP_N = 5;
+
+// Concepts that say who is to be assisted or the form the assistance takes (police, young people, women, a
+// national strategy or action plan), not what it is about: a request for anti-corruption work with the
+// police shares "police" with every policing programme. They are no evidence an offering answers the need.
+const CONTEXT_CONCEPTS: ReadonlySet<string> = new Set(['c:law_enforcement', 'c:youth', 'c:women_gender', 'c:national_strategy']);
 
 /** Keeps `list` as the best `n` entries, best first (score, then content, so ties never depend on ids or order). */
 function insertTopN<T extends { doc: IndexedOffering; score: number }>(list: T[], item: T, n: number): void {
@@ -248,6 +253,47 @@ export function createMatcher(config: MatcherConfig): Matcher {
     return [{ code: ev.area, score: best.score }, ...areas.filter((a) => a.code !== ev.area)];
   };
 
+  /**
+   * The request's own evidence (analysis.ts Support) that every offering of its list must share: the
+   * concepts it names clearly (not context concepts, not ones named only in a framing clause) and the one
+   * its route rests on; the areas it names in its own terms nearly as strongly as its best one, those it
+   * chose, and its route's area when its own terms or concepts back it. Without it, a broad offering that
+   * shares only an area the request got from a single word or its neighbours' votes, or only a context
+   * concept ("police"), was proposed for a need nothing in the catalogue answers (firearms marking got
+   * border and policing programmes), and CTED never saw that nothing is eligible. Undefined when the text
+   * has no such evidence (only hints and votes): then any offering that scores may be listed, as before.
+   */
+  const supportOf = (explicit: readonly string[], profile: TextProfile, routing: Routing): Support | undefined => {
+    const concepts = new Set<string>();
+    for (const [c, v] of profile.fine) if (v >= SECOND_CONCEPT && !CONTEXT_CONCEPTS.has(c) && !profile.framedOnly?.has(c)) concepts.add(c);
+    if (routing.concept) concepts.add(routing.concept);
+    const named = new Map<string, number>();
+    let best = 0;
+    for (const [code, v] of profile.tags) {
+      if (!code.startsWith('area:')) continue;
+      const net = v - (profile.generic?.get(code) ?? 0);
+      if (net <= 1e-9) continue;
+      named.set(code.slice(5), net);
+      best = Math.max(best, net);
+    }
+    const areas = new Set<string>();
+    for (const [a, v] of named) if (v >= SECOND_AREA * best) areas.add(a);
+    for (const c of explicit) if (known.has(c)) areas.add(c);
+    const ownAreas = new Set(named.keys());
+    for (const c of profile.fine.keys()) { const a = tagger.concepts.get(c)?.area; if (a) ownAreas.add(a); }
+    if (routing.area && ownAreas.has(routing.area)) areas.add(routing.area);
+    if (concepts.size === 0 && areas.size === 0) return undefined;
+    const conceptAreas = new Set<string>();
+    const entities = new Set<string>();
+    for (const c of concepts) {
+      const def = tagger.concepts.get(c);
+      if (def?.area) conceptAreas.add(def.area);
+      if (def?.agency && def.entities?.[0]) entities.add(def.entities[0]);
+    }
+    const sorted = (x: Set<string>) => [...x].sort();
+    return { concepts: sorted(concepts), entities: sorted(entities), conceptAreas: sorted(conceptAreas), areas: sorted(areas) };
+  };
+
   let learned = config.learned;
   let weights: Readonly<Record<ScoreComponent, number>> = { ...SCORING_WEIGHTS, ...(learned?.weights ?? {}) };
   let corrections = new Map(Object.entries(learned?.routingCorrections ?? {}));
@@ -370,7 +416,8 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // unit) is no answer, and proposing it hides that nothing eligible fits (CTED then triages).
     // A second area the request names nearly as clearly (the legislative half of a request CTED merged
     // into one part) keeps its offerings too.
-    let list: ListRule = { kind: 'open' };
+    const support = supportOf(request.thematicAreas, profile, routing);
+    let list: ListRule = support ? { kind: 'open', support } : { kind: 'open' };
     if (routing.concept && routing.area && (evidence?.strength ?? 0) >= STRONG_CONCEPT) {
       const known = areas.filter((a) => taxonomy.has(a.code));
       const bestArea = known[0]?.code ?? routing.area;
@@ -381,9 +428,9 @@ export function createMatcher(config: MatcherConfig): Matcher {
         const area = tagger.concepts.get(c)?.area;
         if (area && second.has(area) && v >= SECOND_CONCEPT) secondConcepts.push([c, area]);
       }
-      list = { kind: 'route', areas: [...new Set([routing.area, bestArea])], concept: routing.concept, second: secondConcepts };
-      for (let i = top.length - 1; i >= 0; i--) if (!listAdmits(list, top[i]!.doc)) top.splice(i, 1);
+      list = { kind: 'route', areas: [...new Set([routing.area, bestArea])], concept: routing.concept, second: secondConcepts, ...(support ? { support } : {}) };
     }
+    for (let i = top.length - 1; i >= 0; i--) if (!listAdmits(list, top[i]!.doc)) top.splice(i, 1);
     const aConf = areaConfidence(areas);
     const topScore = top[0]?.score ?? 0;
     const rConf = routing.entity ? routeConfidence(aConf, routing.concept ? evidence?.strength ?? 0 : 0, topScore) : 0;
