@@ -117,7 +117,8 @@ describe('identical results on identical runs', () => {
         expect(full(data, { order: { seed } }), `${set} seed ${seed}`).toEqual(base);
       }
     }
-  });
+    // Four engine runs over every set: 9-23 s alone, past the default 30 s on a loaded machine.
+  }, 240_000);
   it('gives identical eval outcomes on two runs and with the catalogue reversed', () => {
     const data = load('dev');
     expect(rankings(data, { order: 'reversed' })).toEqual(rankings(data));
