@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { runSeenSplitting, runSplitting } from '../../../bench/parts-eval.js';
 import { asksFurther, clauses, enumerates, listedClauses, refersBack, splitParts, type ClauseReading } from '../../../src/matching/parts.js';
 
-// The labelled splitter fixture (tests/fixtures/parts/requests.json): 36 requests in parts, 31 whole,
-// in the six UN languages, labels written before the engine ran on them (batch 2, pt2-*: the enumeration forms).
+// The labelled splitter fixture (tests/fixtures/parts/requests.json): 43 requests in parts, 38 whole,
+// in the six UN languages, labels written before the engine ran on them (batch 2, pt2-*: the enumeration
+// forms; batch 3, pt3-*: a check written after the batch-2 rules, nothing changed after its run).
 describe('splitting requests into parts in six languages', () => {
   const run = runSplitting();
   const byKey = new Map(run.outcomes.map((o) => [o.key, o]));
@@ -12,13 +13,13 @@ describe('splitting requests into parts in six languages', () => {
     const wrong = run.outcomes.filter((o) => o.want.length === 0 && o.got.length > 0);
     expect(wrong.map((o) => `${o.key}: ${o.got.join('+')}`)).toEqual([]);
     expect(run.splitP).toBe(1);
-    // One split request has a part whose area the engine reads otherwise (pt2-ru-m1: investigators
-    // collecting electronic evidence of terrorist activity online reads justice_reform, labelled internet_misuse).
-    expect(run.outcomes.filter((o) => o.got.length >= 2 && o.got.join('+') !== o.want.join('+')).map((o) => o.key)).toEqual(['pt2-ru-m1']);
+    // Two split requests have a part whose area the engine reads otherwise: investigators collecting
+    // electronic or digital evidence reads justice_reform, labelled internet_misuse.
+    expect(run.outcomes.filter((o) => o.got.length >= 2 && o.got.join('+') !== o.want.join('+')).map((o) => o.key)).toEqual(['pt2-ru-m1', 'pt3-ar-m1']);
   });
 
   it('finds the parts, main part first, joined the ways ministries write in each language', () => {
-    expect(run.recall).toBeGreaterThanOrEqual(34 / 36);
+    expect(run.recall).toBeGreaterThanOrEqual(38 / 43);
     for (const key of ['pt-en-m2', 'pt-en-m3', 'pt-fr-m2', 'pt-fr-m3', 'pt-es-m1', 'pt-es-m3', 'pt-ru-m1', 'pt-ru-m3', 'pt-ar-m1', 'pt-ar-m3', 'pt-zh-m1', 'pt-zh-m3',
       // Lists on their own lines, bullets, "It also requests", ordinals without commas, "por un lado", "（一）", "1-".
       'pt2-en-m1', 'pt2-en-m2', 'pt2-en-m3', 'pt2-en-m5', 'pt2-fr-m1', 'pt2-fr-m2', 'pt2-es-m1', 'pt2-es-m3', 'pt2-ru-m2', 'pt2-ru-m3', 'pt2-ar-m1', 'pt2-zh-m1', 'pt2-zh-m2']) {
