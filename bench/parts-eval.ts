@@ -1,11 +1,13 @@
 // Splitting precision and recall on the labelled splitter fixture (tests/fixtures/parts/requests.json):
 // which requests the engine cut into parts, and whether the parts' areas are the labelled ones, main first.
 // Run: npx tsx bench/parts-eval.ts (prints every miss). The catalogue is realistic set 3's.
+// Beside it, the requests of the eval sets that may be looked at (SEEN_SETS, mostly real public texts):
+// the ones labelled whole must stay whole, the ones labelled in parts must be split.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createMatcher } from '../src/matching/matcher.js';
 import type { Lang } from '../src/matching/types.js';
-import { load, toOffering } from './eval.js';
+import { load, runEngine, toOffering, type EvalSetName } from './eval.js';
 
 interface PartsItem { key: string; lang: Lang; source: string; title: string; description: string; parts: string[] }
 
@@ -42,6 +44,26 @@ export function runSplitting(): { outcomes: SplitOutcome[]; precision: number; r
   };
 }
 
+// The eval sets whose requests may be looked at (never the held-out ones).
+export const SEEN_SETS: readonly EvalSetName[] = ['dev', 'real', 'native', 'native-stress', 'real3'];
+
+export interface SeenSplit { set: string; key: string; want: number; got: (string | null)[] }
+
+/** The splitter on the seen eval sets: every request's labelled number of parts (0: whole) beside the parts it got. */
+export function runSeenSplitting(): { outcomes: SeenSplit[]; wrongSplits: SeenSplit[]; missedSplits: SeenSplit[] } {
+  const outcomes: SeenSplit[] = [];
+  for (const set of SEEN_SETS) {
+    const data = load(set);
+    const want = new Map(data.requests.map((r) => [r.key, r.expected.parts?.length ?? 0]));
+    for (const o of runEngine(data).outcomes) outcomes.push({ set, key: o.key, want: want.get(o.key) ?? 0, got: o.parts.map((p) => p.area) });
+  }
+  return {
+    outcomes,
+    wrongSplits: outcomes.filter((o) => o.want === 0 && o.got.length > 0),
+    missedSplits: outcomes.filter((o) => o.want >= 2 && o.got.length !== o.want),
+  };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = runSplitting();
   const f = (x: number) => x.toFixed(2);
@@ -52,4 +74,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(`  ${lang}: ${ok}/${o.length}`);
   }
   for (const o of r.outcomes) if (o.got.join('+') !== o.want.join('+')) console.log(`- ${o.key}: ${o.got.join(' + ') || 'one part'} vs ${o.want.join(' + ') || 'one part'}`);
+  const seen = runSeenSplitting();
+  const inParts = seen.outcomes.filter((o) => o.want >= 2).length;
+  console.log(`seen eval sets (${SEEN_SETS.join(', ')}): ${seen.outcomes.length - inParts} whole requests, ${seen.wrongSplits.length} split; ${inParts} in parts, ${seen.missedSplits.length} not split as labelled`);
+  for (const o of [...seen.wrongSplits, ...seen.missedSplits]) console.log(`- ${o.set}/${o.key}: ${o.got.join(' + ') || 'one part'} vs ${o.want || 'one'} part(s)`);
 }

@@ -4,36 +4,86 @@
 // "and", an additive coordinator and after an introducing colon, and a clause that names an area clearly
 // is a part of its own. In a text that does not enumerate, only an additive coordinator or a sentence
 // opening with an additive adverb can begin a further part, which must name its own area strongly and
-// not the area of what came before (else it is the same request, told in more detail). Clauses on one
-// area (or on none) stay together; parts of one area are merged; the main part is the one asked first.
+// not the area of what came before (else it is the same request, told in more detail). A clause that is
+// asked for in so many words (a list item, an ordinal, "It also requests", "Además, solicita", "كما تطلب",
+// "该国还请求") needs only a term of its own; one that points back at what came before ("for the same
+// officers", "cette même unité", "на те же пункты", "الميناء نفسه", "同一口岸") goes on with it, and a list
+// under a preamble that names one thing ("Support to set up a victims' unit: 1. … 2. …") lists that
+// thing's components. Clauses on one area (or on none) stay together; parts of one area are merged; the
+// main part is the one asked first.
+
+/** One pattern that matches any of `parts`. */
+const anyOf = (parts: readonly string[], flags: string): RegExp => new RegExp(parts.join('|'), flags);
 
 // "as well as", "ainsi que", "así como", "а также", "وكذلك": a further thing asked for, in any text.
-const ADDITIVE_COORDINATORS = [',?\\s+(?:as well as|ainsi qu(?:e\\s|[\'’])|así como|а также)\\s*', '،?\\s*و?كذلك\\s*'];
+const ADDITIVE_COORDINATORS = [
+  ',?\\s+(?:as well as|and also|ainsi qu(?:e\\s|[\'’])|et (?:aussi|également)|así como|y también|а также|и также)\\s*',
+  '،?\\s*و?كذلك\\s*', '،?\\s*(?:وأيضا|فضلا عن)\\s*',
+];
 
-const BOUNDARY = new RegExp(
+// List markers: "1.", "2)", "(1)", "a)", "(b)", "ii)", "а)", "1-", "١.", "أ)", bullets; "（一）", "一、", "1、".
+const LIST_MARKER = '(?:\\(?\\d{1,2}[.)]|\\(\\d{1,2}\\)|\\d{1,2}\\s?[-–](?=\\s)|\\(?[a-h][.)]|\\((?:i{1,3}|iv|v)\\)|(?:i{1,3}|iv|v)\\)|[а-е]\\)|[١-٩][.)-]|[أبجد][.)-]|[-•·–*▪])\\s+';
+// Only where a line or clause begins ("统一、协调" is no list).
+const ZH_LIST_MARKER = '(?<=^|[\\n：:；;。]\\s*)(?:[（(][一二三四五六七八九十][）)]|[一二三四五六七八九十]、|\\d{1,2}、)';
+const LEADING_MARKER = new RegExp(`^(?:${LIST_MARKER}|${ZH_LIST_MARKER})`, 'u');
+
+const BOUNDARY = anyOf(
   [
     '[.;!?。；！？\\n]+\\s*',
     ':\\s+(?=\\S)', '：',
-    '\\s*(?:^|\\s)(?:\\d{1,2}[.)]|[a-h][.)]|[-•·–])\\s+',
+    `\\s*(?:^|\\s)${LIST_MARKER}`, ZH_LIST_MARKER,
     // "y compris" is French for "including", not the Spanish "and".
     ',\\s*(?:and|et|y(?! compris)|e|и)\\s+(?=\\S)',
     // Coordinators that add a further thing asked for: "as well as", "ainsi que", "así como", "а также", "وكذلك", "以及".
     ...ADDITIVE_COORDINATORS, '،\\s*و',
     '，?\\s*以及', '，\\s*并', '(?:此外|另外|同时)，',
     // Ordinals only where they open a clause ("first, training …", not "first responders").
-    '\\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?)\\b,\\s*',
-    '\\b(?:premièrement|deuxièmement|troisièmement|en primer lugar|en segundo lugar|por una parte|por otra parte)\\b,?\\s*',
+    '\\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|on the one hand|on the other hand)\\b,\\s*',
+    // "help first to train …, and second to establish …".
+    ',?\\s*(?:and\\s+)?\\b(?:first|second|third)\\b\\s+(?=to\\s)',
+    '\\b(?:premièrement|deuxièmement|troisièmement|en premier lieu|en second lieu|tout d[\'’]abord|en primer lugar|en segundo lugar|en tercer lugar|por una parte|por otra parte|por un lado|por otro lado)\\b,?\\s*',
     "d'une part|d’une part|d'autre part|d’autre part",
     'во-первых,?\\s*|во-вторых,?\\s*|в-третьих,?\\s*',
     'أولا\\s*|ثانيا\\s*|ثالثا\\s*',
-    '一是|二是|三是|第一，|第二，|第三，|其次，',
-  ].join('|'),
+    '一是|二是|三是|第一，|第二，|第三，|首先，|其次，|再次，',
+  ],
   'giu',
 );
 
+const BOUNDARY_KEPT = new RegExp(`(${BOUNDARY.source})`, BOUNDARY.flags);
+
+// A boundary that says a further thing is asked for: a list marker, an ordinal, an additive adverb.
+const ASKED_BOUNDARY = anyOf(
+  [
+    `(?:^|\\s)${LIST_MARKER}`, ZH_LIST_MARKER,
+    '\\b(?:first|second|third|on the (?:one|other) hand)', '(?:^|\\s)(?:premièrement|deuxièmement|troisièmement|en (?:premier|second) lieu|en (?:primer|segundo|tercer) lugar|por (?:una|otra) parte|por (?:un|otro) lado)',
+    'd[\'’](?:une|autre) part', 'во-первых|во-вторых|в-третьих', 'أولا|ثانيا|ثالثا', '一是|二是|三是|第[一二三]，|首先|其次|再次',
+  ],
+  'iu',
+);
+
+/** Clauses of a text, in order (trimmed, empty ones dropped), each with whether a list marker or ordinal opens it. */
+export function listedClauses(text: string): { text: string; marked: boolean }[] {
+  const bits = text.split(BOUNDARY_KEPT);
+  const out: { text: string; marked: boolean }[] = [];
+  // What lies between two clauses: boundaries and the scraps they leave ("\n1. " is ":\n", "1", ". ").
+  let between = '';
+  for (let i = 0; i < bits.length; i++) {
+    if (i % 2 === 1) { between += bits[i] ?? ''; continue; }
+    let c = bits[i]?.trim() ?? '';
+    // A marker the boundary before did not take ("; b) …": the space went with the semicolon).
+    const lead = LEADING_MARKER.exec(c);
+    if (lead) c = c.slice(lead[0].length).trim();
+    if (c.length < 8) { between += bits[i] ?? ''; continue; }
+    out.push({ text: c, marked: lead !== null || (out.length > 0 && ASKED_BOUNDARY.test(between)) });
+    between = '';
+  }
+  return out;
+}
+
 /** Clauses of a text, in order (trimmed, empty ones dropped). */
 export function clauses(text: string): string[] {
-  return text.split(BOUNDARY).map((c) => c?.trim() ?? '').filter((c) => c.length >= 8);
+  return listedClauses(text).map((c) => c.text);
 }
 
 /** The text before an introducing colon ("Assistance for customs in two areas:"), said of every part, or null. */
@@ -42,8 +92,21 @@ export function preamble(text: string): string | null {
   return m ? m[1]!.trim() : null;
 }
 
-// Enumeration: ordinal words, list markers, "in two areas" / "deux domaines" / "两个方面" and the like.
-const ENUMERATION = new RegExp(
+// Words that announce several things: "in two areas", "the following areas", "deux domaines", "两个方面".
+const SEVERAL = anyOf(
+  [
+    '\\b(?:two|three|four|several) (?:areas|fields|things|components|parts|requests)\\b', '\\bthe following (?:areas|fields|assistance|support|needs)\\b',
+    '\\b(?:deux|trois|quatre|plusieurs) (?:domaines|volets|axes|points|demandes)\\b', '\\b(?:l[\'’]appui|l[\'’]assistance|les domaines|les besoins) suivants?\\b',
+    '\\b(?:dos|tres|cuatro|varios) (?:ámbitos|áreas|componentes|aspectos|puntos)\\b', '\\b(?:las siguientes|los siguientes) (?:áreas|ámbitos|necesidades)\\b',
+    '(?:^|\\s)(?:двум|трем|трём|нескольким|двух|трех|трёх) (?:направлениям|областям|направлений|областей)', 'по следующим (?:направлениям|вопросам)',
+    'مجالين|ثلاثة مجالات|المجالات التالية',
+    '两个方面|三个方面|两方面|几个方面|以下援助|以下方面',
+  ],
+  'iu',
+);
+
+// Enumeration: ordinal words, list markers, or words that announce several things.
+const ENUMERATION = anyOf(
   [
     '\\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?)\\b,',
     '\\b(?:premièrement|deuxièmement|en premier lieu|en second lieu|en primer lugar|en segundo lugar|por una parte|por otra parte|por un lado|por otro lado)\\b',
@@ -51,16 +114,13 @@ const ENUMERATION = new RegExp(
     'во-первых|во-вторых',
     'أولا|ثانيا',
     '一是|二是|第一，|第二，|其次',
-    '(?:^|\\n)\\s*(?:\\d{1,2}[.)]|[a-h][.)]|[-•·–])\\s+',
+    `(?:^|\\n)\\s*${LIST_MARKER}`, `(?:^|\\n)\\s*(?:${ZH_LIST_MARKER})`,
+    // "help first to train …, and second to establish …" (not "first responders, and second-line inspection").
+    '\\bfirst(?:ly)?(?=,|\\s+to\\s)[^.;]*\\b(?:and|,)\\s+second(?:ly)?(?=,|\\s+to\\s)',
     // A list opened inline after a colon: "The Government seeks: a) … b) …", "запрашивает: 1) … 2) …".
     '[:：]\\s*(?:1[.)]|a\\))\\s+',
-    '\\b(?:two|three|four|several) (?:areas|fields|things|components|parts|requests)\\b',
-    '\\b(?:deux|trois|quatre|plusieurs) (?:domaines|volets|axes|points|demandes)\\b',
-    '\\b(?:dos|tres|cuatro|varios) (?:ámbitos|áreas|componentes|aspectos|puntos)\\b',
-    '(?:^|\\s)(?:двум|трем|трём|нескольким|двух|трех|трёх) (?:направлениям|областям|направлений|областей)',
-    'مجالين|ثلاثة مجالات',
-    '两个方面|三个方面|两方面|几个方面',
-  ].join('|'),
+    SEVERAL.source,
+  ],
   'iu',
 );
 
@@ -113,17 +173,61 @@ export const PART_AREA_MIN = 0.45;
 // In a text that does not enumerate, a further thing must be named more strongly: more than one
 // term's worth, so that "training …, as well as in decontamination" stays one request.
 export const PART_AREA_STRONG = 1.2;
+// A clause asked for in so many words (a list item, an ordinal, "It also requests") needs only a term
+// of its own, even one shared with other concepts or found out of order.
+export const PART_AREA_ASKED = 0.2;
+
+// "Also" and a verb of asking, either way round and in each language: a further thing asked for.
+const ALSO = 'also|further|additionally|in addition|moreover|furthermore|separately|également|aussi|en outre|par ailleurs|de plus|también|asimismo|además|igualmente|также|кроме того|помимо этого|كما|أيضا|بالإضافة إلى ذلك|إضافة إلى ذلك';
+const ASKS = 'requests?|asks?|seeks?|needs?|wishes|wants|calls for|requires?|would like|sollicite|demande|souhaite|requiert|a besoin|solicita|pide|requiere|necesita|desea|просит|запрашивает|нуждается|хотел[аио]?|[يت](?:طلب|حتاج|رغب)';
+const ASKS_FIRST = ASKS.split('|').filter((v) => !/^[a-z ?]+$/.test(v) || /^(?:sollicite|demande|souhaite|requiert|solicita|pide|requiere|necesita|desea)$/.test(v)).join('|');
+const ASKED_SENTENCE = anyOf(
+  [
+    `(?:^|[\\s,،])(?:${ALSO})[\\s,،]+(?:[^\\s,.;،]+\\s+){0,3}?(?:${ASKS})(?=[\\s,.;،]|$)`,
+    // The verb first ("solicita también", "просит также", "يطلب أيضا"), not in English: "The request also covers" is no asking.
+    `(?:^|\\s)(?:${ASKS_FIRST})\\s+(?:${ALSO})(?=[\\s,.;،]|$)`,
+    '(?:还|也|此外，|另外，|同时)[^，。；]{0,8}?(?:请求|希望|需要|要求|寻求)',
+  ],
+  'iu',
+);
+
+/** Whether a clause says in so many words that it asks for a further thing ("The Government also requests …"). */
+export function asksFurther(text: string): boolean {
+  return ASKED_SENTENCE.test(text);
+}
+
+// Words that point back at what came before ("for the same officers", "such equipment", "cette même
+// unité", "esos mismos puestos", "на те же пункты", "такого оборудования", "الميناء نفسه", "同一口岸"):
+// the clause goes on with the thing asked for before it.
+const SAME_REFERENCE = anyOf(
+  [
+    '\\b(?:the|these|this|those|that) same\\b', '\\bsuch\\b(?!\\s+as\\b)',
+    '(?:^|\\s)(?:ce|cet|cette|ces|les|la|le|du|des|aux?)\\s+mêmes?(?=[\\s,.;]|$)',
+    '(?:^|\\s)(?:ese|esa|esos|esas|este|esta|estos|estas|el|la|los|las|dichos?|dichas?)\\s+mism[oa]s?(?=[\\s,.;]|$)',
+    '(?:^|\\s)(?:т(?:от|а|о|е|ех|ем|ой|ому|ими|у)\\s+же|так(?:ой|ого|ая|ие|их|им|ую|ое|ому)|эт(?:ого|ой|их|им|и|от|а|у)\\s+же)(?=[\\s,.;]|$)',
+    '(?:^|\\s)(?:نفس|نفسه|نفسها|ذاته|ذاتها)(?=[\\s،.؛]|$)',
+    '同一|上述|同批',
+  ],
+  'iu',
+);
+
+/** Whether a clause points back at what came before it (so it is no part of its own). */
+export function refersBack(text: string): boolean {
+  return SAME_REFERENCE.test(text);
+}
 
 // Without an enumeration, a text asks for a further thing only where it says so: an additive
 // coordinator ("as well as", "ainsi que", "así como", "а также", "وكذلك", "以及") or a sentence that
 // opens with an additive adverb ("Separately,", "En outre,", "Además,", "Кроме того,", "كما", "此外，").
 // Other sentences describe the context of the one thing asked for.
-const ADDITIVE = new RegExp(
+const ADDITIVE = anyOf(
   [
     ...ADDITIVE_COORDINATORS,
     '，\\s*以及',
-    '[.;!?。；！？\\n]+\\s*(?=(?:separately|in addition|moreover|furthermore|also|en outre|par ailleurs|de plus|además|asimismo|кроме того|помимо этого|также|كما|إضافة إلى ذلك|بالإضافة إلى ذلك|此外|另外|同时)[\\s,，،])',
-  ].join('|'),
+    '[.;!?。；！？\\n]+\\s*(?=(?:separately|in addition|moreover|furthermore|also|en outre|par ailleurs|de plus|además|asimismo|también|кроме того|помимо этого|также|كما|إضافة إلى ذلك|بالإضافة إلى ذلك|此外|另外|同时)[\\s,，،])',
+    // A sentence that asks for a further thing in so many words ("The Government also requests …").
+    `[.;!?。；！？\\n]+\\s*(?=[^.;!?。；！？\\n]*(?:${ASKED_SENTENCE.source}))`,
+  ],
   'giu',
 );
 
@@ -132,18 +236,24 @@ const ADDITIVE = new RegExp(
  * one clause with the engine's vocabulary.
  */
 export function splitParts(title: string, description: string, read: (text: string) => ClauseReading, trace?: (line: string) => void): string[] {
-  const listed = enumerates(`${title}\n${description}`);
+  let listed = enumerates(`${title}\n${description}`);
   const intro = listed ? preamble(description) : null;
+  // A list under a preamble that names one thing, and announces no several, lists that thing's
+  // components ("Assistance to set up a support unit for victims: 1. a registry … 3. legal aid …").
+  if (listed && intro !== null && !SEVERAL.test(`${title}\n${description}`)) {
+    const said = read(intro);
+    if (said.area !== null && said.strength >= PART_AREA_MIN) listed = false;
+  }
   const pieces = listed
-    ? clauses(description).filter((c) => c !== intro)
-    : description.split(ADDITIVE).map((c) => c.trim()).filter((c) => c.length >= 8);
+    ? listedClauses(description).filter((c) => c.text !== intro)
+    : description.split(ADDITIVE).map((c) => ({ text: c.trim(), marked: false })).filter((c) => c.text.length >= 8);
   if (pieces.length < 2) return [];
-  const min = listed ? PART_AREA_MIN : PART_AREA_STRONG;
-  const readings = pieces.map((text) => ({ text, ...read(text) }));
+  const readings = pieces.map((p) => ({ ...p, asked: p.marked || asksFurther(p.text), ...read(p.text) }));
   const topics: ClauseTopic[] = [];
   for (const r of readings) {
-    trace?.(`${r.strength.toFixed(2)} ${r.area} ${r.areas.map((a) => `${a.code}:${a.score.toFixed(2)}`).join(',')} | ${r.text}`);
-    let area = r.strength >= min ? r.area : null;
+    trace?.(`${r.strength.toFixed(2)} ${r.area}${r.asked ? ' asked' : ''} ${r.areas.map((a) => `${a.code}:${a.score.toFixed(2)}`).join(',')} | ${r.text}`);
+    const min = r.asked ? PART_AREA_ASKED : listed ? PART_AREA_MIN : PART_AREA_STRONG;
+    let area = r.strength >= min && !(topics.length > 0 && refersBack(r.text)) ? r.area : null;
     // Without an enumeration, a segment that still names the area of what came before ("…, as well as
     // training of customs officers in identifying strategic goods" after export control) goes on with it.
     // Likewise one whose area the earlier segment already named (the customs of a customs export-control course).

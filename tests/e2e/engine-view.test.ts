@@ -56,6 +56,7 @@ describe('what the engine decided, on the request page, and CTED’s merge and s
     await t.drain();
     await page.reload();
     expect(await page.locator('section.engine-view ol.parts').count()).toBe(0);
+    expect(await page.locator('section.engine-view [data-parts=merged]').textContent()).toContain('La DECT a fusionné cette demande en une seule partie');
 
     // Split into two paragraphs again; an empty form is refused next to the field, in French.
     await page.locator('#f-parts').fill('  ');

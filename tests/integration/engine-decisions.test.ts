@@ -61,6 +61,22 @@ describe('what the engine decides, stored and shown; CTED merges and splits; dec
     }
   });
 
+  it('splits a request whose further part is asked for in so many words ("The Government also requests"), and shows both parts', async () => {
+    const id = await file(c.stateA, {
+      title: 'Financial intelligence and counter-terrorism legislation', language: 'en', modalities: ['training'],
+      description: 'Kenya requests training for analysts of its financial intelligence unit on suspicious transaction reports linked to the financing of terrorism. The Government also requests legislative assistance to revise its counter-terrorism law in line with the universal legal instruments against terrorism.',
+    });
+    const v = await view(id);
+    expect(v.parts.map((p: { thematicAreas: { code: string }[] }) => p.thematicAreas[0]!.code)).toEqual(['terrorist_financing', 'legal_framework']);
+    expect(v.parts[1].text).toMatch(/^The Government also requests/);
+    for (const p of v.parts) {
+      expect(p.routing.entity).toBe('UNODC');
+      expect(p.matches.length).toBeGreaterThan(0);
+    }
+    // The request's own proposals take each part's best: both offerings are listed.
+    expect(v.matches.map((m: { offeringId: string }) => m.offeringId)).toEqual(expect.arrayContaining(v.parts.map((p: { matches: { offeringId: string }[] }) => p.matches[0]!.offeringId)));
+  });
+
   it('lets CTED merge a request into one part and split it again, re-matching with its parts, audited', async () => {
     const id = await file(c.stateA, twoParts);
     expect((await t.call({ method: 'PUT', url: `/v1/requests/${id}/parts`, key: c.stateA, payload: { parts: [twoParts.description] } })).status).toBe(403);

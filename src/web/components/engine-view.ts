@@ -67,7 +67,7 @@ export function engineSection(ctx: WebContext, names: Namer, r: RequestView, off
         <p>${p.thematicAreas[0] ? names.area(p.thematicAreas[0].code) : '—'} · ${p.routing.entity ? i.t('eng.parts.entity', { entity: names.entity(p.routing.entity), pct: i.pct(p.confidence.route) }) : i.t('eng.noRoute')}</p>
         ${p.matches.length ? html`<ul>${p.matches.slice(0, 3).map((m) => html`<li>${i.t('eng.parts.match', { title: offeringTitle(m.offeringId), score: i.pct(m.score), pct: i.pct(m.confidence) })}</li>`)}</ul>`
           : html`<p class="muted">${i.t('eng.parts.none')}</p>`}
-      </li>`)}</ol>` : ''}
+      </li>`)}</ol>` : r.ctedParts?.length === 1 ? html`<p class="muted" data-parts="merged">${i.t('eng.parts.merged')}</p>` : ''}
   </section>
   ${canEditParts(ctx, r) ? partsForm(ctx, r, startingParts(r).join('\n\n')) : ''}`;
 }
