@@ -120,7 +120,7 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
    * the database's order, which is the order of the report's cells.
    */
   async function overlapIndexAt(now: Date): Promise<OverlapIndex> {
-    const [offs, states] = await Promise.all([
+    const [offs, states, known] = await Promise.all([
       rows<{ id: string; p: string; countries: string[] | null; regions: string[] | null; areas: string[] | null }>(sql`
         select offerings.id::text as id, offerings.provider_id::text as p, offerings.eligibility_countries as countries,
           offerings.eligibility_regions as regions, offerings.thematic_areas as areas
@@ -128,9 +128,13 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
         where ${proposableSql(now)} and (cardinality(offerings.eligibility_regions) > 0 or cardinality(offerings.eligibility_countries) > 0)`),
       rows<{ iso3: string; region: string | null; sub_region: string | null; intermediate_region: string | null }>(sql`
         select iso3, region, sub_region, intermediate_region from member_states order by iso3`),
+      rows<{ code: string }>(sql`select code from thematic_areas order by code`),
     ]);
-    const named = [...new Set(offs.flatMap((o) => o.areas ?? []))];
-    const areas = named.length ? (await rows<{ area: string }>(sql`select x as area from unnest(${sql.param(named)}::text[]) as x order by x`)).map((r) => r.area) : [];
+    // The areas named, in the database's order: the reference list's, unless an offering names a code it lacks (one more round trip then).
+    const named = new Set(offs.flatMap((o) => o.areas ?? []));
+    const listed = known.map((a) => a.code).filter((c) => named.has(c));
+    const areas = listed.length === named.size ? listed
+      : (await rows<{ area: string }>(sql`select x as area from unnest(${sql.param([...named])}::text[]) as x order by x`)).map((r) => r.area);
     return overlapIndex(
       offs.map((o) => ({ id: o.id, providerId: o.p, countries: o.countries ?? [], regions: o.regions ?? [], areas: o.areas ?? [] })),
       states.map((s) => ({ iso3: s.iso3, codes: [s.region, s.sub_region, s.intermediate_region].filter((c): c is string => !!c) })),
