@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../keyset-cursor.js';
 import { proposableSql } from '../offerings/offerings.service.js';
 import { readsNeedDescription } from '../needs/need-visibility.js';
 import type { ReferenceService, ReferenceSnapshot } from '../reference/reference.service.js';
+import { overlapIndex, type OverlapIndex, type OverlapPair } from './overlap-pairs.js';
 import { OPEN_STATUSES } from '../requests/request-lifecycle.js';
 import type {
   AnalyticsFilter, DurationStats, NeedsMatrix, Outcomes, Overlaps, OverlapsQuery, SupplyDemand, SupplyDemandQuery, Timings, UnmatchedNeeds, UnmatchedNeedsQuery,
@@ -56,8 +57,9 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
  * CTED's needs matrix and gap analytics (issue 5): where identified needs are met, where supply and
  * demand diverge, where providers duplicate effort, how long requests take and how they end. Every
  * figure is an aggregate computed by PostgreSQL (counts, percentiles) from one row per request, need
- * or offering; the API process only shapes the answer. Answers are counts and codes, never the titles
- * or descriptions of requests.
+ * or offering; the API process only shapes the answer, but for the overlap report's provider pairs,
+ * counted over one bit set per provider (overlap-pairs.ts says why). Answers are counts and codes, never
+ * the titles or descriptions of requests.
  */
 export function createAnalyticsService(deps: { db: Db; reference: ReferenceService }) {
   const { db } = deps;
@@ -113,73 +115,48 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
   }
 
   /**
-   * The provider pairs of the overlap report, in its order, from `after` on. Each provider's covered
-   * (member state, thematic area) cells become one bit string: per state, one bit per thematic area
-   * (the OR of the area bits of the offerings naming the state or one of its M49 regions), states in
-   * ISO3 order. A pair's count is bit_count(a & b): one row per provider and one AND per pair, instead
-   * of joining the cells of every provider with every other's.
+   * The pairs index of the overlap report at `now` (overlap-pairs.ts): one row per proposable offering naming
+   * states or regions, the member states with their M49 codes, and the offerings' areas; states and areas in
+   * the database's order, which is the order of the report's cells.
    */
-  const pairsSql = (now: Date, after: SQL, limit: SQL) => sql`
-    with live as materialized (
-      select offerings.provider_id, offerings.eligibility_countries as countries, offerings.eligibility_regions as regions, offerings.thematic_areas as areas
-      from offerings
-      where ${proposableSql(now)} and (cardinality(offerings.eligibility_regions) > 0 or cardinality(offerings.eligibility_countries) > 0)
-    ), ar as (
-      select array_agg(area order by area) as areas from (select distinct unnest(areas) as area from live) x
-    ), o as (
-      select live.provider_id, live.countries, live.regions,
-        (select string_agg(case when x.area = any(live.areas) then '1' else '0' end, '' order by x.j)::varbit from unnest(ar.areas) with ordinality as x(area, j)) as mask
-      from live cross join ar
-    ), st as (
-      select iso3, region, sub_region, intermediate_region, (row_number() over (order by iso3))::int - 1 as i from member_states
-    ), placed as (
-      -- the codes an offering may name for a state: its ISO3 among the countries, its M49 codes among the regions
-      select 'c' as kind, iso3 as code, i from st
-      union all select 'r', x.code, st.i from st cross join lateral unnest(array_remove(array[region, sub_region, intermediate_region], null)) as x(code)
-    ), named as (
-      select provider_id, mask, 'c' as kind, unnest(countries) as code from o
-      union all select provider_id, mask, 'r', unnest(regions) from o
-    ), ps as materialized (
-      select n.provider_id as p, placed.i, bit_or(n.mask) as m from named n join placed on placed.kind = n.kind and placed.code = n.code group by n.provider_id, placed.i
-    ), bits as (
-      -- a provider's states in order, the states it does not cover as zeros
-      select p, rpad(string_agg(repeat('0', na * (i - prev - 1)) || m::text, '' order by i), na * (select count(*)::int from st), '0')::varbit as b
-      from (select p, i, m, coalesce(lag(i) over (partition by p order by i), -1) as prev, (select cardinality(areas) from ar) as na from ps) x
-      group by p, na
-    ), pairs as materialized (
-      select x.p as a, y.p as b, bit_count(x.b & y.b)::int as cells from bits x join bits y on y.p > x.p
-    )
-    select a::text, b::text, cells from pairs where cells > 0 and ${after} order by cells desc, a, b ${limit}`;
-
-  /** One pair's cells and each provider's offerings there. */
-  async function pairDetails(now: Date, pairs: { a: string; b: string }[], max: number | null) {
-    if (!pairs.length) return new Map<string, { cells: { memberState: string; thematicArea: string }[]; offA: string[]; offB: string[] }>();
-    const found = await rows<{ a: string; b: string; iso3: string; area: string; offa: string[]; offb: string[] }>(sql`
-      with p as (select * from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as x(a uuid, b uuid)),
-      cover as (
-        select offerings.id, offerings.provider_id, ms.iso3, a.area
+  async function overlapIndexAt(now: Date): Promise<OverlapIndex> {
+    const [offs, states, known] = await Promise.all([
+      rows<{ id: string; p: string; countries: string[] | null; regions: string[] | null; areas: string[] | null }>(sql`
+        select offerings.id::text as id, offerings.provider_id::text as p, offerings.eligibility_countries as countries,
+          offerings.eligibility_regions as regions, offerings.thematic_areas as areas
         from offerings
-        join member_states ms on (ms.iso3 = any(offerings.eligibility_countries)
-          or array_remove(array[ms.region, ms.sub_region, ms.intermediate_region], null) && offerings.eligibility_regions)
-        cross join lateral unnest(offerings.thematic_areas) as a(area)
-        where ${proposableSql(now)} and (cardinality(offerings.eligibility_regions) > 0 or cardinality(offerings.eligibility_countries) > 0)
-          and offerings.provider_id in (select a from p union select b from p)
-      )
-      select p.a::text, p.b::text, x.iso3, x.area, array_agg(distinct x.id::text) as offa, array_agg(distinct y.id::text) as offb
-      from p join cover x on x.provider_id = p.a join cover y on y.provider_id = p.b and y.iso3 = x.iso3 and y.area = x.area
-      group by p.a, p.b, x.iso3, x.area
-      order by p.a, p.b, x.iso3, x.area`);
-    const out = new Map<string, { cells: { memberState: string; thematicArea: string }[]; offA: Set<string>; offB: Set<string> }>();
-    for (const r of found) {
-      const k = `${r.a}|${r.b}`;
-      const e = out.get(k) ?? { cells: [], offA: new Set<string>(), offB: new Set<string>() };
-      e.cells.push({ memberState: r.iso3, thematicArea: r.area });
-      for (const id of r.offa) e.offA.add(id);
-      for (const id of r.offb) e.offB.add(id);
-      out.set(k, e);
-    }
-    const cut = <T>(xs: T[]) => (max === null ? xs : xs.slice(0, max));
-    return new Map([...out].map(([k, v]) => [k, { cells: cut(v.cells), offA: cut([...v.offA].sort()), offB: cut([...v.offB].sort()) }]));
+        where ${proposableSql(now)} and (cardinality(offerings.eligibility_regions) > 0 or cardinality(offerings.eligibility_countries) > 0)`),
+      rows<{ iso3: string; region: string | null; sub_region: string | null; intermediate_region: string | null }>(sql`
+        select iso3, region, sub_region, intermediate_region from member_states order by iso3`),
+      rows<{ code: string }>(sql`select code from thematic_areas order by code`),
+    ]);
+    // The areas named, in the database's order: the reference list's, unless an offering names a code it lacks (one more round trip then).
+    const named = new Set(offs.flatMap((o) => o.areas ?? []));
+    const listed = known.map((a) => a.code).filter((c) => named.has(c));
+    const areas = listed.length === named.size ? listed
+      : (await rows<{ area: string }>(sql`select x as area from unnest(${sql.param([...named])}::text[]) as x order by x`)).map((r) => r.area);
+    return overlapIndex(
+      offs.map((o) => ({ id: o.id, providerId: o.p, countries: o.countries ?? [], regions: o.regions ?? [], areas: o.areas ?? [] })),
+      states.map((s) => ({ iso3: s.iso3, codes: [s.region, s.sub_region, s.intermediate_region].filter((c): c is string => !!c) })),
+      areas,
+    );
+  }
+
+  /** A page's pairs as the answer lists them (details cut to `max`, null: whole). */
+  function pairViews(index: OverlapIndex, pairs: OverlapPair[], refs: Map<string, { id: string; name: string; kind: string }>, max: number | null): Overlaps['providerPairs'] {
+    const ref2 = (id: string) => refs.get(id) ?? { id, name: '', kind: '' };
+    return pairs.map((x) => {
+      const d = index.detail(x, max);
+      return {
+        providers: [ref2(x.a), ref2(x.b)] as [ReturnType<typeof ref2>, ReturnType<typeof ref2>],
+        cells: x.cells,
+        memberStates: [...new Set(d.cells.map((c) => c.memberState))].sort(),
+        thematicAreas: [...new Set(d.cells.map((c) => c.thematicArea))].sort(),
+        cellList: d.cells,
+        cellListComplete: d.cells.length === x.cells,
+        offerings: [d.offA, d.offB] as [string[], string[]],
+      };
+    });
   }
 
   /** Requests accepted by two or more providers, in the report's order, from `after` on. */
@@ -363,38 +340,24 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
       const limit = q.limit ?? 20;
       const pc = decodeCursor(q.cursor, ['number', 'string', 'string']);
       const rc = decodeCursor(q.requestsCursor, ['number', 'string']);
-      const pairAfter = pc ? sql`(cells < ${pc[0]} or (cells = ${pc[0]} and (a::text, b::text) > (${pc[1]}, ${pc[2]})))` : sql`true`;
       const reqAfter = rc ? sql`(count(distinct m.provider_id) < ${rc[0]} or (count(distinct m.provider_id) = ${rc[0]} and r.id::text > ${rc[1]}))` : sql`true`;
-      const [pairs, accepted] = await Promise.all([
-        rows<{ a: string; b: string; cells: number }>(pairsSql(now, pairAfter, sql`limit ${limit + 1}`)),
+      const [index, accepted] = await Promise.all([
+        overlapIndexAt(now),
         rows<{ request_id: string; member_state: string; status: string; areas: string[]; providers: string[]; n: number }>(acceptedByManySql(scope, reqAfter, sql`limit ${limit + 1}`)),
       ]);
+      const pairs = index.topPairs(pc ? { cells: Number(pc[0]), a: String(pc[1]), b: String(pc[2]) } : null, limit + 1);
       const pagePairs = pairs.slice(0, limit);
       const pageReqs = accepted.slice(0, limit);
-      const [details, refs] = await Promise.all([
-        pairDetails(now, pagePairs, PAIR_LIST_MAX),
-        providerRefs([...new Set([...pagePairs.flatMap((x) => [x.a, x.b]), ...pageReqs.flatMap((x) => x.providers)])]),
-      ]);
+      const refs = await providerRefs([...new Set([...pagePairs.flatMap((x) => [x.a, x.b]), ...pageReqs.flatMap((x) => x.providers)])]);
       const ref2 = (id: string) => refs.get(id) ?? { id, name: '', kind: '' };
       const lastPair = pagePairs[pagePairs.length - 1];
       const lastReq = pageReqs[pageReqs.length - 1];
       return {
-        providerPairs: pagePairs.map((x) => {
-          const d = details.get(`${x.a}|${x.b}`) ?? { cells: [], offA: [], offB: [] };
-          return {
-            providers: [ref2(x.a), ref2(x.b)] as [ReturnType<typeof ref2>, ReturnType<typeof ref2>],
-            cells: Number(x.cells),
-            memberStates: [...new Set(d.cells.map((c) => c.memberState))].sort(),
-            thematicAreas: [...new Set(d.cells.map((c) => c.thematicArea))].sort(),
-            cellList: d.cells,
-            cellListComplete: d.cells.length === Number(x.cells),
-            offerings: [d.offA, d.offB] as [string[], string[]],
-          };
-        }),
+        providerPairs: pairViews(index, pagePairs, refs, PAIR_LIST_MAX),
         requestsAcceptedByMany: pageReqs.map((r) => ({
           requestId: r.request_id, memberState: r.member_state, status: r.status, thematicAreas: r.areas, providers: r.providers.map(ref2),
         })),
-        nextCursor: pairs.length > limit && lastPair ? encodeCursor([Number(lastPair.cells), lastPair.a, lastPair.b]) : null,
+        nextCursor: pairs.length > limit && lastPair ? encodeCursor([lastPair.cells, lastPair.a, lastPair.b]) : null,
         nextRequestsCursor: accepted.length > limit && lastReq ? encodeCursor([Number(lastReq.n), lastReq.request_id]) : null,
       };
     },
@@ -402,26 +365,13 @@ export function createAnalyticsService(deps: { db: Db; reference: ReferenceServi
     /** Every overlap, pair by pair with all its cells, then the requests (the CSV export streams them). */
     async *allOverlaps(p: Principal, now = new Date()): AsyncGenerator<{ pairs: Overlaps['providerPairs']; requests: Overlaps['requestsAcceptedByMany'] }> {
       const scope = analyticsScope(p);
-      let after: SQL = sql`true`;
-      for (;;) {
-        const pairs = await rows<{ a: string; b: string; cells: number }>(pairsSql(now, after, sql`limit 100`));
-        if (!pairs.length) break;
-        const [details, refs] = await Promise.all([pairDetails(now, pairs, null), providerRefs([...new Set(pairs.flatMap((x) => [x.a, x.b]))])]);
-        const ref2 = (id: string) => refs.get(id) ?? { id, name: '', kind: '' };
-        yield {
-          pairs: pairs.map((x) => {
-            const d = details.get(`${x.a}|${x.b}`) ?? { cells: [], offA: [], offB: [] };
-            return {
-              providers: [ref2(x.a), ref2(x.b)] as [ReturnType<typeof ref2>, ReturnType<typeof ref2>], cells: Number(x.cells),
-              memberStates: [...new Set(d.cells.map((c) => c.memberState))].sort(), thematicAreas: [...new Set(d.cells.map((c) => c.thematicArea))].sort(),
-              cellList: d.cells, cellListComplete: true, offerings: [d.offA, d.offB] as [string[], string[]],
-            };
-          }),
-          requests: [],
-        };
-        if (pairs.length < 100) break;
-        const last = pairs[pairs.length - 1]!;
-        after = sql`(cells < ${Number(last.cells)} or (cells = ${Number(last.cells)} and (a::text, b::text) > (${last.a}, ${last.b})))`;
+      // One index for the whole export: every pair of the same moment, whatever is written meanwhile.
+      const index = await overlapIndexAt(now);
+      const every = index.topPairs(null, Infinity);
+      for (let i = 0; i < every.length; i += 100) {
+        const pairs = every.slice(i, i + 100);
+        const refs = await providerRefs([...new Set(pairs.flatMap((x) => [x.a, x.b]))]);
+        yield { pairs: pairViews(index, pairs, refs, null), requests: [] };
       }
       let reqAfter: SQL = sql`true`;
       for (;;) {
