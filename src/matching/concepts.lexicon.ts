@@ -994,7 +994,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     source: 'UNODC-AIRCOP',
     terms: {
       en: ['joint airport interdiction task forces', 'joint airport interdiction task force', 'airport interdiction'],
-      fr: ['cellules aéroportuaires anti-trafics', 'cellule aéroportuaire anti-trafic'],
+      fr: ['cellules aéroportuaires anti-trafics', 'cellule aéroportuaire anti-trafic', 'cellule anti-trafic', 'cellules anti-trafics', 'CAAT'],
       es: ['grupos de tareas conjuntas de interdicción aeroportuaria', 'grupo de tareas conjuntas de interdicción aeroportuaria', 'interdicción aeroportuaria'],
     },
   },
@@ -1008,7 +1008,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     source: 'UNODC-CCP',
     terms: {
       en: ['port control units', 'port control unit', 'air cargo control units', 'air cargo control unit'],
-      fr: ['unités de contrôle portuaire', 'unité de contrôle portuaire', 'unités de contrôle du fret aérien'],
+      fr: ['unités de contrôle portuaire', 'unité de contrôle portuaire', 'unités de contrôle du fret aérien', 'unité de contrôle du fret aérien', ['unité mixte de contrôle portuaire', 'ONEDOOR-TR'], ['unités mixtes de contrôle portuaire', 'ONEDOOR-TR']],
       es: ['unidades de control portuario', 'unidad de control portuario', 'unidades de control de carga aérea'],
       ru: ['групп портового контроля', 'подразделение портового контроля'],
     },
@@ -1231,7 +1231,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
       es: ['precursores de explosivos', 'precursores químicos de explosivos', 'detonadores', 'Global Shield'],
       ru: ['прекурсоров взрывчатых веществ', 'прекурсоры взрывчатых веществ', 'детонаторов', 'Глобальный щит'],
       ar: ['سلائف المتفجرات', 'السلائف المتفجرة', 'السلائف الكيميائية للمتفجرات', 'الصواعق', 'الدرع العالمي'],
-      zh: ['爆炸物前体', '爆炸物前体化学品', '雷管', '全球盾牌'],
+      zh: ['爆炸物前体', '爆炸物前体化学品', '雷管', '全球盾牌', ['简易爆炸装置前体化学品', 'ONEDOOR-TR'], ['简易爆炸装置前体', 'ONEDOOR-TR']],
     },
   },
   {
