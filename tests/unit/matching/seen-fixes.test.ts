@@ -42,3 +42,24 @@ describe('general causes of the seen-set misses', () => {
     }
   });
 });
+
+describe('customs officers and CWC transfers named as officers and documents name them', () => {
+  const data = load('real3');
+  const matcher = createMatcher({ areas: data.areas, states: data.states });
+  const tags = (text: string, lang: 'fr' | 'ru') => profileText(matcher.tagger, '', text, lang).tags;
+
+  it('reads douaniers and таможенники (customs officers) as customs, so customs asking about explosive precursors is a customs request', () => {
+    expect(tags('former les douaniers du port', 'fr').has('area:customs')).toBe(true);
+    expect(tags('обучение таможенников на границе', 'ru').has('area:customs')).toBe(true);
+    const providers = new Map(data.providers.map((p) => [p.key, p]));
+    const m = createMatcher({ areas: data.areas, states: data.states });
+    for (const o of data.offerings) m.addOffering(toOffering(o, providers));
+    const r = m.matchRequest(request({ memberState: 'SEN', title: "Précurseurs chimiques d'engins explosifs improvisés", description: "Le Sénégal souhaite former ses douaniers à identifier les précurseurs chimiques d'engins explosifs improvisés et à contrôler leurs mouvements transfrontaliers.", language: 'fr' }), { now: new Date('2026-11-29T00:00:00Z') });
+    expect(r.routing.entity).toBe('WCO');
+    expect(r.thematicAreas[0]?.code).toBe('customs');
+  });
+
+  it('reads "передачи химикатов из списков" (transfers of scheduled chemicals) as CWC implementation', () => {
+    expect(profileText(matcher.tagger, '', 'уведомления о передачах химикатов из списков', 'ru').fine.has('c:cwc_national')).toBe(true);
+  });
+});
