@@ -359,6 +359,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     source: 'UNTERM',
     entities: ['UNODC'],
     area: 'internet_misuse',
+    crimeField: true,
     terms: {
       en: ['cybercrime', 'cyber-dependent crime', 'cyber-enabled crime', 'cyber investigations'],
       fr: ['cybercriminalité', 'criminalité informatique', 'enquêtes cybernétiques'],
@@ -530,6 +531,7 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     entities: ['UNODC', 'DPKO'],
     paragraphs: [51, 81, 84],
     area: 'justice_reform',
+    justiceStage: true,
     terms: {
       en: ['prosecutors', 'prosecution of terrorism cases', 'judges', 'adjudication', 'fair trial', 'criminal justice', 'admissibility of evidence', 'evidence gathering', ['investigators, prosecutors and judges', 'UNODC-WCA'], ['crime scene', 'UNODC-WCA']],
       fr: ['procureurs', 'magistrats du parquet', 'juges', 'procès équitable', 'justice pénale', 'recevabilité des preuves', 'collecte des preuves', ['chaîne pénale', 'UNODC-WCA'], ['officiers de police judiciaire', 'UNODC-WCA'], ['poursuite et le jugement', 'UNODC-WCA'], ['enquête, la poursuite', 'UNODC-WCA'], ['coopération police-justice', 'UNODC-WCA'], ['saisir le procureur', 'UNODC-WCA'], ['judiciarisation', 'UNODC-WCA'], ['agents de la justice pénale', 'UNODC-WCA'], ['scène de crime', 'UNODC-WCA']],
@@ -548,11 +550,13 @@ export const FINE_CONCEPTS: ConceptDef[] = [
     paragraphs: [51, 81],
     area: 'justice_reform',
     areaWeight: 0.5,
+    justiceStage: true,
     source: 'UNODC-WCA',
     terms: {
       en: ['investigators', 'criminal investigators', 'judicial police', 'judicial police officers', 'forensic police', 'crime scene management', 'investigation of terrorism cases', 'criminal investigation', 'proactive investigations'],
       fr: ['enquêteurs', 'officiers de police judiciaire', 'police judiciaire', 'police technique et scientifique', 'police scientifique', 'gestion de la scène de crime', 'enquête sur les affaires de terrorisme', 'enquêtes proactives'],
-      es: [['investigadores', 'ONEDOOR-TR'], ['policía judicial', 'ONEDOOR-TR'], ['policía científica', 'ONEDOOR-TR'], ['gestión de la escena del crimen', 'ONEDOOR-TR'], ['investigación de casos de terrorismo', 'ONEDOOR-TR'], ['investigación criminal', 'ONEDOOR-TR']],
+      // Not investigadores alone: it stems as investigación does, which is also research.
+      es: [['investigadores policiales', 'ONEDOOR-TR'], ['investigación penal', 'ONEDOOR-TR'], ['policía judicial', 'ONEDOOR-TR'], ['policía científica', 'ONEDOOR-TR'], ['gestión de la escena del crimen', 'ONEDOOR-TR'], ['investigación de casos de terrorismo', 'ONEDOOR-TR'], ['investigación criminal', 'ONEDOOR-TR']],
       ru: [['следователей', 'ONEDOOR-TR'], ['следователи', 'ONEDOOR-TR'], ['судебной полиции', 'ONEDOOR-TR'], ['криминалистов', 'ONEDOOR-TR'], ['осмотра места происшествия', 'ONEDOOR-TR'], ['расследования дел о терроризме', 'ONEDOOR-TR'], ['уголовного расследования', 'ONEDOOR-TR']],
       ar: [['المحققين', 'ONEDOOR-TR'], ['الضابطة العدلية', 'ONEDOOR-TR'], ['الشرطة القضائية', 'ONEDOOR-TR'], ['الشرطة العلمية', 'ONEDOOR-TR'], ['مسرح الجريمة', 'ONEDOOR-TR'], ['التحقيق في قضايا الإرهاب', 'ONEDOOR-TR'], ['التحقيق الجنائي', 'ONEDOOR-TR']],
       zh: [['侦查人员', 'ONEDOOR-TR'], ['司法警察', 'ONEDOOR-TR'], ['刑事技术', 'ONEDOOR-TR'], ['犯罪现场', 'ONEDOOR-TR'], ['恐怖主义案件侦查', 'ONEDOOR-TR'], ['刑事侦查', 'ONEDOOR-TR']],

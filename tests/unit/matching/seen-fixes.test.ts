@@ -63,3 +63,32 @@ describe('customs officers and CWC transfers named as officers and documents nam
     expect(profileText(matcher.tagger, '', 'уведомления о передачах химикатов из списков', 'ru').fine.has('c:cwc_national')).toBe(true);
   });
 });
+
+describe('the stages of criminal justice applied to a named field of crime', () => {
+  const data = load('real3');
+  const matcher = createMatcher({ areas: data.areas, states: data.states });
+  const profile = (title: string, text: string, lang: 'en' | 'fr' | 'es' | 'ru' | 'ar' | 'zh') => profileText(matcher.tagger, title, text, lang);
+
+  it('reads the investigation and prosecution of cybercrime as a cybercrime request, in every language', () => {
+    const texts = [
+      ['en', 'Investigation and prosecution of cybercrime', 'Training for investigators, prosecutors and judges on cybercrime cases.'],
+      ['fr', 'Enquêtes et poursuites en matière de cybercriminalité', 'Former les enquêteurs, les procureurs et les juges aux affaires de cybercriminalité.'],
+      ['es', 'Investigación y enjuiciamiento de la ciberdelincuencia', 'Capacitar a fiscales y jueces en casos de delitos cibernéticos.'],
+      ['ru', 'Расследование и судебное преследование киберпреступлений', 'Обучение следователей, прокуроров и судей по делам о киберпреступности.'],
+      ['ar', 'التحقيق في الجرائم السيبرانية وملاحقتها قضائيا', 'تدريب المحققين والمدعين العامين والقضاة على قضايا الجرائم السيبرانية.'],
+      ['zh', '网络犯罪的侦查和起诉', '为侦查人员、检察官和法官提供网络犯罪案件培训。'],
+    ] as const;
+    for (const [lang, title, text] of texts) expect(profile(title, text, lang).inferred[0]?.code, lang).toBe('internet_misuse');
+  });
+
+  it('keeps the criminal-justice reading when no field of crime is named, or only in passing', () => {
+    expect(profile('Investigation and prosecution of terrorism cases', 'Training for investigators, prosecutors and judges.', 'en').inferred[0]?.code).toBe('justice_reform');
+    expect(profile('Formation des procureurs et des juges', 'Former les magistrats aux affaires de terrorisme, y compris la cybercriminalité.', 'fr').inferred[0]?.code).toBe('justice_reform');
+  });
+
+  it('does not read Spanish investigación (also research) as criminal investigators', () => {
+    expect(profile('', 'investigación científica en universidades', 'es').fine.has('c:criminal_investigation')).toBe(false);
+    expect(profile('', 'fortalecer la investigación penal de los casos de terrorismo', 'es').fine.has('c:criminal_investigation')).toBe(true);
+    expect(profile('', 'formación de investigadores policiales', 'es').fine.has('c:criminal_investigation')).toBe(true);
+  });
+});
