@@ -101,6 +101,8 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
   const fine = new Map<string, number>();
   // Words said inside an instrument's name count for the area of legal work on instruments when the text speaks of it.
   const workArea = legalWorkArea(tagger, tags, inside);
+  // Investigating and prosecuting a field of crime the text names count for that field's area.
+  const crime = crimeFieldArea(tagger, tags);
   for (const [code, strength] of tags) {
     if (code.startsWith('~')) {
       add(code.slice(1), strength);
@@ -117,7 +119,8 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
       // One fine concept is one piece of evidence, however many ways the text
       // says it: its contribution to the area is capped.
       const toArea = (s: number) => (def.areaWeight ?? FINE_TO_AREA) * Math.min(s, FINE_AREA_CAP);
-      if (def.area) add(def.area, toArea(strength - named));
+      const area = def.justiceStage && crime ? crime : def.area;
+      if (area) add(area, toArea(strength - named));
       if (named > 0) add(workArea!, toArea(strength) - toArea(strength - named));
     }
   }
@@ -173,6 +176,26 @@ function legalWorkArea(tagger: ConceptTagger, tags: ConceptTags, inside: Concept
     if (work >= LEGAL_WORK_MIN) return area;
   }
   return null;
+}
+
+// A field of crime is named when one of its terms is said clearly once (title, or twice in the description).
+const CRIME_FIELD_MIN = 2;
+
+/**
+ * The area of the field of crime a text names (ConceptDef.crimeField: cybercrime), the most strongly
+ * named one when there are several (by code on a tie), or null: the stages of the criminal-justice chain
+ * the text names (ConceptDef.justiceStage) then apply to that crime. "Investigation and prosecution of
+ * cybercrime" is a cybercrime request, as UNODC's Global Programme on Cybercrime frames it.
+ */
+function crimeFieldArea(tagger: ConceptTagger, tags: ConceptTags): string | null {
+  let best: { area: string; strength: number } | null = null;
+  for (const code of [...tags.keys()].sort()) {
+    const def = tagger.concepts.get(code);
+    const strength = tags.get(code)!;
+    if (!def?.crimeField || !def.area || strength < CRIME_FIELD_MIN) continue;
+    if (!best || strength > best.strength) best = { area: def.area, strength };
+  }
+  return best?.area ?? null;
 }
 
 /** Turns raw area strengths into scores in [0, 1]: relative to the best area, scaled by overall confidence. */

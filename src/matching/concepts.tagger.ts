@@ -51,6 +51,15 @@ export interface ConceptDef {
    * weight of the same term in another concept nor is split by it.
    */
   legalWork?: string;
+  /**
+   * The concept is a stage of the criminal-justice chain (investigating, prosecuting, adjudicating) that
+   * applies to whatever crime a text names: when the text names a `crimeField` concept, its evidence counts
+   * for that crime's area instead of its own (classify.ts), since the investigation and prosecution *of
+   * cybercrime* is a request about cybercrime.
+   */
+  justiceStage?: boolean;
+  /** The concept names a field of crime with its own area and programmes (cybercrime): see `justiceStage`. */
+  crimeField?: boolean;
   terms: Partial<Record<Lang, readonly SourcedTerm[]>>;
 }
 

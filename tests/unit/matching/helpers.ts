@@ -1,5 +1,15 @@
 // Builders for plain matching inputs with sensible defaults.
+import { toOffering, type EvalData } from '../../../bench/eval.js';
+import { createMatcher, type Matcher } from '../../../src/matching/matcher.js';
 import type { MatchableNeed, MatchableOffering, MatchableRequest } from '../../../src/matching/types.js';
+
+/** A matcher holding an eval set's whole catalogue, for routing and ranking checks against its distractors. */
+export function catalogueMatcher(data: EvalData): Matcher {
+  const m = createMatcher({ areas: data.areas, states: data.states });
+  const providers = new Map(data.providers.map((p) => [p.key, p]));
+  for (const o of data.offerings) m.addOffering(toOffering(o, providers));
+  return m;
+}
 
 export const NOW = new Date('2026-11-29T00:00:00Z');
 export const daysAgo = (n: number): Date => new Date(NOW.getTime() - n * 86_400_000);

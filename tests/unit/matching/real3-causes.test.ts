@@ -5,6 +5,7 @@ import { triageDecision } from '../../../src/matching/confidence.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
 import { conceptComponent } from '../../../src/matching/scoring.js';
 import type { MatchableRequest, Routing } from '../../../src/matching/types.js';
+import { catalogueMatcher } from './helpers.js';
 
 // The general causes of the misses on realistic set 3 (tests/fixtures/eval-real3/: a 62-offering real
 // catalogue with same-area distractors), each a rule that holds for any text, with a case that failed
@@ -13,12 +14,7 @@ describe('general causes of misses on realistic set 3', () => {
   const data = load('real3');
   const matcher = createMatcher({ areas: data.areas, states: data.states });
   // A matcher holding the whole real3 catalogue, for ranking checks against its same-area distractors.
-  const withCatalogue = () => {
-    const m = createMatcher({ areas: data.areas, states: data.states });
-    const providers = new Map(data.providers.map((p) => [p.key, p]));
-    for (const o of data.offerings) m.addOffering(toOffering(o, providers));
-    return m;
-  };
+  const withCatalogue = () => catalogueMatcher(data);
 
   it('does not take a vague request to the area its similar offerings vote for when its own hints point elsewhere', () => {
     const routing: Routing = { entity: 'UNODC', reason: 'primary_responsibility', area: 'terrorist_financing', concept: null, responsible: ['UNODC'] };
