@@ -8,7 +8,7 @@ import {
 import type { Config } from '../../config.js';
 import type { LearnedModel } from '../../matching/learning.js';
 import {
-  isOfferingAnalysis, isRequestAnalysis, isScoringAnalysis, MATCHING_LIMITS, placeInList, rematchFacts, wantsFullMatch,
+  isOfferingAnalysis, isRequestAnalysis, isScoringAnalysis, MATCHING_LIMITS, needsFullMatch, placeInList, rematchFacts,
   type Lang, type ListedMatch, type MatchableOffering, type MatchableRequest, type MatchResult, type Modality, type OfferingAnalysis,
   type RematchRequest, type RequestAnalysis, type Routing, type ScoringAnalysis, type StateGeo, type StoredRequest, type Wanted,
 } from '../../matching/index.js';
@@ -770,8 +770,8 @@ export function createMatchingService(deps: {
       }
       // (request → the offerings that may change its list, with their new scores)
       const wants = changes.wanted(stored, proposing, now);
-      // A list merged from the request's parts, or one whose best text hit a changed offering moves, is redone by a full match (src/matching/reverse.ts wantsFullMatch).
-      const inParts = new Set(stored.filter((r) => wants.has(r.id) && wantsFullMatch(r.analysis, wants.get(r.id)!)).map((r) => r.id));
+      // A list merged from the request's parts is redone by a full match (src/matching/reverse.ts needsFullMatch).
+      const inParts = new Set(stored.filter((r) => wants.has(r.id) && needsFullMatch(r.analysis)).map((r) => r.id));
       for (const id of inParts) full.add(id);
       const affected = [...wants.keys()].filter((id) => !inParts.has(id));
       for (let i = 0; i < affected.length; i += WRITE_CHUNK) {
