@@ -97,9 +97,11 @@ export interface RequestAnalysis {
   fine: [string, number][];
   /**
    * The text query: the terms searched, how many distinct terms the request had, the best and the last kept raw BM25,
-   * and the best text value of an offering written in the request's language (absent in analyses stored before it: 0).
+   * and the best text value of an offering written in the request's language (absent in analyses stored before it: 0);
+   * the offering that had the best raw BM25 (`best`), and the query's terms no offering held (`absent`), both absent in
+   * analyses stored before them (re-matching then cannot tell that a change moves the request's best text hit).
    */
-  query: { terms: string[]; n: number; top: number; cut: number; same?: number };
+  query: { terms: string[]; n: number; top: number; cut: number; same?: number; best?: string; absent?: string[] };
   /** Linked needs: their areas and priority value. */
   needs: { areas: string[]; value: number }[];
   /** TF-IDF vector of the request's tokens (duplicate detection). */

@@ -357,7 +357,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // Area tokens are left out of the text query: area postings already supply
     // those candidates and the thematic component scores them.
     const query = { tokens: profile.focus ?? profile.tokens, conceptTokens: queryConceptTokens(profile.fine, profile.framedOnly), fine: profile.fine };
-    const used = { terms: [] as string[] };
+    const used = { terms: [] as string[], absent: [] as string[] };
     const hits = index.searchText(query, MATCHING_LIMITS.textCandidates, gate, undefined, used);
     // Neighbours vote on the topic whatever their eligibility, so they come
     // from a second, unfiltered search on the query's most selective terms.
@@ -458,7 +458,7 @@ export function createMatcher(config: MatcherConfig): Matcher {
     // A request CTED must triage because nothing fits gets no proposals, now or when offerings change.
     if (triage?.reason === 'no_area_fits') list = { kind: 'none' };
     return {
-      query: { terms: used.terms, n: queryTerms, top: topRaw, cut: cutRaw, same: sameLanguageText },
+      query: { terms: used.terms, absent: used.absent, n: queryTerms, top: topRaw, ...(topRaw > 0 ? { best: hits.keys().next().value! } : {}), cut: cutRaw, same: sameLanguageText },
       areas, profile, top, ctx, routing: finalRouting, triage, list,
       confidence: { area: aConf, route: rConf },
       matches: list.kind === 'none' ? [] : matches,

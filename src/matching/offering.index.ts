@@ -433,12 +433,14 @@ export class OfferingIndex {
    * returning at most `limit` hits, best first. The query keeps its most
    * selective terms until their postings add up to a budget: on a large
    * catalogue the work per request stays bounded, and the terms dropped are the
-   * common ones that carry little IDF anyway.
+   * common ones that carry little IDF anyway. `used` gets the terms searched, and the query's terms no
+   * offering holds (`absent`: re-matching scores an offering that brings one on it, as a new search would).
    */
-  searchText(query: TextQuery, limit: number, gate?: GateCheck, budget: number = POSTINGS_BUDGET, used?: { terms: string[] }): Map<string, TextHit> {
+  searchText(query: TextQuery, limit: number, gate?: GateCheck, budget: number = POSTINGS_BUDGET, used?: { terms: string[]; absent?: string[] }): Map<string, TextHit> {
     const n = this.byId.size;
-    const ranked = [...new Set([...query.tokens, ...query.conceptTokens])]
-      .map((t) => ({ t, df: this.docFreq.get(t) ?? 0 }))
+    const all = [...new Set([...query.tokens, ...query.conceptTokens])].map((t) => ({ t, df: this.docFreq.get(t) ?? 0 }));
+    if (used) used.absent = all.filter((x) => x.df === 0).map((x) => x.t);
+    const ranked = all
       .filter((x) => x.df > 0 && (n < COMMON_TERM_MIN_DOCS || x.df / n <= COMMON_TERM_RATIO))
       .sort((a, b) => a.df - b.df || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
     const terms: string[] = [];

@@ -1,13 +1,15 @@
 // Re-matching that scores the change, not the world: changed offerings against the requests that
 // may want them, each known by the analysis stored at its last full match (src/matching/analysis.ts).
-// The score is the one matchRequest would give the offering among the request's candidates, with two
-// approximations, both about the text component: the request's best raw BM25, its cut-off and its best
+// The score is the one matchRequest would give the offering among the request's candidates, with one
+// approximation, about the text component: the request's best raw BM25, its cut-off and its best
 // same-language text value (scoring.ts textValue) are those of its last full match (the catalogue's
-// statistics move a little as offerings arrive), and an offering that would now be the request's best
-// text hit gets the text value 1 without lowering the others'. What a full match did to the list as a
-// whole is kept with the analysis (ListRule) and applied here to each offering: a request CTED triages
-// for want of an area gets none, one that names its route's concept clearly only offerings on the route,
-// and one in parts (lists merged) gets a full match instead (needsFullMatch).
+// statistics move a little as offerings arrive). An offering that would now be the request's best text
+// hit, or that was it and changed, moves every other hit's text value (they are relative to the best):
+// it "leads", and the request gets a full match instead (wantsFullMatch). The query's terms no offering
+// held at the last full match are scored too (a new offering may bring one). What a full match did to the
+// list as a whole is kept with the analysis (ListRule) and applied here to each offering: a request CTED
+// triages for want of an area gets none, one that names its route's concept clearly only offerings on
+// the route, and one in parts (lists merged) gets a full match instead (needsFullMatch).
 import type { Matcher } from './matcher.js';
 import { conceptBoost } from './offering.index.js';
 import { listAdmits, type ScoringAnalysis, type StoredRequest } from './analysis.js';
@@ -20,6 +22,8 @@ export interface ReverseScore {
   score: number;
   components: Record<ScoreComponent, number>;
   explanation: MatchExplanation;
+  /** The offering leads the request's text hits (a new best, or the old best changed): see wantsFullMatch. */
+  leads: boolean;
 }
 
 /** The request's scoring context, rebuilt from its stored analysis (no text analysed). */
@@ -47,20 +51,27 @@ function preparedOf(r: StoredRequest, now: Date): Prepared {
   let p = prepared.get(r);
   if (!p || p.nowMs !== now.getTime()) {
     const ctx = contextOf(r, now);
-    p = { nowMs: ctx.nowMs, ctx, terms: [...new Set(r.analysis.query.terms)], boost: conceptBoost(ctx.fine) };
+    p = { nowMs: ctx.nowMs, ctx, terms: [...new Set([...r.analysis.query.terms, ...(r.analysis.query.absent ?? [])])], boost: conceptBoost(ctx.fine) };
     prepared.set(r, p);
   }
   return p;
 }
 
-/** The text value of an offering for a request, from the request's stored query (scoring.ts textValue takes it from here). */
-function textValueOf(r: StoredRequest, p: Prepared, textOf: (terms: readonly string[], boost: (term: string) => number) => { score: number; matched: number }): number {
+// Two raw BM25 scores closer than this (relative) are the same score added up in another order.
+const SAME_RAW = 1e-9;
+
+/**
+ * The text of one pair, from the request's stored query: the value scoring.ts textValue takes, and
+ * whether the offering leads the request's text hits: its raw BM25 is above the best of the last full
+ * match (a full match would now divide every other hit by it), or it had that best and its BM25 moved.
+ */
+function textOfPair(id: string, r: StoredRequest, p: Prepared, textOf: ((terms: readonly string[], boost: (term: string) => number) => { score: number; matched: number }) | null): { value: number; leads: boolean } {
   const q = r.analysis.query;
-  if (q.terms.length === 0 || q.top <= 0) return 0;
-  const hit = textOf(p.terms, p.boost);
-  if (hit.score <= 0 || hit.score < q.cut) return 0;
+  const hit = textOf && p.terms.length ? textOf(p.terms, p.boost) : { score: 0, matched: 0 };
+  const leads = hit.score > q.top * (1 + SAME_RAW) || (q.best === id && Math.abs(hit.score - q.top) > q.top * SAME_RAW);
+  if (q.top <= 0 || hit.score <= 0 || hit.score < q.cut) return { value: 0, leads };
   const coverage = Math.min(1, hit.matched / Math.max(1, Math.min(6, q.n)));
-  return Math.min(1, hit.score / q.top) * (0.5 + 0.5 * coverage);
+  return { value: Math.min(1, hit.score / q.top) * (0.5 + 0.5 * coverage), leads };
 }
 
 /**
@@ -78,15 +89,24 @@ export function scoreOffering(matcher: Matcher, offeringId: string, requests: re
     if (!gate) gates.set(r.state.iso3, (gate = matcher.index.gateFor(r.state, now)));
     if (!gate(doc) || !listAdmits(r.analysis.list, doc)) return null;
     const p = preparedOf(r, now);
+    const text = textOfPair(offeringId, r, p, textOf);
     // The same scoring as a full match (weights, learned prior, relevance, minimum score).
-    const scored = matcher.scoreCandidate(p.ctx, doc, textValueOf(r, p, textOf));
-    return scored ? { requestId: r.id, score: scored.score, components: scored.components, explanation: scored.explain() } : null;
+    const scored = matcher.scoreCandidate(p.ctx, doc, text.value);
+    return scored ? { requestId: r.id, score: scored.score, components: scored.components, explanation: scored.explain(), leads: text.leads } : null;
   });
 }
 
 /** Whether a change that concerns the request needs its full match (its list merges its parts' lists). */
 export function needsFullMatch(a: ScoringAnalysis): boolean {
   return a.list?.kind === 'parts';
+}
+
+/**
+ * Whether what the changed offerings do to a request (ChangeSet.wanted) needs its full match: its list
+ * merges its parts' lists, or one of them leads its text hits (every other offering's text value moves).
+ */
+export function wantsFullMatch(a: ScoringAnalysis, wanted: readonly Wanted[]): boolean {
+  return needsFullMatch(a) || wanted.some((w) => w.leads);
 }
 
 /**
@@ -108,15 +128,19 @@ export interface RematchRequest extends StoredRequest {
   floor: number | null;
 }
 
-/** What one changed offering does to one request's list: its new score, or null when it no longer qualifies there. */
-export interface Wanted { offeringId: string; score: number | null; explanation: MatchExplanation | null }
+/**
+ * What one changed offering does to one request's list: its new score, or null when it no longer qualifies
+ * there; `leads` when it is now the request's best text hit or was it and changed (wantsFullMatch).
+ */
+export interface Wanted { offeringId: string; score: number | null; explanation: MatchExplanation | null; leads?: true }
 
 /** The changed offerings of one re-matching job, indexed by area once, against which each page of requests is scored. */
 export interface ChangeSet {
   /**
    * For each request, the changed offerings that may change its list, in the order the set was given:
-   * those it lists (`listed`: request → offering ids it proposes now), with their new score or null, and
-   * the others posted under one of its areas that score at or above its floor.
+   * those it lists (`listed`: request → offering ids it proposes now), with their new score or null,
+   * the others posted under one of its areas that score at or above its floor, and any of those that
+   * leads its text hits (`leads`, whatever its score; pairs dismissed by their bound are not looked at).
    */
   wanted(requests: readonly RematchRequest[], listed: ReadonlyMap<string, ReadonlySet<string>>, now: Date): Map<string, Wanted[]>;
 }
@@ -146,6 +170,8 @@ export function changeSet(matcher: Matcher, changed: readonly { id: string; post
         const ks = new Set<number>();
         for (const a of r.matchAreas) for (const k of byArea.get(a) ?? []) ks.add(k);
         for (const id of mine ?? []) { const k = position.get(id); if (k !== undefined) ks.add(k); }
+        const best = r.analysis.query.best === undefined ? undefined : position.get(r.analysis.query.best);
+        if (best !== undefined) ks.add(best);
         // A list that stays empty (no area fits) is not scored, unless it lists one of the offerings (it then loses it).
         if (!ks.size || (r.analysis.list?.kind === 'none' && !mine?.size)) continue;
         // A list merged from its parts' lists has no floor a part's answer must reach.
@@ -156,18 +182,26 @@ export function changeSet(matcher: Matcher, changed: readonly { id: string; post
         for (const k of [...ks].sort((a, b) => a - b)) {
           const { id, doc, textOf } = entries[k]!;
           const isListed = mine?.has(id) ?? false;
+          // The offering that had the request's best text hit is looked at whatever its score (its change moves the others').
+          const wasBest = r.analysis.query.best === id;
           let scored: ReturnType<Matcher['scoreCandidate']> = null;
+          let leads = false;
           if (doc && textOf && gate(doc) && listAdmits(r.analysis.list, doc)) {
             const p = preparedOf(r, now);
             // A pair that cannot reach the floor even with the best text value is dismissed before its BM25 (most are).
-            if (!isListed) {
+            if (!isListed && !wasBest) {
               const bound = matcher.scoreBound(p.ctx, doc);
               if (bound === null || (floor !== null && bound < floor)) continue;
             }
-            scored = matcher.scoreCandidate(p.ctx, doc, textValueOf(r, p, textOf));
+            const text = textOfPair(id, r, p, textOf);
+            leads = text.leads;
+            scored = matcher.scoreCandidate(p.ctx, doc, text.value);
+          } else if (wasBest) {
+            // Gone, closed, or no longer on the request's route: a full match's best text hit is another one now.
+            leads = doc && textOf && gate(doc) ? textOfPair(id, r, preparedOf(r, now), textOf).leads : true;
           }
-          if (!isListed && (!scored || (floor !== null && scored.score < floor))) continue;
-          list.push({ offeringId: id, score: scored?.score ?? null, explanation: scored ? scored.explain() : null });
+          if (!isListed && !leads && (!scored || (floor !== null && scored.score < floor))) continue;
+          list.push({ offeringId: id, score: scored?.score ?? null, explanation: scored ? scored.explain() : null, ...(leads ? { leads: true as const } : {}) });
         }
         if (list.length) out.set(r.id, list);
       }

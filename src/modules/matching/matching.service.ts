@@ -664,7 +664,7 @@ export function createMatchingService(deps: {
     return hit.analysis;
   };
   const toCache = (id: string, rowVersion: string, a: ScoringAnalysis): ScoringAnalysis => {
-    const analysis: ScoringAnalysis = { lang: a.lang, areas: a.areas, fine: a.fine, query: a.query, needs: a.needs };
+    const analysis: ScoringAnalysis = { lang: a.lang, areas: a.areas, fine: a.fine, query: a.query, needs: a.needs, ...(a.list ? { list: a.list } : {}) };
     scoringCache.delete(id);
     scoringCache.set(id, { rowVersion, analysis });
     if (scoringCache.size > SCORING_CACHE_MAX) scoringCache.delete(scoringCache.keys().next().value!);

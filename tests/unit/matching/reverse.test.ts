@@ -3,7 +3,7 @@ import { analyserVersion, listAdmits, profileOf, type StoredRequest } from '../.
 import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
 import { conceptTokens } from '../../../src/matching/offering.index.js';
-import { changeSet, contextOf, needsFullMatch, placeInList, scoreOffering, type RematchRequest, type Wanted } from '../../../src/matching/reverse.js';
+import { changeSet, contextOf, needsFullMatch, placeInList, rematchFacts, scoreOffering, wantsFullMatch, type RematchRequest, type Wanted } from '../../../src/matching/reverse.js';
 import { MATCHING_LIMITS } from '../../../src/matching/weights.js';
 import { generator } from '../../../bench/matching-bench.js';
 import { rematchGap } from '../../../bench/rematch-eval.js';
@@ -126,13 +126,29 @@ describe('scoring a set of changed offerings against a page of requests', () => 
         // A list merged from parts has no floor (reverse.ts needsFullMatch).
         const floor = needsFullMatch(r.analysis) ? null : r.floor;
         if (!isListed && (!s || (floor !== null && s.score < floor))) { if (s) belowFloor++; return; }
-        expected.set(r.id, [...(expected.get(r.id) ?? []), { offeringId: id, score: s?.score ?? null, explanation: s?.explanation ?? null }]);
+        expected.set(r.id, [...(expected.get(r.id) ?? []), { offeringId: id, score: s?.score ?? null, explanation: s?.explanation ?? null, ...(s?.leads ? { leads: true as const } : {}) }]);
       });
     }
     const got = changeSet(m, changed).wanted(stored, listed, NOW);
+    // An offering that leads a request's text hits is given whatever its score (the request gets a full match); the others as the reference.
+    const byId = new Map(stored.map((r) => [r.id, r]));
+    let leading = 0;
+    const kept = new Map<string, Wanted[]>();
+    for (const [id, ws] of got) {
+      for (const w of ws) {
+        if (!w.leads) continue;
+        leading++;
+        const a = byId.get(id)!.analysis;
+        // Leading means: a raw BM25 above the request's best at its last full match (its best offerings are none of these).
+        expect(m.index.scoreDoc(w.offeringId, [...a.query.terms, ...(a.query.absent ?? [])], new Map(a.fine)).score).toBeGreaterThan(a.query.top);
+      }
+      const rest = ws.filter((w) => expected.get(id)?.some((e) => e.offeringId === w.offeringId));
+      if (rest.length) kept.set(id, rest);
+    }
     expect(belowFloor).toBeGreaterThan(0);
     expect(expected.size).toBeGreaterThan(20);
-    expect(got).toEqual(expected);
+    expect(leading).toBeGreaterThan(0);
+    expect(kept).toEqual(expected);
   });
 
   it('never bounds a pair below the score it gets at any text value', () => {
@@ -211,5 +227,75 @@ describe('re-matching does to each offering what the full match did to the whole
     expect(parts.length).toBeGreaterThan(0);
     expect(needsFullMatch({ lang: 'en', areas: [], fine: [], query: { terms: [], n: 0, top: 0, cut: 0 }, needs: [], list: { kind: 'parts' } })).toBe(true);
     for (const r of parts) expect(r.incremental).toEqual(r.full);
+  });
+});
+
+describe('a change that moves a request’s best text hit gives the request a full match', () => {
+  // Text values are relative to the request's best raw BM25: a new best lowers every other offering's in a full match.
+  const base = CATALOGUE.slice(0, 3);
+  const HAWALA = request({ title: 'Supervision of hawala dealers', description: 'Our regulator asks for help with the supervision of hawala dealers against terrorist financing.', modalities: ['training'] });
+  const storedOf = (m: ReturnType<typeof createMatcher>, r: typeof HAWALA): RematchRequest => {
+    const res = m.matchRequest(r, { now: NOW });
+    return { id: r.id, state: STATES.find((s) => s.iso3 === r.memberState)!, modalities: r.modalities, urgency: r.urgency, analysis: JSON.parse(JSON.stringify(res.analysis)), ...rematchFacts(res) };
+  };
+  const wantedOf = (m: ReturnType<typeof createMatcher>, id: string, r: RematchRequest, listed = new Map<string, Set<string>>()) =>
+    changeSet(m, [{ id, posted: [...m.index.get(id)?.areaWeight.keys() ?? []] }]).wanted([r], listed, NOW).get(r.id) ?? [];
+
+  it('when a new offering becomes its best text hit', () => {
+    const m = createMatcher({ areas: AREAS, states: STATES });
+    for (const o of base) m.addOffering(o);
+    const stored = storedOf(m, HAWALA);
+    const before = new Map(m.matchRequest(HAWALA, { now: NOW }).matches.map((x) => [x.offeringId, x.explanation.components.text]));
+    m.addOffering(offering({ id: 'o-hawala', title: 'Hawala dealers and terrorist financing', description: 'Supervision of informal value transfer providers.' }));
+    const full = m.matchRequest(HAWALA, { now: NOW });
+    expect(full.analysis.query.best).toBe('o-hawala');
+    // What re-matching alone could not give: the offerings listed before lose text value.
+    const after = full.matches.find((x) => x.offeringId === stored.analysis.query.best)!;
+    expect(after.explanation.components.text).toBeLessThan(before.get(stored.analysis.query.best!)! - 0.1);
+    const ws = wantedOf(m, 'o-hawala', stored);
+    expect(ws.map((w) => [w.offeringId, w.leads])).toEqual([['o-hawala', true]]);
+    expect(wantsFullMatch(stored.analysis, ws)).toBe(true);
+  });
+
+  it('when it leads only through query terms no offering held at the last full match', () => {
+    const m = createMatcher({ areas: AREAS, states: STATES });
+    for (const o of base) m.addOffering(o);
+    const stored = storedOf(m, HAWALA);
+    expect(stored.analysis.query.absent).toContain('hawala');
+    // None of the words the request's last full match searched: it leads on the request's other words alone.
+    m.addOffering(offering({ id: 'o-hawala', title: 'Hawala dealers', description: 'Registering and licensing informal value transfer providers.', thematicAreas: ['terrorist_financing'] }));
+    expect(m.index.scoreDoc('o-hawala', stored.analysis.query.terms).score).toBe(0);
+    expect(m.matchRequest(HAWALA, { now: NOW }).analysis.query.best).toBe('o-hawala');
+    const ws = wantedOf(m, 'o-hawala', stored);
+    expect(ws[0]).toMatchObject({ offeringId: 'o-hawala', leads: true });
+    expect(ws[0]!.explanation!.components.text).toBeGreaterThan(0);
+  });
+
+  it('when the offering that had its best text hit changes, and not when another listed one does', () => {
+    const m = createMatcher({ areas: AREAS, states: STATES });
+    for (const o of base) m.addOffering(o);
+    const stored = storedOf(m, HAWALA);
+    const best = stored.analysis.query.best!;
+    const other = m.matchRequest(HAWALA, { now: NOW }).matches.map((x) => x.offeringId).find((id) => id !== best)!;
+    const listed = new Map([[HAWALA.id, new Set([best, other])]]);
+    // Re-indexed unchanged: nothing moves.
+    expect(wantedOf(m, best, stored, listed).some((w) => w.leads)).toBe(false);
+    // Its text rewritten away from the request: the others' text values rise in a full match.
+    m.replaceOffering({ ...base.find((o) => o.id === best)!, title: 'Non-profit sector outreach', description: 'Guidance for charities.' });
+    expect(m.matchRequest(HAWALA, { now: NOW }).analysis.query.best).not.toBe(best);
+    expect(wantedOf(m, best, stored, listed)).toMatchObject([{ offeringId: best, leads: true }]);
+    expect(wantedOf(m, other, stored, listed).some((w) => w.leads)).toBe(false);
+    // Gone altogether.
+    m.removeOffering(best);
+    expect(wantedOf(m, best, stored, listed)).toMatchObject([{ offeringId: best, score: null, leads: true }]);
+  });
+
+  it('so that every eval list a new best text hit concerns is the full match’s list', () => {
+    for (const set of ['dev', 'real3'] as const) {
+      const g = rematchGap(set);
+      const moved = g.rows.filter((r) => r.concerned && r.full.length > 0 && g.newBest.has(r.id));
+      expect(moved.length).toBeGreaterThan(5);
+      for (const r of moved) expect(r.incremental, `${set} ${r.id}`).toEqual(r.full);
+    }
   });
 });
