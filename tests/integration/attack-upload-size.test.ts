@@ -140,3 +140,21 @@ describe('attack: an upload larger in all than UPLOAD_MAX_TOTAL_BYTES', () => {
     expect(refused.body.error.message).toBe('L’envoi dépasse 2 MiB au total, le maximum d’un seul envoi. Envoyez moins de documents, ou des documents plus petits, à la fois.');
   });
 });
+
+describe('attack: an import body over its route\'s limit', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await buildTestApp(); });
+  afterAll(async () => { await t?.close(); });
+
+  it('is refused 413 naming that route\'s limit, and nothing is imported', async () => {
+    const csv = `memberState,description,priority\n${'SEN,Border management needs a review of the watch lists used at crossings,high\n'.repeat(80_000)}`;
+    expect(csv.length).toBeGreaterThan(5 * MiB);
+    const res = await t.call({ method: 'POST', url: '/v1/needs/import', key: 'test-admin-key-0123456789abcdef', payload: csv, headers: { 'content-type': 'text/csv' } });
+    expect(res.status).toBe(413);
+    expect(res.body.error).toEqual({ code: 'payload_too_large', message: 'The body is larger than 5 MiB.', details: [] });
+    expect((await t.db.query<{ n: number }>('select count(*)::int as n from needs', []))[0]!.n).toBe(0);
+    const json = await t.call({ method: 'POST', url: '/v1/needs', key: 'test-admin-key-0123456789abcdef', payload: { memberState: 'SEN', description: 'x'.repeat(300 * 1024), priority: 'high' } });
+    expect(json.status).toBe(413);
+    expect(json.body.error.message).toBe('The body is larger than 256 KiB.');
+  });
+});
