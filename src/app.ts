@@ -34,6 +34,7 @@ import { SESSION_COOKIE } from './web/session.js';
 import { notFoundPage, webPlugin } from './web/web.plugin.js';
 import { createServices, type Services } from './services.js';
 import { UNPACED } from './job-pacer.js';
+import { keyGenerationReader } from './modules/admin/key-revocations.js';
 
 /** What the app is built from; tests pass their own. */
 export interface AppDeps {
@@ -124,6 +125,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     beforeLookup: (req, digest) => (app.rateLimits.vouched(digest) ? undefined : app.rateLimits.take('lookup', `ip:${req.ip}`)),
     onValid: (digest) => app.rateLimits.vouch(digest),
     onRejected: (req) => app.rateLimits.chargeAddress(req),
+    // Several processes may share PostgreSQL's keys: a revocation in one is seen by the others on their next request.
+    revocationGeneration: deps.db.kind === 'postgres' ? keyGenerationReader(deps.db.query) : undefined,
   });
 
   // 2. feature modules

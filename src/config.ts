@@ -125,6 +125,11 @@ export const ConfigSchema = z.object({
   EMBEDDED_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Largest attachment accepted, in bytes (10 MiB). */
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(10 * 1024 * 1024),
+  /**
+   * Largest multipart upload in all (its files and fields), in bytes (50 MiB: five documents of the
+   * largest size); refused with 413 while it arrives, before the rest is read.
+   */
+  UPLOAD_MAX_TOTAL_BYTES: z.coerce.number().int().min(64 * 1024).max(4 * 1024 ** 3).default(50 * 1024 * 1024),
   /** Documents on one request, its messages included; on one offering; on one message. */
   ATTACHMENTS_PER_REQUEST: z.coerce.number().int().min(1).max(1000).default(50),
   ATTACHMENTS_PER_OFFERING: z.coerce.number().int().min(1).max(1000).default(10),

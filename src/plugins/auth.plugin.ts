@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, forbidden, unauthorized } from '../errors.js';
+import { AppError, forbidden, isConnectionError, unauthorized } from '../errors.js';
 
 export const ROLES = ['admin', 'member_state', 'provider', 'cted', 'entity'] as const;
 export type Role = (typeof ROLES)[number];
@@ -105,17 +105,59 @@ export interface AuthOptions {
   onValid?: (digest: string) => void;
   /** Asked before a request is answered 401 (no, an unknown or a revoked key); may throw instead (the per-address budget). */
   onRejected?: (req: FastifyRequest) => void | Promise<void>;
+  /**
+   * PostgreSQL (several processes may share the keys): the revocation generation stored there
+   * (key-revocations.ts), read afresh for each request. A cached key is trusted only while no
+   * revocation has committed since it was looked up, so a key revoked in any process is refused by
+   * every other on its next request. Without it (the embedded default: one process) a revocation
+   * clears this process's cache (forgetKeyCache) and entries live CACHE_MS.
+   */
+  revocationGeneration?: () => Promise<number>;
 }
 
 export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
   const adminHash = opts.adminKey ? Buffer.from(hashApiKey(opts.adminKey), 'hex') : null;
   // Both keyed by the key's digest: no raw key is kept.
-  const cache = new Map<string, { p: Principal | null; until: number }>();
+  // `gen`: the revocation generation read before the lookup (0 without revocationGeneration).
+  const cache = new Map<string, { p: Principal | null; until: number; gen: number }>();
   /** Lookups in flight, so a key whose cache entry just expired is looked up once, not by every concurrent request. */
-  const inFlight = new Map<string, Promise<Principal | null>>();
+  const inFlight = new Map<string, { pending: Promise<Principal | null>; gen: number }>();
   const touched = new Map<string, number>();
   /** Bumped by forgetKeyCache, so a lookup that started before a revocation does not refill the cache. */
   let generation = 0;
+  const readGeneration = opts.revocationGeneration;
+  /** The highest revocation generation read so far: older entries are dropped when it grows. */
+  let knownGen = 0;
+  let reading: Promise<number> | null = null;
+  let queued: Promise<number> | null = null;
+
+  /**
+   * The revocation generation as read by a query that starts after this call: a request joins the read
+   * queued behind the one in flight, never one that began before it arrived (that read could predate a
+   * revocation whose answer the caller has already seen). At most one read runs at a time.
+   */
+  function freshGeneration(read: () => Promise<number>): Promise<number> {
+    if (!reading) {
+      const mine: Promise<number> = read().then((g) => {
+        if (g > knownGen) { knownGen = g; cache.clear(); }
+        return g;
+      }).finally(() => { if (reading === mine) reading = null; });
+      reading = mine;
+      return mine;
+    }
+    queued ??= reading.catch(() => 0).then(() => { queued = null; return freshGeneration(read); });
+    return queued;
+  }
+
+  /** The generation now, or null when it cannot be read (the database away: cached entries then live CACHE_MS as before). */
+  async function generationNow(req: FastifyRequest): Promise<number | null> {
+    if (!readGeneration) return 0;
+    try { return await freshGeneration(readGeneration); } catch (err) {
+      if (!isConnectionError(err)) throw err;
+      req.log.warn({ err: String(err) }, 'could not read the key revocation generation; trusting cached keys for now');
+      return null;
+    }
+  }
 
   /** The principal a key stands for: the admin key (compared in constant time) or a stored, unrevoked key. */
   async function lookup(digest: string): Promise<Principal | null> {
@@ -144,9 +186,10 @@ export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
     return req.principal;
   }
 
-  /** The caller, when its key was looked up in the last few seconds (no I/O); else undefined. */
+  /** The caller, when its key was looked up in the last few seconds (no I/O); else undefined (always, when revocations are read). */
   function authenticateCached(req: FastifyRequest): Principal | undefined {
     if (req.principal) return req.principal;
+    if (readGeneration) return undefined;
     const now = Date.now();
     const entry = cache.get(digestOf(req));
     return entry && entry.until >= now ? accept(req, entry.p, now) : undefined;
@@ -166,22 +209,29 @@ export default fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
     const cached = authenticateCached(req);
     if (cached) return cached;
     const key = digestOf(req);
+    // Read before the lookup: an entry is as new as the generation read before it (a revocation after that read bumps it).
+    const gen = await generationNow(req);
+    const entry = cache.get(key);
+    if (readGeneration && entry && entry.until >= Date.now() && (gen === null || entry.gen >= gen)) return accept(req, entry.p, Date.now());
+    const joinable = inFlight.get(key);
     // Requests that wait on a lookup already under way cost nothing more; a new lookup is asked for first.
-    if (!inFlight.has(key) && opts.beforeLookup) await opts.beforeLookup(req, key);
-    let pending = inFlight.get(key);
-    if (!pending) {
+    if (!(joinable && joinable.gen >= (gen ?? 0)) && opts.beforeLookup) await opts.beforeLookup(req, key);
+    let flight = inFlight.get(key);
+    if (!flight || flight.gen < (gen ?? 0)) {
       const started = generation;
-      pending = lookup(key).then((p) => {
+      const at = gen ?? knownGen;
+      const pending: Promise<Principal | null> = lookup(key).then((p) => {
         if (p) opts.onValid?.(key);
-        if (started === generation) {
-          cache.set(key, { p, until: Date.now() + CACHE_MS });
+        if (started === generation && at >= knownGen) {
+          cache.set(key, { p, until: Date.now() + CACHE_MS, gen: at });
           if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
         }
         return p;
-      }).finally(() => { if (inFlight.get(key) === pending) inFlight.delete(key); });
-      inFlight.set(key, pending);
+      }).finally(() => { if (inFlight.get(key)?.pending === pending) inFlight.delete(key); });
+      flight = { pending, gen: at };
+      inFlight.set(key, flight);
     }
-    return accept(req, await pending, Date.now());
+    return accept(req, await flight.pending, Date.now());
   }
 
   app.decorateRequest('principal', undefined);

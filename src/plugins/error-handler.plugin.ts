@@ -41,7 +41,10 @@ export default fp(async function errorHandler(app: FastifyInstance, opts: { html
     }
     const fe = err as FastifyError;
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send(body('payload_too_large', 'The body is larger than 256 KiB.'));
+      // The route's own limit (bulk imports take 5 MiB), else the contract's 256 KiB.
+      const limit = req.routeOptions.bodyLimit ?? 256 * 1024;
+      const size = limit >= 1024 * 1024 ? `${Math.round((limit / 1024 / 1024) * 10) / 10} MiB` : `${Math.round(limit / 1024)} KiB`;
+      return reply.code(413).send(body('payload_too_large', `The body is larger than ${size}.`));
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return reply.code(415).send(body('unsupported_media_type', `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here.`));

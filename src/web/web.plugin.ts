@@ -12,6 +12,8 @@ import type { SessionView } from '../modules/people/people.service.js';
 import { resolveSessionSecret } from '../modules/common/secrets.js';
 import { sendPage, WebError, type WebContext } from './context.js';
 import { detailText } from './forms.js';
+import { talkErrorText } from './talk.view.js';
+import { AttachmentRefusal } from '../modules/attachments/file-inspect.js';
 import { html } from './html.js';
 import { fromAcceptLanguage, i18n, isUiLang, type MessageKey, type UiLang } from './i18n/index.js';
 import { page } from './layout.js';
@@ -191,15 +193,17 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     }
     if (status >= 500) req.log.error({ err }, 'web page failed');
     if (status === 401 && req.method === 'GET' && !wantsJson(req)) return reply.redirect(`/sign-in?next=${encodeURIComponent(ctx.path)}`, 303);
+    // A refused upload (too many files, too large in all: refused before its route ran) says why, in the page's language.
+    const said = (err instanceof AttachmentRefusal ? talkErrorText(ctx.i, err) : null) ?? ctx.i.t(key);
     if (wantsJson(req)) {
       const details = err instanceof AppError ? err.details : [];
-      return reply.code(status).send({ error: { code: err instanceof AppError ? err.code : 'web_error', message: ctx.i.t(key), details } });
+      return reply.code(status).send({ error: { code: err instanceof AppError ? err.code : 'web_error', message: said, details } });
     }
     // A refusal with details says each of them, in the page's language where a text exists for it.
     const details = err instanceof AppError && status < 500 ? err.details.slice(0, 50) : [];
     return sendPage(req, reply, page(ctx, {
       title: ctx.i.t('error.title'),
-      body: html`<h1>${ctx.i.t('error.title')}</h1><p>${ctx.i.t(key)}</p>
+      body: html`<h1>${ctx.i.t('error.title')}</h1><p>${said}</p>
         ${details.length ? html`<ul>${details.map((d) => html`<li><code>${d.path}</code>: ${detailText(ctx.i, d)}</li>`)}</ul>` : ''}
         <p><a href="/">${ctx.i.t('error.back')}</a></p>`,
     }), status);

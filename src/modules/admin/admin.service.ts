@@ -8,6 +8,7 @@ import { recordChange } from '../events/events.repository.js';
 import type { ReferenceService } from '../reference/reference.service.js';
 import { suggestEntity } from '../../matching/entity.suggest.js';
 import type { CreateApiKeyBody, CreateProviderBody, UpdateProviderBody } from './admin.schemas.js';
+import { keysChanged } from './key-revocations.js';
 
 /** API keys and providers: what an admin sets up before anyone else can work. */
 export function createAdminService(deps: { db: Db; reference: ReferenceService }) {
@@ -82,6 +83,7 @@ export function createAdminService(deps: { db: Db; reference: ReferenceService }
         const [r] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
         if (!r) throw notFound('API key');
         await recordChange(tx, p, { action: 'api_key.revoke', targetType: 'api_key', targetId: id });
+        await keysChanged(tx);
       });
     },
 

@@ -4,7 +4,7 @@ import { AttachmentList, AttachmentView, MatchingBody, UploadAttachmentsBody } f
 import { sendDownload } from './download.js';
 import { acceptUploads } from './uploads.plugin.js';
 
-const uploadDoc = 'multipart/form-data: one or more `file` fields and `purpose`. Each file must be a PDF, DOCX, ODT, XLSX, CSV, PNG or JPEG, read from its content (the name must agree); at most ATTACHMENT_MAX_BYTES each. A refused file answers `attachment_refused` with the reason in `details`.';
+const uploadDoc = 'multipart/form-data: one or more `file` fields and `purpose`. Each file must be a PDF, DOCX, ODT, XLSX, CSV, PNG or JPEG, read from its content (the name must agree); at most ATTACHMENT_MAX_BYTES each and UPLOAD_MAX_TOTAL_BYTES in all (a larger upload is refused 413 while it arrives, reason `upload_too_large`). A refused file answers `attachment_refused` with the reason in `details`.';
 
 /** Documents on requests and offerings, and their downloads. */
 export const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {

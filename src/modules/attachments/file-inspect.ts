@@ -24,14 +24,14 @@ export const ALLOWED_EXTENSIONS = Object.values(FILE_KINDS).flatMap((k) => [...k
 /** Why a file was refused; the web interface says each in the user's language. */
 export const REFUSAL_REASONS = [
   'empty', 'too_large', 'extension_not_allowed', 'extension_mismatch', 'html_content', 'unknown_content',
-  'zip_too_many_entries', 'zip_bomb', 'zip_invalid', 'office_macros', 'csv_invalid', 'too_many_files',
+  'zip_too_many_entries', 'zip_bomb', 'zip_invalid', 'office_macros', 'csv_invalid', 'too_many_files', 'upload_too_large',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
-/** A refused upload: 400 (413 when too large), code `attachment_refused`, with the reason and its values. */
+/** A refused upload: 400 (413 when a file or the whole upload is too large), code `attachment_refused`, with the reason and its values. */
 export class AttachmentRefusal extends AppError {
   constructor(readonly reason: RefusalReason, message: string, readonly params: Record<string, string | number> = {}, readonly filename = '') {
-    super(reason === 'too_large' ? 413 : 400, 'attachment_refused', message, [{ path: 'file', message: `${reason}: ${message}` }]);
+    super(reason === 'too_large' || reason === 'upload_too_large' ? 413 : 400, 'attachment_refused', message, [{ path: 'file', message: `${reason}: ${message}` }]);
     this.name = 'AttachmentRefusal';
   }
 }
@@ -40,7 +40,8 @@ export interface InspectLimits { maxBytes: number; maxInflatedBytes: number; max
 export interface Inspected { kind: FileKind; mediaType: string; sha256: string }
 
 const KIND_NAMES: Record<FileKind, string> = { pdf: 'a PDF document', docx: 'a Word (DOCX) document', odt: 'an OpenDocument text', xlsx: 'an Excel (XLSX) workbook', csv: 'a CSV table', png: 'a PNG image', jpeg: 'a JPEG image' };
-const MB = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+/** A size as people read it: `10 MiB`, `0.3 MiB`. */
+export const MB = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
 
 /** The lower-cased extension of a file name ('' when it has none). */
 export function extensionOf(name: string): string {

@@ -32,6 +32,14 @@ const TOP_N = MATCHING_LIMITS.defaultTopN;
 const SYNC_PAGE = 2_000;
 /** Requests whose proposals change written per transaction (short transactions: a few ms of locks). */
 const WRITE_CHUNK = 200;
+/**
+ * Requests scored against a re-matching job's changed offerings between two breaks for the event loop
+ * (embedded default: the API's thread). A page of a thousand requests against a 3,000-offering import
+ * was one synchronous stretch of seconds; each slice is a few tens of milliseconds at most.
+ */
+export const SCORE_SLICE = 25;
+/** Offerings indexed (and analysed, when their stored analysis is missing or outdated) between two breaks. */
+const INDEX_SLICE = 100;
 /** Duplicate detection compares a new request with at most this many of the state's earlier open requests (the most recent). */
 const OPEN_REQUESTS_COMPARED = 200;
 
@@ -279,8 +287,10 @@ export function createMatchingService(deps: {
         const more = rows.length === SYNC_PAGE;
         if (more) next = prefetch(changedPage(last!.version, last!.id));
         const made: { row: SyncRow; analysis: OfferingAnalysis }[] = [];
+        let done = 0;
         for (const row of rows) {
           if (indexed.get(row.id) === row.version) continue;
+          if (++done % INDEX_SLICE === 0) await yieldNow();
           const o: MatchableOffering = {
             id: row.id, providerId: row.provider_id, providerEntity: row.entity, title: row.title, description: row.description,
             language: row.language as Lang, languages: row.languages as Lang[], modalities: row.modalities as Modality[],
@@ -768,8 +778,12 @@ export function createMatchingService(deps: {
         if (!r.analysis) { full.add(r.id); continue; }
         stored.push({ id: r.id, state: stateOf(r.member_state), modalities: r.modalities as Modality[], urgency: r.urgency as StoredRequest['urgency'], analysis: r.analysis, floor: r.proposal_floor, matchAreas: r.match_areas ?? [] });
       }
-      // (request → the offerings that may change its list, with their new scores)
-      const wants = changes.wanted(stored, proposing, now);
+      // (request → the offerings that may change its list, with their new scores), a slice of requests at a time
+      const wants = new Map<string, Wanted[]>();
+      for (let i = 0; i < stored.length; i += SCORE_SLICE) {
+        for (const [id, w] of changes.wanted(stored.slice(i, i + SCORE_SLICE), proposing, now)) wants.set(id, w);
+        await yieldNow();
+      }
       // A list merged from the request's parts is redone by a full match (src/matching/reverse.ts needsFullMatch).
       const inParts = new Set(stored.filter((r) => wants.has(r.id) && needsFullMatch(r.analysis)).map((r) => r.id));
       for (const id of inParts) full.add(id);

@@ -6,6 +6,7 @@ import { apiKeys, auditEvents, memberships, organisations, providers, requestDra
 import type { Config } from '../../config.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import { generateApiKey, requireMay, type MemberRole, type Principal, type Role } from '../../plugins/auth.plugin.js';
+import { keysChanged } from '../admin/key-revocations.js';
 import { recordChange, SYSTEM } from '../events/events.repository.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { ReferenceService } from '../reference/reference.service.js';
@@ -434,6 +435,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
         await tx.update(organisations).set({ status, ...(status === 'active' && !o.approvedAt ? { approvedAt: new Date(), approvedBy: p.userId } : {}) }).where(eq(organisations.id, id));
         if (status === 'suspended') await tx.update(webSessions).set({ revokedAt: new Date() }).where(and(eq(webSessions.organisationId, id), isNull(webSessions.revokedAt)));
         await recordChange(tx, p, { action: `organisation.${status === 'active' ? 'activate' : 'suspend'}`, targetType: 'organisation', targetId: id, summary: { name: o.name } });
+        await keysChanged(tx);
       });
       await forget(undefined, id);
     },
@@ -697,6 +699,7 @@ export function createPeopleService(deps: { db: Db; reference: ReferenceService;
           .returning({ id: apiKeys.id, label: apiKeys.label });
         if (!r) throw notFound('API key');
         await recordChange(tx, p, { action: 'api_key.revoke', targetType: 'api_key', targetId: id, summary: { label: r.label } });
+        await keysChanged(tx);
       });
     },
 
