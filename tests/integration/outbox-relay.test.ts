@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { schema, type Db } from '../../db/client.js';
 import { coreEventRouter, createOutboxRelay } from '../../src/modules/events/outbox.relay.js';
 import { notificationsEventRouter } from '../../src/modules/notifications/notifications.events.js';
+import { webhookEventRouter } from '../../src/modules/webhooks/webhooks.service.js';
 import { BullMqQueueDriver } from '../../src/queue/bullmq.driver.js';
 import { InProcessQueueDriver } from '../../src/queue/in-process.driver.js';
 import type { QueueDriver } from '../../src/queue/queue.driver.js';
@@ -45,6 +48,46 @@ describe.each(['in-process', 'bullmq'] as const)('outbox relay (%s queue)', (kin
     };
     expect(await again()).toEqual([1, 1]);
     expect(await again()).toEqual([1, 1]);
+  });
+
+  it('starts a webhook fan-out job for an event only while a webhook subscription is active', async () => {
+    const t = await buildTestApp({ queue: kind });
+    cleanup.push(() => t.close());
+    const webhooks = () => createOutboxRelay({ db: t.db.db, queue: t.queue, routers: [coreEventRouter, webhookEventRouter], log: { warn() {} }, pollMs: 1000 });
+    const routed = async () => {
+      await rows(t, `insert into outbox (topic, payload) values ('request.routed', jsonb_build_object('requestId', $1::text, 'entity', 'UNODC'))`, [randomUUID()]);
+      expect(await webhooks().tick()).toBe(1);
+      return (await t.queue.depth())['fanout-webhooks'] ?? 0;
+    };
+    // Nobody subscribes: the event is relayed (marked) and starts no job.
+    expect(await routed()).toBe(0);
+    expect(await rows(t, 'select count(*)::int as n from outbox where published_at is null')).toEqual([{ n: 0 }]);
+    // An inactive subscription is nobody either; an active one (whatever its topics: the job reads who listens) opens the gate.
+    await rows(t, `insert into webhook_subscriptions (entity_code, url, secret, events, active) values ('UNODC', 'https://hooks.example.org/a', 's', array['match.decided'], false)`);
+    expect(await routed()).toBe(0);
+    await rows(t, `insert into webhook_subscriptions (entity_code, url, secret, events) values ('UNODC', 'https://hooks.example.org/b', 's', array['request.routed'])`);
+    expect(await routed()).toBe(1);
+  });
+
+  it('marks events that start no job without taking their rows\' locks (no transaction), and events with jobs in one', async () => {
+    const t = await buildTestApp({ queue: kind });
+    cleanup.push(() => t.close());
+    const statements: string[] = [];
+    const logged = drizzle(t.db.sql!, { schema, logger: { logQuery: (q) => { statements.push(q); } } }) as unknown as Db;
+    const pass = async () => {
+      statements.length = 0;
+      const n = await createOutboxRelay({ db: logged, queue: t.queue, routers: [coreEventRouter, notificationsEventRouter], log: { warn() {} }, pollMs: 1000 }).tick();
+      return { n, locked: statements.some((q) => /for update/.test(q)) };
+    };
+    // A first match's event, with no saved search active: no job, so no lock either.
+    await rows(t, `insert into outbox (topic, payload) values ('request.matched', jsonb_build_object('requestId', $1::text))`, [randomUUID()]);
+    expect(await pass()).toEqual({ n: 1, locked: false });
+    expect(await rows(t, 'select count(*)::int as n from outbox where published_at is null')).toEqual([{ n: 0 }]);
+    expect((await t.queue.depth())['notify-event'] ?? 0).toBe(0);
+    // An event that starts a job is relayed in the transaction, its row locked.
+    await rows(t, `insert into outbox (topic, payload) values ('request.submitted', jsonb_build_object('requestId', $1::text))`, [randomUUID()]);
+    expect(await pass()).toEqual({ n: 1, locked: true });
+    expect((await t.queue.depth())['match-request']).toBe(1);
   });
 
   it('leaves every event waiting when the queue refuses them, the first one with the error', async () => {

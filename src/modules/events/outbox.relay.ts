@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../../db/client.js';
 import { outbox } from '../../../db/schema/index.js';
 import { jobIdFor, type JobData, type JobName } from '../../queue/jobs.js';
@@ -43,29 +43,43 @@ export function createOutboxRelay(deps: { db: Db; queue: QueueDriver; routers: E
   let stopped = true;
   let again = false;
 
-  // Most polls find nothing: one prepared statement says so, where the transaction takes three round trips.
-  const waiting = deps.db.select({ id: outbox.id }).from(outbox).where(isNull(outbox.publishedAt)).limit(1).prepare('outbox_waiting');
+  // Most polls find nothing, and most of the rest (in a worker matching requests) find only events that start no job: a
+  // first match's, while no saved search is active. One prepared statement reads what waits, without locks; when none of
+  // it starts a job it is marked in one more statement, where the transaction takes five round trips. (Two relays marking
+  // the same event that starts no job is the same event marked: only an event with jobs needs the locks.)
+  const waiting = deps.db.select().from(outbox).where(isNull(outbox.publishedAt)).orderBy(asc(outbox.createdAt)).limit(batch).prepare('outbox_waiting_rows');
+
+  /** The routers whose gate is shut for these events (each gate asked at most once a pass: `asked` keeps the answers). */
+  async function shutFor(db: DbOrTx, rows: readonly OutboxRow[], asked: Map<EventRouter, boolean>): Promise<Set<EventRouter>> {
+    for (const r of deps.routers) if (r.gate && !asked.has(r) && rows.some((row) => r.gate!.topics.has(row.topic))) asked.set(r, await r.gate.open(db));
+    return new Set([...asked].filter(([, open]) => !open).map(([r]) => r));
+  }
+  const jobsOf = (shut: ReadonlySet<EventRouter>, row: OutboxRow) => deps.routers.flatMap((r) => (shut.has(r) && r.gate!.topics.has(row.topic) ? [] : r(row))).map((job) => ({
+    name: job.name, data: row.requestId ? { ...job.data, traceId: row.requestId } : job.data, jobId: jobIdFor(job.name, job.key),
+  }));
+  const markPublished = (db: DbOrTx, ids: string[]) => db.update(outbox).set({ publishedAt: new Date() })
+    .where(and(sql`${outbox.id} = any(${sql.param(ids)}::uuid[])`, isNull(outbox.publishedAt))).returning({ id: outbox.id });
 
   async function tickOnce(): Promise<number> {
-    if (!(await waiting.execute()).length) return 0;
+    const seen = await waiting.execute();
+    if (!seen.length) return 0;
+    const asked = new Map<EventRouter, boolean>();
+    const early = await shutFor(deps.db, seen, asked);
+    if (!seen.some((row) => jobsOf(early, row).length)) return (await markPublished(deps.db, seen.map((row) => row.id))).length;
     return deps.db.transaction(async (tx) => {
       const rows = await tx.select().from(outbox).where(isNull(outbox.publishedAt))
         .orderBy(asc(outbox.createdAt)).limit(batch).for('update', { skipLocked: true });
-      const shut = new Set<EventRouter>();
-      for (const r of deps.routers) if (r.gate && rows.some((row) => r.gate!.topics.has(row.topic)) && !(await r.gate.open(tx))) shut.add(r);
-      const jobsOf = (row: OutboxRow) => deps.routers.flatMap((r) => (shut.has(r) && r.gate!.topics.has(row.topic) ? [] : r(row))).map((job) => ({
-        name: job.name, data: row.requestId ? { ...job.data, traceId: row.requestId } : job.data, jobId: jobIdFor(job.name, job.key),
-      }));
+      const shut = await shutFor(tx, rows, asked);
       let published: string[] = [];
       try {
         // The whole batch in one call (one Redis round trip per job name, not one per job).
-        await deps.queue.enqueueAll(rows.flatMap(jobsOf));
+        await deps.queue.enqueueAll(rows.flatMap((row) => jobsOf(shut, row)));
         published = rows.map((row) => row.id);
       } catch {
         // Then row by row, as far as it goes: the row it fails on keeps the error, and the rows after it wait.
         for (const row of rows) {
           try {
-            for (const job of jobsOf(row)) await deps.queue.enqueue(job.name, job.data as never, { jobId: job.jobId });
+            for (const job of jobsOf(shut, row)) await deps.queue.enqueue(job.name, job.data as never, { jobId: job.jobId });
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             await tx.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: message.slice(0, 500) }).where(eq(outbox.id, row.id));
@@ -76,7 +90,7 @@ export function createOutboxRelay(deps: { db: Db; queue: QueueDriver; routers: E
         }
       }
       // One update for the batch (same transaction, so no different from marking each row as it goes).
-      if (published.length) await tx.update(outbox).set({ publishedAt: new Date() }).where(and(inArray(outbox.id, published), isNull(outbox.publishedAt)));
+      if (published.length) await markPublished(tx, published);
       return published.length;
     });
   }

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { and, desc, eq, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Db } from '../../../db/client.js';
+import type { Db, DbOrTx } from '../../../db/client.js';
 import { matches, outbox, requests, webhookDeliveries, webhookSubscriptions } from '../../../db/schema/index.js';
 import type { Config } from '../../config.js';
 import { badRequest, forbidden, notFound } from '../../errors.js';
@@ -21,8 +21,17 @@ type Sub = typeof webhookSubscriptions.$inferSelect;
 type Delivery = typeof webhookDeliveries.$inferSelect;
 const TOPICS = new Set<string>(WEBHOOK_TOPICS);
 
-/** Outbox events that notify subscribers go through a fan-out job (which finds who should hear of them). */
-export const webhookEventRouter: EventRouter = (e) => (TOPICS.has(e.topic) ? [{ name: 'fanout-webhooks', data: { eventId: e.id }, key: e.id }] : []);
+/**
+ * Outbox events that notify subscribers go through a fan-out job (which finds who should hear of them).
+ * With no active subscription, none (asked once per relay pass holding such an event; every request
+ * the engine routes makes one): the job would find nobody and end.
+ */
+export const webhookEventRouter: EventRouter = Object.assign((e: Parameters<EventRouter>[0]) => (TOPICS.has(e.topic) ? [{ name: 'fanout-webhooks' as const, data: { eventId: e.id }, key: e.id }] : []), {
+  gate: {
+    topics: TOPICS,
+    open: async (db: DbOrTx) => (await db.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(eq(webhookSubscriptions.active, true)).limit(1)).length > 0,
+  },
+});
 
 const view = (s: Sub) => ({
   id: s.id, url: s.url, events: s.events, entity: s.entityCode, providerId: s.providerId, active: s.active, createdAt: s.createdAt.toISOString(),
