@@ -62,6 +62,11 @@ const ASKED_BOUNDARY = anyOf(
   'iu',
 );
 
+// What "the first" and "the second" do when they stand for things asked ("The first is …", "la seconde concerne …").
+const ORDINAL_VERBS = 'is|concerns|relates to|covers|one is|est|porte sur|concerne|vise';
+// A clause that opens so: "The second is assistance to victims", "La seconde concerne la formation des magistrats".
+const ORDINAL_OPENING = new RegExp(`^(?:the (?:first|second|third)|le (?:premier|second|deuxième|troisième)|la (?:première|seconde|deuxième|troisième))\\s+(?:${ORDINAL_VERBS})\\b`, 'iu');
+
 /** Clauses of a text, in order (trimmed, empty ones dropped), each with whether a list marker or ordinal opens it. */
 export function listedClauses(text: string): { text: string; marked: boolean }[] {
   const bits = text.split(BOUNDARY_KEPT);
@@ -75,7 +80,7 @@ export function listedClauses(text: string): { text: string; marked: boolean }[]
     const lead = LEADING_MARKER.exec(c);
     if (lead) c = c.slice(lead[0].length).trim();
     if (c.length < 8) { between += bits[i] ?? ''; continue; }
-    out.push({ text: c, marked: lead !== null || (out.length > 0 && ASKED_BOUNDARY.test(between)) });
+    out.push({ text: c, marked: lead !== null || (out.length > 0 && (ASKED_BOUNDARY.test(between) || ORDINAL_OPENING.test(c))) });
     between = '';
   }
   return out;
@@ -119,6 +124,11 @@ const ENUMERATION = anyOf(
     '\\bfirst(?:ly)?(?=,|\\s+to\\s)[^.;]*\\b(?:and|,)\\s+second(?:ly)?(?=,|\\s+to\\s)',
     // A list opened inline after a colon: "The Government seeks: a) … b) …", "запрашивает: 1) … 2) …".
     '[:：]\\s*(?:1[.)]|a\\))\\s+',
+    // An inline list of two items or more, colon or not: "assistance with (i) … and (ii) …", "pour (a) … et (b) …"
+    // ("(i.e. …)" and a lone "(a)" are none).
+    '(?:^|\\s)\\((?:i|a)\\)\\s[^]*?\\s\\((?:ii|b)\\)\\s', '(?:^|\\s)(?:i|a)\\)\\s[^]*?\\s(?:ii|b)\\)\\s',
+    // "The first is … The second is …", "La première porte sur … La seconde concerne …": the things asked, told one by one.
+    `\\b(?:the first|le premier|la première)\\s+(?:${ORDINAL_VERBS})\\b[^]*?\\b(?:the second|le second|la seconde|le deuxième|la deuxième)\\s+(?:${ORDINAL_VERBS})\\b`,
     SEVERAL.source,
   ],
   'iu',
@@ -231,6 +241,37 @@ const ADDITIVE = anyOf(
   'giu',
 );
 
+// "and also" and a verb ("…, and also help to train prosecutors", "and also wishes to train", "et aussi aider à
+// former"): the coordinator joins a further thing asked for, not one more object of the same verb ("and also
+// in the screening of hold baggage", "and also for the police officers", "and also their families").
+const AND_ALSO = /(?:\band also|\bet (?:aussi|également))\s*$/iu;
+const VERB_AFTER_AND_ALSO = new RegExp(
+  `^(?:(?:${ASKS})(?=[\\s,.;]|$)|(?:help|assist|support)s?\\s+(?:to|in|with)\\s|to\\s+(?!(?:the|a|an|its|their|his|her|our|this|that|these|those)\\s)[a-z]+\\s|(?:aider|appuyer|soutenir|contribuer)\\s+(?:à|au|aux)\\s)`,
+  'iu',
+);
+
+// "and also" and a preposition ("Training for …, and also for the police officers"): one more object of the same head.
+const PREPOSITION_AFTER_AND_ALSO = /^(?:for|in|on|at|with|to\s+(?:the|its|their|a|an)|pour|dans|sur|auprès|à\s+(?:la|l['’]|leurs?)|aux)\s/iu;
+
+/** Whether the segment after `separator` is a further thing asked for: "and also" followed by a verb. */
+export function asksAfterAndAlso(separator: string, segment: string): boolean {
+  return AND_ALSO.test(separator) && VERB_AFTER_AND_ALSO.test(segment.trim());
+}
+
+const ADDITIVE_KEPT = new RegExp(`(${ADDITIVE.source})`, ADDITIVE.flags);
+
+/** A text cut at its additive coordinators and sentences, each segment with whether "and also <verb>" or "and also <preposition>" opens it. */
+function additiveSegments(text: string): { text: string; verbed: boolean; continues: boolean }[] {
+  const bits = text.split(ADDITIVE_KEPT);
+  const out: { text: string; verbed: boolean; continues: boolean }[] = [];
+  for (let i = 0; i < bits.length; i += 2) {
+    const c = bits[i]?.trim() ?? '';
+    const sep = i > 0 ? bits[i - 1] ?? '' : '';
+    if (c.length >= 8) out.push({ text: c, verbed: asksAfterAndAlso(sep, c), continues: AND_ALSO.test(sep) && PREPOSITION_AFTER_AND_ALSO.test(c) });
+  }
+  return out;
+}
+
 /**
  * The parts of a request's text (main part first), or [] when it asks for one thing. `read` classifies
  * one clause with the engine's vocabulary.
@@ -245,15 +286,18 @@ export function splitParts(title: string, description: string, read: (text: stri
     if (said.area !== null && said.strength >= PART_AREA_MIN) listed = false;
   }
   const pieces = listed
-    ? listedClauses(description).filter((c) => c.text !== intro)
-    : description.split(ADDITIVE).map((c) => ({ text: c.trim(), marked: false })).filter((c) => c.text.length >= 8);
+    ? listedClauses(description).filter((c) => c.text !== intro).map((c) => ({ ...c, verbed: false, continues: false }))
+    : additiveSegments(description).map((c) => ({ ...c, marked: false }));
   if (pieces.length < 2) return [];
   const readings = pieces.map((p) => ({ ...p, asked: p.marked || asksFurther(p.text), ...read(p.text) }));
+  // Before a further thing asked in so many words, the first segment is the thing asked first: a clear term will do.
+  const furtherAsked = readings.slice(1).some((r) => r.asked || r.verbed);
   const topics: ClauseTopic[] = [];
   for (const r of readings) {
-    trace?.(`${r.strength.toFixed(2)} ${r.area}${r.asked ? ' asked' : ''} ${r.areas.map((a) => `${a.code}:${a.score.toFixed(2)}`).join(',')} | ${r.text}`);
-    const min = r.asked ? PART_AREA_ASKED : listed ? PART_AREA_MIN : PART_AREA_STRONG;
-    let area = r.strength >= min && !(topics.length > 0 && refersBack(r.text)) ? r.area : null;
+    trace?.(`${r.strength.toFixed(2)} ${r.area}${r.asked ? ' asked' : ''}${r.verbed ? ' verbed' : ''} ${r.areas.map((a) => `${a.code}:${a.score.toFixed(2)}`).join(',')} | ${r.text}`);
+    // "and also <verb>" says a further thing is asked, less plainly than "It also requests": a clear term, not one shared.
+    const min = r.asked ? PART_AREA_ASKED : listed || r.verbed || (topics.length === 0 && furtherAsked) ? PART_AREA_MIN : PART_AREA_STRONG;
+    let area = r.strength >= min && !r.continues && !(topics.length > 0 && refersBack(r.text)) ? r.area : null;
     // Without an enumeration, a segment that still names the area of what came before ("…, as well as
     // training of customs officers in identifying strategic goods" after export control) goes on with it.
     // Likewise one whose area the earlier segment already named (the customs of a customs export-control course).
