@@ -1,6 +1,7 @@
 import type { ConceptTagger, ConceptTags } from './concepts.tagger.js';
 import { framedSegments } from './framing.js';
-import { analyze } from './text.normalize.js';
+import { analyzeMarked } from './text.normalize.js';
+import type { MarkedTokens } from './text.normalize.js';
 import type { AreaScore, Lang } from './types.js';
 
 /** Everything the engine derives from one text: tokens, concept tags, area scores, fine concepts. */
@@ -49,21 +50,21 @@ const FRAMED_FACTOR = 0.4;
  * Tags a text; the stretches a framing phrase governs count FRAMED_FACTOR as much. Returns the words
  * said in them; with `plain`, the concepts tagged outside them are added to it.
  */
-function tagFramed(tagger: ConceptTagger, text: string, lang: Lang, tags: ConceptTags, factor: number, tokens: readonly string[], segments: { text: string; framed: boolean }[], inside: ConceptTags, plain: Set<string> | undefined, generic: ConceptTags): string[] {
+function tagFramed(tagger: ConceptTagger, text: string, lang: Lang, tags: ConceptTags, factor: number, tokens: MarkedTokens, segments: { text: string; framed: boolean }[], inside: ConceptTags, plain: Set<string> | undefined, generic: ConceptTags): string[] {
   if (!plain) {
     tagger.tag(text, lang, tags, factor, tokens, inside, generic);
     return [];
   }
   const framed: string[] = [];
   for (const seg of segments) {
-    const segTokens = seg.text === text ? tokens : analyze(seg.text, lang);
+    const segTokens = seg.text === text ? tokens : analyzeMarked(seg.text, lang);
     const own: ConceptTags = new Map();
     tagger.tag(seg.text, lang, own, seg.framed ? factor * FRAMED_FACTOR : factor, segTokens, inside, generic);
     for (const [code, v] of own) {
       tags.set(code, (tags.get(code) ?? 0) + v);
       if (!seg.framed) plain.add(code);
     }
-    if (seg.framed) framed.push(...segTokens);
+    if (seg.framed) framed.push(...segTokens.tokens);
   }
   return framed;
 }
@@ -72,8 +73,10 @@ const isFramed = (segments: readonly { framed: boolean }[]): boolean => segments
 
 /** Analyses and tags a title + description written in `lang`. */
 export function profileText(tagger: ConceptTagger, title: string, description: string, lang: Lang): TextProfile {
-  const titleTokens = analyze(title, lang);
-  const descTokens = analyze(description, lang);
+  const titleMarked = analyzeMarked(title, lang);
+  const descMarked = analyzeMarked(description, lang);
+  const titleTokens = titleMarked.tokens;
+  const descTokens = descMarked.tokens;
   const tags: ConceptTags = new Map();
   const generic: ConceptTags = new Map();
   const titleSegments = framedSegments(title, lang);
@@ -82,8 +85,8 @@ export function profileText(tagger: ConceptTagger, title: string, description: s
   const plain = isFramed(titleSegments) || isFramed(descSegments) ? new Set<string>() : undefined;
   const inside: ConceptTags = new Map();
   const framed = [
-    ...tagFramed(tagger, title, lang, tags, TITLE_FACTOR, titleTokens, titleSegments, inside, plain, generic),
-    ...tagFramed(tagger, description, lang, tags, 1, descTokens, descSegments, inside, plain, generic),
+    ...tagFramed(tagger, title, lang, tags, TITLE_FACTOR, titleMarked, titleSegments, inside, plain, generic),
+    ...tagFramed(tagger, description, lang, tags, 1, descMarked, descSegments, inside, plain, generic),
   ];
   const tokens = [...titleTokens, ...descTokens];
   // The text query leaves out the words said only inside framing clauses (every occurrence framed).

@@ -1,5 +1,6 @@
 import { GENERIC_WORDS, STOPWORDS } from './stopwords.js';
-import { analyze, arabicCliticReading, normalizeForSubstring } from './text.normalize.js';
+import { analyze, analyzeMarked, arabicCliticReading, normalizeForSubstring } from './text.normalize.js';
+import type { MarkedTokens } from './text.normalize.js';
 import type { Lang, ThematicAreaRef } from './types.js';
 import { LANGS } from './types.js';
 
@@ -70,6 +71,8 @@ export const termSource = (t: SourcedTerm, def: Pick<ConceptDef, 'source'>): str
 
 interface TokenTerm {
   tokens: string[];
+  /** Where the term itself has a coordination ("arms and ammunition"): see MarkedTokens.joins. */
+  joins: readonly number[];
   concept: string;
   weight: number;
   /** Made only of words every request uses (GENERIC_WORDS): "technical assistance needs". */
@@ -84,6 +87,8 @@ interface SubstringTerm {
   words: string[];
   /** Made only of words every request uses (技术 援助 需求). */
   generic: boolean;
+  /** The term is itself a coordination (化学、生物、放射性和核): see chineseMarkedWords. */
+  coordinated: boolean;
 }
 
 /** Concept strengths found in one text. */
@@ -127,6 +132,30 @@ function chineseWords(text: string): string[] {
   return out;
 }
 
+// Chinese coordinators: 和, 与, 及, 或 ("and", "or") and their longer forms.
+const ZH_COORDINATORS: ReadonlySet<string> = new Set(['和', '与', '及', '或', '以及', '或者', '或是']);
+
+/**
+ * The words of a clauseNormal text without its coordinators, and where a coordinator or a clause mark
+ * (the list mark 、, a comma, any of CLAUSE_BREAK: its |) stands between two of them (MarkedTokens).
+ */
+function chineseMarkedWords(text: string): MarkedTokens {
+  const tokens: string[] = [];
+  const joins: number[] = [];
+  // As in analyzeMarked: recorded before the next word, unless 其 ("its") refers back (情报及其司法化).
+  let pending = false;
+  for (const seg of zhWordSegmenter.segment(text)) {
+    if (seg.segment === '|' || (seg.isWordLike === true && ZH_COORDINATORS.has(seg.segment))) pending = true;
+    else if (pending && seg.segment === '其') pending = false;
+    else if (seg.isWordLike) {
+      if (pending && tokens.length > 0 && joins.at(-1) !== tokens.length) joins.push(tokens.length);
+      pending = false;
+      tokens.push(seg.segment);
+    }
+  }
+  return { tokens, joins };
+}
+
 // The Snowball stemmers of English, French and Spanish conflate inflection, not derivation: the verb
 // and its noun of action keep stems that differ by a letter or two ("identificar" → identific,
 // "identificación" → identif; "identifier" → identifi, "identification" → identif). Where one stem
@@ -154,27 +183,64 @@ interface Readings {
   /** Second reading per position (Arabic proclitic), or null. */
   alt: readonly (string | null)[] | null;
   family: boolean;
+  /** Per position, the coordination whose conjuncts the word begins or ends (conjuncts), or null when the text has none. */
+  conjunct: Int32Array | null;
 }
+
+/**
+ * Per token position, which coordination the word stands next to (the last word before an "and", "or" or
+ * list comma, or the first after it), -1 for none; a list ("police, customs and judicial officers") is one
+ * coordination. Two such words of one coordination are in two of its conjuncts: "police and judicial
+ * officers" are police officers and judicial officers, not judicial police. A word a coordination shares
+ * ("protection" in "protection of victims and witnesses", "witness and victim protection") stands next to
+ * none, and reads with a word of either conjunct.
+ */
+function conjunctsOf(count: number, joins: readonly number[]): Int32Array | null {
+  if (joins.length === 0) return null;
+  const out = new Int32Array(count).fill(-1);
+  let id = 0;
+  for (const g of joins) {
+    if (g <= 0 || g >= count) continue;
+    // The word before this join is the word after the previous one: the list goes on.
+    if (out[g - 1] === -1) out[g - 1] = ++id;
+    out[g] = out[g - 1]!;
+  }
+  return out;
+}
+
+/** Whether words at positions a and b stand in two conjuncts of one coordination (conjunctsOf). */
+const acrossConjuncts = (r: Readings, a: number, b: number): boolean =>
+  r.conjunct !== null && a !== b && r.conjunct[a]! >= 0 && r.conjunct[a] === r.conjunct[b];
 
 const wordAt = (r: Readings, j: number, term: string): boolean =>
   sameWord(r.tokens[j]!, term, r.family) || (r.alt !== null && r.alt[j] === term);
 
-function matchesAt(r: Readings, i: number, term: readonly string[]): boolean {
-  if (i + term.length > r.tokens.length) return false;
-  for (let k = 1; k < term.length; k++) if (!wordAt(r, i + k, term[k]!)) return false;
+function matchesAt(r: Readings, i: number, term: TokenTerm): boolean {
+  const words = term.tokens;
+  if (i + words.length > r.tokens.length) return false;
+  for (let k = 1; k < words.length; k++) {
+    if (!wordAt(r, i + k, words[k]!)) return false;
+    // "judicial and police officers" does not say "judicial police": a coordination the term does not have.
+    if (acrossConjuncts(r, i + k - 1, i + k) && !term.joins.includes(k)) return false;
+  }
   return true;
 }
 
-/** All of the term's tokens within a small window around position i (any order). */
-function matchesNear(r: Readings | readonly string[], i: number, term: readonly string[]): boolean {
-  const reads: Readings = 'tokens' in r ? r : { tokens: r, alt: null, family: false };
+/**
+ * All of the term's tokens within a small window around position i (any order), no two of them in two
+ * conjuncts of one coordination (conjunctsOf) unless the term is itself one (`coordinated`: "chemical,
+ * biological, radiological and nuclear" said in another order).
+ */
+function matchesNear(reads: Readings, i: number, term: readonly string[], coordinated: boolean): boolean {
   const span = term.length + UNORDERED_SLACK;
   const from = Math.max(0, i - span);
   const to = Math.min(reads.tokens.length, i + span + 1);
+  const at = [i];
   for (let k = 1; k < term.length; k++) {
     let found = false;
     for (let j = from; j < to; j++) {
-      if (j !== i && wordAt(reads, j, term[k]!)) {
+      if (j !== i && wordAt(reads, j, term[k]!) && (coordinated || !at.some((a) => acrossConjuncts(reads, a, j)))) {
+        at.push(j);
         found = true;
         break;
       }
@@ -258,11 +324,11 @@ export class ConceptTagger {
     this.concepts = new Map(defs.map((d) => [d.code, d]));
     this.instrumentNames = new Set(defs.filter((d) => d.legalWork !== undefined).map((d) => d.code));
     const tokenKeys = new Map<string, Set<string>>();
-    const pending: { lang: Lang; key: string; tokens: string[]; concept: string; acronym: boolean }[] = [];
+    const pending: { lang: Lang; key: string; tokens: string[]; joins: number[]; concept: string; acronym: boolean }[] = [];
     const zhPending: { needle: string; concept: string; acronym: boolean }[] = [];
     const zhKeys = new Map<string, Set<string>>();
     const addToken = (lang: Lang, term: string, concept: string, acronym: boolean): void => {
-      const tokens = analyze(term, lang);
+      const { tokens, joins } = analyzeMarked(term, lang);
       if (tokens.length === 0) return;
       // A phrase that stop-word removal leaves with one word ("assistance and protection" → "protect")
       // would tag every text that uses that word: it is not the phrase any more.
@@ -272,7 +338,7 @@ export class ConceptTagger {
       const seen = tokenKeys.get(key)!;
       if (seen.has(concept)) return;
       seen.add(concept);
-      pending.push({ lang, key, tokens, concept, acronym });
+      pending.push({ lang, key, tokens, joins, concept, acronym });
     };
     const addZh = (term: string, concept: string, acronym: boolean): void => {
       const needle = clauseNormal(term);
@@ -319,7 +385,7 @@ export class ConceptTagger {
       const byFirst = this.tokenTerms.get(p.lang)!;
       const first = p.tokens[0]!;
       if (!byFirst.has(first)) byFirst.set(first, []);
-      const term = { tokens: p.tokens, concept: p.concept, weight, generic: !p.acronym && genericWords(p.tokens, p.lang) };
+      const term = { tokens: p.tokens, joins: p.joins, concept: p.concept, weight, generic: !p.acronym && genericWords(p.tokens, p.lang) };
       byFirst.get(first)!.push(term);
       if (FAMILY_LANGS.has(p.lang) && first.length >= FAMILY_MIN) {
         if (!this.byFamily.has(p.lang)) this.byFamily.set(p.lang, new Map());
@@ -338,7 +404,10 @@ export class ConceptTagger {
       // nothing when its words are scattered over a text: it is matched only as written.
       const generic = !p.acronym && genericWords(words, 'zh');
       const scatterable = words.length > 1 && !generic;
-      const term = { needle: p.needle, concept: p.concept, weight: (base * (p.acronym ? 1.5 : 1)) / sharedBy, words: scatterable ? words : [], generic };
+      // Scattered, its words are read as the text's are: without coordinators (chineseMarkedWords).
+      const marked = chineseMarkedWords(p.needle);
+      const coordinated = marked.joins.length > 0;
+      const term = { needle: p.needle, concept: p.concept, weight: (base * (p.acronym ? 1.5 : 1)) / sharedBy, words: scatterable && marked.tokens.length > 1 ? marked.tokens : [], generic, coordinated };
       this.zhTerms.push(term);
       if (term.words.length > 1) {
         const first = term.words[0]!;
@@ -436,14 +505,16 @@ export class ConceptTagger {
    * the part said inside names of legal instruments; what terms made only of generic words contribute is
    * added to `generic` too, when given.
    */
-  tagTokens(tokens: readonly string[], lang: Lang, into: ConceptTags = new Map(), factor = 1, inside?: ConceptTags, generic?: ConceptTags): ConceptTags {
+  tagTokens(analysed: readonly string[] | MarkedTokens, lang: Lang, into: ConceptTags = new Map(), factor = 1, inside?: ConceptTags, generic?: ConceptTags): ConceptTags {
     const byFirst = this.tokenTerms.get(lang);
     if (!byFirst) return into;
     const family = this.byFamily.get(lang);
+    const tokens = 'joins' in analysed ? analysed.tokens : analysed;
     const reads: Readings = {
       tokens,
       alt: lang === 'ar' ? tokens.map((t) => arabicCliticReading(t)) : null,
       family: family !== undefined,
+      conjunct: 'joins' in analysed ? conjunctsOf(tokens.length, analysed.joins) : null,
     };
     const counts = new Map<TokenTerm, number>();
     const hits: Hit[] | null = inside && this.instrumentNames.size > 0 ? [] : null;
@@ -458,11 +529,11 @@ export class ConceptTagger {
       for (const term of cands) {
         const n = term.tokens.length;
         let w = 0;
-        const exactly = matchesAt(reads, i, term.tokens);
+        const exactly = matchesAt(reads, i, term);
         if (exactly) w = term.weight;
         // The same words in another order or with a word or two between
         // ("relocate witnesses" for "witness relocation") still count, less.
-        else if (n > 1 && matchesNear(reads, i, term.tokens)) w = term.weight * UNORDERED_FACTOR;
+        else if (n > 1 && matchesNear(reads, i, term.tokens, term.joins.length > 0)) w = term.weight * UNORDERED_FACTOR;
         if (w === 0) continue;
         const c = counts.get(term) ?? 0;
         if (c >= MAX_COUNT_PER_TERM) continue;
@@ -500,12 +571,14 @@ export class ConceptTagger {
     if (hits) this.insideNames(hits, inside!, factor);
     // As for other languages, a multi-word term whose words appear close
     // together in another order ("社区重返" for "重返社区") counts, less.
-    const words = chineseWords(hay);
+    const marked = chineseMarkedWords(hay);
+    const words = marked.tokens;
+    const reads: Readings = { tokens: words, alt: null, family: false, conjunct: conjunctsOf(words.length, marked.joins) };
     for (let i = 0; i < words.length; i++) {
       const cands = this.zhByFirstWord.get(words[i]!);
       if (!cands) continue;
       for (const term of cands) {
-        if (counts.has(term) || !matchesNear(words, i, term.words)) continue;
+        if (counts.has(term) || !matchesNear(reads, i, term.words, term.coordinated)) continue;
         counts.set(term, 1);
         into.set(term.concept, (into.get(term.concept) ?? 0) + term.weight * UNORDERED_FACTOR * factor);
       }
@@ -517,9 +590,9 @@ export class ConceptTagger {
    * Tags a text written in `lang`; `tokens` may be passed when already analysed. `inside` receives the
    * strengths said inside names of legal instruments (see ConceptDef.legalWork); `generic` as in tagTokens.
    */
-  tag(text: string, lang: Lang, into: ConceptTags = new Map(), factor = 1, tokens?: readonly string[], inside?: ConceptTags, generic?: ConceptTags): ConceptTags {
+  tag(text: string, lang: Lang, into: ConceptTags = new Map(), factor = 1, tokens?: readonly string[] | MarkedTokens, inside?: ConceptTags, generic?: ConceptTags): ConceptTags {
     if (lang === 'zh') return this.tagChinese(text, into, factor, inside, generic);
-    return this.tagTokens(tokens ?? analyze(text, lang), lang, into, factor, inside, generic);
+    return this.tagTokens(tokens ?? analyzeMarked(text, lang), lang, into, factor, inside, generic);
   }
 
   /** Whether `code` is a concept of names of legal instruments. */

@@ -215,10 +215,51 @@ export function tokenizeHanRun(run: string): string[] {
   return out;
 }
 
-/** Analyses a text as language `lang` into an ordered list of normalised tokens (stems, Chinese words and bigrams). */
-export function analyze(text: string, lang: Lang): string[] {
+// Words that join the conjuncts of a coordination, per pipeline, as written (lower case): "police and
+// judicial officers" is police officers and judicial officers. Arabic و is also a proclitic (والقضاة).
+const COORDINATORS: Record<Exclude<Lang, 'zh'>, ReadonlySet<string>> = {
+  en: new Set(['and', 'or']),
+  fr: new Set(['et', 'ou']),
+  es: new Set(['y', 'o', 'e', 'u']),
+  ru: new Set(['и', 'или']),
+  ar: new Set(['و', 'او']),
+};
+// A possessive right after the coordinator refers back to the other conjunct: "intelligence and its
+// judicialization" is the judicialization of intelligence (Arabic says it with a suffix: not read).
+const REFERS_BACK: Record<Exclude<Lang, 'zh' | 'ar'>, ReadonlySet<string>> = {
+  en: new Set(['its', 'their']),
+  fr: new Set(['son', 'sa', 'ses', 'leur', 'leurs']),
+  es: new Set(['su', 'sus']),
+  ru: new Set(['его', 'её', 'ее', 'их', 'свой', 'своя', 'своё', 'свое', 'свои', 'своего', 'своей', 'своих', 'своим', 'своими', 'своему', 'своём', 'своем', 'свою']),
+};
+// A comma (Latin, Arabic, Chinese list and full-width marks) separates the items of a list too.
+const LIST_MARK = /[,،、，]/u;
+
+/** Whether a raw word (normalised by normalizeBase) is a coordinator, or, in Arabic, starts with the proclitic و before the article ال. */
+function coordinates(raw: string, lang: Lang): boolean {
+  const pipeline = tokenPipeline(raw, lang);
+  if (pipeline !== 'ar') return COORDINATORS[pipeline as Exclude<Lang, 'zh' | 'ar'>].has(raw);
+  const norm = normalizeArabic(raw);
+  return COORDINATORS.ar.has(norm) || (norm.startsWith('وال') && norm.length >= 5);
+}
+
+const refersBack = (raw: string, lang: Lang): boolean => {
+  const pipeline = tokenPipeline(raw, lang);
+  return pipeline !== 'ar' && REFERS_BACK[pipeline as Exclude<Lang, 'zh' | 'ar'>].has(raw);
+};
+
+/** Analysed tokens with the places where a coordination joins two of them (see analyzeMarked). */
+export interface MarkedTokens {
+  tokens: string[];
+  /** Positions g (ascending) where an "and", "or" or list comma stands between tokens g - 1 and g. */
+  joins: number[];
+}
+
+function analyzeInto(text: string, lang: Lang, joins: number[] | null): string[] {
   const base = normalizeBase(text);
   const out: string[] = [];
+  // A coordination seen since the last token, recorded before the next one unless a possessive refers back.
+  let pending = false;
   const parts = base.split(HAN_RUN);
   for (const part of parts) {
     if (part.length === 0) continue;
@@ -226,12 +267,32 @@ export function analyze(text: string, lang: Lang): string[] {
       for (const t of tokenizeHanRun(part)) out.push(t);
       continue;
     }
+    let last = 0;
     for (const m of part.matchAll(WORD)) {
+      if (joins) {
+        if (LIST_MARK.test(part.slice(last, m.index)) || coordinates(m[0], lang)) pending = true;
+        else if (pending && refersBack(m[0], lang)) pending = false;
+      }
+      last = m.index + m[0].length;
       const t = processWord(m[0], lang);
-      if (t !== null) out.push(t);
+      if (t === null) continue;
+      if (pending && out.length > 0 && joins!.at(-1) !== out.length) joins!.push(out.length);
+      pending = false;
+      out.push(t);
     }
   }
   return out;
+}
+
+/** Analyses a text as language `lang` into an ordered list of normalised tokens (stems, Chinese words and bigrams). */
+export function analyze(text: string, lang: Lang): string[] {
+  return analyzeInto(text, lang, null);
+}
+
+/** analyze, and where coordinations ("and", "or", list commas, in the text's language) join the tokens. */
+export function analyzeMarked(text: string, lang: Lang): MarkedTokens {
+  const joins: number[] = [];
+  return { tokens: analyzeInto(text, lang, joins), joins };
 }
 
 /** Normalised text for substring matching of Chinese terms: NFKC, lower case, no whitespace or punctuation. */
