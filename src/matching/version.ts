@@ -6,7 +6,7 @@ import { GENERIC_WORDS, STOPWORDS } from './stopwords.js';
  * Version of the text normaliser and tagger code (stemming, Arabic and Chinese handling, term rules).
  * Bump it whenever analysis code changes in a way that changes an offering's tokens, concepts or areas.
  */
-export const NORMALISER_VERSION = 10;
+export const NORMALISER_VERSION = 11;
 
 /**
  * The analyser version: a hash over the normaliser version, the stop-word lists and the built-in
