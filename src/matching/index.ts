@@ -21,5 +21,5 @@ export { createMatcher, type Matcher, type MatcherConfig } from './matcher.js';
 export { matchWithAttachments, type AttachmentText } from './attachments.js';
 export { SCORING_WEIGHTS, MATCHING_LIMITS } from './weights.js';
 export * from './analysis.js';
-export { scoreOffering, changeSet, needsFullMatch, wantsFullMatch, rematchFacts, placeInList, contextOf, type ChangeSet, type RematchRequest, type Wanted, type ReverseScore, type ListedMatch, type ListChange } from './reverse.js';
+export { scoreOffering, changeSet, needsFullMatch, wantsFullMatch, rematchFacts, placeInList, rankAroundDecided, contextOf, type ChangeSet, type RematchRequest, type Wanted, type ReverseScore, type ListedMatch, type ListChange } from './reverse.js';
 export type { PreAnalysed } from './offering.index.js';

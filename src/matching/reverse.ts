@@ -262,3 +262,20 @@ export function placeInList(list: readonly ListedMatch[], offeringId: string, sc
   const floor = kept.length >= topN ? kept[topN - 1]!.score : null;
   return { rank, dropped, reranked, floor, needsFullMatch: !!current && rank === null && list.length >= topN };
 }
+
+/**
+ * A full match's list ranked among the request's decided matches, as re-matching ranks a changed
+ * offering: one order by score over both (ties by offering id), so no proposal takes the rank a kept
+ * decision holds and ranks follow scores. Decided matches are not in the answer: they keep their
+ * stored score and rank. Used when a request already past its first match is matched in full again.
+ */
+export function rankAroundDecided<M extends { offeringId: string; score: number; rank: number }>(
+  decided: readonly { offeringId: string; score: number }[], matches: readonly M[],
+): M[] {
+  if (!decided.length) return [...matches];
+  const kept = new Set(decided.map((m) => m.offeringId));
+  const list = [...decided.map((d) => ({ offeringId: d.offeringId, score: d.score, m: null as M | null })),
+    ...matches.filter((m) => !kept.has(m.offeringId)).map((m) => ({ offeringId: m.offeringId, score: m.score, m }))];
+  list.sort((a, b) => b.score - a.score || (a.offeringId < b.offeringId ? -1 : 1));
+  return list.flatMap(({ m }, i) => (m ? [{ ...m, rank: i + 1 }] : []));
+}

@@ -8,7 +8,7 @@ import {
 import type { Config } from '../../config.js';
 import type { LearnedModel } from '../../matching/learning.js';
 import {
-  isOfferingAnalysis, isRequestAnalysis, isScoringAnalysis, MATCHING_LIMITS, needsFullMatch, placeInList, rematchFacts,
+  isOfferingAnalysis, isRequestAnalysis, isScoringAnalysis, MATCHING_LIMITS, needsFullMatch, placeInList, rankAroundDecided, rematchFacts,
   type Lang, type ListedMatch, type MatchableOffering, type MatchableRequest, type MatchResult, type Modality, type OfferingAnalysis,
   type RematchRequest, type RequestAnalysis, type Routing, type ScoringAnalysis, type StateGeo, type StoredRequest, type Wanted,
 } from '../../matching/index.js';
@@ -618,7 +618,7 @@ export function createMatchingService(deps: {
       // Proposals of a routed request go to the entity that holds it.
       const entity = row.status === 'routed' && row.routedEntity ? row.routedEntity : result.routing.entity;
       const ops = noOps();
-      let changed = diffList(pre.id, entity, current, result.matches, ops, 'refresh');
+      let changed = diffList(pre.id, entity, current, rankAroundDecided(current.filter((m) => m.status !== 'proposed'), result.matches), ops, 'refresh');
       const [links, dups] = await Promise.all([
         tx.select({ needId: requestNeedLinks.needId, score: requestNeedLinks.score }).from(requestNeedLinks).where(eq(requestNeedLinks.requestId, pre.id)),
         // Flags CTED confirmed or dismissed are decided: only the open ones are the engine's to refresh.

@@ -3,7 +3,7 @@ import { analyserVersion, listAdmits, profileOf, type StoredRequest } from '../.
 import { FINE_CONCEPTS } from '../../../src/matching/concepts.lexicon.js';
 import { createMatcher } from '../../../src/matching/matcher.js';
 import { conceptTokens } from '../../../src/matching/offering.index.js';
-import { changeSet, contextOf, needsFullMatch, placeInList, rematchFacts, scoreOffering, wantsFullMatch, type RematchRequest, type Wanted } from '../../../src/matching/reverse.js';
+import { changeSet, contextOf, needsFullMatch, placeInList, rankAroundDecided, rematchFacts, scoreOffering, wantsFullMatch, type RematchRequest, type Wanted } from '../../../src/matching/reverse.js';
 import { MATCHING_LIMITS } from '../../../src/matching/weights.js';
 import { generator } from '../../../bench/matching-bench.js';
 import { rematchGap } from '../../../bench/rematch-eval.js';
@@ -297,5 +297,18 @@ describe('a change that moves a request’s best text hit gives the request a fu
       expect(moved.length).toBeGreaterThan(5);
       for (const r of moved) expect(r.incremental, `${set} ${r.id}`).toEqual(r.full);
     }
+  });
+});
+
+describe('a full match again among decided matches (rankAroundDecided)', () => {
+  it('ranks the proposals around the kept decisions by score, so none takes a decision’s rank', () => {
+    // A rejected match kept at rank 1 (0.9); the full match lists b, c and the rejected a again.
+    const decided = [{ offeringId: 'a', score: 0.9 }];
+    const full = [{ offeringId: 'a', score: 0.95, rank: 1 }, { offeringId: 'c', score: 0.5, rank: 2 }, { offeringId: 'b', score: 0.92, rank: 3 }];
+    expect(rankAroundDecided(decided, full).map((m) => [m.offeringId, m.rank])).toEqual([['b', 1], ['c', 3]]);
+    // Nothing decided: the engine's ranks as they are.
+    expect(rankAroundDecided([], full)).toEqual(full);
+    // A decided match that the full match no longer lists still holds its place in the order.
+    expect(rankAroundDecided([{ offeringId: 'z', score: 0.7 }], [{ offeringId: 'b', score: 0.8, rank: 1 }, { offeringId: 'c', score: 0.6, rank: 2 }]).map((m) => m.rank)).toEqual([1, 3]);
   });
 });
