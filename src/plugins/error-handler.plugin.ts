@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, isConnectionError, RateLimitedError, unstorableText, type ErrorDetail } from '../errors.js';
 import { isApiPath } from './security.plugin.js';
+import { MB } from '../modules/attachments/file-inspect.js';
 
 const body = (code: string, message: string, details: ErrorDetail[] = []) => ({ error: { code, message, details } });
 
@@ -43,7 +44,7 @@ export default fp(async function errorHandler(app: FastifyInstance, opts: { html
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       // The route's own limit (bulk imports take 5 MiB), else the contract's 256 KiB.
       const limit = req.routeOptions.bodyLimit ?? 256 * 1024;
-      const size = limit >= 1024 * 1024 ? `${Math.round((limit / 1024 / 1024) * 10) / 10} MiB` : `${Math.round(limit / 1024)} KiB`;
+      const size = limit >= 1024 * 1024 ? MB(limit) : `${Math.round(limit / 1024)} KiB`;
       return reply.code(413).send(body('payload_too_large', `The body is larger than ${size}.`));
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

@@ -49,8 +49,6 @@ export function analysisHash(r: { language: string; thematicAreas: readonly stri
 }
 const HASH_SQL = sql`md5(concat_ws(chr(31), ${requests.language}, array_to_string(${requests.thematicAreas}, ','), ${requests.title}, ${requests.description}))`;
 
-/** Lets other work run: the embedded default serves HTTP on the same thread as its jobs. */
-
 type RequestRow = typeof requests.$inferSelect;
 
 /**
